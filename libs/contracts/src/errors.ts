@@ -1,0 +1,49 @@
+/** Every error code of the protocol (PROTOCOL sections 2 and 5). */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'UNKNOWN_EVENT',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'PAYLOAD_TOO_LARGE',
+  'INTERNAL',
+  'UNAUTHORIZED',
+  'TOKEN_EXPIRED',
+  'TOO_MANY_CONNECTIONS',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Codes a refused handshake can carry in `connect_error` `err.data.code`. */
+export const HANDSHAKE_ERROR_CODES = [
+  'UNAUTHORIZED',
+  'TOKEN_EXPIRED',
+  'FORBIDDEN',
+  'TOO_MANY_CONNECTIONS',
+  'RATE_LIMITED',
+] as const satisfies readonly ErrorCode[];
+export type HandshakeErrorCode = (typeof HANDSHAKE_ERROR_CODES)[number];
+
+export interface FieldError {
+  /** Dotted path of the field, for example `items.0.quantity`. */
+  field: string;
+  /** One human-readable reason per failed constraint. */
+  messages: string[];
+}
+
+export interface ProtocolErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown> & { fields?: FieldError[]; retryAfterMs?: number };
+}
+
+export type AckOk<T> = T extends void ? { ok: true; data?: undefined } : { ok: true; data: T };
+export interface AckError {
+  ok: false;
+  error: ProtocolErrorBody;
+}
+export type AckReply<T = unknown> = AckOk<T> | AckError;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}

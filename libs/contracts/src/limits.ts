@@ -1,0 +1,18 @@
+/** Protocol defaults (PROTOCOL section 9). Each is configurable on the hub. */
+export const DEFAULT_LIMITS = {
+  messageBytes: 16 * 1024,
+  maxHttpBufferSize: 64 * 1024,
+  commandsPerSecond: 20,
+  commandBurst: 40,
+  courierLocationPerSecond: 2,
+  sessionsPerUser: 10,
+  sessionsPerTenant: 10_000,
+  handshakesPerIpPerSecond: 50,
+  rateLimitStrikes: 3,
+  rateLimitStrikeWindowMs: 10_000,
+  requestIdTtlMs: 10 * 60 * 1000,
+  pingIntervalMs: 25_000,
+  pingTimeoutMs: 20_000,
+} as const;
+
+export const DEFAULT_WS_PATH = '/ws';

@@ -1,0 +1,166 @@
+import type { Order, OrderStatus } from './order.js';
+import type { CrewRole, Role, SenderType } from './roles.js';
+
+export interface Sender {
+  id: string;
+  type: SenderType;
+}
+
+/** What the server emits for every message: the event name equals `type` (PROTOCOL section 3). */
+export interface Envelope<T extends ServerEventType = ServerEventType> {
+  id: string;
+  type: T;
+  data: ServerEventMap[T];
+  timestamp: string;
+  sender: Sender;
+  tenantId: string;
+  /** Present on durable messages: the client keeps the last one it processed. */
+  cursor?: string;
+  /** True on durable messages: acknowledge through the Socket.IO ack callback. */
+  requiresAck?: boolean;
+}
+
+export interface WelcomeData {
+  sessionId: string;
+  user: { id: string; role: Role; tenantId: string; crewRole?: CrewRole };
+  serverTime: string;
+  heartbeatIntervalMs: number;
+  recovered: boolean;
+  replayed: number;
+  /**
+   * Extension to PROTOCOL section 4: when the client sent no cursor, the cursor of the newest
+   * durable message now, so that a fresh client can recover from its very first connection.
+   */
+  cursor?: string;
+}
+export interface BoardData {
+  orders: Order[];
+}
+export interface OrderCreatedData {
+  order: Order;
+}
+export interface OrderStatusUpdatedData {
+  orderId: string;
+  status: OrderStatus;
+  previousStatus: OrderStatus;
+  etaMinutes?: number;
+  note?: string;
+  updatedBy: Sender;
+}
+export interface PaymentConfirmedData {
+  orderId: string;
+  amount: number;
+  currency: string;
+  method: string;
+}
+export const NOTIFICATION_LEVELS = ['info', 'warning', 'critical'] as const;
+export type NotificationLevel = (typeof NOTIFICATION_LEVELS)[number];
+export interface NotificationData {
+  level: NotificationLevel;
+  message: string;
+}
+export interface CourierLocationData {
+  orderId: string;
+  lat: number;
+  lng: number;
+  heading?: number;
+  at: string;
+}
+export interface PresenceCounts {
+  customer: number;
+  crew: number;
+  admin: number;
+}
+export interface PresenceChangedData {
+  tenantId: string;
+  online: PresenceCounts;
+}
+export interface MetricsData {
+  /** `"*"` for the whole node (platform admins), else the tenant the figures are scoped to. */
+  scope: string;
+  connections: PresenceCounts & { total: number };
+  messagesPerSecond: number;
+  deliveryLatencyP99Ms: number | null;
+  queueDepth: number;
+  deadLetters: number;
+  at: string;
+}
+export const ALERT_CODES = ['NO_CREW_ONLINE', 'ORDER_NOT_ACCEPTED', 'DELIVERY_FAILED', 'DEPENDENCY_DOWN'] as const;
+export type AlertCode = (typeof ALERT_CODES)[number];
+export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+export interface AlertData {
+  code: AlertCode;
+  severity: AlertSeverity;
+  message: string;
+  details: Record<string, unknown>;
+}
+export interface ActivityData {
+  userId: string;
+  role: Role;
+  action: string;
+  at: string;
+}
+export interface SystemErrorData {
+  code: string;
+  message: string;
+}
+export interface ShutdownData {
+  reconnectInMs: number;
+}
+
+/** Every server-to-client message type and its `data` (PROTOCOL section 4). */
+export interface ServerEventMap {
+  'system.welcome': WelcomeData;
+  'order.board': BoardData;
+  'order.created': OrderCreatedData;
+  'order.status_updated': OrderStatusUpdatedData;
+  'payment.confirmed': PaymentConfirmedData;
+  notification: NotificationData;
+  'courier.location': CourierLocationData;
+  'presence.changed': PresenceChangedData;
+  'system.metrics': MetricsData;
+  'system.alert': AlertData;
+  'activity.log': ActivityData;
+  'system.error': SystemErrorData;
+  'system.shutdown': ShutdownData;
+}
+export type ServerEventType = keyof ServerEventMap;
+
+export const SERVER_EVENT_TYPES = [
+  'system.welcome',
+  'order.board',
+  'order.created',
+  'order.status_updated',
+  'payment.confirmed',
+  'notification',
+  'courier.location',
+  'presence.changed',
+  'system.metrics',
+  'system.alert',
+  'activity.log',
+  'system.error',
+  'system.shutdown',
+] as const satisfies readonly ServerEventType[];
+
+/** Durable types: acknowledged, retried, replayed from a cursor (PROTOCOL section 6). */
+export const DURABLE_TYPES = [
+  'order.created',
+  'order.status_updated',
+  'payment.confirmed',
+  'notification',
+  'system.alert',
+] as const satisfies readonly ServerEventType[];
+export type DurableType = (typeof DURABLE_TYPES)[number];
+
+/** Types a service may publish (through `Broadcaster` or `POST /api/v1/events`). */
+export const PUBLISHABLE_TYPES = DURABLE_TYPES;
+
+export function isDurableType(type: string): type is DurableType {
+  return (DURABLE_TYPES as readonly string[]).includes(type);
+}
+
+/** The Socket.IO event map of a connected client, Immich-style: event name to listener. */
+export type ServerToClientEvents = {
+  [K in ServerEventType]: (envelope: Envelope<K>, ack?: () => void) => void;
+};

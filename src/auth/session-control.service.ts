@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AdminDisconnectDto } from '@orderwire/contracts';
+import { ROLES } from '@orderwire/contracts';
+import type { Session } from './session.js';
+import { tenantOf } from '../common/tenant-scope.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DeliveryService } from '../delivery/delivery.service.js';
+import { HubServer } from '../delivery/hub-server.js';
+import { SESSION_REGISTRY } from '../engine/engine.tokens.js';
+import type { SessionRegistry } from '../engine/session-registry.js';
+import { Rooms, userKey } from '../routing/rooms.js';
+
+/** admin.disconnect: ends sessions of the admin's tenant at once, and can revoke the user's tokens. */
+@Injectable()
+export class SessionControlService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SESSION_REGISTRY) private readonly sessions: SessionRegistry,
+    private readonly server: HubServer,
+    private readonly delivery: DeliveryService,
+  ) {}
+
+  async disconnect(admin: Session, dto: AdminDisconnectDto): Promise<{ disconnected: number }> {
+    const tenantId = tenantOf(admin, dto.tenantId);
+    const room = dto.sessionId ? Rooms.session(tenantId, dto.sessionId) : Rooms.user(tenantId, dto.userId!);
+    if (dto.revokeTokens && dto.userId) {
+      const now = Date.now();
+      // A token lives at most until its exp; keep the revocation as long as messages are kept.
+      for (const role of ROLES) {
+        await this.sessions.revoke(userKey(role, tenantId, dto.userId), now, this.config.delivery.messageTtlMs);
+      }
+    }
+    let disconnected = 0;
+    for (const role of ROLES) {
+      const nsp = this.server.nsp(role);
+      if (!nsp) continue;
+      const sockets = nsp.adapter.rooms.get(room);
+      if (!sockets) continue;
+      for (const id of [...sockets]) {
+        const socket = nsp.sockets.get(id);
+        if (!socket) continue;
+        if (dto.sessionId && dto.userId && socket.data.session.userId !== dto.userId) continue;
+        this.delivery.emitTo(socket, 'system.error', {
+          code: dto.revokeTokens ? 'UNAUTHORIZED' : 'FORBIDDEN',
+          message: `disconnected by an admin: ${dto.reason}`,
+        });
+        socket.disconnect(true);
+        disconnected++;
+      }
+    }
+    return { disconnected };
+  }
+}

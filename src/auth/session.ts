@@ -1,0 +1,34 @@
+import type { CrewRole, DurableType, Envelope, HubClaims, Role } from '@orderwire/contracts';
+
+/** Per-socket rate state, created on the first command so that idle sockets carry none. */
+export interface RateState {
+  tokens: number;
+  refilledAt: number;
+  courierTokens: number;
+  courierRefilledAt: number;
+  /** Times (epoch ms) of recent rate-limit violations. */
+  strikes: number[];
+}
+
+/** What the hub knows about one connected socket; kept in `socket.data.session`. */
+export interface Session {
+  sessionId: string;
+  userId: string;
+  role: Role;
+  tenantId: string;
+  crewRole?: CrewRole;
+  userKey: string;
+  /** The claims of the token in force (replaced by auth.refresh). */
+  claims: HubClaims;
+  ip: string;
+  /** Epoch ms of the connection. */
+  connectedAt: number;
+  /** performance.now() at the start of the handshake, for the handshake-to-welcome metric. */
+  handshakeAt: number;
+  /** The cursor the client sent in the handshake, if any. */
+  cursor?: string;
+  rate?: RateState;
+  expiryTimer?: NodeJS.Timeout;
+  /** Live durable messages held back while a replay is written to this socket. */
+  held?: Envelope<DurableType>[];
+}

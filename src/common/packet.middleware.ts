@@ -1,0 +1,85 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { COMMANDS, isCommandType } from '@orderwire/contracts';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DeliveryService } from '../delivery/delivery.service.js';
+import type { HubSocket } from '../delivery/hub-server.js';
+import { MetricsService } from '../monitoring/metrics.service.js';
+import { type AckFn, fail, isAckFn } from './ack.js';
+import { HubException } from './hub.exception.js';
+import { RateLimiter } from './rate-limiter.js';
+
+type Conn = HubSocket['conn'];
+
+/**
+ * The first thing every incoming packet meets, before Nest: it measures the frame, refuses what
+ * is too large (PAYLOAD_TOO_LARGE), answers events no gateway handles (UNKNOWN_EVENT; Nest would
+ * drop them silently) and wraps the ack so that every reply is counted by type and result.
+ */
+@Injectable()
+export class PacketMiddleware {
+  /** The size of the last frame read on each engine connection. */
+  private readonly lastFrame = new WeakMap<Conn, number>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+    private readonly limiter: RateLimiter,
+    private readonly delivery: DeliveryService,
+  ) {}
+
+  install(socket: HubSocket): void {
+    const conn = socket.conn;
+    if (!this.lastFrame.has(conn)) {
+      this.lastFrame.set(conn, 0);
+      conn.on('packet', (packet: { type: string; data?: unknown }) => {
+        if (packet.type === 'message') this.lastFrame.set(conn, frameSize(packet.data, this.config.limits.messageBytes));
+      });
+    }
+    socket.use((args, next) => this.inspect(socket, args as unknown[], next));
+  }
+
+  private inspect(socket: HubSocket, args: unknown[], next: (err?: Error) => void): void {
+    const event = args[0];
+    const last = args.length - 1;
+    const ack = last > 0 && isAckFn(args[last]) ? (args[last] as AckFn) : undefined;
+    const type = isCommandType(event) ? event : 'unknown';
+    const reply: AckFn = (r) => {
+      const result = (r as { ok?: boolean; error?: { code?: string } })?.ok ? 'ok' : (r as { error?: { code?: string } })?.error?.code;
+      this.metrics.commands.inc({ type, result: result ?? 'ok' });
+      ack?.(r);
+    };
+    if (ack) args[last] = reply;
+
+    const refuse = (e: HubException): void => {
+      if (ack) return reply(fail(e.toBody()));
+      this.metrics.commands.inc({ type, result: e.code });
+      this.delivery.emitTo(socket, 'system.error', { code: e.code, message: e.message });
+    };
+    if ((this.lastFrame.get(socket.conn) ?? 0) > this.config.limits.messageBytes) {
+      return refuse(new HubException('PAYLOAD_TOO_LARGE', `a message may be at most ${this.config.limits.messageBytes} bytes`));
+    }
+    if (type === 'unknown') {
+      try {
+        this.limiter.check(socket, 'unknown');
+      } catch (e) {
+        return refuse(e as HubException);
+      }
+      return refuse(new HubException('UNKNOWN_EVENT', `unknown event ${String(event).slice(0, 64)}`));
+    }
+    if (!COMMANDS[type].roles.includes(socket.data.session.role)) {
+      // No gateway of this namespace handles it; the roles guard would say the same.
+      return refuse(new HubException('FORBIDDEN', `${type} is not allowed for this role`));
+    }
+    if (!ack) {
+      return refuse(new HubException('VALIDATION_FAILED', 'a command must carry an ack callback'));
+    }
+    next();
+  }
+}
+
+/** Bytes of a frame; `limit` lets short ASCII-sized strings skip the exact UTF-8 count. */
+function frameSize(data: unknown, limit: number): number {
+  if (typeof data === 'string') return data.length * 3 <= limit ? data.length : Buffer.byteLength(data);
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
+}

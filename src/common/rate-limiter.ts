@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { RateState } from '../auth/session.js';
+import { DeliveryService } from '../delivery/delivery.service.js';
+import type { HubSocket } from '../delivery/hub-server.js';
+import { MetricsService } from '../monitoring/metrics.service.js';
+import { HubException } from './hub.exception.js';
+import { take } from './token-bucket.js';
+
+/** The per-socket limits, shared by the rate-limit interceptor and the packet middleware. */
+@Injectable()
+export class RateLimiter {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+    private readonly delivery: DeliveryService,
+  ) {}
+
+  /** Throws RATE_LIMITED when the socket is over its limit (and disconnects repeat offenders). */
+  check(socket: HubSocket, event: string): void {
+    const l = this.config.limits;
+    const now = Date.now();
+    const state = (socket.data.session.rate ??= newState(l.commandBurst, l.courierPerSecond, now));
+    const general = { tokens: state.tokens, at: state.refilledAt };
+    let wait = take(general, l.commandsPerSecond, l.commandBurst, now);
+    state.tokens = general.tokens;
+    state.refilledAt = general.at;
+    let scope = 'command';
+    if (wait === 0 && event === 'courier.location') {
+      const courier = { tokens: state.courierTokens, at: state.courierRefilledAt };
+      wait = take(courier, l.courierPerSecond, l.courierPerSecond, now);
+      state.courierTokens = courier.tokens;
+      state.courierRefilledAt = courier.at;
+      scope = 'courier';
+    }
+    if (wait === 0) return;
+    this.metrics.rateLimited.inc({ scope });
+    state.strikes = state.strikes.filter((t) => now - t < l.strikeWindowMs);
+    state.strikes.push(now);
+    if (state.strikes.length >= l.strikes) {
+      this.delivery.emitTo(socket, 'system.error', {
+        code: 'RATE_LIMITED',
+        message: 'disconnected for breaking the rate limit repeatedly',
+      });
+      // Let the ack and the error leave before the transport closes.
+      setImmediate(() => socket.disconnect(true));
+    }
+    throw new HubException('RATE_LIMITED', 'too many commands; slow down', { retryAfterMs: wait });
+  }
+}
+
+function newState(burst: number, courierRate: number, now: number): RateState {
+  return { tokens: burst, refilledAt: now, courierTokens: courierRate, courierRefilledAt: now, strikes: [] };
+}

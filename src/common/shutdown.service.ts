@@ -1,0 +1,42 @@
+import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DeliveryService } from '../delivery/delivery.service.js';
+import { HubServer } from '../delivery/hub-server.js';
+import { DrainState } from './drain.state.js';
+
+/**
+ * Draining on SIGTERM: tell every socket `system.shutdown`, stop accepting, let commands in
+ * flight finish (at most SHUTDOWN_GRACE_MS), then close the sockets. Nest then closes the
+ * servers and the engine.
+ */
+@Injectable()
+export class ShutdownService implements BeforeApplicationShutdown {
+  constructor(
+    @InjectPinoLogger(ShutdownService.name) private readonly logger: PinoLogger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly drain: DrainState,
+    private readonly server: HubServer,
+    private readonly delivery: DeliveryService,
+    private readonly http: HttpAdapterHost,
+  ) {}
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    if (this.drain.draining) return;
+    this.drain.draining = true;
+    const sockets = this.server.all().reduce((n, nsp) => n + nsp.sockets.size, 0);
+    this.logger.info({ signal, sockets }, 'draining');
+    for (const nsp of this.server.all()) {
+      for (const socket of nsp.sockets.values()) {
+        this.delivery.emitTo(socket, 'system.shutdown', { reconnectInMs: this.config.shutdown.reconnectInMs });
+      }
+    }
+    const httpServer = this.http.httpAdapter?.getHttpServer() as import('node:http').Server | undefined;
+    httpServer?.close();
+    await this.drain.whenIdle(this.config.shutdown.graceMs);
+    for (const nsp of this.server.all()) nsp.disconnectSockets(true);
+    httpServer?.closeIdleConnections?.();
+    this.logger.info('drained');
+  }
+}

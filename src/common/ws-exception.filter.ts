@@ -1,0 +1,38 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
+import { WsException } from '@nestjs/websockets';
+import type { ProtocolErrorBody } from '@orderwire/contracts';
+import { isErrorCode } from '@orderwire/contracts';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { DeliveryService } from '../delivery/delivery.service.js';
+import type { HubSocket } from '../delivery/hub-server.js';
+import { fail, isAckFn } from './ack.js';
+import { HubException } from './hub.exception.js';
+
+/** Turns every failure of a command into the ack `{ ok: false, error }`; never a stack. */
+@Catch()
+export class WsExceptionFilter implements ExceptionFilter {
+  constructor(
+    @InjectPinoLogger(WsExceptionFilter.name) private readonly logger: PinoLogger,
+    private readonly delivery: DeliveryService,
+  ) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ws = host.switchToWs();
+    const socket = ws.getClient<HubSocket>();
+    const ack: unknown = host.getArgByIndex(2);
+    const body = this.toBody(exception, socket);
+    if (isAckFn(ack)) ack(fail(body));
+    else this.delivery.emitTo(socket, 'system.error', { code: body.code, message: body.message });
+  }
+
+  private toBody(exception: unknown, socket: HubSocket): ProtocolErrorBody {
+    if (exception instanceof HubException) return exception.toBody();
+    if (exception instanceof WsException) {
+      const e = exception.getError();
+      if (typeof e === 'object' && e && isErrorCode((e as ProtocolErrorBody).code)) return e as ProtocolErrorBody;
+      return { code: 'FORBIDDEN', message: typeof e === 'string' ? e : 'forbidden' };
+    }
+    this.logger.error({ err: exception, sessionId: socket?.data?.session?.sessionId }, 'command failed');
+    return { code: 'INTERNAL', message: 'internal error' };
+  }
+}

@@ -1,0 +1,48 @@
+import { Injectable, type ValidationError, ValidationPipe } from '@nestjs/common';
+import type { FieldError } from '@orderwire/contracts';
+import { HubException } from './hub.exception.js';
+
+function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    if (e.constraints) out.push({ field, messages: Object.values(e.constraints) });
+    if (e.children?.length) out.push(...flatten(e.children, field));
+  }
+  return out;
+}
+
+/**
+ * class-validator on every command payload. Failures become VALIDATION_FAILED with
+ * `details.fields`, one entry per field that failed and why. Unknown fields are refused.
+ */
+@Injectable()
+export class WsValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      transform: true,
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors: ValidationError[]) => {
+        const fields = flatten(errors);
+        return new HubException('VALIDATION_FAILED', fields.map((f) => f.messages[0]).join('; ') || 'invalid payload', {
+          fields,
+        });
+      },
+    });
+  }
+
+  override async transform(value: unknown, metadata: Parameters<ValidationPipe['transform']>[1]): Promise<unknown> {
+    // Nest hands every handler parameter to the pipe: only the payload (@MessageBody, which
+    // Nest reports as 'body') is validated; the socket arrives as 'custom'.
+    if (metadata.type !== 'body') return value;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new HubException('VALIDATION_FAILED', 'the payload must be an object', {
+        fields: [{ field: '', messages: ['the payload must be an object'] }],
+      });
+    }
+    return super.transform(value, metadata);
+  }
+}

@@ -1,0 +1,48 @@
+import type { Algorithm } from 'jsonwebtoken';
+
+/** The validated, typed configuration of one hub node. Built once by `loadConfig`. */
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  http: { port: number; host: string; trustProxy: boolean; corsOrigins: string[] };
+  ws: {
+    path: string;
+    transports: Array<'websocket' | 'polling'>;
+    pingIntervalMs: number;
+    pingTimeoutMs: number;
+    maxHttpBufferSize: number;
+  };
+  log: { level: string; format: 'json' | 'pretty' };
+  jwt: {
+    algorithm: Algorithm;
+    /** The HS256 secret or the RS256/ES256 public key (PEM). */
+    key: string;
+    issuer?: string;
+    audience?: string;
+    /** True when the built-in development secret is in use. */
+    insecureDevSecret: boolean;
+  };
+  engine: { kind: 'memory' | 'redis'; redisUrl?: string };
+  delivery: {
+    messageTtlMs: number;
+    retentionMax: number;
+    maxAttempts: number;
+    backoffMs: number;
+    replayMax: number;
+  };
+  limits: {
+    messageBytes: number;
+    commandsPerSecond: number;
+    commandBurst: number;
+    courierPerSecond: number;
+    strikes: number;
+    strikeWindowMs: number;
+    sessionsPerUser: number;
+    sessionsPerTenant: number;
+    handshakesPerIpPerSecond: number;
+    idempotencyTtlMs: number;
+  };
+  monitoring: { metricsIntervalMs: number; orderAcceptSlaMs: number };
+  shutdown: { graceMs: number; reconnectInMs: number };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

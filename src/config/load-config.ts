@@ -1,0 +1,87 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { AppConfig } from './app-config.js';
+import { EnvSchema } from './env.schema.js';
+
+/** Used only outside production when no key is configured, so that `npm start` works at once. */
+export const DEV_JWT_SECRET = 'orderwire-development-secret-do-not-use';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The one reader of `process.env`. */
+export function readProcessEnv(): Record<string, string | undefined> {
+  return { ...process.env };
+}
+
+/** Validates the environment once, failing fast with each bad variable's name. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const plain: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value !== '') plain[key] = value;
+  }
+  const s = plainToInstance(EnvSchema, plain, { exposeDefaultValues: true });
+  const errors = validateSync(s, { whitelist: true, forbidUnknownValues: true });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+
+  if (s.JWT_SECRET && s.JWT_PUBLIC_KEY) {
+    throw new ConfigError('JWT_SECRET and JWT_PUBLIC_KEY: set one, not both (the algorithm is pinned)');
+  }
+  let algorithm = s.JWT_ALGORITHM ?? (s.JWT_PUBLIC_KEY ? 'RS256' : 'HS256');
+  let key = s.JWT_PUBLIC_KEY?.replace(/\\n/g, '\n') ?? s.JWT_SECRET;
+  let insecureDevSecret = false;
+  if (algorithm === 'HS256' && s.JWT_PUBLIC_KEY) {
+    throw new ConfigError('JWT_ALGORITHM: HS256 needs JWT_SECRET, not JWT_PUBLIC_KEY');
+  }
+  if (algorithm !== 'HS256' && !s.JWT_PUBLIC_KEY) {
+    throw new ConfigError(`JWT_PUBLIC_KEY: required with JWT_ALGORITHM=${algorithm}`);
+  }
+  if (!key) {
+    if (s.NODE_ENV === 'production') {
+      throw new ConfigError('JWT_SECRET or JWT_PUBLIC_KEY: required in production');
+    }
+    algorithm = 'HS256';
+    key = DEV_JWT_SECRET;
+    insecureDevSecret = true;
+  }
+
+  return {
+    env: s.NODE_ENV,
+    http: { port: s.PORT, host: s.HOST, trustProxy: s.TRUST_PROXY, corsOrigins: s.CORS_ORIGINS },
+    ws: {
+      path: s.WS_PATH,
+      transports: s.WS_TRANSPORTS,
+      pingIntervalMs: s.PING_INTERVAL_MS,
+      pingTimeoutMs: s.PING_TIMEOUT_MS,
+      maxHttpBufferSize: s.MAX_HTTP_BUFFER_SIZE,
+    },
+    log: { level: s.LOG_LEVEL, format: s.LOG_FORMAT ?? (s.NODE_ENV === 'production' ? 'json' : 'pretty') },
+    jwt: { algorithm, key, issuer: s.JWT_ISSUER, audience: s.JWT_AUDIENCE, insecureDevSecret },
+    engine: s.REDIS_URL ? { kind: 'redis', redisUrl: s.REDIS_URL } : { kind: 'memory' },
+    delivery: {
+      messageTtlMs: s.MESSAGE_TTL_SECONDS * 1000,
+      retentionMax: s.MESSAGE_RETENTION_MAX,
+      maxAttempts: s.DELIVERY_MAX_ATTEMPTS,
+      backoffMs: s.DELIVERY_BACKOFF_MS,
+      replayMax: s.REPLAY_MAX,
+    },
+    limits: {
+      messageBytes: s.MESSAGE_MAX_BYTES,
+      commandsPerSecond: s.RATE_COMMANDS_PER_SECOND,
+      commandBurst: s.RATE_COMMAND_BURST,
+      courierPerSecond: s.RATE_COURIER_PER_SECOND,
+      strikes: s.RATE_STRIKES,
+      strikeWindowMs: s.RATE_STRIKE_WINDOW_MS,
+      sessionsPerUser: s.SESSIONS_PER_USER,
+      sessionsPerTenant: s.SESSIONS_PER_TENANT,
+      handshakesPerIpPerSecond: s.HANDSHAKES_PER_IP_PER_SECOND,
+      idempotencyTtlMs: s.IDEMPOTENCY_TTL_SECONDS * 1000,
+    },
+    monitoring: { metricsIntervalMs: s.METRICS_INTERVAL_MS, orderAcceptSlaMs: s.ORDER_ACCEPT_SLA_SECONDS * 1000 },
+    shutdown: { graceMs: s.SHUTDOWN_GRACE_MS, reconnectInMs: s.SHUTDOWN_RECONNECT_IN_MS },
+  };
+}

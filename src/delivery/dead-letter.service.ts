@@ -1,0 +1,28 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AdminDeadLettersDto, DeadLetterItem } from '@orderwire/contracts';
+import type { Session } from '../auth/session.js';
+import { notFound } from '../common/hub.exception.js';
+import { MESSAGE_STORE } from '../engine/engine.tokens.js';
+import type { MessageStore } from '../engine/message-store.js';
+import { DeliveryService } from './delivery.service.js';
+
+/** admin.dead_letters and admin.replay, scoped to the admin's tenant (every tenant for platform admins). */
+@Injectable()
+export class DeadLetterService {
+  constructor(
+    @Inject(MESSAGE_STORE) private readonly store: MessageStore,
+    private readonly delivery: DeliveryService,
+  ) {}
+
+  async list(admin: Session, dto: AdminDeadLettersDto): Promise<{ items: DeadLetterItem[] }> {
+    const letters = await this.store.listDeadLetters(admin.tenantId, dto.limit ?? 50, dto.before);
+    return { items: letters.map(({ userKeys: _keys, ...item }) => item) };
+  }
+
+  async replay(admin: Session, messageId: string): Promise<{ requeued: true }> {
+    const letter = await this.store.takeDeadLetter(admin.tenantId, messageId);
+    if (!letter) throw notFound('dead letter');
+    await this.delivery.requeue(letter);
+    return { requeued: true };
+  }
+}

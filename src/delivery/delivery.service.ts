@@ -1,0 +1,291 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { DurableType, Envelope, Role, Sender, ServerEventMap, ServerEventType } from '@orderwire/contracts';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { JOB_SCHEDULER, MESSAGE_STORE } from '../engine/engine.tokens.js';
+import type { JobScheduler } from '../engine/job-scheduler.js';
+import type { DeadLetter, MessageStore, Targets } from '../engine/message-store.js';
+import { MetricsService } from '../monitoring/metrics.service.js';
+import { parseUserKey, Rooms } from '../routing/rooms.js';
+import { type Audience, route } from '../routing/routing.table.js';
+import { EnvelopeFactory } from './envelope.factory.js';
+import { acksOf, type AdapterInternals, type HubNamespace, HubServer, type HubSocket } from './hub-server.js';
+
+/** Socket.IO parser packet type of an event. */
+const EVENT_PACKET = 2;
+
+export interface PublishInput<T extends ServerEventType> {
+  type: T;
+  tenantId: string;
+  data: ServerEventMap[T];
+  sender?: Sender;
+  audience: Omit<Audience, 'tenantId'>;
+}
+
+/** A durable message still waiting for acknowledgements on this node. */
+interface Pending {
+  envelope: Envelope<DurableType>;
+  publishedAt: number;
+  /** User keys that received it here and have not acknowledged yet. */
+  waiting: Set<string>;
+  attempts: number;
+  /** Socket.IO packet ids used per namespace, so that stale ack callbacks can be dropped. */
+  packets: Array<[Role, number]>;
+}
+
+type DeadLetterListener = (letter: DeadLetter, envelope: Envelope<DurableType>) => void;
+
+/**
+ * The only place that writes to client sockets. Durable messages are stored (which gives them a
+ * cursor), written once per namespace with a single encoding, acknowledged per user, retried with
+ * backoff and, failing that, dead-lettered. Volatile messages are written and forgotten.
+ */
+@Injectable()
+export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
+  private readonly pending = new Map<string, Pending>();
+  private readonly deadLetterListeners: DeadLetterListener[] = [];
+
+  constructor(
+    @InjectPinoLogger(DeliveryService.name) private readonly logger: PinoLogger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(MESSAGE_STORE) private readonly store: MessageStore,
+    @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
+    private readonly server: HubServer,
+    private readonly envelopes: EnvelopeFactory,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.handle('redelivery', (messageId) => this.redeliver(messageId));
+  }
+
+  onApplicationShutdown(): void {
+    this.pending.clear();
+  }
+
+  onDeadLetter(listener: DeadLetterListener): void {
+    this.deadLetterListeners.push(listener);
+  }
+
+  /** Durable publish: resolves once the message is stored, after it was written to local sockets. */
+  async publish<T extends DurableType>(input: PublishInput<T>): Promise<Envelope<T>> {
+    const now = Date.now();
+    const envelope = this.envelopes.create(input.type, input.tenantId, input.data, input.sender, now);
+    envelope.requiresAck = true;
+    const targets = route(input.type, { ...input.audience, tenantId: input.tenantId });
+    await this.store.append(envelope as Envelope<DurableType>, targets, now);
+    this.fanOut(envelope as Envelope<DurableType>, targets, now);
+    return envelope;
+  }
+
+  /** Volatile publish: best effort, never stored or replayed. */
+  emitVolatile<T extends ServerEventType>(input: PublishInput<T>): void {
+    const envelope = this.envelopes.create(input.type, input.tenantId, input.data, input.sender);
+    const targets = route(input.type, { ...input.audience, tenantId: input.tenantId });
+    for (const role of Object.keys(targets) as Role[]) {
+      const nsp = this.server.nsp(role);
+      if (!nsp) continue;
+      nsp.to(targets[role]!).except([...this.server.held(role)]).emit(input.type as string, envelope);
+    }
+  }
+
+  /** A message to one room of one namespace (the admin feed): volatile. */
+  emitToRoom<T extends ServerEventType>(role: Role, room: string, type: T, tenantId: string, data: ServerEventMap[T]): void {
+    const nsp = this.server.nsp(role);
+    if (!nsp) return;
+    nsp.to(room).emit(type as string, this.envelopes.create(type, tenantId, data));
+  }
+
+  /** A message to one socket (welcome, board, errors): volatile. */
+  emitTo<T extends ServerEventType>(socket: HubSocket, type: T, data: ServerEventMap[T]): void {
+    const envelope = this.envelopes.create(type, socket.data.session.tenantId, data);
+    (socket.emit as (ev: string, ...args: unknown[]) => boolean)(type, envelope);
+  }
+
+  /** Writes stored durable messages to one socket (replay), each with its ack callback. */
+  writeDurable(socket: HubSocket, envelopes: Iterable<Envelope<DurableType>>): number {
+    const { userKey } = socket.data.session;
+    let n = 0;
+    for (const envelope of envelopes) {
+      this.pending.get(envelope.id)?.waiting.add(userKey);
+      (socket.emit as (ev: string, ...args: unknown[]) => boolean)(envelope.type, envelope, this.ackFor(envelope.id));
+      n++;
+    }
+    if (n > 0) this.metrics.recordDelivered('replay', socket.data.session.tenantId, n);
+    return n;
+  }
+
+  /** Messages waiting for acknowledgement on this node. */
+  pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Delivers a dead letter again to its recipients that are online here. */
+  async requeue(letter: DeadLetter): Promise<void> {
+    const stored = await this.store.get(letter.messageId);
+    if (!stored) return;
+    const p: Pending = {
+      envelope: stored.envelope,
+      publishedAt: Date.now(),
+      waiting: new Set(),
+      attempts: 0,
+      packets: [],
+    };
+    this.pending.set(stored.envelope.id, p);
+    this.sendToUsers(p, new Set(letter.userKeys));
+    this.afterAttempt(p);
+  }
+
+  private fanOut(envelope: Envelope<DurableType>, targets: Targets, publishedAt: number): void {
+    const p: Pending = { envelope, publishedAt, waiting: new Set(), attempts: 1, packets: [] };
+    for (const role of Object.keys(targets) as Role[]) {
+      const nsp = this.server.nsp(role);
+      if (!nsp) continue;
+      const rooms = new Set(targets[role]);
+      const held = this.server.held(role);
+      (nsp.adapter as unknown as AdapterInternals).apply({ rooms, except: held }, (socket) => {
+        p.waiting.add(socket.data.session.userKey);
+      });
+      if (held.size > 0) this.hold(nsp, held, rooms, envelope);
+      this.broadcast(nsp, role, rooms, held, p);
+    }
+    if (p.waiting.size > 0) {
+      this.pending.set(envelope.id, p);
+      this.schedule(p);
+    }
+  }
+
+  /** Queues the message on held sockets that it addresses; they get it when their replay ends. */
+  private hold(nsp: HubNamespace, held: Set<string>, rooms: Set<string>, envelope: Envelope<DurableType>): void {
+    for (const id of held) {
+      const socket = nsp.sockets.get(id);
+      if (!socket) continue;
+      for (const room of rooms) {
+        if (socket.rooms.has(room)) {
+          (socket.data.session.held ??= []).push(envelope);
+          break;
+        }
+      }
+    }
+  }
+
+  private broadcast(nsp: HubNamespace, role: Role, rooms: Set<string>, except: Set<string>, p: Pending): void {
+    const packet: { type: number; data: unknown[]; nsp: string; id?: number } = {
+      type: EVENT_PACKET,
+      data: [p.envelope.type, p.envelope],
+      nsp: nsp.name,
+    };
+    let written = 0;
+    nsp.adapter.broadcastWithAck(
+      packet as never,
+      { rooms, except, flags: { local: true } },
+      (count) => (written = count),
+      this.ackFor(p.envelope.id),
+    );
+    if (packet.id !== undefined) p.packets.push([role, packet.id]);
+    this.metrics.recordDelivered(p.envelope.type, p.envelope.tenantId, written);
+  }
+
+  /** One ack callback per message and attempt; Socket.IO calls it with the acking socket as `this`. */
+  private ackFor(messageId: string): (this: HubSocket) => void {
+    const acked = (socket: HubSocket): void => this.acked(messageId, socket);
+    return function (this: HubSocket) {
+      acked(this);
+    };
+  }
+
+  private acked(messageId: string, socket: HubSocket): void {
+    const p = this.pending.get(messageId);
+    if (!p || !socket?.data?.session) return;
+    if (!p.waiting.delete(socket.data.session.userKey)) return;
+    this.metrics.recordAckLatency(Date.now() - p.publishedAt);
+    if (p.waiting.size === 0) this.finish(p);
+  }
+
+  private schedule(p: Pending): void {
+    const delay = this.config.delivery.backoffMs * 2 ** (p.attempts - 1);
+    void this.jobs.schedule('redelivery', p.envelope.id, delay);
+  }
+
+  private async redeliver(messageId: string): Promise<void> {
+    const p = this.pending.get(messageId);
+    if (!p) return;
+    // Users with no socket left here will get the message by replay when they come back.
+    for (const key of p.waiting) if (!this.online(key)) p.waiting.delete(key);
+    if (p.waiting.size === 0) return this.finish(p);
+    if (p.attempts >= this.config.delivery.maxAttempts) return this.deadLetter(p);
+    p.attempts++;
+    this.metrics.retries.inc();
+    this.sendToUsers(p, p.waiting);
+    this.afterAttempt(p);
+  }
+
+  private afterAttempt(p: Pending): void {
+    if (p.waiting.size === 0) {
+      this.finish(p);
+      return;
+    }
+    this.schedule(p);
+  }
+
+  /** Writes the message to the user rooms of `keys`, one broadcast per namespace. */
+  private sendToUsers(p: Pending, keys: Set<string>): void {
+    const byRole = new Map<Role, Set<string>>();
+    for (const key of keys) {
+      if (!this.online(key)) continue;
+      const { role, tenantId, userId } = parseUserKey(key);
+      let rooms = byRole.get(role);
+      if (!rooms) byRole.set(role, (rooms = new Set()));
+      rooms.add(Rooms.user(tenantId, userId));
+      p.waiting.add(key);
+    }
+    if (p.attempts === 0) p.attempts = 1;
+    for (const [role, rooms] of byRole) this.broadcast(this.server.nsp(role)!, role, rooms, new Set(), p);
+  }
+
+  private online(key: string): boolean {
+    const { role, tenantId, userId } = parseUserKey(key);
+    return (this.server.nsp(role)?.adapter.rooms.get(Rooms.user(tenantId, userId))?.size ?? 0) > 0;
+  }
+
+  private finish(p: Pending): void {
+    this.pending.delete(p.envelope.id);
+    void this.jobs.cancel('redelivery', p.envelope.id);
+    this.dropStaleAcks(p);
+  }
+
+  private async deadLetter(p: Pending): Promise<void> {
+    const userKeys = [...p.waiting];
+    this.finish(p);
+    const letter: DeadLetter = {
+      messageId: p.envelope.id,
+      type: p.envelope.type,
+      tenantId: p.envelope.tenantId,
+      recipients: userKeys.map((k) => parseUserKey(k).userId),
+      userKeys,
+      attempts: p.attempts,
+      lastError: `no acknowledgement after ${p.attempts} attempts`,
+      at: new Date().toISOString(),
+    };
+    await this.store.addDeadLetter(letter);
+    this.metrics.deadLetters.inc();
+    this.logger.warn({ messageId: letter.messageId, type: letter.type, recipients: letter.recipients }, 'dead letter');
+    for (const listener of this.deadLetterListeners) listener(letter, p.envelope);
+  }
+
+  /** Sockets that never acked keep an ack callback per attempt; drop them once the message is done. */
+  private dropStaleAcks(p: Pending): void {
+    for (const [role, packetId] of p.packets) {
+      const nsp = this.server.nsp(role);
+      if (!nsp) continue;
+      for (const key of p.waiting) {
+        const { role: keyRole, tenantId, userId } = parseUserKey(key);
+        if (keyRole !== role) continue;
+        for (const id of nsp.adapter.rooms.get(Rooms.user(tenantId, userId)) ?? []) {
+          const socket = nsp.sockets.get(id);
+          if (socket) acksOf(socket).delete(packetId);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,13 @@
+/** Injection tokens of the engine seams. Only engine.module.ts decides what stands behind them. */
+export const MESSAGE_STORE = Symbol('MESSAGE_STORE');
+export const ORDER_STORE = Symbol('ORDER_STORE');
+export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
+export const SESSION_REGISTRY = Symbol('SESSION_REGISTRY');
+export const JOB_SCHEDULER = Symbol('JOB_SCHEDULER');
+/** Health of the engine's dependencies, for /health/ready. */
+export const ENGINE_HEALTH = Symbol('ENGINE_HEALTH');
+
+export interface EngineHealth {
+  /** Names of the dependencies that do not answer now (empty when all is well). */
+  down(): Promise<string[]>;
+}

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import type { DurableType, Envelope } from '@orderwire/contracts';
+import { ALL_TENANTS } from '@orderwire/contracts';
+import { formatCursor, parseCursor } from '../cursor.js';
+import type {
+  DeadLetter,
+  MessageStore,
+  ReplayReader,
+  ReplayResult,
+  StoredMessage,
+  Targets,
+} from '../message-store.js';
+
+interface Entry extends StoredMessage {
+  seq: number;
+}
+
+/** The message log of one process: an array in publish order, trimmed by age and by count. */
+export class MemoryMessageStore implements MessageStore {
+  private readonly epoch = randomBytes(6).toString('base64url');
+  private entries: Entry[] = [];
+  /** Index of the oldest retained entry in `entries` (the array is compacted lazily). */
+  private start = 0;
+  private nextSeq = 1;
+  /** Every seq up to this one may have been dropped. */
+  private droppedUpTo = 0;
+  private readonly byId = new Map<string, Entry>();
+  private readonly deadLetters = new Map<string, DeadLetter>();
+
+  constructor(private readonly opts: { ttlMs: number; retentionMax: number }) {}
+
+  append(envelope: Envelope<DurableType>, targets: Targets, publishedAt: number): Promise<string> {
+    const seq = this.nextSeq++;
+    const cursor = formatCursor(this.epoch, seq);
+    envelope.cursor = cursor;
+    const entry: Entry = { envelope, targets, publishedAt, seq };
+    this.entries.push(entry);
+    this.byId.set(envelope.id, entry);
+    if (this.entries.length - this.start > this.opts.retentionMax) this.dropOldest(1);
+    return Promise.resolve(cursor);
+  }
+
+  readAfter(cursor: string, reader: ReplayReader, limit: number): Promise<ReplayResult> {
+    this.pruneSync(Date.now());
+    const parsed = parseCursor(cursor);
+    if (!parsed || parsed.epoch !== this.epoch || parsed.seq >= this.nextSeq) {
+      return Promise.resolve({ messages: [], recovered: false });
+    }
+    let recovered = parsed.seq >= this.droppedUpTo;
+    const rooms = new Set(reader.rooms);
+    const messages: StoredMessage[] = [];
+    for (let i = this.firstIndexAfter(parsed.seq); i < this.entries.length; i++) {
+      const entry = this.entries[i];
+      const targeted = entry.targets[reader.role];
+      if (!targeted || !targeted.some((room) => rooms.has(room))) continue;
+      if (messages.length === limit) {
+        recovered = false;
+        break;
+      }
+      messages.push(entry);
+    }
+    return Promise.resolve({ messages, recovered });
+  }
+
+  head(): Promise<string> {
+    return Promise.resolve(formatCursor(this.epoch, this.nextSeq - 1));
+  }
+
+  get(messageId: string): Promise<StoredMessage | undefined> {
+    return Promise.resolve(this.byId.get(messageId));
+  }
+
+  prune(now: number): Promise<number> {
+    return Promise.resolve(this.pruneSync(now));
+  }
+
+  addDeadLetter(letter: DeadLetter): Promise<void> {
+    this.deadLetters.set(letter.messageId, letter);
+    return Promise.resolve();
+  }
+
+  listDeadLetters(tenantId: string, limit: number, before?: string): Promise<DeadLetter[]> {
+    const out = [...this.deadLetters.values()]
+      .filter((l) => (tenantId === ALL_TENANTS || l.tenantId === tenantId) && (!before || l.messageId < before))
+      .sort((a, b) => (a.messageId < b.messageId ? 1 : -1));
+    return Promise.resolve(out.slice(0, limit));
+  }
+
+  takeDeadLetter(tenantId: string, messageId: string): Promise<DeadLetter | undefined> {
+    const letter = this.deadLetters.get(messageId);
+    if (!letter || (tenantId !== ALL_TENANTS && letter.tenantId !== tenantId)) return Promise.resolve(undefined);
+    this.deadLetters.delete(messageId);
+    return Promise.resolve(letter);
+  }
+
+  countDeadLetters(tenantId: string): Promise<number> {
+    if (tenantId === ALL_TENANTS) return Promise.resolve(this.deadLetters.size);
+    let n = 0;
+    for (const l of this.deadLetters.values()) if (l.tenantId === tenantId) n++;
+    return Promise.resolve(n);
+  }
+
+  private pruneSync(now: number): number {
+    const oldest = now - this.opts.ttlMs;
+    let n = 0;
+    while (this.start + n < this.entries.length && this.entries[this.start + n].publishedAt < oldest) n++;
+    if (n > 0) this.dropOldest(n);
+    return n;
+  }
+
+  private dropOldest(n: number): void {
+    for (let i = this.start; i < this.start + n; i++) {
+      const entry = this.entries[i];
+      this.byId.delete(entry.envelope.id);
+      this.droppedUpTo = entry.seq;
+    }
+    this.start += n;
+    if (this.start > 1024 && this.start * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.start);
+      this.start = 0;
+    }
+  }
+
+  /** Binary search: the index of the first retained entry with a seq above `seq`. */
+  private firstIndexAfter(seq: number): number {
+    let lo = this.start;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.entries[mid].seq <= seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

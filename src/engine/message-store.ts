@@ -1,0 +1,52 @@
+import type { DeadLetterItem, DurableType, Envelope, Role } from '@orderwire/contracts';
+
+/** Rooms a message was addressed to, per role namespace (see routing/rooms.ts). */
+export type Targets = Partial<Record<Role, string[]>>;
+
+/** A durable message as stored: the envelope (with its cursor) and whom it was addressed to. */
+export interface StoredMessage {
+  envelope: Envelope<DurableType>;
+  targets: Targets;
+  /** Epoch milliseconds of the publish; retention counts from here. */
+  publishedAt: number;
+}
+
+/** Who reads a replay: the rooms the reader's socket is in, in its own namespace. */
+export interface ReplayReader {
+  role: Role;
+  rooms: readonly string[];
+}
+
+export interface ReplayResult {
+  messages: StoredMessage[];
+  /** False when retention ran out (or the cursor is unknown): the client must refetch state. */
+  recovered: boolean;
+}
+
+export interface DeadLetter extends DeadLetterItem {
+  /** Where to deliver again on `admin.replay`: user keys (see routing/rooms.ts `userKey`). */
+  userKeys: string[];
+}
+
+/**
+ * Durable messages in publish order, with their cursors, and the dead letters. One per engine;
+ * the contract suite in engine.contract.ts holds every implementation to the same behaviour.
+ */
+export interface MessageStore {
+  /** Stores the envelope, assigns its cursor (monotonic in publish order) and returns it. */
+  append(envelope: Envelope<DurableType>, targets: Targets, publishedAt: number): Promise<string>;
+  /** Messages after `cursor` that were addressed to `reader`, oldest first, at most `limit`. */
+  readAfter(cursor: string, reader: ReplayReader, limit: number): Promise<ReplayResult>;
+  /** The cursor a new client starts from: everything published so far is behind it. */
+  head(): Promise<string>;
+  get(messageId: string): Promise<StoredMessage | undefined>;
+  /** Drops what is older than the retention; returns how many were dropped. */
+  prune(now: number): Promise<number>;
+
+  addDeadLetter(letter: DeadLetter): Promise<void>;
+  /** Newest first; `tenantId` `"*"` lists every tenant. `before` is a message id. */
+  listDeadLetters(tenantId: string, limit: number, before?: string): Promise<DeadLetter[]>;
+  /** Removes and returns the letter, if it exists in that tenant (`"*"`: any tenant). */
+  takeDeadLetter(tenantId: string, messageId: string): Promise<DeadLetter | undefined>;
+  countDeadLetters(tenantId: string): Promise<number>;
+}

@@ -1,0 +1,19 @@
+import type { Order, OrderStatus } from '@orderwire/contracts';
+
+/** The live order board: every tenant's orders, with the active ones indexed. */
+export interface OrderStore {
+  get(tenantId: string, orderId: string): Promise<Order | undefined>;
+  /** Creates the order; false if an order with that id already exists in the tenant. */
+  create(order: Order): Promise<boolean>;
+  /**
+   * Replaces the order if its stored status is still `expected` (compare-and-set, so two
+   * concurrent transitions cannot both win); false otherwise.
+   */
+  update(order: Order, expected: OrderStatus): Promise<boolean>;
+  /** Active (non-final) orders of a tenant, oldest first; `"*"` means every tenant. */
+  listActive(tenantId: string, limit: number): Promise<Order[]>;
+  /** A customer's active orders. */
+  listForCustomer(tenantId: string, customerId: string, limit: number): Promise<Order[]>;
+  /** Forgets final orders older than `before` (epoch ms). */
+  prune(before: number): Promise<number>;
+}

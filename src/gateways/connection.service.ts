@@ -1,0 +1,131 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { HubException } from '../common/hub.exception.js';
+import { PacketMiddleware } from '../common/packet.middleware.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DeliveryService } from '../delivery/delivery.service.js';
+import type { HubSocket } from '../delivery/hub-server.js';
+import { ReplayService } from '../delivery/replay.service.js';
+import { MESSAGE_STORE, SESSION_REGISTRY } from '../engine/engine.tokens.js';
+import type { MessageStore } from '../engine/message-store.js';
+import type { SessionRegistry } from '../engine/session-registry.js';
+import { AdminFeedService } from '../monitoring/admin-feed.service.js';
+import { MetricsService } from '../monitoring/metrics.service.js';
+import { OrdersService } from '../orders/orders.service.js';
+import { roomsOf } from '../routing/rooms.js';
+import { AuthError } from '../auth/auth.error.js';
+import { JwtVerifier } from '../auth/jwt-verifier.service.js';
+
+/** setTimeout's ceiling; longer token lifetimes re-arm the timer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The life of a connected session: rooms, the welcome, the replay from `auth.cursor`, the order
+ * board, token expiry and refresh, and the goodbye.
+ */
+@Injectable()
+export class ConnectionService {
+  constructor(
+    @InjectPinoLogger(ConnectionService.name) private readonly logger: PinoLogger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SESSION_REGISTRY) private readonly sessions: SessionRegistry,
+    @Inject(MESSAGE_STORE) private readonly store: MessageStore,
+    private readonly packets: PacketMiddleware,
+    private readonly delivery: DeliveryService,
+    private readonly replays: ReplayService,
+    private readonly orders: OrdersService,
+    private readonly feed: AdminFeedService,
+    private readonly metrics: MetricsService,
+    private readonly verifier: JwtVerifier,
+  ) {}
+
+  async connected(socket: HubSocket): Promise<void> {
+    const session = socket.data.session;
+    this.packets.install(socket);
+    void socket.join(roomsOf(session.role, session.tenantId, session.userId, session.sessionId));
+    this.metrics.connections.inc({ namespace: session.role, tenant: session.tenantId });
+    this.armExpiry(socket);
+    const head = session.cursor === undefined ? await this.store.head() : undefined;
+    await this.replays.replay(socket, session.cursor, (outcome) => {
+      this.delivery.emitTo(socket, 'system.welcome', {
+        sessionId: session.sessionId,
+        user: { id: session.userId, role: session.role, tenantId: session.tenantId, crewRole: session.crewRole },
+        serverTime: new Date().toISOString(),
+        heartbeatIntervalMs: this.config.ws.pingIntervalMs,
+        recovered: outcome.recovered,
+        replayed: outcome.replayed,
+        ...(head !== undefined ? { cursor: head } : {}),
+      });
+      this.metrics.handshakeDuration.observe((performance.now() - session.handshakeAt) / 1000);
+    });
+    if (!socket.connected) return;
+    this.delivery.emitTo(socket, 'order.board', { orders: await this.orders.board(session) });
+    this.feed.presenceChanged(session.tenantId);
+    this.feed.activity(session, 'connected');
+  }
+
+  async disconnected(socket: HubSocket): Promise<void> {
+    const session = socket.data.session;
+    if (!session) return;
+    clearTimeout(session.expiryTimer);
+    const removed = await this.sessions.unregister({
+      sessionId: session.sessionId,
+      userKey: session.userKey,
+      tenantId: session.tenantId,
+      role: session.role,
+    });
+    if (!removed) return;
+    this.metrics.connections.dec({ namespace: session.role, tenant: session.tenantId });
+    this.feed.presenceChanged(session.tenantId);
+    this.feed.activity(session, 'disconnected');
+  }
+
+  /** auth.refresh: a new token for the same user, role and tenant replaces the old one. */
+  async refresh(socket: HubSocket, token: string): Promise<{ exp: number }> {
+    const session = socket.data.session;
+    let claims;
+    try {
+      claims = this.verifier.verify(token, session.role);
+    } catch (err) {
+      if (err instanceof AuthError) {
+        this.metrics.authFailures.inc({ code: err.code });
+        throw new HubException(err.code, err.message);
+      }
+      throw err;
+    }
+    if (claims.sub !== session.userId || claims.tenantId !== session.tenantId) {
+      this.metrics.authFailures.inc({ code: 'FORBIDDEN' });
+      throw new HubException('FORBIDDEN', 'the new token must carry the same sub, role and tenantId');
+    }
+    const revokedAt = await this.sessions.revokedAt(session.userKey);
+    if (revokedAt !== undefined && (claims.iat ?? 0) * 1000 < revokedAt) {
+      this.metrics.authFailures.inc({ code: 'UNAUTHORIZED' });
+      throw new HubException('UNAUTHORIZED', 'this token has been revoked');
+    }
+    session.claims = claims;
+    session.crewRole = claims.crewRole;
+    this.armExpiry(socket);
+    return { exp: claims.exp };
+  }
+
+  private armExpiry(socket: HubSocket): void {
+    const session = socket.data.session;
+    clearTimeout(session.expiryTimer);
+    const left = session.claims.exp * 1000 - Date.now();
+    if (left <= 0) return this.expire(socket);
+    session.expiryTimer = setTimeout(
+      () => (left > MAX_TIMER_MS ? this.armExpiry(socket) : this.expire(socket)),
+      Math.min(left, MAX_TIMER_MS),
+    );
+    session.expiryTimer.unref();
+  }
+
+  private expire(socket: HubSocket): void {
+    this.delivery.emitTo(socket, 'system.error', {
+      code: 'TOKEN_EXPIRED',
+      message: 'the token expired; reconnect with a new one',
+    });
+    this.logger.debug({ sessionId: socket.data.session.sessionId }, 'token expired');
+    socket.disconnect(true);
+  }
+}

@@ -1,0 +1,30 @@
+import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websockets';
+import { CourierLocationDto, OrderUpdateStatusDto } from '@orderwire/contracts';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { ok } from '../common/ack.js';
+import type { HubSocket } from '../delivery/hub-server.js';
+import { GatewayContext } from './gateway.context.js';
+import { HubGateway } from './hub-gateway.decorator.js';
+import { RoleGateway } from './role.gateway.js';
+
+/** `/crew`: work the order queue; couriers share their position. */
+@HubGateway('crew')
+export class CrewGateway extends RoleGateway {
+  protected readonly role = 'crew' as const;
+
+  constructor(ctx: GatewayContext, @InjectPinoLogger(CrewGateway.name) logger: PinoLogger) {
+    super(ctx, logger);
+  }
+
+  @SubscribeMessage('order.update_status')
+  async updateStatus(@ConnectedSocket() socket: HubSocket, @MessageBody() dto: OrderUpdateStatusDto) {
+    const reply = await this.ctx.orders.updateStatus(socket.data.session, dto);
+    this.ctx.feed.activity(socket.data.session, `order.${dto.status}`);
+    return ok(reply);
+  }
+
+  @SubscribeMessage('courier.location')
+  async courierLocation(@ConnectedSocket() socket: HubSocket, @MessageBody() dto: CourierLocationDto) {
+    return ok(await this.ctx.orders.courierLocation(socket.data.session, dto));
+  }
+}

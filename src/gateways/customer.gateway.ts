@@ -1,0 +1,26 @@
+import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websockets';
+import { OrderPlaceDto } from '@orderwire/contracts';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { ok } from '../common/ack.js';
+import type { HubSocket } from '../delivery/hub-server.js';
+import { GatewayContext } from './gateway.context.js';
+import { HubGateway } from './hub-gateway.decorator.js';
+import { RoleGateway } from './role.gateway.js';
+
+/** `/customer`: place orders and follow them. */
+@HubGateway('customer')
+export class CustomerGateway extends RoleGateway {
+  protected readonly role = 'customer' as const;
+
+  constructor(ctx: GatewayContext, @InjectPinoLogger(CustomerGateway.name) logger: PinoLogger) {
+    super(ctx, logger);
+  }
+
+  @SubscribeMessage('order.place')
+  async place(@ConnectedSocket() socket: HubSocket, @MessageBody() dto: OrderPlaceDto) {
+    const session = socket.data.session;
+    const reply = await this.ctx.orders.place(session, dto);
+    this.ctx.feed.activity(session, 'order.place');
+    return ok(reply);
+  }
+}

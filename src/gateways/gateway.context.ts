@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { HandshakeMiddleware } from '../auth/handshake.middleware.js';
+import { SessionControlService } from '../auth/session-control.service.js';
+import { DeadLetterService } from '../delivery/dead-letter.service.js';
+import { DeliveryService } from '../delivery/delivery.service.js';
+import { HubServer } from '../delivery/hub-server.js';
+import { ReplayService } from '../delivery/replay.service.js';
+import { AdminFeedService } from '../monitoring/admin-feed.service.js';
+import { OrdersService } from '../orders/orders.service.js';
+import { ConnectionService } from './connection.service.js';
+
+/** The services the role gateways call, injected once and shared by the three of them. */
+@Injectable()
+export class GatewayContext {
+  constructor(
+    readonly handshake: HandshakeMiddleware,
+    readonly server: HubServer,
+    readonly connections: ConnectionService,
+    readonly replays: ReplayService,
+    readonly orders: OrdersService,
+    readonly delivery: DeliveryService,
+    readonly feed: AdminFeedService,
+    readonly deadLetters: DeadLetterService,
+    readonly sessionControl: SessionControlService,
+  ) {}
+}

@@ -1,0 +1,25 @@
+import { applyDecorators, UseFilters, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
+import { WebSocketGateway } from '@nestjs/websockets';
+import type { Role } from '@orderwire/contracts';
+import { NAMESPACES } from '@orderwire/contracts';
+import { IdempotencyInterceptor } from '../common/idempotency.interceptor.js';
+import { WsExceptionFilter } from '../common/ws-exception.filter.js';
+import { WsLoggingInterceptor } from '../common/ws-logging.interceptor.js';
+import { WsRateLimitInterceptor } from '../common/ws-rate-limit.interceptor.js';
+import { WsRolesGuard } from '../common/ws-roles.guard.js';
+import { WsValidationPipe } from '../common/ws-validation.pipe.js';
+
+/**
+ * A role gateway with its enhancers bound on the class (global ones do not reach gateways,
+ * nestjs/nest#3475): roles guard, validation pipe, exception filter, and the logging,
+ * rate-limit and idempotency interceptors, in that order.
+ */
+export function HubGateway(role: Role): ClassDecorator {
+  return applyDecorators(
+    WebSocketGateway({ namespace: NAMESPACES[role] }),
+    UseFilters(WsExceptionFilter),
+    UseGuards(WsRolesGuard),
+    UsePipes(WsValidationPipe),
+    UseInterceptors(WsLoggingInterceptor, WsRateLimitInterceptor, IdempotencyInterceptor),
+  );
+}

@@ -1,0 +1,80 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { HandshakeMiddleware } from './auth/handshake.middleware.js';
+import { JwtVerifier } from './auth/jwt-verifier.service.js';
+import { OriginPolicy } from './auth/origin.policy.js';
+import { SessionControlService } from './auth/session-control.service.js';
+import { DrainState } from './common/drain.state.js';
+import { PacketMiddleware } from './common/packet.middleware.js';
+import { RateLimiter } from './common/rate-limiter.js';
+import { ShutdownService } from './common/shutdown.service.js';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { DeadLetterService } from './delivery/dead-letter.service.js';
+import { DeliveryService } from './delivery/delivery.service.js';
+import { EnvelopeFactory } from './delivery/envelope.factory.js';
+import { HubServer } from './delivery/hub-server.js';
+import { ReplayService } from './delivery/replay.service.js';
+import { EngineModule } from './engine/engine.module.js';
+import { AdminGateway } from './gateways/admin.gateway.js';
+import { ConnectionService } from './gateways/connection.service.js';
+import { CrewGateway } from './gateways/crew.gateway.js';
+import { CustomerGateway } from './gateways/customer.gateway.js';
+import { GatewayContext } from './gateways/gateway.context.js';
+import { AdminFeedService } from './monitoring/admin-feed.service.js';
+import { AlertsService } from './monitoring/alerts.service.js';
+import { HealthController } from './monitoring/health.controller.js';
+import { MetricsController } from './monitoring/metrics.controller.js';
+import { MetricsService } from './monitoring/metrics.service.js';
+import { OrdersService } from './orders/orders.service.js';
+
+/** The hub: one module, configured once from a validated AppConfig. */
+@Module({})
+export class HubModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: HubModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.log.level,
+            autoLogging: false,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            ...(config.log.format === 'pretty'
+              ? { transport: { target: 'pino-pretty', options: { singleLine: true } } }
+              : {}),
+          },
+        }),
+        TerminusModule.forRoot({ logger: false }),
+        EngineModule.forRoot(config),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        JwtVerifier,
+        OriginPolicy,
+        HandshakeMiddleware,
+        SessionControlService,
+        DrainState,
+        RateLimiter,
+        PacketMiddleware,
+        ShutdownService,
+        HubServer,
+        EnvelopeFactory,
+        DeliveryService,
+        ReplayService,
+        DeadLetterService,
+        MetricsService,
+        AlertsService,
+        AdminFeedService,
+        OrdersService,
+        ConnectionService,
+        GatewayContext,
+        CustomerGateway,
+        CrewGateway,
+        AdminGateway,
+      ],
+      exports: [APP_CONFIG, DeliveryService, OrdersService, MetricsService],
+    };
+  }
+}

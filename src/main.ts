@@ -1,0 +1,34 @@
+import { Logger } from 'nestjs-pino';
+import { createHub } from './app.factory.js';
+import { ConfigError, loadConfig, readProcessEnv } from './config/load-config.js';
+
+async function bootstrap(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(readProcessEnv());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`orderwire: ${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const app = await createHub(config);
+  // SIGTERM drains (ShutdownService), then the process exits 0.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  await app.listen(config.http.port, config.http.host);
+  const logger = app.get(Logger);
+  const address = app.getHttpServer().address() as { port: number } | null;
+  logger.log(
+    { port: address?.port, engine: config.engine.kind, wsPath: config.ws.path },
+    `orderwire hub listening on http://${config.http.host}:${address?.port} (engine ${config.engine.kind})`,
+  );
+  if (config.jwt.insecureDevSecret) {
+    logger.warn('no JWT_SECRET or JWT_PUBLIC_KEY set: using the built-in development secret; never in production');
+  }
+}
+
+bootstrap().catch((err: unknown) => {
+  process.stderr.write(`orderwire: failed to start: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

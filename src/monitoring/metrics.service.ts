@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** A fixed-size ring of recent delivery latencies, for the p99 in `system.metrics`. */
+class LatencyWindow {
+  private readonly values: Float64Array;
+  private next = 0;
+  private size = 0;
+
+  constructor(capacity: number) {
+    this.values = new Float64Array(capacity);
+  }
+
+  push(ms: number): void {
+    this.values[this.next] = ms;
+    this.next = (this.next + 1) % this.values.length;
+    if (this.size < this.values.length) this.size++;
+  }
+
+  p99(): number | null {
+    if (this.size === 0) return null;
+    const sorted = this.values.slice(0, this.size).sort();
+    return sorted[Math.min(this.size - 1, Math.ceil(this.size * 0.99) - 1)];
+  }
+
+  reset(): void {
+    this.size = 0;
+    this.next = 0;
+  }
+}
+
+/**
+ * Prometheus series (prefixed `orderwire_`, in a registry of this app's own so that several hubs
+ * can live in one process) and the rolling figures behind the admin feed.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  readonly connections = new Gauge({
+    name: 'orderwire_connections',
+    help: 'Open connections by namespace and tenant',
+    labelNames: ['namespace', 'tenant'] as const,
+    registers: [this.registry],
+  });
+  readonly commands = new Counter({
+    name: 'orderwire_commands_total',
+    help: 'Client commands received, by type and result (ok or the error code)',
+    labelNames: ['type', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly delivered = new Counter({
+    name: 'orderwire_messages_delivered_total',
+    help: 'Messages written to client sockets, by type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveryLatency = new Histogram({
+    name: 'orderwire_delivery_latency_seconds',
+    help: 'Durable messages: time from publish to the acknowledgement of each recipient',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly retries = new Counter({
+    name: 'orderwire_delivery_retries_total',
+    help: 'Redeliveries of unacknowledged durable messages',
+    registers: [this.registry],
+  });
+  readonly deadLetters = new Counter({
+    name: 'orderwire_dead_letters_total',
+    help: 'Durable messages moved to dead letters',
+    registers: [this.registry],
+  });
+  readonly rateLimited = new Counter({
+    name: 'orderwire_rate_limited_total',
+    help: 'Calls refused by a rate limit, by scope (command, courier, handshake)',
+    labelNames: ['scope'] as const,
+    registers: [this.registry],
+  });
+  readonly authFailures = new Counter({
+    name: 'orderwire_auth_failures_total',
+    help: 'Refused handshakes and token refreshes, by code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly handshakeDuration = new Histogram({
+    name: 'orderwire_handshake_duration_seconds',
+    help: 'Time from the namespace handshake to system.welcome',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  private readonly window = new LatencyWindow(4096);
+  private deliveredTotal = 0;
+  private readonly deliveredByTenant = new Map<string, number>();
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'orderwire_' });
+  }
+
+  recordDelivered(type: string, tenantId: string, count: number): void {
+    if (count === 0) return;
+    this.delivered.inc({ type }, count);
+    this.deliveredTotal += count;
+    this.deliveredByTenant.set(tenantId, (this.deliveredByTenant.get(tenantId) ?? 0) + count);
+  }
+
+  recordAckLatency(ms: number): void {
+    this.deliveryLatency.observe(ms / 1000);
+    this.window.push(ms);
+  }
+
+  /** Deliveries since the last call, node-wide and per tenant; resets the counts and the window. */
+  takeInterval(): { total: number; byTenant: Map<string, number>; p99: number | null } {
+    const out = { total: this.deliveredTotal, byTenant: new Map(this.deliveredByTenant), p99: this.window.p99() };
+    this.deliveredTotal = 0;
+    this.deliveredByTenant.clear();
+    this.window.reset();
+    return out;
+  }
+
+  /** The current p99 without resetting anything. */
+  p99(): number | null {
+    return this.window.p99();
+  }
+}

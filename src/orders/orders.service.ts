@@ -1,0 +1,192 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type {
+  CourierLocationDto,
+  Order,
+  OrderCancelDto,
+  OrderPlaceDto,
+  OrderStatus,
+  OrderUpdateStatusDto,
+  Sender,
+} from '@orderwire/contracts';
+import { canCancel, FINAL_STATUSES, isLegalTransition, nextStatuses } from '@orderwire/contracts';
+import { ulid } from 'ulid';
+import type { Session } from '../auth/session.js';
+import { conflict, forbidden, notFound } from '../common/hub.exception.js';
+import { tenantOf } from '../common/tenant-scope.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DeliveryService } from '../delivery/delivery.service.js';
+import { JOB_SCHEDULER, ORDER_STORE, SESSION_REGISTRY } from '../engine/engine.tokens.js';
+import type { JobScheduler } from '../engine/job-scheduler.js';
+import type { OrderStore } from '../engine/order-store.js';
+import type { SessionRegistry } from '../engine/session-registry.js';
+import { AlertsService } from '../monitoring/alerts.service.js';
+
+const BOARD_LIMIT = 1000;
+
+function senderOf(session: Session): Sender {
+  return { id: session.userId, type: session.role };
+}
+
+/** The live order board and the status machine. */
+@Injectable()
+export class OrdersService implements OnModuleInit {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ORDER_STORE) private readonly orders: OrderStore,
+    @Inject(SESSION_REGISTRY) private readonly sessions: SessionRegistry,
+    @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
+    private readonly delivery: DeliveryService,
+    private readonly alerts: AlertsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.handle('order-sla', (key) => this.checkAccepted(key));
+  }
+
+  /** What `order.board` shows this session: its own orders for a customer, the tenant's otherwise. */
+  board(session: Session): Promise<Order[]> {
+    return session.role === 'customer'
+      ? this.orders.listForCustomer(session.tenantId, session.userId, BOARD_LIMIT)
+      : this.orders.listActive(session.tenantId, BOARD_LIMIT);
+  }
+
+  async place(session: Session, dto: OrderPlaceDto): Promise<{ orderId: string; status: OrderStatus }> {
+    const now = new Date().toISOString();
+    const order: Order = {
+      orderId: dto.orderId ?? ulid(),
+      tenantId: session.tenantId,
+      customerId: session.userId,
+      items: dto.items.map(({ sku, name, quantity, unitPrice }) => ({ sku, name, quantity, unitPrice })),
+      total: dto.items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0),
+      currency: dto.currency.toUpperCase(),
+      fulfillment: dto.fulfillment,
+      status: 'placed',
+      ...(dto.deliveryAddress ? { deliveryAddress: { ...dto.deliveryAddress } } : {}),
+      ...(dto.notes !== undefined ? { notes: dto.notes } : {}),
+      createdAt: now,
+      updatedAt: now,
+      statusTimes: { placed: now },
+    };
+    if (!(await this.orders.create(order))) {
+      const existing = await this.orders.get(order.tenantId, order.orderId);
+      if (existing && existing.customerId === session.userId) {
+        return { orderId: existing.orderId, status: existing.status };
+      }
+      throw conflict('an order with this orderId already exists', { orderId: order.orderId });
+    }
+    await this.delivery.publish({
+      type: 'order.created',
+      tenantId: order.tenantId,
+      data: { order },
+      sender: senderOf(session),
+      audience: { customerId: order.customerId },
+    });
+    const presence = await this.sessions.presence(order.tenantId);
+    if (presence.crew === 0) {
+      void this.alerts.raise(order.tenantId, 'NO_CREW_ONLINE', 'critical', 'an order was placed while no crew is online', {
+        orderId: order.orderId,
+      });
+    }
+    await this.jobs.schedule('order-sla', `${order.tenantId}|${order.orderId}`, this.config.monitoring.orderAcceptSlaMs);
+    return { orderId: order.orderId, status: order.status };
+  }
+
+  async cancel(session: Session, dto: OrderCancelDto): Promise<{ orderId: string; status: OrderStatus }> {
+    const tenantId = tenantOf(session, dto.tenantId);
+    const order = await this.orders.get(tenantId, dto.orderId);
+    if (!order || (session.role === 'customer' && order.customerId !== session.userId)) throw notFound('order');
+    if (FINAL_STATUSES.has(order.status)) {
+      throw conflict(`the order is already ${order.status}`, { status: order.status });
+    }
+    if (!canCancel(session.role, order.status)) {
+      throw forbidden(`a customer cannot cancel an order that is ${order.status}`);
+    }
+    return this.transition(session, order, 'cancelled', { note: dto.reason });
+  }
+
+  async updateStatus(
+    session: Session,
+    dto: OrderUpdateStatusDto,
+  ): Promise<{ orderId: string; status: OrderStatus }> {
+    const tenantId = tenantOf(session, dto.tenantId);
+    const order = await this.orders.get(tenantId, dto.orderId);
+    if (!order) throw notFound('order');
+    return this.transition(session, order, dto.status, { etaMinutes: dto.etaMinutes, note: dto.note });
+  }
+
+  /** Relays a courier's position to the order's customer while it is out for delivery. */
+  async courierLocation(session: Session, dto: CourierLocationDto): Promise<{ relayed: boolean }> {
+    const order = await this.orders.get(session.tenantId, dto.orderId);
+    if (!order) throw notFound('order');
+    if (order.status !== 'out_for_delivery') return { relayed: false };
+    this.delivery.emitVolatile({
+      type: 'courier.location',
+      tenantId: order.tenantId,
+      data: {
+        orderId: order.orderId,
+        lat: dto.lat,
+        lng: dto.lng,
+        ...(dto.heading !== undefined ? { heading: dto.heading } : {}),
+        at: new Date().toISOString(),
+      },
+      sender: senderOf(session),
+      audience: { customerId: order.customerId },
+    });
+    return { relayed: true };
+  }
+
+  private async transition(
+    session: Session,
+    order: Order,
+    to: OrderStatus,
+    extra: { etaMinutes?: number; note?: string },
+  ): Promise<{ orderId: string; status: OrderStatus }> {
+    if (!isLegalTransition(order.status, to, order.fulfillment)) {
+      throw conflict(`an order cannot go from ${order.status} to ${to}`, {
+        from: order.status,
+        to,
+        allowed: nextStatuses(order.status, order.fulfillment),
+      });
+    }
+    const now = new Date().toISOString();
+    const next: Order = {
+      ...order,
+      status: to,
+      updatedAt: now,
+      statusTimes: { ...order.statusTimes, [to]: now },
+      ...(extra.etaMinutes !== undefined ? { etaMinutes: extra.etaMinutes } : {}),
+    };
+    if (!(await this.orders.update(next, order.status))) {
+      throw conflict('the order changed meanwhile; reload it and try again', { orderId: order.orderId });
+    }
+    if (order.status === 'placed') void this.jobs.cancel('order-sla', `${order.tenantId}|${order.orderId}`);
+    await this.delivery.publish({
+      type: 'order.status_updated',
+      tenantId: order.tenantId,
+      data: {
+        orderId: order.orderId,
+        status: to,
+        previousStatus: order.status,
+        ...(extra.etaMinutes !== undefined ? { etaMinutes: extra.etaMinutes } : {}),
+        ...(extra.note !== undefined ? { note: extra.note } : {}),
+        updatedBy: senderOf(session),
+      },
+      sender: senderOf(session),
+      audience: { customerId: order.customerId },
+    });
+    return { orderId: order.orderId, status: to };
+  }
+
+  private async checkAccepted(key: string): Promise<void> {
+    const [tenantId, orderId] = key.split('|');
+    const order = await this.orders.get(tenantId, orderId);
+    if (order?.status !== 'placed') return;
+    await this.alerts.raise(
+      tenantId,
+      'ORDER_NOT_ACCEPTED',
+      'warning',
+      `order ${orderId} has not been accepted after ${this.config.monitoring.orderAcceptSlaMs / 1000} s`,
+      { orderId, placedAt: order.createdAt },
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import type { Role, ServerEventType } from '@orderwire/contracts';
+import { ALL_TENANTS } from '@orderwire/contracts';
+import type { Targets } from '../engine/message-store.js';
+import { Rooms } from './rooms.js';
+
+/**
+ * Whom a message is for. Built by the hub only from token claims and the order board
+ * (never from what a client sends), so a recipient set cannot cross tenants.
+ */
+export interface Audience {
+  tenantId: string;
+  /** The order's customer, read from the order board. */
+  customerId?: string;
+  /** Named users of the tenant, in whatever role namespace they are connected. */
+  userIds?: readonly string[];
+  /** Whole roles of the tenant. */
+  roles?: readonly Role[];
+}
+
+type Rule = (a: Audience) => Targets;
+
+const add = (t: Targets, role: Role, ...rooms: string[]): Targets => {
+  (t[role] ??= []).push(...rooms);
+  return t;
+};
+const admins = (t: Targets, a: Audience): Targets =>
+  a.tenantId === ALL_TENANTS
+    ? add(t, 'admin', Rooms.platformAdmins)
+    : add(t, 'admin', Rooms.tenant(a.tenantId), Rooms.platformAdmins);
+const crew = (t: Targets, a: Audience): Targets => add(t, 'crew', Rooms.tenant(a.tenantId));
+const owner = (t: Targets, a: Audience): Targets =>
+  a.customerId ? add(t, 'customer', Rooms.user(a.tenantId, a.customerId)) : t;
+const named = (t: Targets, a: Audience): Targets => {
+  for (const id of a.userIds ?? []) {
+    const room = Rooms.user(a.tenantId, id);
+    add(t, 'customer', room);
+    add(t, 'crew', room);
+    add(t, 'admin', room);
+  }
+  return t;
+};
+const roles = (t: Targets, a: Audience): Targets => {
+  for (const role of a.roles ?? []) {
+    if (role === 'admin') admins(t, a);
+    else add(t, role, Rooms.tenant(a.tenantId));
+  }
+  return t;
+};
+
+const orderEvent: Rule = (a) => admins(crew(owner(named({}, a), a), a), a);
+const adminsOnly: Rule = (a) => admins({}, a);
+
+/** The routing table of PROTOCOL section 4: message type to recipients. */
+export const ROUTES: Readonly<Partial<Record<ServerEventType, Rule>>> = {
+  'order.created': orderEvent,
+  'order.status_updated': orderEvent,
+  'payment.confirmed': orderEvent,
+  notification: (a) => roles(named({}, a), a),
+  'courier.location': (a) => owner({}, a),
+  'system.alert': adminsOnly,
+  'presence.changed': adminsOnly,
+  'activity.log': adminsOnly,
+  'system.metrics': adminsOnly,
+};
+
+/** The one routing function: the rooms, per namespace, that receive `type` for `audience`. */
+export function route(type: ServerEventType, audience: Audience): Targets {
+  const rule = ROUTES[type];
+  if (!rule) throw new Error(`no route for ${type}`);
+  const targets = rule(audience);
+  for (const role of Object.keys(targets) as Role[]) targets[role] = [...new Set(targets[role])];
+  return targets;
+}

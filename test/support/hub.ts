@@ -1,0 +1,36 @@
+import type { INestApplication } from '@nestjs/common';
+import { createHub } from '../../src/app.factory.js';
+import type { AppConfig } from '../../src/config/app-config.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { TEST_SECRET } from './tokens.js';
+
+export interface TestHub {
+  app: INestApplication;
+  config: AppConfig;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A hub on 127.0.0.1 and a free port (listen(0)), with test settings over the defaults. */
+export async function startHub(env: Record<string, string> = {}): Promise<TestHub> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_SECRET,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_FORMAT: 'json',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ...env,
+  });
+  const app = await createHub(config);
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as { port: number }).port;
+  return {
+    app,
+    config,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () => app.close(),
+  };
+}
