@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { connect, sampleOrder, type TestClient } from './support/client.js';
+import { startHub, type TestHub } from './support/hub.js';
+import { tokenFor } from './support/tokens.js';
+
+describe('commands: success paths and error codes', () => {
+  let hub: TestHub;
+  let customer: TestClient;
+  let other: TestClient;
+  let crew: TestClient;
+  let courier: TestClient;
+  let admin: TestClient;
+
+  beforeAll(async () => {
+    hub = await startHub({ ORDER_ACCEPT_SLA_SECONDS: '1' });
+    crew = await connect(hub, 'crew', 'k-1', { extraClaims: { crewRole: 'kitchen' } });
+    courier = await connect(hub, 'crew', 'd-1', { extraClaims: { crewRole: 'courier' } });
+    admin = await connect(hub, 'admin', 'a-1');
+    customer = await connect(hub, 'customer', 'c-1');
+    other = await connect(hub, 'customer', 'c-2');
+  });
+  afterAll(async () => {
+    for (const c of [customer, other, crew, courier, admin]) c.close();
+    await hub.close();
+  });
+
+  it('order.place creates the order, replies, and crew, admins and the owner receive order.created', async () => {
+    const reply = await customer.ok('order.place', sampleOrder({ orderId: 'o-1', notes: 'no onions' }));
+    expect(reply).toEqual({ orderId: 'o-1', status: 'placed' });
+    for (const c of [crew, admin, customer]) {
+      const env = await c.waitFor('order.created', (e) => (e.data.order as { orderId: string }).orderId === 'o-1');
+      expect(env).toMatchObject({ tenantId: 'r-1', requiresAck: true, sender: { id: 'c-1', type: 'customer' } });
+      expect(env.cursor).toEqual(expect.any(String));
+      expect(env.data.order).toMatchObject({ total: 1700, currency: 'EUR', status: 'placed', customerId: 'c-1' });
+    }
+    expect(other.of('order.created')).toHaveLength(0);
+  });
+
+  it('order.place: VALIDATION_FAILED lists each failing field; CONFLICT on another customer\'s orderId', async () => {
+    const bad = await customer.cmd('order.place', {
+      items: [{ sku: 'x', name: 'X', quantity: 100, unitPrice: -1 }],
+      currency: 'EURO',
+      fulfillment: 'delivery',
+    });
+    expect(bad.error?.code).toBe('VALIDATION_FAILED');
+    const fields = (bad.error?.details?.fields as Array<{ field: string }>).map((f) => f.field).sort();
+    expect(fields).toEqual(['currency', 'deliveryAddress', 'items.0.quantity', 'items.0.unitPrice']);
+    expect((await other.cmd('order.place', sampleOrder({ orderId: 'o-1' }))).error?.code).toBe('CONFLICT');
+  });
+
+  it('order.update_status follows the status machine and reaches the customer', async () => {
+    for (const status of ['accepted', 'preparing', 'ready', 'out_for_delivery']) {
+      expect(await crew.ok('order.update_status', { orderId: 'o-1', status, etaMinutes: 10 })).toEqual({ orderId: 'o-1', status });
+      const env = await customer.waitFor('order.status_updated', (e) => e.data.status === status);
+      expect(env.data).toMatchObject({ orderId: 'o-1', updatedBy: { id: 'k-1', type: 'crew' } });
+    }
+    const illegal = await crew.cmd('order.update_status', { orderId: 'o-1', status: 'preparing' });
+    expect(illegal.error).toMatchObject({ code: 'CONFLICT', details: { from: 'out_for_delivery', allowed: ['delivered'] } });
+    expect((await crew.cmd('order.update_status', { orderId: 'nope', status: 'accepted' })).error?.code).toBe('NOT_FOUND');
+    expect((await crew.cmd('order.update_status', { orderId: 'o-1', status: 'flying' })).error?.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('courier.location goes to the order\'s customer only, from couriers only', async () => {
+    expect(await courier.ok('courier.location', { orderId: 'o-1', lat: 38.7, lng: -9.1, heading: 90 })).toEqual({ relayed: true });
+    const loc = await customer.waitFor('courier.location');
+    expect(loc.data).toMatchObject({ orderId: 'o-1', lat: 38.7, lng: -9.1, heading: 90 });
+    expect(loc.requiresAck).toBeUndefined();
+    expect((await crew.cmd('courier.location', { orderId: 'o-1', lat: 1, lng: 1 })).error?.code).toBe('FORBIDDEN');
+    expect((await courier.cmd('courier.location', { orderId: 'o-1', lat: 100, lng: 1 })).error?.code).toBe('VALIDATION_FAILED');
+    expect(other.of('courier.location')).toHaveLength(0);
+  });
+
+  it('order.cancel: customers only their own and only early; crew any non-final', async () => {
+    await customer.ok('order.place', sampleOrder({ orderId: 'o-2' }));
+    expect((await other.cmd('order.cancel', { orderId: 'o-2' })).error?.code).toBe('NOT_FOUND');
+    await crew.ok('order.update_status', { orderId: 'o-2', status: 'accepted' });
+    await crew.ok('order.update_status', { orderId: 'o-2', status: 'preparing' });
+    expect((await customer.cmd('order.cancel', { orderId: 'o-2' })).error?.code).toBe('FORBIDDEN');
+    expect(await crew.ok('order.cancel', { orderId: 'o-2', reason: 'out of buns' })).toEqual({ orderId: 'o-2', status: 'cancelled' });
+    expect((await crew.cmd('order.cancel', { orderId: 'o-2' })).error?.code).toBe('CONFLICT');
+    await customer.ok('order.place', sampleOrder({ orderId: 'o-3' }));
+    expect(await customer.ok('order.cancel', { orderId: 'o-3' })).toEqual({ orderId: 'o-3', status: 'cancelled' });
+    const upd = await customer.waitFor('order.status_updated', (e) => e.data.orderId === 'o-3');
+    expect(upd.data).toMatchObject({ status: 'cancelled', previousStatus: 'placed' });
+  });
+
+  it('a tenant user naming another tenant gets FORBIDDEN', async () => {
+    const reply = await crew.cmd('order.update_status', { orderId: 'o-1', status: 'delivered', tenantId: 'r-2' });
+    expect(reply.error?.code).toBe('FORBIDDEN');
+  });
+
+  it('admin.announce sends notification to the named roles of the tenant', async () => {
+    const reply = await admin.ok('admin.announce', { audience: ['crew'], level: 'warning', message: 'fryer down' });
+    expect(reply.id).toEqual(expect.any(String));
+    const n = await crew.waitFor('notification', (e) => e.id === reply.id);
+    expect(n.data).toEqual({ level: 'warning', message: 'fryer down' });
+    expect(n.requiresAck).toBe(true);
+    expect(customer.received.find((e) => e.id === reply.id)).toBeUndefined();
+    expect((await admin.cmd('admin.announce', { audience: ['chef'], level: 'info', message: 'x' })).error?.code).toBe('VALIDATION_FAILED');
+    expect((await crew.cmd('admin.announce', { audience: ['crew'], level: 'info', message: 'x' })).error?.code).toBe('FORBIDDEN');
+  });
+
+  it('metrics.snapshot replies the tenant figures', async () => {
+    const m = await admin.ok('metrics.snapshot', {});
+    expect(m).toMatchObject({ scope: 'r-1', connections: { customer: 2, crew: 2, admin: 1, total: 5 } });
+    expect(m.queueDepth).toEqual(expect.any(Number));
+    expect(m.deadLetters).toBe(0);
+  });
+
+  it('heartbeat replies serverTime; sync replays after a cursor', async () => {
+    const hb = await customer.ok('heartbeat', { clientTime: Date.now() });
+    expect(Math.abs((hb.serverTime as number) - Date.now())).toBeLessThan(5000);
+    const first = customer.of('order.created')[0];
+    const before = customer.received.length;
+    const reply = await customer.ok('sync', { cursor: first.cursor });
+    expect(reply.recovered).toBe(true);
+    expect(reply.replayed).toBeGreaterThan(0);
+    expect(customer.received.length - before).toBe(reply.replayed);
+    expect(customer.received.slice(before).every((e) => e.requiresAck)).toBe(true);
+  });
+
+  it('ORDER_NOT_ACCEPTED reaches admins when an order stays placed past the SLA', async () => {
+    await customer.ok('order.place', sampleOrder({ orderId: 'o-sla' }));
+    const alert = await admin.waitFor('system.alert', (e) => e.data.code === 'ORDER_NOT_ACCEPTED', 4000);
+    expect(alert.data).toMatchObject({ severity: 'warning', details: { orderId: 'o-sla' } });
+  });
+
+  it('admin.disconnect ends the user\'s sessions at once; revokeTokens refuses the old token', async () => {
+    const token = tokenFor('customer', 'c-9');
+    const victim = await connect(hub, 'customer', 'c-9', { token });
+    const gone = victim.waitDisconnect();
+    expect(await admin.ok('admin.disconnect', { userId: 'c-9', reason: 'abuse', revokeTokens: true })).toEqual({ disconnected: 1 });
+    expect(await gone).toBe('io server disconnect');
+    expect(victim.of('system.error')[0]?.data.code).toBe('UNAUTHORIZED');
+    await expect(connect(hub, 'customer', 'c-9', { token })).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+    expect((await admin.cmd('admin.disconnect', { reason: 'x' })).error?.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('unknown events get UNKNOWN_EVENT; payloads over 16 KiB get PAYLOAD_TOO_LARGE; the socket stays', async () => {
+    expect((await customer.cmd('order.teleport', {})).error?.code).toBe('UNKNOWN_EVENT');
+    const big = sampleOrder({ notes: 'x'.repeat(17 * 1024) });
+    expect((await customer.cmd('order.place', big)).error?.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await customer.cmd('order.place', 'not an object')).error?.code).toBe('VALIDATION_FAILED');
+    expect(customer.socket.connected).toBe(true);
+    expect((await customer.ok('heartbeat', { clientTime: 1 })).serverTime).toEqual(expect.any(Number));
+  });
+
+  it('a duplicate requestId has one effect and returns the first result', async () => {
+    const before = crew.of('order.created').length;
+    const a = await customer.cmd('order.place', sampleOrder({ requestId: 'req-1' }));
+    const b = await customer.cmd('order.place', sampleOrder({ requestId: 'req-1' }));
+    expect(a.ok).toBe(true);
+    expect(b).toEqual(a);
+    await crew.waitFor('order.created', (e) => (e.data.order as { orderId: string }).orderId === a.data?.orderId);
+    await crew.ok('heartbeat', { clientTime: 1 });
+    expect(crew.of('order.created').length - before).toBe(1);
+    // Concurrent repeats also run once.
+    const [x, y] = await Promise.all([
+      customer.cmd('order.place', sampleOrder({ requestId: 'req-2' })),
+      customer.cmd('order.place', sampleOrder({ requestId: 'req-2' })),
+    ]);
+    expect(x).toEqual(y);
+  });
+});
+
+describe('rate limiting', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startHub({ RATE_COMMANDS_PER_SECOND: '5', RATE_COMMAND_BURST: '5' });
+  });
+  afterAll(() => hub.close());
+
+  it('answers RATE_LIMITED with retryAfterMs, and disconnects repeat offenders', async () => {
+    const c = await connect(hub, 'customer', 'flood');
+    const replies = await Promise.all(Array.from({ length: 7 }, () => c.cmd('heartbeat', { clientTime: 1 })));
+    expect(replies.filter((r) => r.ok)).toHaveLength(5);
+    const limited = replies.filter((r) => !r.ok);
+    expect(limited.map((r) => r.error?.code)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
+    expect(limited[0].error?.details?.retryAfterMs).toBeGreaterThan(0);
+    expect(c.socket.connected).toBe(true);
+    const gone = c.waitDisconnect();
+    await c.cmd('heartbeat', { clientTime: 1 });
+    expect(await gone).toBe('io server disconnect');
+    expect(c.of('system.error').map((e) => e.data.code)).toContain('RATE_LIMITED');
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    expect(metrics).toMatch(/orderwire_rate_limited_total\{scope="command"\} 3/);
+  });
+
+  it('caps sessions per user with TOO_MANY_CONNECTIONS', async () => {
+    const capped = await startHub({ SESSIONS_PER_USER: '2' });
+    const a = await connect(capped, 'crew', 'k-7');
+    const b = await connect(capped, 'crew', 'k-7');
+    await expect(connect(capped, 'crew', 'k-7')).rejects.toMatchObject({ data: { code: 'TOO_MANY_CONNECTIONS' } });
+    a.close();
+    b.close();
+    await capped.close();
+  });
+});
