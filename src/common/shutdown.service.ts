@@ -36,7 +36,17 @@ export class ShutdownService implements BeforeApplicationShutdown {
     httpServer?.close();
     await this.drain.whenIdle(this.config.shutdown.graceMs);
     for (const nsp of this.server.all()) nsp.disconnectSockets(true);
+    await this.transportsClosed(1000);
     httpServer?.closeIdleConnections?.();
     this.logger.info('drained');
+  }
+
+  /** Waits (bounded) until the disconnect packets are flushed and the transports closed. */
+  private async transportsClosed(timeoutMs: number): Promise<void> {
+    const engine = this.server.all()[0]?.server.engine;
+    const until = Date.now() + timeoutMs;
+    while (engine && engine.clientsCount > 0 && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 }
