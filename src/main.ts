@@ -24,7 +24,9 @@ async function bootstrap(): Promise<void> {
     `orderwire hub listening on http://${config.http.host}:${address?.port} (engine ${config.engine.kind})`,
   );
   if (config.jwt.insecureDevSecret) {
-    logger.warn('no JWT_SECRET or JWT_PUBLIC_KEY set: using the built-in development secret; never in production');
+    logger.warn(
+      'no JWT_SECRET or JWT_PUBLIC_KEY set: using the built-in development secret; never in production',
+    );
   }
 }
 

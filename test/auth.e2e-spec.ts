@@ -6,7 +6,11 @@ import { mintToken, rsaKeys, TEST_SECRET, tokenFor } from './support/tokens.js';
 describe('handshake authentication', () => {
   let hub: TestHub;
   beforeAll(async () => {
-    hub = await startHub({ JWT_ISSUER: 'orderwire-tests', JWT_AUDIENCE: 'hub', CORS_ORIGINS: 'https://app.example' });
+    hub = await startHub({
+      JWT_ISSUER: 'orderwire-tests',
+      JWT_AUDIENCE: 'hub',
+      CORS_ORIGINS: 'https://app.example',
+    });
   });
   afterAll(() => hub.close());
 
@@ -16,27 +20,80 @@ describe('handshake authentication', () => {
   it('accepts a valid token and welcomes the session', async () => {
     const c = await connect(hub, 'crew', 'u-1', { token: good() });
     const welcome = await c.waitFor('system.welcome');
-    expect(welcome.data).toMatchObject({ user: { id: 'u-1', role: 'crew', tenantId: 'r-1' }, recovered: true, replayed: 0 });
+    expect(welcome.data).toMatchObject({
+      user: { id: 'u-1', role: 'crew', tenantId: 'r-1' },
+      recovered: true,
+      replayed: 0,
+    });
     expect(c.received.map((e) => e.type).slice(0, 2)).toEqual(['system.welcome', 'order.board']);
     c.close();
   });
 
   it('accepts a Bearer header from a Node client', async () => {
-    const c = await connect(hub, 'crew', 'u-1', { token: '', extraHeaders: { Authorization: `Bearer ${good()}` } });
+    const c = await connect(hub, 'crew', 'u-1', {
+      token: '',
+      extraHeaders: { Authorization: `Bearer ${good()}` },
+    });
     expect(c.socket.connected).toBe(true);
     c.close();
   });
 
-  const cases: Array<[string, () => { token?: string; query?: Record<string, string>; origin?: string; ns?: 'customer' | 'crew' | 'admin' }, string]> = [
+  const cases: Array<
+    [
+      string,
+      () => {
+        token?: string;
+        query?: Record<string, string>;
+        origin?: string;
+        ns?: 'customer' | 'crew' | 'admin';
+      },
+      string,
+    ]
+  > = [
     ['no token', () => ({ token: '' }), 'UNAUTHORIZED'],
     ['a malformed token', () => ({ token: 'not.a.jwt' }), 'UNAUTHORIZED'],
-    ['a bad signature', () => ({ token: mintToken({ sub: 'u-1', role: 'crew', tenantId: 'r-1', iss: 'orderwire-tests', aud: 'hub' }, { secret: 'another-secret-0123456789' }) }), 'UNAUTHORIZED'],
-    ['alg none', () => ({ token: mintToken({ sub: 'u-1', role: 'crew', tenantId: 'r-1', iss: 'orderwire-tests', aud: 'hub' }, { alg: 'none' }) }), 'UNAUTHORIZED'],
-    ['an expired token', () => ({ token: good({ exp: Math.floor(Date.now() / 1000) - 60 }) }), 'TOKEN_EXPIRED'],
-    ['nbf in the future', () => ({ token: good({ nbf: Math.floor(Date.now() / 1000) + 600 }) }), 'UNAUTHORIZED'],
+    [
+      'a bad signature',
+      () => ({
+        token: mintToken(
+          { sub: 'u-1', role: 'crew', tenantId: 'r-1', iss: 'orderwire-tests', aud: 'hub' },
+          { secret: 'another-secret-0123456789' },
+        ),
+      }),
+      'UNAUTHORIZED',
+    ],
+    [
+      'alg none',
+      () => ({
+        token: mintToken(
+          { sub: 'u-1', role: 'crew', tenantId: 'r-1', iss: 'orderwire-tests', aud: 'hub' },
+          { alg: 'none' },
+        ),
+      }),
+      'UNAUTHORIZED',
+    ],
+    [
+      'an expired token',
+      () => ({ token: good({ exp: Math.floor(Date.now() / 1000) - 60 }) }),
+      'TOKEN_EXPIRED',
+    ],
+    [
+      'nbf in the future',
+      () => ({ token: good({ nbf: Math.floor(Date.now() / 1000) + 600 }) }),
+      'UNAUTHORIZED',
+    ],
     ['the wrong issuer', () => ({ token: good({ iss: 'someone-else' }) }), 'UNAUTHORIZED'],
     ['the wrong audience', () => ({ token: good({ aud: 'other' }) }), 'UNAUTHORIZED'],
-    ['no exp', () => ({ token: mintToken({ sub: 'u-1', role: 'crew', tenantId: 'r-1', iss: 'orderwire-tests', aud: 'hub' }, { omitExp: true }) }), 'UNAUTHORIZED'],
+    [
+      'no exp',
+      () => ({
+        token: mintToken(
+          { sub: 'u-1', role: 'crew', tenantId: 'r-1', iss: 'orderwire-tests', aud: 'hub' },
+          { omitExp: true },
+        ),
+      }),
+      'UNAUTHORIZED',
+    ],
     ['a customer token on /admin', () => ({ token: good({ role: 'customer' }), ns: 'admin' }), 'FORBIDDEN'],
     ['tenant "*" for crew', () => ({ token: good({ tenantId: '*' }) }), 'FORBIDDEN'],
     ['a token in the query string', () => ({ token: '', query: { token: good() } }), 'UNAUTHORIZED'],
@@ -57,7 +114,10 @@ describe('handshake authentication', () => {
       });
       expect(err.code).toBe('FORBIDDEN');
     }
-    const ok = await connect(hub, 'crew', 'u-1', { token: good(), extraHeaders: { Origin: 'https://app.example' } });
+    const ok = await connect(hub, 'crew', 'u-1', {
+      token: good(),
+      extraHeaders: { Origin: 'https://app.example' },
+    });
     ok.close();
   });
 
@@ -78,13 +138,19 @@ describe('RS256 hub', () => {
   afterAll(() => hub.close());
 
   it('accepts RS256 tokens signed with the private key', async () => {
-    const token = mintToken({ sub: 'a-1', role: 'admin', tenantId: 'r-1' }, { alg: 'RS256', privateKey: keys.privateKey });
+    const token = mintToken(
+      { sub: 'a-1', role: 'admin', tenantId: 'r-1' },
+      { alg: 'RS256', privateKey: keys.privateKey },
+    );
     const c = await connect(hub, 'admin', 'a-1', { token });
     c.close();
   });
 
   it('refuses HS256 tokens signed with the public key (algorithm confusion)', async () => {
-    const token = mintToken({ sub: 'a-1', role: 'admin', tenantId: 'r-1' }, { alg: 'HS256', secret: keys.publicPem });
+    const token = mintToken(
+      { sub: 'a-1', role: 'admin', tenantId: 'r-1' },
+      { alg: 'HS256', secret: keys.publicPem },
+    );
     expect((await refused(hub, 'admin', 'a-1', { token })).code).toBe('UNAUTHORIZED');
   });
 
@@ -125,7 +191,9 @@ describe('tokens on a live connection', () => {
 
   it('auth.refresh refuses a token of another user, an expired one and garbage', async () => {
     const c = await connect(hub, 'customer', 'u-4');
-    expect((await c.cmd('auth.refresh', { token: tokenFor('customer', 'someone-else') })).error?.code).toBe('FORBIDDEN');
+    expect((await c.cmd('auth.refresh', { token: tokenFor('customer', 'someone-else') })).error?.code).toBe(
+      'FORBIDDEN',
+    );
     const expired = mintToken({ sub: 'u-4', role: 'customer', tenantId: 'r-1' }, { expiresIn: -10 });
     expect((await c.cmd('auth.refresh', { token: expired })).error?.code).toBe('TOKEN_EXPIRED');
     expect((await c.cmd('auth.refresh', { token: 'garbage' })).error?.code).toBe('UNAUTHORIZED');

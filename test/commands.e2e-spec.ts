@@ -28,15 +28,27 @@ describe('commands: success paths and error codes', () => {
     const reply = await customer.ok('order.place', sampleOrder({ orderId: 'o-1', notes: 'no onions' }));
     expect(reply).toEqual({ orderId: 'o-1', status: 'placed' });
     for (const c of [crew, admin, customer]) {
-      const env = await c.waitFor('order.created', (e) => (e.data.order as { orderId: string }).orderId === 'o-1');
-      expect(env).toMatchObject({ tenantId: 'r-1', requiresAck: true, sender: { id: 'c-1', type: 'customer' } });
+      const env = await c.waitFor(
+        'order.created',
+        (e) => (e.data.order as { orderId: string }).orderId === 'o-1',
+      );
+      expect(env).toMatchObject({
+        tenantId: 'r-1',
+        requiresAck: true,
+        sender: { id: 'c-1', type: 'customer' },
+      });
       expect(env.cursor).toEqual(expect.any(String));
-      expect(env.data.order).toMatchObject({ total: 1700, currency: 'EUR', status: 'placed', customerId: 'c-1' });
+      expect(env.data.order).toMatchObject({
+        total: 1700,
+        currency: 'EUR',
+        status: 'placed',
+        customerId: 'c-1',
+      });
     }
     expect(other.of('order.created')).toHaveLength(0);
   });
 
-  it('order.place: VALIDATION_FAILED lists each failing field; CONFLICT on another customer\'s orderId', async () => {
+  it("order.place: VALIDATION_FAILED lists each failing field; CONFLICT on another customer's orderId", async () => {
     const bad = await customer.cmd('order.place', {
       items: [{ sku: 'x', name: 'X', quantity: 100, unitPrice: -1 }],
       currency: 'EURO',
@@ -50,23 +62,39 @@ describe('commands: success paths and error codes', () => {
 
   it('order.update_status follows the status machine and reaches the customer', async () => {
     for (const status of ['accepted', 'preparing', 'ready', 'out_for_delivery']) {
-      expect(await crew.ok('order.update_status', { orderId: 'o-1', status, etaMinutes: 10 })).toEqual({ orderId: 'o-1', status });
+      expect(await crew.ok('order.update_status', { orderId: 'o-1', status, etaMinutes: 10 })).toEqual({
+        orderId: 'o-1',
+        status,
+      });
       const env = await customer.waitFor('order.status_updated', (e) => e.data.status === status);
       expect(env.data).toMatchObject({ orderId: 'o-1', updatedBy: { id: 'k-1', type: 'crew' } });
     }
     const illegal = await crew.cmd('order.update_status', { orderId: 'o-1', status: 'preparing' });
-    expect(illegal.error).toMatchObject({ code: 'CONFLICT', details: { from: 'out_for_delivery', allowed: ['delivered'] } });
-    expect((await crew.cmd('order.update_status', { orderId: 'nope', status: 'accepted' })).error?.code).toBe('NOT_FOUND');
-    expect((await crew.cmd('order.update_status', { orderId: 'o-1', status: 'flying' })).error?.code).toBe('VALIDATION_FAILED');
+    expect(illegal.error).toMatchObject({
+      code: 'CONFLICT',
+      details: { from: 'out_for_delivery', allowed: ['delivered'] },
+    });
+    expect((await crew.cmd('order.update_status', { orderId: 'nope', status: 'accepted' })).error?.code).toBe(
+      'NOT_FOUND',
+    );
+    expect((await crew.cmd('order.update_status', { orderId: 'o-1', status: 'flying' })).error?.code).toBe(
+      'VALIDATION_FAILED',
+    );
   });
 
-  it('courier.location goes to the order\'s customer only, from couriers only', async () => {
-    expect(await courier.ok('courier.location', { orderId: 'o-1', lat: 38.7, lng: -9.1, heading: 90 })).toEqual({ relayed: true });
+  it("courier.location goes to the order's customer only, from couriers only", async () => {
+    expect(
+      await courier.ok('courier.location', { orderId: 'o-1', lat: 38.7, lng: -9.1, heading: 90 }),
+    ).toEqual({ relayed: true });
     const loc = await customer.waitFor('courier.location');
     expect(loc.data).toMatchObject({ orderId: 'o-1', lat: 38.7, lng: -9.1, heading: 90 });
     expect(loc.requiresAck).toBeUndefined();
-    expect((await crew.cmd('courier.location', { orderId: 'o-1', lat: 1, lng: 1 })).error?.code).toBe('FORBIDDEN');
-    expect((await courier.cmd('courier.location', { orderId: 'o-1', lat: 100, lng: 1 })).error?.code).toBe('VALIDATION_FAILED');
+    expect((await crew.cmd('courier.location', { orderId: 'o-1', lat: 1, lng: 1 })).error?.code).toBe(
+      'FORBIDDEN',
+    );
+    expect((await courier.cmd('courier.location', { orderId: 'o-1', lat: 100, lng: 1 })).error?.code).toBe(
+      'VALIDATION_FAILED',
+    );
     expect(other.of('courier.location')).toHaveLength(0);
   });
 
@@ -76,28 +104,46 @@ describe('commands: success paths and error codes', () => {
     await crew.ok('order.update_status', { orderId: 'o-2', status: 'accepted' });
     await crew.ok('order.update_status', { orderId: 'o-2', status: 'preparing' });
     expect((await customer.cmd('order.cancel', { orderId: 'o-2' })).error?.code).toBe('FORBIDDEN');
-    expect(await crew.ok('order.cancel', { orderId: 'o-2', reason: 'out of buns' })).toEqual({ orderId: 'o-2', status: 'cancelled' });
+    expect(await crew.ok('order.cancel', { orderId: 'o-2', reason: 'out of buns' })).toEqual({
+      orderId: 'o-2',
+      status: 'cancelled',
+    });
     expect((await crew.cmd('order.cancel', { orderId: 'o-2' })).error?.code).toBe('CONFLICT');
     await customer.ok('order.place', sampleOrder({ orderId: 'o-3' }));
-    expect(await customer.ok('order.cancel', { orderId: 'o-3' })).toEqual({ orderId: 'o-3', status: 'cancelled' });
+    expect(await customer.ok('order.cancel', { orderId: 'o-3' })).toEqual({
+      orderId: 'o-3',
+      status: 'cancelled',
+    });
     const upd = await customer.waitFor('order.status_updated', (e) => e.data.orderId === 'o-3');
     expect(upd.data).toMatchObject({ status: 'cancelled', previousStatus: 'placed' });
   });
 
   it('a tenant user naming another tenant gets FORBIDDEN', async () => {
-    const reply = await crew.cmd('order.update_status', { orderId: 'o-1', status: 'delivered', tenantId: 'r-2' });
+    const reply = await crew.cmd('order.update_status', {
+      orderId: 'o-1',
+      status: 'delivered',
+      tenantId: 'r-2',
+    });
     expect(reply.error?.code).toBe('FORBIDDEN');
   });
 
   it('admin.announce sends notification to the named roles of the tenant', async () => {
-    const reply = await admin.ok('admin.announce', { audience: ['crew'], level: 'warning', message: 'fryer down' });
+    const reply = await admin.ok('admin.announce', {
+      audience: ['crew'],
+      level: 'warning',
+      message: 'fryer down',
+    });
     expect(reply.id).toEqual(expect.any(String));
     const n = await crew.waitFor('notification', (e) => e.id === reply.id);
     expect(n.data).toEqual({ level: 'warning', message: 'fryer down' });
     expect(n.requiresAck).toBe(true);
     expect(customer.received.find((e) => e.id === reply.id)).toBeUndefined();
-    expect((await admin.cmd('admin.announce', { audience: ['chef'], level: 'info', message: 'x' })).error?.code).toBe('VALIDATION_FAILED');
-    expect((await crew.cmd('admin.announce', { audience: ['crew'], level: 'info', message: 'x' })).error?.code).toBe('FORBIDDEN');
+    expect(
+      (await admin.cmd('admin.announce', { audience: ['chef'], level: 'info', message: 'x' })).error?.code,
+    ).toBe('VALIDATION_FAILED');
+    expect(
+      (await crew.cmd('admin.announce', { audience: ['crew'], level: 'info', message: 'x' })).error?.code,
+    ).toBe('FORBIDDEN');
   });
 
   it('metrics.snapshot replies the tenant figures', async () => {
@@ -125,14 +171,18 @@ describe('commands: success paths and error codes', () => {
     expect(alert.data).toMatchObject({ severity: 'warning', details: { orderId: 'o-sla' } });
   });
 
-  it('admin.disconnect ends the user\'s sessions at once; revokeTokens refuses the old token', async () => {
+  it("admin.disconnect ends the user's sessions at once; revokeTokens refuses the old token", async () => {
     const token = tokenFor('customer', 'c-9');
     const victim = await connect(hub, 'customer', 'c-9', { token });
     const gone = victim.waitDisconnect();
-    expect(await admin.ok('admin.disconnect', { userId: 'c-9', reason: 'abuse', revokeTokens: true })).toEqual({ disconnected: 1 });
+    expect(
+      await admin.ok('admin.disconnect', { userId: 'c-9', reason: 'abuse', revokeTokens: true }),
+    ).toEqual({ disconnected: 1 });
     expect(await gone).toBe('io server disconnect');
     expect(victim.of('system.error')[0]?.data.code).toBe('UNAUTHORIZED');
-    await expect(connect(hub, 'customer', 'c-9', { token })).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+    await expect(connect(hub, 'customer', 'c-9', { token })).rejects.toMatchObject({
+      data: { code: 'UNAUTHORIZED' },
+    });
     expect((await admin.cmd('admin.disconnect', { reason: 'x' })).error?.code).toBe('VALIDATION_FAILED');
   });
 
@@ -151,7 +201,10 @@ describe('commands: success paths and error codes', () => {
     const b = await customer.cmd('order.place', sampleOrder({ requestId: 'req-1' }));
     expect(a.ok).toBe(true);
     expect(b).toEqual(a);
-    await crew.waitFor('order.created', (e) => (e.data.order as { orderId: string }).orderId === a.data?.orderId);
+    await crew.waitFor(
+      'order.created',
+      (e) => (e.data.order as { orderId: string }).orderId === a.data?.orderId,
+    );
     await crew.ok('heartbeat', { clientTime: 1 });
     expect(crew.of('order.created').length - before).toBe(1);
     // Concurrent repeats also run once.
@@ -190,7 +243,9 @@ describe('rate limiting', () => {
     const capped = await startHub({ SESSIONS_PER_USER: '2' });
     const a = await connect(capped, 'crew', 'k-7');
     const b = await connect(capped, 'crew', 'k-7');
-    await expect(connect(capped, 'crew', 'k-7')).rejects.toMatchObject({ data: { code: 'TOO_MANY_CONNECTIONS' } });
+    await expect(connect(capped, 'crew', 'k-7')).rejects.toMatchObject({
+      data: { code: 'TOO_MANY_CONNECTIONS' },
+    });
     a.close();
     b.close();
     await capped.close();

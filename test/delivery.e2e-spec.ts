@@ -125,11 +125,20 @@ describe('acknowledgements, retries and dead letters', () => {
     expect(copies).toHaveLength(4);
     expect(new Set(copies.map((e) => e.id)).size).toBe(1);
     expect(acking.of('order.created')).toHaveLength(1);
-    expect(alert.data.details).toMatchObject({ messageId: copies[0].id, recipients: ['k-silent'], attempts: 4 });
+    expect(alert.data.details).toMatchObject({
+      messageId: copies[0].id,
+      recipients: ['k-silent'],
+      attempts: 4,
+    });
 
     const letters = await admin.ok('admin.dead_letters', { limit: 10 });
     expect(letters.items).toEqual([
-      expect.objectContaining({ messageId: copies[0].id, type: 'order.created', recipients: ['k-silent'], attempts: 4 }),
+      expect.objectContaining({
+        messageId: copies[0].id,
+        type: 'order.created',
+        recipients: ['k-silent'],
+        attempts: 4,
+      }),
     ]);
     expect((copies[0].data.order as { orderId: string }).orderId).toBe(orderId);
     const metrics = await (await fetch(`${hub.url}/metrics`)).text();

@@ -23,12 +23,29 @@ const VALID: Record<string, Record<string, unknown>> = {
 };
 
 /** Names socket.io-client itself refuses to emit. */
-const CLIENT_RESERVED = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
+const CLIENT_RESERVED = new Set([
+  'connect',
+  'connect_error',
+  'disconnect',
+  'disconnecting',
+  'newListener',
+  'removeListener',
+]);
 
 const eventArb = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...COMMAND_TYPES) },
   { weight: 1, arbitrary: fc.string({ maxLength: 40 }).filter((s) => !CLIENT_RESERVED.has(s)) },
-  { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'error', 'order.placed') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'error',
+      'order.placed',
+    ),
+  },
 );
 
 const payloadArb = (event: string) =>
@@ -55,7 +72,11 @@ describe(`fuzzing every command (${RUNS} cases)`, () => {
   let bystander: TestClient;
 
   beforeAll(async () => {
-    hub = await startHub({ RATE_COMMANDS_PER_SECOND: '100000', RATE_COMMAND_BURST: '100000', RATE_COURIER_PER_SECOND: '100000' });
+    hub = await startHub({
+      RATE_COMMANDS_PER_SECOND: '100000',
+      RATE_COMMAND_BURST: '100000',
+      RATE_COURIER_PER_SECOND: '100000',
+    });
     clients = {
       customer: await connect(hub, 'customer', 'fz-customer'),
       crew: await connect(hub, 'crew', 'fz-crew', { extraClaims: { crewRole: 'courier' } }),

@@ -26,12 +26,18 @@ describe('health, metrics and the admin feed', () => {
 
   it('admins get presence.changed and activity.log as people come and go', async () => {
     const presence = admin.next('presence.changed', (e) => (e.data.online as { crew: number }).crew === 1);
-    const activity = admin.next('activity.log', (e) => e.data.userId === 'k-1' && e.data.action === 'connected');
+    const activity = admin.next(
+      'activity.log',
+      (e) => e.data.userId === 'k-1' && e.data.action === 'connected',
+    );
     const crew = await connect(hub, 'crew', 'k-1');
     expect((await presence).data).toEqual({ tenantId: 'r-1', online: { customer: 0, crew: 1, admin: 1 } });
     expect((await activity).data).toMatchObject({ role: 'crew', at: expect.any(String) });
     expect((await presence).requiresAck).toBeUndefined();
-    const left = admin.next('activity.log', (e) => e.data.userId === 'k-1' && e.data.action === 'disconnected');
+    const left = admin.next(
+      'activity.log',
+      (e) => e.data.userId === 'k-1' && e.data.action === 'disconnected',
+    );
     crew.close();
     await left;
   });

@@ -60,7 +60,12 @@ describe('graceful shutdown (the built hub as a child process)', () => {
     expect(output).toContain('draining');
     expect(output).toContain('drained');
     // Nothing accepts connections any more.
-    const late = io(`${hub.url}/crew`, { path: '/ws', transports: ['websocket'], reconnection: false, auth: {} });
+    const late = io(`${hub.url}/crew`, {
+      path: '/ws',
+      transports: ['websocket'],
+      reconnection: false,
+      auth: {},
+    });
     await expect(
       new Promise((resolve, reject) => {
         late.once('connect', () => resolve('connected'));

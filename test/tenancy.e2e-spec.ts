@@ -28,7 +28,11 @@ describe('tenant isolation', () => {
     await custA.ok('order.place', sampleOrder({ orderId: 'shared-id' }));
     await custB.ok('order.place', sampleOrder({ orderId: 'shared-id', notes: 'B' }));
     await crewA.ok('order.update_status', { orderId: 'shared-id', status: 'accepted' });
-    await adminA.ok('admin.announce', { audience: ['customer', 'crew', 'admin'], level: 'info', message: 'A only' });
+    await adminA.ok('admin.announce', {
+      audience: ['customer', 'crew', 'admin'],
+      level: 'info',
+      message: 'A only',
+    });
 
     const aOrder = await platform.waitFor('order.created', (e) => e.tenantId === 'A');
     const bOrder = await platform.waitFor('order.created', (e) => e.tenantId === 'B');
@@ -42,7 +46,9 @@ describe('tenant isolation', () => {
     // Round trips on B's sockets after A's traffic: anything misrouted would have arrived by now.
     for (const c of [custB, crewB, adminB]) await c.ok('heartbeat', { clientTime: 1 });
     for (const c of [custB, crewB, adminB]) {
-      const leaked = c.received.filter((e) => e.tenantId === 'A' || JSON.stringify(e.data).includes('"tenantId":"A"'));
+      const leaked = c.received.filter(
+        (e) => e.tenantId === 'A' || JSON.stringify(e.data).includes('"tenantId":"A"'),
+      );
       expect(leaked).toEqual([]);
     }
     expect(custB.of('order.status_updated')).toHaveLength(0);
@@ -52,14 +58,23 @@ describe('tenant isolation', () => {
   it("B's crew and admins cannot read or change A's orders", async () => {
     // B's shared-id is B's own order; A's order with the same id stays untouched.
     await crewB.ok('order.update_status', { orderId: 'shared-id', status: 'rejected' });
-    expect((await crewB.cmd('order.update_status', { orderId: 'shared-id', status: 'accepted', tenantId: 'A' })).error?.code).toBe('FORBIDDEN');
-    expect((await adminB.cmd('order.cancel', { orderId: 'shared-id', tenantId: 'A' })).error?.code).toBe('FORBIDDEN');
-    expect((await adminB.cmd('admin.disconnect', { userId: 'same-id', tenantId: 'A', reason: 'x' })).error?.code).toBe('FORBIDDEN');
+    expect(
+      (await crewB.cmd('order.update_status', { orderId: 'shared-id', status: 'accepted', tenantId: 'A' }))
+        .error?.code,
+    ).toBe('FORBIDDEN');
+    expect((await adminB.cmd('order.cancel', { orderId: 'shared-id', tenantId: 'A' })).error?.code).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      (await adminB.cmd('admin.disconnect', { userId: 'same-id', tenantId: 'A', reason: 'x' })).error?.code,
+    ).toBe('FORBIDDEN');
     const disc = await adminB.ok('admin.disconnect', { userId: 'crew-a', reason: 'not mine' });
     expect(disc).toEqual({ disconnected: 0 });
     expect(crewA.socket.connected).toBe(true);
     // A's order is still accepted: A's crew can move it on.
-    expect(await crewA.ok('order.update_status', { orderId: 'shared-id', status: 'preparing' })).toMatchObject({ status: 'preparing' });
+    expect(
+      await crewA.ok('order.update_status', { orderId: 'shared-id', status: 'preparing' }),
+    ).toMatchObject({ status: 'preparing' });
     // The boards of new sessions show only their own tenant.
     const lateB = await connect(hub, 'crew', 'crew-b2', { tenantId: 'B' });
     const board = await lateB.waitFor('order.board');
@@ -84,7 +99,9 @@ describe('tenant isolation', () => {
   it('platform admins must name a tenant to act on one', async () => {
     const reply = await platform.cmd('order.update_status', { orderId: 'shared-id', status: 'ready' });
     expect(reply.error?.code).toBe('VALIDATION_FAILED');
-    expect(await platform.ok('order.update_status', { orderId: 'shared-id', status: 'ready', tenantId: 'A' })).toMatchObject({ status: 'ready' });
+    expect(
+      await platform.ok('order.update_status', { orderId: 'shared-id', status: 'ready', tenantId: 'A' }),
+    ).toMatchObject({ status: 'ready' });
     const board = await connect(hub, 'admin', 'root-2', { tenantId: '*' });
     const orders = (await board.waitFor('order.board')).data.orders as Array<{ tenantId: string }>;
     expect(new Set(orders.map((o) => o.tenantId))).toEqual(new Set(['A']));

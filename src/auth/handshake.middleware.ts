@@ -43,10 +43,15 @@ export class HandshakeMiddleware {
         () => next(),
         (err: unknown) => {
           const refusal =
-            err instanceof AuthError ? err : new AuthError('UNAUTHORIZED', 'the handshake could not be completed');
+            err instanceof AuthError
+              ? err
+              : new AuthError('UNAUTHORIZED', 'the handshake could not be completed');
           if (!(err instanceof AuthError)) this.logger.error({ err }, 'handshake failed');
           this.metrics.authFailures.inc({ code: refusal.code });
-          this.logger.debug({ namespace: role, code: refusal.code, ip: socket.handshake.address }, 'handshake refused');
+          this.logger.debug(
+            { namespace: role, code: refusal.code, ip: socket.handshake.address },
+            'handshake refused',
+          );
           next(refusal);
         },
       );
@@ -84,7 +89,9 @@ export class HandshakeMiddleware {
     if (!registered.ok) {
       throw new AuthError(
         'TOO_MANY_CONNECTIONS',
-        registered.reason === 'user' ? 'this user has too many sessions' : 'this tenant has too many sessions',
+        registered.reason === 'user'
+          ? 'this user has too many sessions'
+          : 'this tenant has too many sessions',
       );
     }
     socket.data.session = {

@@ -40,7 +40,8 @@ export class JwtVerifier {
       throw new AuthError('UNAUTHORIZED', 'the token is malformed or its signature is invalid');
     }
     const { sub, role, tenantId, exp, crewRole } = payload;
-    if (typeof sub !== 'string' || !SUB_PATTERN.test(sub)) throw new AuthError('UNAUTHORIZED', 'sub is missing');
+    if (typeof sub !== 'string' || !SUB_PATTERN.test(sub))
+      throw new AuthError('UNAUTHORIZED', 'sub is missing');
     if (typeof exp !== 'number') throw new AuthError('UNAUTHORIZED', 'exp is required');
     if (!isRole(role)) throw new AuthError('UNAUTHORIZED', 'role must be customer, crew or admin');
     if (typeof tenantId !== 'string' || (tenantId !== ALL_TENANTS && !TENANT_PATTERN.test(tenantId))) {

@@ -27,7 +27,11 @@ export class SessionControlService {
       const now = Date.now();
       // A token lives at most until its exp; keep the revocation as long as messages are kept.
       for (const role of ROLES) {
-        await this.sessions.revoke(userKey(role, tenantId, dto.userId), now, this.config.delivery.messageTtlMs);
+        await this.sessions.revoke(
+          userKey(role, tenantId, dto.userId),
+          now,
+          this.config.delivery.messageTtlMs,
+        );
       }
     }
     let disconnected = 0;

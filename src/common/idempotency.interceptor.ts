@@ -1,4 +1,10 @@
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import type { ErrorCode, ProtocolErrorBody } from '@orderwire/contracts';
 import { catchError, from, map, mergeMap, type Observable, of, throwError } from 'rxjs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -30,11 +36,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const ws = context.switchToWs();
     const data: unknown = ws.getData();
     const requestId = (data as { requestId?: unknown } | null)?.requestId;
-    if (typeof requestId !== 'string' || requestId.length === 0 || requestId.length > 64) return next.handle();
+    if (typeof requestId !== 'string' || requestId.length === 0 || requestId.length > 64)
+      return next.handle();
     const { userKey } = ws.getClient<HubSocket>().data.session;
     const key = `${userKey}|${ws.getPattern()}|${requestId}`;
     return from(this.resolve(key, next)).pipe(
-      mergeMap((stored) => ('error' in stored ? throwError(() => HubException.fromBody(stored.error)) : of(stored.reply))),
+      mergeMap((stored) =>
+        'error' in stored ? throwError(() => HubException.fromBody(stored.error)) : of(stored.reply),
+      ),
     );
   }
 
@@ -59,7 +68,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
         .pipe(
           map((reply): Stored => ({ reply })),
           catchError((err: unknown) => {
-            if (err instanceof HubException && !TRANSIENT.has(err.code)) return of({ error: err.toBody() } as Stored);
+            if (err instanceof HubException && !TRANSIENT.has(err.code))
+              return of({ error: err.toBody() } as Stored);
             throw err;
           }),
         )

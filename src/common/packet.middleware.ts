@@ -32,7 +32,8 @@ export class PacketMiddleware {
     if (!this.lastFrame.has(conn)) {
       this.lastFrame.set(conn, 0);
       conn.on('packet', (packet: { type: string; data?: unknown }) => {
-        if (packet.type === 'message') this.lastFrame.set(conn, frameSize(packet.data, this.config.limits.messageBytes));
+        if (packet.type === 'message')
+          this.lastFrame.set(conn, frameSize(packet.data, this.config.limits.messageBytes));
       });
     }
     socket.use((args, next) => this.inspect(socket, args as unknown[], next));
@@ -44,7 +45,9 @@ export class PacketMiddleware {
     const ack = last > 0 && isAckFn(args[last]) ? (args[last] as AckFn) : undefined;
     const type = isCommandType(event) ? event : 'unknown';
     const reply: AckFn = (r) => {
-      const result = (r as { ok?: boolean; error?: { code?: string } })?.ok ? 'ok' : (r as { error?: { code?: string } })?.error?.code;
+      const result = (r as { ok?: boolean; error?: { code?: string } })?.ok
+        ? 'ok'
+        : (r as { error?: { code?: string } })?.error?.code;
       this.metrics.commands.inc({ type, result: result ?? 'ok' });
       ack?.(r);
     };
@@ -56,7 +59,12 @@ export class PacketMiddleware {
       this.delivery.emitTo(socket, 'system.error', { code: e.code, message: e.message });
     };
     if ((this.lastFrame.get(socket.conn) ?? 0) > this.config.limits.messageBytes) {
-      return refuse(new HubException('PAYLOAD_TOO_LARGE', `a message may be at most ${this.config.limits.messageBytes} bytes`));
+      return refuse(
+        new HubException(
+          'PAYLOAD_TOO_LARGE',
+          `a message may be at most ${this.config.limits.messageBytes} bytes`,
+        ),
+      );
     }
     if (type === 'unknown') {
       try {

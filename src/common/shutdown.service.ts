@@ -29,7 +29,9 @@ export class ShutdownService implements BeforeApplicationShutdown {
     this.logger.info({ signal, sockets }, 'draining');
     for (const nsp of this.server.all()) {
       for (const socket of nsp.sockets.values()) {
-        this.delivery.emitTo(socket, 'system.shutdown', { reconnectInMs: this.config.shutdown.reconnectInMs });
+        this.delivery.emitTo(socket, 'system.shutdown', {
+          reconnectInMs: this.config.shutdown.reconnectInMs,
+        });
       }
     }
     const httpServer = this.http.httpAdapter?.getHttpServer() as import('node:http').Server | undefined;

@@ -29,7 +29,8 @@ export class WsExceptionFilter implements ExceptionFilter {
     if (exception instanceof HubException) return exception.toBody();
     if (exception instanceof WsException) {
       const e = exception.getError();
-      if (typeof e === 'object' && e && isErrorCode((e as ProtocolErrorBody).code)) return e as ProtocolErrorBody;
+      if (typeof e === 'object' && e && isErrorCode((e as ProtocolErrorBody).code))
+        return e as ProtocolErrorBody;
       return { code: 'FORBIDDEN', message: typeof e === 'string' ? e : 'forbidden' };
     }
     this.logger.error({ err: exception, sessionId: socket?.data?.session?.sessionId }, 'command failed');

@@ -43,7 +43,10 @@ export class WsLoggingInterceptor implements NestInterceptor {
         },
         error: (err: unknown) => {
           const code = err instanceof HubException ? err.code : 'INTERNAL';
-          this.logger.info({ ...fields, ok: false, code, ms: performance.now() - started }, 'command refused');
+          this.logger.info(
+            { ...fields, ok: false, code, ms: performance.now() - started },
+            'command refused',
+          );
         },
         finalize: done,
       }),

@@ -27,14 +27,21 @@ export class WsValidationPipe extends ValidationPipe {
       validationError: { target: false, value: false },
       exceptionFactory: (errors: ValidationError[]) => {
         const fields = flatten(errors);
-        return new HubException('VALIDATION_FAILED', fields.map((f) => f.messages[0]).join('; ') || 'invalid payload', {
-          fields,
-        });
+        return new HubException(
+          'VALIDATION_FAILED',
+          fields.map((f) => f.messages[0]).join('; ') || 'invalid payload',
+          {
+            fields,
+          },
+        );
       },
     });
   }
 
-  override async transform(value: unknown, metadata: Parameters<ValidationPipe['transform']>[1]): Promise<unknown> {
+  override async transform(
+    value: unknown,
+    metadata: Parameters<ValidationPipe['transform']>[1],
+  ): Promise<unknown> {
     // Nest hands every handler parameter to the pipe: only the payload (@MessageBody, which
     // Nest reports as 'body') is validated; the socket arrives as 'custom'.
     if (metadata.type !== 'body') return value;

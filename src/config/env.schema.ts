@@ -1,5 +1,16 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -21,7 +32,10 @@ export class EnvSchema {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 8080;
 
   @IsString()
@@ -30,102 +44,158 @@ export class EnvSchema {
   @Matches(/^\/[A-Za-z0-9/_-]*$/)
   WS_PATH = '/ws';
 
-  @Transform(toList) @IsIn(['websocket', 'polling'], { each: true })
+  @Transform(toList)
+  @IsIn(['websocket', 'polling'], { each: true })
   WS_TRANSPORTS: Array<'websocket' | 'polling'> = ['polling', 'websocket'];
 
-  @Transform(toList) @IsString({ each: true })
+  @Transform(toList)
+  @IsString({ each: true })
   CORS_ORIGINS: string[] = ['*'];
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   TRUST_PROXY = false;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @IsOptional() @IsIn(['json', 'pretty'])
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
   LOG_FORMAT?: 'json' | 'pretty';
 
-  @IsOptional() @IsString() @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })
   JWT_SECRET?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JWT_PUBLIC_KEY?: string;
 
-  @IsOptional() @IsIn(['HS256', 'RS256', 'ES256'])
+  @IsOptional()
+  @IsIn(['HS256', 'RS256', 'ES256'])
   JWT_ALGORITHM?: 'HS256' | 'RS256' | 'ES256';
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JWT_ISSUER?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JWT_AUDIENCE?: string;
 
-  @IsOptional() @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
+  @IsOptional()
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
   REDIS_URL?: string;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   MESSAGE_TTL_SECONDS = 86_400;
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   MESSAGE_RETENTION_MAX = 200_000;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
   DELIVERY_MAX_ATTEMPTS = 5;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   DELIVERY_BACKOFF_MS = 1000;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   REPLAY_MAX = 10_000;
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   METRICS_INTERVAL_MS = 5000;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   ORDER_ACCEPT_SLA_SECONDS = 120;
 
-  @Transform(toInt) @IsInt() @Min(256)
+  @Transform(toInt)
+  @IsInt()
+  @Min(256)
   MESSAGE_MAX_BYTES = 16 * 1024;
 
-  @Transform(toInt) @IsInt() @Min(1024)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
   MAX_HTTP_BUFFER_SIZE = 64 * 1024;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   RATE_COMMANDS_PER_SECOND = 20;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   RATE_COMMAND_BURST = 40;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   RATE_COURIER_PER_SECOND = 2;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   RATE_STRIKES = 3;
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   RATE_STRIKE_WINDOW_MS = 10_000;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   SESSIONS_PER_USER = 10;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   SESSIONS_PER_TENANT = 10_000;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   HANDSHAKES_PER_IP_PER_SECOND = 50;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   IDEMPOTENCY_TTL_SECONDS = 600;
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   PING_INTERVAL_MS = 25_000;
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   PING_TIMEOUT_MS = 20_000;
 
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   SHUTDOWN_GRACE_MS = 10_000;
 
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   SHUTDOWN_RECONNECT_IN_MS = 1000;
 }

@@ -81,7 +81,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       handshakesPerIpPerSecond: s.HANDSHAKES_PER_IP_PER_SECOND,
       idempotencyTtlMs: s.IDEMPOTENCY_TTL_SECONDS * 1000,
     },
-    monitoring: { metricsIntervalMs: s.METRICS_INTERVAL_MS, orderAcceptSlaMs: s.ORDER_ACCEPT_SLA_SECONDS * 1000 },
+    monitoring: {
+      metricsIntervalMs: s.METRICS_INTERVAL_MS,
+      orderAcceptSlaMs: s.ORDER_ACCEPT_SLA_SECONDS * 1000,
+    },
     shutdown: { graceMs: s.SHUTDOWN_GRACE_MS, reconnectInMs: s.SHUTDOWN_RECONNECT_IN_MS },
   };
 }

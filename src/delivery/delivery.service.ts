@@ -1,5 +1,12 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { DurableType, Envelope, Role, Sender, ServerEventMap, ServerEventType } from '@orderwire/contracts';
+import type {
+  DurableType,
+  Envelope,
+  Role,
+  Sender,
+  ServerEventMap,
+  ServerEventType,
+} from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { JOB_SCHEDULER, MESSAGE_STORE } from '../engine/engine.tokens.js';
@@ -85,12 +92,21 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
     for (const role of Object.keys(targets) as Role[]) {
       const nsp = this.server.nsp(role);
       if (!nsp) continue;
-      nsp.to(targets[role]!).except([...this.server.held(role)]).emit(input.type as string, envelope);
+      nsp
+        .to(targets[role]!)
+        .except([...this.server.held(role)])
+        .emit(input.type as string, envelope);
     }
   }
 
   /** A message to one room of one namespace (the admin feed): volatile. */
-  emitToRoom<T extends ServerEventType>(role: Role, room: string, type: T, tenantId: string, data: ServerEventMap[T]): void {
+  emitToRoom<T extends ServerEventType>(
+    role: Role,
+    room: string,
+    type: T,
+    tenantId: string,
+    data: ServerEventMap[T],
+  ): void {
     const nsp = this.server.nsp(role);
     if (!nsp) return;
     nsp.to(room).emit(type as string, this.envelopes.create(type, tenantId, data));
@@ -108,7 +124,11 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
     let n = 0;
     for (const envelope of envelopes) {
       this.pending.get(envelope.id)?.waiting.add(userKey);
-      (socket.emit as (ev: string, ...args: unknown[]) => boolean)(envelope.type, envelope, this.ackFor(envelope.id));
+      (socket.emit as (ev: string, ...args: unknown[]) => boolean)(
+        envelope.type,
+        envelope,
+        this.ackFor(envelope.id),
+      );
       n++;
     }
     if (n > 0) this.metrics.recordDelivered('replay', socket.data.session.tenantId, n);
@@ -156,7 +176,12 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Queues the message on held sockets that it addresses; they get it when their replay ends. */
-  private hold(nsp: HubNamespace, held: Set<string>, rooms: Set<string>, envelope: Envelope<DurableType>): void {
+  private hold(
+    nsp: HubNamespace,
+    held: Set<string>,
+    rooms: Set<string>,
+    envelope: Envelope<DurableType>,
+  ): void {
     for (const id of held) {
       const socket = nsp.sockets.get(id);
       if (!socket) continue;
@@ -169,7 +194,13 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private broadcast(nsp: HubNamespace, role: Role, rooms: Set<string>, except: Set<string>, p: Pending): void {
+  private broadcast(
+    nsp: HubNamespace,
+    role: Role,
+    rooms: Set<string>,
+    except: Set<string>,
+    p: Pending,
+  ): void {
     const packet: { type: number; data: unknown[]; nsp: string; id?: number } = {
       type: EVENT_PACKET,
       data: [p.envelope.type, p.envelope],
@@ -269,7 +300,10 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
     };
     await this.store.addDeadLetter(letter);
     this.metrics.deadLetters.inc();
-    this.logger.warn({ messageId: letter.messageId, type: letter.type, recipients: letter.recipients }, 'dead letter');
+    this.logger.warn(
+      { messageId: letter.messageId, type: letter.type, recipients: letter.recipients },
+      'dead letter',
+    );
     for (const listener of this.deadLetterListeners) listener(letter, p.envelope);
   }
 

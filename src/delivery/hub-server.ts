@@ -7,8 +7,18 @@ import type { Session } from '../auth/session.js';
 export interface SocketData {
   session: Session;
 }
-export type HubSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
-export type HubNamespace = Namespace<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
+export type HubSocket = Socket<
+  Record<string, never>,
+  Record<string, never>,
+  Record<string, never>,
+  SocketData
+>;
+export type HubNamespace = Namespace<
+  Record<string, never>,
+  Record<string, never>,
+  Record<string, never>,
+  SocketData
+>;
 
 /**
  * Two members of Socket.IO that its typings mark private but that adapters rely on: the socket

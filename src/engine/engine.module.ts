@@ -21,7 +21,10 @@ function memoryProviders(config: AppConfig): Provider[] {
     {
       provide: MESSAGE_STORE,
       useFactory: () =>
-        new MemoryMessageStore({ ttlMs: config.delivery.messageTtlMs, retentionMax: config.delivery.retentionMax }),
+        new MemoryMessageStore({
+          ttlMs: config.delivery.messageTtlMs,
+          retentionMax: config.delivery.retentionMax,
+        }),
     },
     { provide: ORDER_STORE, useFactory: () => new MemoryOrderStore() },
     { provide: IDEMPOTENCY_STORE, useFactory: () => new MemoryIdempotencyStore() },

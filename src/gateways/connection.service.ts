@@ -49,7 +49,12 @@ export class ConnectionService {
     await this.replays.replay(socket, session.cursor, (outcome) => {
       this.delivery.emitTo(socket, 'system.welcome', {
         sessionId: session.sessionId,
-        user: { id: session.userId, role: session.role, tenantId: session.tenantId, crewRole: session.crewRole },
+        user: {
+          id: session.userId,
+          role: session.role,
+          tenantId: session.tenantId,
+          crewRole: session.crewRole,
+        },
         serverTime: new Date().toISOString(),
         heartbeatIntervalMs: this.config.ws.pingIntervalMs,
         recovered: outcome.recovered,

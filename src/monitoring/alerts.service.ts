@@ -14,13 +14,20 @@ export class AlertsService implements OnModuleInit {
   onModuleInit(): void {
     this.delivery.onDeadLetter((letter, envelope) => {
       // An alert about an undeliverable DELIVERY_FAILED alert would loop: log it instead.
-      if (envelope.type === 'system.alert' && (envelope.data as { code?: string }).code === 'DELIVERY_FAILED') return;
-      void this.raise(letter.tenantId, 'DELIVERY_FAILED', 'warning', `a ${letter.type} message was not acknowledged`, {
-        messageId: letter.messageId,
-        type: letter.type,
-        recipients: letter.recipients,
-        attempts: letter.attempts,
-      });
+      if (envelope.type === 'system.alert' && (envelope.data as { code?: string }).code === 'DELIVERY_FAILED')
+        return;
+      void this.raise(
+        letter.tenantId,
+        'DELIVERY_FAILED',
+        'warning',
+        `a ${letter.type} message was not acknowledged`,
+        {
+          messageId: letter.messageId,
+          type: letter.type,
+          recipients: letter.recipients,
+          attempts: letter.attempts,
+        },
+      );
     });
   }
 

@@ -111,7 +111,11 @@ export class MetricsService {
 
   /** Deliveries since the last call, node-wide and per tenant; resets the counts and the window. */
   takeInterval(): { total: number; byTenant: Map<string, number>; p99: number | null } {
-    const out = { total: this.deliveredTotal, byTenant: new Map(this.deliveredByTenant), p99: this.window.p99() };
+    const out = {
+      total: this.deliveredTotal,
+      byTenant: new Map(this.deliveredByTenant),
+      p99: this.window.p99(),
+    };
     this.deliveredTotal = 0;
     this.deliveredByTenant.clear();
     this.window.reset();

@@ -83,18 +83,29 @@ export class OrdersService implements OnModuleInit {
     });
     const presence = await this.sessions.presence(order.tenantId);
     if (presence.crew === 0) {
-      void this.alerts.raise(order.tenantId, 'NO_CREW_ONLINE', 'critical', 'an order was placed while no crew is online', {
-        orderId: order.orderId,
-      });
+      void this.alerts.raise(
+        order.tenantId,
+        'NO_CREW_ONLINE',
+        'critical',
+        'an order was placed while no crew is online',
+        {
+          orderId: order.orderId,
+        },
+      );
     }
-    await this.jobs.schedule('order-sla', `${order.tenantId}|${order.orderId}`, this.config.monitoring.orderAcceptSlaMs);
+    await this.jobs.schedule(
+      'order-sla',
+      `${order.tenantId}|${order.orderId}`,
+      this.config.monitoring.orderAcceptSlaMs,
+    );
     return { orderId: order.orderId, status: order.status };
   }
 
   async cancel(session: Session, dto: OrderCancelDto): Promise<{ orderId: string; status: OrderStatus }> {
     const tenantId = tenantOf(session, dto.tenantId);
     const order = await this.orders.get(tenantId, dto.orderId);
-    if (!order || (session.role === 'customer' && order.customerId !== session.userId)) throw notFound('order');
+    if (!order || (session.role === 'customer' && order.customerId !== session.userId))
+      throw notFound('order');
     if (FINAL_STATUSES.has(order.status)) {
       throw conflict(`the order is already ${order.status}`, { status: order.status });
     }

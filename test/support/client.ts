@@ -126,7 +126,12 @@ function socketFor(hub: TestHub, role: Role, sub: string, opts: ClientOptions): 
 }
 
 /** Connects and resolves once `system.welcome` has arrived (and `order.board` after it). */
-export async function connect(hub: TestHub, role: Role, sub: string, opts: ClientOptions = {}): Promise<TestClient> {
+export async function connect(
+  hub: TestHub,
+  role: Role,
+  sub: string,
+  opts: ClientOptions = {},
+): Promise<TestClient> {
   const client = new TestClient(socketFor(hub, role, sub, opts));
   if (opts.autoAck === false) client.autoAck = false;
   await new Promise<void>((resolve, reject) => {

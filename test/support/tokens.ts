@@ -26,7 +26,9 @@ export function mintToken(claims: Record<string, unknown>, opts: MintOptions = {
     const signer = createSign('RSA-SHA256').update(head);
     return `${head}.${signer.sign(opts.privateKey!).toString('base64url')}`;
   }
-  return `${head}.${createHmac('sha256', opts.secret ?? TEST_SECRET).update(head).digest('base64url')}`;
+  return `${head}.${createHmac('sha256', opts.secret ?? TEST_SECRET)
+    .update(head)
+    .digest('base64url')}`;
 }
 
 export function rsaKeys(): { publicPem: string; privateKey: KeyObject } {
@@ -36,6 +38,11 @@ export function rsaKeys(): { publicPem: string; privateKey: KeyObject } {
 
 export type Role = 'customer' | 'crew' | 'admin';
 
-export function tokenFor(role: Role, sub: string, tenantId = 'r-1', extra: Record<string, unknown> = {}): string {
+export function tokenFor(
+  role: Role,
+  sub: string,
+  tenantId = 'r-1',
+  extra: Record<string, unknown> = {},
+): string {
   return mintToken({ sub, role, tenantId, ...extra });
 }

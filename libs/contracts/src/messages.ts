@@ -85,7 +85,12 @@ export interface MetricsData {
   deadLetters: number;
   at: string;
 }
-export const ALERT_CODES = ['NO_CREW_ONLINE', 'ORDER_NOT_ACCEPTED', 'DELIVERY_FAILED', 'DEPENDENCY_DOWN'] as const;
+export const ALERT_CODES = [
+  'NO_CREW_ONLINE',
+  'ORDER_NOT_ACCEPTED',
+  'DELIVERY_FAILED',
+  'DEPENDENCY_DOWN',
+] as const;
 export type AlertCode = (typeof ALERT_CODES)[number];
 export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];

@@ -87,12 +87,16 @@ export const CUSTOMER_CANCELLABLE: ReadonlySet<OrderStatus> = new Set<OrderStatu
 
 /** The one function that says whether a transition is legal. */
 export function isLegalTransition(from: OrderStatus, to: OrderStatus, fulfillment: Fulfillment): boolean {
-  return ORDER_TRANSITIONS[from].some((t) => t.to === to && (!t.fulfillment || t.fulfillment === fulfillment));
+  return ORDER_TRANSITIONS[from].some(
+    (t) => t.to === to && (!t.fulfillment || t.fulfillment === fulfillment),
+  );
 }
 
 /** The statuses an order can move to next, for UIs that show only legal buttons. */
 export function nextStatuses(from: OrderStatus, fulfillment: Fulfillment): OrderStatus[] {
-  return ORDER_TRANSITIONS[from].filter((t) => !t.fulfillment || t.fulfillment === fulfillment).map((t) => t.to);
+  return ORDER_TRANSITIONS[from]
+    .filter((t) => !t.fulfillment || t.fulfillment === fulfillment)
+    .map((t) => t.to);
 }
 
 /** Whether `role` may cancel an order in `status` (ownership is checked separately). */

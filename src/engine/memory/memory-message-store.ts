@@ -81,14 +81,17 @@ export class MemoryMessageStore implements MessageStore {
 
   listDeadLetters(tenantId: string, limit: number, before?: string): Promise<DeadLetter[]> {
     const out = [...this.deadLetters.values()]
-      .filter((l) => (tenantId === ALL_TENANTS || l.tenantId === tenantId) && (!before || l.messageId < before))
+      .filter(
+        (l) => (tenantId === ALL_TENANTS || l.tenantId === tenantId) && (!before || l.messageId < before),
+      )
       .sort((a, b) => (a.messageId < b.messageId ? 1 : -1));
     return Promise.resolve(out.slice(0, limit));
   }
 
   takeDeadLetter(tenantId: string, messageId: string): Promise<DeadLetter | undefined> {
     const letter = this.deadLetters.get(messageId);
-    if (!letter || (tenantId !== ALL_TENANTS && letter.tenantId !== tenantId)) return Promise.resolve(undefined);
+    if (!letter || (tenantId !== ALL_TENANTS && letter.tenantId !== tenantId))
+      return Promise.resolve(undefined);
     this.deadLetters.delete(messageId);
     return Promise.resolve(letter);
   }

@@ -1,0 +1,247 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { DurableType, Envelope, Order } from '@orderwire/contracts';
+import type { IdempotencyStore } from './idempotency-store.js';
+import type { JobScheduler } from './job-scheduler.js';
+import type { MessageStore, Targets } from './message-store.js';
+import type { OrderStore } from './order-store.js';
+import type { SessionRegistry } from './session-registry.js';
+
+/** What one engine provides behind the seams. */
+export interface EngineUnderTest {
+  messages: MessageStore;
+  orders: OrderStore;
+  idempotency: IdempotencyStore;
+  sessions: SessionRegistry;
+  jobs: JobScheduler;
+  close(): Promise<void>;
+}
+
+/** Settings every engine under test is built with. */
+export const CONTRACT_SETTINGS = { ttlMs: 60_000, retentionMax: 1000 } as const;
+
+let seq = 0;
+function envelope(tenantId: string, type: DurableType = 'order.created'): Envelope<DurableType> {
+  seq++;
+  return {
+    id: `01TEST${String(seq).padStart(20, '0')}`,
+    type,
+    data: { order: { orderId: `o-${seq}` } } as never,
+    timestamp: new Date().toISOString(),
+    sender: { id: 'orderwire', type: 'system' },
+    tenantId,
+  };
+}
+
+function order(
+  tenantId: string,
+  orderId: string,
+  customerId = 'c-1',
+  createdAt = new Date().toISOString(),
+): Order {
+  return {
+    orderId,
+    tenantId,
+    customerId,
+    items: [{ sku: 's', name: 'n', quantity: 1, unitPrice: 1 }],
+    total: 1,
+    currency: 'EUR',
+    fulfillment: 'pickup',
+    status: 'placed',
+    createdAt,
+    updatedAt: createdAt,
+    statusTimes: { placed: createdAt },
+  };
+}
+
+const crewOf = (t: string): Targets => ({ crew: [`t:${t}`], admin: [`t:${t}`, 't:*'] });
+
+/**
+ * The contract every engine passes: the memory engine here, the redis engine (issue #3) with the
+ * same suite. It speaks only through the interfaces.
+ */
+export function describeEngineContract(name: string, make: () => Promise<EngineUnderTest>): void {
+  describe(`engine contract: ${name}`, () => {
+    let engine: EngineUnderTest;
+    beforeEach(async () => {
+      engine = await make();
+    });
+    afterEach(() => engine.close());
+
+    describe('MessageStore', () => {
+      it('assigns increasing cursors and replays what a reader was addressed, in order', async () => {
+        const start = await engine.messages.head();
+        const a = envelope('A');
+        const b = envelope('B');
+        const c = envelope('A');
+        const cursors = [
+          await engine.messages.append(a, crewOf('A'), Date.now()),
+          await engine.messages.append(b, crewOf('B'), Date.now()),
+          await engine.messages.append(c, crewOf('A'), Date.now()),
+        ];
+        expect(new Set(cursors).size).toBe(3);
+        expect(a.cursor).toBe(cursors[0]);
+        const crewA = await engine.messages.readAfter(start, { role: 'crew', rooms: ['t:A', 'u:A:k'] }, 100);
+        expect(crewA.recovered).toBe(true);
+        expect(crewA.messages.map((m) => m.envelope.id)).toEqual([a.id, c.id]);
+        const platform = await engine.messages.readAfter(start, { role: 'admin', rooms: ['t:*'] }, 100);
+        expect(platform.messages.map((m) => m.envelope.id)).toEqual([a.id, b.id, c.id]);
+        const customer = await engine.messages.readAfter(start, { role: 'customer', rooms: ['t:A'] }, 100);
+        expect(customer.messages).toEqual([]);
+        const afterFirst = await engine.messages.readAfter(cursors[0], { role: 'crew', rooms: ['t:A'] }, 100);
+        expect(afterFirst.messages.map((m) => m.envelope.id)).toEqual([c.id]);
+        expect((await engine.messages.get(b.id))?.envelope.tenantId).toBe('B');
+        expect(await engine.messages.head()).toBe(cursors[2]);
+      });
+
+      it('says recovered: false for unknown cursors, past retention, and past the replay limit', async () => {
+        expect(
+          (await engine.messages.readAfter('nope', { role: 'crew', rooms: ['t:A'] }, 10)).recovered,
+        ).toBe(false);
+        const start = await engine.messages.head();
+        const c1 = await engine.messages.append(envelope('A'), crewOf('A'), Date.now() - 120_000);
+        await engine.messages.append(envelope('A'), crewOf('A'), Date.now());
+        await engine.messages.append(envelope('A'), crewOf('A'), Date.now());
+        expect(await engine.messages.prune(Date.now())).toBe(1);
+        const pruned = await engine.messages.readAfter(start, { role: 'crew', rooms: ['t:A'] }, 10);
+        expect(pruned.recovered).toBe(false);
+        expect(pruned.messages).toHaveLength(2);
+        const whole = await engine.messages.readAfter(c1, { role: 'crew', rooms: ['t:A'] }, 10);
+        expect(whole.recovered).toBe(true);
+        expect(whole.messages).toHaveLength(2);
+        const limited = await engine.messages.readAfter(c1, { role: 'crew', rooms: ['t:A'] }, 1);
+        expect(limited.recovered).toBe(false);
+        expect(limited.messages).toHaveLength(1);
+      });
+
+      it('keeps dead letters per tenant, newest first, and hands each out once', async () => {
+        const letter = (id: string, tenantId: string) => ({
+          messageId: id,
+          type: 'order.created',
+          tenantId,
+          recipients: ['k'],
+          userKeys: ['crew|A|k'],
+          attempts: 5,
+          lastError: 'no ack',
+          at: new Date().toISOString(),
+        });
+        await engine.messages.addDeadLetter(letter('01A', 'A'));
+        await engine.messages.addDeadLetter(letter('01B', 'B'));
+        await engine.messages.addDeadLetter(letter('01C', 'A'));
+        expect((await engine.messages.listDeadLetters('A', 10)).map((l) => l.messageId)).toEqual([
+          '01C',
+          '01A',
+        ]);
+        expect((await engine.messages.listDeadLetters('A', 10, '01C')).map((l) => l.messageId)).toEqual([
+          '01A',
+        ]);
+        expect((await engine.messages.listDeadLetters('*', 2)).map((l) => l.messageId)).toEqual([
+          '01C',
+          '01B',
+        ]);
+        expect(await engine.messages.countDeadLetters('A')).toBe(2);
+        expect(await engine.messages.takeDeadLetter('B', '01A')).toBeUndefined();
+        expect((await engine.messages.takeDeadLetter('A', '01A'))?.userKeys).toEqual(['crew|A|k']);
+        expect(await engine.messages.takeDeadLetter('A', '01A')).toBeUndefined();
+        expect(await engine.messages.countDeadLetters('*')).toBe(2);
+      });
+    });
+
+    describe('OrderStore', () => {
+      it('creates once per tenant and id, and compares-and-sets on update', async () => {
+        const o = order('A', 'o-1');
+        expect(await engine.orders.create(o)).toBe(true);
+        expect(await engine.orders.create(order('A', 'o-1', 'c-2'))).toBe(false);
+        expect(await engine.orders.create(order('B', 'o-1'))).toBe(true);
+        expect(await engine.orders.update({ ...o, status: 'accepted' }, 'placed')).toBe(true);
+        expect(await engine.orders.update({ ...o, status: 'rejected' }, 'placed')).toBe(false);
+        expect((await engine.orders.get('A', 'o-1'))?.status).toBe('accepted');
+        expect((await engine.orders.get('B', 'o-1'))?.status).toBe('placed');
+        expect(await engine.orders.get('C', 'o-1')).toBeUndefined();
+      });
+
+      it('lists active orders by tenant and customer, oldest first, and drops final ones', async () => {
+        await engine.orders.create(order('A', 'late', 'c-1', '2026-01-02T00:00:00.000Z'));
+        await engine.orders.create(order('A', 'early', 'c-2', '2026-01-01T00:00:00.000Z'));
+        await engine.orders.create(order('B', 'other', 'c-1', '2026-01-03T00:00:00.000Z'));
+        expect((await engine.orders.listActive('A', 10)).map((o) => o.orderId)).toEqual(['early', 'late']);
+        expect((await engine.orders.listActive('*', 10)).map((o) => o.orderId)).toEqual([
+          'early',
+          'late',
+          'other',
+        ]);
+        expect((await engine.orders.listForCustomer('A', 'c-1', 10)).map((o) => o.orderId)).toEqual(['late']);
+        const late = (await engine.orders.get('A', 'late'))!;
+        const done = { ...late, status: 'rejected' as const, updatedAt: '2026-01-02T00:00:00.000Z' };
+        await engine.orders.update(done, 'placed');
+        expect((await engine.orders.listActive('A', 10)).map((o) => o.orderId)).toEqual(['early']);
+        expect((await engine.orders.get('A', 'late'))?.status).toBe('rejected');
+        expect(await engine.orders.prune(Date.parse('2026-06-01T00:00:00.000Z'))).toBe(1);
+        expect(await engine.orders.get('A', 'late')).toBeUndefined();
+      });
+    });
+
+    describe('IdempotencyStore', () => {
+      it('keeps the first result until its TTL', async () => {
+        expect(await engine.idempotency.get('k')).toBeUndefined();
+        expect(await engine.idempotency.setIfAbsent('k', { reply: 1 }, 10_000)).toEqual({ reply: 1 });
+        expect(await engine.idempotency.setIfAbsent('k', { reply: 2 }, 10_000)).toEqual({ reply: 1 });
+        expect(await engine.idempotency.get('k')).toEqual({ reply: 1 });
+        await engine.idempotency.setIfAbsent('short', { reply: 3 }, 20);
+        await new Promise((r) => setTimeout(r, 40));
+        expect(await engine.idempotency.get('short')).toBeUndefined();
+      });
+    });
+
+    describe('SessionRegistry', () => {
+      const entry = (sessionId: string, userKey = 'crew|A|k', role: 'crew' | 'admin' = 'crew') => ({
+        sessionId,
+        userKey,
+        tenantId: 'A',
+        role,
+      });
+      it('enforces the per-user and per-tenant caps and counts presence', async () => {
+        const caps = { perUser: 2, perTenant: 3 };
+        expect(await engine.sessions.register(entry('s1'), caps)).toEqual({ ok: true });
+        expect(await engine.sessions.register(entry('s2'), caps)).toEqual({ ok: true });
+        expect(await engine.sessions.register(entry('s3'), caps)).toEqual({ ok: false, reason: 'user' });
+        expect(await engine.sessions.register(entry('s4', 'admin|A|a', 'admin'), caps)).toEqual({ ok: true });
+        expect(await engine.sessions.register(entry('s5', 'crew|A|z'), caps)).toEqual({
+          ok: false,
+          reason: 'tenant',
+        });
+        expect(await engine.sessions.presence('A')).toEqual({ customer: 0, crew: 2, admin: 1 });
+        expect(await engine.sessions.unregister(entry('s1'))).toBe(true);
+        expect(await engine.sessions.unregister(entry('s1'))).toBe(false);
+        expect(await engine.sessions.presence('A')).toEqual({ customer: 0, crew: 1, admin: 1 });
+        expect(await engine.sessions.presence('B')).toEqual({ customer: 0, crew: 0, admin: 0 });
+      });
+
+      it('remembers revocations', async () => {
+        expect(await engine.sessions.revokedAt('crew|A|k')).toBeUndefined();
+        const at = Date.now();
+        await engine.sessions.revoke('crew|A|k', at, 60_000);
+        expect(await engine.sessions.revokedAt('crew|A|k')).toBe(at);
+        expect(await engine.sessions.revokedAt('crew|A|other')).toBeUndefined();
+      });
+    });
+
+    describe('JobScheduler', () => {
+      it('runs a job once per key after its delay, and not after cancel', async () => {
+        const ran: string[] = [];
+        engine.jobs.handle('redelivery', (key) => {
+          ran.push(key);
+        });
+        await engine.jobs.schedule('redelivery', 'a', 20);
+        await engine.jobs.schedule('redelivery', 'a', 20);
+        await engine.jobs.schedule('redelivery', 'b', 20);
+        await engine.jobs.cancel('redelivery', 'b');
+        expect(await engine.jobs.depth()).toBe(1);
+        const deadline = Date.now() + 3000;
+        while (ran.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        await new Promise((r) => setTimeout(r, 60));
+        expect(ran).toEqual(['a']);
+        expect(await engine.jobs.depth()).toBe(0);
+      });
+    });
+  });
+}
