@@ -1,7 +1,9 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext, Logger } from '@nestjs/common';
+import type { MessageMappingProperties } from '@nestjs/websockets';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import { isObservable, lastValueFrom, type Observable } from 'rxjs';
 import type { IncomingMessage } from 'node:http';
-import type { Server, ServerOptions } from 'socket.io';
+import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { OriginPolicy } from '../auth/origin.policy.js';
 import type { AppConfig } from '../config/app-config.js';
 
@@ -11,6 +13,8 @@ import type { AppConfig } from '../config/app-config.js';
  * cluster adapter in here.
  */
 export class HubIoAdapter extends IoAdapter {
+  private readonly log = new Logger(HubIoAdapter.name);
+
   constructor(
     app: INestApplicationContext,
     private readonly config: AppConfig,
@@ -36,6 +40,52 @@ export class HubIoAdapter extends IoAdapter {
       // with a protocol code; a later WebSocket upgrade from another origin is refused here.
       allowRequest: (req, callback) => callback(null, this.upgradeAllowed(req)),
     } as ServerOptions);
+  }
+
+  /**
+   * Nest's IoAdapter keeps an rxjs pipeline (fromEvent, mergeMap, takeUntil) per handler per
+   * socket for the socket's whole life, which tripled the heap of an idle connection. This binds
+   * plain listeners instead, with the same semantics: the handler's result (value, promise or
+   * observable) is the ack reply, `{ event, data }` is emitted, nothing is sent for nil.
+   */
+  override bindMessageHandlers(
+    socket: Socket,
+    handlers: MessageMappingProperties[],
+    _transform: (data: unknown) => Observable<unknown>,
+  ): void {
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(message as string, (...payload: unknown[]) => {
+        const { data, ack } = this.mapPayload(payload);
+        void this.run(
+          socket,
+          () => callback(data, ack),
+          ack as ((reply: unknown) => void) | undefined,
+          isAckHandledManually,
+        );
+      });
+    }
+  }
+
+  private async run(
+    socket: Socket,
+    invoke: () => unknown,
+    ack: ((reply: unknown) => void) | undefined,
+    isAckHandledManually: boolean | undefined,
+  ): Promise<void> {
+    try {
+      let response = await invoke();
+      if (isObservable(response)) response = await lastValueFrom(response, { defaultValue: undefined });
+      if (response === undefined || response === null) return;
+      const evented = response as { event?: string; data?: unknown };
+      if (evented.event) {
+        socket.emit(evented.event, evented.data);
+        return;
+      }
+      if (!isAckHandledManually && typeof ack === 'function') ack(response);
+    } catch (err) {
+      // The exception filter answers every command; reaching here is a bug in a filter.
+      this.log.error(err);
+    }
   }
 
   private upgradeAllowed(req: IncomingMessage): boolean {
