@@ -15,6 +15,7 @@ import { DeliveryService } from './delivery/delivery.service.js';
 import { EnvelopeFactory } from './delivery/envelope.factory.js';
 import { HubServer } from './delivery/hub-server.js';
 import { ReplayService } from './delivery/replay.service.js';
+import { RetentionService } from './delivery/retention.service.js';
 import { EngineModule } from './engine/engine.module.js';
 import { AdminGateway } from './gateways/admin.gateway.js';
 import { ConnectionService } from './gateways/connection.service.js';
@@ -63,6 +64,7 @@ export class HubModule {
         EnvelopeFactory,
         DeliveryService,
         ReplayService,
+        RetentionService,
         DeadLetterService,
         MetricsService,
         AlertsService,

@@ -101,6 +101,14 @@ describe('retention', () => {
     expect(board.type).toBe('order.board');
     expect(board.data.orders).toEqual([expect.objectContaining({ orderId: 'old', status: 'accepted' })]);
     back.close();
+    // The housekeeping sweep forgets final orders once they are past retention.
+    await crew.ok('order.update_status', { orderId: 'old', status: 'cancelled' });
+    const { RetentionService } = await import('../src/delivery/retention.service.js');
+    const swept = await hub.app.get(RetentionService).sweep(Date.now() + 2000);
+    expect(swept.orders).toBe(1);
+    expect((await crew.cmd('order.update_status', { orderId: 'old', status: 'accepted' })).error?.code).toBe(
+      'NOT_FOUND',
+    );
     crew.close();
     await hub.close();
   });
@@ -158,6 +166,21 @@ describe('acknowledgements, retries and dead letters', () => {
     const otherAdmin = await connect(hub, 'admin', 'a-2', { tenantId: 'r-2' });
     expect((await otherAdmin.ok('admin.dead_letters', {})).items).toEqual([]);
     for (const c of [admin, silent, acking, customer, otherAdmin]) c.close();
+  });
+
+  it('a user with two sessions has acknowledged once either session acks', async () => {
+    const admin = await connect(hub, 'admin', 'a-4', { tenantId: 'multi' });
+    const quiet = await connect(hub, 'crew', 'k-two', { tenantId: 'multi', autoAck: false });
+    const loud = await connect(hub, 'crew', 'k-two', { tenantId: 'multi' });
+    const customer = await connect(hub, 'customer', 'c-4', { tenantId: 'multi' });
+    await customer.ok('order.place', sampleOrder());
+    await loud.waitFor('order.created');
+    await quiet.waitFor('order.created');
+    // Past every backoff step (40+80+160 ms): nothing was redelivered, nothing dead-lettered.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(quiet.of('order.created')).toHaveLength(1);
+    expect((await admin.ok('admin.dead_letters', {})).items).toEqual([]);
+    for (const c of [admin, quiet, loud, customer]) c.close();
   });
 
   it('NO_CREW_ONLINE reaches admins when an order comes in with no crew connected', async () => {

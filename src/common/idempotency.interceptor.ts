@@ -39,7 +39,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (typeof requestId !== 'string' || requestId.length === 0 || requestId.length > 64)
       return next.handle();
     const { userKey } = ws.getClient<HubSocket>().data.session;
-    const key = `${userKey}|${ws.getPattern()}|${requestId}`;
+    // PROTOCOL section 5: the same requestId from the same user, whatever the command.
+    const key = `${userKey}|${requestId}`;
     return from(this.resolve(key, next)).pipe(
       mergeMap((stored) =>
         'error' in stored ? throwError(() => HubException.fromBody(stored.error)) : of(stored.reply),

@@ -228,8 +228,12 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
   private acked(messageId: string, socket: HubSocket): void {
     const p = this.pending.get(messageId);
     if (!p || !socket?.data?.session) return;
-    if (!p.waiting.delete(socket.data.session.userKey)) return;
+    const { userKey, role, tenantId, userId } = socket.data.session;
+    if (!p.waiting.delete(userKey)) return;
     this.metrics.recordAckLatency(Date.now() - p.publishedAt);
+    // The user's other sessions need not ack any more: drop their callbacks for this message.
+    const siblings = this.server.nsp(role)?.adapter.rooms.get(Rooms.user(tenantId, userId));
+    if (siblings && siblings.size > 1) this.dropAcks(role, siblings, p, socket.id);
     if (p.waiting.size === 0) this.finish(p);
   }
 
@@ -309,17 +313,21 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
 
   /** Sockets that never acked keep an ack callback per attempt; drop them once the message is done. */
   private dropStaleAcks(p: Pending): void {
-    for (const [role, packetId] of p.packets) {
-      const nsp = this.server.nsp(role);
-      if (!nsp) continue;
-      for (const key of p.waiting) {
-        const { role: keyRole, tenantId, userId } = parseUserKey(key);
-        if (keyRole !== role) continue;
-        for (const id of nsp.adapter.rooms.get(Rooms.user(tenantId, userId)) ?? []) {
-          const socket = nsp.sockets.get(id);
-          if (socket) acksOf(socket).delete(packetId);
-        }
-      }
+    for (const key of p.waiting) {
+      const { role, tenantId, userId } = parseUserKey(key);
+      const sockets = this.server.nsp(role)?.adapter.rooms.get(Rooms.user(tenantId, userId));
+      if (sockets) this.dropAcks(role, sockets, p);
+    }
+  }
+
+  private dropAcks(role: Role, socketIds: Iterable<string>, p: Pending, except?: string): void {
+    const nsp = this.server.nsp(role);
+    if (!nsp) return;
+    for (const id of socketIds) {
+      const socket = id === except ? undefined : nsp.sockets.get(id);
+      if (!socket) continue;
+      for (const [packetRole, packetId] of p.packets)
+        if (packetRole === role) acksOf(socket).delete(packetId);
     }
   }
 }

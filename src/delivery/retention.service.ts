@@ -1,0 +1,42 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { MESSAGE_STORE, ORDER_STORE } from '../engine/engine.tokens.js';
+import type { MessageStore } from '../engine/message-store.js';
+import type { OrderStore } from '../engine/order-store.js';
+
+const SWEEP_EVERY_MS = 60_000;
+
+/** Drops durable messages and final orders older than MESSAGE_TTL_SECONDS, once a minute. */
+@Injectable()
+export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectPinoLogger(RetentionService.name) private readonly logger: PinoLogger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(MESSAGE_STORE) private readonly messages: MessageStore,
+    @Inject(ORDER_STORE) private readonly orders: OrderStore,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.sweep(Date.now()), SWEEP_EVERY_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  async sweep(now: number): Promise<{ messages: number; orders: number }> {
+    try {
+      const messages = await this.messages.prune(now);
+      const orders = await this.orders.prune(now - this.config.delivery.messageTtlMs);
+      if (messages || orders) this.logger.debug({ messages, orders }, 'retention sweep');
+      return { messages, orders };
+    } catch (err) {
+      this.logger.warn({ err }, 'retention sweep failed');
+      return { messages: 0, orders: 0 };
+    }
+  }
+}
