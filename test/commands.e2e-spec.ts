@@ -251,3 +251,64 @@ describe('rate limiting', () => {
     await capped.close();
   });
 });
+
+describe('each command refuses what it must, with its documented code', () => {
+  let hub: TestHub;
+  let customer: TestClient;
+  let crew: TestClient;
+  let admin: TestClient;
+  beforeAll(async () => {
+    hub = await startHub();
+    customer = await connect(hub, 'customer', 'c-1');
+    crew = await connect(hub, 'crew', 'k-1');
+    admin = await connect(hub, 'admin', 'a-1');
+  });
+  afterAll(async () => {
+    for (const c of [customer, crew, admin]) c.close();
+    await hub.close();
+  });
+
+  const table: Array<[string, 'customer' | 'crew' | 'admin', unknown, string]> = [
+    ['order.place', 'crew', sampleOrder(), 'FORBIDDEN'],
+    ['order.place', 'customer', sampleOrder({ fulfillment: 'drone' }), 'VALIDATION_FAILED'],
+    ['order.cancel', 'customer', { orderId: 'missing' }, 'NOT_FOUND'],
+    ['order.cancel', 'crew', { orderId: 'bad id with spaces' }, 'VALIDATION_FAILED'],
+    ['order.update_status', 'customer', { orderId: 'o', status: 'accepted' }, 'FORBIDDEN'],
+    ['order.update_status', 'admin', { orderId: 'missing', status: 'accepted' }, 'NOT_FOUND'],
+    ['courier.location', 'customer', { orderId: 'o', lat: 1, lng: 1 }, 'FORBIDDEN'],
+    ['admin.announce', 'admin', { audience: [], level: 'info', message: 'x' }, 'VALIDATION_FAILED'],
+    [
+      'admin.announce',
+      'admin',
+      { audience: ['crew'], level: 'info', message: 'x'.repeat(1001) },
+      'VALIDATION_FAILED',
+    ],
+    ['admin.disconnect', 'crew', { userId: 'x', reason: 'x' }, 'FORBIDDEN'],
+    ['metrics.snapshot', 'customer', {}, 'FORBIDDEN'],
+    ['metrics.snapshot', 'admin', { extra: 1 }, 'VALIDATION_FAILED'],
+    ['admin.dead_letters', 'admin', { limit: 101 }, 'VALIDATION_FAILED'],
+    ['admin.dead_letters', 'crew', {}, 'FORBIDDEN'],
+    ['admin.replay', 'admin', { messageId: 'missing' }, 'NOT_FOUND'],
+    ['admin.replay', 'admin', {}, 'VALIDATION_FAILED'],
+    ['heartbeat', 'crew', { clientTime: 'now' }, 'VALIDATION_FAILED'],
+    ['auth.refresh', 'admin', { token: 'x.y.z' }, 'UNAUTHORIZED'],
+    ['sync', 'customer', { cursor: 42 }, 'VALIDATION_FAILED'],
+    ['sync', 'customer', { cursor: 'x', requestId: 'r'.repeat(65) }, 'VALIDATION_FAILED'],
+  ];
+  it.each(table.map(([e, r, d, c]) => [e, r, c, d] as const))(
+    '%s from %s answers %s',
+    async (event, role, code, data) => {
+      const client = { customer, crew, admin }[role];
+      const reply = await client.cmd(event, data);
+      expect(reply.ok).toBe(false);
+      expect(reply.error?.code).toBe(code);
+      expect(reply.error?.message).toEqual(expect.any(String));
+    },
+  );
+
+  it('a command without an ack callback gets system.error VALIDATION_FAILED', async () => {
+    const err = customer.next('system.error');
+    customer.socket.emit('heartbeat', { clientTime: 1 });
+    expect((await err).data.code).toBe('VALIDATION_FAILED');
+  });
+});

@@ -8,6 +8,7 @@ import {
   MESSAGE_STORE,
   ORDER_STORE,
   SESSION_REGISTRY,
+  SOCKET_ADAPTER,
 } from './engine.tokens.js';
 import { MemoryIdempotencyStore } from './memory/memory-idempotency-store.js';
 import { MemoryJobScheduler } from './memory/memory-job-scheduler.js';
@@ -31,6 +32,7 @@ function memoryProviders(config: AppConfig): Provider[] {
     { provide: SESSION_REGISTRY, useFactory: () => new MemorySessionRegistry() },
     { provide: JOB_SCHEDULER, useFactory: () => new MemoryJobScheduler() },
     { provide: ENGINE_HEALTH, useValue: health },
+    { provide: SOCKET_ADAPTER, useValue: undefined },
   ];
 }
 

@@ -11,3 +11,10 @@ export interface EngineHealth {
   /** Names of the dependencies that do not answer now (empty when all is well). */
   down(): Promise<string[]>;
 }
+
+/**
+ * The Socket.IO adapter of the engine: `undefined` keeps Socket.IO's in-memory adapter (one
+ * process); the redis engine gives a cluster adapter here. Read once by HubIoAdapter.
+ */
+export const SOCKET_ADAPTER = Symbol('SOCKET_ADAPTER');
+export type SocketAdapterFactory = import('socket.io').ServerOptions['adapter'] | undefined;

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { OriginPolicy } from '../auth/origin.policy.js';
 import type { AppConfig } from '../config/app-config.js';
+import type { SocketAdapterFactory } from './engine.tokens.js';
 
 /**
  * The Socket.IO server of the hub, configured from AppConfig (gateways carry no options of
@@ -19,6 +20,7 @@ export class HubIoAdapter extends IoAdapter {
     app: INestApplicationContext,
     private readonly config: AppConfig,
     private readonly origins: OriginPolicy,
+    private readonly clusterAdapter: SocketAdapterFactory,
   ) {
     super(app);
   }
@@ -32,6 +34,7 @@ export class HubIoAdapter extends IoAdapter {
       pingInterval: ws.pingIntervalMs,
       pingTimeout: ws.pingTimeoutMs,
       maxHttpBufferSize: ws.maxHttpBufferSize,
+      ...(this.clusterAdapter ? { adapter: this.clusterAdapter } : {}),
       serveClient: false,
       perMessageDeflate: false,
       httpCompression: false,
