@@ -21,7 +21,7 @@ export interface AppConfig {
     /** True when the built-in development secret is in use. */
     insecureDevSecret: boolean;
   };
-  engine: { kind: 'memory' | 'redis'; redisUrl?: string };
+  engine: { kind: 'memory' | 'redis'; redisUrl?: string; prefix: string; nodeId: string };
   delivery: {
     messageTtlMs: number;
     retentionMax: number;

@@ -88,6 +88,15 @@ export class EnvSchema {
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
   REDIS_URL?: string;
 
+  /** Prefix of every Redis key, stream and queue of this hub cluster. */
+  @Matches(/^[A-Za-z0-9_.-]{1,32}$/)
+  REDIS_PREFIX = 'orderwire';
+
+  /** This node's name in the cluster (per-node queues, crash clean-up); random when unset. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/)
+  NODE_ID?: string;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -32,7 +32,12 @@ describe('loadConfig', () => {
     });
     expect(c.jwt.algorithm).toBe('RS256');
     expect(c.jwt.key).toContain('\n');
-    expect(c.engine).toEqual({ kind: 'redis', redisUrl: 'redis://127.0.0.1:6379' });
+    expect(c.engine).toMatchObject({
+      kind: 'redis',
+      redisUrl: 'redis://127.0.0.1:6379',
+      prefix: 'orderwire',
+    });
+    expect(c.engine.nodeId).toMatch(/^node-[0-9a-f]{10}$/);
   });
 
   it('reads lists', () => {

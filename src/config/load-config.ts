@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { AppConfig } from './app-config.js';
@@ -61,7 +62,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     log: { level: s.LOG_LEVEL, format: s.LOG_FORMAT ?? (s.NODE_ENV === 'production' ? 'json' : 'pretty') },
     jwt: { algorithm, key, issuer: s.JWT_ISSUER, audience: s.JWT_AUDIENCE, insecureDevSecret },
-    engine: s.REDIS_URL ? { kind: 'redis', redisUrl: s.REDIS_URL } : { kind: 'memory' },
+    engine: {
+      kind: s.REDIS_URL ? 'redis' : 'memory',
+      ...(s.REDIS_URL ? { redisUrl: s.REDIS_URL } : {}),
+      prefix: s.REDIS_PREFIX,
+      nodeId: s.NODE_ID ?? `node-${randomBytes(5).toString('hex')}`,
+    },
     delivery: {
       messageTtlMs: s.MESSAGE_TTL_SECONDS * 1000,
       retentionMax: s.MESSAGE_RETENTION_MAX,

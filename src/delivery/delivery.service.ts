@@ -1,4 +1,10 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type {
   DurableType,
   Envelope,
@@ -9,7 +15,8 @@ import type {
 } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { JOB_SCHEDULER, MESSAGE_STORE } from '../engine/engine.tokens.js';
+import type { ClusterBus } from '../engine/cluster-bus.js';
+import { CLUSTER_BUS, JOB_SCHEDULER, MESSAGE_STORE } from '../engine/engine.tokens.js';
 import type { JobScheduler } from '../engine/job-scheduler.js';
 import type { DeadLetter, MessageStore, Targets } from '../engine/message-store.js';
 import { MetricsService } from '../monitoring/metrics.service.js';
@@ -48,7 +55,7 @@ type DeadLetterListener = (letter: DeadLetter, envelope: Envelope<DurableType>) 
  * backoff and, failing that, dead-lettered. Volatile messages are written and forgotten.
  */
 @Injectable()
-export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
+export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly pending = new Map<string, Pending>();
   private readonly deadLetterListeners: DeadLetterListener[] = [];
 
@@ -57,6 +64,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(MESSAGE_STORE) private readonly store: MessageStore,
     @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
+    @Inject(CLUSTER_BUS) private readonly bus: ClusterBus,
     private readonly server: HubServer,
     private readonly envelopes: EnvelopeFactory,
     private readonly metrics: MetricsService,
@@ -64,6 +72,12 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.jobs.handle('redelivery', (messageId) => this.redeliver(messageId));
+  }
+
+  /** Other nodes' durable messages are delivered to this node's sockets like local ones. */
+  onApplicationBootstrap(): void {
+    const nsp = this.server.nsp('customer');
+    if (nsp) this.bus.bind(nsp as never, (m) => this.fanOut(m.envelope, m.targets, m.publishedAt));
   }
 
   onApplicationShutdown(): void {
@@ -82,6 +96,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
     const targets = route(input.type, { ...input.audience, tenantId: input.tenantId });
     await this.store.append(envelope as Envelope<DurableType>, targets, now);
     this.fanOut(envelope as Envelope<DurableType>, targets, now);
+    this.bus.publish({ envelope: envelope as Envelope<DurableType>, targets, publishedAt: now });
     return envelope;
   }
 

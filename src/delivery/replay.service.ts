@@ -34,7 +34,7 @@ export class ReplayService {
     cursor: string | undefined,
     before?: (outcome: ReplayOutcome) => void,
   ): Promise<ReplayOutcome> {
-    const { role } = socket.data.session;
+    const { role, tenantId } = socket.data.session;
     const held = this.server.held(role);
     held.add(socket.id);
     let replayed: Envelope<DurableType>[] = [];
@@ -42,7 +42,11 @@ export class ReplayService {
       let outcome: ReplayOutcome = { replayed: 0, recovered: true };
       if (cursor !== undefined) {
         const rooms = [...socket.rooms].filter((r) => r !== socket.id);
-        const result = await this.store.readAfter(cursor, { role, rooms }, this.config.delivery.replayMax);
+        const result = await this.store.readAfter(
+          cursor,
+          { role, tenantId, rooms },
+          this.config.delivery.replayMax,
+        );
         replayed = result.messages.map((m) => m.envelope);
         outcome = { replayed: replayed.length, recovered: result.recovered };
       }

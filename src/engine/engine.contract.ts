@@ -80,14 +80,30 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         ];
         expect(new Set(cursors).size).toBe(3);
         expect(a.cursor).toBe(cursors[0]);
-        const crewA = await engine.messages.readAfter(start, { role: 'crew', rooms: ['t:A', 'u:A:k'] }, 100);
+        const crewA = await engine.messages.readAfter(
+          start,
+          { role: 'crew', tenantId: 'A', rooms: ['t:A', 'u:A:k'] },
+          100,
+        );
         expect(crewA.recovered).toBe(true);
         expect(crewA.messages.map((m) => m.envelope.id)).toEqual([a.id, c.id]);
-        const platform = await engine.messages.readAfter(start, { role: 'admin', rooms: ['t:*'] }, 100);
+        const platform = await engine.messages.readAfter(
+          start,
+          { role: 'admin', tenantId: '*', rooms: ['t:*'] },
+          100,
+        );
         expect(platform.messages.map((m) => m.envelope.id)).toEqual([a.id, b.id, c.id]);
-        const customer = await engine.messages.readAfter(start, { role: 'customer', rooms: ['t:A'] }, 100);
+        const customer = await engine.messages.readAfter(
+          start,
+          { role: 'customer', tenantId: 'A', rooms: ['t:A'] },
+          100,
+        );
         expect(customer.messages).toEqual([]);
-        const afterFirst = await engine.messages.readAfter(cursors[0], { role: 'crew', rooms: ['t:A'] }, 100);
+        const afterFirst = await engine.messages.readAfter(
+          cursors[0],
+          { role: 'crew', tenantId: 'A', rooms: ['t:A'] },
+          100,
+        );
         expect(afterFirst.messages.map((m) => m.envelope.id)).toEqual([c.id]);
         expect((await engine.messages.get(b.id))?.envelope.tenantId).toBe('B');
         expect(await engine.messages.head()).toBe(cursors[2]);
@@ -95,20 +111,33 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
 
       it('says recovered: false for unknown cursors, past retention, and past the replay limit', async () => {
         expect(
-          (await engine.messages.readAfter('nope', { role: 'crew', rooms: ['t:A'] }, 10)).recovered,
+          (await engine.messages.readAfter('nope', { role: 'crew', tenantId: 'A', rooms: ['t:A'] }, 10))
+            .recovered,
         ).toBe(false);
         const start = await engine.messages.head();
         const c1 = await engine.messages.append(envelope('A'), crewOf('A'), Date.now() - 120_000);
         await engine.messages.append(envelope('A'), crewOf('A'), Date.now());
         await engine.messages.append(envelope('A'), crewOf('A'), Date.now());
         expect(await engine.messages.prune(Date.now())).toBe(1);
-        const pruned = await engine.messages.readAfter(start, { role: 'crew', rooms: ['t:A'] }, 10);
+        const pruned = await engine.messages.readAfter(
+          start,
+          { role: 'crew', tenantId: 'A', rooms: ['t:A'] },
+          10,
+        );
         expect(pruned.recovered).toBe(false);
         expect(pruned.messages).toHaveLength(2);
-        const whole = await engine.messages.readAfter(c1, { role: 'crew', rooms: ['t:A'] }, 10);
+        const whole = await engine.messages.readAfter(
+          c1,
+          { role: 'crew', tenantId: 'A', rooms: ['t:A'] },
+          10,
+        );
         expect(whole.recovered).toBe(true);
         expect(whole.messages).toHaveLength(2);
-        const limited = await engine.messages.readAfter(c1, { role: 'crew', rooms: ['t:A'] }, 1);
+        const limited = await engine.messages.readAfter(
+          c1,
+          { role: 'crew', tenantId: 'A', rooms: ['t:A'] },
+          1,
+        );
         expect(limited.recovered).toBe(false);
         expect(limited.messages).toHaveLength(1);
       });

@@ -1,6 +1,16 @@
-import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
-import type { AppConfig } from '../config/app-config.js';
 import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
+import type { AppConfig } from '../config/app-config.js';
+import { LocalClusterBus } from './cluster-bus.js';
+import {
+  CLUSTER_BUS,
   ENGINE_HEALTH,
   type EngineHealth,
   IDEMPOTENCY_STORE,
@@ -15,9 +25,24 @@ import { MemoryJobScheduler } from './memory/memory-job-scheduler.js';
 import { MemoryMessageStore } from './memory/memory-message-store.js';
 import { MemoryOrderStore } from './memory/memory-order-store.js';
 import { MemorySessionRegistry } from './memory/memory-session-registry.js';
+import { RedisEngine } from './redis/redis-engine.js';
+
+const ENGINE_CLOSE = Symbol('ENGINE_CLOSE');
+const REDIS_ENGINE = Symbol('REDIS_ENGINE');
+
+/** Closes the engine's connections last, after the sockets and the drain. */
+@Injectable()
+class EngineLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(ENGINE_CLOSE) private readonly close: () => Promise<void>) {}
+
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
+  }
+}
 
 function memoryProviders(config: AppConfig): Provider[] {
   const health: EngineHealth = { down: () => Promise.resolve([]) };
+  const jobs = new MemoryJobScheduler();
   return [
     {
       provide: MESSAGE_STORE,
@@ -30,30 +55,63 @@ function memoryProviders(config: AppConfig): Provider[] {
     { provide: ORDER_STORE, useFactory: () => new MemoryOrderStore() },
     { provide: IDEMPOTENCY_STORE, useFactory: () => new MemoryIdempotencyStore() },
     { provide: SESSION_REGISTRY, useFactory: () => new MemorySessionRegistry() },
-    { provide: JOB_SCHEDULER, useFactory: () => new MemoryJobScheduler() },
+    { provide: JOB_SCHEDULER, useValue: jobs },
     { provide: ENGINE_HEALTH, useValue: health },
     { provide: SOCKET_ADAPTER, useValue: undefined },
+    { provide: CLUSTER_BUS, useValue: new LocalClusterBus() },
+    { provide: ENGINE_CLOSE, useValue: () => jobs.close() },
+  ];
+}
+
+function redisProviders(config: AppConfig): Provider[] {
+  const from = (token: symbol, pick: (e: RedisEngine) => unknown): Provider => ({
+    provide: token,
+    useFactory: pick,
+    inject: [REDIS_ENGINE],
+  });
+  return [
+    {
+      provide: REDIS_ENGINE,
+      useFactory: async () => {
+        const engine = new RedisEngine(config);
+        await engine.start();
+        return engine;
+      },
+    },
+    from(MESSAGE_STORE, (e) => e.messages),
+    from(ORDER_STORE, (e) => e.orders),
+    from(IDEMPOTENCY_STORE, (e) => e.idempotency),
+    from(SESSION_REGISTRY, (e) => e.sessions),
+    from(JOB_SCHEDULER, (e) => e.jobs),
+    from(ENGINE_HEALTH, (e) => e.health),
+    from(SOCKET_ADAPTER, (e) => e.adapter),
+    from(CLUSTER_BUS, (e) => e.bus),
+    from(ENGINE_CLOSE, (e) => () => e.close()),
   ];
 }
 
 /**
- * Chooses the engine once, at boot: storage, scheduling and (in engine/hub-io.adapter.ts) the
- * Socket.IO adapter. Nothing else in the hub checks which engine is running.
+ * Chooses the engine once, at boot: storage, scheduling, the cluster bus and the Socket.IO
+ * adapter. Nothing else in the hub checks which engine is running.
  */
 @Global()
 @Module({})
 export class EngineModule {
   static forRoot(config: AppConfig): DynamicModule {
-    if (config.engine.kind === 'redis') {
-      throw new Error(
-        'REDIS_URL is set, but this build has only the memory engine; unset REDIS_URL to run one node in memory',
-      );
-    }
-    const providers = memoryProviders(config);
+    const providers = config.engine.kind === 'redis' ? redisProviders(config) : memoryProviders(config);
     return {
       module: EngineModule,
-      providers,
-      exports: providers.map((p) => (p as { provide: symbol }).provide),
+      providers: [...providers, EngineLifecycle],
+      exports: [
+        MESSAGE_STORE,
+        ORDER_STORE,
+        IDEMPOTENCY_STORE,
+        SESSION_REGISTRY,
+        JOB_SCHEDULER,
+        ENGINE_HEALTH,
+        SOCKET_ADAPTER,
+        CLUSTER_BUS,
+      ],
     };
   }
 }

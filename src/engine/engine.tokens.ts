@@ -18,3 +18,6 @@ export interface EngineHealth {
  */
 export const SOCKET_ADAPTER = Symbol('SOCKET_ADAPTER');
 export type SocketAdapterFactory = import('socket.io').ServerOptions['adapter'] | undefined;
+
+/** How durable messages reach the other nodes (see cluster-bus.ts). */
+export const CLUSTER_BUS = Symbol('CLUSTER_BUS');

@@ -14,6 +14,8 @@ export interface StoredMessage {
 /** Who reads a replay: the rooms the reader's socket is in, in its own namespace. */
 export interface ReplayReader {
   role: Role;
+  /** The reader's tenant; `"*"` for platform admins, who read every tenant. */
+  tenantId: string;
   rooms: readonly string[];
 }
 

@@ -1,0 +1,92 @@
+import { Logger } from '@nestjs/common';
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import type { JobHandler, JobKind, JobScheduler } from '../job-scheduler.js';
+
+/** Queue names and retention, in one place. */
+export const QUEUES = {
+  /** Retries of this node's unacknowledged messages: per node, since the ack state is the node's. */
+  redelivery: (nodeId: string) => `redelivery-${nodeId}`,
+  /** ORDER_NOT_ACCEPTED checks: any node may run them. */
+  orderSla: 'order-sla',
+} as const;
+
+const RETENTION = { removeOnComplete: true, removeOnFail: { count: 1000 } } as const;
+
+/**
+ * Delayed jobs on BullMQ. The job id is the key, so scheduling the same key twice keeps one job;
+ * a handler that throws is retried by BullMQ with exponential backoff (3 attempts).
+ */
+export class BullmqJobScheduler implements JobScheduler {
+  private readonly logger = new Logger(BullmqJobScheduler.name);
+  private readonly queues = new Map<JobKind, Queue>();
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    private readonly connection: ConnectionOptions,
+    private readonly prefix: string,
+    private readonly nodeId: string,
+  ) {}
+
+  handle(kind: JobKind, handler: JobHandler): void {
+    this.queue(kind);
+    const worker = new Worker(
+      this.name(kind),
+      async (job) => {
+        await handler((job.data as { key: string }).key);
+      },
+      { connection: this.connection, prefix: this.prefix, concurrency: 16 },
+    );
+    worker.on('error', (err) => this.logger.warn({ err, kind }, 'queue worker error'));
+    this.workers.push(worker);
+  }
+
+  async schedule(kind: JobKind, key: string, delayMs: number): Promise<void> {
+    await this.queue(kind).add(
+      kind,
+      { key },
+      {
+        jobId: key,
+        delay: delayMs,
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 500 },
+        ...RETENTION,
+      },
+    );
+  }
+
+  async cancel(kind: JobKind, key: string): Promise<void> {
+    try {
+      await this.queue(kind).remove(key);
+    } catch {
+      // Already running or gone: its handler re-checks the state anyway.
+    }
+  }
+
+  async depth(): Promise<number> {
+    let n = 0;
+    for (const q of this.queues.values()) {
+      const c = await q.getJobCounts('delayed', 'waiting', 'active');
+      n += (c.delayed ?? 0) + (c.waiting ?? 0) + (c.active ?? 0);
+    }
+    return n;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+
+  private queue(kind: JobKind): Queue {
+    let q = this.queues.get(kind);
+    if (!q) {
+      q = new Queue(this.name(kind), { connection: this.connection, prefix: this.prefix });
+      q.on('error', (err) => this.logger.warn({ err, kind }, 'queue error'));
+      this.queues.set(kind, q);
+    }
+    return q;
+  }
+
+  private name(kind: JobKind): string {
+    return kind === 'redelivery' ? QUEUES.redelivery(this.nodeId) : QUEUES.orderSla;
+  }
+}

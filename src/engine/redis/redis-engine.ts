@@ -1,0 +1,125 @@
+import { Logger } from '@nestjs/common';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
+import type { AppConfig } from '../../config/app-config.js';
+import { AdapterClusterBus } from '../cluster-bus.js';
+import type { EngineHealth, SocketAdapterFactory } from '../engine.tokens.js';
+import { BullmqJobScheduler } from './bullmq-job-scheduler.js';
+import { RedisIdempotencyStore } from './redis-idempotency-store.js';
+import { RedisKeys } from './redis-keys.js';
+import { RedisMessageStore } from './redis-message-store.js';
+import { RedisOrderStore } from './redis-order-store.js';
+import { RedisSessionRegistry } from './redis-session-registry.js';
+
+/**
+ * Everything the redis engine puts behind the seams, built from one REDIS_URL:
+ * - `store`: commands fail fast while Redis is away (no offline queue), so callers get an
+ *   error at once rather than a hang, and nothing is acknowledged that was not written;
+ * - `queues`: BullMQ's connection (it needs `maxRetriesPerRequest: null`);
+ * - `adapter`: the Socket.IO streams adapter's, which buffers through short outages.
+ */
+export class RedisEngine {
+  private readonly logger = new Logger(RedisEngine.name);
+  readonly keys: RedisKeys;
+  readonly store: Redis;
+  readonly queues: Redis;
+  readonly adapterClient: Redis;
+  readonly messages: RedisMessageStore;
+  readonly orders: RedisOrderStore;
+  readonly idempotency: RedisIdempotencyStore;
+  readonly sessions: RedisSessionRegistry;
+  readonly jobs: BullmqJobScheduler;
+  readonly bus = new AdapterClusterBus();
+  readonly adapter: SocketAdapterFactory;
+  readonly health: EngineHealth;
+
+  constructor(config: AppConfig) {
+    const url = config.engine.redisUrl!;
+    const { prefix, nodeId } = config.engine;
+    const retry = (times: number): number => Math.min(200 * times, 2000);
+    this.keys = new RedisKeys(prefix);
+    this.store = new Redis(url, {
+      connectionName: `${prefix}:${nodeId}:store`,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: retry,
+    });
+    this.queues = new Redis(url, {
+      connectionName: `${prefix}:${nodeId}:queues`,
+      maxRetriesPerRequest: null,
+      retryStrategy: retry,
+    });
+    this.adapterClient = new Redis(url, {
+      connectionName: `${prefix}:${nodeId}:adapter`,
+      retryStrategy: retry,
+    });
+    for (const [name, client] of [
+      ['store', this.store],
+      ['queues', this.queues],
+      ['adapter', this.adapterClient],
+    ] as const) {
+      client.on('error', (err: Error) =>
+        this.logger.debug({ err: err.message, client: name }, 'redis error'),
+      );
+    }
+    this.messages = new RedisMessageStore(this.store, this.keys, { ttlMs: config.delivery.messageTtlMs });
+    this.orders = new RedisOrderStore(this.store, this.keys);
+    this.idempotency = new RedisIdempotencyStore(this.store, this.keys);
+    this.sessions = new RedisSessionRegistry(this.store, this.keys, nodeId);
+    this.jobs = new BullmqJobScheduler(this.queues, `${prefix}:bull`, nodeId);
+    this.adapter = createAdapter(this.adapterClient, {
+      streamName: `${prefix}:socket.io`,
+      channelPrefix: `${prefix}:socket.io`,
+      maxLen: 100_000,
+    }) as SocketAdapterFactory;
+    this.health = { down: () => this.down() };
+  }
+
+  /** Waits for the first connection, so that a node with a bad REDIS_URL fails at boot. */
+  async start(): Promise<void> {
+    await Promise.all([this.store, this.queues, this.adapterClient].map((c) => waitReady(c)));
+    this.sessions.start();
+  }
+
+  async close(): Promise<void> {
+    await this.sessions.stop();
+    await this.jobs.close();
+    await Promise.all(
+      [this.store, this.queues, this.adapterClient].map((c) => c.quit().catch(() => c.disconnect())),
+    );
+  }
+
+  private async down(): Promise<string[]> {
+    try {
+      await withTimeout(this.store.ping(), 1000);
+      return [];
+    } catch {
+      return ['redis'];
+    }
+  }
+}
+
+function waitReady(client: Redis, timeoutMs = 10_000): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return withTimeout(
+    new Promise<void>((resolve) => client.once('ready', () => resolve())),
+    timeoutMs,
+    `redis did not answer within ${timeoutMs} ms`,
+  );
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message = 'timeout'): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(message)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

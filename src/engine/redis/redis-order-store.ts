@@ -1,0 +1,115 @@
+import type { Order, OrderStatus } from '@orderwire/contracts';
+import { ALL_TENANTS, FINAL_STATUSES } from '@orderwire/contracts';
+import type { Redis } from 'ioredis';
+import type { OrderStore } from '../order-store.js';
+import type { RedisKeys } from './redis-keys.js';
+
+/** KEYS: order, active, activeAll, customer, finals. ARGV: json, createdAt ms, id, tenant|id, final?, updatedAt ms */
+const CREATE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+if ARGV[5] == '1' then
+  redis.call('ZADD', KEYS[5], ARGV[6], ARGV[4])
+else
+  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+  redis.call('ZADD', KEYS[3], ARGV[2], ARGV[4])
+  redis.call('SADD', KEYS[4], ARGV[3])
+end
+return 1`;
+
+/** The same keys and args, plus ARGV[7]: the status the stored order must still have. */
+const UPDATE = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+if cjson.decode(raw)['status'] ~= ARGV[7] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+if ARGV[5] == '1' then
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  redis.call('ZREM', KEYS[3], ARGV[4])
+  redis.call('SREM', KEYS[4], ARGV[3])
+  redis.call('ZADD', KEYS[5], ARGV[6], ARGV[4])
+end
+return 1`;
+
+/** The order board in Redis: one key per order, sorted sets of the active ones. */
+export class RedisOrderStore implements OrderStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async get(tenantId: string, orderId: string): Promise<Order | undefined> {
+    const raw = await this.redis.get(this.keys.order(tenantId, orderId));
+    return raw ? (JSON.parse(raw) as Order) : undefined;
+  }
+
+  async create(order: Order): Promise<boolean> {
+    return (await this.redis.eval(CREATE, 5, ...this.keysOf(order), ...this.argsOf(order))) === 1;
+  }
+
+  async update(order: Order, expected: OrderStatus): Promise<boolean> {
+    return (await this.redis.eval(UPDATE, 5, ...this.keysOf(order), ...this.argsOf(order), expected)) === 1;
+  }
+
+  async listActive(tenantId: string, limit: number): Promise<Order[]> {
+    if (tenantId === ALL_TENANTS) {
+      const members = await this.redis.zrange(this.keys.activeAll, '0', String(limit - 1));
+      return this.load(members.map((m) => this.keys.order(...split(m))));
+    }
+    const ids = await this.redis.zrange(this.keys.active(tenantId), '0', String(limit - 1));
+    return this.load(ids.map((id) => this.keys.order(tenantId, id)));
+  }
+
+  async listForCustomer(tenantId: string, customerId: string, limit: number): Promise<Order[]> {
+    const ids = await this.redis.smembers(this.keys.customerOrders(tenantId, customerId));
+    const orders = await this.load(ids.map((id) => this.keys.order(tenantId, id)));
+    return orders
+      .filter((o) => !FINAL_STATUSES.has(o.status))
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0))
+      .slice(0, limit);
+  }
+
+  async prune(before: number): Promise<number> {
+    const members = await this.redis.zrangebyscore(this.keys.finals, '-inf', `(${before}`);
+    if (members.length === 0) return 0;
+    await this.redis
+      .multi()
+      .del(...members.map((m) => this.keys.order(...split(m))))
+      .zrem(this.keys.finals, ...members)
+      .exec();
+    return members.length;
+  }
+
+  private keysOf(order: Order): string[] {
+    const k = this.keys;
+    return [
+      k.order(order.tenantId, order.orderId),
+      k.active(order.tenantId),
+      k.activeAll,
+      k.customerOrders(order.tenantId, order.customerId),
+      k.finals,
+    ];
+  }
+
+  private argsOf(order: Order): string[] {
+    return [
+      JSON.stringify(order),
+      String(Date.parse(order.createdAt)),
+      order.orderId,
+      `${order.tenantId}|${order.orderId}`,
+      FINAL_STATUSES.has(order.status) ? '1' : '0',
+      String(Date.parse(order.updatedAt)),
+    ];
+  }
+
+  private async load(keys: string[]): Promise<Order[]> {
+    if (keys.length === 0) return [];
+    const raws = await this.redis.mget(keys);
+    return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as Order);
+  }
+}
+
+function split(member: string): [string, string] {
+  const at = member.indexOf('|');
+  return [member.slice(0, at), member.slice(at + 1)];
+}

@@ -1,0 +1,156 @@
+import { Logger } from '@nestjs/common';
+import type { PresenceCounts } from '@orderwire/contracts';
+import type { Redis } from 'ioredis';
+import type { RegisterResult, SessionEntry, SessionRegistry } from '../session-registry.js';
+import type { RedisKeys } from './redis-keys.js';
+
+/**
+ * KEYS: user set, tenant hash, node set. ARGV: sessionId, perUser, perTenant, role, node member.
+ * Returns 1 (registered), -1 (user at cap), -2 (tenant at cap).
+ */
+const REGISTER = `
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 1 end
+if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
+if tonumber(redis.call('HGET', KEYS[2], 'total') or '0') >= tonumber(ARGV[3]) then return -2 end
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('HINCRBY', KEYS[2], 'total', 1)
+redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
+redis.call('SADD', KEYS[3], ARGV[5])
+return 1`;
+
+/** The same keys; ARGV: sessionId, role, node member. Returns 1 if it was registered. */
+const UNREGISTER = `
+if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HINCRBY', KEYS[2], 'total', -1)
+redis.call('HINCRBY', KEYS[2], ARGV[2], -1)
+redis.call('SREM', KEYS[3], ARGV[3])
+return 1`;
+
+const ALIVE_EVERY_MS = 5000;
+const ALIVE_TTL_MS = 15_000;
+
+/**
+ * Sessions, caps and revocations for the whole cluster. Each node keeps a heartbeat key; when a
+ * node dies without saying goodbye, the first surviving node to notice releases its sessions, so
+ * that caps and presence do not stay inflated.
+ */
+export class RedisSessionRegistry implements SessionRegistry {
+  private readonly logger = new Logger(RedisSessionRegistry.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly nodeId: string,
+  ) {}
+
+  /** Starts the heartbeat and the clean-up of dead nodes. */
+  start(): void {
+    void this.beat();
+    this.timer = setInterval(() => void this.beat(), ALIVE_EVERY_MS);
+    this.timer.unref();
+  }
+
+  /** Stops the heartbeat and releases this node's sessions (a graceful goodbye). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    try {
+      await this.release(this.nodeId);
+      await this.redis.multi().del(this.keys.alive(this.nodeId)).srem(this.keys.nodes, this.nodeId).exec();
+    } catch (err) {
+      this.logger.warn({ err }, 'could not release this node’s sessions');
+    }
+  }
+
+  async register(entry: SessionEntry, caps: { perUser: number; perTenant: number }): Promise<RegisterResult> {
+    const result = (await this.redis.eval(
+      REGISTER,
+      3,
+      this.keys.userSessions(entry.userKey),
+      this.keys.tenantSessions(entry.tenantId),
+      this.keys.nodeSessions(this.nodeId),
+      entry.sessionId,
+      caps.perUser,
+      caps.perTenant,
+      entry.role,
+      member(entry),
+    )) as number;
+    if (result === -1) return { ok: false, reason: 'user' };
+    if (result === -2) return { ok: false, reason: 'tenant' };
+    return { ok: true };
+  }
+
+  async unregister(entry: SessionEntry, nodeId = this.nodeId): Promise<boolean> {
+    const result = (await this.redis.eval(
+      UNREGISTER,
+      3,
+      this.keys.userSessions(entry.userKey),
+      this.keys.tenantSessions(entry.tenantId),
+      this.keys.nodeSessions(nodeId),
+      entry.sessionId,
+      entry.role,
+      member(entry),
+    )) as number;
+    return result === 1;
+  }
+
+  async presence(tenantId: string): Promise<PresenceCounts> {
+    const [customer, crew, admin] = await this.redis.hmget(
+      this.keys.tenantSessions(tenantId),
+      'customer',
+      'crew',
+      'admin',
+    );
+    return { customer: Number(customer ?? 0), crew: Number(crew ?? 0), admin: Number(admin ?? 0) };
+  }
+
+  async revoke(userKey: string, at: number, ttlMs: number): Promise<void> {
+    await this.redis.set(this.keys.revoked(userKey), String(at), 'PX', ttlMs);
+  }
+
+  async revokedAt(userKey: string): Promise<number | undefined> {
+    const raw = await this.redis.get(this.keys.revoked(userKey));
+    return raw === null ? undefined : Number(raw);
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await this.redis
+        .multi()
+        .set(this.keys.alive(this.nodeId), String(Date.now()), 'PX', ALIVE_TTL_MS)
+        .sadd(this.keys.nodes, this.nodeId)
+        .exec();
+      for (const node of await this.redis.smembers(this.keys.nodes)) {
+        if (node === this.nodeId || (await this.redis.exists(this.keys.alive(node)))) continue;
+        // SREM decides which survivor cleans up, so it happens once.
+        if ((await this.redis.srem(this.keys.nodes, node)) === 1) {
+          const released = await this.release(node);
+          this.logger.warn({ node, released }, 'released the sessions of a node that stopped answering');
+        }
+      }
+    } catch (err) {
+      this.logger.debug({ err }, 'session heartbeat failed');
+    }
+  }
+
+  private async release(nodeId: string): Promise<number> {
+    const members = await this.redis.smembers(this.keys.nodeSessions(nodeId));
+    for (const m of members) await this.unregister(parse(m), nodeId);
+    await this.redis.del(this.keys.nodeSessions(nodeId));
+    return members.length;
+  }
+}
+
+function member(e: SessionEntry): string {
+  return JSON.stringify([e.sessionId, e.userKey, e.tenantId, e.role]);
+}
+
+function parse(m: string): SessionEntry {
+  const [sessionId, userKey, tenantId, role] = JSON.parse(m) as [
+    string,
+    string,
+    string,
+    SessionEntry['role'],
+  ];
+  return { sessionId, userKey, tenantId, role };
+}

@@ -1,0 +1,91 @@
+import { describe, it } from '@jest/globals';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { freePort } from './free-port.js';
+
+/** A Redis for the tests: a private `redis-server` on a free port, or the one named by REDIS_URL. */
+export interface TestRedis {
+  url: string;
+  /** Whether this process owns the server (and so can kill and restart it). */
+  owned: boolean;
+  /** A fresh key prefix, so that suites sharing one Redis never see each other's keys. */
+  prefix(): string;
+  /** Kills the server at once (SIGKILL), as a crash would. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function hasRedisServer(): boolean {
+  return !spawnSync('redis-server', ['--version']).error;
+}
+
+/** Why Redis suites cannot run here, or undefined when they can. */
+export function redisMissing(): string | undefined {
+  if (hasRedisServer() || process.env.REDIS_URL) return undefined;
+  return 'redis-server is not on the PATH and REDIS_URL is unset (apt-get install redis-server)';
+}
+
+/**
+ * `describe` for suites that need Redis. Without one they are skipped with the reason in their
+ * title; under CI=true they fail instead, because CI must run them.
+ */
+export function describeRedis(name: string, fn: () => void): void {
+  const missing = redisMissing();
+  if (!missing) return describe(name, fn);
+  if (process.env.CI === 'true') {
+    return describe(name, () => {
+      it('needs Redis', () => {
+        throw new Error(missing);
+      });
+    });
+  }
+  // Skipped deliberately, saying what is missing (see redisMissing).
+  describe.skip(`${name} [skipped: ${missing}]`, fn);
+}
+
+export async function startRedis(): Promise<TestRedis> {
+  const prefix = () => `owt-${randomBytes(4).toString('hex')}`;
+  if (!hasRedisServer()) {
+    const url = process.env.REDIS_URL!;
+    const external = async () => {
+      throw new Error('cannot kill or restart a Redis named by REDIS_URL');
+    };
+    return { url, owned: false, prefix, kill: external, start: external, stop: async () => {} };
+  }
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const start = async (): Promise<void> => {
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+      { stdio: 'ignore' },
+    );
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      try {
+        await probe.connect();
+        await probe.ping();
+        probe.disconnect();
+        return;
+      } catch {
+        probe.disconnect();
+        if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  };
+  const kill = async (): Promise<void> => {
+    const c = child;
+    if (!c || c.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      c.once('exit', () => resolve());
+      c.kill('SIGKILL');
+    });
+  };
+  await start();
+  return { url: `redis://127.0.0.1:${port}`, owned: true, prefix, kill, start, stop: kill };
+}
