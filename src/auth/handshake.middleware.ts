@@ -11,6 +11,7 @@ import type { SessionRegistry } from '../engine/session-registry.js';
 import { MetricsService } from '../monitoring/metrics.service.js';
 import { userKey } from '../routing/rooms.js';
 import { AuthError } from './auth.error.js';
+import { RUNTIME } from './session.js';
 import { JwtVerifier } from './jwt-verifier.service.js';
 import { OriginPolicy } from './origin.policy.js';
 
@@ -106,6 +107,7 @@ export class HandshakeMiddleware {
       connectedAt: Date.now(),
       handshakeAt: started,
       cursor: typeof auth.cursor === 'string' && auth.cursor.length <= 256 ? auth.cursor : undefined,
+      [RUNTIME]: {},
     };
     // A socket that passes here but whose transport closes before it connects never sees
     // `disconnect`: release its place when the connection goes.

@@ -34,15 +34,12 @@ export class SessionControlService {
         );
       }
     }
+    // fetchSockets and the remote disconnect reach every node through the cluster adapter.
     let disconnected = 0;
     for (const role of ROLES) {
       const nsp = this.server.nsp(role);
       if (!nsp) continue;
-      const sockets = nsp.adapter.rooms.get(room);
-      if (!sockets) continue;
-      for (const id of [...sockets]) {
-        const socket = nsp.sockets.get(id);
-        if (!socket) continue;
+      for (const socket of await nsp.in(room).fetchSockets()) {
         if (dto.sessionId && dto.userId && socket.data.session.userId !== dto.userId) continue;
         this.delivery.emitTo(socket, 'system.error', {
           code: dto.revokeTokens ? 'UNAUTHORIZED' : 'FORBIDDEN',

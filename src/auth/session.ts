@@ -27,6 +27,16 @@ export interface Session {
   handshakeAt: number;
   /** The cursor the client sent in the handshake, if any. */
   cursor?: string;
+  /**
+   * What lives only in this process. Under a symbol key, so that it stays out of `socket.data`
+   * when the cluster adapter serializes it for other nodes (fetchSockets).
+   */
+  [RUNTIME]: SessionRuntime;
+}
+
+export const RUNTIME = Symbol('session runtime');
+
+export interface SessionRuntime {
   rate?: RateState;
   expiryTimer?: NodeJS.Timeout;
   /** Live durable messages held back while a replay is written to this socket. */

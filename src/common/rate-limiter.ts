@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import type { RateState } from '../auth/session.js';
+import { RUNTIME, type RateState } from '../auth/session.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import type { HubSocket } from '../delivery/hub-server.js';
 import { MetricsService } from '../monitoring/metrics.service.js';
@@ -20,7 +20,7 @@ export class RateLimiter {
   check(socket: HubSocket, event: string): void {
     const l = this.config.limits;
     const now = Date.now();
-    const state = (socket.data.session.rate ??= newState(l.commandBurst, l.courierPerSecond, now));
+    const state = (socket.data.session[RUNTIME].rate ??= newState(l.commandBurst, l.courierPerSecond, now));
     const general = { tokens: state.tokens, at: state.refilledAt };
     let wait = take(general, l.commandsPerSecond, l.commandBurst, now);
     state.tokens = general.tokens;

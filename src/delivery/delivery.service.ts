@@ -14,6 +14,7 @@ import type {
   ServerEventType,
 } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { RUNTIME } from '../auth/session.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { ClusterBus } from '../engine/cluster-bus.js';
 import { CLUSTER_BUS, JOB_SCHEDULER, MESSAGE_STORE } from '../engine/engine.tokens.js';
@@ -46,6 +47,9 @@ interface Pending {
   /** Socket.IO packet ids used per namespace, so that stale ack callbacks can be dropped. */
   packets: Array<[Role, number]>;
 }
+
+/** A local socket or a RemoteSocket from fetchSockets(). */
+type OneSocket = Pick<HubSocket, 'data'> & { emit: unknown };
 
 type DeadLetterListener = (letter: DeadLetter, envelope: Envelope<DurableType>) => void;
 
@@ -114,8 +118,8 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     }
   }
 
-  /** A message to one room of one namespace (the admin feed): volatile. */
-  emitToRoom<T extends ServerEventType>(
+  /** A message to one room of one namespace, on this node only (each node sends its own metrics). */
+  emitToLocalRoom<T extends ServerEventType>(
     role: Role,
     room: string,
     type: T,
@@ -124,11 +128,11 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
   ): void {
     const nsp = this.server.nsp(role);
     if (!nsp) return;
-    nsp.to(room).emit(type as string, this.envelopes.create(type, tenantId, data));
+    nsp.local.to(room).emit(type as string, this.envelopes.create(type, tenantId, data));
   }
 
-  /** A message to one socket (welcome, board, errors): volatile. */
-  emitTo<T extends ServerEventType>(socket: HubSocket, type: T, data: ServerEventMap[T]): void {
+  /** A message to one socket, here or (fetched) on another node: volatile. */
+  emitTo<T extends ServerEventType>(socket: OneSocket, type: T, data: ServerEventMap[T]): void {
     const envelope = this.envelopes.create(type, socket.data.session.tenantId, data);
     (socket.emit as (ev: string, ...args: unknown[]) => boolean)(type, envelope);
   }
@@ -202,7 +206,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
       if (!socket) continue;
       for (const room of rooms) {
         if (socket.rooms.has(room)) {
-          (socket.data.session.held ??= []).push(envelope);
+          (socket.data.session[RUNTIME].held ??= []).push(envelope);
           break;
         }
       }

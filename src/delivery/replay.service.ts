@@ -3,6 +3,7 @@ import type { DurableType, Envelope } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MESSAGE_STORE } from '../engine/engine.tokens.js';
 import type { MessageStore } from '../engine/message-store.js';
+import { RUNTIME } from '../auth/session.js';
 import { DeliveryService } from './delivery.service.js';
 import { HubServer, type HubSocket } from './hub-server.js';
 
@@ -59,8 +60,9 @@ export class ReplayService {
   }
 
   private release(socket: HubSocket, held: Set<string>, replayed: Envelope<DurableType>[]): void {
-    const queued = socket.data.session.held;
-    socket.data.session.held = undefined;
+    const runtime = socket.data.session[RUNTIME];
+    const queued = runtime.held;
+    runtime.held = undefined;
     held.delete(socket.id);
     if (!queued?.length || !socket.connected) return;
     // What was published during the replay may also be in it: skip what the replay wrote.

@@ -15,6 +15,7 @@ import { OrdersService } from '../orders/orders.service.js';
 import { roomsOf } from '../routing/rooms.js';
 import { AuthError } from '../auth/auth.error.js';
 import { JwtVerifier } from '../auth/jwt-verifier.service.js';
+import { RUNTIME } from '../auth/session.js';
 
 /** setTimeout's ceiling; longer token lifetimes re-arm the timer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -72,7 +73,7 @@ export class ConnectionService {
   async disconnected(socket: HubSocket): Promise<void> {
     const session = socket.data.session;
     if (!session) return;
-    clearTimeout(session.expiryTimer);
+    clearTimeout(session[RUNTIME].expiryTimer);
     const removed = await this.sessions.unregister({
       sessionId: session.sessionId,
       userKey: session.userKey,
@@ -115,14 +116,15 @@ export class ConnectionService {
 
   private armExpiry(socket: HubSocket): void {
     const session = socket.data.session;
-    clearTimeout(session.expiryTimer);
+    const runtime = session[RUNTIME];
+    clearTimeout(runtime.expiryTimer);
     const left = session.claims.exp * 1000 - Date.now();
     if (left <= 0) return this.expire(socket);
-    session.expiryTimer = setTimeout(
+    runtime.expiryTimer = setTimeout(
       () => (left > MAX_TIMER_MS ? this.armExpiry(socket) : this.expire(socket)),
       Math.min(left, MAX_TIMER_MS),
     );
-    session.expiryTimer.unref();
+    runtime.expiryTimer.unref();
   }
 
   private expire(socket: HubSocket): void {

@@ -101,7 +101,7 @@ export class AdminFeedService implements OnApplicationBootstrap, OnModuleDestroy
       const tenantId = room.slice(2);
       const data = await this.snapshot(tenantId);
       data.deliveryLatencyP99Ms = interval.p99;
-      this.delivery.emitToRoom('admin', Rooms.tenant(tenantId), 'system.metrics', tenantId, data);
+      this.delivery.emitToLocalRoom('admin', Rooms.tenant(tenantId), 'system.metrics', tenantId, data);
     }
   }
 

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { connect, sampleOrder } from './support/client.js';
+import { startHub, type TestHub } from './support/hub.js';
+import { describeRedis, startRedis, type TestRedis } from './support/redis.js';
+import { tokenFor } from './support/tokens.js';
+
+describeRedis('two hub nodes sharing one Redis', () => {
+  let redis: TestRedis;
+  let node1: TestHub;
+  let node2: TestHub;
+  beforeAll(async () => {
+    redis = await startRedis();
+    const env = { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix(), SESSIONS_PER_USER: '2' };
+    node1 = await startHub({ ...env, NODE_ID: 'node-1' });
+    node2 = await startHub({ ...env, NODE_ID: 'node-2' });
+  });
+  afterAll(async () => {
+    await node1?.close();
+    await node2?.close();
+    await redis?.stop();
+  });
+
+  it('a customer on node 1 places an order and crew on node 2 receive it, once', async () => {
+    const crew = await connect(node2, 'crew', 'k-1');
+    const admin = await connect(node2, 'admin', 'a-1');
+    const customer = await connect(node1, 'customer', 'c-1');
+    const { orderId } = await customer.ok('order.place', sampleOrder());
+    const got = await crew.waitFor('order.created', (e) => (e.data.order as { orderId: string }).orderId === orderId);
+    expect(got).toMatchObject({ tenantId: 'r-1', requiresAck: true, sender: { id: 'c-1' } });
+    await admin.waitFor('order.created', (e) => e.id === got.id);
+    // Status updates from node 2 reach the customer on node 1.
+    await crew.ok('order.update_status', { orderId, status: 'accepted' });
+    const upd = await customer.waitFor('order.status_updated');
+    expect(upd.data).toMatchObject({ orderId, status: 'accepted', previousStatus: 'placed' });
+    // Volatile traffic crosses nodes too: the customer's presence reached node 2's admin.
+    await admin.waitFor('presence.changed', (e) => (e.data.online as { customer: number }).customer === 1);
+    await crew.ok('heartbeat', { clientTime: 1 });
+    expect(crew.of('order.created').filter((e) => e.id === got.id)).toHaveLength(1);
+    for (const c of [crew, admin, customer]) c.close();
+  });
+
+  it('admin.disconnect issued on node 2 ends a session that lives on node 1, and revocation holds everywhere', async () => {
+    const token = tokenFor('crew', 'k-bad');
+    const victim = await connect(node1, 'crew', 'k-bad', { token });
+    const admin = await connect(node2, 'admin', 'a-2');
+    const gone = victim.waitDisconnect();
+    const started = Date.now();
+    expect(await admin.ok('admin.disconnect', { userId: 'k-bad', reason: 'stolen device', revokeTokens: true })).toEqual({
+      disconnected: 1,
+    });
+    expect(await gone).toBe('io server disconnect');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(victim.of('system.error')[0]?.data).toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(connect(node1, 'crew', 'k-bad', { token })).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+    await expect(connect(node2, 'crew', 'k-bad', { token })).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+    admin.close();
+  });
+
+  it('a customer who drops off node 1 reconnects to node 2 with its cursor and gets every missed message in order', async () => {
+    const crew = await connect(node2, 'crew', 'k-3', { tenantId: 'r-3' });
+    const customer = await connect(node1, 'customer', 'c-3', { tenantId: 'r-3' });
+    const { orderId } = await customer.ok('order.place', sampleOrder());
+    const cursor = (await customer.waitFor('order.created')).cursor!;
+    customer.close();
+    const statuses = ['accepted', 'preparing', 'ready', 'out_for_delivery', 'delivered'];
+    for (const status of statuses) await crew.ok('order.update_status', { orderId, status });
+    const back = await connect(node2, 'customer', 'c-3', { tenantId: 'r-3', cursor });
+    expect(back.received[0].data).toMatchObject({ recovered: true, replayed: 5 });
+    const replayed = back.received.slice(1, back.received.findIndex((e) => e.type === 'order.board'));
+    expect(replayed.map((e) => e.data.status)).toEqual(statuses);
+    back.close();
+    crew.close();
+  });
+
+  it('session caps and presence are cluster-wide', async () => {
+    const a = await connect(node1, 'crew', 'k-cap');
+    const b = await connect(node2, 'crew', 'k-cap');
+    await expect(connect(node1, 'crew', 'k-cap')).rejects.toMatchObject({ data: { code: 'TOO_MANY_CONNECTIONS' } });
+    const admin = await connect(node1, 'admin', 'a-cap');
+    const snapshot = await admin.ok('metrics.snapshot', {});
+    expect((snapshot.connections as { crew: number }).crew).toBeGreaterThanOrEqual(2);
+    a.close();
+    b.close();
+    admin.close();
+  });
+
+  it('a requestId seen on node 1 is answered from the first result on node 2', async () => {
+    const c1 = await connect(node1, 'customer', 'c-idem');
+    const c2 = await connect(node2, 'customer', 'c-idem');
+    const first = await c1.cmd('order.place', sampleOrder({ requestId: 'cluster-req-1' }));
+    const again = await c2.cmd('order.place', sampleOrder({ requestId: 'cluster-req-1' }));
+    expect(first.ok).toBe(true);
+    expect(again).toEqual(first);
+    c1.close();
+    c2.close();
+  });
+});
