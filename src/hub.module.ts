@@ -24,6 +24,7 @@ import { CustomerGateway } from './gateways/customer.gateway.js';
 import { GatewayContext } from './gateways/gateway.context.js';
 import { AdminFeedService } from './monitoring/admin-feed.service.js';
 import { AlertsService } from './monitoring/alerts.service.js';
+import { DependencyMonitor } from './monitoring/dependency.monitor.js';
 import { HealthController } from './monitoring/health.controller.js';
 import { MetricsController } from './monitoring/metrics.controller.js';
 import { MetricsService } from './monitoring/metrics.service.js';
@@ -68,6 +69,7 @@ export class HubModule {
         DeadLetterService,
         MetricsService,
         AlertsService,
+        DependencyMonitor,
         AdminFeedService,
         OrdersService,
         ConnectionService,

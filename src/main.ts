@@ -14,10 +14,12 @@ async function bootstrap(): Promise<void> {
     throw err;
   }
   const app = await createHub(config);
+  const logger = app.get(Logger);
+  // A safety net: a failure nobody awaited is logged, and the node keeps serving.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   // SIGTERM drains (ShutdownService), then the process exits 0.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.http.port, config.http.host);
-  const logger = app.get(Logger);
   const address = app.getHttpServer().address() as { port: number } | null;
   logger.log(
     { port: address?.port, engine: config.engine.kind, wsPath: config.ws.path },

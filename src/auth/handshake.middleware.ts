@@ -4,6 +4,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { ulid } from 'ulid';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DrainState } from '../common/drain.state.js';
+import { background } from '../common/background.js';
 import { KeyedBuckets } from '../common/token-bucket.js';
 import type { HubSocket } from '../delivery/hub-server.js';
 import { SESSION_REGISTRY } from '../engine/engine.tokens.js';
@@ -112,7 +113,7 @@ export class HandshakeMiddleware {
     // A socket that passes here but whose transport closes before it connects never sees
     // `disconnect`: release its place when the connection goes.
     socket.conn.once('close', () => {
-      if (!socket.connected) void this.sessions.unregister(entry);
+      if (!socket.connected) background(this.logger, 'session release', this.sessions.unregister(entry));
     });
   }
 

@@ -5,6 +5,7 @@ import { isErrorCode } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import type { HubSocket } from '../delivery/hub-server.js';
+import { DependencyMonitor } from '../monitoring/dependency.monitor.js';
 import { fail, isAckFn } from './ack.js';
 import { HubException } from './hub.exception.js';
 
@@ -14,6 +15,7 @@ export class WsExceptionFilter implements ExceptionFilter {
   constructor(
     @InjectPinoLogger(WsExceptionFilter.name) private readonly logger: PinoLogger,
     private readonly delivery: DeliveryService,
+    private readonly dependencies: DependencyMonitor,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -32,6 +34,13 @@ export class WsExceptionFilter implements ExceptionFilter {
       if (typeof e === 'object' && e && isErrorCode((e as ProtocolErrorBody).code))
         return e as ProtocolErrorBody;
       return { code: 'FORBIDDEN', message: typeof e === 'string' ? e : 'forbidden' };
+    }
+    if (this.dependencies.isDown) {
+      this.logger.warn(
+        { sessionId: socket?.data?.session?.sessionId },
+        'command failed: a dependency is down',
+      );
+      return { code: 'INTERNAL', message: 'the hub cannot reach its storage right now; retry shortly' };
     }
     this.logger.error({ err: exception, sessionId: socket?.data?.session?.sessionId }, 'command failed');
     return { code: 'INTERNAL', message: 'internal error' };

@@ -15,6 +15,7 @@ import type {
 } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { RUNTIME } from '../auth/session.js';
+import { background } from '../common/background.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { ClusterBus } from '../engine/cluster-bus.js';
 import { CLUSTER_BUS, JOB_SCHEDULER, MESSAGE_STORE } from '../engine/engine.tokens.js';
@@ -129,6 +130,16 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     const nsp = this.server.nsp(role);
     if (!nsp) return;
     nsp.local.to(room).emit(type as string, this.envelopes.create(type, tenantId, data));
+  }
+
+  /** A message to every socket of a namespace on this node: volatile. */
+  emitToAllLocal<T extends ServerEventType>(
+    role: Role,
+    type: T,
+    tenantId: string,
+    data: ServerEventMap[T],
+  ): void {
+    this.server.nsp(role)?.local.emit(type as string, this.envelopes.create(type, tenantId, data));
   }
 
   /** A message to one socket, here or (fetched) on another node: volatile. */
@@ -258,7 +269,12 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
 
   private schedule(p: Pending): void {
     const delay = this.config.delivery.backoffMs * 2 ** (p.attempts - 1);
-    void this.jobs.schedule('redelivery', p.envelope.id, delay);
+    const id = p.envelope.id;
+    this.jobs.schedule('redelivery', id, delay).catch((err: unknown) => {
+      // The queue is unreachable: retry from a local timer rather than never.
+      this.logger.warn({ err, messageId: id }, 'redelivery not queued; using a local timer');
+      setTimeout(() => background(this.logger, 'redelivery', this.redeliver(id)), delay).unref();
+    });
   }
 
   private async redeliver(messageId: string): Promise<void> {
@@ -304,7 +320,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
 
   private finish(p: Pending): void {
     this.pending.delete(p.envelope.id);
-    void this.jobs.cancel('redelivery', p.envelope.id);
+    background(this.logger, 'redelivery cancel', this.jobs.cancel('redelivery', p.envelope.id));
     this.dropStaleAcks(p);
   }
 

@@ -41,7 +41,7 @@ class EngineLifecycle implements OnApplicationShutdown {
 }
 
 function memoryProviders(config: AppConfig): Provider[] {
-  const health: EngineHealth = { down: () => Promise.resolve([]) };
+  const health: EngineHealth = { down: () => Promise.resolve([]), connected: () => true };
   const jobs = new MemoryJobScheduler();
   return [
     {

@@ -10,6 +10,8 @@ export const ENGINE_HEALTH = Symbol('ENGINE_HEALTH');
 export interface EngineHealth {
   /** Names of the dependencies that do not answer now (empty when all is well). */
   down(): Promise<string[]>;
+  /** A cheap, synchronous hint: false while the engine knows it is disconnected. */
+  connected(): boolean;
 }
 
 /**

@@ -1,15 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { HubException } from '../common/hub.exception.js';
 import { PacketMiddleware } from '../common/packet.middleware.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import type { HubSocket } from '../delivery/hub-server.js';
+import { HubServer, type HubSocket } from '../delivery/hub-server.js';
 import { ReplayService } from '../delivery/replay.service.js';
 import { MESSAGE_STORE, SESSION_REGISTRY } from '../engine/engine.tokens.js';
 import type { MessageStore } from '../engine/message-store.js';
 import type { SessionRegistry } from '../engine/session-registry.js';
 import { AdminFeedService } from '../monitoring/admin-feed.service.js';
+import { DependencyMonitor } from '../monitoring/dependency.monitor.js';
 import { MetricsService } from '../monitoring/metrics.service.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { roomsOf } from '../routing/rooms.js';
@@ -25,7 +26,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * board, token expiry and refresh, and the goodbye.
  */
 @Injectable()
-export class ConnectionService {
+export class ConnectionService implements OnModuleInit {
   constructor(
     @InjectPinoLogger(ConnectionService.name) private readonly logger: PinoLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -38,7 +39,27 @@ export class ConnectionService {
     private readonly feed: AdminFeedService,
     private readonly metrics: MetricsService,
     private readonly verifier: JwtVerifier,
+    private readonly server: HubServer,
+    private readonly dependencies: DependencyMonitor,
   ) {}
+
+  onModuleInit(): void {
+    this.dependencies.onRecovered(() => this.reregister());
+  }
+
+  /**
+   * After the engine lost its state (a Redis restarted without persistence), this node's live
+   * sessions are registered again so that presence and caps count them. Registering is idempotent.
+   */
+  private async reregister(): Promise<void> {
+    const caps = { perUser: Number.MAX_SAFE_INTEGER, perTenant: Number.MAX_SAFE_INTEGER };
+    for (const nsp of this.server.all()) {
+      for (const socket of nsp.sockets.values()) {
+        const { sessionId, userKey, tenantId, role } = socket.data.session;
+        await this.sessions.register({ sessionId, userKey, tenantId, role }, caps);
+      }
+    }
+  }
 
   async connected(socket: HubSocket): Promise<void> {
     const session = socket.data.session;

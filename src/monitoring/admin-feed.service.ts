@@ -1,6 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { MetricsData } from '@orderwire/contracts';
 import { ALL_TENANTS, ROLES } from '@orderwire/contracts';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { background } from '../common/background.js';
 import type { Session } from '../auth/session.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
@@ -31,6 +33,7 @@ export class AdminFeedService implements OnApplicationBootstrap, OnModuleDestroy
   private lastP99: number | null = null;
 
   constructor(
+    @InjectPinoLogger(AdminFeedService.name) private readonly logger: PinoLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SESSION_REGISTRY) private readonly sessions: SessionRegistry,
     @Inject(MESSAGE_STORE) private readonly store: MessageStore,
@@ -41,7 +44,10 @@ export class AdminFeedService implements OnApplicationBootstrap, OnModuleDestroy
   ) {}
 
   onApplicationBootstrap(): void {
-    this.metricsTimer = setInterval(() => void this.tick(), this.config.monitoring.metricsIntervalMs);
+    this.metricsTimer = setInterval(
+      () => background(this.logger, 'metrics tick', this.tick()),
+      this.config.monitoring.metricsIntervalMs,
+    );
     this.metricsTimer.unref();
   }
 
@@ -53,7 +59,10 @@ export class AdminFeedService implements OnApplicationBootstrap, OnModuleDestroy
   presenceChanged(tenantId: string): void {
     this.dirtyTenants.add(tenantId);
     if (this.presenceTimer) return;
-    this.presenceTimer = setTimeout(() => void this.flushPresence(), PRESENCE_EVERY_MS);
+    this.presenceTimer = setTimeout(
+      () => background(this.logger, 'presence flush', this.flushPresence()),
+      PRESENCE_EVERY_MS,
+    );
     this.presenceTimer.unref();
   }
 

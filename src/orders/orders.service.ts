@@ -10,6 +10,8 @@ import type {
 } from '@orderwire/contracts';
 import { canCancel, FINAL_STATUSES, isLegalTransition, nextStatuses } from '@orderwire/contracts';
 import { ulid } from 'ulid';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { background } from '../common/background.js';
 import type { Session } from '../auth/session.js';
 import { conflict, forbidden, notFound } from '../common/hub.exception.js';
 import { tenantOf } from '../common/tenant-scope.js';
@@ -31,6 +33,7 @@ function senderOf(session: Session): Sender {
 @Injectable()
 export class OrdersService implements OnModuleInit {
   constructor(
+    @InjectPinoLogger(OrdersService.name) private readonly logger: PinoLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ORDER_STORE) private readonly orders: OrderStore,
     @Inject(SESSION_REGISTRY) private readonly sessions: SessionRegistry,
@@ -81,23 +84,8 @@ export class OrdersService implements OnModuleInit {
       sender: senderOf(session),
       audience: { customerId: order.customerId },
     });
-    const presence = await this.sessions.presence(order.tenantId);
-    if (presence.crew === 0) {
-      void this.alerts.raise(
-        order.tenantId,
-        'NO_CREW_ONLINE',
-        'critical',
-        'an order was placed while no crew is online',
-        {
-          orderId: order.orderId,
-        },
-      );
-    }
-    await this.jobs.schedule(
-      'order-sla',
-      `${order.tenantId}|${order.orderId}`,
-      this.config.monitoring.orderAcceptSlaMs,
-    );
+    // The order is placed and published: what follows must not fail the command.
+    background(this.logger, 'order follow-up', this.afterPlaced(order));
     return { orderId: order.orderId, status: order.status };
   }
 
@@ -170,7 +158,13 @@ export class OrdersService implements OnModuleInit {
     if (!(await this.orders.update(next, order.status))) {
       throw conflict('the order changed meanwhile; reload it and try again', { orderId: order.orderId });
     }
-    if (order.status === 'placed') void this.jobs.cancel('order-sla', `${order.tenantId}|${order.orderId}`);
+    if (order.status === 'placed') {
+      background(
+        this.logger,
+        'SLA cancel',
+        this.jobs.cancel('order-sla', `${order.tenantId}|${order.orderId}`),
+      );
+    }
     await this.delivery.publish({
       type: 'order.status_updated',
       tenantId: order.tenantId,
@@ -186,6 +180,27 @@ export class OrdersService implements OnModuleInit {
       audience: { customerId: order.customerId },
     });
     return { orderId: order.orderId, status: to };
+  }
+
+  /** NO_CREW_ONLINE now, and the ORDER_NOT_ACCEPTED check later. */
+  private async afterPlaced(order: Order): Promise<void> {
+    const presence = await this.sessions.presence(order.tenantId);
+    if (presence.crew === 0) {
+      await this.alerts.raise(
+        order.tenantId,
+        'NO_CREW_ONLINE',
+        'critical',
+        'an order was placed while no crew is online',
+        {
+          orderId: order.orderId,
+        },
+      );
+    }
+    await this.jobs.schedule(
+      'order-sla',
+      `${order.tenantId}|${order.orderId}`,
+      this.config.monitoring.orderAcceptSlaMs,
+    );
   }
 
   private async checkAccepted(key: string): Promise<void> {

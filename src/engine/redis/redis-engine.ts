@@ -72,7 +72,7 @@ export class RedisEngine {
       channelPrefix: `${prefix}:socket.io`,
       maxLen: 100_000,
     }) as SocketAdapterFactory;
-    this.health = { down: () => this.down() };
+    this.health = { down: () => this.down(), connected: () => this.store.status === 'ready' };
   }
 
   /** Waits for the first connection, so that a node with a bad REDIS_URL fails at boot. */

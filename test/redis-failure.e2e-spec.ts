@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { connect, type Reply, sampleOrder } from './support/client.js';
+import { startHub, type TestHub } from './support/hub.js';
+import { describeRedis, startRedis, type TestRedis } from './support/redis.js';
+
+async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<number> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return Date.now() - started;
+}
+
+describeRedis('when Redis goes away and comes back', () => {
+  let redis: TestRedis;
+  let node1: TestHub;
+  let node2: TestHub;
+  beforeAll(async () => {
+    redis = await startRedis();
+    const env = {
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redis.prefix(),
+      RATE_COMMANDS_PER_SECOND: '100000',
+      RATE_COMMAND_BURST: '100000',
+    };
+    node1 = await startHub({ ...env, NODE_ID: 'n1' });
+    node2 = await startHub({ ...env, NODE_ID: 'n2' });
+  });
+  afterAll(async () => {
+    await node1?.close();
+    await node2?.close();
+    await redis?.stop();
+  });
+
+  it('readiness, alerts, commands and local serving follow Redis down and up, with no restart', async () => {
+    if (!redis.owned) throw new Error('this test needs a private redis-server it can kill');
+    const admin = await connect(node1, 'admin', 'a-1');
+    const customer = await connect(node1, 'customer', 'c-1');
+    expect((await request(node1.app.getHttpServer()).get('/health/ready')).status).toBe(200);
+
+    await redis.kill();
+    const alert = await admin.waitFor('system.alert', (e) => e.data.code === 'DEPENDENCY_DOWN', 5000);
+    expect(alert.data).toMatchObject({ severity: 'critical', details: { dependencies: ['redis'] } });
+    const ready = await request(node1.app.getHttpServer()).get('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(JSON.stringify(ready.body)).toContain('redis');
+    // The node keeps serving its connections; what needs Redis fails fast with a clear message.
+    expect((await customer.ok('heartbeat', { clientTime: 1 })).serverTime).toEqual(expect.any(Number));
+    const refused = await customer.cmd('order.place', sampleOrder());
+    expect(refused.error).toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('storage') });
+
+    await redis.start();
+    await admin.waitFor('system.alert', (e) => e.data.code === 'DEPENDENCY_DOWN' && e.data.severity === 'info', 8000);
+    await until(async () => (await request(node1.app.getHttpServer()).get('/health/ready')).status === 200, 5000, 'ready');
+    expect((await customer.ok('order.place', sampleOrder())).status).toBe('placed');
+    // Presence was rebuilt for the sessions that stayed connected.
+    const snapshot = await admin.ok('metrics.snapshot', {});
+    expect(snapshot.connections).toMatchObject({ customer: 1, admin: 1 });
+    admin.close();
+    customer.close();
+  }, 30000);
+
+  it('a stream of 1,000 durable messages survives a Redis restart: every accepted one arrives, once', async () => {
+    if (!redis.owned) throw new Error('this test needs a private redis-server it can kill');
+    const admin = await connect(node1, 'admin', 'a-stream', { tenantId: 'r-s' });
+    const local = await connect(node1, 'crew', 'k-local', { tenantId: 'r-s' });
+    const remote = await connect(node2, 'crew', 'k-remote', { tenantId: 'r-s' });
+    const accepted = new Set<string>();
+    let restarted = false;
+    let failures = 0;
+    for (let i = 0; i < 1000; i++) {
+      if (i === 300) {
+        await redis.kill();
+        setTimeout(() => void redis.start().then(() => (restarted = true)), 500);
+      }
+      for (;;) {
+        let reply: Reply;
+        try {
+          reply = await admin.cmd(
+            'admin.announce',
+            { audience: ['crew'], level: 'info', message: `m-${i}`, requestId: `stream-${i}` },
+            3000,
+          );
+        } catch {
+          reply = { ok: false };
+        }
+        if (reply.ok) {
+          accepted.add(reply.data!.id as string);
+          break;
+        }
+        failures++;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    expect(restarted).toBe(true);
+    expect(failures).toBeGreaterThan(0);
+    expect(accepted.size).toBe(1000);
+    for (const crew of [local, remote]) {
+      await until(
+        () => crew.of('notification').filter((e) => accepted.has(e.id)).length >= 1000 || false,
+        15000,
+        'every accepted message',
+      ).catch(() => undefined);
+      const ids = new Set(crew.of('notification').map((e) => e.id));
+      const missing = [...accepted].filter((id) => !ids.has(id));
+      expect(missing).toEqual([]);
+      // In order, message by message, after dedupe by id.
+      const seen = new Set<string>();
+      const order = crew
+        .of('notification')
+        .filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)))
+        .map((e) => Number(String(e.data.message).slice(2)));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+    for (const c of [admin, local, remote]) c.close();
+  }, 60000);
+});
