@@ -1,17 +1,24 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { OriginPolicy } from './auth/origin.policy.js';
 import type { AppConfig } from './config/app-config.js';
 import { SOCKET_ADAPTER, type SocketAdapterFactory } from './engine/engine.tokens.js';
 import { HubIoAdapter } from './engine/hub-io.adapter.js';
 import { HubModule } from './hub.module.js';
+import { ApiExceptionFilter } from './publish/api-exception.filter.js';
 
 /** Builds a hub app (not yet listening): used by main.ts and by the test support. */
 export async function createHub(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(HubModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(HubModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: config.limits.messageBytes });
+  app.useGlobalFilters(new ApiExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
   const origins = app.get(OriginPolicy);
   app.enableCors({ origin: origins.corsOrigin(), credentials: true });
   app.useWebSocketAdapter(

@@ -29,6 +29,9 @@ import { HealthController } from './monitoring/health.controller.js';
 import { MetricsController } from './monitoring/metrics.controller.js';
 import { MetricsService } from './monitoring/metrics.service.js';
 import { OrdersService } from './orders/orders.service.js';
+import { PublishController } from './publish/publish.controller.js';
+import { PublishService } from './publish/publish.service.js';
+import { IN_PROCESS_HUB } from '@orderwire/realtime';
 
 /** The hub: one module, configured once from a validated AppConfig. */
 @Module({})
@@ -36,6 +39,8 @@ export class HubModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: HubModule,
+      // Global, so that a RealtimeModule living in the hub process finds IN_PROCESS_HUB.
+      global: true,
       imports: [
         LoggerModule.forRoot({
           pinoHttp: {
@@ -50,7 +55,7 @@ export class HubModule {
         TerminusModule.forRoot({ logger: false }),
         EngineModule.forRoot(config),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, PublishController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         JwtVerifier,
@@ -72,13 +77,15 @@ export class HubModule {
         DependencyMonitor,
         AdminFeedService,
         OrdersService,
+        PublishService,
+        { provide: IN_PROCESS_HUB, useExisting: PublishService },
         ConnectionService,
         GatewayContext,
         CustomerGateway,
         CrewGateway,
         AdminGateway,
       ],
-      exports: [APP_CONFIG, DeliveryService, OrdersService, MetricsService],
+      exports: [APP_CONFIG, DeliveryService, OrdersService, MetricsService, IN_PROCESS_HUB],
     };
   }
 }

@@ -25,20 +25,28 @@ export class JwtVerifier {
     });
   }
 
+  /**
+   * A service token (`role: "service"`) for the HTTP publish API. Its tenant scope is `tenants`
+   * (a list) or `tenantId`; `"*"` or neither means every tenant.
+   */
+  verifyService(token: unknown): { sub: string; tenants: string[] | '*' } {
+    const payload = this.decode(token);
+    const { sub, role, exp, tenants, tenantId } = payload;
+    if (typeof sub !== 'string' || !SUB_PATTERN.test(sub))
+      throw new AuthError('UNAUTHORIZED', 'sub is missing');
+    if (typeof exp !== 'number') throw new AuthError('UNAUTHORIZED', 'exp is required');
+    if (role !== 'service') throw new AuthError('FORBIDDEN', 'a service token (role "service") is required');
+    const list = Array.isArray(tenants)
+      ? tenants.filter((t): t is string => typeof t === 'string')
+      : undefined;
+    if (list) return { sub, tenants: list.includes(ALL_TENANTS) ? '*' : list };
+    if (typeof tenantId === 'string' && tenantId !== ALL_TENANTS) return { sub, tenants: [tenantId] };
+    return { sub, tenants: '*' };
+  }
+
   /** Returns the claims of a valid token for `namespaceRole`, or throws an AuthError. */
   verify(token: unknown, namespaceRole?: Role): HubClaims {
-    if (typeof token !== 'string' || token.length === 0 || token.length > 8192) {
-      throw new AuthError('UNAUTHORIZED', 'a token is required');
-    }
-    let payload: Record<string, unknown>;
-    try {
-      payload = this.jwt.verify<Record<string, unknown>>(token);
-    } catch (err) {
-      const name = (err as Error).name;
-      if (name === 'TokenExpiredError') throw new AuthError('TOKEN_EXPIRED', 'the token has expired');
-      if (name === 'NotBeforeError') throw new AuthError('UNAUTHORIZED', 'the token is not valid yet');
-      throw new AuthError('UNAUTHORIZED', 'the token is malformed or its signature is invalid');
-    }
+    const payload = this.decode(token);
     const { sub, role, tenantId, exp, crewRole } = payload;
     if (typeof sub !== 'string' || !SUB_PATTERN.test(sub))
       throw new AuthError('UNAUTHORIZED', 'sub is missing');
@@ -57,5 +65,20 @@ export class JwtVerifier {
       throw new AuthError('FORBIDDEN', `a ${role} token cannot connect to /${namespaceRole}`);
     }
     return payload as unknown as HubClaims;
+  }
+
+  /** Signature, algorithm, exp, nbf, iss and aud: everything but the claims' meaning. */
+  private decode(token: unknown): Record<string, unknown> {
+    if (typeof token !== 'string' || token.length === 0 || token.length > 8192) {
+      throw new AuthError('UNAUTHORIZED', 'a token is required');
+    }
+    try {
+      return this.jwt.verify<Record<string, unknown>>(token);
+    } catch (err) {
+      const name = (err as Error).name;
+      if (name === 'TokenExpiredError') throw new AuthError('TOKEN_EXPIRED', 'the token has expired');
+      if (name === 'NotBeforeError') throw new AuthError('UNAUTHORIZED', 'the token is not valid yet');
+      throw new AuthError('UNAUTHORIZED', 'the token is malformed or its signature is invalid');
+    }
   }
 }

@@ -36,6 +36,8 @@ export interface AppConfig {
     courierPerSecond: number;
     strikes: number;
     strikeWindowMs: number;
+    publishPerSecond: number;
+    publishBurst: number;
     sessionsPerUser: number;
     sessionsPerTenant: number;
     handshakesPerIpPerSecond: number;

@@ -168,6 +168,17 @@ export class EnvSchema {
   @Min(100)
   RATE_STRIKE_WINDOW_MS = 10_000;
 
+  /** POST /api/v1/events per service token. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_PUBLISH_PER_SECOND = 200;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_PUBLISH_BURST = 400;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

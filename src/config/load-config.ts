@@ -82,6 +82,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       courierPerSecond: s.RATE_COURIER_PER_SECOND,
       strikes: s.RATE_STRIKES,
       strikeWindowMs: s.RATE_STRIKE_WINDOW_MS,
+      publishPerSecond: s.RATE_PUBLISH_PER_SECOND,
+      publishBurst: s.RATE_PUBLISH_BURST,
       sessionsPerUser: s.SESSIONS_PER_USER,
       sessionsPerTenant: s.SESSIONS_PER_TENANT,
       handshakesPerIpPerSecond: s.HANDSHAKES_PER_IP_PER_SECOND,

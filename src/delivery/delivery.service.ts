@@ -36,6 +36,9 @@ export interface PublishInput<T extends ServerEventType> {
   data: ServerEventMap[T];
   sender?: Sender;
   audience: Omit<Audience, 'tenantId'>;
+  /** A message id chosen upstream (service publishes), so that a retried job is the same message. */
+  id?: string;
+  publishedAt?: number;
 }
 
 /** A durable message still waiting for acknowledgements on this node. */
@@ -95,8 +98,24 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
 
   /** Durable publish: resolves once the message is stored, after it was written to local sockets. */
   async publish<T extends DurableType>(input: PublishInput<T>): Promise<Envelope<T>> {
-    const now = Date.now();
-    const envelope = this.envelopes.create(input.type, input.tenantId, input.data, input.sender, now);
+    const now = input.publishedAt ?? Date.now();
+    if (input.id) {
+      // A retried service job: the message may be stored already; deliver it again (at least once).
+      const stored = await this.store.get(input.id);
+      if (stored) {
+        this.fanOut(stored.envelope, stored.targets, stored.publishedAt);
+        this.bus.publish(stored);
+        return stored.envelope as Envelope<T>;
+      }
+    }
+    const envelope = this.envelopes.create(
+      input.type,
+      input.tenantId,
+      input.data,
+      input.sender,
+      now,
+      input.id,
+    );
     envelope.requiresAck = true;
     const targets = route(input.type, { ...input.audience, tenantId: input.tenantId });
     await this.store.append(envelope as Envelope<DurableType>, targets, now);

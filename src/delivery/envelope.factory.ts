@@ -15,8 +15,9 @@ export class EnvelopeFactory {
     data: ServerEventMap[T],
     sender: Sender = SYSTEM_SENDER,
     now = Date.now(),
+    id = this.nextId(now),
   ): Envelope<T> {
-    return { id: this.nextId(now), type, data, timestamp: new Date(now).toISOString(), sender, tenantId };
+    return { id, type, data, timestamp: new Date(now).toISOString(), sender, tenantId };
   }
 
   newId(): string {

@@ -17,6 +17,7 @@ import {
   JOB_SCHEDULER,
   MESSAGE_STORE,
   ORDER_STORE,
+  SERVICE_BRIDGE,
   SESSION_REGISTRY,
   SOCKET_ADAPTER,
 } from './engine.tokens.js';
@@ -24,6 +25,7 @@ import { MemoryIdempotencyStore } from './memory/memory-idempotency-store.js';
 import { MemoryJobScheduler } from './memory/memory-job-scheduler.js';
 import { MemoryMessageStore } from './memory/memory-message-store.js';
 import { MemoryOrderStore } from './memory/memory-order-store.js';
+import { MemoryServiceBridge } from './memory/memory-service-bridge.js';
 import { MemorySessionRegistry } from './memory/memory-session-registry.js';
 import { RedisEngine } from './redis/redis-engine.js';
 
@@ -43,6 +45,7 @@ class EngineLifecycle implements OnApplicationShutdown {
 function memoryProviders(config: AppConfig): Provider[] {
   const health: EngineHealth = { down: () => Promise.resolve([]), connected: () => true };
   const jobs = new MemoryJobScheduler();
+  const bridge = new MemoryServiceBridge();
   return [
     {
       provide: MESSAGE_STORE,
@@ -59,7 +62,8 @@ function memoryProviders(config: AppConfig): Provider[] {
     { provide: ENGINE_HEALTH, useValue: health },
     { provide: SOCKET_ADAPTER, useValue: undefined },
     { provide: CLUSTER_BUS, useValue: new LocalClusterBus() },
-    { provide: ENGINE_CLOSE, useValue: () => jobs.close() },
+    { provide: SERVICE_BRIDGE, useValue: bridge },
+    { provide: ENGINE_CLOSE, useValue: async () => (await bridge.close(), await jobs.close()) },
   ];
 }
 
@@ -86,6 +90,7 @@ function redisProviders(config: AppConfig): Provider[] {
     from(ENGINE_HEALTH, (e) => e.health),
     from(SOCKET_ADAPTER, (e) => e.adapter),
     from(CLUSTER_BUS, (e) => e.bus),
+    from(SERVICE_BRIDGE, (e) => e.bridge),
     from(ENGINE_CLOSE, (e) => () => e.close()),
   ];
 }
@@ -111,6 +116,7 @@ export class EngineModule {
         ENGINE_HEALTH,
         SOCKET_ADAPTER,
         CLUSTER_BUS,
+        SERVICE_BRIDGE,
       ],
     };
   }

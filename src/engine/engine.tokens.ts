@@ -23,3 +23,6 @@ export type SocketAdapterFactory = import('socket.io').ServerOptions['adapter'] 
 
 /** How durable messages reach the other nodes (see cluster-bus.ts). */
 export const CLUSTER_BUS = Symbol('CLUSTER_BUS');
+
+/** The link to other services: publishes in, accepted commands out (see service-bridge.ts). */
+export const SERVICE_BRIDGE = Symbol('SERVICE_BRIDGE');

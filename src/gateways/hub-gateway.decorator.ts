@@ -2,6 +2,7 @@ import { applyDecorators, UseFilters, UseGuards, UseInterceptors, UsePipes } fro
 import { WebSocketGateway } from '@nestjs/websockets';
 import type { Role } from '@orderwire/contracts';
 import { NAMESPACES } from '@orderwire/contracts';
+import { CommandForwardInterceptor } from '../common/command-forward.interceptor.js';
 import { IdempotencyInterceptor } from '../common/idempotency.interceptor.js';
 import { WsExceptionFilter } from '../common/ws-exception.filter.js';
 import { WsLoggingInterceptor } from '../common/ws-logging.interceptor.js';
@@ -12,7 +13,7 @@ import { WsValidationPipe } from '../common/ws-validation.pipe.js';
 /**
  * A role gateway with its enhancers bound on the class (global ones do not reach gateways,
  * nestjs/nest#3475): roles guard, validation pipe, exception filter, and the logging,
- * rate-limit and idempotency interceptors, in that order.
+ * rate-limit, command-forwarding and idempotency interceptors, in that order.
  */
 export function HubGateway(role: Role): ClassDecorator {
   return applyDecorators(
@@ -20,6 +21,11 @@ export function HubGateway(role: Role): ClassDecorator {
     UseFilters(WsExceptionFilter),
     UseGuards(WsRolesGuard),
     UsePipes(WsValidationPipe),
-    UseInterceptors(WsLoggingInterceptor, WsRateLimitInterceptor, IdempotencyInterceptor),
+    UseInterceptors(
+      WsLoggingInterceptor,
+      WsRateLimitInterceptor,
+      CommandForwardInterceptor,
+      IdempotencyInterceptor,
+    ),
   );
 }

@@ -6,6 +6,7 @@ import type {
   OrderPlaceDto,
   OrderStatus,
   OrderUpdateStatusDto,
+  PublishJob,
   Sender,
 } from '@orderwire/contracts';
 import { canCancel, FINAL_STATUSES, isLegalTransition, nextStatuses } from '@orderwire/contracts';
@@ -180,6 +181,66 @@ export class OrdersService implements OnModuleInit {
       audience: { customerId: order.customerId },
     });
     return { orderId: order.orderId, status: to };
+  }
+
+  /**
+   * Keeps the board in step with what a service publishes: a new order joins it, a status
+   * update moves it when the transition is legal from where the board has it. Returns the
+   * order's customer, for routing.
+   */
+  async applyServiceEvent(job: PublishJob): Promise<{ customerId?: string }> {
+    switch (job.type) {
+      case 'order.created': {
+        const incoming = (job.data as { order: Order }).order;
+        const order: Order = {
+          ...incoming,
+          statusTimes: incoming.statusTimes ?? { [incoming.status]: incoming.createdAt },
+        };
+        if (await this.orders.create(order)) {
+          background(this.logger, 'order follow-up', this.afterPlaced(order));
+          return { customerId: order.customerId };
+        }
+        return { customerId: (await this.orders.get(job.tenantId, order.orderId))?.customerId };
+      }
+      case 'order.status_updated': {
+        const data = job.data as {
+          orderId: string;
+          status: OrderStatus;
+          previousStatus: OrderStatus;
+          etaMinutes?: number;
+        };
+        const order = await this.orders.get(job.tenantId, data.orderId);
+        if (!order) return {};
+        if (
+          order.status === data.previousStatus &&
+          isLegalTransition(order.status, data.status, order.fulfillment)
+        ) {
+          const now = new Date(job.publishedAt).toISOString();
+          await this.orders.update(
+            {
+              ...order,
+              status: data.status,
+              updatedAt: now,
+              statusTimes: { ...order.statusTimes, [data.status]: now },
+              ...(data.etaMinutes !== undefined ? { etaMinutes: data.etaMinutes } : {}),
+            },
+            order.status,
+          );
+        } else {
+          this.logger.warn(
+            { orderId: order.orderId, board: order.status, published: data },
+            'a service published a status the board cannot follow; delivered, board unchanged',
+          );
+        }
+        return { customerId: order.customerId };
+      }
+      default: {
+        const orderId = job.to?.orderId ?? (job.data as { orderId?: string }).orderId;
+        return {
+          customerId: orderId ? (await this.orders.get(job.tenantId, orderId))?.customerId : undefined,
+        };
+      }
+    }
   }
 
   /** NO_CREW_ONLINE now, and the ORDER_NOT_ACCEPTED check later. */

@@ -329,3 +329,14 @@ export function commandsFor(role: Role): CommandType[] {
 }
 
 export type { BoardData };
+
+/** Commands that change something, and so are handed to subscribed services once accepted. */
+export const SERVICE_COMMANDS: readonly CommandType[] = [
+  'order.place',
+  'order.cancel',
+  'order.update_status',
+  'courier.location',
+  'admin.announce',
+  'admin.disconnect',
+  'admin.replay',
+];

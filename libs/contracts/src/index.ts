@@ -4,3 +4,5 @@ export * from './order.js';
 export * from './messages.js';
 export * from './commands.js';
 export * from './limits.js';
+export * from './queues.js';
+export * from './publish.js';

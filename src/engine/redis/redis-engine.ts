@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { bullPrefix } from '@orderwire/contracts';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../../config/app-config.js';
 import { AdapterClusterBus } from '../cluster-bus.js';
 import type { EngineHealth, SocketAdapterFactory } from '../engine.tokens.js';
 import { BullmqJobScheduler } from './bullmq-job-scheduler.js';
+import { BullmqServiceBridge } from './bullmq-service-bridge.js';
 import { RedisIdempotencyStore } from './redis-idempotency-store.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisMessageStore } from './redis-message-store.js';
@@ -29,6 +31,7 @@ export class RedisEngine {
   readonly idempotency: RedisIdempotencyStore;
   readonly sessions: RedisSessionRegistry;
   readonly jobs: BullmqJobScheduler;
+  readonly bridge: BullmqServiceBridge;
   readonly bus = new AdapterClusterBus();
   readonly adapter: SocketAdapterFactory;
   readonly health: EngineHealth;
@@ -66,7 +69,8 @@ export class RedisEngine {
     this.orders = new RedisOrderStore(this.store, this.keys);
     this.idempotency = new RedisIdempotencyStore(this.store, this.keys);
     this.sessions = new RedisSessionRegistry(this.store, this.keys, nodeId);
-    this.jobs = new BullmqJobScheduler(this.queues, `${prefix}:bull`, nodeId);
+    this.jobs = new BullmqJobScheduler(this.queues, bullPrefix(prefix), nodeId);
+    this.bridge = new BullmqServiceBridge(this.queues, prefix);
     this.adapter = createAdapter(this.adapterClient, {
       streamName: `${prefix}:socket.io`,
       channelPrefix: `${prefix}:socket.io`,
@@ -83,6 +87,7 @@ export class RedisEngine {
 
   async close(): Promise<void> {
     await this.sessions.stop();
+    await this.bridge.close();
     await this.jobs.close();
     await Promise.all(
       [this.store, this.queues, this.adapterClient].map((c) => c.quit().catch(() => c.disconnect())),

@@ -1,0 +1,161 @@
+import { plainToInstance, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO4217CurrencyCode,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  validateSync,
+  ValidateNested,
+  type ValidationError,
+} from 'class-validator';
+import { OrderItemDto, DeliveryAddressDto, TENANT_PATTERN } from './commands.js';
+import type { FieldError } from './errors.js';
+import {
+  ALERT_CODES,
+  ALERT_SEVERITIES,
+  DURABLE_TYPES,
+  NOTIFICATION_LEVELS,
+  type DurableType,
+} from './messages.js';
+import { FULFILLMENTS, ORDER_STATUSES } from './order.js';
+import type { PublishRequest } from './queues.js';
+import { ROLES } from './roles.js';
+
+const ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export class PublishTargetDto {
+  @IsOptional() @IsString() @Matches(ID) orderId?: string;
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  @MaxLength(128, { each: true })
+  userIds?: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(3) @IsIn(ROLES, { each: true }) roles?: Array<
+    (typeof ROLES)[number]
+  >;
+}
+
+export class PublishRequestDto {
+  @IsIn(DURABLE_TYPES) type!: DurableType;
+  @IsString() @Matches(TENANT_PATTERN) tenantId!: string;
+  @IsObject() data!: Record<string, unknown>;
+  @IsOptional() @ValidateNested() @Type(() => PublishTargetDto) to?: PublishTargetDto;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) requestId?: string;
+}
+
+class ActorDto {
+  @IsString() @IsNotEmpty() @MaxLength(128) id!: string;
+  @IsIn(['customer', 'crew', 'admin', 'service', 'system']) type!: string;
+}
+
+class OrderDataDto {
+  @IsString() @Matches(ID) orderId!: string;
+  @IsString() @Matches(TENANT_PATTERN) tenantId!: string;
+  @IsString() @IsNotEmpty() @MaxLength(128) customerId!: string;
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => OrderItemDto)
+  items!: OrderItemDto[];
+  @IsInt() @Min(0) total!: number;
+  @IsISO4217CurrencyCode() currency!: string;
+  @IsIn(FULFILLMENTS) fulfillment!: string;
+  @IsIn(ORDER_STATUSES) status!: string;
+  @IsOptional() @ValidateNested() @Type(() => DeliveryAddressDto) deliveryAddress?: DeliveryAddressDto;
+  @IsOptional() @IsString() @MaxLength(500) notes?: string;
+  @IsOptional() @IsInt() @Min(0) @Max(1440) etaMinutes?: number;
+  @IsString() createdAt!: string;
+  @IsString() updatedAt!: string;
+  @IsOptional() @IsObject() statusTimes?: Record<string, string>;
+}
+
+class OrderCreatedDataDto {
+  @IsObject() @ValidateNested() @Type(() => OrderDataDto) order!: OrderDataDto;
+}
+
+class OrderStatusUpdatedDataDto {
+  @IsString() @Matches(ID) orderId!: string;
+  @IsIn(ORDER_STATUSES) status!: string;
+  @IsIn(ORDER_STATUSES) previousStatus!: string;
+  @IsOptional() @IsInt() @Min(0) @Max(1440) etaMinutes?: number;
+  @IsOptional() @IsString() @MaxLength(500) note?: string;
+  @IsObject() @ValidateNested() @Type(() => ActorDto) updatedBy!: ActorDto;
+}
+
+class PaymentConfirmedDataDto {
+  @IsString() @Matches(ID) orderId!: string;
+  @IsInt() @Min(0) amount!: number;
+  @IsISO4217CurrencyCode() currency!: string;
+  @IsString() @IsNotEmpty() @MaxLength(32) method!: string;
+}
+
+class NotificationDataDto {
+  @IsIn(NOTIFICATION_LEVELS) level!: string;
+  @IsString() @IsNotEmpty() @MaxLength(1000) message!: string;
+}
+
+class AlertDataDto {
+  @IsIn(ALERT_CODES) code!: string;
+  @IsIn(ALERT_SEVERITIES) severity!: string;
+  @IsString() @IsNotEmpty() @MaxLength(1000) message!: string;
+  @IsObject() details!: Record<string, unknown>;
+}
+
+const DATA_DTOS: Record<DurableType, new () => object> = {
+  'order.created': OrderCreatedDataDto,
+  'order.status_updated': OrderStatusUpdatedDataDto,
+  'payment.confirmed': PaymentConfirmedDataDto,
+  notification: NotificationDataDto,
+  'system.alert': AlertDataDto,
+};
+
+function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    if (e.constraints) out.push({ field, messages: Object.values(e.constraints) });
+    if (e.children?.length) out.push(...flatten(e.children, field));
+  }
+  return out;
+}
+
+export type PublishValidation = { ok: true; value: PublishRequest } | { ok: false; fields: FieldError[] };
+
+/**
+ * The one validation of a service publish, shared by `Broadcaster.publish` and
+ * `POST /api/v1/events`: the envelope fields, then the data of the given type.
+ */
+export function validatePublishRequest(body: unknown): PublishValidation {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return { ok: false, fields: [{ field: '', messages: ['the body must be an object'] }] };
+  }
+  const opts = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
+  const request = plainToInstance(PublishRequestDto, body);
+  const errors = validateSync(request, opts);
+  if (errors.length) return { ok: false, fields: flatten(errors) };
+  const data = plainToInstance(DATA_DTOS[request.type], request.data);
+  const dataErrors = validateSync(data, opts);
+  if (dataErrors.length) return { ok: false, fields: flatten(dataErrors, 'data') };
+  if (
+    request.type === 'order.created' &&
+    (request.data as { order: { tenantId: string } }).order.tenantId !== request.tenantId
+  ) {
+    return {
+      ok: false,
+      fields: [{ field: 'data.order.tenantId', messages: ['data.order.tenantId must equal tenantId'] }],
+    };
+  }
+  return { ok: true, value: body as PublishRequest };
+}

@@ -1,0 +1,94 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type {
+  DurableType,
+  NotificationData,
+  Order,
+  OrderStatusUpdatedData,
+  PaymentConfirmedData,
+  PublishRequest,
+  PublishTarget,
+} from '@orderwire/contracts';
+import { validatePublishRequest } from '@orderwire/contracts';
+import { ulid } from 'ulid';
+import { REALTIME_OPTIONS, type RealtimeModuleOptions } from './realtime.constants.js';
+import { RealtimeError } from './realtime.error.js';
+import { REALTIME_TRANSPORT } from './realtime.tokens.js';
+import type { RealtimeTransport } from './realtime.transport.js';
+
+export interface PublishOptions {
+  /** Idempotency: the same requestId within 10 minutes is delivered once. */
+  requestId?: string;
+  to?: PublishTarget;
+}
+
+/**
+ * What other Nest services inject to emit to the hub's clients. `publish` resolves `{ id }` once
+ * the message is durably queued (redis engine: in BullMQ, so it waits there while every hub node is
+ * down) or stored (in the hub process). It rejects with a RealtimeError when the message is
+ * invalid or outside this service's tenants, or when the hub cannot be reached.
+ */
+@Injectable()
+export class Broadcaster {
+  constructor(
+    @Inject(REALTIME_TRANSPORT) private readonly transport: RealtimeTransport,
+    @Inject(REALTIME_OPTIONS) private readonly options: RealtimeModuleOptions,
+  ) {}
+
+  async publish<T extends DurableType>(request: PublishRequest<T>): Promise<{ id: string }> {
+    const checked = validatePublishRequest(request);
+    if (!checked.ok) {
+      throw new RealtimeError(
+        'VALIDATION_FAILED',
+        checked.fields.map((f) => `${f.field}: ${f.messages[0]}`).join('; '),
+        checked.fields,
+      );
+    }
+    const tenants = this.options.tenants;
+    if (tenants && !tenants.includes('*') && !tenants.includes(request.tenantId)) {
+      throw new RealtimeError('FORBIDDEN', `this service may not publish to tenant ${request.tenantId}`);
+    }
+    try {
+      return await this.transport.publish({
+        ...checked.value,
+        id: ulid(),
+        sender: { id: this.options.serviceId, type: 'service' },
+        publishedAt: Date.now(),
+      });
+    } catch (err) {
+      if (err instanceof RealtimeError) throw err;
+      throw new RealtimeError('INTERNAL', `the hub could not be reached: ${(err as Error).message}`);
+    }
+  }
+
+  /** `order.created` to the tenant's crew and admins and the customer's sessions; adds it to the board. */
+  orderCreated(order: Order, options: PublishOptions = {}): Promise<{ id: string }> {
+    return this.publish({ type: 'order.created', tenantId: order.tenantId, data: { order }, ...options });
+  }
+
+  /** `order.status_updated` to the order's customer, the crew and admins; moves it on the board. */
+  orderStatusUpdated(
+    tenantId: string,
+    data: OrderStatusUpdatedData,
+    options: PublishOptions = {},
+  ): Promise<{ id: string }> {
+    return this.publish({ type: 'order.status_updated', tenantId, data, ...options });
+  }
+
+  /** `payment.confirmed` to the order's customer, the crew and admins. */
+  paymentConfirmed(
+    tenantId: string,
+    data: PaymentConfirmedData,
+    options: PublishOptions = {},
+  ): Promise<{ id: string }> {
+    return this.publish({ type: 'payment.confirmed', tenantId, data, ...options });
+  }
+
+  /** `notification` to the roles and users in `options.to` (every role when none is named). */
+  notification(
+    tenantId: string,
+    data: NotificationData,
+    options: PublishOptions = {},
+  ): Promise<{ id: string }> {
+    return this.publish({ type: 'notification', tenantId, data, ...options });
+  }
+}

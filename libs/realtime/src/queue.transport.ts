@@ -1,0 +1,59 @@
+import type { ClientCommand, CommandType, PublishJob } from '@orderwire/contracts';
+import {
+  bullPrefix,
+  publishJobId,
+  QUEUE_JOB_OPTIONS,
+  QUEUE_NAMES,
+  subscribedCommandsKey,
+} from '@orderwire/contracts';
+import { Job, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { RealtimeTransport } from './realtime.transport.js';
+
+/**
+ * The redis engine's way in: publishes go to the `publish` queue (so they wait there while every
+ * hub node is down), accepted commands come from `commands-<type>` queues.
+ */
+export class QueueTransport implements RealtimeTransport {
+  private readonly connection: Redis;
+  private readonly owned: boolean;
+  private readonly publishQueue: Queue;
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    redis: { url: string } | { client: Redis },
+    private readonly prefix: string,
+  ) {
+    this.owned = 'url' in redis;
+    this.connection = 'url' in redis ? new Redis(redis.url, { maxRetriesPerRequest: null }) : redis.client;
+    this.publishQueue = new Queue(QUEUE_NAMES.publish, {
+      connection: this.connection,
+      prefix: bullPrefix(prefix),
+    });
+  }
+
+  async publish(job: PublishJob): Promise<{ id: string }> {
+    const jobId = publishJobId(job);
+    await this.publishQueue.add(job.type, job, { jobId, ...QUEUE_JOB_OPTIONS });
+    if (!job.requestId) return { id: job.id };
+    const first = await Job.fromId<PublishJob>(this.publishQueue, jobId);
+    return { id: first?.data.id ?? job.id };
+  }
+
+  async subscribe(type: CommandType, handler: (command: ClientCommand) => Promise<void>): Promise<void> {
+    const worker = new Worker(QUEUE_NAMES.commands(type), (job: Job) => handler(job.data as ClientCommand), {
+      connection: this.connection,
+      prefix: bullPrefix(this.prefix),
+      concurrency: 16,
+    });
+    worker.on('error', () => undefined);
+    this.workers.push(worker);
+    await this.connection.sadd(subscribedCommandsKey(this.prefix), type);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    await this.publishQueue.close();
+    if (this.owned) await this.connection.quit().catch(() => this.connection.disconnect());
+  }
+}

@@ -1,0 +1,1 @@
+export const REALTIME_TRANSPORT = Symbol('REALTIME_TRANSPORT');

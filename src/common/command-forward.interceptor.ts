@@ -1,0 +1,72 @@
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { ClientCommand, CommandType } from '@orderwire/contracts';
+import { SERVICE_COMMANDS } from '@orderwire/contracts';
+import { from, mergeMap, type Observable } from 'rxjs';
+import { ulid } from 'ulid';
+import type { HubSocket } from '../delivery/hub-server.js';
+import { SERVICE_BRIDGE } from '../engine/engine.tokens.js';
+import type { ServiceBridge } from '../engine/service-bridge.js';
+import { HubException } from './hub.exception.js';
+
+const FORWARDED: ReadonlySet<string> = new Set(SERVICE_COMMANDS);
+
+/**
+ * Hands every accepted command to the services subscribed to it (PROTOCOL section 7), before
+ * the client gets its reply, so that an accepted command is queued at least once. It sits outside
+ * the idempotency interceptor: a client retrying with the same requestId after a failed hand-off
+ * queues it again, and the job id (from the requestId) keeps that to one job.
+ */
+@Injectable()
+export class CommandForwardInterceptor implements NestInterceptor {
+  constructor(@Inject(SERVICE_BRIDGE) private readonly bridge: ServiceBridge) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const ws = context.switchToWs();
+    const type = ws.getPattern() as CommandType;
+    if (!FORWARDED.has(type) || !this.bridge.hasSubscribers(type)) return next.handle();
+    const socket = ws.getClient<HubSocket>();
+    const data = ws.getData() as Record<string, unknown>;
+    return next
+      .handle()
+      .pipe(mergeMap((reply) => from(this.forward(socket, type, data, reply).then(() => reply))));
+  }
+
+  private async forward(
+    socket: HubSocket,
+    type: CommandType,
+    data: Record<string, unknown>,
+    reply: unknown,
+  ): Promise<void> {
+    const s = socket.data.session;
+    const requestId = typeof data.requestId === 'string' ? data.requestId : undefined;
+    const command: ClientCommand = {
+      commandId: requestId ? `req-${encodeURIComponent(`${s.userKey}|${requestId}`)}` : ulid(),
+      type,
+      data,
+      reply: (reply as { data?: unknown } | undefined)?.data,
+      user: {
+        id: s.userId,
+        role: s.role,
+        tenantId: s.tenantId,
+        ...(s.crewRole ? { crewRole: s.crewRole } : {}),
+      },
+      sessionId: s.sessionId,
+      ...(requestId ? { requestId } : {}),
+      receivedAt: new Date().toISOString(),
+    };
+    try {
+      await this.bridge.dispatch(command);
+    } catch {
+      throw new HubException(
+        'INTERNAL',
+        'the command was carried out but could not be handed to the services; retry it with the same requestId',
+      );
+    }
+  }
+}

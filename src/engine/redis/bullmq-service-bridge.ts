@@ -1,0 +1,106 @@
+import { Logger } from '@nestjs/common';
+import type { ClientCommand, CommandType, PublishJob } from '@orderwire/contracts';
+import {
+  bullPrefix,
+  publishJobId,
+  QUEUE_JOB_OPTIONS,
+  QUEUE_NAMES,
+  subscribedCommandsKey,
+} from '@orderwire/contracts';
+import { Job, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { CommandHandler, PublishHandler, ServiceBridge } from '../service-bridge.js';
+
+const REFRESH_SUBSCRIPTIONS_MS = 2000;
+
+/**
+ * Through BullMQ: the `publish` queue in, one `commands-<type>` queue out per command type that
+ * some service subscribed to (the Redis set `subscribedCommandsKey`). Job ids make a second
+ * enqueue of the same publish or command a no-op.
+ */
+export class BullmqServiceBridge implements ServiceBridge {
+  private readonly logger = new Logger(BullmqServiceBridge.name);
+  private readonly prefix: string;
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  private subscribed = new Set<string>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly redisPrefix: string,
+  ) {
+    this.prefix = bullPrefix(redisPrefix);
+    void this.refresh();
+    this.timer = setInterval(() => void this.refresh(), REFRESH_SUBSCRIPTIONS_MS);
+    this.timer.unref();
+  }
+
+  hasSubscribers(type: CommandType): boolean {
+    return this.subscribed.has(type);
+  }
+
+  async dispatch(command: ClientCommand): Promise<void> {
+    await this.queue(QUEUE_NAMES.commands(command.type)).add(command.type, command, {
+      jobId: command.commandId,
+      ...QUEUE_JOB_OPTIONS,
+    });
+  }
+
+  subscribe(type: CommandType, handler: CommandHandler): void {
+    this.worker(QUEUE_NAMES.commands(type), (job) => handler(job.data as ClientCommand));
+    this.subscribed.add(type);
+    void this.connection.sadd(subscribedCommandsKey(this.redisPrefix), type).catch(() => undefined);
+  }
+
+  async enqueuePublish(job: PublishJob): Promise<{ id: string }> {
+    const jobId = publishJobId(job);
+    const queue = this.queue(QUEUE_NAMES.publish);
+    await queue.add(job.type, job, { jobId, ...QUEUE_JOB_OPTIONS });
+    if (!job.requestId) return { id: job.id };
+    // A repeated requestId: the queue kept the first job; answer with its message id.
+    const first = await Job.fromId<PublishJob>(queue, jobId);
+    return { id: first?.data.id ?? job.id };
+  }
+
+  consumePublishes(handler: PublishHandler): void {
+    this.worker(QUEUE_NAMES.publish, (job) => handler(job.data as PublishJob));
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      this.subscribed = new Set(await this.connection.smembers(subscribedCommandsKey(this.redisPrefix)));
+    } catch {
+      // Keep the last known set while Redis is away.
+    }
+  }
+
+  private queue(name: string): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      q.on('error', (err) => this.logger.warn({ err: err.message, queue: name }, 'queue error'));
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  private worker(name: string, process: (job: Job) => Promise<void>): void {
+    const worker = new Worker(name, process, {
+      connection: this.connection,
+      prefix: this.prefix,
+      concurrency: 32,
+    });
+    worker.on('error', (err) => this.logger.warn({ err: err.message, queue: name }, 'worker error'));
+    worker.on('failed', (job, err) =>
+      this.logger.warn({ jobId: job?.id, err: err.message, queue: name }, 'job failed'),
+    );
+    this.workers.push(worker);
+  }
+}

@@ -1,0 +1,86 @@
+import { Body, Controller, Headers, HttpCode, HttpException, HttpStatus, Inject, Post } from '@nestjs/common';
+import type { ErrorCode, ProtocolErrorBody } from '@orderwire/contracts';
+import { validatePublishRequest } from '@orderwire/contracts';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { AuthError } from '../auth/auth.error.js';
+import { JwtVerifier } from '../auth/jwt-verifier.service.js';
+import { KeyedBuckets } from '../common/token-bucket.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../monitoring/metrics.service.js';
+import { PublishService } from './publish.service.js';
+
+const STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: HttpStatus.BAD_REQUEST,
+  UNAUTHORIZED: HttpStatus.UNAUTHORIZED,
+  TOKEN_EXPIRED: HttpStatus.UNAUTHORIZED,
+  FORBIDDEN: HttpStatus.FORBIDDEN,
+  PAYLOAD_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
+  RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
+  NOT_FOUND: HttpStatus.NOT_FOUND,
+  CONFLICT: HttpStatus.CONFLICT,
+  UNKNOWN_EVENT: HttpStatus.BAD_REQUEST,
+  TOO_MANY_CONNECTIONS: HttpStatus.TOO_MANY_REQUESTS,
+  INTERNAL: HttpStatus.INTERNAL_SERVER_ERROR,
+};
+
+function refuse(
+  code: ErrorCode,
+  message: string,
+  details?: ProtocolErrorBody['details'],
+  status = STATUS[code],
+): never {
+  throw new HttpException({ error: { code, message, ...(details ? { details } : {}) } }, status);
+}
+
+/**
+ * `POST /api/v1/events` for backends that are not Nest (PROTOCOL section 7): a service JWT,
+ * the same validation as Broadcaster.publish, `202 { id }` once durably queued.
+ */
+@Controller('api/v1')
+export class PublishController {
+  private readonly buckets: KeyedBuckets;
+
+  constructor(
+    @InjectPinoLogger(PublishController.name) private readonly logger: PinoLogger,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly verifier: JwtVerifier,
+    private readonly publisher: PublishService,
+    private readonly metrics: MetricsService,
+  ) {
+    this.buckets = new KeyedBuckets(config.limits.publishPerSecond, config.limits.publishBurst);
+  }
+
+  @Post('events')
+  @HttpCode(HttpStatus.ACCEPTED)
+  async publish(@Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
+    let service: { sub: string; tenants: string[] | '*' };
+    try {
+      service = this.verifier.verifyService(/^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1]);
+    } catch (err) {
+      const e = err instanceof AuthError ? err : new AuthError('UNAUTHORIZED', 'invalid token');
+      this.metrics.authFailures.inc({ code: e.code });
+      refuse(e.code, e.message);
+    }
+    const wait = this.buckets.take(service.sub);
+    if (wait > 0) {
+      this.metrics.rateLimited.inc({ scope: 'publish' });
+      refuse('RATE_LIMITED', 'too many publishes; slow down', { retryAfterMs: wait });
+    }
+    const checked = validatePublishRequest(body);
+    if (!checked.ok) refuse('VALIDATION_FAILED', 'invalid event', { fields: checked.fields });
+    if (service.tenants !== '*' && !service.tenants.includes(checked.value.tenantId)) {
+      refuse('FORBIDDEN', `this service may not publish to tenant ${checked.value.tenantId}`);
+    }
+    try {
+      return await this.publisher.accept(checked.value, { id: service.sub, type: 'service' });
+    } catch (err) {
+      this.logger.warn({ err, service: service.sub }, 'publish not queued');
+      refuse(
+        'INTERNAL',
+        'the hub cannot queue events right now; retry shortly',
+        undefined,
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type {
+  ClientCommand,
+  CommandType,
+  PublishJob,
+  PublishRequest,
+  Role,
+  Sender,
+} from '@orderwire/contracts';
+import { ROLES, validatePublishRequest } from '@orderwire/contracts';
+import type { InProcessHub } from '@orderwire/realtime';
+import { ulid } from 'ulid';
+import { DeliveryService } from '../delivery/delivery.service.js';
+import { SERVICE_BRIDGE } from '../engine/engine.tokens.js';
+import type { ServiceBridge } from '../engine/service-bridge.js';
+import { OrdersService } from '../orders/orders.service.js';
+
+export class PublishRefused extends Error {
+  constructor(
+    readonly code: 'VALIDATION_FAILED' | 'FORBIDDEN',
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Messages from services (PROTOCOL section 7): accepted from `POST /api/v1/events` and from
+ * `Broadcaster` (through the `publish` queue, or in-process), then delivered like the hub's own.
+ * Also what a RealtimeModule inside the hub process talks to.
+ */
+@Injectable()
+export class PublishService implements OnModuleInit, InProcessHub {
+  constructor(
+    @Inject(SERVICE_BRIDGE) private readonly bridge: ServiceBridge,
+    private readonly delivery: DeliveryService,
+    private readonly orders: OrdersService,
+  ) {}
+
+  onModuleInit(): void {
+    this.bridge.consumePublishes((job) => this.deliver(job));
+  }
+
+  /** A validated request from an authenticated service: queued, then `{ id }` once durable. */
+  accept(request: PublishRequest, sender: Sender): Promise<{ id: string }> {
+    return this.bridge.enqueuePublish({ ...request, id: ulid(), sender, publishedAt: Date.now() });
+  }
+
+  /** InProcessHub: what Broadcaster sends from inside this process (validated again here). */
+  publish(job: PublishJob): Promise<{ id: string }> {
+    const { id, sender, publishedAt, ...request } = job;
+    const checked = validatePublishRequest(request);
+    if (!checked.ok) {
+      return Promise.reject(
+        new PublishRefused('VALIDATION_FAILED', 'invalid publish', { fields: checked.fields }),
+      );
+    }
+    return this.bridge.enqueuePublish({ ...checked.value, id, sender, publishedAt });
+  }
+
+  /** InProcessHub: a command subscription from inside this process. */
+  subscribe(type: CommandType, handler: (command: ClientCommand) => Promise<void>): void {
+    this.bridge.subscribe(type, handler);
+  }
+
+  /** Takes a queued publish to the clients: keeps the board in step, then delivers durably. */
+  async deliver(job: PublishJob): Promise<void> {
+    const { customerId } = await this.orders.applyServiceEvent(job);
+    const roles: Role[] | undefined =
+      job.to?.roles ?? (job.type === 'notification' && !job.to?.userIds ? [...ROLES] : undefined);
+    await this.delivery.publish({
+      type: job.type,
+      tenantId: job.tenantId,
+      data: job.data,
+      sender: job.sender,
+      id: job.id,
+      publishedAt: job.publishedAt,
+      audience: { customerId, userIds: job.to?.userIds, roles },
+    });
+  }
+}
