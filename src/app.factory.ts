@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
@@ -11,8 +11,18 @@ import { HubModule } from './hub.module.js';
 import { ApiExceptionFilter } from './publish/api-exception.filter.js';
 
 /** Builds a hub app (not yet listening): used by main.ts and by the test support. */
-export async function createHub(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(HubModule.forRoot(config), {
+export interface HubOptions {
+  /** Modules to run inside the hub process, such as a service using RealtimeModule in-process. */
+  imports?: ModuleImports;
+}
+type ModuleImports = NonNullable<DynamicModule['imports']>;
+
+export async function createHub(config: AppConfig, options: HubOptions = {}): Promise<INestApplication> {
+  const root: DynamicModule = {
+    module: class OrderwireApp {},
+    imports: [HubModule.forRoot(config), ...(options.imports ?? [])],
+  };
+  const app = await NestFactory.create<NestExpressApplication>(root, {
     bufferLogs: true,
     bodyParser: false,
   });

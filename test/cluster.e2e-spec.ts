@@ -25,7 +25,10 @@ describeRedis('two hub nodes sharing one Redis', () => {
     const admin = await connect(node2, 'admin', 'a-1');
     const customer = await connect(node1, 'customer', 'c-1');
     const { orderId } = await customer.ok('order.place', sampleOrder());
-    const got = await crew.waitFor('order.created', (e) => (e.data.order as { orderId: string }).orderId === orderId);
+    const got = await crew.waitFor(
+      'order.created',
+      (e) => (e.data.order as { orderId: string }).orderId === orderId,
+    );
     expect(got).toMatchObject({ tenantId: 'r-1', requiresAck: true, sender: { id: 'c-1' } });
     await admin.waitFor('order.created', (e) => e.id === got.id);
     // Status updates from node 2 reach the customer on node 1.
@@ -45,14 +48,20 @@ describeRedis('two hub nodes sharing one Redis', () => {
     const admin = await connect(node2, 'admin', 'a-2');
     const gone = victim.waitDisconnect();
     const started = Date.now();
-    expect(await admin.ok('admin.disconnect', { userId: 'k-bad', reason: 'stolen device', revokeTokens: true })).toEqual({
+    expect(
+      await admin.ok('admin.disconnect', { userId: 'k-bad', reason: 'stolen device', revokeTokens: true }),
+    ).toEqual({
       disconnected: 1,
     });
     expect(await gone).toBe('io server disconnect');
     expect(Date.now() - started).toBeLessThan(1000);
     expect(victim.of('system.error')[0]?.data).toMatchObject({ code: 'UNAUTHORIZED' });
-    await expect(connect(node1, 'crew', 'k-bad', { token })).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
-    await expect(connect(node2, 'crew', 'k-bad', { token })).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+    await expect(connect(node1, 'crew', 'k-bad', { token })).rejects.toMatchObject({
+      data: { code: 'UNAUTHORIZED' },
+    });
+    await expect(connect(node2, 'crew', 'k-bad', { token })).rejects.toMatchObject({
+      data: { code: 'UNAUTHORIZED' },
+    });
     admin.close();
   });
 
@@ -66,7 +75,10 @@ describeRedis('two hub nodes sharing one Redis', () => {
     for (const status of statuses) await crew.ok('order.update_status', { orderId, status });
     const back = await connect(node2, 'customer', 'c-3', { tenantId: 'r-3', cursor });
     expect(back.received[0].data).toMatchObject({ recovered: true, replayed: 5 });
-    const replayed = back.received.slice(1, back.received.findIndex((e) => e.type === 'order.board'));
+    const replayed = back.received.slice(
+      1,
+      back.received.findIndex((e) => e.type === 'order.board'),
+    );
     expect(replayed.map((e) => e.data.status)).toEqual(statuses);
     back.close();
     crew.close();
@@ -75,7 +87,9 @@ describeRedis('two hub nodes sharing one Redis', () => {
   it('session caps and presence are cluster-wide', async () => {
     const a = await connect(node1, 'crew', 'k-cap');
     const b = await connect(node2, 'crew', 'k-cap');
-    await expect(connect(node1, 'crew', 'k-cap')).rejects.toMatchObject({ data: { code: 'TOO_MANY_CONNECTIONS' } });
+    await expect(connect(node1, 'crew', 'k-cap')).rejects.toMatchObject({
+      data: { code: 'TOO_MANY_CONNECTIONS' },
+    });
     const admin = await connect(node1, 'admin', 'a-cap');
     const snapshot = await admin.ok('metrics.snapshot', {});
     expect((snapshot.connections as { crew: number }).crew).toBeGreaterThanOrEqual(2);

@@ -4,7 +4,11 @@ import { connect, type Reply, sampleOrder } from './support/client.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { describeRedis, startRedis, type TestRedis } from './support/redis.js';
 
-async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<number> {
+async function until(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<number> {
   const started = Date.now();
   while (!(await check())) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
@@ -52,8 +56,16 @@ describeRedis('when Redis goes away and comes back', () => {
     expect(refused.error).toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('storage') });
 
     await redis.start();
-    await admin.waitFor('system.alert', (e) => e.data.code === 'DEPENDENCY_DOWN' && e.data.severity === 'info', 8000);
-    await until(async () => (await request(node1.app.getHttpServer()).get('/health/ready')).status === 200, 5000, 'ready');
+    await admin.waitFor(
+      'system.alert',
+      (e) => e.data.code === 'DEPENDENCY_DOWN' && e.data.severity === 'info',
+      8000,
+    );
+    await until(
+      async () => (await request(node1.app.getHttpServer()).get('/health/ready')).status === 200,
+      5000,
+      'ready',
+    );
     expect((await customer.ok('order.place', sampleOrder())).status).toBe('placed');
     // Presence was rebuilt for the sessions that stayed connected.
     const snapshot = await admin.ok('metrics.snapshot', {});

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { createHub } from '../../src/app.factory.js';
+import { createHub, type HubOptions } from '../../src/app.factory.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { TEST_SECRET } from './tokens.js';
@@ -13,7 +13,7 @@ export interface TestHub {
 }
 
 /** A hub on 127.0.0.1 and a free port (listen(0)), with test settings over the defaults. */
-export async function startHub(env: Record<string, string> = {}): Promise<TestHub> {
+export async function startHub(env: Record<string, string> = {}, options: HubOptions = {}): Promise<TestHub> {
   const config = loadConfig({
     NODE_ENV: 'test',
     JWT_SECRET: TEST_SECRET,
@@ -23,7 +23,7 @@ export async function startHub(env: Record<string, string> = {}): Promise<TestHu
     PORT: '0',
     ...env,
   });
-  const app = await createHub(config);
+  const app = await createHub(config, options);
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as { port: number }).port;
   return {
