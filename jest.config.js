@@ -10,6 +10,8 @@ export default {
   testMatch: [
     '<rootDir>/src/**/*.spec.ts',
     '<rootDir>/libs/*/src/**/*.spec.ts',
+    '<rootDir>/apps/*/src/**/*.spec.ts',
+    '<rootDir>/apps/*/test/**/*.e2e-spec.ts',
     '<rootDir>/test/**/*.e2e-spec.ts',
   ],
   testTimeout: 30000,

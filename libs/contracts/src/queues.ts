@@ -18,6 +18,8 @@ export const QUEUE_NAMES = {
 export const bullPrefix = (prefix: string): string => `${prefix}:bull`;
 /** The Redis set of command types some service subscribed to. */
 export const subscribedCommandsKey = (prefix: string): string => `${prefix}:commands:subscribed`;
+/** The Redis channel a service announces a new subscription on, so hubs notice at once. */
+export const subscribedCommandsChannel = (prefix: string): string => `${prefix}:commands:subscribed:changed`;
 
 /** Attempts, backoff and retention of the service queues, in one place. */
 export const QUEUE_JOB_OPTIONS = {

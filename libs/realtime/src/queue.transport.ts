@@ -4,6 +4,7 @@ import {
   publishJobId,
   QUEUE_JOB_OPTIONS,
   QUEUE_NAMES,
+  subscribedCommandsChannel,
   subscribedCommandsKey,
 } from '@orderwire/contracts';
 import { Job, Queue, Worker } from 'bullmq';
@@ -49,6 +50,7 @@ export class QueueTransport implements RealtimeTransport {
     worker.on('error', () => undefined);
     this.workers.push(worker);
     await this.connection.sadd(subscribedCommandsKey(this.prefix), type);
+    await this.connection.publish(subscribedCommandsChannel(this.prefix), type);
   }
 
   async close(): Promise<void> {

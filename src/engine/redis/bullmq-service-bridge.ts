@@ -5,6 +5,7 @@ import {
   publishJobId,
   QUEUE_JOB_OPTIONS,
   QUEUE_NAMES,
+  subscribedCommandsChannel,
   subscribedCommandsKey,
 } from '@orderwire/contracts';
 import { Job, Queue, Worker } from 'bullmq';
@@ -25,6 +26,7 @@ export class BullmqServiceBridge implements ServiceBridge {
   private readonly workers: Worker[] = [];
   private subscribed = new Set<string>();
   private readonly timer: NodeJS.Timeout;
+  private readonly changes: Redis;
 
   constructor(
     private readonly connection: Redis,
@@ -32,8 +34,13 @@ export class BullmqServiceBridge implements ServiceBridge {
   ) {
     this.prefix = bullPrefix(redisPrefix);
     void this.refresh();
+    // Polled, and refreshed at once when a service announces a subscription.
     this.timer = setInterval(() => void this.refresh(), REFRESH_SUBSCRIPTIONS_MS);
     this.timer.unref();
+    this.changes = connection.duplicate();
+    this.changes.on('error', () => undefined);
+    this.changes.on('message', () => void this.refresh());
+    void this.changes.subscribe(subscribedCommandsChannel(redisPrefix)).catch(() => undefined);
   }
 
   hasSubscribers(type: CommandType): boolean {
@@ -69,6 +76,7 @@ export class BullmqServiceBridge implements ServiceBridge {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.changes.disconnect();
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
   }

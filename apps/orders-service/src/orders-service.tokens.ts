@@ -1,0 +1,1 @@
+export const ORDERS_SERVICE_CONFIG = Symbol('ORDERS_SERVICE_CONFIG');

@@ -1,0 +1,121 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { ClientCommand, Fulfillment, OrderStatus } from '@orderwire/contracts';
+import { FINAL_STATUSES, nextStatuses } from '@orderwire/contracts';
+import { Broadcaster, OnClientCommand } from '@orderwire/realtime';
+import { OrderLedger } from './order-ledger.js';
+import { ORDERS_SERVICE_CONFIG } from './orders-service.tokens.js';
+import type { OrdersServiceConfig } from './orders-service.config.js';
+
+interface PlaceData {
+  items: Array<{ quantity: number; unitPrice: number }>;
+  currency: string;
+  fulfillment: Fulfillment;
+}
+
+/**
+ * Both directions of the hub link: it handles accepted `order.place` / `order.cancel` /
+ * `order.update_status` commands, confirms payments through the Broadcaster, and can move orders
+ * along by itself for demos. Every publish carries a requestId, so a redelivered command
+ * publishes nothing twice.
+ */
+@Injectable()
+export class OrdersHandler implements OnModuleDestroy {
+  private readonly logger = new Logger(OrdersHandler.name);
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly broadcaster: Broadcaster,
+    private readonly ledger: OrderLedger,
+    @Inject(ORDERS_SERVICE_CONFIG) private readonly config: OrdersServiceConfig,
+  ) {}
+
+  onModuleDestroy(): void {
+    for (const t of this.timers) clearTimeout(t);
+  }
+
+  @OnClientCommand('order.place')
+  async onPlace(command: ClientCommand<'order.place'>): Promise<void> {
+    const data = command.data as unknown as PlaceData;
+    const { orderId, status } = command.reply as { orderId: string; status: OrderStatus };
+    const fresh = this.ledger.record({
+      orderId,
+      tenantId: command.user.tenantId,
+      customerId: command.user.id,
+      total: data.items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0),
+      currency: data.currency,
+      fulfillment: data.fulfillment,
+      status,
+      paid: false,
+      handledByCrew: false,
+    });
+    if (fresh) this.logger.log(`order ${orderId} of ${command.user.id} recorded`);
+    this.later(this.config.paymentDelayMs, () => this.confirmPayment(command.user.tenantId, orderId));
+  }
+
+  @OnClientCommand('order.cancel')
+  async onCancel(command: ClientCommand<'order.cancel'>): Promise<void> {
+    const entry = this.ledger.get(command.user.tenantId, String(command.data.orderId));
+    if (!entry) return;
+    entry.status = 'cancelled';
+    if (entry.paid) {
+      await this.broadcaster.notification(
+        entry.tenantId,
+        {
+          level: 'info',
+          message: `Your payment of ${(entry.total / 100).toFixed(2)} ${entry.currency} will be refunded.`,
+        },
+        { to: { userIds: [entry.customerId] }, requestId: `refund-${entry.orderId}` },
+      );
+    }
+  }
+
+  @OnClientCommand('order.update_status')
+  async onUpdate(command: ClientCommand<'order.update_status'>): Promise<void> {
+    const entry = this.ledger.get(command.user.tenantId, String(command.data.orderId));
+    if (!entry) return;
+    entry.status = command.data.status as OrderStatus;
+    entry.handledByCrew = true;
+  }
+
+  private async confirmPayment(tenantId: string, orderId: string): Promise<void> {
+    const entry = this.ledger.get(tenantId, orderId);
+    if (!entry || entry.status === 'cancelled') return;
+    await this.broadcaster.paymentConfirmed(
+      tenantId,
+      { orderId, amount: entry.total, currency: entry.currency, method: 'card' },
+      { requestId: `pay-${orderId}` },
+    );
+    entry.paid = true;
+    if (this.config.autoAdvance) this.later(this.config.autoAdvanceMs, () => this.advance(entry));
+  }
+
+  /** placed → accepted → preparing → ready → out_for_delivery → delivered (or picked_up). */
+  private async advance(entry: NonNullable<ReturnType<OrderLedger['get']>>): Promise<void> {
+    if (entry.handledByCrew || FINAL_STATUSES.has(entry.status)) return;
+    const next = nextStatuses(entry.status, entry.fulfillment).find(
+      (s) => s !== 'cancelled' && s !== 'rejected',
+    );
+    if (!next) return;
+    await this.broadcaster.orderStatusUpdated(
+      entry.tenantId,
+      {
+        orderId: entry.orderId,
+        status: next,
+        previousStatus: entry.status,
+        ...(next === 'accepted' ? { etaMinutes: 20 } : {}),
+        updatedBy: { id: 'orders-service', type: 'service' },
+      },
+      { requestId: `advance-${entry.orderId}-${next}` },
+    );
+    entry.status = next;
+    this.later(this.config.autoAdvanceMs, () => this.advance(entry));
+  }
+
+  private later(ms: number, work: () => Promise<void>): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      work().catch((err: unknown) => this.logger.warn(`background step failed: ${(err as Error).message}`));
+    }, ms);
+    this.timers.add(timer);
+  }
+}
