@@ -28,11 +28,19 @@ class SeenCommands {
   async onPlace(command: ClientCommand): Promise<void> {
     this.seen.push(command);
     const { orderId } = command.reply as { orderId: string };
-    await this.broadcaster.paymentConfirmed(command.user.tenantId, { orderId, amount: 1700, currency: 'EUR', method: 'card' });
+    await this.broadcaster.paymentConfirmed(command.user.tenantId, {
+      orderId,
+      amount: 1700,
+      currency: 'EUR',
+      method: 'card',
+    });
   }
 }
 
-@Module({ imports: [RealtimeModule.forRoot({ serviceId: 'in-process-orders', tenants: ['r-1'] })], providers: [SeenCommands] })
+@Module({
+  imports: [RealtimeModule.forRoot({ serviceId: 'in-process-orders', tenants: ['r-1'] })],
+  providers: [SeenCommands],
+})
 class InProcessServiceModule {}
 
 describe('POST /api/v1/events (memory engine)', () => {
@@ -53,7 +61,11 @@ describe('POST /api/v1/events (memory engine)', () => {
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ id: expect.stringMatching(/^[0-9A-Z]{26}$/) });
     const got = await crew.waitFor('notification', (e) => e.id === res.body.id);
-    expect(got).toMatchObject({ sender: { id: 'php-backend', type: 'service' }, requiresAck: true, tenantId: 'r-1' });
+    expect(got).toMatchObject({
+      sender: { id: 'php-backend', type: 'service' },
+      requiresAck: true,
+      tenantId: 'r-1',
+    });
     crew.close();
   });
 
@@ -61,7 +73,10 @@ describe('POST /api/v1/events (memory engine)', () => {
     const bad = await post(notification({ data: { level: 'loud' } }), service());
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: 'VALIDATION_FAILED' });
-    expect(bad.body.error.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['data.level', 'data.message']);
+    expect(bad.body.error.details.fields.map((f: { field: string }) => f.field).sort()).toEqual([
+      'data.level',
+      'data.message',
+    ]);
     expect((await post({ ...notification(), type: 'system.welcome' }, service())).status).toBe(400);
     const malformed = await request(hub.app.getHttpServer())
       .post('/api/v1/events')
@@ -85,7 +100,10 @@ describe('POST /api/v1/events (memory engine)', () => {
     expect(otherTenant.status).toBe(403);
     expect(otherTenant.body.error.message).toContain('r-1');
 
-    const huge = await post(notification({ data: { level: 'info', message: 'x'.repeat(20_000) } }), service());
+    const huge = await post(
+      notification({ data: { level: 'info', message: 'x'.repeat(20_000) } }),
+      service(),
+    );
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
@@ -109,7 +127,10 @@ describe('POST /api/v1/events (memory engine)', () => {
     expect(statuses.filter((s) => s === 202)).toHaveLength(5);
     const limited = await post(notification(), token);
     expect(limited.status).toBe(429);
-    expect(limited.body.error).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: expect.any(Number) } });
+    expect(limited.body.error).toMatchObject({
+      code: 'RATE_LIMITED',
+      details: { retryAfterMs: expect.any(Number) },
+    });
   });
 });
 
@@ -140,7 +161,9 @@ describe('RealtimeModule inside the hub process (memory engine)', () => {
 
   it('Broadcaster refuses invalid messages and tenants outside its scope', async () => {
     const b = hub.app.get(SeenCommands).broadcaster;
-    await expect(b.notification('r-2', { level: 'info', message: 'x' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(b.notification('r-2', { level: 'info', message: 'x' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     await expect(
       b.publish({ type: 'notification', tenantId: 'r-1', data: { level: 'nope', message: '' } as never }),
     ).rejects.toBeInstanceOf(RealtimeError);
@@ -164,7 +187,10 @@ describe('RealtimeModule inside the hub process (memory engine)', () => {
     };
     const customer = await connect(hub, 'customer', 'c-8');
     await b.orderCreated(order);
-    await customer.waitFor('order.created', (e) => (e.data.order as { orderId: string }).orderId === 'phone-1');
+    await customer.waitFor(
+      'order.created',
+      (e) => (e.data.order as { orderId: string }).orderId === 'phone-1',
+    );
     await b.orderStatusUpdated('r-1', {
       orderId: 'phone-1',
       status: 'accepted',
@@ -173,7 +199,10 @@ describe('RealtimeModule inside the hub process (memory engine)', () => {
     });
     await customer.waitFor('order.status_updated', (e) => e.data.orderId === 'phone-1');
     const crew = await connect(hub, 'crew', 'k-9');
-    const board = (await crew.waitFor('order.board')).data.orders as Array<{ orderId: string; status: string }>;
+    const board = (await crew.waitFor('order.board')).data.orders as Array<{
+      orderId: string;
+      status: string;
+    }>;
     expect(board.find((o) => o.orderId === 'phone-1')?.status).toBe('accepted');
     crew.close();
     customer.close();
