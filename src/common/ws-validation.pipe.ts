@@ -1,16 +1,6 @@
 import { Injectable, type ValidationError, ValidationPipe } from '@nestjs/common';
-import type { FieldError } from '@orderwire/contracts';
+import { flattenValidationErrors } from '@orderwire/contracts';
 import { HubException } from './hub.exception.js';
-
-function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
-  const out: FieldError[] = [];
-  for (const e of errors) {
-    const field = prefix ? `${prefix}.${e.property}` : e.property;
-    if (e.constraints) out.push({ field, messages: Object.values(e.constraints) });
-    if (e.children?.length) out.push(...flatten(e.children, field));
-  }
-  return out;
-}
 
 /**
  * class-validator on every command payload. Failures become VALIDATION_FAILED with
@@ -26,7 +16,7 @@ export class WsValidationPipe extends ValidationPipe {
       forbidUnknownValues: true,
       validationError: { target: false, value: false },
       exceptionFactory: (errors: ValidationError[]) => {
-        const fields = flatten(errors);
+        const fields = flattenValidationErrors(errors);
         return new HubException(
           'VALIDATION_FAILED',
           fields.map((f) => f.messages[0]).join('; ') || 'invalid payload',

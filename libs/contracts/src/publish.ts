@@ -121,12 +121,13 @@ const DATA_DTOS: Record<DurableType, new () => object> = {
   'system.alert': AlertDataDto,
 };
 
-function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
+/** class-validator errors as the protocol's `details.fields`: dotted paths, one entry per field. */
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const e of errors) {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
     if (e.constraints) out.push({ field, messages: Object.values(e.constraints) });
-    if (e.children?.length) out.push(...flatten(e.children, field));
+    if (e.children?.length) out.push(...flattenValidationErrors(e.children, field));
   }
   return out;
 }
@@ -144,10 +145,10 @@ export function validatePublishRequest(body: unknown): PublishValidation {
   const opts = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
   const request = plainToInstance(PublishRequestDto, body);
   const errors = validateSync(request, opts);
-  if (errors.length) return { ok: false, fields: flatten(errors) };
+  if (errors.length) return { ok: false, fields: flattenValidationErrors(errors) };
   const data = plainToInstance(DATA_DTOS[request.type], request.data);
   const dataErrors = validateSync(data, opts);
-  if (dataErrors.length) return { ok: false, fields: flatten(dataErrors, 'data') };
+  if (dataErrors.length) return { ok: false, fields: flattenValidationErrors(dataErrors, 'data') };
   if (
     request.type === 'order.created' &&
     (request.data as { order: { tenantId: string } }).order.tenantId !== request.tenantId

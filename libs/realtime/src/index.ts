@@ -9,3 +9,4 @@ export {
   type RealtimeModuleAsyncOptions,
 } from './realtime.constants.js';
 export type { ClientCommand, PublishRequest, PublishTarget } from '@orderwire/contracts';
+export { enqueuePublish } from './queue.transport.js';

@@ -12,6 +12,19 @@ import { Redis } from 'ioredis';
 import type { RealtimeTransport } from './realtime.transport.js';
 
 /**
+ * Adds a publish to the `publish` queue and answers its message id. The job id comes from the
+ * requestId when there is one, so a repeat is a no-op that answers the first message's id. Used
+ * by this transport and by the hub's own HTTP intake.
+ */
+export async function enqueuePublish(queue: Queue, job: PublishJob): Promise<{ id: string }> {
+  const jobId = publishJobId(job);
+  await queue.add(job.type, job, { jobId, ...QUEUE_JOB_OPTIONS });
+  if (!job.requestId) return { id: job.id };
+  const first = await Job.fromId<PublishJob>(queue, jobId);
+  return { id: first?.data.id ?? job.id };
+}
+
+/**
  * The redis engine's way in: publishes go to the `publish` queue (so they wait there while every
  * hub node is down), accepted commands come from `commands-<type>` queues.
  */
@@ -33,12 +46,8 @@ export class QueueTransport implements RealtimeTransport {
     });
   }
 
-  async publish(job: PublishJob): Promise<{ id: string }> {
-    const jobId = publishJobId(job);
-    await this.publishQueue.add(job.type, job, { jobId, ...QUEUE_JOB_OPTIONS });
-    if (!job.requestId) return { id: job.id };
-    const first = await Job.fromId<PublishJob>(this.publishQueue, jobId);
-    return { id: first?.data.id ?? job.id };
+  publish(job: PublishJob): Promise<{ id: string }> {
+    return enqueuePublish(this.publishQueue, job);
   }
 
   async subscribe(type: CommandType, handler: (command: ClientCommand) => Promise<void>): Promise<void> {

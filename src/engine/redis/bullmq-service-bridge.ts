@@ -2,13 +2,13 @@ import { Logger } from '@nestjs/common';
 import type { ClientCommand, CommandType, PublishJob } from '@orderwire/contracts';
 import {
   bullPrefix,
-  publishJobId,
   QUEUE_JOB_OPTIONS,
   QUEUE_NAMES,
   subscribedCommandsChannel,
   subscribedCommandsKey,
 } from '@orderwire/contracts';
-import { Job, Queue, Worker } from 'bullmq';
+import { enqueuePublish } from '@orderwire/realtime';
+import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CommandHandler, PublishHandler, ServiceBridge } from '../service-bridge.js';
 
@@ -60,14 +60,8 @@ export class BullmqServiceBridge implements ServiceBridge {
     void this.connection.sadd(subscribedCommandsKey(this.redisPrefix), type).catch(() => undefined);
   }
 
-  async enqueuePublish(job: PublishJob): Promise<{ id: string }> {
-    const jobId = publishJobId(job);
-    const queue = this.queue(QUEUE_NAMES.publish);
-    await queue.add(job.type, job, { jobId, ...QUEUE_JOB_OPTIONS });
-    if (!job.requestId) return { id: job.id };
-    // A repeated requestId: the queue kept the first job; answer with its message id.
-    const first = await Job.fromId<PublishJob>(queue, jobId);
-    return { id: first?.data.id ?? job.id };
+  enqueuePublish(job: PublishJob): Promise<{ id: string }> {
+    return enqueuePublish(this.queue(QUEUE_NAMES.publish), job);
   }
 
   consumePublishes(handler: PublishHandler): void {
