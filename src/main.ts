@@ -22,8 +22,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as { port: number } | null;
   logger.log(
-    { port: address?.port, engine: config.engine.kind, wsPath: config.ws.path },
-    `orderwire hub listening on http://${config.http.host}:${address?.port} (engine ${config.engine.kind})`,
+    `orderwire hub listening on http://${config.http.host}:${address?.port}${config.ws.path} (engine ${config.engine.kind}, node ${config.engine.nodeId})`,
   );
   if (config.jwt.insecureDevSecret) {
     logger.warn(
