@@ -10,6 +10,7 @@ import { PacketMiddleware } from './common/packet.middleware.js';
 import { RateLimiter } from './common/rate-limiter.js';
 import { ShutdownService } from './common/shutdown.service.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { ConsoleController } from './console/console.controller.js';
 import { DeadLetterService } from './delivery/dead-letter.service.js';
 import { DeliveryService } from './delivery/delivery.service.js';
 import { EnvelopeFactory } from './delivery/envelope.factory.js';
@@ -55,7 +56,7 @@ export class HubModule {
         TerminusModule.forRoot({ logger: false }),
         EngineModule.forRoot(config),
       ],
-      controllers: [HealthController, MetricsController, PublishController],
+      controllers: [HealthController, MetricsController, PublishController, ConsoleController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         JwtVerifier,

@@ -45,6 +45,8 @@ export interface AppConfig {
   };
   monitoring: { metricsIntervalMs: number; orderAcceptSlaMs: number };
   shutdown: { graceMs: number; reconnectInMs: number };
+  /** POST /dev/token (development tokens for the console). */
+  devTokens: boolean;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -88,6 +88,12 @@ export class EnvSchema {
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
   REDIS_URL?: string;
 
+  /** POST /dev/token for the console; default on with the memory engine outside production. */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  DEV_TOKENS?: boolean;
+
   /** Prefix of every Redis key, stream and queue of this hub cluster. */
   @Matches(/^[A-Za-z0-9_.-]{1,32}$/)
   REDIS_PREFIX = 'orderwire';

@@ -31,7 +31,8 @@ describeRedis('apps/orders-service against a redis-engine hub', () => {
     await service.init();
     const bridge = hub.app.get<ServiceBridge>(SERVICE_BRIDGE);
     const deadline = Date.now() + 5000;
-    while (!bridge.hasSubscribers('order.place') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!bridge.hasSubscribers('order.place') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
   });
   afterAll(async () => {
     await service?.close();
@@ -41,14 +42,30 @@ describeRedis('apps/orders-service against a redis-engine hub', () => {
 
   it('order.place reaches the service, which confirms payment to the customer and moves the order along', async () => {
     const customer = await connect(hub, 'customer', 'c-1');
-    const { orderId } = await customer.ok('order.place', sampleOrder({ fulfillment: 'pickup', deliveryAddress: undefined }));
+    const { orderId } = await customer.ok(
+      'order.place',
+      sampleOrder({ fulfillment: 'pickup', deliveryAddress: undefined }),
+    );
     const paid = await customer.waitFor('payment.confirmed', (e) => e.data.orderId === orderId);
     expect(paid.data).toEqual({ orderId, amount: 1700, currency: 'EUR', method: 'card' });
     expect(paid.sender).toEqual({ id: 'orders-service', type: 'service' });
-    expect(service.get(OrderLedger).get('r-1', orderId as string)).toMatchObject({ customerId: 'c-1', total: 1700, paid: true });
+    expect(service.get(OrderLedger).get('r-1', orderId as string)).toMatchObject({
+      customerId: 'c-1',
+      total: 1700,
+      paid: true,
+    });
     const done = await customer.waitFor('order.status_updated', (e) => e.data.status === 'picked_up', 5000);
-    expect(done.data).toMatchObject({ orderId, previousStatus: 'ready', updatedBy: { id: 'orders-service', type: 'service' } });
-    expect(customer.of('order.status_updated').map((e) => e.data.status)).toEqual(['accepted', 'preparing', 'ready', 'picked_up']);
+    expect(done.data).toMatchObject({
+      orderId,
+      previousStatus: 'ready',
+      updatedBy: { id: 'orders-service', type: 'service' },
+    });
+    expect(customer.of('order.status_updated').map((e) => e.data.status)).toEqual([
+      'accepted',
+      'preparing',
+      'ready',
+      'picked_up',
+    ]);
     customer.close();
   });
 
@@ -61,7 +78,11 @@ describeRedis('apps/orders-service against a redis-engine hub', () => {
     const accepted = await customer.waitFor('order.status_updated', (e) => e.data.orderId === orderId);
     expect(accepted.data.status).toBe('accepted');
     await crew.ok('order.cancel', { orderId, reason: 'out of stock' });
-    const refund = await customer.waitFor('notification', (e) => String(e.data.message).includes('refunded'), 5000);
+    const refund = await customer.waitFor(
+      'notification',
+      (e) => String(e.data.message).includes('refunded'),
+      5000,
+    );
     expect(refund.data.message).toContain('17.00 EUR');
     customer.close();
     crew.close();

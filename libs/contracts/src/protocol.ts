@@ -1,0 +1,10 @@
+/**
+ * The protocol without the DTO classes (and so without class-validator): what browser code and
+ * the client SDK import, as `@orderwire/contracts/protocol`.
+ */
+export * from './roles.js';
+export * from './errors.js';
+export * from './order.js';
+export * from './messages.js';
+export * from './limits.js';
+export type { CommandMap, CommandType, CommandReply, DeadLetterItem } from './commands.js';

@@ -1,0 +1,80 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Res,
+} from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { CREW_ROLES, isRole, TENANT_PATTERN } from '@orderwire/contracts';
+import type { Response } from 'express';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+
+const CONSOLE_DIR = fileURLToPath(new URL('../../apps/console/public/', import.meta.url));
+const SDK_DIR = fileURLToPath(new URL('../../libs/client/dist/', import.meta.url));
+const ASSET = /^[a-z0-9-]+\.(js|css|svg|png)$/;
+
+/**
+ * The web console at `/console`, the SDK bundle at `/sdk/orderwire.js`, and `POST /dev/token`,
+ * which mints tokens for the console when DEV_TOKENS is on (404 otherwise).
+ */
+@Controller()
+export class ConsoleController {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  @Get('console')
+  index(@Res() res: Response): void {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile('index.html', { root: CONSOLE_DIR });
+  }
+
+  @Get('console/:file')
+  asset(@Param('file') file: string, @Res() res: Response): void {
+    if (!ASSET.test(file) || !existsSync(`${CONSOLE_DIR}${file}`)) throw new NotFoundException();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(file, { root: CONSOLE_DIR });
+  }
+
+  @Get('sdk/:file')
+  sdk(@Param('file') file: string, @Res() res: Response): void {
+    if (file !== 'orderwire.js' && file !== 'orderwire.js.map') throw new NotFoundException();
+    if (!existsSync(`${SDK_DIR}${file}`))
+      throw new NotFoundException('the SDK bundle is built by `npm run build`');
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.sendFile(file, { root: SDK_DIR });
+  }
+
+  @Post('dev/token')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  devToken(@Body() body: Record<string, unknown>): { token: string } {
+    const { devTokens, jwt } = this.config;
+    if (!devTokens || jwt.algorithm !== 'HS256') throw new NotFoundException();
+    const role = body?.role;
+    const sub =
+      typeof body?.sub === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(body.sub) ? body.sub : undefined;
+    const tenantId = typeof body?.tenantId === 'string' ? body.tenantId : 'r-1';
+    const crewRole = (CREW_ROLES as readonly unknown[]).includes(body?.crewRole) ? body.crewRole : undefined;
+    if (!isRole(role) || !sub || !(TENANT_PATTERN.test(tenantId) || (tenantId === '*' && role === 'admin'))) {
+      throw new NotFoundException();
+    }
+    const ttl = Math.min(24 * 3600, Math.max(5, Number(body?.ttlSeconds ?? 3600) || 3600));
+    const token = new JwtService({ secret: jwt.key }).sign(
+      { sub, role, tenantId, ...(crewRole ? { crewRole } : {}) },
+      {
+        algorithm: 'HS256',
+        expiresIn: ttl,
+        ...(jwt.issuer ? { issuer: jwt.issuer } : {}),
+        ...(jwt.audience ? { audience: jwt.audience } : {}),
+      },
+    );
+    return { token };
+  }
+}
