@@ -67,6 +67,9 @@ interface Pending {
   reject: (err: OrderwireError) => void;
 }
 
+/** Commands that make sense only on the connection they were sent on: never queued. */
+const UNQUEUED: ReadonlySet<string> = new Set(['heartbeat', 'auth.refresh']);
+
 /** Refusals after which retrying with the same token is pointless. */
 const TOKEN_CODES = new Set(['UNAUTHORIZED', 'TOKEN_EXPIRED']);
 /** Refusals that mean "later": the hub is busy, draining or cannot reach its storage. */
@@ -236,7 +239,10 @@ export class GlobalWebSocketManager {
     const item: OutboxItem = { requestId, command, data: { ...data, requestId }, queuedAt: Date.now() };
     return new Promise<CommandReply<C>>((resolve, reject) => {
       this.pending.set(requestId, { resolve: resolve as (d: unknown) => void, reject });
-      if (this.currentStatus === 'open' && !this.flushing && this.outbox.length === 0) {
+      if (UNQUEUED.has(command)) {
+        if (this.currentStatus === 'open') void this.dispatch(item, false);
+        else this.settle(requestId, new OrderwireError('CLOSED', `${command} needs an open connection`));
+      } else if (this.currentStatus === 'open' && !this.flushing && this.outbox.length === 0) {
         void this.dispatch(item);
       } else {
         if (this.currentStatus === 'closed') {
@@ -342,7 +348,7 @@ export class GlobalWebSocketManager {
   }
 
   /** Sends one command; false if the connection dropped before the reply (it stays queued). */
-  private async dispatch(item: OutboxItem): Promise<boolean> {
+  private async dispatch(item: OutboxItem, queueOnDrop = true): Promise<boolean> {
     const socket = this.socket;
     if (!socket) return false;
     let reply: AckReply;
@@ -351,7 +357,7 @@ export class GlobalWebSocketManager {
         .timeout(this.opts.commandTimeoutMs)
         .emitWithAck(item.command, item.data)) as AckReply;
     } catch {
-      if (!socket.connected) {
+      if (!socket.connected && queueOnDrop) {
         if (!this.outbox.includes(item)) {
           this.outbox.unshift(item);
           this.saveOutbox();

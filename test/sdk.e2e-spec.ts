@@ -1,0 +1,230 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  type ConnectionStatus,
+  GlobalWebSocketManager,
+  MemoryStorage,
+  OrderwireError,
+} from '@orderwire/client';
+import { connect, sampleOrder, type TestClient } from './support/client.js';
+import { freePort } from './support/free-port.js';
+import { startHub, type TestHub } from './support/hub.js';
+import { mintToken, tokenFor } from './support/tokens.js';
+
+const managers: GlobalWebSocketManager[] = [];
+function sdk(
+  hub: { url: string },
+  role: 'customer' | 'crew' | 'admin',
+  sub: string,
+  extra: Partial<ConstructorParameters<typeof GlobalWebSocketManager>[0]> = {},
+) {
+  const m = new GlobalWebSocketManager({
+    url: hub.url,
+    userType: role,
+    token: tokenFor(role, sub),
+    storage: new MemoryStorage(),
+    backoff: { minMs: 100, maxMs: 400 },
+    ...extra,
+  });
+  managers.push(m);
+  return m;
+}
+const opened = (m: GlobalWebSocketManager) =>
+  new Promise<void>((resolve) => {
+    if (m.status === 'open') return resolve();
+    const off = m.onStatus((s) => s === 'open' && (off(), resolve()));
+  });
+const statusOf = (m: GlobalWebSocketManager, wanted: ConnectionStatus, timeoutMs = 5000) =>
+  new Promise<void>((resolve, reject) => {
+    if (m.status === wanted) return resolve();
+    const t = setTimeout(
+      () => reject(new Error(`status never became ${wanted} (is ${m.status})`)),
+      timeoutMs,
+    );
+    const off = m.onStatus((s) => s === wanted && (clearTimeout(t), off(), resolve()));
+  });
+
+afterAll(() => {
+  for (const m of managers) m.disconnect();
+});
+
+describe('GlobalWebSocketManager against a real hub', () => {
+  let hub: TestHub;
+  let crew: TestClient;
+  beforeAll(async () => {
+    hub = await startHub({
+      DELIVERY_BACKOFF_MS: '40',
+      RATE_COMMANDS_PER_SECOND: '1000',
+      RATE_COMMAND_BURST: '1000',
+    });
+    crew = await connect(hub, 'crew', 'k-1');
+  });
+  afterAll(async () => {
+    crew.close();
+    await hub.close();
+  });
+
+  it('removes duplicates: a message redelivered while its handler still runs is handled once', async () => {
+    const m = sdk(hub, 'crew', 'k-slow').connect();
+    await opened(m);
+    let calls = 0;
+    m.on('order.created', async () => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 250)); // the hub retries after 40 ms, 80 ms, 160 ms
+    });
+    const customer = await connect(hub, 'customer', 'c-dup');
+    await customer.ok('order.place', sampleOrder());
+    await new Promise((r) => setTimeout(r, 700));
+    expect(calls).toBe(1);
+    const admin = await connect(hub, 'admin', 'a-dup');
+    expect((await admin.ok('admin.dead_letters', {})).items).toEqual([]);
+    admin.close();
+    customer.close();
+  });
+
+  it('queues commands while disconnected and flushes them in order, each with one effect', async () => {
+    const m = sdk(hub, 'customer', 'c-outbox', { backoff: { minMs: 300, maxMs: 600 } }).connect();
+    await opened(m);
+    const dropped = statusOf(m, 'reconnecting');
+    m.raw!.io.engine.close();
+    await dropped;
+    const replies = [1, 2, 3].map((n) => m.send('order.place', sampleOrder({ notes: `n${n}` })));
+    expect(m.queued).toBe(3);
+    const placed = (await Promise.all(replies)) as Array<{ orderId: string }>;
+    expect(new Set(placed.map((p) => p.orderId)).size).toBe(3);
+    const created = await Promise.all(
+      placed.map((p) =>
+        crew.waitFor('order.created', (e) => (e.data.order as { orderId: string }).orderId === p.orderId),
+      ),
+    );
+    expect(created.map((e) => (e.data.order as { notes: string }).notes)).toEqual(['n1', 'n2', 'n3']);
+    const seq = created.map((e) => Number(e.cursor!.split(':').pop()));
+    expect([...seq].sort((a, b) => a - b)).toEqual(seq);
+    // The same requestId again (an outbox item resent after a lost reply) has no second effect.
+    const again = await m.send('order.place', sampleOrder({ requestId: 'once-only' }));
+    const twice = await m.send('order.place', sampleOrder({ requestId: 'once-only' }));
+    expect(twice).toEqual(again);
+    expect(m.queued).toBe(0);
+  });
+
+  it('recovers from its cursor after a forced transport close, in order and exactly once', async () => {
+    const customerSub = 'c-recover';
+    const m = sdk(hub, 'customer', customerSub, { backoff: { minMs: 600, maxMs: 600, jitter: 0 } }).connect();
+    await opened(m);
+    const { orderId } = (await m.send('order.place', sampleOrder())) as { orderId: string };
+    const statuses: string[] = [];
+    m.on('order.status_updated', (e) => {
+      statuses.push(e.data.status);
+    });
+    const recoveries: Array<{ recovered: boolean; replayed: number }> = [];
+    m.onRecovery((r) => recoveries.push(r));
+    const dropped = statusOf(m, 'reconnecting');
+    m.raw!.io.engine.close();
+    await dropped;
+    for (const status of ['accepted', 'preparing', 'ready', 'out_for_delivery', 'delivered']) {
+      await crew.ok('order.update_status', { orderId, status });
+    }
+    await opened(m);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(recoveries.at(-1)).toEqual({ recovered: true, replayed: 5 });
+    expect(statuses).toEqual(['accepted', 'preparing', 'ready', 'out_for_delivery', 'delivered']);
+  });
+
+  it('refreshes its token before exp over auth.refresh and stays connected', async () => {
+    let fetched = 0;
+    const m = sdk(hub, 'customer', 'c-refresh', {
+      token: undefined,
+      getToken: () => {
+        fetched++;
+        return mintToken({ sub: 'c-refresh', role: 'customer', tenantId: 'r-1' }, { expiresIn: 3 });
+      },
+      refreshBeforeExpMs: 1500,
+    }).connect();
+    await opened(m);
+    const errors: string[] = [];
+    m.on('system.error', (e) => {
+      errors.push(e.data.code);
+    });
+    await new Promise((r) => setTimeout(r, 4500));
+    expect(fetched).toBeGreaterThanOrEqual(3);
+    expect(m.status).toBe('open');
+    expect(m.raw!.connected).toBe(true);
+    expect(errors).toEqual([]);
+    expect(await m.send('heartbeat', { clientTime: 1 })).toEqual({ serverTime: expect.any(Number) });
+  }, 10000);
+
+  it('rejects with a typed OrderwireError for each code', async () => {
+    const customer = sdk(hub, 'customer', 'c-errors').connect();
+    const kitchen = sdk(hub, 'crew', 'k-errors').connect();
+    await Promise.all([opened(customer), opened(kitchen)]);
+    const code = async (p: Promise<unknown>) => {
+      const err = await p.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(OrderwireError);
+      return (err as OrderwireError).code;
+    };
+    expect(await code(customer.send('order.place', { items: [] }))).toBe('VALIDATION_FAILED');
+    expect(await code(customer.send('order.teleport' as never, {}))).toBe('UNKNOWN_EVENT');
+    expect(await code(customer.send('order.update_status', { orderId: 'x', status: 'accepted' }))).toBe(
+      'FORBIDDEN',
+    );
+    expect(await code(kitchen.send('order.update_status', { orderId: 'missing', status: 'accepted' }))).toBe(
+      'NOT_FOUND',
+    );
+    const { orderId } = (await customer.send('order.place', sampleOrder())) as { orderId: string };
+    expect(await code(kitchen.send('order.update_status', { orderId, status: 'ready' }))).toBe('CONFLICT');
+    expect(await code(customer.send('order.place', sampleOrder({ notes: 'x'.repeat(20_000) })))).toBe(
+      'PAYLOAD_TOO_LARGE',
+    );
+    expect(await code(customer.send('auth.refresh', { token: 'garbage' }))).toBe('UNAUTHORIZED');
+    const err = await customer.send('order.place', { items: [] }).catch((e: OrderwireError) => e);
+    expect((err as OrderwireError).details?.fields).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'items' })]),
+    );
+  });
+
+  it('a refused handshake that retrying cannot fix closes the manager', async () => {
+    const wrong = sdk(hub, 'admin', 'c-wrong', { token: tokenFor('customer', 'c-wrong') }).connect();
+    await statusOf(wrong, 'closed');
+  });
+});
+
+describe('GlobalWebSocketManager rate limits and backoff', () => {
+  it('surfaces RATE_LIMITED with retryAfterMs', async () => {
+    const hub = await startHub({
+      RATE_COMMANDS_PER_SECOND: '2',
+      RATE_COMMAND_BURST: '2',
+      RATE_STRIKES: '10',
+    });
+    const m = sdk(hub, 'customer', 'c-rate').connect();
+    await opened(m);
+    const results = await Promise.allSettled([1, 2, 3, 4].map(() => m.send('heartbeat', { clientTime: 1 })));
+    const limited = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
+    expect(limited?.reason).toBeInstanceOf(OrderwireError);
+    expect((limited!.reason as OrderwireError).code).toBe('RATE_LIMITED');
+    expect((limited!.reason as OrderwireError).details?.retryAfterMs).toBeGreaterThan(0);
+    m.disconnect();
+    await hub.close();
+  });
+
+  it('waits between attempts within the backoff bounds, then goes offline', async () => {
+    const port = await freePort(); // nothing listens here
+    const m = sdk({ url: `http://127.0.0.1:${port}` }, 'crew', 'k-backoff', {
+      reconnectAttempts: 4,
+      backoff: { minMs: 100, maxMs: 400, jitter: 0.5 },
+    });
+    const attempts: number[] = [];
+    m.connect();
+    const started = Date.now();
+    m.raw!.io.on('reconnect_attempt', () => attempts.push(Date.now()));
+    await statusOf(m, 'offline', 8000);
+    expect(attempts).toHaveLength(4);
+    const gaps = attempts.map((t, i) => t - (i === 0 ? started : attempts[i - 1]));
+    gaps.forEach((gap, i) => {
+      const base = Math.min(400, 100 * 2 ** i);
+      expect(gap).toBeGreaterThanOrEqual(Math.floor(base * 0.5) - 5);
+      expect(gap).toBeLessThanOrEqual(Math.min(400, base * 1.5) + 150);
+    });
+  });
+});
