@@ -158,7 +158,7 @@
             ? el(
                 'div',
                 { class: 'courier' },
-                `🛵 courier at ${o.courier.lat.toFixed(4)}, ${o.courier.lng.toFixed(4)} · ${clock(o.courier.at)}`,
+                `Courier at ${o.courier.lat.toFixed(4)}, ${o.courier.lng.toFixed(4)} · ${clock(o.courier.at)}`,
               )
             : '',
         ),
@@ -190,7 +190,7 @@
     if (o) o.courier = e.data;
     renderMyOrders();
   });
-  customer.on('notification', (e) => ($('customer-hint').textContent = `📣 ${e.data.message}`));
+  customer.on('notification', (e) => ($('customer-hint').textContent = `Announcement: ${e.data.message}`));
   customer.onRecovery(({ recovered }) => {
     if (!recovered) myOrders.clear(); // order.board comes next and rebuilds it
   });

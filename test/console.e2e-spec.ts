@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { describeBrowser, launchChromium, RESULTS_DIR } from './support/browser.js';
+import { connect } from './support/client.js';
+import { startHub, type TestHub } from './support/hub.js';
+
+const STEPS = ['accepted', 'preparing', 'ready', 'picked_up'];
+
+async function openConsole(browser: Browser, hub: TestHub, tenant: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  (page as Page & { errors?: string[] }).errors = errors;
+  await page.goto(`${hub.url}/console?tenant=${tenant}`);
+  for (const pane of ['customer', 'crew', 'admin']) {
+    await page.waitForSelector(`[data-testid=${pane}-status][data-status=open]`, { timeout: 15000 });
+  }
+  return page;
+}
+
+async function placeOrder(page: Page): Promise<void> {
+  await page.click('[data-testid=plus-burger]');
+  await page.click('[data-testid=plus-fries]');
+  await page.click('[data-testid=place-order]');
+}
+
+async function newTicketId(page: Page): Promise<string> {
+  const ticket = await page.waitForSelector('[data-testid^=ticket-]', { timeout: 10000 });
+  return (await ticket.getAttribute('data-testid'))!.slice('ticket-'.length);
+}
+
+describeBrowser('the /console page in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('customer places, crew accepts and advances, the customer sees each status, the admin charts move', async () => {
+    const hub = await startHub({ METRICS_INTERVAL_MS: '300' });
+    try {
+      const page = await openConsole(browser, hub, 't-flow');
+      await placeOrder(page);
+      const orderId = await newTicketId(page);
+      await page.waitForSelector(`[data-testid=order-${orderId}][data-status=placed]`);
+      for (const status of STEPS) {
+        await page.click(`[data-testid=advance-${orderId}-${status}]`);
+        await page.waitForSelector(`[data-testid=timeline-${orderId}] li[data-status=${status}]`);
+      }
+      const timeline = await page.$$eval(`[data-testid=timeline-${orderId}] li`, (lis) =>
+        lis.map((li) => li.getAttribute('data-status')),
+      );
+      expect(timeline).toEqual(['placed', ...STEPS]);
+      // Only legal transitions are offered: a picked-up order has left the board.
+      expect(await page.$(`[data-testid=ticket-${orderId}]`)).toBeNull();
+      await page.waitForFunction(
+        () =>
+          Number(
+            document.querySelector('[data-testid=chart-connections]')?.getAttribute('data-points') ?? 0,
+          ) >= 3,
+        undefined,
+        { timeout: 5000 },
+      );
+      const kpi = await page.textContent('[data-testid=kpi-connections] b');
+      expect(Number(kpi)).toBeGreaterThanOrEqual(3);
+      await page.screenshot({ path: `${RESULTS_DIR}console-flow.png` });
+      expect((page as Page & { errors?: string[] }).errors).toEqual([]);
+      await page.close();
+    } finally {
+      await hub.close();
+    }
+  }, 60000);
+
+  it('works over long-polling when the hub refuses WebSocket', async () => {
+    const hub = await startHub({ WS_TRANSPORTS: 'polling', METRICS_INTERVAL_MS: '500' });
+    try {
+      const page = await openConsole(browser, hub, 't-poll');
+      const transport = await page.evaluate(
+        () =>
+          (
+            window as unknown as {
+              __console: {
+                managers: { customer: { raw: { io: { engine: { transport: { name: string } } } } } };
+              };
+            }
+          ).__console.managers.customer.raw.io.engine.transport.name,
+      );
+      expect(transport).toBe('polling');
+      await placeOrder(page);
+      const orderId = await newTicketId(page);
+      await page.click(`[data-testid=advance-${orderId}-accepted]`);
+      await page.waitForSelector(`[data-testid=timeline-${orderId}] li[data-status=accepted]`);
+      await page.screenshot({ path: `${RESULTS_DIR}console-polling.png` });
+      await page.close();
+    } finally {
+      await hub.close();
+    }
+  }, 60000);
+
+  it('goes offline and back: a command issued meanwhile is delivered exactly once', async () => {
+    const hub = await startHub({ METRICS_INTERVAL_MS: '500' });
+    try {
+      const watcher = await connect(hub, 'crew', 'watcher', { tenantId: 't-offline' });
+      const page = await openConsole(browser, hub, 't-offline');
+      await page.context().setOffline(true);
+      await page.evaluate(() => {
+        const c = (
+          window as unknown as {
+            __console: { managers: { customer: { raw: { io: { engine: { close(): void } } } } } };
+          }
+        ).__console;
+        c.managers.customer.raw.io.engine.close();
+      });
+      await page.waitForSelector('[data-testid=customer-status]:not([data-status=open])');
+      await placeOrder(page);
+      await page.waitForSelector('[data-testid=customer-hint]:has-text("queued")');
+      const queued = await page.evaluate(
+        () =>
+          (window as unknown as { __console: { managers: { customer: { queued: number } } } }).__console
+            .managers.customer.queued,
+      );
+      expect(queued).toBe(1);
+      expect(watcher.of('order.created')).toHaveLength(0);
+
+      const back = Date.now();
+      await page.context().setOffline(false);
+      await page.waitForSelector('[data-testid=customer-status][data-status=open]', { timeout: 15000 });
+      const reconnectMs = Date.now() - back;
+      const orderId = await newTicketId(page);
+      await page.waitForSelector(`[data-testid=order-${orderId}]`);
+      await watcher.waitFor('order.created');
+      await watcher.ok('heartbeat', { clientTime: 1 });
+      expect(watcher.of('order.created')).toHaveLength(1);
+      expect(await page.$$('[data-testid^=ticket-]')).toHaveLength(1);
+      writeFileSync(
+        `${RESULTS_DIR}reconnect.json`,
+        JSON.stringify({ reconnectToRecoveredMs: reconnectMs }, null, 2),
+      );
+      await page.screenshot({ path: `${RESULTS_DIR}console-offline.png` });
+      watcher.close();
+      await page.close();
+    } finally {
+      await hub.close();
+    }
+  }, 60000);
+});
