@@ -152,6 +152,28 @@ describe('GlobalWebSocketManager against a real hub', () => {
     expect(await m.send('heartbeat', { clientTime: 1 })).toEqual({ serverTime: expect.any(Number) });
   }, 10000);
 
+  it('when auth.refresh fails it reconnects with a freshly fetched token', async () => {
+    const tokens = [
+      mintToken({ sub: 'c-reauth', role: 'customer', tenantId: 'r-1' }, { expiresIn: 2 }),
+      mintToken({ sub: 'someone-else', role: 'customer', tenantId: 'r-1' }, { expiresIn: 600 }), // refused by auth.refresh
+      mintToken({ sub: 'c-reauth', role: 'customer', tenantId: 'r-1' }, { expiresIn: 600 }),
+    ];
+    let fetched = 0;
+    const m = sdk(hub, 'customer', 'c-reauth', {
+      token: undefined,
+      getToken: () => tokens[Math.min(fetched++, tokens.length - 1)],
+      refreshBeforeExpMs: 1000,
+    }).connect();
+    await opened(m);
+    const seen: ConnectionStatus[] = [];
+    m.onStatus((s) => seen.push(s));
+    await new Promise((r) => setTimeout(r, 1500));
+    await opened(m);
+    expect(fetched).toBe(3);
+    expect(seen).toEqual(['reconnecting', 'open']);
+    expect(m.session?.user.id).toBe('c-reauth');
+  }, 10000);
+
   it('rejects with a typed OrderwireError for each code', async () => {
     const customer = sdk(hub, 'customer', 'c-errors').connect();
     const kitchen = sdk(hub, 'crew', 'k-errors').connect();
