@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Role } from '@orderwire/contracts';
+import { newUlid } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { ulid } from 'ulid';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DrainState } from '../common/drain.state.js';
 import { background } from '../common/background.js';
@@ -82,7 +82,7 @@ export class HandshakeMiddleware {
     if (revokedAt !== undefined && (claims.iat ?? 0) * 1000 < revokedAt) {
       throw new AuthError('UNAUTHORIZED', 'this token has been revoked');
     }
-    const sessionId = ulid();
+    const sessionId = newUlid();
     const entry = { sessionId, userKey: key, tenantId: claims.tenantId, role };
     const registered = await this.sessions.register(entry, {
       perUser: this.config.limits.sessionsPerUser,

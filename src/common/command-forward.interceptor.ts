@@ -6,9 +6,8 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import type { ClientCommand, CommandType } from '@orderwire/contracts';
-import { SERVICE_COMMANDS } from '@orderwire/contracts';
+import { newUlid, SERVICE_COMMANDS } from '@orderwire/contracts';
 import { from, mergeMap, type Observable } from 'rxjs';
-import { ulid } from 'ulid';
 import type { HubSocket } from '../delivery/hub-server.js';
 import { SERVICE_BRIDGE } from '../engine/engine.tokens.js';
 import type { ServiceBridge } from '../engine/service-bridge.js';
@@ -46,7 +45,7 @@ export class CommandForwardInterceptor implements NestInterceptor {
     const s = socket.data.session;
     const requestId = typeof data.requestId === 'string' ? data.requestId : undefined;
     const command: ClientCommand = {
-      commandId: requestId ? `req-${encodeURIComponent(`${s.userKey}|${requestId}`)}` : ulid(),
+      commandId: requestId ? `req-${encodeURIComponent(`${s.userKey}|${requestId}`)}` : newUlid(),
       type,
       data,
       reply: (reply as { data?: unknown } | undefined)?.data,

@@ -1,5 +1,5 @@
 import { Injectable, type ValidationError, ValidationPipe } from '@nestjs/common';
-import { flattenValidationErrors } from '@orderwire/contracts';
+import { cacheValidationMetadata, flattenValidationErrors } from '@orderwire/contracts';
 import { HubException } from './hub.exception.js';
 
 /**
@@ -9,6 +9,7 @@ import { HubException } from './hub.exception.js';
 @Injectable()
 export class WsValidationPipe extends ValidationPipe {
   constructor() {
+    cacheValidationMetadata();
     super({
       transform: true,
       whitelist: true,

@@ -9,8 +9,7 @@ import type {
   PublishJob,
   Sender,
 } from '@orderwire/contracts';
-import { canCancel, FINAL_STATUSES, isLegalTransition, nextStatuses } from '@orderwire/contracts';
-import { ulid } from 'ulid';
+import { canCancel, newUlid, FINAL_STATUSES, isLegalTransition, nextStatuses } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { background } from '../common/background.js';
 import type { Session } from '../auth/session.js';
@@ -57,7 +56,7 @@ export class OrdersService implements OnModuleInit {
   async place(session: Session, dto: OrderPlaceDto): Promise<{ orderId: string; status: OrderStatus }> {
     const now = new Date().toISOString();
     const order: Order = {
-      orderId: dto.orderId ?? ulid(),
+      orderId: dto.orderId ?? newUlid(),
       tenantId: session.tenantId,
       customerId: session.userId,
       items: dto.items.map(({ sku, name, quantity, unitPrice }) => ({ sku, name, quantity, unitPrice })),

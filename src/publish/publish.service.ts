@@ -7,9 +7,8 @@ import type {
   Role,
   Sender,
 } from '@orderwire/contracts';
-import { ROLES, validatePublishRequest } from '@orderwire/contracts';
+import { newUlid, ROLES, validatePublishRequest } from '@orderwire/contracts';
 import type { InProcessHub } from '@orderwire/realtime';
-import { ulid } from 'ulid';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { SERVICE_BRIDGE } from '../engine/engine.tokens.js';
 import type { ServiceBridge } from '../engine/service-bridge.js';
@@ -44,7 +43,7 @@ export class PublishService implements OnModuleInit, InProcessHub {
 
   /** A validated request from an authenticated service: queued, then `{ id }` once durable. */
   accept(request: PublishRequest, sender: Sender): Promise<{ id: string }> {
-    return this.bridge.enqueuePublish({ ...request, id: ulid(), sender, publishedAt: Date.now() });
+    return this.bridge.enqueuePublish({ ...request, id: newUlid(), sender, publishedAt: Date.now() });
   }
 
   /** InProcessHub: what Broadcaster sends from inside this process (validated again here). */

@@ -6,3 +6,5 @@ export * from './commands.js';
 export * from './limits.js';
 export * from './queues.js';
 export * from './publish.js';
+export * from './ids.js';
+export * from './validation-cache.js';

@@ -7,4 +7,5 @@ export * from './errors.js';
 export * from './order.js';
 export * from './messages.js';
 export * from './limits.js';
+export * from './ids.js';
 export type { CommandMap, CommandType, CommandReply, DeadLetterItem } from './commands.js';

@@ -8,8 +8,7 @@ import type {
   PublishRequest,
   PublishTarget,
 } from '@orderwire/contracts';
-import { validatePublishRequest } from '@orderwire/contracts';
-import { ulid } from 'ulid';
+import { newUlid, validatePublishRequest } from '@orderwire/contracts';
 import { REALTIME_OPTIONS, type RealtimeModuleOptions } from './realtime.constants.js';
 import { RealtimeError } from './realtime.error.js';
 import { REALTIME_TRANSPORT } from './realtime.tokens.js';
@@ -50,7 +49,7 @@ export class Broadcaster {
     try {
       return await this.transport.publish({
         ...checked.value,
-        id: ulid(),
+        id: newUlid(),
         sender: { id: this.options.serviceId, type: 'service' },
         publishedAt: Date.now(),
       });

@@ -1,0 +1,158 @@
+// Starting the contenders and the load generators as child processes, and reading their CPU.
+import { fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { BENCH_SECRET } from '../load/clients.mjs';
+
+const here = (p) => new URL(p, import.meta.url).pathname;
+const TICK_MS = 10; // /proc CPU ticks are 1/100 s on Linux
+
+export function procCpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** One IPC child with request/response over messages. */
+function ipcChild(script, env = {}, execArgv = ['--expose-gc']) {
+  const child = fork(here(script), [], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const waiters = [];
+  child.on('message', (m) => {
+    for (const w of [...waiters]) if (w.match(m)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(m));
+  });
+  return {
+    child,
+    wait: (match, timeoutMs = 120_000) =>
+      new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`${script}: timed out waiting`)), timeoutMs);
+        waiters.push({ match, resolve: (m) => (clearTimeout(t), resolve(m)) });
+      }),
+    send: (m) => child.send(m),
+  };
+}
+
+let statId = 0;
+/** BENCH_PROFILE=dir writes a V8 CPU profile of every server into that folder (see the README). */
+const PROFILE = process.env.BENCH_PROFILE;
+
+async function serverProc(script, env) {
+  const p = ipcChild(script, env, PROFILE ? ['--expose-gc', '--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : ['--expose-gc']);
+  const ready = await p.wait((m) => m.type === 'ready', 60_000);
+  return {
+    pid: p.child.pid,
+    url: `http://127.0.0.1:${ready.ports[0]}`,
+    stats: async (opts = {}) => {
+      const id = ++statId;
+      p.send({ cmd: 'stats', id, ...opts });
+      return p.wait((m) => m.type === 'stats' && m.id === id);
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        p.child.once('exit', resolve);
+        // A profiled server exits on its own, so that V8 writes the profile.
+        if (PROFILE) p.send({ cmd: 'exit' });
+        else p.child.kill('SIGKILL');
+      }),
+  };
+}
+
+export const HUB_ENV = {
+  JWT_SECRET: BENCH_SECRET,
+  RATE_COMMANDS_PER_SECOND: '1000000',
+  RATE_COMMAND_BURST: '1000000',
+  RATE_COURIER_PER_SECOND: '1000000',
+  HANDSHAKES_PER_IP_PER_SECOND: '1000000',
+  SESSIONS_PER_TENANT: '1000000',
+  SESSIONS_PER_USER: '1000',
+  ORDER_ACCEPT_SLA_SECONDS: '3600',
+  WS_TRANSPORTS: 'websocket',
+};
+
+/** A private redis-server for the redis contenders. */
+export async function startRedis() {
+  const port = await freePort();
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await probe.connect();
+      await probe.ping();
+      probe.disconnect();
+      break;
+    } catch {
+      probe.disconnect();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return { url, pid: proc.pid, cpuMs: () => procCpuMs(proc.pid), stop: () => proc.kill('SIGKILL') };
+}
+
+/** Starts a contender: `{ name, urls, servers, stats(), cpuMs(), redisCpuMs(), stop() }`. */
+export async function startContender(name, redis) {
+  const prefix = `bench-${randomBytes(3).toString('hex')}`;
+  const hubEnv = (node) => ({ ...HUB_ENV, ...(redis ? { REDIS_URL: redis.url, REDIS_PREFIX: prefix, NODE_ID: `${prefix}-${node}` } : {}) });
+  let servers;
+  if (name === 'baseline-socketio') servers = [await serverProc('../servers/baseline-socketio.mjs')];
+  else if (name === 'baseline-ws') servers = [await serverProc('../servers/baseline-ws.mjs')];
+  else if (name === 'hub-memory') servers = [await serverProc('../servers/hub.mjs', HUB_ENV)];
+  else if (name === 'hub-redis-1') servers = [await serverProc('../servers/hub.mjs', hubEnv(1))];
+  else if (name === 'hub-redis-2') servers = [await serverProc('../servers/hub.mjs', hubEnv(1)), await serverProc('../servers/hub.mjs', hubEnv(2))];
+  else throw new Error(`unknown contender ${name}`);
+  return {
+    name,
+    kind: name === 'baseline-ws' ? 'ws' : name === 'baseline-socketio' ? 'socketio' : 'hub',
+    urls: servers.map((s) => s.url),
+    servers,
+    cpuMs: () => servers.reduce((sum, s) => sum + procCpuMs(s.pid), 0),
+    redisCpuMs: () => (name.startsWith('hub-redis') ? redis.cpuMs() : 0),
+    stop: () => Promise.all(servers.map((s) => s.stop())),
+  };
+}
+
+/** A load-generator process running `jobs` in worker threads. */
+export async function startGenerator(jobs) {
+  const p = ipcChild('../load/generator.mjs', {}, []);
+  await p.wait((m) => m.type === 'up');
+  const messages = [];
+  p.child.on('message', (m) => {
+    messages.push(m);
+    if (m.type === 'error') console.error(`generator worker ${m.worker}: ${m.message}`);
+  });
+  p.send({ type: 'start', jobs });
+  return {
+    /** Resolves once `count` messages of `type` arrived (all workers' results, say). */
+    collect: async (type, count, timeoutMs = 180_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (messages.filter((m) => m.type === type).length < count) {
+        if (messages.some((m) => m.type === 'error')) throw new Error('a generator worker failed');
+        if (Date.now() > deadline) throw new Error(`timed out collecting ${type}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const out = messages.filter((m) => m.type === type);
+      for (const m of out) messages.splice(messages.indexOf(m), 1);
+      return out;
+    },
+    send: (m) => p.send(m),
+    cpuMs: async () => {
+      p.send({ type: 'cpu' });
+      return (await p.wait((m) => m.type === 'cpu')).cpuMs;
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        p.child.once('exit', resolve);
+        p.child.kill('SIGKILL');
+      }),
+  };
+}

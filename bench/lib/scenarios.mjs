@@ -1,0 +1,158 @@
+// The five scenarios. Each takes a started contender and returns plain numbers.
+import { percentiles, round } from './stats.mjs';
+import { startGenerator } from './procs.mjs';
+
+const settle = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function cpuWindow(contender, gen, run) {
+  const s0 = contender.cpuMs();
+  const r0 = contender.redisCpuMs();
+  const g0 = await gen.cpuMs();
+  const t0 = Date.now();
+  const out = await run();
+  const wall = Date.now() - t0;
+  const pct = (ms) => round((100 * ms) / wall, 0);
+  out.serverCpuPct = pct(contender.cpuMs() - s0);
+  out.generatorCpuPct = pct((await gen.cpuMs()) - g0);
+  if (contender.name.startsWith('hub-redis')) out.redisCpuPct = pct(contender.redisCpuMs() - r0);
+  return out;
+}
+
+/** S1: ramp to `clients` connections; connects/s, handshake p99, heap and RSS per idle connection. */
+export async function s1(contender, cfg) {
+  const server = contender.servers[0];
+  const before = await server.stats({ gc: true });
+  const per = Math.ceil(cfg.clients / cfg.workers);
+  const gen = await startGenerator(
+    Array.from({ length: cfg.workers }, () => ({ scenario: 'connect', kind: contender.kind, url: contender.urls[0], count: per, concurrency: cfg.concurrency })),
+  );
+  try {
+    const result = await cpuWindow(contender, gen, async () => {
+      const results = await gen.collect('result', cfg.workers);
+      const seconds = Math.max(...results.map((r) => r.seconds));
+      const count = results.reduce((s, r) => s + r.count, 0);
+      const h = percentiles(results.map((r) => r.hist));
+      return { clients: count, connectsPerSecond: round(count / seconds, 0), handshakeP50Ms: round(h.p50), handshakeP99Ms: round(h.p99) };
+    });
+    await settle(500);
+    const after = await server.stats({ gc: true });
+    result.heapPerConnectionKiB = round((after.heapUsed - before.heapUsed) / result.clients / 1024, 2);
+    result.rssPerConnectionKiB = round((after.rss - before.rss) / result.clients / 1024, 2);
+    gen.send({ type: 'close' });
+    await gen.collect('closed', cfg.workers);
+    return result;
+  } finally {
+    await gen.stop();
+  }
+}
+
+/** S2: a rate sweep of order.update_status with its ack. */
+export async function s2(contender, cfg) {
+  const server = contender.servers[0];
+  const gen = await startGenerator([{ scenario: 'roundtrip', kind: contender.kind, url: contender.urls[0], rates: cfg.rates, seconds: cfg.seconds }]);
+  try {
+    const steps = [];
+    for (const rate of cfg.rates) {
+      await gen.collect('step-start', 1);
+      await server.stats({ resetEld: true });
+      const s0 = contender.cpuMs();
+      const t0 = Date.now();
+      gen.send({ type: 'go' });
+      await gen.collect('step-done', 1);
+      const eld = await server.stats();
+      steps.push({ rate, eldP99Ms: round(eld.eldP99Ms), serverCpuPct: round((100 * (contender.cpuMs() - s0)) / (Date.now() - t0), 0) });
+    }
+    const [result] = await gen.collect('result', 1);
+    return result.steps.map((s, i) => {
+      const h = percentiles([s.hist]);
+      return { ...steps[i], achieved: round(s.achieved, 0), failed: s.failed, p50Ms: round(h.p50), p99Ms: round(h.p99), p999Ms: round(h.p999) };
+    });
+  } finally {
+    await gen.stop();
+  }
+}
+
+/** S3 (and S5): fan-out to a room of `room` receivers; deliveries/s, e2e latency, loss, dups, order. */
+export async function fanout(contender, cfg) {
+  const tenant = `fan${Math.random().toString(36).slice(2, 8)}`;
+  const receiverWorkers = cfg.room >= 50 ? 2 : 1;
+  const volatile = Boolean(cfg.volatile);
+  const receiverUrls = cfg.receiveOn === 'second' ? [contender.urls.at(-1)] : contender.urls;
+  const jobs = [
+    ...Array.from({ length: receiverWorkers }, (_, i) => ({
+      scenario: 'receive',
+      kind: contender.kind,
+      urls: receiverUrls,
+      role: volatile ? 'customer' : 'crew',
+      tenant,
+      count: volatile ? 1 : Math.ceil(cfg.room / receiverWorkers),
+      event: volatile ? 'courier.location' : 'order.created',
+      drainMs: cfg.drainMs,
+      index: i,
+    })),
+  ];
+  // Volatile: the receiver is the order's customer; its sub is `customer-0-0`.
+  const pubs = Array.from({ length: cfg.publishers }, (_, i) => ({
+    scenario: 'publish',
+    kind: contender.kind,
+    url: contender.urls[0],
+    tenant,
+    seconds: cfg.seconds,
+    window: cfg.window,
+    rate: cfg.rate,
+    payloadBytes: cfg.payloadBytes,
+    volatile,
+    customerId: 'customer-0-0',
+    index: 100 + i,
+  }));
+  const recv = await startGenerator(jobs);
+  const pub = await startGenerator(pubs);
+  try {
+    await recv.collect('ready', jobs.length);
+    await pub.collect('ready', pubs.length);
+    const s0 = contender.cpuMs();
+    const r0 = contender.redisCpuMs();
+    const g0 = (await recv.cpuMs()) + (await pub.cpuMs());
+    const t0 = Date.now();
+    pub.send({ type: 'go' });
+    const published = await pub.collect('result', pubs.length);
+    const pubWall = Date.now() - t0;
+    recv.send({ type: 'stop' });
+    const received = await recv.collect('result', jobs.length);
+    const wall = Date.now() - t0;
+    const accepted = published.reduce((s, r) => s + r.accepted, 0);
+    const got = received.reduce((s, r) => s + r.received, 0);
+    const expected = volatile ? null : accepted * cfg.room;
+    const h = percentiles(received.map((r) => r.hist));
+    const out = {
+      room: volatile ? 1 : cfg.room,
+      payloadBytes: cfg.payloadBytes,
+      accepted,
+      delivered: got,
+      deliveriesPerSecond: round(got / (pubWall / 1000), 0),
+      e2eP50Ms: round(h.p50),
+      e2eP99Ms: round(h.p99),
+      lost: expected === null ? null : Math.max(0, expected - got),
+      duplicated: received.reduce((s, r) => s + r.dup, 0),
+      reordered: received.reduce((s, r) => s + r.reordered, 0),
+      serverCpuPct: round((100 * (contender.cpuMs() - s0)) / wall, 0),
+      generatorCpuPct: round((100 * ((await recv.cpuMs()) + (await pub.cpuMs()) - g0)) / wall, 0),
+    };
+    if (contender.name.startsWith('hub-redis')) out.redisCpuPct = round((100 * (contender.redisCpuMs() - r0)) / wall, 0);
+    return out;
+  } finally {
+    await recv.stop();
+    await pub.stop();
+  }
+}
+
+/** S4: a client misses `count` durable messages, then reconnects with its cursor. */
+export async function s4(contender, cfg) {
+  const gen = await startGenerator([{ scenario: 'replay', kind: contender.kind, url: contender.urls[0], count: cfg.count }]);
+  try {
+    const [r] = await gen.collect('result', 1, 120_000);
+    return { messages: r.got, replayMs: round(r.ms), recovered: r.recovered };
+  } finally {
+    await gen.stop();
+  }
+}

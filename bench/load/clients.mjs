@@ -1,0 +1,63 @@
+// One client API over the three contenders: Socket.IO (hub and baseline-socketio) or raw ws.
+import { createHmac } from 'node:crypto';
+import { io } from 'socket.io-client';
+import WebSocket from 'ws';
+
+export const BENCH_SECRET = 'orderwire-bench-secret-0123456789';
+export const clock = () => performance.timeOrigin + performance.now();
+
+const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+export function token(claims) {
+  const now = Math.floor(Date.now() / 1000);
+  const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ iat: now, exp: now + 3600, ...claims })}`;
+  return `${head}.${createHmac('sha256', BENCH_SECRET).update(head).digest('base64url')}`;
+}
+
+/** Connects and resolves once the server's welcome arrived: `{ client, ms }`. */
+export function open(kind, url, { role, sub, tenant, cursor, crewRole, onEvent }) {
+  const started = clock();
+  return new Promise((resolve, reject) => {
+    if (kind === 'ws') {
+      const ws = new WebSocket(`${url.replace('http', 'ws')}/ws?role=${role}&tenant=${tenant}&sub=${sub}`, { perMessageDeflate: false });
+      const acks = new Map();
+      let next = 0;
+      const client = {
+        send: (e, d) =>
+          new Promise((res) => {
+            const a = ++next;
+            acks.set(a, res);
+            ws.send(JSON.stringify({ e, d, a }));
+          }),
+        close: () => ws.close(),
+      };
+      ws.on('message', (raw) => {
+        const frame = JSON.parse(raw);
+        if (frame.a !== undefined) {
+          acks.get(frame.a)?.(frame.r);
+          acks.delete(frame.a);
+        } else if (frame.e === 'system.welcome') resolve({ client, ms: clock() - started });
+        else onEvent?.(frame.e, frame.d);
+      });
+      ws.on('error', reject);
+      return;
+    }
+    const auth = kind === 'hub' ? { token: token({ sub, role, tenantId: tenant, ...(crewRole ? { crewRole } : {}) }), ...(cursor ? { cursor } : {}) } : { sub, tenantId: tenant };
+    const socket = io(`${url}/${role}`, { path: '/ws', transports: ['websocket'], auth, forceNew: true, reconnection: false });
+    const client = {
+      socket,
+      welcome: undefined,
+      send: (e, d) => socket.timeout(30_000).emitWithAck(e, d).catch(() => ({ ok: false, error: { code: 'TIMEOUT' } })),
+      close: () => socket.disconnect(),
+    };
+    socket.onAny((type, envelope, ack) => {
+      if (type === 'system.welcome') {
+        client.welcome = envelope.data;
+        resolve({ client, ms: clock() - started });
+        return;
+      }
+      onEvent?.(type, envelope);
+      if (typeof ack === 'function') ack(); // SDK-style: acknowledged once handled
+    });
+    socket.once('connect_error', (err) => reject(new Error(`${role} ${sub}: ${err.data?.code ?? err.message}`)));
+  });
+}

@@ -1,0 +1,218 @@
+// A load-generator thread: runs its share of one scenario's clients and reports histograms
+// (microseconds, HDR) and counts to the generator process.
+import * as hdr from 'hdr-histogram-js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { clock, open } from './clients.mjs';
+
+const job = workerData;
+const hist = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+const enc = (h) => hdr.encodeIntoCompressedBase64(h);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const waitMsg = (type) => new Promise((resolve) => parentPort.on('message', function f(m) { if (m.type === type) { parentPort.off('message', f); resolve(m); } }));
+const items = [{ sku: 'b', name: 'Burger', quantity: 1, unitPrice: 850 }];
+/** Order items whose JSON is about `bytes` long: the same payload for every contender. */
+function itemsOf(bytes) {
+  const out = [];
+  let size = 2;
+  while (size < bytes) {
+    const name = 'x'.repeat(Math.min(170, Math.max(1, bytes - size - 60)));
+    out.push({ sku: `s${out.length}`, name, quantity: 1, unitPrice: 100 });
+    size += name.length + 60;
+  }
+  return out.length ? out : items;
+}
+
+async function pool(n, concurrency, fn) {
+  let i = 0;
+  await Promise.all(Array.from({ length: Math.min(n, concurrency) }, async () => { while (i < n) await fn(i++); }));
+}
+
+const scenarios = {
+  /** S1: connect `count` crew clients, measure handshake → welcome, hold them idle. */
+  async connect() {
+    const h = hist();
+    const clients = [];
+    const started = clock();
+    await pool(job.count, job.concurrency, async (i) => {
+      const { client, ms } = await open(job.kind, job.url, { role: 'crew', sub: `w${job.index}-c${i}`, tenant: `t${i % 50}` });
+      h.recordValue(Math.max(1, Math.round(ms * 1000)));
+      clients.push(client);
+    });
+    parentPort.postMessage({ type: 'result', hist: enc(h), count: clients.length, seconds: (clock() - started) / 1000 });
+    await waitMsg('close');
+    for (const c of clients) c.close();
+    parentPort.postMessage({ type: 'closed' });
+  },
+
+  /** S2: order.update_status at a fixed rate (open loop), ack latency per step. */
+  async roundtrip() {
+    const tenant = `rt${job.index}`;
+    const { client: customer } = await open(job.kind, job.url, { role: 'customer', sub: `cust${job.index}`, tenant });
+    const crews = [];
+    for (let i = 0; i < 4; i++) crews.push((await open(job.kind, job.url, { role: 'crew', sub: `crew${job.index}-${i}`, tenant })).client);
+    const steps = [];
+    for (const rate of job.rates) {
+      const total = Math.round(rate * job.seconds);
+      const orders = [];
+      await pool(Math.ceil(total / 4), 64, async () => {
+        const r = await customer.send('order.place', { items, currency: 'EUR', fulfillment: 'pickup' });
+        orders.push(r.data.orderId);
+      });
+      const walk = ['accepted', 'preparing', 'ready', 'picked_up'];
+      parentPort.postMessage({ type: 'step-start', rate });
+      await waitMsg('go');
+      const h = hist();
+      let failed = 0;
+      const t0 = clock();
+      const inflight = [];
+      for (let k = 0; k < total; k++) {
+        const due = t0 + (k * 1000) / rate;
+        const wait = due - clock();
+        if (wait > 1) await sleep(wait);
+        const orderId = orders[Math.floor(k / 4) % orders.length];
+        const status = walk[k % 4];
+        const sentAt = clock();
+        const crew = crews[Math.floor(k / 4) % crews.length]; // an order's steps go in order on one socket
+        inflight.push(crew.send('order.update_status', { orderId, status }).then((r) => {
+          if (!r.ok) failed++;
+          h.recordValue(Math.max(1, Math.round((clock() - sentAt) * 1000)));
+        }));
+      }
+      await Promise.all(inflight);
+      const seconds = (clock() - t0) / 1000;
+      steps.push({ rate, hist: enc(h), achieved: total / seconds, failed });
+      parentPort.postMessage({ type: 'step-done', rate });
+    }
+    customer.close();
+    crews.forEach((c) => c.close());
+    parentPort.postMessage({ type: 'result', steps });
+  },
+
+  /** S3 receivers: `count` crew (or customers for volatile) in one tenant; latency, loss, dups, order. */
+  async receive() {
+    const h = hist();
+    let received = 0;
+    let dup = 0;
+    let reordered = 0;
+    let unique = 0;
+    // Every receiver keeps its own books: a message must reach each of them once, in order.
+    const track = () => {
+      const seen = new Set();
+      const lastSeq = new Map();
+      return (type, env) => {
+        if (type !== job.event) return;
+        if (type === 'courier.location') {
+          // Volatile: best effort, counted by id; latency from the hub's stamp (ms precision).
+          if (seen.has(env.id)) return void dup++;
+          seen.add(env.id);
+          received++;
+          h.recordValue(Math.max(1, Math.round((clock() - Date.parse(env.data.at)) * 1000)));
+          return;
+        }
+        const notes = env.data.order?.notes;
+        if (!notes) return;
+        const [t, pub, seq] = notes.split('|');
+        const key = `${pub}|${seq}`;
+        if (seen.has(key)) return void dup++;
+        seen.add(key);
+        received++;
+        unique++;
+        const prev = lastSeq.get(pub) ?? -1;
+        if (Number(seq) < prev) reordered++;
+        lastSeq.set(pub, Math.max(prev, Number(seq)));
+        h.recordValue(Math.max(1, Math.round((clock() - Number(t)) * 1000)));
+      };
+    };
+    const clients = [];
+    for (let i = 0; i < job.count; i++) {
+      const url = job.urls[i % job.urls.length];
+      clients.push((await open(job.kind, url, { role: job.role, sub: `${job.role}-${job.index}-${i}`, tenant: job.tenant, onEvent: track() })).client);
+    }
+    parentPort.postMessage({ type: 'ready' });
+    await waitMsg('stop');
+    await sleep(job.drainMs);
+    for (const c of clients) c.close();
+    parentPort.postMessage({ type: 'result', hist: enc(h), received, dup, reordered, unique });
+  },
+
+  /** S3/S5 publishers: order.place (durable) or courier.location (volatile), windowed or at a rate. */
+  async publish() {
+    const tenant = job.tenant;
+    const payloadItems = itemsOf(job.payloadBytes);
+    const { client } = await open(job.kind, job.url, { role: job.volatile ? 'crew' : 'customer', sub: `pub-${job.index}`, tenant, crewRole: 'courier' });
+    let location;
+    if (job.volatile) {
+      let orderId = 'v';
+      if (job.kind === 'hub') {
+        // The hub relays a courier's position only for an order out for delivery: make one.
+        const { client: owner } = await open(job.kind, job.url, { role: 'customer', sub: job.customerId, tenant });
+        const placed = await owner.send('order.place', { items, currency: 'EUR', fulfillment: 'delivery', deliveryAddress: { line1: 'a', city: 'b' } });
+        orderId = placed.data.orderId;
+        for (const status of ['accepted', 'preparing', 'ready', 'out_for_delivery']) await client.send('order.update_status', { orderId, status });
+        owner.close();
+      }
+      location = job.kind === 'hub' ? { orderId, lat: 38.7, lng: -9.1 } : { orderId, customerId: job.customerId, lat: 38.7, lng: -9.1 };
+    }
+    parentPort.postMessage({ type: 'ready' });
+    await waitMsg('go');
+    let seq = 0;
+    let accepted = 0;
+    const stopAt = clock() + job.seconds * 1000;
+    const one = async () => {
+      const s = seq++;
+      const r = job.volatile
+        ? await client.send('courier.location', location)
+        : await client.send('order.place', { items: payloadItems, currency: 'EUR', fulfillment: 'pickup', notes: `${clock()}|${job.index}|${s}` });
+      if (r?.ok) accepted++;
+    };
+    if (job.rate) {
+      const t0 = clock();
+      const inflight = [];
+      for (let k = 0; clock() < stopAt; k++) {
+        const wait = t0 + (k * 1000) / job.rate - clock();
+        if (wait > 1) await sleep(wait);
+        inflight.push(one());
+      }
+      await Promise.all(inflight);
+    } else {
+      await Promise.all(Array.from({ length: job.window }, async () => { while (clock() < stopAt) await one(); }));
+    }
+    client.close();
+    parentPort.postMessage({ type: 'result', sent: seq, accepted });
+  },
+
+  /** S4: a crew client misses `count` durable messages, then reconnects with its cursor. */
+  async replay() {
+    const tenant = `replay${job.index}`;
+    const { client: first } = await open(job.kind, job.url, { role: 'crew', sub: 'replayer', tenant });
+    const cursor = first.welcome.cursor;
+    first.close();
+    const { client: customer } = await open(job.kind, job.url, { role: 'customer', sub: 'feeder', tenant });
+    await pool(job.count, 32, async (i) => {
+      await customer.send('order.place', { items, currency: 'EUR', fulfillment: 'pickup', notes: `replay|${i}` });
+    });
+    customer.close();
+    let got = 0;
+    let done;
+    const all = new Promise((r) => (done = r));
+    const started = clock();
+    let lastAt = 0;
+    const { client } = await open(job.kind, job.url, {
+      role: 'crew',
+      sub: 'replayer',
+      tenant,
+      cursor,
+      onEvent: (type, env) => {
+        if (type === 'order.created' && env.data.order.notes?.startsWith('replay|') && ++got === job.count) {
+          lastAt = clock();
+          done();
+        }
+      },
+    });
+    await Promise.race([all, sleep(30_000)]);
+    client.close();
+    parentPort.postMessage({ type: 'result', got, ms: got === job.count ? lastAt - started : null, recovered: client.welcome?.recovered, replayed: client.welcome?.replayed });
+  },
+};
+
+await scenarios[job.scenario]();

@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+// `npm run bench` (about 13 minutes) or `npm run bench -- --quick` (under 2 minutes, a smoke
+// test that checks no thresholds). Contenders run interleaved (A B C A B C …) in one run; each
+// figure is the median of the repeats, with min and max. Results: bench/results/<date>.json and
+// .md; a full run also refreshes the table in the README.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { startContender, startRedis } from './lib/procs.mjs';
+import { fanout, s1, s2, s4 } from './lib/scenarios.mjs';
+import { renderMarkdown, targetsOf } from './lib/report.mjs';
+import { summary } from './lib/stats.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    contenders: { type: 'string' },
+    repeats: { type: 'string' },
+    seconds: { type: 'string' },
+  },
+});
+const quick = args.quick;
+const only = args.only ? new Set(args.only.split(',')) : undefined;
+const ALL = ['baseline-socketio', 'baseline-ws', 'hub-memory', 'hub-redis-1', 'hub-redis-2'];
+
+const CFG = quick
+  ? {
+      repeats: 1,
+      s1: { clients: 1000, workers: 2, concurrency: 50, contenders: ALL.slice(0, 4) },
+      s2: { rates: [500, 1000], seconds: 1, contenders: ALL.slice(0, 3) },
+      s3: [{ room: 10, payloadBytes: 100, publishers: 2, window: 16, seconds: 1, drainMs: 500 }],
+      s3volatile: { room: 1, payloadBytes: 100, publishers: 2, window: 16, seconds: 1, drainMs: 500, volatile: true },
+      s3contenders: ALL,
+      s4: { count: 200 },
+      s5: { room: 1, payloadBytes: 100, publishers: 1, rate: 500, seconds: 2, drainMs: 500, receiveOn: 'second' },
+    }
+  : {
+      repeats: Number(args.repeats ?? 3),
+      s1: { clients: 10_000, workers: 2, concurrency: 100, contenders: ALL.slice(0, 4) },
+      s2: { rates: [250, 500, 1000, 2000, 4000, 8000], seconds: 2, contenders: ALL.slice(0, 3) },
+      s3: [
+        { room: 1, payloadBytes: 100, publishers: 2, window: 32, seconds: 3, drainMs: 1000 },
+        { room: 10, payloadBytes: 100, publishers: 2, window: 32, seconds: 3, drainMs: 1000 },
+        { room: 100, payloadBytes: 100, publishers: 2, window: 16, seconds: 3, drainMs: 1500 },
+        { room: 10, payloadBytes: 1024, publishers: 2, window: 32, seconds: 3, drainMs: 1000 },
+      ],
+      s3volatile: { room: 1, payloadBytes: 100, publishers: 2, window: 32, seconds: 3, drainMs: 1000, volatile: true },
+      s3contenders: ALL,
+      s4: { count: 1000 },
+      s5: { room: 1, payloadBytes: 100, publishers: 1, rate: 1000, seconds: 10, drainMs: 1000, receiveOn: 'second' },
+    };
+
+if (args.seconds) for (const c of [...CFG.s3, CFG.s3volatile]) c.seconds = Number(args.seconds);
+
+const started = Date.now();
+const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s]`, ...a);
+const results = { date: new Date().toISOString(), quick, machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, memGiB: Math.round(os.totalmem() / 2 ** 30) }, scenarios: {} };
+const want = (s) => !only || only.has(s);
+const redis = await startRedis();
+
+/** Runs `fn` for every contender, interleaved, `repeats` times; returns runs by contender. */
+async function interleaved(label, all, fn) {
+  const contenders = args.contenders ? all.filter((c) => args.contenders.split(',').includes(c)) : all;
+  const runs = Object.fromEntries(contenders.map((c) => [c, []]));
+  for (let r = 0; r < CFG.repeats; r++) {
+    for (const name of contenders) {
+      const contender = await startContender(name, redis);
+      try {
+        const out = await fn(contender);
+        runs[name].push(out);
+        log(label, name, `#${r + 1}`, JSON.stringify(out).slice(0, 220));
+      } catch (err) {
+        log(label, name, `#${r + 1} FAILED`, err.message);
+        runs[name].push({ error: err.message });
+      } finally {
+        await contender.stop();
+      }
+    }
+  }
+  return runs;
+}
+
+/** Median/min/max per numeric field over the repeats of each contender. */
+function aggregate(runs) {
+  const out = {};
+  for (const [name, list] of Object.entries(runs)) {
+    const ok = list.filter((r) => !r.error);
+    const fields = new Set(ok.flatMap((r) => Object.keys(r)));
+    out[name] = Object.fromEntries([...fields].map((f) => [f, typeof ok[0]?.[f] === 'number' ? summary(ok.map((r) => r[f])) : ok[0]?.[f]]));
+    out[name].errors = list.length - ok.length;
+  }
+  return out;
+}
+
+try {
+  if (want('S1')) results.scenarios.S1 = aggregate(await interleaved('S1', CFG.s1.contenders, (c) => s1(c, CFG.s1)));
+  if (want('S2')) {
+    const runs = await interleaved('S2', CFG.s2.contenders, (c) => s2(c, CFG.s2));
+    results.scenarios.S2 = Object.fromEntries(
+      Object.entries(runs).map(([name, list]) => [
+        name,
+        CFG.s2.rates.map((rate, i) => {
+          const at = list.filter((r) => Array.isArray(r)).map((r) => r[i]);
+          const fields = ['achieved', 'p50Ms', 'p99Ms', 'p999Ms', 'eldP99Ms', 'serverCpuPct', 'failed'];
+          return { rate, ...Object.fromEntries(fields.map((f) => [f, summary(at.map((s) => s[f]))])) };
+        }),
+      ]),
+    );
+  }
+  if (want('S3')) {
+    results.scenarios.S3 = [];
+    for (const cfg of [...CFG.s3, CFG.s3volatile]) {
+      const label = `S3 ${cfg.volatile ? 'volatile' : 'durable'} room=${cfg.room} ${cfg.payloadBytes}B`;
+      const contenders = cfg.volatile ? CFG.s3contenders.filter((c) => c !== 'hub-redis-2') : CFG.s3contenders;
+      results.scenarios.S3.push({ label, volatile: Boolean(cfg.volatile), room: cfg.room, payloadBytes: cfg.payloadBytes, byContender: aggregate(await interleaved(label, contenders, (c) => fanout(c, cfg))) });
+    }
+  }
+  if (want('S4')) results.scenarios.S4 = aggregate(await interleaved('S4', ['hub-memory', 'hub-redis-1'], (c) => s4(c, CFG.s4)));
+  if (want('S5')) results.scenarios.S5 = aggregate(await interleaved('S5', ['hub-redis-2'], (c) => fanout(c, CFG.s5)));
+} finally {
+  redis.stop();
+}
+
+results.seconds = Math.round((Date.now() - started) / 1000);
+results.targets = targetsOf(results);
+const dir = new URL('./results/', import.meta.url).pathname;
+mkdirSync(dir, { recursive: true });
+const stamp = results.date.slice(0, 19).replace(/[:T]/g, '-');
+const name = quick ? 'quick-latest' : stamp;
+const md = renderMarkdown(results);
+writeFileSync(`${dir}${name}.json`, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(`${dir}${name}.md`, md);
+if (!quick && !only) {
+  const readme = new URL('../README.md', import.meta.url).pathname;
+  if (existsSync(readme)) {
+    const text = readFileSync(readme, 'utf8');
+    const table = `<!-- bench:start -->\n${md}\n<!-- bench:end -->`;
+    writeFileSync(readme, text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, table));
+  }
+}
+log(`done in ${results.seconds} s: bench/results/${name}.json and .md`);
+console.log(md);
+const failures = Object.values(results.scenarios).flatMap((s) => (Array.isArray(s) ? s.map((x) => x.byContender) : [s])).flatMap((s) => Object.values(s)).filter((c) => c?.errors > 0);
+if (failures.length > 0) {
+  console.error(`${failures.length} contender runs failed`);
+  process.exit(1);
+}

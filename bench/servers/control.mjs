@@ -1,0 +1,27 @@
+// What every contender process answers over IPC: heap and RSS (after a GC on request), CPU time
+// and event-loop delay, so that the orchestrator measures servers the same way.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+export function serveControl(extra = () => ({})) {
+  const eld = monitorEventLoopDelay({ resolution: 5 });
+  eld.enable();
+  process.on('message', async (msg) => {
+    if (msg?.cmd === 'stats') {
+      if (msg.gc && global.gc) for (let i = 0; i < 4; i++) { global.gc(); await new Promise((r) => setTimeout(r, 30)); }
+      const mem = process.memoryUsage();
+      const cpu = process.cpuUsage();
+      process.send({
+        type: 'stats',
+        id: msg.id,
+        heapUsed: mem.heapUsed,
+        rss: mem.rss,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        eldP99Ms: eld.percentile(99) / 1e6,
+        ...extra(),
+      });
+      if (msg.resetEld) eld.reset();
+    } else if (msg?.cmd === 'exit') {
+      process.exit(0);
+    }
+  });
+}
