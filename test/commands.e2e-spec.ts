@@ -118,6 +118,13 @@ describe('commands: success paths and error codes', () => {
     expect(upd.data).toMatchObject({ status: 'cancelled', previousStatus: 'placed' });
   });
 
+  it('commands pipelined on one socket are carried out in order', async () => {
+    await customer.ok('order.place', sampleOrder({ orderId: 'o-pipe', fulfillment: 'pickup', deliveryAddress: undefined }));
+    const steps = ['accepted', 'preparing', 'ready', 'picked_up'];
+    const replies = await Promise.all(steps.map((status) => crew.cmd('order.update_status', { orderId: 'o-pipe', status })));
+    expect(replies.map((r) => r.data?.status)).toEqual(steps);
+  });
+
   it('a tenant user naming another tenant gets FORBIDDEN', async () => {
     const reply = await crew.cmd('order.update_status', {
       orderId: 'o-1',

@@ -41,4 +41,7 @@ export interface SessionRuntime {
   expiryTimer?: NodeJS.Timeout;
   /** Live durable messages held back while a replay is written to this socket. */
   held?: Envelope<DurableType>[];
+  /** A command of this socket is being handled; the next ones wait here, in arrival order. */
+  busy?: boolean;
+  waiting?: Array<() => void>;
 }

@@ -3,12 +3,16 @@ import { COMMANDS, isCommandType } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import type { HubSocket } from '../delivery/hub-server.js';
+import { RUNTIME } from '../auth/session.js';
 import { MetricsService } from '../monitoring/metrics.service.js';
 import { type AckFn, fail, isAckFn } from './ack.js';
 import { HubException } from './hub.exception.js';
 import { RateLimiter } from './rate-limiter.js';
 
 type Conn = HubSocket['conn'];
+
+/** Commands of one socket that may wait for the one in progress. */
+const MAX_WAITING = 64;
 
 /**
  * The first thing every incoming packet meets, before Nest: it measures the frame, refuses what
@@ -81,7 +85,45 @@ export class PacketMiddleware {
     if (!ack) {
       return refuse(new HubException('VALIDATION_FAILED', 'a command must carry an ack callback'));
     }
-    next();
+    this.inOrder(socket, args, last, next, refuse);
+  }
+
+  /**
+   * One command at a time per socket, in arrival order: Socket.IO dispatches pipelined packets
+   * at once, and two async handlers of one client could otherwise interleave (a second status
+   * change checked against the state before the first). The next command starts when the
+   * previous one has replied.
+   */
+  private inOrder(
+    socket: HubSocket,
+    args: unknown[],
+    last: number,
+    next: () => void,
+    refuse: (e: HubException) => void,
+  ): void {
+    const runtime = socket.data.session[RUNTIME];
+    const reply = args[last] as AckFn;
+    args[last] = (r: unknown) => {
+      reply(r);
+      const following = runtime.waiting?.shift();
+      if (following) following();
+      else runtime.busy = false;
+    };
+    if (!runtime.busy) {
+      runtime.busy = true;
+      return next();
+    }
+    const waiting = (runtime.waiting ??= []);
+    if (waiting.length >= MAX_WAITING) {
+      // Restore the plain reply: this one never enters the queue.
+      args[last] = reply;
+      return refuse(
+        new HubException('RATE_LIMITED', 'too many commands waiting on this connection', {
+          retryAfterMs: 100,
+        }),
+      );
+    }
+    waiting.push(next);
   }
 }
 
