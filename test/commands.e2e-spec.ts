@@ -118,10 +118,15 @@ describe('commands: success paths and error codes', () => {
     expect(upd.data).toMatchObject({ status: 'cancelled', previousStatus: 'placed' });
   });
 
-  it('commands pipelined on one socket are carried out in order', async () => {
-    await customer.ok('order.place', sampleOrder({ orderId: 'o-pipe', fulfillment: 'pickup', deliveryAddress: undefined }));
+  it('status changes of one order pipelined on one socket are carried out in order', async () => {
+    await customer.ok(
+      'order.place',
+      sampleOrder({ orderId: 'o-pipe', fulfillment: 'pickup', deliveryAddress: undefined }),
+    );
     const steps = ['accepted', 'preparing', 'ready', 'picked_up'];
-    const replies = await Promise.all(steps.map((status) => crew.cmd('order.update_status', { orderId: 'o-pipe', status })));
+    const replies = await Promise.all(
+      steps.map((status) => crew.cmd('order.update_status', { orderId: 'o-pipe', status })),
+    );
     expect(replies.map((r) => r.data?.status)).toEqual(steps);
   });
 

@@ -24,7 +24,9 @@ export class JwtVerifier {
     // every token (and catches the failure), which was 15 % of the CPU of a handshake.
     const keyObject = symmetric ? createSecretKey(Buffer.from(key)) : createPublicKey(key);
     this.jwt = new JwtService({
-      ...(symmetric ? { secret: keyObject as unknown as Buffer } : { publicKey: keyObject as unknown as Buffer }),
+      ...(symmetric
+        ? { secret: keyObject as unknown as Buffer }
+        : { publicKey: keyObject as unknown as Buffer }),
       verifyOptions: { algorithms: [algorithm], issuer, audience },
     });
   }

@@ -41,7 +41,9 @@ export interface SessionRuntime {
   expiryTimer?: NodeJS.Timeout;
   /** Live durable messages held back while a replay is written to this socket. */
   held?: Envelope<DurableType>[];
-  /** A command of this socket is being handled; the next ones wait here, in arrival order. */
-  busy?: boolean;
-  waiting?: Array<() => void>;
+  /**
+   * Commands on one order from this socket, one at a time: the key is the order id, the value
+   * the commands waiting behind the one in progress.
+   */
+  lanes?: Map<string, Array<() => void>>;
 }

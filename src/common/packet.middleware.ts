@@ -11,8 +11,15 @@ import { RateLimiter } from './rate-limiter.js';
 
 type Conn = HubSocket['conn'];
 
-/** Commands of one socket that may wait for the one in progress. */
+/** Commands on one order that may wait for the one in progress. */
 const MAX_WAITING = 64;
+const ORDER_COMMANDS: ReadonlySet<unknown> = new Set(['order.update_status', 'order.cancel']);
+
+function laneOf(event: unknown, data: unknown): string | undefined {
+  if (!ORDER_COMMANDS.has(event)) return undefined;
+  const orderId = (data as { orderId?: unknown } | null)?.orderId;
+  return typeof orderId === 'string' ? orderId : undefined;
+}
 
 /**
  * The first thing every incoming packet meets, before Nest: it measures the frame, refuses what
@@ -89,10 +96,10 @@ export class PacketMiddleware {
   }
 
   /**
-   * One command at a time per socket, in arrival order: Socket.IO dispatches pipelined packets
-   * at once, and two async handlers of one client could otherwise interleave (a second status
-   * change checked against the state before the first). The next command starts when the
-   * previous one has replied.
+   * Commands that change one order run one at a time per socket and order, in arrival order:
+   * Socket.IO dispatches pipelined packets at once, and a client sending `accepted` then
+   * `preparing` without awaiting could otherwise have the second checked against the state
+   * before the first. Other commands (and other orders) still run concurrently.
    */
   private inOrder(
     socket: HubSocket,
@@ -101,26 +108,27 @@ export class PacketMiddleware {
     next: () => void,
     refuse: (e: HubException) => void,
   ): void {
+    const lane = laneOf(args[0], args[1]);
+    if (lane === undefined) return next();
     const runtime = socket.data.session[RUNTIME];
+    const lanes = (runtime.lanes ??= new Map());
     const reply = args[last] as AckFn;
     args[last] = (r: unknown) => {
       reply(r);
-      const following = runtime.waiting?.shift();
+      const waiting = lanes.get(lane);
+      const following = waiting?.shift();
       if (following) following();
-      else runtime.busy = false;
+      else lanes.delete(lane);
     };
-    if (!runtime.busy) {
-      runtime.busy = true;
+    const waiting = lanes.get(lane);
+    if (!waiting) {
+      lanes.set(lane, []);
       return next();
     }
-    const waiting = (runtime.waiting ??= []);
     if (waiting.length >= MAX_WAITING) {
-      // Restore the plain reply: this one never enters the queue.
-      args[last] = reply;
+      args[last] = reply; // never queued: answer with the plain reply
       return refuse(
-        new HubException('RATE_LIMITED', 'too many commands waiting on this connection', {
-          retryAfterMs: 100,
-        }),
+        new HubException('RATE_LIMITED', 'too many commands waiting on this order', { retryAfterMs: 100 }),
       );
     }
     waiting.push(next);

@@ -50,6 +50,10 @@ interface Pending {
   attempts: number;
   /** Socket.IO packet ids used per namespace, so that stale ack callbacks can be dropped. */
   packets: Array<[Role, number]>;
+  /** The in-process wait for the first acknowledgements (see schedule). */
+  timer?: NodeJS.Timeout;
+  /** Whether a retry was handed to the job scheduler (BullMQ in the redis engine). */
+  queued?: boolean;
 }
 
 /** A local socket or a RemoteSocket from fetchSockets(). */
@@ -286,9 +290,21 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     if (p.waiting.size === 0) this.finish(p);
   }
 
+  /**
+   * The wait for the first acknowledgements is a local timer: nearly every message is acked
+   * within milliseconds, and a queue job per message (added, then removed) cost two Redis
+   * scripts on the hot path. Once a retry is really needed, the retries go through the job
+   * scheduler (BullMQ's per-node `redelivery` queue in the redis engine).
+   */
   private schedule(p: Pending): void {
     const delay = this.config.delivery.backoffMs * 2 ** (p.attempts - 1);
     const id = p.envelope.id;
+    if (p.attempts <= 1) {
+      p.timer = setTimeout(() => background(this.logger, 'redelivery', this.redeliver(id)), delay);
+      p.timer.unref();
+      return;
+    }
+    p.queued = true;
     this.jobs.schedule('redelivery', id, delay).catch((err: unknown) => {
       // The queue is unreachable: retry from a local timer rather than never.
       this.logger.warn({ err, messageId: id }, 'redelivery not queued; using a local timer');
@@ -339,7 +355,8 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
 
   private finish(p: Pending): void {
     this.pending.delete(p.envelope.id);
-    background(this.logger, 'redelivery cancel', this.jobs.cancel('redelivery', p.envelope.id));
+    clearTimeout(p.timer);
+    if (p.queued) background(this.logger, 'redelivery cancel', this.jobs.cancel('redelivery', p.envelope.id));
     this.dropStaleAcks(p);
   }
 
