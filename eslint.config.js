@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'libs/*/dist/**', 'apps/*/dist/**', 'node_modules/**', 'coverage/**', 'test-results/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'libs/*/dist/**',
+      'apps/*/dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'test-results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,7 +30,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config/**/*.ts', 'apps/*/src/*.config.ts', 'test/**/*.ts', 'apps/*/test/**/*.ts', 'bench/**/*.ts'],
+    files: [
+      'src/config/**/*.ts',
+      'apps/*/src/*.config.ts',
+      'test/**/*.ts',
+      'apps/*/test/**/*.ts',
+      'bench/**/*.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
@@ -29,13 +44,40 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'script',
       globals: Object.fromEntries(
-        ['window', 'document', 'location', 'fetch', 'alert', 'URLSearchParams', 'Intl', 'Node', 'FormData', 'setInterval', 'console']
-          .map((name) => [name, 'readonly']),
+        [
+          'window',
+          'document',
+          'location',
+          'fetch',
+          'alert',
+          'URLSearchParams',
+          'Intl',
+          'Node',
+          'FormData',
+          'setInterval',
+          'console',
+        ].map((name) => [name, 'readonly']),
       ),
     },
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'process',
+          'console',
+          'Buffer',
+          'URL',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'performance',
+          'global',
+          'globalThis',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
   },
 );

@@ -30,10 +30,26 @@ const CFG = quick
       s1: { clients: 1000, workers: 2, concurrency: 50, contenders: ALL.slice(0, 4) },
       s2: { rates: [500, 1000], seconds: 1, contenders: ALL.slice(0, 3) },
       s3: [{ room: 10, payloadBytes: 100, publishers: 2, window: 16, seconds: 1, drainMs: 500 }],
-      s3volatile: { room: 1, payloadBytes: 100, publishers: 2, window: 16, seconds: 1, drainMs: 500, volatile: true },
+      s3volatile: {
+        room: 1,
+        payloadBytes: 100,
+        publishers: 2,
+        window: 16,
+        seconds: 1,
+        drainMs: 500,
+        volatile: true,
+      },
       s3contenders: ALL,
       s4: { count: 200 },
-      s5: { room: 1, payloadBytes: 100, publishers: 1, rate: 500, seconds: 2, drainMs: 500, receiveOn: 'second' },
+      s5: {
+        room: 1,
+        payloadBytes: 100,
+        publishers: 1,
+        rate: 500,
+        seconds: 2,
+        drainMs: 500,
+        receiveOn: 'second',
+      },
     }
   : {
       repeats: Number(args.repeats ?? 3),
@@ -45,17 +61,43 @@ const CFG = quick
         { room: 100, payloadBytes: 100, publishers: 2, window: 16, seconds: 3, drainMs: 1500 },
         { room: 10, payloadBytes: 1024, publishers: 2, window: 32, seconds: 3, drainMs: 1000 },
       ],
-      s3volatile: { room: 1, payloadBytes: 100, publishers: 2, window: 32, seconds: 3, drainMs: 1000, volatile: true },
+      s3volatile: {
+        room: 1,
+        payloadBytes: 100,
+        publishers: 2,
+        window: 32,
+        seconds: 3,
+        drainMs: 1000,
+        volatile: true,
+      },
       s3contenders: ALL,
       s4: { count: 1000 },
-      s5: { room: 1, payloadBytes: 100, publishers: 1, rate: 1000, seconds: 10, drainMs: 1000, receiveOn: 'second' },
+      s5: {
+        room: 1,
+        payloadBytes: 100,
+        publishers: 1,
+        rate: 1000,
+        seconds: 10,
+        drainMs: 1000,
+        receiveOn: 'second',
+      },
     };
 
 if (args.seconds) for (const c of [...CFG.s3, CFG.s3volatile]) c.seconds = Number(args.seconds);
 
 const started = Date.now();
 const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s]`, ...a);
-const results = { date: new Date().toISOString(), quick, machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, memGiB: Math.round(os.totalmem() / 2 ** 30) }, scenarios: {} };
+const results = {
+  date: new Date().toISOString(),
+  quick,
+  machine: {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    node: process.version,
+    memGiB: Math.round(os.totalmem() / 2 ** 30),
+  },
+  scenarios: {},
+};
 const want = (s) => !only || only.has(s);
 const redis = await startRedis();
 
@@ -87,14 +129,17 @@ function aggregate(runs) {
   for (const [name, list] of Object.entries(runs)) {
     const ok = list.filter((r) => !r.error);
     const fields = new Set(ok.flatMap((r) => Object.keys(r)));
-    out[name] = Object.fromEntries([...fields].map((f) => [f, typeof ok[0]?.[f] === 'number' ? summary(ok.map((r) => r[f])) : ok[0]?.[f]]));
+    out[name] = Object.fromEntries(
+      [...fields].map((f) => [f, typeof ok[0]?.[f] === 'number' ? summary(ok.map((r) => r[f])) : ok[0]?.[f]]),
+    );
     out[name].errors = list.length - ok.length;
   }
   return out;
 }
 
 try {
-  if (want('S1')) results.scenarios.S1 = aggregate(await interleaved('S1', CFG.s1.contenders, (c) => s1(c, CFG.s1)));
+  if (want('S1'))
+    results.scenarios.S1 = aggregate(await interleaved('S1', CFG.s1.contenders, (c) => s1(c, CFG.s1)));
   if (want('S2')) {
     const runs = await interleaved('S2', CFG.s2.contenders, (c) => s2(c, CFG.s2));
     results.scenarios.S2 = Object.fromEntries(
@@ -112,12 +157,24 @@ try {
     results.scenarios.S3 = [];
     for (const cfg of [...CFG.s3, CFG.s3volatile]) {
       const label = `S3 ${cfg.volatile ? 'volatile' : 'durable'} room=${cfg.room} ${cfg.payloadBytes}B`;
-      const contenders = cfg.volatile ? CFG.s3contenders.filter((c) => c !== 'hub-redis-2') : CFG.s3contenders;
-      results.scenarios.S3.push({ label, volatile: Boolean(cfg.volatile), room: cfg.room, payloadBytes: cfg.payloadBytes, byContender: aggregate(await interleaved(label, contenders, (c) => fanout(c, cfg))) });
+      const contenders = cfg.volatile
+        ? CFG.s3contenders.filter((c) => c !== 'hub-redis-2')
+        : CFG.s3contenders;
+      results.scenarios.S3.push({
+        label,
+        volatile: Boolean(cfg.volatile),
+        room: cfg.room,
+        payloadBytes: cfg.payloadBytes,
+        byContender: aggregate(await interleaved(label, contenders, (c) => fanout(c, cfg))),
+      });
     }
   }
-  if (want('S4')) results.scenarios.S4 = aggregate(await interleaved('S4', ['hub-memory', 'hub-redis-1'], (c) => s4(c, CFG.s4)));
-  if (want('S5')) results.scenarios.S5 = aggregate(await interleaved('S5', ['hub-redis-2'], (c) => fanout(c, CFG.s5)));
+  if (want('S4'))
+    results.scenarios.S4 = aggregate(
+      await interleaved('S4', ['hub-memory', 'hub-redis-1'], (c) => s4(c, CFG.s4)),
+    );
+  if (want('S5'))
+    results.scenarios.S5 = aggregate(await interleaved('S5', ['hub-redis-2'], (c) => fanout(c, CFG.s5)));
 } finally {
   redis.stop();
 }
@@ -141,7 +198,10 @@ if (!quick && !only) {
 }
 log(`done in ${results.seconds} s: bench/results/${name}.json and .md`);
 console.log(md);
-const failures = Object.values(results.scenarios).flatMap((s) => (Array.isArray(s) ? s.map((x) => x.byContender) : [s])).flatMap((s) => Object.values(s)).filter((c) => c?.errors > 0);
+const failures = Object.values(results.scenarios)
+  .flatMap((s) => (Array.isArray(s) ? s.map((x) => x.byContender) : [s]))
+  .flatMap((s) => Object.values(s))
+  .filter((c) => c?.errors > 0);
 if (failures.length > 0) {
   console.error(`${failures.length} contender runs failed`);
   process.exit(1);

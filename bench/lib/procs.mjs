@@ -26,10 +26,18 @@ function freePort() {
 
 /** One IPC child with request/response over messages. */
 function ipcChild(script, env = {}, execArgv = ['--expose-gc']) {
-  const child = fork(here(script), [], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(here(script), [], {
+    env: { ...process.env, ...env },
+    execArgv,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const waiters = [];
   child.on('message', (m) => {
-    for (const w of [...waiters]) if (w.match(m)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(m));
+    for (const w of [...waiters]) {
+      if (!w.match(m)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(m);
+    }
   });
   return {
     child,
@@ -47,7 +55,11 @@ let statId = 0;
 const PROFILE = process.env.BENCH_PROFILE;
 
 async function serverProc(script, env) {
-  const p = ipcChild(script, env, PROFILE ? ['--expose-gc', '--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : ['--expose-gc']);
+  const p = ipcChild(
+    script,
+    env,
+    PROFILE ? ['--expose-gc', '--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : ['--expose-gc'],
+  );
   const ready = await p.wait((m) => m.type === 'ready', 60_000);
   return {
     pid: p.child.pid,
@@ -82,7 +94,11 @@ export const HUB_ENV = {
 /** A private redis-server for the redis contenders. */
 export async function startRedis() {
   const port = await freePort();
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const proc = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -102,13 +118,20 @@ export async function startRedis() {
 /** Starts a contender: `{ name, urls, servers, stats(), cpuMs(), redisCpuMs(), stop() }`. */
 export async function startContender(name, redis) {
   const prefix = `bench-${randomBytes(3).toString('hex')}`;
-  const hubEnv = (node) => ({ ...HUB_ENV, ...(redis ? { REDIS_URL: redis.url, REDIS_PREFIX: prefix, NODE_ID: `${prefix}-${node}` } : {}) });
+  const hubEnv = (node) => ({
+    ...HUB_ENV,
+    ...(redis ? { REDIS_URL: redis.url, REDIS_PREFIX: prefix, NODE_ID: `${prefix}-${node}` } : {}),
+  });
   let servers;
   if (name === 'baseline-socketio') servers = [await serverProc('../servers/baseline-socketio.mjs')];
   else if (name === 'baseline-ws') servers = [await serverProc('../servers/baseline-ws.mjs')];
   else if (name === 'hub-memory') servers = [await serverProc('../servers/hub.mjs', HUB_ENV)];
   else if (name === 'hub-redis-1') servers = [await serverProc('../servers/hub.mjs', hubEnv(1))];
-  else if (name === 'hub-redis-2') servers = [await serverProc('../servers/hub.mjs', hubEnv(1)), await serverProc('../servers/hub.mjs', hubEnv(2))];
+  else if (name === 'hub-redis-2')
+    servers = [
+      await serverProc('../servers/hub.mjs', hubEnv(1)),
+      await serverProc('../servers/hub.mjs', hubEnv(2)),
+    ];
   else throw new Error(`unknown contender ${name}`);
   return {
     name,

@@ -1,13 +1,16 @@
 // The markdown table and the targets of issue #5, from one run's results.
 const med = (x) => (x && typeof x === 'object' ? x.median : x);
-const fmt = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '–' : Number(x).toFixed(d).replace(/\.0+$/, ''));
-const mmm = (s, d = 1) => (s && typeof s === 'object' ? `${fmt(s.median, d)} (${fmt(s.min, d)}–${fmt(s.max, d)})` : fmt(s, d));
+const fmt = (x, d = 1) =>
+  x === null || x === undefined || Number.isNaN(x) ? '–' : Number(x).toFixed(d).replace(/\.0+$/, '');
+const mmm = (s, d = 1) =>
+  s && typeof s === 'object' ? `${fmt(s.median, d)} (${fmt(s.min, d)}–${fmt(s.max, d)})` : fmt(s, d);
 const ratio = (a, b) => (med(a) && med(b) ? med(a) / med(b) : null);
 
 /** Saturation: the highest rate served in full (≥ 95 %), without failures, p99 under 100 ms. */
 export function saturation(steps) {
   let sat = null;
-  for (const s of steps ?? []) if (med(s.achieved) >= 0.95 * s.rate && !med(s.failed) && med(s.p99Ms) < 100) sat = s.rate;
+  for (const s of steps ?? [])
+    if (med(s.achieved) >= 0.95 * s.rate && !med(s.failed) && med(s.p99Ms) < 100) sat = s.rate;
   return sat;
 }
 
@@ -16,16 +19,28 @@ export function targetsOf(r) {
   const S1 = r.scenarios.S1;
   if (S1?.['hub-memory'] && S1['baseline-socketio']) {
     const c = ratio(S1['hub-memory'].connectsPerSecond, S1['baseline-socketio'].connectsPerSecond);
-    t.push({ target: 'S1 connects/s ≥ 0.7 × baseline-socketio', measured: `${fmt(c, 2)}×`, met: c !== null && c >= 0.7 });
+    t.push({
+      target: 'S1 connects/s ≥ 0.7 × baseline-socketio',
+      measured: `${fmt(c, 2)}×`,
+      met: c !== null && c >= 0.7,
+    });
     const h = ratio(S1['hub-memory'].heapPerConnectionKiB, S1['baseline-socketio'].heapPerConnectionKiB);
-    t.push({ target: 'S1 heap per idle connection ≤ 2 × baseline-socketio', measured: `${fmt(h, 2)}×`, met: h !== null && h <= 2 });
+    t.push({
+      target: 'S1 heap per idle connection ≤ 2 × baseline-socketio',
+      measured: `${fmt(h, 2)}×`,
+      met: h !== null && h <= 2,
+    });
   }
   const S2 = r.scenarios.S2?.['hub-memory'];
   if (S2) {
     const sat = saturation(S2);
     const half = sat ? [...S2].reverse().find((s) => s.rate <= sat / 2) : undefined;
     const p99 = half ? med(half.p99Ms) : null;
-    t.push({ target: 'S2 hub-memory p99 at 50 % of its saturation ≤ 25 ms', measured: half ? `${fmt(p99, 2)} ms at ${half.rate}/s (saturation ${sat}/s)` : 'no saturation found', met: p99 !== null && p99 <= 25 });
+    t.push({
+      target: 'S2 hub-memory p99 at 50 % of its saturation ≤ 25 ms',
+      measured: half ? `${fmt(p99, 2)} ms at ${half.rate}/s (saturation ${sat}/s)` : 'no saturation found',
+      met: p99 !== null && p99 <= 25,
+    });
   }
   for (const s of r.scenarios.S3 ?? []) {
     const hub = s.byContender['hub-memory'];
@@ -33,26 +48,48 @@ export function targetsOf(r) {
     if (!hub || !base) continue;
     const q = ratio(hub.deliveriesPerSecond, base.deliveriesPerSecond);
     const need = s.volatile ? 0.8 : 0.5;
-    t.push({ target: `${s.label}: hub-memory deliveries/s ≥ ${need} × baseline-socketio`, measured: `${fmt(q, 2)}×`, met: q !== null && q >= need });
+    t.push({
+      target: `${s.label}: hub-memory deliveries/s ≥ ${need} × baseline-socketio`,
+      measured: `${fmt(q, 2)}×`,
+      met: q !== null && q >= need,
+    });
   }
   const durable = (r.scenarios.S3 ?? []).filter((s) => !s.volatile);
   if (durable.length) {
     let bad = 0;
-    for (const s of durable) for (const [name, c] of Object.entries(s.byContender)) if (name.startsWith('hub')) bad += (c.lost?.max ?? 0) + (c.duplicated?.max ?? 0) + (c.reordered?.max ?? 0);
-    t.push({ target: 'S3 zero lost, duplicated or reordered durable messages in every hub run', measured: `${bad}`, met: bad === 0 });
+    for (const s of durable)
+      for (const [name, c] of Object.entries(s.byContender))
+        if (name.startsWith('hub'))
+          bad += (c.lost?.max ?? 0) + (c.duplicated?.max ?? 0) + (c.reordered?.max ?? 0);
+    t.push({
+      target: 'S3 zero lost, duplicated or reordered durable messages in every hub run',
+      measured: `${bad}`,
+      met: bad === 0,
+    });
   }
   for (const [name, c] of Object.entries(r.scenarios.S4 ?? {})) {
     const ms = med(c.replayMs);
-    t.push({ target: `S4 ${name}: replay of ${fmt(med(c.messages), 0)} messages ≤ 250 ms`, measured: `${fmt(ms)} ms`, met: ms !== null && ms <= 250 });
+    t.push({
+      target: `S4 ${name}: replay of ${fmt(med(c.messages), 0)} messages ≤ 250 ms`,
+      measured: `${fmt(ms)} ms`,
+      met: ms !== null && ms <= 250,
+    });
   }
   const S5 = r.scenarios.S5?.['hub-redis-2'];
-  if (S5) t.push({ target: 'S5 cross-node p99 at 1,000 msg/s ≤ 50 ms', measured: `${fmt(med(S5.e2eP99Ms), 2)} ms`, met: med(S5.e2eP99Ms) !== null && med(S5.e2eP99Ms) <= 50 });
+  if (S5)
+    t.push({
+      target: 'S5 cross-node p99 at 1,000 msg/s ≤ 50 ms',
+      measured: `${fmt(med(S5.e2eP99Ms), 2)} ms`,
+      met: med(S5.e2eP99Ms) !== null && med(S5.e2eP99Ms) <= 50,
+    });
   return t;
 }
 
 export function renderMarkdown(r) {
   const L = [];
-  L.push(`Run ${r.date.slice(0, 16).replace('T', ' ')} UTC${r.quick ? ' (quick)' : ''}: ${r.machine.cpus} cores (${r.machine.cpu}), Node ${r.machine.node}, ${r.seconds} s. Medians of the repeats (min–max); ratios against baseline-socketio in the same run.`);
+  L.push(
+    `Run ${r.date.slice(0, 16).replace('T', ' ')} UTC${r.quick ? ' (quick)' : ''}: ${r.machine.cpus} cores (${r.machine.cpu}), Node ${r.machine.node}, ${r.seconds} s. Medians of the repeats (min–max); ratios against baseline-socketio in the same run.`,
+  );
   L.push('');
   if (r.targets?.length) {
     L.push('| target | measured | met |', '|---|---|---|');
@@ -62,35 +99,73 @@ export function renderMarkdown(r) {
   const S1 = r.scenarios.S1;
   if (S1) {
     const base = S1['baseline-socketio'];
-    L.push(`**S1 connect** (${fmt(med(Object.values(S1)[0]?.clients), 0)} clients)`, '', '| contender | connects/s | ratio | handshake p50 / p99 ms | heap KiB/conn | RSS KiB/conn | server CPU % | generator CPU % |', '|---|---|---|---|---|---|---|---|');
-    for (const [n, c] of Object.entries(S1)) L.push(`| ${n} | ${mmm(c.connectsPerSecond, 0)} | ${fmt(ratio(c.connectsPerSecond, base?.connectsPerSecond), 2)} | ${fmt(med(c.handshakeP50Ms), 2)} / ${fmt(med(c.handshakeP99Ms), 2)} | ${mmm(c.heapPerConnectionKiB)} | ${mmm(c.rssPerConnectionKiB)} | ${fmt(med(c.serverCpuPct), 0)} | ${fmt(med(c.generatorCpuPct), 0)} |`);
+    L.push(
+      `**S1 connect** (${fmt(med(Object.values(S1)[0]?.clients), 0)} clients)`,
+      '',
+      '| contender | connects/s | ratio | handshake p50 / p99 ms | heap KiB/conn | RSS KiB/conn | server CPU % | generator CPU % |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    for (const [n, c] of Object.entries(S1))
+      L.push(
+        `| ${n} | ${mmm(c.connectsPerSecond, 0)} | ${fmt(ratio(c.connectsPerSecond, base?.connectsPerSecond), 2)} | ${fmt(med(c.handshakeP50Ms), 2)} / ${fmt(med(c.handshakeP99Ms), 2)} | ${mmm(c.heapPerConnectionKiB)} | ${mmm(c.rssPerConnectionKiB)} | ${fmt(med(c.serverCpuPct), 0)} | ${fmt(med(c.generatorCpuPct), 0)} |`,
+      );
     L.push('');
   }
   const S2 = r.scenarios.S2;
   if (S2) {
-    L.push('**S2 command round trip** (`order.update_status` with its ack, open-loop rate sweep)', '', '| contender | rate/s | achieved/s | p50 ms | p99 ms | p99.9 ms | event-loop p99 ms | server CPU % |', '|---|---|---|---|---|---|---|---|');
+    L.push(
+      '**S2 command round trip** (`order.update_status` with its ack, open-loop rate sweep)',
+      '',
+      '| contender | rate/s | achieved/s | p50 ms | p99 ms | p99.9 ms | event-loop p99 ms | server CPU % |',
+      '|---|---|---|---|---|---|---|---|',
+    );
     for (const [n, steps] of Object.entries(S2)) {
-      for (const s of steps) L.push(`| ${n} | ${s.rate} | ${fmt(med(s.achieved), 0)} | ${fmt(med(s.p50Ms), 2)} | ${mmm(s.p99Ms, 2)} | ${fmt(med(s.p999Ms), 2)} | ${fmt(med(s.eldP99Ms), 1)} | ${fmt(med(s.serverCpuPct), 0)} |`);
+      for (const s of steps)
+        L.push(
+          `| ${n} | ${s.rate} | ${fmt(med(s.achieved), 0)} | ${fmt(med(s.p50Ms), 2)} | ${mmm(s.p99Ms, 2)} | ${fmt(med(s.p999Ms), 2)} | ${fmt(med(s.eldP99Ms), 1)} | ${fmt(med(s.serverCpuPct), 0)} |`,
+        );
       L.push(`| ${n} | saturation ≈ ${saturation(steps) ?? '–'}/s | | | | | | |`);
     }
     L.push('');
   }
   if (r.scenarios.S3?.length) {
-    L.push('**S3 fan-out** (closed loop; durable `order.created` to a crew room, volatile `courier.location` to one customer)', '', '| case | contender | deliveries/s | ratio | e2e p50 / p99 ms | lost | dup | reordered | server CPU % | Redis CPU % | generators CPU % |', '|---|---|---|---|---|---|---|---|---|---|---|');
+    L.push(
+      '**S3 fan-out** (closed loop; durable `order.created` to a crew room, volatile `courier.location` to one customer)',
+      '',
+      '| case | contender | deliveries/s | ratio | e2e p50 / p99 ms | lost | dup | reordered | server CPU % | Redis CPU % | generators CPU % |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
+    );
     for (const s of r.scenarios.S3) {
       const base = s.byContender['baseline-socketio'];
-      for (const [n, c] of Object.entries(s.byContender)) L.push(`| ${s.label} | ${n} | ${mmm(c.deliveriesPerSecond, 0)} | ${fmt(ratio(c.deliveriesPerSecond, base?.deliveriesPerSecond), 2)} | ${fmt(med(c.e2eP50Ms), 1)} / ${fmt(med(c.e2eP99Ms), 1)} | ${fmt(c.lost?.max ?? c.lost, 0)} | ${fmt(c.duplicated?.max, 0)} | ${fmt(c.reordered?.max, 0)} | ${fmt(med(c.serverCpuPct), 0)} | ${fmt(med(c.redisCpuPct), 0)} | ${fmt(med(c.generatorCpuPct), 0)} |`);
+      for (const [n, c] of Object.entries(s.byContender))
+        L.push(
+          `| ${s.label} | ${n} | ${mmm(c.deliveriesPerSecond, 0)} | ${fmt(ratio(c.deliveriesPerSecond, base?.deliveriesPerSecond), 2)} | ${fmt(med(c.e2eP50Ms), 1)} / ${fmt(med(c.e2eP99Ms), 1)} | ${fmt(c.lost?.max ?? c.lost, 0)} | ${fmt(c.duplicated?.max, 0)} | ${fmt(c.reordered?.max, 0)} | ${fmt(med(c.serverCpuPct), 0)} | ${fmt(med(c.redisCpuPct), 0)} | ${fmt(med(c.generatorCpuPct), 0)} |`,
+        );
     }
     L.push('');
   }
   if (r.scenarios.S4) {
-    L.push('**S4 replay** (a client misses the messages, then reconnects with its cursor)', '', '| contender | messages | replay ms | recovered |', '|---|---|---|---|');
-    for (const [n, c] of Object.entries(r.scenarios.S4)) L.push(`| ${n} | ${fmt(med(c.messages), 0)} | ${mmm(c.replayMs)} | ${c.recovered} |`);
+    L.push(
+      '**S4 replay** (a client misses the messages, then reconnects with its cursor)',
+      '',
+      '| contender | messages | replay ms | recovered |',
+      '|---|---|---|---|',
+    );
+    for (const [n, c] of Object.entries(r.scenarios.S4))
+      L.push(`| ${n} | ${fmt(med(c.messages), 0)} | ${mmm(c.replayMs)} | ${c.recovered} |`);
     L.push('');
   }
   if (r.scenarios.S5) {
-    L.push('**S5 cross-node** (publish on node 1 at a fixed rate, receive on node 2)', '', '| contender | delivered | e2e p50 ms | e2e p99 ms | server CPU % | Redis CPU % |', '|---|---|---|---|---|---|');
-    for (const [n, c] of Object.entries(r.scenarios.S5)) L.push(`| ${n} | ${fmt(med(c.delivered), 0)} | ${mmm(c.e2eP50Ms, 2)} | ${mmm(c.e2eP99Ms, 2)} | ${fmt(med(c.serverCpuPct), 0)} | ${fmt(med(c.redisCpuPct), 0)} |`);
+    L.push(
+      '**S5 cross-node** (publish on node 1 at a fixed rate, receive on node 2)',
+      '',
+      '| contender | delivered | e2e p50 ms | e2e p99 ms | server CPU % | Redis CPU % |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const [n, c] of Object.entries(r.scenarios.S5))
+      L.push(
+        `| ${n} | ${fmt(med(c.delivered), 0)} | ${mmm(c.e2eP50Ms, 2)} | ${mmm(c.e2eP99Ms, 2)} | ${fmt(med(c.serverCpuPct), 0)} | ${fmt(med(c.redisCpuPct), 0)} |`,
+      );
   }
   return `${L.join('\n')}\n`;
 }

@@ -24,7 +24,13 @@ export async function s1(contender, cfg) {
   const before = await server.stats({ gc: true });
   const per = Math.ceil(cfg.clients / cfg.workers);
   const gen = await startGenerator(
-    Array.from({ length: cfg.workers }, () => ({ scenario: 'connect', kind: contender.kind, url: contender.urls[0], count: per, concurrency: cfg.concurrency })),
+    Array.from({ length: cfg.workers }, () => ({
+      scenario: 'connect',
+      kind: contender.kind,
+      url: contender.urls[0],
+      count: per,
+      concurrency: cfg.concurrency,
+    })),
   );
   try {
     const result = await cpuWindow(contender, gen, async () => {
@@ -32,7 +38,12 @@ export async function s1(contender, cfg) {
       const seconds = Math.max(...results.map((r) => r.seconds));
       const count = results.reduce((s, r) => s + r.count, 0);
       const h = percentiles(results.map((r) => r.hist));
-      return { clients: count, connectsPerSecond: round(count / seconds, 0), handshakeP50Ms: round(h.p50), handshakeP99Ms: round(h.p99) };
+      return {
+        clients: count,
+        connectsPerSecond: round(count / seconds, 0),
+        handshakeP50Ms: round(h.p50),
+        handshakeP99Ms: round(h.p99),
+      };
     });
     await settle(500);
     const after = await server.stats({ gc: true });
@@ -49,7 +60,15 @@ export async function s1(contender, cfg) {
 /** S2: a rate sweep of order.update_status with its ack. */
 export async function s2(contender, cfg) {
   const server = contender.servers[0];
-  const gen = await startGenerator([{ scenario: 'roundtrip', kind: contender.kind, url: contender.urls[0], rates: cfg.rates, seconds: cfg.seconds }]);
+  const gen = await startGenerator([
+    {
+      scenario: 'roundtrip',
+      kind: contender.kind,
+      url: contender.urls[0],
+      rates: cfg.rates,
+      seconds: cfg.seconds,
+    },
+  ]);
   try {
     const steps = [];
     for (const rate of cfg.rates) {
@@ -60,12 +79,23 @@ export async function s2(contender, cfg) {
       gen.send({ type: 'go' });
       await gen.collect('step-done', 1);
       const eld = await server.stats();
-      steps.push({ rate, eldP99Ms: round(eld.eldP99Ms), serverCpuPct: round((100 * (contender.cpuMs() - s0)) / (Date.now() - t0), 0) });
+      steps.push({
+        rate,
+        eldP99Ms: round(eld.eldP99Ms),
+        serverCpuPct: round((100 * (contender.cpuMs() - s0)) / (Date.now() - t0), 0),
+      });
     }
     const [result] = await gen.collect('result', 1);
     return result.steps.map((s, i) => {
       const h = percentiles([s.hist]);
-      return { ...steps[i], achieved: round(s.achieved, 0), failed: s.failed, p50Ms: round(h.p50), p99Ms: round(h.p99), p999Ms: round(h.p999) };
+      return {
+        ...steps[i],
+        achieved: round(s.achieved, 0),
+        failed: s.failed,
+        p50Ms: round(h.p50),
+        p99Ms: round(h.p99),
+        p999Ms: round(h.p999),
+      };
     });
   } finally {
     await gen.stop();
@@ -138,7 +168,8 @@ export async function fanout(contender, cfg) {
       serverCpuPct: round((100 * (contender.cpuMs() - s0)) / wall, 0),
       generatorCpuPct: round((100 * ((await recv.cpuMs()) + (await pub.cpuMs()) - g0)) / wall, 0),
     };
-    if (contender.name.startsWith('hub-redis')) out.redisCpuPct = round((100 * (contender.redisCpuMs() - r0)) / wall, 0);
+    if (contender.name.startsWith('hub-redis'))
+      out.redisCpuPct = round((100 * (contender.redisCpuMs() - r0)) / wall, 0);
     return out;
   } finally {
     await recv.stop();
@@ -148,7 +179,9 @@ export async function fanout(contender, cfg) {
 
 /** S4: a client misses `count` durable messages, then reconnects with its cursor. */
 export async function s4(contender, cfg) {
-  const gen = await startGenerator([{ scenario: 'replay', kind: contender.kind, url: contender.urls[0], count: cfg.count }]);
+  const gen = await startGenerator([
+    { scenario: 'replay', kind: contender.kind, url: contender.urls[0], count: cfg.count },
+  ]);
   try {
     const [r] = await gen.collect('result', 1, 120_000);
     return { messages: r.got, replayMs: round(r.ms), recovered: r.recovered };

@@ -18,7 +18,9 @@ export function open(kind, url, { role, sub, tenant, cursor, crewRole, onEvent }
   const started = clock();
   return new Promise((resolve, reject) => {
     if (kind === 'ws') {
-      const ws = new WebSocket(`${url.replace('http', 'ws')}/ws?role=${role}&tenant=${tenant}&sub=${sub}`, { perMessageDeflate: false });
+      const ws = new WebSocket(`${url.replace('http', 'ws')}/ws?role=${role}&tenant=${tenant}&sub=${sub}`, {
+        perMessageDeflate: false,
+      });
       const acks = new Map();
       let next = 0;
       const client = {
@@ -41,12 +43,28 @@ export function open(kind, url, { role, sub, tenant, cursor, crewRole, onEvent }
       ws.on('error', reject);
       return;
     }
-    const auth = kind === 'hub' ? { token: token({ sub, role, tenantId: tenant, ...(crewRole ? { crewRole } : {}) }), ...(cursor ? { cursor } : {}) } : { sub, tenantId: tenant };
-    const socket = io(`${url}/${role}`, { path: '/ws', transports: ['websocket'], auth, forceNew: true, reconnection: false });
+    const auth =
+      kind === 'hub'
+        ? {
+            token: token({ sub, role, tenantId: tenant, ...(crewRole ? { crewRole } : {}) }),
+            ...(cursor ? { cursor } : {}),
+          }
+        : { sub, tenantId: tenant };
+    const socket = io(`${url}/${role}`, {
+      path: '/ws',
+      transports: ['websocket'],
+      auth,
+      forceNew: true,
+      reconnection: false,
+    });
     const client = {
       socket,
       welcome: undefined,
-      send: (e, d) => socket.timeout(30_000).emitWithAck(e, d).catch(() => ({ ok: false, error: { code: 'TIMEOUT' } })),
+      send: (e, d) =>
+        socket
+          .timeout(30_000)
+          .emitWithAck(e, d)
+          .catch(() => ({ ok: false, error: { code: 'TIMEOUT' } })),
       close: () => socket.disconnect(),
     };
     socket.onAny((type, envelope, ack) => {
@@ -58,6 +76,8 @@ export function open(kind, url, { role, sub, tenant, cursor, crewRole, onEvent }
       onEvent?.(type, envelope);
       if (typeof ack === 'function') ack(); // SDK-style: acknowledged once handled
     });
-    socket.once('connect_error', (err) => reject(new Error(`${role} ${sub}: ${err.data?.code ?? err.message}`)));
+    socket.once('connect_error', (err) =>
+      reject(new Error(`${role} ${sub}: ${err.data?.code ?? err.message}`)),
+    );
   });
 }

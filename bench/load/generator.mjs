@@ -11,7 +11,9 @@ process.on('message', (msg) => {
     workers = msg.jobs.map((job, index) => {
       const w = new Worker(workerUrl, { workerData: { ...job, index: job.index ?? index } });
       w.on('message', (m) => process.send({ ...m, worker: index }));
-      w.on('error', (err) => process.send({ type: 'error', worker: index, message: err.stack ?? String(err) }));
+      w.on('error', (err) =>
+        process.send({ type: 'error', worker: index, message: err.stack ?? String(err) }),
+      );
       w.on('exit', () => {
         workers = workers.filter((x) => x !== w);
         if (workers.length === 0) process.send({ type: 'exited' });

@@ -5,10 +5,23 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { clock, open } from './clients.mjs';
 
 const job = workerData;
-const hist = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+const hist = () =>
+  hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 60_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
 const enc = (h) => hdr.encodeIntoCompressedBase64(h);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const waitMsg = (type) => new Promise((resolve) => parentPort.on('message', function f(m) { if (m.type === type) { parentPort.off('message', f); resolve(m); } }));
+const waitMsg = (type) =>
+  new Promise((resolve) =>
+    parentPort.on('message', function f(m) {
+      if (m.type === type) {
+        parentPort.off('message', f);
+        resolve(m);
+      }
+    }),
+  );
 const items = [{ sku: 'b', name: 'Burger', quantity: 1, unitPrice: 850 }];
 /** Order items whose JSON is about `bytes` long: the same payload for every contender. */
 function itemsOf(bytes) {
@@ -24,7 +37,11 @@ function itemsOf(bytes) {
 
 async function pool(n, concurrency, fn) {
   let i = 0;
-  await Promise.all(Array.from({ length: Math.min(n, concurrency) }, async () => { while (i < n) await fn(i++); }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, concurrency) }, async () => {
+      while (i < n) await fn(i++);
+    }),
+  );
 }
 
 const scenarios = {
@@ -34,11 +51,20 @@ const scenarios = {
     const clients = [];
     const started = clock();
     await pool(job.count, job.concurrency, async (i) => {
-      const { client, ms } = await open(job.kind, job.url, { role: 'crew', sub: `w${job.index}-c${i}`, tenant: `t${i % 50}` });
+      const { client, ms } = await open(job.kind, job.url, {
+        role: 'crew',
+        sub: `w${job.index}-c${i}`,
+        tenant: `t${i % 50}`,
+      });
       h.recordValue(Math.max(1, Math.round(ms * 1000)));
       clients.push(client);
     });
-    parentPort.postMessage({ type: 'result', hist: enc(h), count: clients.length, seconds: (clock() - started) / 1000 });
+    parentPort.postMessage({
+      type: 'result',
+      hist: enc(h),
+      count: clients.length,
+      seconds: (clock() - started) / 1000,
+    });
     await waitMsg('close');
     for (const c of clients) c.close();
     parentPort.postMessage({ type: 'closed' });
@@ -47,9 +73,16 @@ const scenarios = {
   /** S2: order.update_status at a fixed rate (open loop), ack latency per step. */
   async roundtrip() {
     const tenant = `rt${job.index}`;
-    const { client: customer } = await open(job.kind, job.url, { role: 'customer', sub: `cust${job.index}`, tenant });
+    const { client: customer } = await open(job.kind, job.url, {
+      role: 'customer',
+      sub: `cust${job.index}`,
+      tenant,
+    });
     const crews = [];
-    for (let i = 0; i < 4; i++) crews.push((await open(job.kind, job.url, { role: 'crew', sub: `crew${job.index}-${i}`, tenant })).client);
+    for (let i = 0; i < 4; i++)
+      crews.push(
+        (await open(job.kind, job.url, { role: 'crew', sub: `crew${job.index}-${i}`, tenant })).client,
+      );
     const steps = [];
     for (const rate of job.rates) {
       const total = Math.round(rate * job.seconds);
@@ -73,10 +106,12 @@ const scenarios = {
         const status = walk[k % 4];
         const sentAt = clock();
         const crew = crews[Math.floor(k / 4) % crews.length]; // an order's steps go in order on one socket
-        inflight.push(crew.send('order.update_status', { orderId, status }).then((r) => {
-          if (!r.ok) failed++;
-          h.recordValue(Math.max(1, Math.round((clock() - sentAt) * 1000)));
-        }));
+        inflight.push(
+          crew.send('order.update_status', { orderId, status }).then((r) => {
+            if (!r.ok) failed++;
+            h.recordValue(Math.max(1, Math.round((clock() - sentAt) * 1000)));
+          }),
+        );
       }
       await Promise.all(inflight);
       const seconds = (clock() - t0) / 1000;
@@ -126,7 +161,16 @@ const scenarios = {
     const clients = [];
     for (let i = 0; i < job.count; i++) {
       const url = job.urls[i % job.urls.length];
-      clients.push((await open(job.kind, url, { role: job.role, sub: `${job.role}-${job.index}-${i}`, tenant: job.tenant, onEvent: track() })).client);
+      clients.push(
+        (
+          await open(job.kind, url, {
+            role: job.role,
+            sub: `${job.role}-${job.index}-${i}`,
+            tenant: job.tenant,
+            onEvent: track(),
+          })
+        ).client,
+      );
     }
     parentPort.postMessage({ type: 'ready' });
     await waitMsg('stop');
@@ -139,19 +183,37 @@ const scenarios = {
   async publish() {
     const tenant = job.tenant;
     const payloadItems = itemsOf(job.payloadBytes);
-    const { client } = await open(job.kind, job.url, { role: job.volatile ? 'crew' : 'customer', sub: `pub-${job.index}`, tenant, crewRole: 'courier' });
+    const { client } = await open(job.kind, job.url, {
+      role: job.volatile ? 'crew' : 'customer',
+      sub: `pub-${job.index}`,
+      tenant,
+      crewRole: 'courier',
+    });
     let location;
     if (job.volatile) {
       let orderId = 'v';
       if (job.kind === 'hub') {
         // The hub relays a courier's position only for an order out for delivery: make one.
-        const { client: owner } = await open(job.kind, job.url, { role: 'customer', sub: job.customerId, tenant });
-        const placed = await owner.send('order.place', { items, currency: 'EUR', fulfillment: 'delivery', deliveryAddress: { line1: 'a', city: 'b' } });
+        const { client: owner } = await open(job.kind, job.url, {
+          role: 'customer',
+          sub: job.customerId,
+          tenant,
+        });
+        const placed = await owner.send('order.place', {
+          items,
+          currency: 'EUR',
+          fulfillment: 'delivery',
+          deliveryAddress: { line1: 'a', city: 'b' },
+        });
         orderId = placed.data.orderId;
-        for (const status of ['accepted', 'preparing', 'ready', 'out_for_delivery']) await client.send('order.update_status', { orderId, status });
+        for (const status of ['accepted', 'preparing', 'ready', 'out_for_delivery'])
+          await client.send('order.update_status', { orderId, status });
         owner.close();
       }
-      location = job.kind === 'hub' ? { orderId, lat: 38.7, lng: -9.1 } : { orderId, customerId: job.customerId, lat: 38.7, lng: -9.1 };
+      location =
+        job.kind === 'hub'
+          ? { orderId, lat: 38.7, lng: -9.1 }
+          : { orderId, customerId: job.customerId, lat: 38.7, lng: -9.1 };
     }
     parentPort.postMessage({ type: 'ready' });
     await waitMsg('go');
@@ -162,7 +224,12 @@ const scenarios = {
       const s = seq++;
       const r = job.volatile
         ? await client.send('courier.location', location)
-        : await client.send('order.place', { items: payloadItems, currency: 'EUR', fulfillment: 'pickup', notes: `${clock()}|${job.index}|${s}` });
+        : await client.send('order.place', {
+            items: payloadItems,
+            currency: 'EUR',
+            fulfillment: 'pickup',
+            notes: `${clock()}|${job.index}|${s}`,
+          });
       if (r?.ok) accepted++;
     };
     if (job.rate) {
@@ -175,7 +242,11 @@ const scenarios = {
       }
       await Promise.all(inflight);
     } else {
-      await Promise.all(Array.from({ length: job.window }, async () => { while (clock() < stopAt) await one(); }));
+      await Promise.all(
+        Array.from({ length: job.window }, async () => {
+          while (clock() < stopAt) await one();
+        }),
+      );
     }
     client.close();
     parentPort.postMessage({ type: 'result', sent: seq, accepted });
@@ -189,7 +260,12 @@ const scenarios = {
     first.close();
     const { client: customer } = await open(job.kind, job.url, { role: 'customer', sub: 'feeder', tenant });
     await pool(job.count, 32, async (i) => {
-      await customer.send('order.place', { items, currency: 'EUR', fulfillment: 'pickup', notes: `replay|${i}` });
+      await customer.send('order.place', {
+        items,
+        currency: 'EUR',
+        fulfillment: 'pickup',
+        notes: `replay|${i}`,
+      });
     });
     customer.close();
     let got = 0;
@@ -211,7 +287,13 @@ const scenarios = {
     });
     await Promise.race([all, sleep(30_000)]);
     client.close();
-    parentPort.postMessage({ type: 'result', got, ms: got === job.count ? lastAt - started : null, recovered: client.welcome?.recovered, replayed: client.welcome?.replayed });
+    parentPort.postMessage({
+      type: 'result',
+      got,
+      ms: got === job.count ? lastAt - started : null,
+      recovered: client.welcome?.recovered,
+      replayed: client.welcome?.replayed,
+    });
   },
 };
 

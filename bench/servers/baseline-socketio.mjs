@@ -5,7 +5,12 @@ import { Server } from 'socket.io';
 import { serveControl } from './control.mjs';
 
 const http = createServer();
-const io = new Server(http, { path: '/ws', transports: ['websocket'], perMessageDeflate: false, serveClient: false });
+const io = new Server(http, {
+  path: '/ws',
+  transports: ['websocket'],
+  perMessageDeflate: false,
+  serveClient: false,
+});
 let seq = 0;
 const now = () => new Date().toISOString();
 
@@ -16,14 +21,37 @@ for (const role of ['customer', 'crew', 'admin']) {
     socket.emit('system.welcome', { type: 'system.welcome', data: { sessionId: socket.id } });
     socket.on('order.place', (data, ack) => {
       const orderId = `o${++seq}`;
-      const order = { orderId, tenantId, customerId: sub, items: data.items, notes: data.notes, status: 'placed', createdAt: now() };
-      const envelope = { id: orderId, type: 'order.created', data: { order }, timestamp: now(), sender: { id: sub, type: role }, tenantId };
+      const order = {
+        orderId,
+        tenantId,
+        customerId: sub,
+        items: data.items,
+        notes: data.notes,
+        status: 'placed',
+        createdAt: now(),
+      };
+      const envelope = {
+        id: orderId,
+        type: 'order.created',
+        data: { order },
+        timestamp: now(),
+        sender: { id: sub, type: role },
+        tenantId,
+      };
       io.of('/crew').to(`t:${tenantId}`).emit('order.created', envelope);
       ack?.({ ok: true, data: { orderId, status: 'placed' } });
     });
-    socket.on('order.update_status', (data, ack) => ack?.({ ok: true, data: { orderId: data.orderId, status: data.status } }));
+    socket.on('order.update_status', (data, ack) =>
+      ack?.({ ok: true, data: { orderId: data.orderId, status: data.status } }),
+    );
     socket.on('courier.location', (data, ack) => {
-      const envelope = { id: `l${++seq}`, type: 'courier.location', data: { ...data, at: now() }, timestamp: now(), tenantId };
+      const envelope = {
+        id: `l${++seq}`,
+        type: 'courier.location',
+        data: { ...data, at: now() },
+        timestamp: now(),
+        tenantId,
+      };
       io.of('/customer').to(`u:${tenantId}:${data.customerId}`).emit('courier.location', envelope);
       ack?.({ ok: true, data: { relayed: true } });
     });

@@ -31,13 +31,33 @@ wss.on('connection', (ws, req) => {
     let reply = { ok: true };
     if (e === 'order.place') {
       const orderId = `o${++seq}`;
-      const order = { orderId, tenantId, customerId: sub, items: d.items, notes: d.notes, status: 'placed', createdAt: now() };
-      broadcast(`crew:t:${tenantId}`, { e: 'order.created', d: { id: orderId, type: 'order.created', data: { order }, timestamp: now(), tenantId } });
+      const order = {
+        orderId,
+        tenantId,
+        customerId: sub,
+        items: d.items,
+        notes: d.notes,
+        status: 'placed',
+        createdAt: now(),
+      };
+      broadcast(`crew:t:${tenantId}`, {
+        e: 'order.created',
+        d: { id: orderId, type: 'order.created', data: { order }, timestamp: now(), tenantId },
+      });
       reply = { ok: true, data: { orderId, status: 'placed' } };
     } else if (e === 'order.update_status') {
       reply = { ok: true, data: { orderId: d.orderId, status: d.status } };
     } else if (e === 'courier.location') {
-      broadcast(`customer:u:${tenantId}:${d.customerId}`, { e: 'courier.location', d: { id: `l${++seq}`, type: 'courier.location', data: { ...d, at: now() }, timestamp: now(), tenantId } });
+      broadcast(`customer:u:${tenantId}:${d.customerId}`, {
+        e: 'courier.location',
+        d: {
+          id: `l${++seq}`,
+          type: 'courier.location',
+          data: { ...d, at: now() },
+          timestamp: now(),
+          tenantId,
+        },
+      });
       reply = { ok: true, data: { relayed: true } };
     }
     if (a !== undefined) ws.send(JSON.stringify({ a, r: reply }));

@@ -7,7 +7,11 @@ export function serveControl(extra = () => ({})) {
   eld.enable();
   process.on('message', async (msg) => {
     if (msg?.cmd === 'stats') {
-      if (msg.gc && global.gc) for (let i = 0; i < 4; i++) { global.gc(); await new Promise((r) => setTimeout(r, 30)); }
+      if (msg.gc && global.gc)
+        for (let i = 0; i < 4; i++) {
+          global.gc();
+          await new Promise((r) => setTimeout(r, 30));
+        }
       const mem = process.memoryUsage();
       const cpu = process.cpuUsage();
       process.send({

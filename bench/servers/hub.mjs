@@ -5,7 +5,13 @@ import { serveControl } from './control.mjs';
 
 const { createHub } = await import('../../dist/app.factory.js');
 const { loadConfig } = await import('../../dist/config/load-config.js');
-const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', LOG_FORMAT: 'json' });
+const config = loadConfig({
+  ...process.env,
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  LOG_FORMAT: 'json',
+});
 const app = await createHub(config);
 await app.listen(0, '127.0.0.1');
 serveControl();
