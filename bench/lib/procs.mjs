@@ -102,6 +102,7 @@ export async function startRedis() {
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined); // refused until redis-server is up
     try {
       await probe.connect();
       await probe.ping();

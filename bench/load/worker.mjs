@@ -127,6 +127,7 @@ const scenarios = {
   async receive() {
     const h = hist();
     let received = 0;
+    let measured = 0;
     let dup = 0;
     let reordered = 0;
     let unique = 0;
@@ -141,12 +142,14 @@ const scenarios = {
           if (seen.has(env.id)) return void dup++;
           seen.add(env.id);
           received++;
+          if (Date.parse(env.data.at) < job.measureFrom) return;
+          measured++;
           h.recordValue(Math.max(1, Math.round((clock() - Date.parse(env.data.at)) * 1000)));
           return;
         }
         const notes = env.data.order?.notes;
         if (!notes) return;
-        const [t, pub, seq] = notes.split('|');
+        const [t, pub, seq, warm] = notes.split('|');
         const key = `${pub}|${seq}`;
         if (seen.has(key)) return void dup++;
         seen.add(key);
@@ -155,9 +158,16 @@ const scenarios = {
         const prev = lastSeq.get(pub) ?? -1;
         if (Number(seq) < prev) reordered++;
         lastSeq.set(pub, Math.max(prev, Number(seq)));
+        // Warm-up messages count for loss, duplicates and order, not for latency or throughput.
+        if (warm) return;
+        measured++;
         h.recordValue(Math.max(1, Math.round((clock() - Number(t)) * 1000)));
       };
     };
+    job.measureFrom = Infinity;
+    parentPort.on('message', (m) => {
+      if (m.type === 'measure-from') job.measureFrom = m.at;
+    });
     const clients = [];
     for (let i = 0; i < job.count; i++) {
       const url = job.urls[i % job.urls.length];
@@ -176,7 +186,7 @@ const scenarios = {
     await waitMsg('stop');
     await sleep(job.drainMs);
     for (const c of clients) c.close();
-    parentPort.postMessage({ type: 'result', hist: enc(h), received, dup, reordered, unique });
+    parentPort.postMessage({ type: 'result', hist: enc(h), received, measured, dup, reordered, unique });
   },
 
   /** S3/S5 publishers: order.place (durable) or courier.location (volatile), windowed or at a rate. */
@@ -219,21 +229,24 @@ const scenarios = {
     await waitMsg('go');
     let seq = 0;
     let accepted = 0;
-    const stopAt = clock() + job.seconds * 1000;
+    const begin = clock();
+    const warmUntil = begin + (job.warmupSeconds ?? 0) * 1000;
+    const stopAt = warmUntil + job.seconds * 1000;
     const one = async () => {
       const s = seq++;
+      const now = clock();
       const r = job.volatile
         ? await client.send('courier.location', location)
         : await client.send('order.place', {
             items: payloadItems,
             currency: 'EUR',
             fulfillment: 'pickup',
-            notes: `${clock()}|${job.index}|${s}`,
+            notes: `${now}|${job.index}|${s}${now < warmUntil ? '|w' : ''}`,
           });
       if (r?.ok) accepted++;
     };
     if (job.rate) {
-      const t0 = clock();
+      const t0 = begin;
       const inflight = [];
       for (let k = 0; clock() < stopAt; k++) {
         const wait = t0 + (k * 1000) / job.rate - clock();
