@@ -226,11 +226,12 @@ results.targets = targetsOf(results);
 const dir = new URL('./results/', import.meta.url).pathname;
 mkdirSync(dir, { recursive: true });
 const stamp = results.date.slice(0, 19).replace(/[:T]/g, '-');
-const name = quick ? 'quick-latest' : stamp;
+// Dated files are for full runs; quick and partial runs overwrite their own (ignored) files.
+const name = quick ? 'quick-latest' : only || args.contenders ? 'partial-latest' : stamp;
 const md = renderMarkdown(results);
 writeFileSync(`${dir}${name}.json`, `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(`${dir}${name}.md`, md);
-if (!quick && !only) {
+if (!quick && !only && !args.contenders) {
   const readme = new URL('../README.md', import.meta.url).pathname;
   if (existsSync(readme)) {
     const text = readFileSync(readme, 'utf8');

@@ -199,6 +199,13 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
           'other',
         ]);
         expect((await engine.orders.listForCustomer('A', 'c-1', 10)).map((o) => o.orderId)).toEqual(['late']);
+        const day1 = Date.parse('2026-01-01T00:00:00.000Z');
+        const between = await engine.orders.listActiveCreatedBetween(
+          day1,
+          Date.parse('2026-01-03T00:00:00.000Z'),
+          10,
+        );
+        expect(between.map((o) => o.orderId)).toEqual(['late', 'other']);
         const late = (await engine.orders.get('A', 'late'))!;
         const done = { ...late, status: 'rejected' as const, updatedAt: '2026-01-02T00:00:00.000Z' };
         await engine.orders.update(done, 'placed');

@@ -14,6 +14,8 @@ export interface OrderStore {
   listActive(tenantId: string, limit: number): Promise<Order[]>;
   /** A customer's active orders. */
   listForCustomer(tenantId: string, customerId: string, limit: number): Promise<Order[]>;
+  /** Active orders of every tenant created in (from, to] (epoch ms), oldest first: the SLA sweep. */
+  listActiveCreatedBetween(from: number, to: number, limit: number): Promise<Order[]>;
   /** Forgets final orders older than `before` (epoch ms). */
   prune(before: number): Promise<number>;
 }

@@ -1,4 +1,10 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type {
   CourierLocationDto,
   Order,
@@ -31,7 +37,9 @@ function senderOf(session: Session): Sender {
 
 /** The live order board and the status machine. */
 @Injectable()
-export class OrdersService implements OnModuleInit {
+export class OrdersService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private sweepTimer?: NodeJS.Timeout;
+
   constructor(
     @InjectPinoLogger(OrdersService.name) private readonly logger: PinoLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -43,7 +51,36 @@ export class OrdersService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.handle('order-sla', (key) => this.checkAccepted(key));
+    this.jobs.handle('order-sla', (key) => this.sweep(key));
+  }
+
+  onApplicationBootstrap(): void {
+    // Every node keeps the next sweep scheduled, so the sweeps go on whichever nodes live.
+    background(this.logger, 'SLA sweep', this.scheduleSweep());
+    this.sweepTimer = setInterval(
+      () => background(this.logger, 'SLA sweep', this.scheduleSweep()),
+      this.sweepEveryMs(),
+    );
+    this.sweepTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  /**
+   * ORDER_NOT_ACCEPTED comes from a sweep, one per interval for the whole cluster (the job key is
+   * the interval's number, so every node schedules the same job and one runs it), rather than a
+   * queue job per order, which cost a BullMQ add and remove on every order.
+   */
+  private sweepEveryMs(): number {
+    return Math.min(10_000, Math.max(250, Math.floor(this.config.monitoring.orderAcceptSlaMs / 4)));
+  }
+
+  private async scheduleSweep(): Promise<void> {
+    const every = this.sweepEveryMs();
+    const slot = Math.floor(Date.now() / every) + 1;
+    await this.jobs.schedule('order-sla', `sweep-${slot}`, slot * every - Date.now());
   }
 
   /** What `order.board` shows this session: its own orders for a customer, the tenant's otherwise. */
@@ -158,13 +195,6 @@ export class OrdersService implements OnModuleInit {
     if (!(await this.orders.update(next, order.status))) {
       throw conflict('the order changed meanwhile; reload it and try again', { orderId: order.orderId });
     }
-    if (order.status === 'placed') {
-      background(
-        this.logger,
-        'SLA cancel',
-        this.jobs.cancel('order-sla', `${order.tenantId}|${order.orderId}`),
-      );
-    }
     await this.delivery.publish({
       type: 'order.status_updated',
       tenantId: order.tenantId,
@@ -242,7 +272,7 @@ export class OrdersService implements OnModuleInit {
     }
   }
 
-  /** NO_CREW_ONLINE now, and the ORDER_NOT_ACCEPTED check later. */
+  /** NO_CREW_ONLINE, if the tenant has no crew connected. */
   private async afterPlaced(order: Order): Promise<void> {
     const presence = await this.sessions.presence(order.tenantId);
     if (presence.crew === 0) {
@@ -256,23 +286,31 @@ export class OrdersService implements OnModuleInit {
         },
       );
     }
-    await this.jobs.schedule(
-      'order-sla',
-      `${order.tenantId}|${order.orderId}`,
-      this.config.monitoring.orderAcceptSlaMs,
-    );
   }
 
-  private async checkAccepted(key: string): Promise<void> {
-    const [tenantId, orderId] = key.split('|');
-    const order = await this.orders.get(tenantId, orderId);
-    if (order?.status !== 'placed') return;
-    await this.alerts.raise(
-      tenantId,
-      'ORDER_NOT_ACCEPTED',
-      'warning',
-      `order ${orderId} has not been accepted after ${this.config.monitoring.orderAcceptSlaMs / 1000} s`,
-      { orderId, placedAt: order.createdAt },
-    );
+  /** Alerts on the orders that crossed the SLA during the interval that just ended, still placed. */
+  private async sweep(key: string): Promise<void> {
+    try {
+      const every = this.sweepEveryMs();
+      const slot = Number(key.slice('sweep-'.length));
+      const sla = this.config.monitoring.orderAcceptSlaMs;
+      const to = slot * every - sla;
+      for (const order of await this.orders.listActiveCreatedBetween(to - every, to, 1000)) {
+        if (order.status !== 'placed') continue;
+        await this.alerts.raise(
+          order.tenantId,
+          'ORDER_NOT_ACCEPTED',
+          'warning',
+          `order ${order.orderId} has not been accepted after ${sla / 1000} s`,
+          {
+            orderId: order.orderId,
+            placedAt: order.createdAt,
+          },
+        );
+      }
+    } finally {
+      await this.scheduleSweep();
+    }
   }
+
 }

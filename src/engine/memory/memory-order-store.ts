@@ -43,6 +43,17 @@ export class MemoryOrderStore implements OrderStore {
     return Promise.resolve(byCreation(out).slice(0, limit));
   }
 
+  listActiveCreatedBetween(from: number, to: number, limit: number): Promise<Order[]> {
+    const out: Order[] = [];
+    for (const m of this.active.values()) {
+      for (const o of m.values()) {
+        const at = Date.parse(o.createdAt);
+        if (at > from && at <= to) out.push(o);
+      }
+    }
+    return Promise.resolve(byCreation(out).slice(0, limit));
+  }
+
   prune(before: number): Promise<number> {
     let n = 0;
     for (const tenant of this.orders.values()) {

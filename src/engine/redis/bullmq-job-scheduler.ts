@@ -10,7 +10,15 @@ export const QUEUES = {
   orderSla: 'order-sla',
 } as const;
 
-const RETENTION = { removeOnComplete: true, removeOnFail: { count: 1000 } } as const;
+/**
+ * Retention per kind: a redelivery's id (the message id) is reused for its next attempt, so it is
+ * freed at once; SLA sweeps are keyed by interval and kept an hour, so that a node scheduling an
+ * interval that already ran does not run it again.
+ */
+const RETENTION = {
+  redelivery: { removeOnComplete: true, removeOnFail: { count: 1000 } },
+  'order-sla': { removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } },
+} as const;
 
 /**
  * Delayed jobs on BullMQ. The job id is the key, so scheduling the same key twice keeps one job;
@@ -49,7 +57,7 @@ export class BullmqJobScheduler implements JobScheduler {
         delay: delayMs,
         attempts: 3,
         backoff: { type: 'exponential', delay: 500 },
-        ...RETENTION,
+        ...RETENTION[kind],
       },
     );
   }

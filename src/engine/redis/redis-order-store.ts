@@ -69,6 +69,18 @@ export class RedisOrderStore implements OrderStore {
       .slice(0, limit);
   }
 
+  async listActiveCreatedBetween(from: number, to: number, limit: number): Promise<Order[]> {
+    const members = await this.redis.zrangebyscore(
+      this.keys.activeAll,
+      `(${from}`,
+      String(to),
+      'LIMIT',
+      0,
+      limit,
+    );
+    return this.load(members.map((m) => this.keys.order(...split(m))));
+  }
+
   async prune(before: number): Promise<number> {
     const members = await this.redis.zrangebyscore(this.keys.finals, '-inf', `(${before}`);
     if (members.length === 0) return 0;
