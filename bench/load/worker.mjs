@@ -147,7 +147,7 @@ const scenarios = {
           h.recordValue(Math.max(1, Math.round((clock() - Date.parse(env.data.at)) * 1000)));
           return;
         }
-        const notes = env.data.order?.notes;
+        const notes = type === 'notification' ? env.data.message : env.data.order?.notes;
         if (!notes) return;
         const [t, pub, seq, warm] = notes.split('|');
         const key = `${pub}|${seq}`;
@@ -194,7 +194,7 @@ const scenarios = {
     const tenant = job.tenant;
     const payloadItems = itemsOf(job.payloadBytes);
     const { client } = await open(job.kind, job.url, {
-      role: job.volatile ? 'crew' : 'customer',
+      role: job.volatile ? 'crew' : job.announce ? 'admin' : 'customer',
       sub: `pub-${job.index}`,
       tenant,
       crewRole: 'courier',
@@ -235,14 +235,17 @@ const scenarios = {
     const one = async () => {
       const s = seq++;
       const now = clock();
+      const mark = `${now}|${job.index}|${s}${now < warmUntil ? '|w' : ''}`;
       const r = job.volatile
         ? await client.send('courier.location', location)
-        : await client.send('order.place', {
-            items: payloadItems,
-            currency: 'EUR',
-            fulfillment: 'pickup',
-            notes: `${now}|${job.index}|${s}${now < warmUntil ? '|w' : ''}`,
-          });
+        : job.announce
+          ? await client.send('admin.announce', { audience: ['crew'], level: 'info', message: mark })
+          : await client.send('order.place', {
+              items: payloadItems,
+              currency: 'EUR',
+              fulfillment: 'pickup',
+              notes: mark,
+            });
       if (r?.ok) accepted++;
     };
     if (job.rate) {
