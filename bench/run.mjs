@@ -79,7 +79,7 @@ const CFG = quick
   : {
       repeats: Number(args.repeats ?? 3),
       s1: { clients: 10_000, workers: 2, concurrency: 100, contenders: ALL.slice(0, 4) },
-      s2: { rates: [250, 500, 1000, 2000, 4000, 8000], seconds: 2, contenders: ALL.slice(0, 3) },
+      s2: { rates: [500, 1000, 2000, 4000, 8000], seconds: 2, contenders: ALL.slice(0, 3) },
       s3: [fan(1), fan(10), fan(100, 100, { window: 16, drainMs: 1500 }), fan(10, 1024)],
       s3volatile: fan(1, 100, { volatile: true }),
       s3contenders: ALL,
