@@ -36,32 +36,16 @@ const fan = (room, payloadBytes = 100, extra = {}) => ({
   ...extra,
 });
 
+/** The quick (smoke) version of a fan-out case: 1 s after half a second of warm-up. */
+const QUICK_FAN = { window: 16, seconds: 1, warmupSeconds: 0.5, drainMs: 500 };
+
 const CFG = quick
   ? {
       repeats: 1,
       s1: { clients: 1000, workers: 2, concurrency: 50, contenders: ALL.slice(0, 4) },
       s2: { rates: [500, 1000], seconds: 1, contenders: ALL.slice(0, 3) },
-      s3: [
-        {
-          room: 10,
-          payloadBytes: 100,
-          publishers: 2,
-          window: 16,
-          seconds: 1,
-          warmupSeconds: 0.5,
-          drainMs: 500,
-        },
-      ],
-      s3volatile: {
-        room: 1,
-        payloadBytes: 100,
-        publishers: 2,
-        window: 16,
-        seconds: 1,
-        warmupSeconds: 0.5,
-        drainMs: 500,
-        volatile: true,
-      },
+      s3: [fan(10, 100, QUICK_FAN)],
+      s3volatile: fan(1, 100, { ...QUICK_FAN, volatile: true }),
       s3contenders: ALL,
       s4: { count: 200 },
       s5: {
