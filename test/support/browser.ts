@@ -1,6 +1,6 @@
-import { describe, it } from '@jest/globals';
 import { existsSync, mkdirSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
+import { describeRequiring } from './requirement.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const RESULTS_DIR = new URL('../../test-results/', import.meta.url).pathname;
@@ -21,19 +21,11 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 }
 
-/**
- * `describe` for browser suites: skipped (saying why) without Chromium, failing under CI=true.
- */
+/** `describe` for browser suites: needs Chromium (see describeRequiring). */
 export function describeBrowser(name: string, fn: () => void): void {
-  if (existsSync(CHROMIUM)) return describe(name, fn);
-  const missing = `${CHROMIUM} is missing (apt-get install chromium)`;
-  if (process.env.CI === 'true') {
-    return describe(name, () => {
-      it('needs Chromium', () => {
-        throw new Error(missing);
-      });
-    });
-  }
-  // Skipped deliberately, saying what is missing.
-  describe.skip(`${name} [skipped: ${missing}]`, fn);
+  describeRequiring(
+    name,
+    existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install chromium)`,
+    fn,
+  );
 }

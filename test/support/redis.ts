@@ -1,8 +1,8 @@
-import { describe, it } from '@jest/globals';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { freePort } from './free-port.js';
+import { describeRequiring } from './requirement.js';
 
 /** A Redis for the tests: a private `redis-server` on a free port, or the one named by REDIS_URL. */
 export interface TestRedis {
@@ -28,22 +28,9 @@ export function redisMissing(): string | undefined {
   return 'redis-server is not on the PATH and REDIS_URL is unset (apt-get install redis-server)';
 }
 
-/**
- * `describe` for suites that need Redis. Without one they are skipped with the reason in their
- * title; under CI=true they fail instead, because CI must run them.
- */
+/** `describe` for suites that need Redis (see describeRequiring). */
 export function describeRedis(name: string, fn: () => void): void {
-  const missing = redisMissing();
-  if (!missing) return describe(name, fn);
-  if (process.env.CI === 'true') {
-    return describe(name, () => {
-      it('needs Redis', () => {
-        throw new Error(missing);
-      });
-    });
-  }
-  // Skipped deliberately, saying what is missing (see redisMissing).
-  describe.skip(`${name} [skipped: ${missing}]`, fn);
+  describeRequiring(name, redisMissing(), fn);
 }
 
 export async function startRedis(): Promise<TestRedis> {
