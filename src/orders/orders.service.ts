@@ -312,5 +312,4 @@ export class OrdersService implements OnModuleInit, OnApplicationBootstrap, OnMo
       await this.scheduleSweep();
     }
   }
-
 }

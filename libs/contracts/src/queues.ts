@@ -4,10 +4,14 @@ import type { DurableType, Sender, ServerEventMap } from './messages.js';
 import type { CommandType } from './commands.js';
 
 /**
- * The BullMQ queues between the hub and other services (redis engine), in one place. Every
- * queue lives under the BullMQ prefix `<REDIS_PREFIX>:bull`.
+ * Every BullMQ queue of the redis engine, in one place: those between the hub and other services,
+ * and the hub's own delayed work. Every queue lives under the BullMQ prefix `<REDIS_PREFIX>:bull`.
  */
 export const QUEUE_NAMES = {
+  /** Retries of one node's unacknowledged messages: per node, since the ack state is the node's. */
+  redelivery: (nodeId: string): string => `redelivery-${nodeId}`,
+  /** The ORDER_NOT_ACCEPTED sweeps: any node may run them. */
+  orderSla: 'order-sla',
   /** Services to the hub: messages to deliver. */
   publish: 'publish',
   /** The hub to services: accepted client commands, one queue per command type. */

@@ -1,14 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { QUEUE_NAMES } from '@orderwire/contracts';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { JobHandler, JobKind, JobScheduler } from '../job-scheduler.js';
-
-/** Queue names and retention, in one place. */
-export const QUEUES = {
-  /** Retries of this node's unacknowledged messages: per node, since the ack state is the node's. */
-  redelivery: (nodeId: string) => `redelivery-${nodeId}`,
-  /** ORDER_NOT_ACCEPTED checks: any node may run them. */
-  orderSla: 'order-sla',
-} as const;
 
 /**
  * Retention per kind: a redelivery's id (the message id) is reused for its next attempt, so it is
@@ -95,6 +88,6 @@ export class BullmqJobScheduler implements JobScheduler {
   }
 
   private name(kind: JobKind): string {
-    return kind === 'redelivery' ? QUEUES.redelivery(this.nodeId) : QUEUES.orderSla;
+    return kind === 'redelivery' ? QUEUE_NAMES.redelivery(this.nodeId) : QUEUE_NAMES.orderSla;
   }
 }
