@@ -154,9 +154,12 @@ export async function fanout(contender, cfg) {
     const t0 = Date.now();
     const published = await pub.collect('result', pubs.length);
     const pubWall = Date.now() - t0;
+    // CPU over the publishing window (the drain after it would dilute it).
+    const serverMs = contender.cpuMs() - s0;
+    const redisMs = contender.redisCpuMs() - r0;
+    const generatorMs = (await recv.cpuMs()) + (await pub.cpuMs()) - g0;
     recv.send({ type: 'stop' });
     const received = await recv.collect('result', jobs.length);
-    const wall = Date.now() - t0;
     const accepted = published.reduce((s, r) => s + r.accepted, 0);
     const got = received.reduce((s, r) => s + r.received, 0);
     const measured = received.reduce((s, r) => s + r.measured, 0);
@@ -173,11 +176,10 @@ export async function fanout(contender, cfg) {
       lost: expected === null ? null : Math.max(0, expected - got),
       duplicated: received.reduce((s, r) => s + r.dup, 0),
       reordered: received.reduce((s, r) => s + r.reordered, 0),
-      serverCpuPct: round((100 * (contender.cpuMs() - s0)) / wall, 0),
-      generatorCpuPct: round((100 * ((await recv.cpuMs()) + (await pub.cpuMs()) - g0)) / wall, 0),
+      serverCpuPct: round((100 * serverMs) / pubWall, 0),
+      generatorCpuPct: round((100 * generatorMs) / pubWall, 0),
     };
-    if (contender.name.startsWith('hub-redis'))
-      out.redisCpuPct = round((100 * (contender.redisCpuMs() - r0)) / wall, 0);
+    if (contender.name.startsWith('hub-redis')) out.redisCpuPct = round((100 * redisMs) / pubWall, 0);
     return out;
   } finally {
     await recv.stop();

@@ -1,5 +1,6 @@
 import { Injectable, type ValidationError, ValidationPipe } from '@nestjs/common';
 import { cacheValidationMetadata, flattenValidationErrors } from '@orderwire/contracts';
+import { CompiledValidator } from './compiled-validator.js';
 import { HubException } from './hub.exception.js';
 
 /**
@@ -41,6 +42,11 @@ export class WsValidationPipe extends ValidationPipe {
         fields: [{ field: '', messages: ['the payload must be an object'] }],
       });
     }
-    return super.transform(value, metadata);
+    // Valid payloads take the compiled validator (the same decorators, see CompiledValidator);
+    // anything it does not accept goes through class-validator, which also words the errors.
+    const compiled = metadata.metatype
+      ? CompiledValidator.for(metadata.metatype as new () => object)
+      : undefined;
+    return compiled?.parse(value) ?? super.transform(value, metadata);
   }
 }

@@ -134,7 +134,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     const targets = route(input.type, { ...input.audience, tenantId: input.tenantId });
     for (const role of Object.keys(targets) as Role[]) {
       const nsp = this.server.nsp(role);
-      if (!nsp) continue;
+      if (!nsp || !this.server.mayReach(role, targets[role]!)) continue;
       nsp
         .to(targets[role]!)
         .except([...this.server.held(role)])
@@ -216,11 +216,14 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
       if (!nsp) continue;
       const rooms = new Set(targets[role]);
       const held = this.server.held(role);
+      let reached = 0;
       (nsp.adapter as unknown as AdapterInternals).apply({ rooms, except: held }, (socket) => {
         p.waiting.add(socket.data.session.userKey);
+        reached++;
       });
       if (held.size > 0) this.hold(nsp, held, rooms, envelope);
-      this.broadcast(nsp, role, rooms, held, p);
+      // Durable fan-out is local (other nodes get it from the cluster bus): no socket, no write.
+      if (reached > 0) this.broadcast(nsp, role, rooms, held, p);
     }
     if (p.waiting.size > 0) {
       this.pending.set(envelope.id, p);

@@ -1,0 +1,159 @@
+import { describe, expect, it } from '@jest/globals';
+import { ValidationPipe } from '@nestjs/common';
+import { COMMAND_TYPES, COMMANDS, OrderItemDto, OrderPlaceDto } from '@orderwire/contracts';
+import fc from 'fast-check';
+import { CompiledValidator } from './compiled-validator.js';
+import { WsValidationPipe } from './ws-validation.pipe.js';
+
+/** Cases per command (20,000 per command were run once by hand, all in agreement). */
+const RUNS = 600;
+
+/** A valid payload per command. */
+const VALID: Record<string, Record<string, unknown>> = {
+  'order.place': {
+    items: [{ sku: 'burger', name: 'Burger', quantity: 2, unitPrice: 850 }],
+    currency: 'EUR',
+    fulfillment: 'delivery',
+    deliveryAddress: { line1: '1 Main St', city: 'Lisbon', lat: 38.7, lng: -9.1 },
+    notes: 'no onions',
+  },
+  'order.cancel': { orderId: 'o-1', reason: 'r', tenantId: 't1' },
+  'order.update_status': { orderId: 'o-1', status: 'accepted', etaMinutes: 5, note: 'n' },
+  'courier.location': { orderId: 'o-1', lat: 1, lng: 2, heading: 90 },
+  'admin.announce': { audience: ['crew', 'customer'], level: 'info', message: 'm' },
+  'admin.disconnect': { userId: 'nobody', reason: 'r', revokeTokens: true },
+  'metrics.snapshot': { requestId: 'r-1' },
+  'admin.dead_letters': { limit: 5, before: 'x' },
+  'admin.replay': { messageId: 'x' },
+  heartbeat: { clientTime: 1 },
+  'auth.refresh': { token: 'x' },
+  sync: { cursor: 'x:1' },
+};
+
+/** Values near the edges of the decorators in use (lengths, ranges, enums, types). */
+const edge = fc.oneof(
+  fc.constantFrom(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1,
+    1.5,
+    90,
+    91,
+    -181,
+    99,
+    100,
+    1440,
+    1441,
+    100_000_001,
+    '',
+    ' ',
+    'EUR',
+    'eur',
+    'XXX',
+    'pickup',
+    'delivery',
+    'accepted',
+    'crew',
+    'admin',
+    'info',
+    'bad id',
+    'a'.repeat(64),
+    'a'.repeat(65),
+    'a'.repeat(201),
+    'a'.repeat(501),
+    [],
+    ['crew', 'crew'],
+    ['crew', 'bogus'],
+    [{}],
+    {},
+  ),
+  fc.jsonValue({ maxDepth: 2 }),
+);
+
+/** A valid payload with one change: a key set (maybe a nested one), removed or added. */
+const mutated = (type: string) => {
+  const base = VALID[type];
+  const keys = [...Object.keys(base), 'requestId', 'tenantId', 'orderId', 'sessionId', 'extra'];
+  return fc.oneof(
+    fc.tuple(fc.constantFrom(...keys), edge).map(([k, v]) => ({ ...base, [k]: v })),
+    fc.constantFrom(...Object.keys(base)).map((k) => {
+      const copy: Record<string, unknown> = { ...base };
+      delete copy[k];
+      return copy;
+    }),
+    fc
+      .tuple(fc.constantFrom('sku', 'name', 'quantity', 'unitPrice', 'line1', 'city', 'lat', 'other'), edge)
+      .map(([k, v]) => ({
+        ...base,
+        items: [{ sku: 's', name: 'n', quantity: 1, unitPrice: 1, [k]: v }],
+        deliveryAddress: { line1: 'l', city: 'c', [k]: v },
+      })),
+    fc.dictionary(fc.constantFrom(...keys), edge, { maxKeys: 5 }),
+  );
+};
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+describe('CompiledValidator: the same verdicts as class-validator through Nest', () => {
+  const pipe = new WsValidationPipe();
+  /** Nest's own ValidationPipe path with WsValidationPipe's options (class-validator itself). */
+  const reference = (value: unknown, metatype: new () => object) =>
+    ValidationPipe.prototype.transform.call(pipe, value, { type: 'body', metatype, data: undefined });
+
+  it('compiles every command DTO and accepts their valid payloads', () => {
+    for (const type of COMMAND_TYPES) {
+      const compiled = CompiledValidator.for(COMMANDS[type].dto);
+      expect(compiled).toBeDefined();
+      const parsed = compiled!.parse(clone(VALID[type]));
+      expect(parsed).toBeInstanceOf(COMMANDS[type].dto);
+    }
+    const placed = CompiledValidator.for(OrderPlaceDto)!.parse(clone(VALID['order.place'])) as OrderPlaceDto;
+    expect(placed.items[0]).toBeInstanceOf(OrderItemDto);
+  });
+
+  it.each(COMMAND_TYPES)(
+    '%s: valid exactly when class-validator says so, to the same instance',
+    async (type) => {
+      const dto = COMMANDS[type].dto;
+      const compiled = CompiledValidator.for(dto)!;
+      let accepted = 0;
+      let refused = 0;
+      await fc.assert(
+        fc.asyncProperty(mutated(type), async (payload) => {
+          const fast = compiled.parse(clone(payload));
+          let expected: unknown;
+          let ok = true;
+          try {
+            expected = await reference(clone(payload), dto);
+          } catch {
+            ok = false;
+          }
+          expect(fast !== undefined).toBe(ok);
+          if (fast === undefined) return void refused++;
+          accepted++;
+          expect(Object.getPrototypeOf(fast)).toBe(Object.getPrototypeOf(expected));
+          expect(fast).toEqual(expected);
+        }),
+        { numRuns: RUNS },
+      );
+      // Both kinds of verdict were exercised.
+      expect(accepted).toBeGreaterThan(0);
+      expect(refused).toBeGreaterThan(0);
+    },
+  );
+
+  it('leaves unusual values to class-validator (never accepts them itself)', () => {
+    const compiled = CompiledValidator.for(OrderPlaceDto)!;
+    const base = VALID['order.place'];
+    const protoKey = JSON.parse('{"__proto__": {"x": 1}}') as Record<string, unknown>;
+    expect(compiled.parse({ ...base, ...protoKey })).toBeUndefined();
+    expect(compiled.parse({ ...base, items: [Buffer.from('x')] })).toBeUndefined();
+    expect(compiled.parse({ ...base, deliveryAddress: new Map() })).toBeUndefined();
+    expect(compiled.parse(Object.assign(Object.create({ inherited: 1 }) as object, base))).toBeUndefined();
+    expect(compiled.parse([base])).toBeUndefined();
+    expect(compiled.parse('x')).toBeUndefined();
+  });
+});
