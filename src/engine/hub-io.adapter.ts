@@ -7,6 +7,8 @@ import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { OriginPolicy } from '../auth/origin.policy.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { SocketAdapterFactory } from './engine.tokens.js';
+import { batchFrames, type EngineServer } from './frame-batching.js';
+import { hubParser } from './hub-parser.js';
 
 /**
  * The Socket.IO server of the hub, configured from AppConfig (gateways carry no options of
@@ -27,7 +29,7 @@ export class HubIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const { ws } = this.config;
-    return super.createIOServer(port, {
+    const server = super.createIOServer(port, {
       ...options,
       path: ws.path,
       transports: ws.transports,
@@ -35,6 +37,7 @@ export class HubIoAdapter extends IoAdapter {
       pingTimeout: ws.pingTimeoutMs,
       maxHttpBufferSize: ws.maxHttpBufferSize,
       ...(this.clusterAdapter ? { adapter: this.clusterAdapter } : {}),
+      parser: hubParser,
       serveClient: false,
       perMessageDeflate: false,
       httpCompression: false,
@@ -42,7 +45,9 @@ export class HubIoAdapter extends IoAdapter {
       // The first request of a session is judged by the namespace middleware, which answers
       // with a protocol code; a later WebSocket upgrade from another origin is refused here.
       allowRequest: (req, callback) => callback(null, this.upgradeAllowed(req)),
-    } as ServerOptions);
+    } as ServerOptions) as Server;
+    batchFrames(server.engine as unknown as EngineServer);
+    return server;
   }
 
   /**
