@@ -194,3 +194,79 @@ describe('acknowledgements, retries and dead letters', () => {
     customer.close();
   });
 });
+
+describe('retries on a live connection: a failed handler, not a backlog', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startHub({ DELIVERY_BACKOFF_MS: '300', DELIVERY_MAX_ATTEMPTS: '5' });
+  });
+  afterAll(() => hub.close());
+
+  /** A crew client that acks what `decide` says, `delayMs` apart, in arrival order. */
+  async function crewWith(sub: string, delayMs: number, decide: (index: number) => boolean) {
+    const client = await connect(hub, 'crew', sub, { tenantId: sub, autoAck: false });
+    const queue: Array<() => void> = [];
+    let seen = 0;
+    let busy = false;
+    const work = (): void => {
+      const next = queue.shift();
+      if (!next) return void (busy = false);
+      busy = true;
+      setTimeout(() => {
+        next();
+        work();
+      }, delayMs);
+    };
+    client.socket.onAny((type: string, _envelope: unknown, ack?: () => void) => {
+      if (type !== 'order.created' || typeof ack !== 'function') return;
+      const index = seen++;
+      queue.push(() => {
+        if (decide(index)) ack();
+      });
+      if (!busy) work();
+    });
+    return client;
+  }
+
+  it('a client working through a backlog (acking in order, slower than the backoff) gets nothing twice', async () => {
+    // 200 ms per message against a 300 ms backoff: the last of 5 is acked after 1 s, yet the
+    // client acknowledged something within every backoff, so nothing is sent again.
+    const slow = await crewWith('backlog', 200, () => true);
+    const customer = await connect(hub, 'customer', 'c-b', { tenantId: 'backlog' });
+    for (let i = 0; i < 5; i++) await customer.ok('order.place', sampleOrder({ orderId: `b-${i}` }));
+    await new Promise((r) => setTimeout(r, 2500));
+    const copies = slow.of('order.created');
+    expect(copies.map((e) => (e.data.order as { orderId: string }).orderId)).toEqual([
+      'b-0',
+      'b-1',
+      'b-2',
+      'b-3',
+      'b-4',
+    ]);
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    expect(metrics).toMatch(/orderwire_delivery_retries_total 0/);
+    slow.close();
+    customer.close();
+  });
+
+  it('a message whose handler failed while later ones were acked is sent again after the backoff', async () => {
+    const failsFirst = await crewWith('failed', 0, (index) => index !== 0);
+    const customer = await connect(hub, 'customer', 'c-f', { tenantId: 'failed' });
+    await customer.ok('order.place', sampleOrder({ orderId: 'f-0' }));
+    await customer.ok('order.place', sampleOrder({ orderId: 'f-1' }));
+    const again = await failsFirst.waitFor(
+      'order.created',
+      (e) =>
+        (e.data.order as { orderId: string }).orderId === 'f-0' && failsFirst.of('order.created').length > 2,
+      2000,
+    );
+    expect(again.id).toBe(failsFirst.of('order.created')[0].id);
+    expect(failsFirst.of('order.created').map((e) => (e.data.order as { orderId: string }).orderId)).toEqual([
+      'f-0',
+      'f-1',
+      'f-0',
+    ]);
+    failsFirst.close();
+    customer.close();
+  });
+});

@@ -46,4 +46,7 @@ export interface SessionRuntime {
    * the commands waiting behind the one in progress.
    */
   lanes?: Map<string, Array<() => void>>;
+  /** The newest Socket.IO packet id this socket acknowledged a durable message with, and when. */
+  lastAckId?: number;
+  lastAckAt?: number;
 }

@@ -54,6 +54,8 @@ interface Pending {
   timer?: NodeJS.Timeout;
   /** Whether a retry was handed to the job scheduler (BullMQ in the redis engine). */
   queued?: boolean;
+  /** The event's arguments, one array for every namespace and attempt (encoded once, see HubEncoder). */
+  args?: unknown[];
 }
 
 /** A local socket or a RemoteSocket from fetchSockets(). */
@@ -130,11 +132,12 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
 
   /** Volatile publish: best effort, never stored or replayed. */
   emitVolatile<T extends ServerEventType>(input: PublishInput<T>): void {
-    const envelope = this.envelopes.create(input.type, input.tenantId, input.data, input.sender);
     const targets = route(input.type, { ...input.audience, tenantId: input.tenantId });
+    let envelope: Envelope<T> | undefined;
     for (const role of Object.keys(targets) as Role[]) {
       const nsp = this.server.nsp(role);
       if (!nsp || !this.server.mayReach(role, targets[role]!)) continue;
+      envelope ??= this.envelopes.create(input.type, input.tenantId, input.data, input.sender);
       nsp
         .to(targets[role]!)
         .except([...this.server.held(role)])
@@ -180,7 +183,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
       (socket.emit as (ev: string, ...args: unknown[]) => boolean)(
         envelope.type,
         envelope,
-        this.ackFor(envelope.id),
+        this.ackFor(envelope.id, undefined),
       );
       n++;
     }
@@ -205,7 +208,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
       packets: [],
     };
     this.pending.set(stored.envelope.id, p);
-    this.sendToUsers(p, new Set(letter.userKeys));
+    this.sendToUsers(p, new Set(letter.userKeys), new Set());
     this.afterAttempt(p);
   }
 
@@ -256,10 +259,10 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     rooms: Set<string>,
     except: Set<string>,
     p: Pending,
-  ): void {
+  ): number {
     const packet: { type: number; data: unknown[]; nsp: string; id?: number } = {
       type: EVENT_PACKET,
-      data: [p.envelope.type, p.envelope],
+      data: (p.args ??= [p.envelope.type, p.envelope]),
       nsp: nsp.name,
     };
     let written = 0;
@@ -267,23 +270,31 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
       packet as never,
       { rooms, except, flags: { local: true } },
       (count) => (written = count),
-      this.ackFor(p.envelope.id),
+      this.ackFor(p.envelope.id, packet),
     );
     if (packet.id !== undefined) p.packets.push([role, packet.id]);
     this.metrics.recordDelivered(p.envelope.type, p.envelope.tenantId, written);
+    return written;
   }
 
-  /** One ack callback per message and attempt; Socket.IO calls it with the acking socket as `this`. */
-  private ackFor(messageId: string): (this: HubSocket) => void {
-    const acked = (socket: HubSocket): void => this.acked(messageId, socket);
+  /**
+   * One ack callback per message and attempt; Socket.IO calls it with the acking socket as `this`.
+   * `packet` is the broadcast's packet, whose id Socket.IO assigns as it writes it.
+   */
+  private ackFor(messageId: string, packet: { id?: number } | undefined): (this: HubSocket) => void {
+    const acked = (socket: HubSocket): void => this.acked(messageId, socket, packet?.id);
     return function (this: HubSocket) {
       acked(this);
     };
   }
 
-  private acked(messageId: string, socket: HubSocket): void {
+  private acked(messageId: string, socket: HubSocket, packetId: number | undefined): void {
+    if (!socket?.data?.session) return;
+    const runtime = socket.data.session[RUNTIME];
+    runtime.lastAckAt = Date.now();
+    if (packetId !== undefined && packetId > (runtime.lastAckId ?? -1)) runtime.lastAckId = packetId;
     const p = this.pending.get(messageId);
-    if (!p || !socket?.data?.session) return;
+    if (!p) return;
     const { userKey, role, tenantId, userId } = socket.data.session;
     if (!p.waiting.delete(userKey)) return;
     this.metrics.recordAckLatency(Date.now() - p.publishedAt);
@@ -303,7 +314,11 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     const delay = this.config.delivery.backoffMs * 2 ** (p.attempts - 1);
     const id = p.envelope.id;
     if (p.attempts <= 1) {
-      p.timer = setTimeout(() => background(this.logger, 'redelivery', this.redeliver(id)), delay);
+      // setImmediate: acknowledgements that arrived with this turn's I/O are read first.
+      p.timer = setTimeout(
+        () => setImmediate(() => background(this.logger, 'redelivery', this.redeliver(id))),
+        delay,
+      );
       p.timer.unref();
       return;
     }
@@ -323,9 +338,34 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     if (p.waiting.size === 0) return this.finish(p);
     if (p.attempts >= this.config.delivery.maxAttempts) return this.deadLetter(p);
     p.attempts++;
-    this.metrics.retries.inc();
-    this.sendToUsers(p, p.waiting);
+    if (this.sendToUsers(p, p.waiting, this.behind(p)) > 0) this.metrics.retries.inc();
     this.afterAttempt(p);
+  }
+
+  /**
+   * Sockets that are still working through what was written to them before the message's last
+   * copy: they acknowledged something within the backoff, but nothing written after that copy.
+   * On a live connection their copy is on its way (TCP loses nothing); sending it again would only
+   * make a duplicate. Such a retry still counts as an attempt, so a socket that stays behind ends in
+   * the dead letters as before. A socket that acknowledged later messages (its handler failed on
+   * this one) or has been quiet for the backoff gets the message again.
+   */
+  private behind(p: Pending): Set<string> {
+    const out = new Set<string>();
+    const now = Date.now();
+    for (const key of p.waiting) {
+      const { role, tenantId, userId } = parseUserKey(key);
+      const nsp = this.server.nsp(role);
+      let lastCopy = -1;
+      for (const [packetRole, packetId] of p.packets) if (packetRole === role) lastCopy = packetId;
+      if (!nsp || lastCopy < 0) continue;
+      for (const id of nsp.adapter.rooms.get(Rooms.user(tenantId, userId)) ?? []) {
+        const runtime = nsp.sockets.get(id)?.data.session?.[RUNTIME];
+        if (!runtime || (runtime.lastAckId ?? -1) > lastCopy) continue;
+        if (now - (runtime.lastAckAt ?? 0) < this.config.delivery.backoffMs) out.add(id);
+      }
+    }
+    return out;
   }
 
   private afterAttempt(p: Pending): void {
@@ -336,8 +376,11 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     this.schedule(p);
   }
 
-  /** Writes the message to the user rooms of `keys`, one broadcast per namespace. */
-  private sendToUsers(p: Pending, keys: Set<string>): void {
+  /**
+   * Writes the message to the user rooms of `keys`, one broadcast per namespace, passing `except`
+   * by; returns the number of sockets written to.
+   */
+  private sendToUsers(p: Pending, keys: Set<string>, except: Set<string>): number {
     const byRole = new Map<Role, Set<string>>();
     for (const key of keys) {
       if (!this.online(key)) continue;
@@ -348,7 +391,10 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
       p.waiting.add(key);
     }
     if (p.attempts === 0) p.attempts = 1;
-    for (const [role, rooms] of byRole) this.broadcast(this.server.nsp(role)!, role, rooms, new Set(), p);
+    let written = 0;
+    for (const [role, rooms] of byRole)
+      written += this.broadcast(this.server.nsp(role)!, role, rooms, except, p);
+    return written;
   }
 
   private online(key: string): boolean {
