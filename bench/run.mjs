@@ -18,6 +18,7 @@ const { values: args } = parseArgs({
     contenders: { type: 'string' },
     repeats: { type: 'string' },
     seconds: { type: 'string' },
+    cases: { type: 'string' },
   },
 });
 const quick = args.quick;
@@ -157,6 +158,7 @@ try {
     results.scenarios.S3 = [];
     for (const cfg of [...CFG.s3, CFG.s3volatile]) {
       const label = `S3 ${cfg.volatile ? 'volatile' : 'durable'} room=${cfg.room} ${cfg.payloadBytes}B`;
+      if (args.cases && !args.cases.split(',').some((c) => label.includes(c))) continue;
       const contenders = cfg.volatile
         ? CFG.s3contenders.filter((c) => c !== 'hub-redis-2')
         : CFG.s3contenders;
@@ -185,11 +187,11 @@ const dir = new URL('./results/', import.meta.url).pathname;
 mkdirSync(dir, { recursive: true });
 const stamp = results.date.slice(0, 19).replace(/[:T]/g, '-');
 // Dated files are for full runs; quick and partial runs overwrite their own (ignored) files.
-const name = quick ? 'quick-latest' : only || args.contenders ? 'partial-latest' : stamp;
+const name = quick ? 'quick-latest' : only || args.contenders || args.cases ? 'partial-latest' : stamp;
 const md = renderMarkdown(results);
 writeFileSync(`${dir}${name}.json`, `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(`${dir}${name}.md`, md);
-if (!quick && !only && !args.contenders) {
+if (!quick && !only && !args.contenders && !args.cases) {
   const readme = new URL('../README.md', import.meta.url).pathname;
   if (existsSync(readme)) {
     const text = readFileSync(readme, 'utf8');

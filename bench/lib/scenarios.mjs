@@ -105,7 +105,8 @@ export async function s2(contender, cfg) {
 /** S3 (and S5): fan-out to a room of `room` receivers; deliveries/s, e2e latency, loss, dups, order. */
 export async function fanout(contender, cfg) {
   const tenant = `fan${Math.random().toString(36).slice(2, 8)}`;
-  const receiverWorkers = cfg.room >= 50 ? 2 : 1;
+  // Two receiver threads from 10 clients up: one thread acking 10 busy sockets saturates first.
+  const receiverWorkers = cfg.room >= 10 ? 2 : 1;
   const volatile = Boolean(cfg.volatile);
   const receiverUrls = cfg.receiveOn === 'second' ? [contender.urls.at(-1)] : contender.urls;
   const jobs = [
@@ -178,6 +179,8 @@ export async function fanout(contender, cfg) {
       reordered: received.reduce((s, r) => s + r.reordered, 0),
       serverCpuPct: round((100 * serverMs) / pubWall, 0),
       generatorCpuPct: round((100 * generatorMs) / pubWall, 0),
+      // A generator thread near 100 % is a saturated client, whatever the process CPU says.
+      busiestGeneratorThreadPct: round(Math.max(...[...published, ...received].map((r) => r.busyPct)), 0),
     };
     if (contender.name.startsWith('hub-redis')) out.redisCpuPct = round((100 * redisMs) / pubWall, 0);
     return out;

@@ -1,6 +1,7 @@
 // A load-generator thread: runs its share of one scenario's clients and reports histograms
 // (microseconds, HDR) and counts to the generator process.
 import * as hdr from 'hdr-histogram-js';
+import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { clock, open } from './clients.mjs';
 
@@ -13,6 +14,9 @@ const hist = () =>
   });
 const enc = (h) => hdr.encodeIntoCompressedBase64(h);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** This thread's event-loop utilisation (%) since `from` (a reading of eventLoopUtilization()). */
+const busyPct = (from) => (from ? round1(100 * performance.eventLoopUtilization(from).utilization) : null);
+const round1 = (n) => Math.round(n * 10) / 10;
 const waitMsg = (type) =>
   new Promise((resolve) =>
     parentPort.on('message', function f(m) {
@@ -165,8 +169,11 @@ const scenarios = {
       };
     };
     job.measureFrom = Infinity;
+    let elu;
     parentPort.on('message', (m) => {
-      if (m.type === 'measure-from') job.measureFrom = m.at;
+      if (m.type !== 'measure-from') return;
+      job.measureFrom = m.at;
+      setTimeout(() => (elu = performance.eventLoopUtilization()), Math.max(0, m.at - Date.now()));
     });
     const clients = [];
     for (let i = 0; i < job.count; i++) {
@@ -184,9 +191,19 @@ const scenarios = {
     }
     parentPort.postMessage({ type: 'ready' });
     await waitMsg('stop');
+    const busy = busyPct(elu);
     await sleep(job.drainMs);
     for (const c of clients) c.close();
-    parentPort.postMessage({ type: 'result', hist: enc(h), received, measured, dup, reordered, unique });
+    parentPort.postMessage({
+      type: 'result',
+      hist: enc(h),
+      received,
+      measured,
+      dup,
+      reordered,
+      unique,
+      busyPct: busy,
+    });
   },
 
   /** S3/S5 publishers: order.place (durable) or courier.location (volatile), windowed or at a rate. */
@@ -232,6 +249,8 @@ const scenarios = {
     const begin = clock();
     const warmUntil = begin + (job.warmupSeconds ?? 0) * 1000;
     const stopAt = warmUntil + job.seconds * 1000;
+    let elu;
+    setTimeout(() => (elu = performance.eventLoopUtilization()), warmUntil - begin);
     const one = async () => {
       const s = seq++;
       const now = clock();
@@ -264,8 +283,9 @@ const scenarios = {
         }),
       );
     }
+    const busy = busyPct(elu);
     client.close();
-    parentPort.postMessage({ type: 'result', sent: seq, accepted });
+    parentPort.postMessage({ type: 'result', sent: seq, accepted, busyPct: busy });
   },
 
   /** S4: a crew client misses `count` durable messages, then reconnects with its cursor. */
