@@ -5,6 +5,10 @@ import { HandshakeMiddleware } from './auth/handshake.middleware.js';
 import { JwtVerifier } from './auth/jwt-verifier.service.js';
 import { OriginPolicy } from './auth/origin.policy.js';
 import { SessionControlService } from './auth/session-control.service.js';
+import { CommandForwardInterceptor } from './common/command-forward.interceptor.js';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
+import { WsLoggingInterceptor } from './common/ws-logging.interceptor.js';
+import { WsRateLimitInterceptor } from './common/ws-rate-limit.interceptor.js';
 import { DrainState } from './common/drain.state.js';
 import { PacketMiddleware } from './common/packet.middleware.js';
 import { RateLimiter } from './common/rate-limiter.js';
@@ -65,6 +69,10 @@ export class HubModule {
         SessionControlService,
         DrainState,
         RateLimiter,
+        WsLoggingInterceptor,
+        WsRateLimitInterceptor,
+        CommandForwardInterceptor,
+        IdempotencyInterceptor,
         PacketMiddleware,
         ShutdownService,
         HubServer,

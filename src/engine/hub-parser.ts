@@ -1,4 +1,10 @@
-import { Decoder, Encoder, type Packet, PacketType } from 'socket.io-parser';
+import { createRequire } from 'node:module';
+import type * as Parser from 'socket.io-parser';
+import type { Packet } from 'socket.io-parser';
+
+// The CommonJS build, which socket.io itself loads: an ESM import would get the package's
+// `esm-debug` build (debug logging on every packet) as a second copy.
+const { Decoder, Encoder, PacketType } = createRequire(import.meta.url)('socket.io-parser') as typeof Parser;
 
 /** The JSON of an event's arguments, kept on the arguments array once it has been encoded. */
 const BODY = Symbol('orderwire.encodedBody');
@@ -20,7 +26,7 @@ function prefixOf(packet: Packet): string {
  * attachments are left to it entirely.
  */
 export class HubEncoder extends Encoder {
-  override encode(packet: Packet): ReturnType<Encoder['encode']> {
+  override encode(packet: Packet): ReturnType<Parser.Encoder['encode']> {
     if (packet.type !== PacketType.EVENT || !Array.isArray(packet.data)) return super.encode(packet);
     const args = packet.data as Args;
     const body = args[BODY];

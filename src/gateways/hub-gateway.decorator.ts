@@ -2,11 +2,8 @@ import { applyDecorators, UseFilters, UseGuards, UseInterceptors, UsePipes } fro
 import { WebSocketGateway } from '@nestjs/websockets';
 import type { Role } from '@orderwire/contracts';
 import { NAMESPACES } from '@orderwire/contracts';
-import { CommandForwardInterceptor } from '../common/command-forward.interceptor.js';
-import { IdempotencyInterceptor } from '../common/idempotency.interceptor.js';
+import { CommandInterceptors } from '../common/command-interceptors.js';
 import { WsExceptionFilter } from '../common/ws-exception.filter.js';
-import { WsLoggingInterceptor } from '../common/ws-logging.interceptor.js';
-import { WsRateLimitInterceptor } from '../common/ws-rate-limit.interceptor.js';
 import { WsRolesGuard } from '../common/ws-roles.guard.js';
 import { WsValidationPipe } from '../common/ws-validation.pipe.js';
 
@@ -21,11 +18,8 @@ export function HubGateway(role: Role): ClassDecorator {
     UseFilters(WsExceptionFilter),
     UseGuards(WsRolesGuard),
     UsePipes(WsValidationPipe),
-    UseInterceptors(
-      WsLoggingInterceptor,
-      WsRateLimitInterceptor,
-      CommandForwardInterceptor,
-      IdempotencyInterceptor,
-    ),
+    // Logging, rate limit, command forwarding and idempotency, in that order (one chain: see
+    // CommandInterceptors).
+    UseInterceptors(CommandInterceptors),
   );
 }
