@@ -343,12 +343,14 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
   }
 
   /**
-   * Sockets that are still working through what was written to them before the message's last
-   * copy: they acknowledged something within the backoff, but nothing written after that copy.
-   * On a live connection their copy is on its way (TCP loses nothing); sending it again would only
-   * make a duplicate. Such a retry still counts as an attempt, so a socket that stays behind ends in
-   * the dead letters as before. A socket that acknowledged later messages (its handler failed on
-   * this one) or has been quiet for the backoff gets the message again.
+   * Sockets whose copy is most likely still on its way: sending it again would only make a
+   * duplicate (TCP loses nothing on a live connection). A socket is behind when it still owes an
+   * acknowledgement for something written before its first copy (it processes in order and has
+   * not got this far), or when it acknowledged something within the backoff but nothing written
+   * after its last copy (it is working through its backlog). A socket that acknowledged later
+   * messages (its handler failed on this one) or that has been quiet for the backoff with this
+   * message first in line gets it again. A retry that skips a socket still counts as an attempt,
+   * so a socket that never catches up ends in the dead letters as before.
    */
   private behind(p: Pending): Set<string> {
     const out = new Set<string>();
@@ -356,13 +358,24 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     for (const key of p.waiting) {
       const { role, tenantId, userId } = parseUserKey(key);
       const nsp = this.server.nsp(role);
-      let lastCopy = -1;
-      for (const [packetRole, packetId] of p.packets) if (packetRole === role) lastCopy = packetId;
-      if (!nsp || lastCopy < 0) continue;
+      if (!nsp) continue;
       for (const id of nsp.adapter.rooms.get(Rooms.user(tenantId, userId)) ?? []) {
-        const runtime = nsp.sockets.get(id)?.data.session?.[RUNTIME];
-        if (!runtime || (runtime.lastAckId ?? -1) > lastCopy) continue;
-        if (now - (runtime.lastAckAt ?? 0) < this.config.delivery.backoffMs) out.add(id);
+        const socket = nsp.sockets.get(id);
+        const runtime = socket?.data.session?.[RUNTIME];
+        if (!socket || !runtime) continue;
+        // This socket's copies are the packets of this message it still owes an ack for;
+        // Socket.IO keeps them in write order.
+        const owed = acksOf(socket);
+        let first = -1;
+        let last = -1;
+        for (const [packetRole, packetId] of p.packets) {
+          if (packetRole !== role || !owed.has(packetId)) continue;
+          if (first < 0) first = packetId;
+          last = packetId;
+        }
+        if (first < 0 || (runtime.lastAckId ?? -1) > last) continue;
+        const oldest = owed.keys().next().value as number;
+        if (oldest < first || now - (runtime.lastAckAt ?? 0) < this.config.delivery.backoffMs) out.add(id);
       }
     }
     return out;
