@@ -9,21 +9,46 @@ interface EngineTransport {
 }
 interface EngineConnection {
   transport: EngineTransport;
+  flush(): void;
   once(event: 'upgrade', listener: (transport: EngineTransport) => void): unknown;
 }
 export interface EngineServer {
   on(event: 'connection', listener: (conn: EngineConnection) => void): unknown;
 }
 
+/** Connections with packets waiting for the end of this event-loop turn. */
+const due = new Set<EngineConnection>();
+let scheduled = false;
+
+function flushDue(): void {
+  scheduled = false;
+  for (const conn of due) {
+    due.delete(conn);
+    (Object.getPrototypeOf(conn) as EngineConnection).flush.call(conn);
+  }
+}
+
+/** Stands in for engine.io's flush: the real one runs once, when this turn's I/O is handled. */
+function flushAtTurnEnd(this: EngineConnection): void {
+  due.add(this);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(flushDue);
+  }
+}
+
 /**
- * Writes the frames that engine.io flushes together in one system call. While a write to a
- * socket is in progress, engine.io queues that socket's next packets and then sends them as one
- * batch, a WebSocket frame each, and each frame was its own `writev` (12 % of the hub's CPU in
- * fan-out). Corking the TCP socket for the batch hands the kernel the whole batch at once; a
- * single packet goes as before. Nothing waits for later packets, so no latency is added.
+ * Batches what the hub writes to a client. engine.io flushes every packet as it is queued, so a
+ * command's reply and the event it caused, or a burst of events to one crew socket, each became a
+ * WebSocket frame and a `writev` of its own (loopback system calls were the largest single cost
+ * in fan-out). Here a connection's packets are flushed once per event-loop turn, after the turn's
+ * I/O callbacks (setImmediate), and the TCP socket is corked while a batch's frames are written,
+ * so a batch is one system call. Order is kept (one queue per connection); the wait is the rest
+ * of the current turn, not a timer.
  */
 export function batchFrames(engine: EngineServer): void {
   engine.on('connection', (conn) => {
+    conn.flush = flushAtTurnEnd;
     if (conn.transport.name === 'websocket') corkBatches(conn.transport);
     else conn.once('upgrade', corkBatches); // long-polling first, WebSocket later
   });
