@@ -49,4 +49,6 @@ export interface SessionRuntime {
   /** The newest Socket.IO packet id this socket acknowledged a durable message with, and when. */
   lastAckId?: number;
   lastAckAt?: number;
+  /** The name of this user's room (Rooms.user), made once. */
+  userRoom?: string;
 }

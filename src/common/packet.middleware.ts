@@ -59,14 +59,14 @@ export class PacketMiddleware {
       const result = (r as { ok?: boolean; error?: { code?: string } })?.ok
         ? 'ok'
         : (r as { error?: { code?: string } })?.error?.code;
-      this.metrics.commands.inc({ type, result: result ?? 'ok' });
+      this.metrics.recordCommand(type, result ?? 'ok');
       ack?.(r);
     };
     if (ack) args[last] = reply;
 
     const refuse = (e: HubException): void => {
       if (ack) return reply(fail(e.toBody()));
-      this.metrics.commands.inc({ type, result: e.code });
+      this.metrics.recordCommand(type, e.code);
       this.delivery.emitTo(socket, 'system.error', { code: e.code, message: e.message });
     };
     if ((this.lastFrame.get(socket.conn) ?? 0) > this.config.limits.messageBytes) {

@@ -282,24 +282,27 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
    * `packet` is the broadcast's packet, whose id Socket.IO assigns as it writes it.
    */
   private ackFor(messageId: string, packet: { id?: number } | undefined): (this: HubSocket) => void {
-    const acked = (socket: HubSocket): void => this.acked(messageId, socket, packet?.id);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- Socket.IO binds `this` to the socket
+    const delivery = this;
     return function (this: HubSocket) {
-      acked(this);
+      delivery.acked(messageId, this, packet?.id);
     };
   }
 
   private acked(messageId: string, socket: HubSocket, packetId: number | undefined): void {
     if (!socket?.data?.session) return;
-    const runtime = socket.data.session[RUNTIME];
-    runtime.lastAckAt = Date.now();
+    const session = socket.data.session;
+    const runtime = session[RUNTIME];
+    const now = Date.now();
+    runtime.lastAckAt = now;
     if (packetId !== undefined && packetId > (runtime.lastAckId ?? -1)) runtime.lastAckId = packetId;
     const p = this.pending.get(messageId);
-    if (!p) return;
-    const { userKey, role, tenantId, userId } = socket.data.session;
-    if (!p.waiting.delete(userKey)) return;
-    this.metrics.recordAckLatency(Date.now() - p.publishedAt);
+    if (!p || !p.waiting.delete(session.userKey)) return;
+    this.metrics.recordAckLatency(now - p.publishedAt);
     // The user's other sessions need not ack any more: drop their callbacks for this message.
-    const siblings = this.server.nsp(role)?.adapter.rooms.get(Rooms.user(tenantId, userId));
+    const role = session.role;
+    const room = (runtime.userRoom ??= Rooms.user(session.tenantId, session.userId));
+    const siblings = this.server.nsp(role)?.adapter.rooms.get(room);
     if (siblings && siblings.size > 1) this.dropAcks(role, siblings, p, socket.id);
     if (p.waiting.size === 0) this.finish(p);
   }

@@ -97,9 +97,24 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry, prefix: 'orderwire_' });
   }
 
+  /** Label children made once per label value: prom-client hashes the label object on every call. */
+  private readonly deliveredByType = new Map<string, { inc(n: number): void }>();
+  private readonly commandsByType = new Map<string, Map<string, { inc(): void }>>();
+
+  /** Counts a command by type and result (ok or the error code); both come from fixed lists. */
+  recordCommand(type: string, result: string): void {
+    let byResult = this.commandsByType.get(type);
+    if (!byResult) this.commandsByType.set(type, (byResult = new Map()));
+    let child = byResult.get(result);
+    if (!child) byResult.set(result, (child = this.commands.labels(type, result)));
+    child.inc();
+  }
+
   recordDelivered(type: string, tenantId: string, count: number): void {
     if (count === 0) return;
-    this.delivered.inc({ type }, count);
+    let child = this.deliveredByType.get(type);
+    if (!child) this.deliveredByType.set(type, (child = this.delivered.labels(type)));
+    child.inc(count);
     this.deliveredTotal += count;
     this.deliveredByTenant.set(tenantId, (this.deliveredByTenant.get(tenantId) ?? 0) + count);
   }

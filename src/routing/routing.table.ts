@@ -68,6 +68,9 @@ export function route(type: ServerEventType, audience: Audience): Targets {
   const rule = ROUTES[type];
   if (!rule) throw new Error(`no route for ${type}`);
   const targets = rule(audience);
-  for (const role of Object.keys(targets) as Role[]) targets[role] = [...new Set(targets[role])];
+  for (const role of Object.keys(targets) as Role[]) {
+    const rooms = targets[role]!;
+    if (rooms.length > 1) targets[role] = [...new Set(rooms)];
+  }
   return targets;
 }
