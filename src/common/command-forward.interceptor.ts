@@ -12,6 +12,7 @@ import type { HubSocket } from '../delivery/hub-server.js';
 import { SERVICE_BRIDGE } from '../engine/engine.tokens.js';
 import type { ServiceBridge } from '../engine/service-bridge.js';
 import { HubException } from './hub.exception.js';
+import { wsOf } from './ws-context.js';
 
 const FORWARDED: ReadonlySet<string> = new Set(SERVICE_COMMANDS);
 
@@ -26,7 +27,7 @@ export class CommandForwardInterceptor implements NestInterceptor {
   constructor(@Inject(SERVICE_BRIDGE) private readonly bridge: ServiceBridge) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const ws = context.switchToWs();
+    const ws = wsOf(context);
     const type = ws.getPattern() as CommandType;
     if (!FORWARDED.has(type) || !this.bridge.hasSubscribers(type)) return next.handle();
     const socket = ws.getClient<HubSocket>();

@@ -4,6 +4,7 @@ import { type Observable, tap } from 'rxjs';
 import type { HubSocket } from '../delivery/hub-server.js';
 import { DrainState } from './drain.state.js';
 import { HubException } from './hub.exception.js';
+import { wsOf } from './ws-context.js';
 
 /**
  * One structured log line per command: session, user, tenant, request id, outcome and duration.
@@ -18,7 +19,7 @@ export class WsLoggingInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const ws = context.switchToWs();
+    const ws = wsOf(context);
     const socket = ws.getClient<HubSocket>();
     const data: unknown = ws.getData();
     const session = socket.data.session;

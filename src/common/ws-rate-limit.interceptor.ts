@@ -9,6 +9,7 @@ import type { Observable } from 'rxjs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { HubSocket } from '../delivery/hub-server.js';
 import { RateLimiter } from './rate-limiter.js';
+import { wsOf } from './ws-context.js';
 
 /**
  * A token bucket per socket (RATE_COMMANDS_PER_SECOND, bursts of RATE_COMMAND_BURST), and a
@@ -23,7 +24,7 @@ export class WsRateLimitInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const ws = context.switchToWs();
+    const ws = wsOf(context);
     this.limiter.check(ws.getClient<HubSocket>(), ws.getPattern());
     return next.handle();
   }

@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { COMMANDS, isCommandType } from '@orderwire/contracts';
 import type { HubSocket } from '../delivery/hub-server.js';
 import { HubException } from './hub.exception.js';
+import { wsOf } from './ws-context.js';
 
 /**
  * Checks every command against the one table of who may send what (`COMMANDS` in
@@ -10,8 +11,8 @@ import { HubException } from './hub.exception.js';
 @Injectable()
 export class WsRolesGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    const socket = context.switchToWs().getClient<HubSocket>();
-    const pattern = context.switchToWs().getPattern();
+    const socket = wsOf(context).getClient<HubSocket>();
+    const pattern = wsOf(context).getPattern();
     const session = socket.data.session;
     if (!isCommandType(pattern)) throw new HubException('UNKNOWN_EVENT', `unknown command`);
     const rule = COMMANDS[pattern];
