@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench` (about 13 minutes) or `npm run bench -- --quick` (under 2 minutes, a smoke
+// `npm run bench` (about 14 minutes) or `npm run bench -- --quick` (under 2 minutes, a smoke
 // test that checks no thresholds). Contenders run interleaved (A B C A B C …) in one run; each
 // figure is the median of the repeats, with min and max. Results: bench/results/<date>.json and
 // .md; a full run also refreshes the table in the README.
@@ -25,15 +25,15 @@ const quick = args.quick;
 const only = args.only ? new Set(args.only.split(',')) : undefined;
 const ALL = ['baseline-socketio', 'baseline-ws', 'hub-memory', 'hub-redis-1', 'hub-redis-2'];
 
-/** A full-run fan-out case: two publishers, 3 s measured after 1 s of warm-up. */
+/** A full-run fan-out case: two publishers, 2.5 s measured after 0.75 s of warm-up. */
 const fan = (room, payloadBytes = 100, extra = {}) => ({
   room,
   payloadBytes,
   publishers: 2,
   window: 32,
-  seconds: 3,
-  warmupSeconds: 1,
-  drainMs: 1000,
+  seconds: 2.5,
+  warmupSeconds: 0.75,
+  drainMs: 600,
   ...extra,
 });
 
@@ -64,8 +64,8 @@ const CFG = quick
   : {
       repeats: Number(args.repeats ?? 3),
       s1: { clients: 10_000, workers: 2, concurrency: 100, contenders: ALL.slice(0, 4) },
-      s2: { rates: [500, 1000, 2000, 4000, 8000], seconds: 2, contenders: ALL.slice(0, 3) },
-      s3: [fan(1), fan(10), fan(100, 100, { window: 16, drainMs: 1500 }), fan(10, 1024)],
+      s2: { rates: [500, 1000, 2000, 4000, 8000], seconds: 1.5, contenders: ALL.slice(0, 3) },
+      s3: [fan(1), fan(10), fan(100, 100, { window: 16, drainMs: 1000 }), fan(10, 1024)],
       s3volatile: fan(1, 100, { volatile: true }),
       s3contenders: ALL,
       s4: { count: 1000 },

@@ -105,8 +105,9 @@ export async function s2(contender, cfg) {
 /** S3 (and S5): fan-out to a room of `room` receivers; deliveries/s, e2e latency, loss, dups, order. */
 export async function fanout(contender, cfg) {
   const tenant = `fan${Math.random().toString(36).slice(2, 8)}`;
-  // Two receiver threads from 10 clients up: one thread acking 10 busy sockets saturates first.
-  const receiverWorkers = cfg.room >= 10 ? 2 : 1;
+  // More receiver threads for bigger rooms: one thread acking many busy sockets saturates first,
+  // and its sockets then wait their turn for longer than the hub's ack backoff.
+  const receiverWorkers = cfg.room >= 100 ? 4 : cfg.room >= 10 ? 2 : 1;
   const volatile = Boolean(cfg.volatile);
   const receiverUrls = cfg.receiveOn === 'second' ? [contender.urls.at(-1)] : contender.urls;
   const jobs = [

@@ -96,7 +96,7 @@ const scenarios = {
         orders.push(r.data.orderId);
       });
       // The placing burst's deliveries and acks settle before the step is timed.
-      await sleep(500);
+      await sleep(250);
       return orders;
     };
     /** `total` updates at `rate`, open loop; their ack latencies go into `h`. */
