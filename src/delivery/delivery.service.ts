@@ -359,10 +359,10 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     const out = new Set<string>();
     const now = Date.now();
     for (const key of p.waiting) {
-      const { role, tenantId, userId } = parseUserKey(key);
+      const { role, ids } = this.userSockets(key);
       const nsp = this.server.nsp(role);
       if (!nsp) continue;
-      for (const id of nsp.adapter.rooms.get(Rooms.user(tenantId, userId)) ?? []) {
+      for (const id of ids ?? []) {
         const socket = nsp.sockets.get(id);
         const runtime = socket?.data.session?.[RUNTIME];
         if (!socket || !runtime) continue;
@@ -399,11 +399,11 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
   private sendToUsers(p: Pending, keys: Set<string>, except: Set<string>): number {
     const byRole = new Map<Role, Set<string>>();
     for (const key of keys) {
-      if (!this.online(key)) continue;
-      const { role, tenantId, userId } = parseUserKey(key);
+      const { role, room, ids } = this.userSockets(key);
+      if (!ids?.size) continue;
       let rooms = byRole.get(role);
       if (!rooms) byRole.set(role, (rooms = new Set()));
-      rooms.add(Rooms.user(tenantId, userId));
+      rooms.add(room);
       p.waiting.add(key);
     }
     if (p.attempts === 0) p.attempts = 1;
@@ -414,8 +414,14 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
   }
 
   private online(key: string): boolean {
+    return (this.userSockets(key).ids?.size ?? 0) > 0;
+  }
+
+  /** A user key's role and room, and the ids of that user's sockets on this node. */
+  private userSockets(key: string): { role: Role; room: string; ids: Set<string> | undefined } {
     const { role, tenantId, userId } = parseUserKey(key);
-    return (this.server.nsp(role)?.adapter.rooms.get(Rooms.user(tenantId, userId))?.size ?? 0) > 0;
+    const room = Rooms.user(tenantId, userId);
+    return { role, room, ids: this.server.nsp(role)?.adapter.rooms.get(room) };
   }
 
   private finish(p: Pending): void {
@@ -450,9 +456,8 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
   /** Sockets that never acked keep an ack callback per attempt; drop them once the message is done. */
   private dropStaleAcks(p: Pending): void {
     for (const key of p.waiting) {
-      const { role, tenantId, userId } = parseUserKey(key);
-      const sockets = this.server.nsp(role)?.adapter.rooms.get(Rooms.user(tenantId, userId));
-      if (sockets) this.dropAcks(role, sockets, p);
+      const { role, ids } = this.userSockets(key);
+      if (ids) this.dropAcks(role, ids, p);
     }
   }
 
