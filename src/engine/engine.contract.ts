@@ -267,9 +267,11 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         engine.jobs.handle('redelivery', (key) => {
           ran.push(key);
         });
-        await engine.jobs.schedule('redelivery', 'a', 20);
-        await engine.jobs.schedule('redelivery', 'a', 20);
-        await engine.jobs.schedule('redelivery', 'b', 20);
+        // Long enough that the job is still waiting when depth() is read on a slow machine
+        // (at 20 ms a CI run saw it already taken).
+        await engine.jobs.schedule('redelivery', 'a', 300);
+        await engine.jobs.schedule('redelivery', 'a', 300);
+        await engine.jobs.schedule('redelivery', 'b', 300);
         await engine.jobs.cancel('redelivery', 'b');
         expect(await engine.jobs.depth()).toBe(1);
         const deadline = Date.now() + 3000;
