@@ -7,13 +7,15 @@ import { startHub, type TestHub } from './support/hub.js';
 
 const STEPS = ['accepted', 'preparing', 'ready', 'picked_up'];
 
-async function openConsole(browser: Browser, hub: TestHub, tenant: string): Promise<Page> {
+const PANES = ['customer', 'crew', 'admin'];
+
+async function openConsole(browser: Browser, hub: TestHub, tenant: string, query = ''): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   (page as Page & { errors?: string[] }).errors = errors;
-  await page.goto(`${hub.url}/console?tenant=${tenant}`);
-  for (const pane of ['customer', 'crew', 'admin']) {
+  await page.goto(`${hub.url}/console?tenant=${tenant}${query}`);
+  for (const pane of PANES) {
     await page.waitForSelector(`[data-testid=${pane}-status][data-status=open]`, { timeout: 15000 });
   }
   return page;
@@ -141,6 +143,54 @@ describeBrowser('the /console page in Chromium', () => {
       );
       await page.screenshot({ path: `${RESULTS_DIR}console-offline.png` });
       watcher.close();
+      await page.close();
+    } finally {
+      await hub.close();
+    }
+  }, 60000);
+
+  it('offline once its attempts are spent, it comes back by itself when the browser is online again', async () => {
+    const hub = await startHub({ METRICS_INTERVAL_MS: '500' });
+    try {
+      const page = await openConsole(browser, hub, 't-resume', '&attempts=1');
+      await page.context().setOffline(true);
+      await page.evaluate(() => {
+        const { managers } = (
+          window as unknown as {
+            __console: { managers: Record<string, { raw: { io: { engine: { close(): void } } } }> };
+          }
+        ).__console;
+        for (const m of Object.values(managers)) m.raw.io.engine.close();
+      });
+      for (const pane of PANES) {
+        await page.waitForSelector(`[data-testid=${pane}-status][data-status=offline]`, { timeout: 15000 });
+      }
+      const reasons = await page.evaluate(() =>
+        Object.values(
+          (
+            window as unknown as {
+              __console: { managers: Record<string, { offlineReason?: { reason: string } }> };
+            }
+          ).__console.managers,
+        ).map((m) => m.offlineReason?.reason),
+      );
+      expect(reasons).toEqual(['attempts_exhausted', 'attempts_exhausted', 'attempts_exhausted']);
+      expect(await page.textContent('[data-testid=customer-status]')).toBe('offline · attempts exhausted');
+      await page.screenshot({ path: `${RESULTS_DIR}console-gave-up.png` });
+      // Offline for good until the network returns: nothing more happens while it is away.
+      await page.waitForTimeout(1500);
+      for (const pane of PANES) {
+        expect(await page.getAttribute(`[data-testid=${pane}-status]`, 'data-status')).toBe('offline');
+      }
+
+      await page.context().setOffline(false); // the browser fires `online`
+      for (const pane of PANES) {
+        await page.waitForSelector(`[data-testid=${pane}-status][data-status=open]`, { timeout: 15000 });
+      }
+      await placeOrder(page);
+      const orderId = await newTicketId(page);
+      await page.waitForSelector(`[data-testid=order-${orderId}][data-status=placed]`);
+      expect((page as Page & { errors?: string[] }).errors).toEqual([]);
       await page.close();
     } finally {
       await hub.close();

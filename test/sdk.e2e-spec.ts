@@ -3,11 +3,13 @@ import {
   type ConnectionStatus,
   GlobalWebSocketManager,
   MemoryStorage,
+  type OfflineInfo,
   OrderwireError,
 } from '@orderwire/client';
 import { connect, sampleOrder, type TestClient } from './support/client.js';
 import { freePort } from './support/free-port.js';
 import { startHub, type TestHub } from './support/hub.js';
+import { describeRedis, startRedis, type TestRedis } from './support/redis.js';
 import { mintToken, tokenFor } from './support/tokens.js';
 
 const managers: GlobalWebSocketManager[] = [];
@@ -32,6 +34,11 @@ const opened = (m: GlobalWebSocketManager) =>
   new Promise<void>((resolve) => {
     if (m.status === 'open') return resolve();
     const off = m.onStatus((s) => s === 'open' && (off(), resolve()));
+  });
+/** Resolves with the reason of the next `offline`. */
+const offlineWhy = (m: GlobalWebSocketManager) =>
+  new Promise<OfflineInfo | undefined>((resolve) => {
+    const off = m.onStatus((s, why) => s === 'offline' && (off(), resolve(why)));
   });
 const statusOf = (m: GlobalWebSocketManager, wanted: ConnectionStatus, timeoutMs = 5000) =>
   new Promise<void>((resolve, reject) => {
@@ -206,10 +213,121 @@ describe('GlobalWebSocketManager against a real hub', () => {
     );
   });
 
-  it('a refused handshake that retrying cannot fix closes the manager', async () => {
-    const wrong = sdk(hub, 'admin', 'c-wrong', { token: tokenFor('customer', 'c-wrong') }).connect();
-    await statusOf(wrong, 'closed');
+  it('a refused handshake that retrying cannot fix goes offline and says why', async () => {
+    const wrong = sdk(hub, 'admin', 'c-wrong', { token: tokenFor('customer', 'c-wrong') });
+    const why = offlineWhy(wrong);
+    wrong.connect();
+    expect(await why).toEqual({ reason: 'forbidden', code: 'FORBIDDEN', message: expect.any(String) });
+    expect(wrong.offlineReason?.reason).toBe('forbidden');
+    expect(wrong.raw).toBeUndefined(); // nothing left retrying in the background
+
+    const expired = mintToken({ sub: 'c-exp', role: 'customer', tenantId: 'r-1' }, { expiresIn: -10 });
+    const stale = sdk(hub, 'customer', 'c-exp', { token: expired });
+    const staleWhy = offlineWhy(stale);
+    stale.connect();
+    expect(await staleWhy).toEqual({
+      reason: 'token_refused',
+      code: 'TOKEN_EXPIRED',
+      message: expect.any(String),
+    });
   });
+
+  it('getToken that keeps failing ends offline with token_refused once the attempts are spent', async () => {
+    let fetched = 0;
+    const m = sdk(hub, 'customer', 'c-badtoken', {
+      token: undefined,
+      getToken: () => (fetched++, 'not-a-jwt'),
+      reconnectAttempts: 2,
+    });
+    const why = offlineWhy(m);
+    m.connect();
+    expect(await why).toEqual({ reason: 'token_refused', code: 'UNAUTHORIZED', message: expect.any(String) });
+    expect(fetched).toBe(3); // the first attempt and two retries, each with a freshly fetched token
+  });
+
+  it('resume() while open finds a transport that died silently and reconnects', async () => {
+    const m = sdk(hub, 'crew', 'k-asleep').connect();
+    await opened(m);
+    const before = m.raw!;
+    // A device that slept: what it writes goes nowhere, and nothing has noticed yet.
+    before.io.engine.write = () => before.io.engine;
+    const seen: ConnectionStatus[] = [];
+    m.onStatus((s) => seen.push(s));
+    m.resume();
+    await statusOf(m, 'reconnecting', 7000);
+    await opened(m);
+    expect(seen).toEqual(['reconnecting', 'open']);
+    expect(m.raw).not.toBe(before);
+    expect(before.active).toBe(false);
+    expect(await m.send('heartbeat', { clientTime: 1 })).toEqual({ serverTime: expect.any(Number) });
+  }, 15000);
+});
+
+describeRedis('GlobalWebSocketManager after offline, against a hub that comes back', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it('connect() after offline opens with a fresh token, replays what it missed, flushes the outbox once', async () => {
+    const env = { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix(), DELIVERY_BACKOFF_MS: '100' };
+    let hub = await startHub(env);
+    const port = hub.port;
+    let fetched = 0;
+    const m = sdk(hub, 'customer', 'c-offline', {
+      token: undefined,
+      getToken: () => (fetched++, tokenFor('customer', 'c-offline')),
+      reconnectAttempts: 1,
+      backoff: { minMs: 100, maxMs: 200 },
+    });
+    m.connect();
+    await opened(m);
+    const { orderId } = (await m.send('order.place', sampleOrder())) as { orderId: string };
+    const statuses: string[] = [];
+    m.on('order.status_updated', (e) => {
+      statuses.push(e.data.status);
+    });
+
+    const why = offlineWhy(m);
+    await hub.close();
+    expect(await why).toEqual({ reason: 'attempts_exhausted' });
+    const queued = m.send('order.place', sampleOrder({ notes: 'sent while offline' }));
+    expect(m.queued).toBe(1);
+
+    // The hub comes back on the same address; meanwhile the kitchen moved the order on.
+    hub = await startHub({ ...env, PORT: String(port) });
+    try {
+      const crew = await connect(hub, 'crew', 'k-offline');
+      await crew.ok('order.update_status', { orderId, status: 'accepted', etaMinutes: 10 });
+      await crew.ok('order.update_status', { orderId, status: 'preparing' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(m.status).toBe('offline'); // nothing reconnects behind the app's back in Node
+
+      const recoveries: Array<{ recovered: boolean; replayed: number }> = [];
+      m.onRecovery((r) => recoveries.push(r));
+      m.connect();
+      await opened(m);
+      const second = (await queued) as { orderId: string };
+      await crew.waitFor(
+        'order.created',
+        (e) => (e.data.order as { orderId: string }).orderId === second.orderId,
+      );
+      await crew.ok('heartbeat', { clientTime: 1 });
+      expect(crew.of('order.created')).toHaveLength(1);
+      expect(statuses).toEqual(['accepted', 'preparing']);
+      expect(recoveries).toEqual([{ recovered: true, replayed: 2 }]);
+      expect(fetched).toBe(2);
+      expect(m.queued).toBe(0);
+      expect(m.offlineReason).toBeUndefined();
+      crew.close();
+    } finally {
+      m.disconnect();
+      await hub.close();
+    }
+  }, 20000);
 });
 
 describe('GlobalWebSocketManager rate limits and backoff', () => {

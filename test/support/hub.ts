@@ -12,7 +12,10 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-/** A hub on 127.0.0.1 and a free port (listen(0)), with test settings over the defaults. */
+/**
+ * A hub on 127.0.0.1 and a free port (listen(0)), or on `env.PORT` (a hub that comes back on the
+ * address its clients know), with test settings over the defaults.
+ */
 export async function startHub(env: Record<string, string> = {}, options: HubOptions = {}): Promise<TestHub> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -24,7 +27,7 @@ export async function startHub(env: Record<string, string> = {}, options: HubOpt
     ...env,
   });
   const app = await createHub(config, options);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(config.http.port, '127.0.0.1'); // 0 (a free port) unless env.PORT names one
   const port = (app.getHttpServer().address() as { port: number }).port;
   return {
     app,

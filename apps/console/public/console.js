@@ -45,14 +45,21 @@
       url: location.origin,
       userType: role,
       getToken: () => token(role, ids[role], extra),
-      reconnectAttempts: Infinity,
+      // ?attempts=N gives up after N attempts (then it resumes when the browser is back online).
+      reconnectAttempts: Number(params.get('attempts')) || Infinity,
       backoff: { minMs: 500, maxMs: 5000 },
       storageKey: `orderwire:console:${tenant}:${role}:${ids[role]}`,
       debug: params.has('debug'),
     });
     const pill = $(`${role}-status`);
     const show = (s) => {
-      pill.textContent = m.rtt() !== undefined && s === 'open' ? `open · ${m.rtt()} ms` : s;
+      const why = m.offlineReason;
+      pill.textContent =
+        m.rtt() !== undefined && s === 'open'
+          ? `open · ${m.rtt()} ms`
+          : why
+            ? `offline · ${why.reason.replace('_', ' ')}`
+            : s;
       pill.className = `pill ${s}`;
       pill.dataset.status = s;
     };

@@ -9,7 +9,16 @@ export class Backoff {
   ) {}
 
   next(): number {
-    const base = Math.min(this.maxMs, this.minMs * 2 ** this.attempts++);
+    return this.delay(this.attempts++);
+  }
+
+  /** The first step's delay (jittered), without counting an attempt. */
+  first(): number {
+    return this.delay(0);
+  }
+
+  private delay(attempt: number): number {
+    const base = Math.min(this.maxMs, this.minMs * 2 ** attempt);
     const spread = base * this.jitter;
     return Math.min(this.maxMs, Math.max(0, Math.round(base - spread + Math.random() * 2 * spread)));
   }

@@ -3,7 +3,7 @@ import type {
   CommandReply,
   CommandType,
   Envelope,
-  ProtocolErrorBody,
+  ErrorCode,
   Role,
   ServerEventMap,
   ServerEventType,
@@ -12,11 +12,29 @@ import type {
 import { DEFAULT_WS_PATH, NAMESPACES } from '@orderwire/contracts/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { Backoff } from './backoff.js';
+import { watchLifecycle } from './lifecycle.js';
 import { OrderwireError } from './orderwire-error.js';
 import { RecentIds } from './recent-ids.js';
 import { defaultStorage, type KeyValueStorage, MemoryStorage } from './storage.js';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'offline' | 'closed';
+
+/**
+ * Why the manager went `offline`:
+ * - `attempts_exhausted`: the hub could not be reached (or stayed busy) for `reconnectAttempts`;
+ * - `token_refused`: the hub refused the token (`UNAUTHORIZED`, `TOKEN_EXPIRED`), and `getToken`
+ *   could not fetch one it accepts within the attempts;
+ * - `forbidden`: the token is valid, but not for this namespace or tenant (`FORBIDDEN`);
+ * - `refused`: another refusal that retrying the same way cannot fix.
+ */
+export type OfflineReason = 'attempts_exhausted' | 'token_refused' | 'forbidden' | 'refused';
+
+export interface OfflineInfo {
+  reason: OfflineReason;
+  /** The protocol code of the last refusal, when the hub sent one. */
+  code?: ErrorCode;
+  message?: string;
+}
 
 export interface GlobalWebSocketManagerOptions {
   /** The hub's origin, such as `https://hub.example` (the namespace comes from `userType`). */
@@ -42,6 +60,13 @@ export interface GlobalWebSocketManagerOptions {
   dedupeWindow?: number;
   /** How long `send` waits for a reply. Default 10 s. */
   commandTimeoutMs?: number;
+  /**
+   * In browsers, resume by itself: when the network returns (`online`) and when the page is
+   * visible again (`visibilitychange`), as `resume()` does. Default true; false leaves it to you.
+   */
+  autoResume?: boolean;
+  /** A page hidden at least this long may have a dead transport: check it when visible. Default 15 s. */
+  hiddenCheckAfterMs?: number;
   /** Refresh the token this long before `exp` (at most a tenth of its life). Default 30 s. */
   refreshBeforeExpMs?: number;
 }
@@ -74,6 +99,13 @@ const UNQUEUED: ReadonlySet<string> = new Set(['heartbeat', 'auth.refresh']);
 const TOKEN_CODES = new Set(['UNAUTHORIZED', 'TOKEN_EXPIRED']);
 /** Refusals that mean "later": the hub is busy, draining or cannot reach its storage. */
 const LATER_CODES = new Set(['TOO_MANY_CONNECTIONS', 'RATE_LIMITED']);
+/** How long a liveness check (after the page slept) waits for the heartbeat's reply. */
+const PROBE_TIMEOUT_MS = 5000;
+
+function offlineInfo(code: ErrorCode, message: string): OfflineInfo {
+  if (TOKEN_CODES.has(code)) return { reason: 'token_refused', code, message };
+  return { reason: code === 'FORBIDDEN' ? 'forbidden' : 'refused', code, message };
+}
 
 function expOf(token: string | undefined): number | undefined {
   const payload = token?.split('.')[1];
@@ -107,14 +139,17 @@ export class GlobalWebSocketManager {
   private currentStatus: ConnectionStatus = 'closed';
   private readonly handlers = new Map<string, Set<AnyHandler>>();
   private readonly anyHandlers = new Set<AnyHandler>();
-  private readonly statusHandlers = new Set<(status: ConnectionStatus) => void>();
+  private readonly statusHandlers = new Set<(status: ConnectionStatus, offline?: OfflineInfo) => void>();
   private readonly recoveryHandlers = new Set<(info: RecoveryInfo) => void>();
   private readonly recent: RecentIds;
   private readonly storage: KeyValueStorage;
   private readonly keyPrefix: string;
   private readonly backoff: Backoff;
   private readonly opts: Required<
-    Pick<GlobalWebSocketManagerOptions, 'reconnectAttempts' | 'commandTimeoutMs' | 'refreshBeforeExpMs'>
+    Pick<
+      GlobalWebSocketManagerOptions,
+      'reconnectAttempts' | 'commandTimeoutMs' | 'refreshBeforeExpMs' | 'hiddenCheckAfterMs'
+    >
   >;
   private outbox: OutboxItem[];
   private readonly pending = new Map<string, Pending>();
@@ -123,6 +158,11 @@ export class GlobalWebSocketManager {
   private retryTimer?: ReturnType<typeof setTimeout>;
   private refreshTimer?: ReturnType<typeof setTimeout>;
   private heartbeatTimer?: ReturnType<typeof setInterval>;
+  private resumeTimer?: ReturnType<typeof setTimeout>;
+  private stopWatching?: () => void;
+  /** The last refusal the hub sent with a code, until a connection is accepted. */
+  private lastRefusal?: OrderwireError;
+  private offlineWhy?: OfflineInfo;
   private lastRtt?: number;
   private welcome?: WelcomeData;
 
@@ -142,12 +182,18 @@ export class GlobalWebSocketManager {
       reconnectAttempts: options.reconnectAttempts ?? 5,
       commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
       refreshBeforeExpMs: options.refreshBeforeExpMs ?? 30_000,
+      hiddenCheckAfterMs: options.hiddenCheckAfterMs ?? 15_000,
     };
     this.outbox = this.loadOutbox();
   }
 
   get status(): ConnectionStatus {
     return this.currentStatus;
+  }
+
+  /** Why the manager is `offline` (undefined in every other status). */
+  get offlineReason(): OfflineInfo | undefined {
+    return this.currentStatus === 'offline' ? this.offlineWhy : undefined;
   }
 
   /** The session the hub welcomed us with (after the first connect). */
@@ -170,11 +216,47 @@ export class GlobalWebSocketManager {
     return this.socket;
   }
 
+  /**
+   * Connects. A no-op while connecting, open or reconnecting. After `offline`, or after
+   * `disconnect()`, it starts a fresh connection: a fresh token from `getToken`, the stored cursor
+   * (the hub replays what was missed), and the outbox flushed in order once open.
+   */
   connect(): this {
-    if (this.socket?.connected || this.socket?.active) return this;
+    if (this.currentStatus !== 'closed' && this.currentStatus !== 'offline') return this;
+    this.start(this.currentStatus === 'offline' ? 'reconnecting' : 'connecting');
+    this.watch();
+    return this;
+  }
+
+  /**
+   * Call when the app learns that the network or the app itself is back (browsers do it for you,
+   * see `autoResume`; React Native: from AppState `active` and NetInfo). After `offline` it
+   * connects again; while reconnecting after a transport failure it tries at once instead of
+   * waiting out the backoff; while open it checks the connection with a heartbeat and reconnects
+   * when no reply comes (a transport that died while the device slept).
+   */
+  resume(): void {
+    clearTimeout(this.resumeTimer);
+    if (this.currentStatus === 'offline') this.connect();
+    else if (this.currentStatus === 'open') void this.probe();
+    else if (this.currentStatus === 'reconnecting' && !this.lastRefusal && !this.socket?.connected)
+      this.start('reconnecting');
+  }
+
+  /** A new Socket.IO socket on a Manager of its own; whatever came before is let go. */
+  private start(status: 'connecting' | 'reconnecting'): void {
     const { options } = this;
-    this.setStatus('connecting');
+    this.clearTimers();
+    this.dropSocket();
+    this.backoff.reset();
+    this.lastRefusal = undefined;
+    this.offlineWhy = undefined;
+    if (status === 'reconnecting' && options.getToken) this.token = undefined; // a fresh one
+    this.setStatus(status);
     this.socket = io(`${options.url.replace(/\/$/, '')}${NAMESPACES[options.userType]}`, {
+      // Its own Manager: the reconnection budget, a restart and an engine close concern this
+      // manager alone, never another role's socket that happens to share the origin.
+      forceNew: true,
       path: options.path ?? DEFAULT_WS_PATH,
       transports: options.transports ?? ['websocket', 'polling'],
       tryAllTransports: true,
@@ -188,14 +270,63 @@ export class GlobalWebSocketManager {
       },
     });
     this.bind(this.socket);
-    return this;
+  }
+
+  /** Listens for the browser's `online` and `visibilitychange` (once, until `disconnect()`). */
+  private watch(): void {
+    if (this.stopWatching || this.options.autoResume === false) return;
+    this.stopWatching = watchLifecycle({
+      online: () => this.resumeSoon(),
+      visible: (hiddenForMs) => {
+        if (this.currentStatus === 'offline' || hiddenForMs >= this.opts.hiddenCheckAfterMs)
+          this.resumeSoon();
+      },
+    });
+  }
+
+  /**
+   * `resume()` after the backoff's first delay (jittered), so that a restaurant's devices do not
+   * all reconnect in the same instant when its network returns. A refusal that a retry cannot fix
+   * (forbidden, or a refused token with no `getToken`) waits for an explicit `connect()`.
+   */
+  private resumeSoon(): void {
+    const why = this.offlineReason;
+    if (
+      why &&
+      why.reason !== 'attempts_exhausted' &&
+      !(why.reason === 'token_refused' && this.options.getToken)
+    )
+      return;
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = setTimeout(() => this.resume(), this.backoff.first());
+  }
+
+  /** A heartbeat with a short deadline; no reply means the transport is dead: start again. */
+  private async probe(): Promise<void> {
+    const socket = this.socket;
+    if (!socket?.connected) return;
+    try {
+      await socket.timeout(PROBE_TIMEOUT_MS).emitWithAck('heartbeat', { clientTime: Date.now() });
+    } catch {
+      if (socket !== this.socket || this.currentStatus !== 'open') return;
+      this.log('no heartbeat reply after the page slept: reconnecting');
+      this.start('reconnecting');
+    }
+  }
+
+  /** Lets go of the current socket and its Manager; its late events are ignored (see bind). */
+  private dropSocket(): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.disconnect();
   }
 
   disconnect(): void {
     this.clearTimers();
+    this.stopWatching?.();
+    this.stopWatching = undefined;
     this.setStatus('closed');
-    this.socket?.disconnect();
-    this.socket = undefined;
+    this.dropSocket();
     for (const [, p] of this.pending) p.reject(new OrderwireError('CLOSED', 'the manager was closed'));
     this.pending.clear();
   }
@@ -213,7 +344,8 @@ export class GlobalWebSocketManager {
     return () => this.anyHandlers.delete(handler);
   }
 
-  onStatus(handler: (status: ConnectionStatus) => void): () => void {
+  /** Every status change; with `offline`, the second argument says why (see `OfflineReason`). */
+  onStatus(handler: (status: ConnectionStatus, offline?: OfflineInfo) => void): () => void {
     this.statusHandlers.add(handler);
     return () => this.statusHandlers.delete(handler);
   }
@@ -257,12 +389,17 @@ export class GlobalWebSocketManager {
     });
   }
 
+  /** Every handler first checks that its socket is still the current one: a dropped socket is mute. */
   private bind(socket: Socket): void {
+    const current = (): boolean => socket === this.socket;
     socket.on('connect', () => {
+      if (!current()) return;
       this.backoff.reset();
+      this.lastRefusal = undefined;
       this.log('connected over', socket.io.engine?.transport?.name);
     });
     socket.on('disconnect', (reason) => {
+      if (!current()) return;
       this.log('disconnected:', reason);
       this.stopHeartbeat();
       if (this.currentStatus === 'closed') return;
@@ -270,23 +407,26 @@ export class GlobalWebSocketManager {
       if (reason === 'io server disconnect') this.retryLater();
       else this.setStatus('reconnecting');
     });
-    socket.on('connect_error', (err: Error & { data?: { code?: string; message?: string } }) => {
+    socket.on('connect_error', (err: Error & { data?: { code?: ErrorCode; message?: string } }) => {
+      if (!current()) return;
       const code = err.data?.code;
       this.log('connect_error', code ?? err.message);
       if (!code) {
         if (this.currentStatus === 'open') this.setStatus('reconnecting');
         return; // a transport failure: Socket.IO's manager retries by itself
       }
+      this.lastRefusal = new OrderwireError(code, err.data?.message ?? err.message);
       if (TOKEN_CODES.has(code) && this.options.getToken) {
         this.token = undefined; // fetch a fresh one for the next attempt
         return this.retryLater();
       }
       if (LATER_CODES.has(code)) return this.retryLater();
-      this.fail(new OrderwireError(code as ProtocolErrorBody['code'], err.data?.message ?? err.message));
+      this.goOffline(offlineInfo(code, this.lastRefusal.message));
     });
-    socket.io.on('reconnect_attempt', () => this.setStatus('reconnecting'));
-    socket.io.on('reconnect_failed', () => this.setStatus('offline'));
+    socket.io.on('reconnect_attempt', () => current() && this.setStatus('reconnecting'));
+    socket.io.on('reconnect_failed', () => current() && this.goOffline({ reason: 'attempts_exhausted' }));
     socket.onAny((type: string, ...args: unknown[]) => {
+      if (!current()) return;
       const last = args[args.length - 1];
       const ack = typeof last === 'function' ? (last as () => void) : undefined;
       const envelope = args[0] as Envelope;
@@ -427,15 +567,33 @@ export class GlobalWebSocketManager {
   /** Reconnects after a refusal or a server-side close, with the same backoff and attempt budget. */
   private retryLater(delay?: number): void {
     if (this.currentStatus === 'closed') return;
-    if (this.backoff.attempts >= this.opts.reconnectAttempts) return this.setStatus('offline');
+    if (this.backoff.attempts >= this.opts.reconnectAttempts) {
+      const last = this.lastRefusal;
+      return this.goOffline(
+        last && TOKEN_CODES.has(last.code)
+          ? { reason: 'token_refused', code: last.code as ErrorCode, message: last.message }
+          : {
+              reason: 'attempts_exhausted',
+              ...(last ? { code: last.code as ErrorCode, message: last.message } : {}),
+            },
+      );
+    }
     this.setStatus('reconnecting');
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.socket?.connect(), delay ?? this.backoff.next());
   }
 
-  private fail(error: OrderwireError): void {
-    this.log('giving up:', error.code, error.message);
-    this.disconnect();
+  /**
+   * Gives up until `connect()` (or, where the reason allows, the browser's `online` and
+   * `visibilitychange`). Queued commands stay in the outbox and their promises stay pending:
+   * the next connection sends them.
+   */
+  private goOffline(why: OfflineInfo): void {
+    this.log('offline:', why.reason, why.code ?? '', why.message ?? '');
+    this.clearTimers();
+    this.dropSocket();
+    this.offlineWhy = why;
+    this.setStatus('offline');
   }
 
   private startHeartbeat(intervalMs: number): void {
@@ -460,6 +618,7 @@ export class GlobalWebSocketManager {
   private clearTimers(): void {
     clearTimeout(this.retryTimer);
     clearTimeout(this.refreshTimer);
+    clearTimeout(this.resumeTimer);
     this.stopHeartbeat();
   }
 
@@ -467,7 +626,8 @@ export class GlobalWebSocketManager {
     if (status === this.currentStatus) return;
     this.currentStatus = status;
     this.log('status', status);
-    for (const h of this.statusHandlers) h(status);
+    const why = this.offlineReason;
+    for (const h of this.statusHandlers) h(status, why);
   }
 
   private loadOutbox(): OutboxItem[] {

@@ -2,6 +2,8 @@ export {
   GlobalWebSocketManager,
   type ConnectionStatus,
   type GlobalWebSocketManagerOptions,
+  type OfflineInfo,
+  type OfflineReason,
   type RecoveryInfo,
 } from './global-websocket-manager.js';
 export { OrderwireError, type ClientErrorCode } from './orderwire-error.js';
