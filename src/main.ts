@@ -1,6 +1,10 @@
+import { exitOnSignals } from '@orderwire/realtime';
 import { Logger } from 'nestjs-pino';
 import { createHub } from './app.factory.js';
 import { ConfigError, loadConfig, readProcessEnv } from './config/load-config.js';
+
+/** Beyond the drain and the engine's close: the sockets' goodbyes (1 s) and the HTTP server. */
+const SHUTDOWN_SLACK_MS = 2000;
 
 async function bootstrap(): Promise<void> {
   let config;
@@ -17,8 +21,14 @@ async function bootstrap(): Promise<void> {
   const logger = app.get(Logger);
   // A safety net: a failure nobody awaited is logged, and the node keeps serving.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-  // SIGTERM drains (ShutdownService), then the process exits 0.
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  // SIGTERM drains (ShutdownService), closes the engine within its bound, then exits 0.
+  exitOnSignals(app, {
+    boundMs: config.shutdown.graceMs + config.shutdown.closeMs + SHUTDOWN_SLACK_MS,
+    log: {
+      info: (obj, msg) => logger.log(obj, msg, 'Shutdown'),
+      error: (obj, msg) => logger.error(obj, msg, 'Shutdown'),
+    },
+  });
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as { port: number } | null;
   logger.log(

@@ -20,6 +20,21 @@ describeRedis('two hub nodes sharing one Redis', () => {
     await redis?.stop();
   });
 
+  it('a node that drains disconnects its own sockets only, never those of the other node', async () => {
+    const env = { REDIS_URL: redis.url, REDIS_PREFIX: node1.config.engine.prefix, NODE_ID: 'node-3' };
+    const leaving = await startHub(env);
+    const stays = await connect(node1, 'crew', 'k-stays');
+    const goes = await connect(leaving, 'crew', 'k-goes');
+    const gone = goes.waitDisconnect();
+    await leaving.close();
+    expect(await gone).toBe('io server disconnect');
+    expect(goes.of('system.shutdown')).toHaveLength(1);
+    await stays.ok('heartbeat', { clientTime: 1 });
+    expect(stays.socket.connected).toBe(true);
+    expect(stays.of('system.shutdown')).toHaveLength(0);
+    stays.close();
+  });
+
   it('a customer on node 1 places an order and crew on node 2 receive it, once', async () => {
     const crew = await connect(node2, 'crew', 'k-1');
     const admin = await connect(node2, 'admin', 'a-1');

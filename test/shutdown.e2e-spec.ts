@@ -1,45 +1,41 @@
 import { describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { io } from 'socket.io-client';
+import { type Child, startChild, until } from './support/child.js';
 import { connect, refused, sampleOrder } from './support/client.js';
 import { freePort } from './support/free-port.js';
 import type { TestHub } from './support/hub.js';
+import { describeRedis, startRedis } from './support/redis.js';
 import { TEST_SECRET } from './support/tokens.js';
 
 const MAIN = new URL('../dist/main.js', import.meta.url).pathname;
+const ORDERS_MAIN = new URL('../apps/orders-service/dist/main.js', import.meta.url).pathname;
+const STUCK = new URL('./fixtures/stuck-shutdown.mjs', import.meta.url).pathname;
+
+/** The built hub as a child process on a free port; resolves once it listens. */
+async function startBuiltHub(env: Record<string, string> = {}): Promise<{ child: Child; hub: TestHub }> {
+  expect(existsSync(MAIN)).toBe(true); // `npm test` builds first (pretest)
+  const port = await freePort();
+  const child = await startChild(
+    MAIN,
+    {
+      NODE_ENV: 'test',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      JWT_SECRET: TEST_SECRET,
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+      ...env,
+    },
+    'orderwire hub listening',
+  );
+  const hub = { url: `http://127.0.0.1:${port}`, config: { ws: { path: '/ws' } } } as TestHub;
+  return { child, hub };
+}
 
 describe('graceful shutdown (the built hub as a child process)', () => {
   it('on SIGTERM sends system.shutdown, finishes in-flight work, stops accepting and exits 0', async () => {
-    expect(existsSync(MAIN)).toBe(true); // `npm test` builds first (pretest)
-    const port = await freePort();
-    const child = spawn(process.execPath, [MAIN], {
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        JWT_SECRET: TEST_SECRET,
-        LOG_LEVEL: 'info',
-        LOG_FORMAT: 'json',
-        SHUTDOWN_RECONNECT_IN_MS: '1500',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the hub did not start:\n${output}`)), 15000);
-      child.stdout.on('data', () => {
-        if (output.includes('orderwire hub listening')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-    const hub = { url: `http://127.0.0.1:${port}`, config: { ws: { path: '/ws' } } } as TestHub;
+    const { child, hub } = await startBuiltHub({ SHUTDOWN_RECONNECT_IN_MS: '1500' });
     const crew = await connect(hub, 'crew', 'k-1');
     const customer = await connect(hub, 'customer', 'c-1');
 
@@ -48,7 +44,7 @@ describe('graceful shutdown (the built hub as a child process)', () => {
     const customerGone = customer.waitDisconnect(10000);
     // A command in flight as the signal lands still gets its answer.
     const placed = customer.cmd('order.place', sampleOrder());
-    child.kill('SIGTERM');
+    child.proc.kill('SIGTERM');
     expect((await placed).ok).toBe(true);
     const shutdown = await shutdownSeen;
     expect(shutdown.data).toEqual({ reconnectInMs: 1500 });
@@ -56,9 +52,9 @@ describe('graceful shutdown (the built hub as a child process)', () => {
     expect(await customerGone).toBe('io server disconnect');
     expect(customer.of('system.shutdown')).toHaveLength(1);
 
-    expect(await exited).toBe(0);
-    expect(output).toContain('draining');
-    expect(output).toContain('drained');
+    expect((await child.exited).code).toBe(0);
+    expect(child.output()).toContain('draining');
+    expect(child.output()).toContain('drained');
     // Nothing accepts connections any more.
     const late = io(`${hub.url}/crew`, {
       path: '/ws',
@@ -85,4 +81,86 @@ describe('graceful shutdown (the built hub as a child process)', () => {
     expect(ready.status).toBe(503);
     await hub.close();
   });
+
+  it('a shutdown that hangs ends at its bound, and a second signal ends it at once (exit 1)', async () => {
+    const bounded = await startChild(STUCK, { BOUND_MS: '800' }, 'ready');
+    const t0 = Date.now();
+    bounded.proc.kill('SIGTERM');
+    const first = await bounded.exited;
+    expect(first.code).toBe(1);
+    expect(first.at - t0).toBeGreaterThanOrEqual(700);
+    expect(first.at - t0).toBeLessThan(3000);
+    expect(bounded.output()).toContain('shutdown did not finish within its bound');
+
+    const twice = await startChild(STUCK, { BOUND_MS: '60000' }, 'ready');
+    twice.proc.kill('SIGTERM');
+    await until(() => twice.output().includes('stuck in shutdown'), 5000, 'the shutdown to start');
+    const t1 = Date.now();
+    twice.proc.kill('SIGINT');
+    const second = await twice.exited;
+    expect(second.code).toBe(1);
+    expect(second.at - t1).toBeLessThan(1000);
+    expect(twice.output()).toContain('second signal during shutdown: exiting at once');
+  }, 20000);
+});
+
+describeRedis('shutdown while Redis is gone', () => {
+  const GRACE_MS = 3000;
+
+  it('the hub still drains: system.shutdown to its client, exit 0 within SHUTDOWN_GRACE_MS + 1 s', async () => {
+    const redis = await startRedis();
+    const { child, hub } = await startBuiltHub({
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redis.prefix(),
+      NODE_ENV: 'production',
+      CORS_ORIGINS: 'http://console.test',
+      SHUTDOWN_GRACE_MS: String(GRACE_MS),
+    });
+    try {
+      const crew = await connect(hub, 'crew', 'k-1');
+      const shutdownSeen = crew.next('system.shutdown');
+      const gone = crew.waitDisconnect(10000);
+      await redis.kill();
+      await until(() => child.output().includes('dependency down'), 10000, 'the hub to notice Redis is gone');
+
+      const t0 = Date.now();
+      child.proc.kill('SIGTERM');
+      expect((await shutdownSeen).type).toBe('system.shutdown');
+      expect(await gone).toBe('io server disconnect');
+      const { code, at } = await child.exited;
+      expect(code).toBe(0);
+      expect(at - t0).toBeLessThan(GRACE_MS + 1000);
+      const out = child.output();
+      expect(out).toContain('draining');
+      expect(out).toContain('drained');
+      expect(out).toContain('redis connections force-closed at shutdown');
+      expect(out).toContain('shutdown complete');
+    } finally {
+      child.proc.kill('SIGKILL');
+      await redis.stop();
+    }
+  }, 40000);
+
+  it('the orders service (RealtimeModule over Redis) exits 0 within its bound', async () => {
+    expect(existsSync(ORDERS_MAIN)).toBe(true);
+    const redis = await startRedis();
+    const child = await startChild(
+      ORDERS_MAIN,
+      { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix() },
+      'listening for client commands',
+    );
+    try {
+      await redis.kill();
+      await new Promise((r) => setTimeout(r, 1500)); // its workers are now retrying a dead Redis
+      const t0 = Date.now();
+      child.proc.kill('SIGTERM');
+      const { code, at } = await child.exited;
+      expect(code).toBe(0);
+      expect(at - t0).toBeLessThan(3000); // its close budget (2 s) and a margin; in practice forced at once
+      expect(child.output()).toContain('shutdown complete');
+    } finally {
+      child.proc.kill('SIGKILL');
+      await redis.stop();
+    }
+  }, 30000);
 });

@@ -37,7 +37,9 @@ export class ShutdownService implements BeforeApplicationShutdown {
     const httpServer = this.http.httpAdapter?.getHttpServer() as import('node:http').Server | undefined;
     httpServer?.close();
     await this.drain.whenIdle(this.config.shutdown.graceMs);
-    for (const nsp of this.server.all()) nsp.disconnectSockets(true);
+    // This node's sockets only (`local`): the cluster adapter would first publish the disconnect
+    // to every node through Redis, draining the whole cluster, and await Redis, which may be gone.
+    for (const nsp of this.server.all()) nsp.local.disconnectSockets(true);
     await this.transportsClosed(1000);
     httpServer?.closeIdleConnections?.();
     this.logger.info('drained');

@@ -44,7 +44,8 @@ export interface AppConfig {
     idempotencyTtlMs: number;
   };
   monitoring: { metricsIntervalMs: number; orderAcceptSlaMs: number };
-  shutdown: { graceMs: number; reconnectInMs: number };
+  /** graceMs: in-flight work; closeMs: closing the engine's connections, then they are forced. */
+  shutdown: { graceMs: number; closeMs: number; reconnectInMs: number };
   /** POST /dev/token (development tokens for the console). */
   devTokens: boolean;
 }

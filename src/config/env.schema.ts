@@ -223,5 +223,10 @@ export class EnvSchema {
   @Transform(toInt)
   @IsInt()
   @Min(0)
+  SHUTDOWN_CLOSE_MS = 2000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   SHUTDOWN_RECONNECT_IN_MS = 1000;
 }

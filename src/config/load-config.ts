@@ -93,7 +93,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       metricsIntervalMs: s.METRICS_INTERVAL_MS,
       orderAcceptSlaMs: s.ORDER_ACCEPT_SLA_SECONDS * 1000,
     },
-    shutdown: { graceMs: s.SHUTDOWN_GRACE_MS, reconnectInMs: s.SHUTDOWN_RECONNECT_IN_MS },
+    shutdown: {
+      graceMs: s.SHUTDOWN_GRACE_MS,
+      closeMs: s.SHUTDOWN_CLOSE_MS,
+      reconnectInMs: s.SHUTDOWN_RECONNECT_IN_MS,
+    },
     devTokens: s.DEV_TOKENS ?? (!s.REDIS_URL && s.NODE_ENV !== 'production'),
   };
 }

@@ -91,7 +91,7 @@ function redisProviders(config: AppConfig): Provider[] {
     from(SOCKET_ADAPTER, (e) => e.adapter),
     from(CLUSTER_BUS, (e) => e.bus),
     from(SERVICE_BRIDGE, (e) => e.bridge),
-    from(ENGINE_CLOSE, (e) => () => e.close()),
+    from(ENGINE_CLOSE, (e) => () => e.close(config.shutdown.closeMs)),
   ];
 }
 

@@ -82,7 +82,7 @@ export async function startRedis(): Promise<TestRedis> {
   };
   const kill = async (): Promise<void> => {
     const c = child;
-    if (!c || c.exitCode !== null) return;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return; // not running, or already killed
     await new Promise<void>((resolve) => {
       c.once('exit', () => resolve());
       c.kill('SIGKILL');

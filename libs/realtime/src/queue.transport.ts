@@ -9,7 +9,10 @@ import {
 } from '@orderwire/contracts';
 import { Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { closeWithin } from './bounded-close.js';
 import type { RealtimeTransport } from './realtime.transport.js';
+
+export const DEFAULT_CLOSE_TIMEOUT_MS = 2000;
 
 /**
  * Adds a publish to the `publish` queue and answers its message id. The job id comes from the
@@ -37,6 +40,7 @@ export class QueueTransport implements RealtimeTransport {
   constructor(
     redis: { url: string } | { client: Redis },
     private readonly prefix: string,
+    private readonly closeTimeoutMs = DEFAULT_CLOSE_TIMEOUT_MS,
   ) {
     this.owned = 'url' in redis;
     this.connection = 'url' in redis ? new Redis(redis.url, { maxRetriesPerRequest: null }) : redis.client;
@@ -62,9 +66,27 @@ export class QueueTransport implements RealtimeTransport {
     await this.connection.publish(subscribedCommandsChannel(this.prefix), type);
   }
 
+  /**
+   * Closes the workers, the queue and (if it owns it) the connection within `closeTimeoutMs`;
+   * what is still pending then is force-disconnected, at once when Redis is already unreachable,
+   * so that a service whose Redis is gone still stops.
+   */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
-    await this.publishQueue.close();
-    if (this.owned) await this.connection.quit().catch(() => this.connection.disconnect());
+    const bull = [...this.workers, this.publishQueue];
+    const connection = this.connection;
+    await closeWithin(
+      [
+        {
+          name: 'bullmq',
+          close: () => Promise.all(bull.map((b) => b.close())),
+          force: () => bull.forEach((b) => void b.disconnect().catch(() => undefined)),
+        },
+        ...(this.owned
+          ? [{ name: 'redis', close: () => connection.quit(), force: () => connection.disconnect() }]
+          : []),
+      ],
+      this.closeTimeoutMs,
+      connection.status !== 'ready',
+    );
   }
 }

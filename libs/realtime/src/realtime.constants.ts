@@ -13,6 +13,11 @@ export interface RealtimeModuleOptions {
   serviceId: string;
   /** The tenants it may publish to (its tenant scope); omit for every tenant. */
   tenants?: string[];
+  /**
+   * At shutdown, how long its Redis connections get to close politely before they are
+   * force-disconnected (at once when Redis is unreachable). Default 2000 ms.
+   */
+  closeTimeoutMs?: number;
 }
 
 export interface RealtimeModuleAsyncOptions {

@@ -15,7 +15,8 @@ import { REALTIME_TRANSPORT } from './realtime.tokens.js';
 import type { RealtimeTransport } from './realtime.transport.js';
 
 function transportFor(options: RealtimeModuleOptions, hub: InProcessHub | undefined): RealtimeTransport {
-  if (options.redis) return new QueueTransport(options.redis, options.prefix ?? 'orderwire');
+  if (options.redis)
+    return new QueueTransport(options.redis, options.prefix ?? 'orderwire', options.closeTimeoutMs);
   if (hub) return new InProcessTransport(hub);
   throw new Error(
     'RealtimeModule: no `redis` given and no orderwire hub in this process; pass the hub cluster’s Redis',

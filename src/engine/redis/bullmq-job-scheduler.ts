@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { QUEUE_NAMES } from '@orderwire/contracts';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { JobHandler, JobKind, JobScheduler } from '../job-scheduler.js';
+import { disconnectAll } from './bullmq-disconnect.js';
 
 /**
  * Retention per kind: a redelivery's id (the message id) is reused for its next attempt, so it is
@@ -75,6 +76,11 @@ export class BullmqJobScheduler implements JobScheduler {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+
+  /** The forced close: drops every connection at once (Redis may be gone). */
+  disconnect(): void {
+    disconnectAll([...this.workers, ...this.queues.values()]);
   }
 
   private queue(kind: JobKind): Queue {

@@ -11,6 +11,7 @@ import { enqueuePublish } from '@orderwire/realtime';
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CommandHandler, PublishHandler, ServiceBridge } from '../service-bridge.js';
+import { disconnectAll } from './bullmq-disconnect.js';
 
 const REFRESH_SUBSCRIPTIONS_MS = 2000;
 
@@ -73,6 +74,13 @@ export class BullmqServiceBridge implements ServiceBridge {
     this.changes.disconnect();
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+
+  /** The forced close: drops every connection at once (Redis may be gone). */
+  disconnect(): void {
+    clearInterval(this.timer);
+    this.changes.disconnect();
+    disconnectAll([...this.workers, ...this.queues.values()]);
   }
 
   private async refresh(): Promise<void> {

@@ -26,7 +26,7 @@ describeRedis('redis engine', () => {
       idempotency: engine.idempotency,
       sessions: engine.sessions,
       jobs: engine.jobs,
-      close: () => engine.close(),
+      close: () => engine.close(2000),
     };
   });
 });

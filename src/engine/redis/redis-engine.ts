@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { bullPrefix } from '@orderwire/contracts';
+import { closeWithin } from '@orderwire/realtime';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../../config/app-config.js';
 import { AdapterClusterBus } from '../cluster-bus.js';
@@ -85,13 +86,28 @@ export class RedisEngine {
     this.sessions.start();
   }
 
-  async close(): Promise<void> {
-    await this.sessions.stop();
-    await this.bridge.close();
-    await this.jobs.close();
-    await Promise.all(
-      [this.store, this.queues, this.adapterClient].map((c) => c.quit().catch(() => c.disconnect())),
+  /**
+   * Says goodbye (releases this node's sessions), closes the queues and the connections, all
+   * within `withinMs`; what is still pending then is force-disconnected. With Redis already
+   * unreachable, everything is forced at once: a polite close would wait for Redis to return.
+   */
+  async close(withinMs: number): Promise<void> {
+    const clients = [this.store, this.queues, this.adapterClient];
+    const forced = await closeWithin(
+      [
+        { name: 'sessions', close: () => this.sessions.stop(), force: () => this.sessions.halt() },
+        { name: 'service bridge', close: () => this.bridge.close(), force: () => this.bridge.disconnect() },
+        { name: 'job scheduler', close: () => this.jobs.close(), force: () => this.jobs.disconnect() },
+        {
+          name: 'redis clients',
+          close: () => Promise.all(clients.map((c) => c.quit())),
+          force: () => clients.forEach((c) => c.disconnect()),
+        },
+      ],
+      withinMs,
+      this.store.status !== 'ready',
     );
+    if (forced.length > 0) this.logger.warn({ forced }, 'redis connections force-closed at shutdown');
   }
 
   private async down(): Promise<string[]> {

@@ -51,9 +51,14 @@ export class RedisSessionRegistry implements SessionRegistry {
     this.timer.unref();
   }
 
+  /** Stops the heartbeat (what a forced shutdown does: survivors release the sessions later). */
+  halt(): void {
+    clearInterval(this.timer);
+  }
+
   /** Stops the heartbeat and releases this node's sessions (a graceful goodbye). */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.halt();
     try {
       await this.release(this.nodeId);
       await this.redis.multi().del(this.keys.alive(this.nodeId)).srem(this.keys.nodes, this.nodeId).exec();
