@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { readFileSync } from 'node:fs';
 import { OriginPolicy } from './auth/origin.policy.js';
 import type { AppConfig } from './config/app-config.js';
 import { SOCKET_ADAPTER, type SocketAdapterFactory } from './engine/engine.tokens.js';
@@ -17,20 +19,50 @@ export interface HubOptions {
 }
 type ModuleImports = NonNullable<DynamicModule['imports']>;
 
+/**
+ * helmet's headers on every HTTP answer (Socket.IO's own requests are answered by engine.io before
+ * Express): no X-Powered-By, nosniff, no framing, a strict CSP for /console (its scripts, styles
+ * and connections come from the hub itself), HSTS only when the hub itself serves TLS. Resources
+ * may be loaded cross-origin: /sdk/orderwire.js is meant for other sites' script tags.
+ */
+function securityHeaders(tls: boolean): ReturnType<typeof helmet> {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    strictTransportSecurity: tls ? { maxAge: 31_536_000 } : false,
+  });
+}
+
 export async function createHub(config: AppConfig, options: HubOptions = {}): Promise<INestApplication> {
   const root: DynamicModule = {
     module: class OrderwireApp {},
     imports: [HubModule.forRoot(config), ...(options.imports ?? [])],
   };
+  const { tls } = config.http;
   const app = await NestFactory.create<NestExpressApplication>(root, {
     bufferLogs: true,
     bodyParser: false,
+    ...(tls ? { httpsOptions: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}),
   });
   app.useLogger(app.get(Logger));
+  app.use(securityHeaders(!!tls));
   app.useBodyParser('json', { limit: config.limits.messageBytes });
   app.useGlobalFilters(new ApiExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
   const origins = app.get(OriginPolicy);
-  app.enableCors({ origin: origins.corsOrigin(), credentials: true });
+  app.enableCors(origins.cors());
   app.useWebSocketAdapter(
     new HubIoAdapter(app, config, origins, app.get<SocketAdapterFactory>(SOCKET_ADAPTER)),
   );

@@ -1,6 +1,7 @@
 import { exitOnSignals } from '@orderwire/realtime';
 import { Logger } from 'nestjs-pino';
 import { createHub } from './app.factory.js';
+import { configWarnings } from './config/config-warnings.js';
 import { ConfigError, loadConfig, readProcessEnv } from './config/load-config.js';
 
 /** Beyond the drain and the engine's close: the sockets' goodbyes (1 s) and the HTTP server. */
@@ -8,8 +9,10 @@ const SHUTDOWN_SLACK_MS = 2000;
 
 async function bootstrap(): Promise<void> {
   let config;
+  let source;
   try {
-    config = loadConfig(readProcessEnv());
+    source = readProcessEnv();
+    config = loadConfig(source.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`orderwire: ${err.message}\n`);
@@ -34,11 +37,8 @@ async function bootstrap(): Promise<void> {
   logger.log(
     `orderwire hub listening on http://${config.http.host}:${address?.port}${config.ws.path} (engine ${config.engine.kind}, node ${config.engine.nodeId})`,
   );
-  if (config.jwt.insecureDevSecret) {
-    logger.warn(
-      'no JWT_SECRET or JWT_PUBLIC_KEY set: using the built-in development secret; never in production',
-    );
-  }
+  if (source.file) logger.log(`settings read from ${source.file} (the environment wins over it)`);
+  for (const line of configWarnings(config, source.env)) logger.warn(line);
 }
 
 bootstrap().catch((err: unknown) => {

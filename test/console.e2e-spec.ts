@@ -42,7 +42,7 @@ describeBrowser('the /console page in Chromium', () => {
   });
 
   it('customer places, crew accepts and advances, the customer sees each status, the admin charts move', async () => {
-    const hub = await startHub({ METRICS_INTERVAL_MS: '300' });
+    const hub = await startHub({ METRICS_INTERVAL_MS: '300', DEV_TOKENS: 'true' });
     try {
       const page = await openConsole(browser, hub, 't-flow');
       await placeOrder(page);
@@ -77,7 +77,7 @@ describeBrowser('the /console page in Chromium', () => {
   }, 60000);
 
   it('works over long-polling when the hub refuses WebSocket', async () => {
-    const hub = await startHub({ WS_TRANSPORTS: 'polling', METRICS_INTERVAL_MS: '500' });
+    const hub = await startHub({ WS_TRANSPORTS: 'polling', METRICS_INTERVAL_MS: '500', DEV_TOKENS: 'true' });
     try {
       const page = await openConsole(browser, hub, 't-poll');
       const transport = await page.evaluate(
@@ -103,7 +103,7 @@ describeBrowser('the /console page in Chromium', () => {
   }, 60000);
 
   it('goes offline and back: a command issued meanwhile is delivered exactly once', async () => {
-    const hub = await startHub({ METRICS_INTERVAL_MS: '500' });
+    const hub = await startHub({ METRICS_INTERVAL_MS: '500', DEV_TOKENS: 'true' });
     try {
       const watcher = await connect(hub, 'crew', 'watcher', { tenantId: 't-offline' });
       const page = await openConsole(browser, hub, 't-offline');
@@ -150,7 +150,7 @@ describeBrowser('the /console page in Chromium', () => {
   }, 60000);
 
   it('offline once its attempts are spent, it comes back by itself when the browser is online again', async () => {
-    const hub = await startHub({ METRICS_INTERVAL_MS: '500' });
+    const hub = await startHub({ METRICS_INTERVAL_MS: '500', DEV_TOKENS: 'true' });
     try {
       const page = await openConsole(browser, hub, 't-resume', '&attempts=1');
       await page.context().setOffline(true);

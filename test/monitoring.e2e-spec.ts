@@ -64,7 +64,7 @@ describe('health, metrics and the admin feed', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     for (const series of [
-      'orderwire_connections{namespace="admin",tenant="r-1"} 1',
+      'orderwire_connections{namespace="admin"} 1',
       'orderwire_commands_total{type="order.place",result="ok"} 5',
       'orderwire_messages_delivered_total{type="order.created"}',
       'orderwire_delivery_latency_seconds_bucket',

@@ -8,6 +8,11 @@ import { AuthError } from './auth.error.js';
 
 const SUB_PATTERN = /^[^\s|\p{Cc}]{1,128}$/u;
 
+/** One entry of a service token's tenant scope: a tenant id, or `*`. */
+function isScopeEntry(t: unknown): t is string {
+  return typeof t === 'string' && (t === ALL_TENANTS || TENANT_PATTERN.test(t));
+}
+
 /**
  * Verifies hub tokens with the one configured algorithm (HS256 with a secret, or RS256/ES256
  * with a public key). `alg: none` and every other algorithm are refused, which also closes the
@@ -33,30 +38,38 @@ export class JwtVerifier {
 
   /**
    * A service token (`role: "service"`) for the HTTP publish API. Its tenant scope is `tenants`
-   * (a list) or `tenantId`; `"*"` or neither means every tenant.
+   * (a list of tenant ids, or `["*"]`) or `tenantId`; neither means every tenant. A scope of any
+   * other shape (a string, a list with anything but tenant ids, both claims) is refused: read
+   * loosely, a malformed scope could widen to every tenant.
    */
   verifyService(token: unknown): { sub: string; tenants: string[] | '*' } {
-    const payload = this.decode(token);
-    const { sub, role, exp, tenants, tenantId } = payload;
+    const payload = this.decode(token, this.config.jwt.maxServiceTokenTtlMs);
+    const { sub, role, tenants, tenantId } = payload;
     if (typeof sub !== 'string' || !SUB_PATTERN.test(sub))
       throw new AuthError('UNAUTHORIZED', 'sub is missing');
-    if (typeof exp !== 'number') throw new AuthError('UNAUTHORIZED', 'exp is required');
     if (role !== 'service') throw new AuthError('FORBIDDEN', 'a service token (role "service") is required');
-    const list = Array.isArray(tenants)
-      ? tenants.filter((t): t is string => typeof t === 'string')
-      : undefined;
-    if (list) return { sub, tenants: list.includes(ALL_TENANTS) ? '*' : list };
-    if (typeof tenantId === 'string' && tenantId !== ALL_TENANTS) return { sub, tenants: [tenantId] };
+    if (tenants !== undefined && tenantId !== undefined) {
+      throw new AuthError('UNAUTHORIZED', 'the scope is ambiguous: set tenants or tenantId, not both');
+    }
+    if (tenants !== undefined) {
+      if (!Array.isArray(tenants) || tenants.length === 0 || !tenants.every(isScopeEntry)) {
+        throw new AuthError('UNAUTHORIZED', 'tenants must be a non-empty list of tenant ids (or ["*"])');
+      }
+      return { sub, tenants: tenants.includes(ALL_TENANTS) ? '*' : tenants };
+    }
+    if (tenantId !== undefined) {
+      if (!isScopeEntry(tenantId)) throw new AuthError('UNAUTHORIZED', 'tenantId is malformed');
+      return { sub, tenants: tenantId === ALL_TENANTS ? '*' : [tenantId] };
+    }
     return { sub, tenants: '*' };
   }
 
   /** Returns the claims of a valid token for `namespaceRole`, or throws an AuthError. */
   verify(token: unknown, namespaceRole?: Role): HubClaims {
-    const payload = this.decode(token);
-    const { sub, role, tenantId, exp, crewRole } = payload;
+    const payload = this.decode(token, this.config.jwt.maxTokenTtlMs);
+    const { sub, role, tenantId, crewRole } = payload;
     if (typeof sub !== 'string' || !SUB_PATTERN.test(sub))
       throw new AuthError('UNAUTHORIZED', 'sub is missing');
-    if (typeof exp !== 'number') throw new AuthError('UNAUTHORIZED', 'exp is required');
     if (!isRole(role)) throw new AuthError('UNAUTHORIZED', 'role must be customer, crew or admin');
     if (typeof tenantId !== 'string' || (tenantId !== ALL_TENANTS && !TENANT_PATTERN.test(tenantId))) {
       throw new AuthError('UNAUTHORIZED', 'tenantId is missing or malformed');
@@ -73,18 +86,36 @@ export class JwtVerifier {
     return payload as unknown as HubClaims;
   }
 
-  /** Signature, algorithm, exp, nbf, iss and aud: everything but the claims' meaning. */
-  private decode(token: unknown): Record<string, unknown> {
+  /**
+   * Signature, algorithm, exp, nbf, iss and aud, and a lifetime of at most `maxTtlMs`: `exp - iat`,
+   * or `exp - now` for a token without `iat`. A longer-lived token would outlive revocations,
+   * which are kept for that long.
+   */
+  private decode(token: unknown, maxTtlMs: number): Record<string, unknown> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 8192) {
       throw new AuthError('UNAUTHORIZED', 'a token is required');
     }
+    let payload: Record<string, unknown>;
     try {
-      return this.jwt.verify<Record<string, unknown>>(token);
+      payload = this.jwt.verify<Record<string, unknown>>(token);
     } catch (err) {
       const name = (err as Error).name;
       if (name === 'TokenExpiredError') throw new AuthError('TOKEN_EXPIRED', 'the token has expired');
       if (name === 'NotBeforeError') throw new AuthError('UNAUTHORIZED', 'the token is not valid yet');
       throw new AuthError('UNAUTHORIZED', 'the token is malformed or its signature is invalid');
     }
+    const { exp, iat } = payload;
+    if (typeof exp !== 'number') throw new AuthError('UNAUTHORIZED', 'exp is required');
+    if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) {
+      throw new AuthError('UNAUTHORIZED', 'iat must be a number');
+    }
+    const from = typeof iat === 'number' ? iat * 1000 : Date.now();
+    if (exp * 1000 - from > maxTtlMs) {
+      throw new AuthError(
+        'UNAUTHORIZED',
+        `the token lives longer than the hub accepts (${Math.floor(maxTtlMs / 1000)} s)`,
+      );
+    }
+    return payload;
   }
 }

@@ -20,8 +20,12 @@ export class OriginPolicy {
     return origin === undefined || this.any || this.allowed.has(origin);
   }
 
-  /** The value for Socket.IO's `cors.origin`. */
-  corsOrigin(): boolean | string[] {
-    return this.any ? true : [...this.allowed];
+  /**
+   * CORS for HTTP and Socket.IO. A list of origins: those, with credentials. `*`: any origin, but
+   * never with credentials (reflecting every Origin with `Allow-Credentials: true` would let any
+   * site make credentialed requests).
+   */
+  cors(): { origin: string | string[]; credentials: boolean } {
+    return this.any ? { origin: '*', credentials: false } : { origin: [...this.allowed], credentials: true };
   }
 }

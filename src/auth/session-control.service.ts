@@ -25,13 +25,11 @@ export class SessionControlService {
     const room = dto.sessionId ? Rooms.session(tenantId, dto.sessionId) : Rooms.user(tenantId, dto.userId!);
     if (dto.revokeTokens && dto.userId) {
       const now = Date.now();
-      // A token lives at most until its exp; keep the revocation as long as messages are kept.
+      // Every token issued before now dies within MAX_TOKEN_TTL_SECONDS of its iat (the verifier
+      // refuses longer lives), so a revocation kept that long outlives every token it revokes.
+      const keepMs = Math.max(this.config.jwt.maxTokenTtlMs, this.config.delivery.messageTtlMs);
       for (const role of ROLES) {
-        await this.sessions.revoke(
-          userKey(role, tenantId, dto.userId),
-          now,
-          this.config.delivery.messageTtlMs,
-        );
+        await this.sessions.revoke(userKey(role, tenantId, dto.userId), now, keepMs);
       }
     }
     // fetchSockets and the remote disconnect reach every node through the cluster adapter.

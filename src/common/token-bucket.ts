@@ -25,8 +25,8 @@ export class KeyedBuckets {
   private lastSweep = 0;
 
   constructor(
-    private readonly rate: number,
-    private readonly burst: number,
+    readonly rate: number,
+    readonly burst: number,
   ) {}
 
   take(key: string, now = Date.now()): number {
@@ -34,6 +34,11 @@ export class KeyedBuckets {
     let b = this.buckets.get(key);
     if (!b) this.buckets.set(key, (b = { tokens: this.burst, at: now }));
     return take(b, this.rate, this.burst, now);
+  }
+
+  /** Whole tokens left for `key` (after the last take). */
+  remaining(key: string): number {
+    return Math.floor(this.buckets.get(key)?.tokens ?? this.burst);
   }
 
   private sweep(now: number): void {

@@ -3,7 +3,14 @@ import type { Algorithm } from 'jsonwebtoken';
 /** The validated, typed configuration of one hub node. Built once by `loadConfig`. */
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
-  http: { port: number; host: string; trustProxy: boolean; corsOrigins: string[] };
+  http: {
+    port: number;
+    host: string;
+    trustProxy: boolean;
+    corsOrigins: string[];
+    /** https/wss served directly (PEM file paths). */
+    tls?: { certFile: string; keyFile: string };
+  };
   ws: {
     path: string;
     transports: Array<'websocket' | 'polling'>;
@@ -20,6 +27,9 @@ export interface AppConfig {
     audience?: string;
     /** True when the built-in development secret is in use. */
     insecureDevSecret: boolean;
+    /** Tokens living longer (exp - iat, or exp - now) are refused. */
+    maxTokenTtlMs: number;
+    maxServiceTokenTtlMs: number;
   };
   engine: { kind: 'memory' | 'redis'; redisUrl?: string; prefix: string; nodeId: string };
   delivery: {
@@ -43,7 +53,16 @@ export interface AppConfig {
     handshakesPerIpPerSecond: number;
     idempotencyTtlMs: number;
   };
-  monitoring: { metricsIntervalMs: number; orderAcceptSlaMs: number };
+  monitoring: {
+    metricsIntervalMs: number;
+    orderAcceptSlaMs: number;
+    /** Bearer token for /metrics; undefined: open outside production, not served in production. */
+    metricsToken?: string;
+    tenantLabels: boolean;
+  };
+  publish: { timeoutMs: number };
+  /** AES-256-GCM keys for personal data at rest (redis engine): the first encrypts, all decrypt. */
+  encryption?: { keys: Array<{ id: string; key: Buffer }> };
   /** graceMs: in-flight work; closeMs: closing the engine's connections, then they are forced. */
   shutdown: { graceMs: number; closeMs: number; reconnectInMs: number };
   /** POST /dev/token (development tokens for the console). */

@@ -29,6 +29,11 @@ const toList = ({ value }: { value: unknown }): unknown =>
  * `.env.example` documents each one.
  */
 export class EnvSchema {
+  /** Read before everything else (see env-file.ts): where the env file is; default `.env`. */
+  @IsOptional()
+  @IsString()
+  ENV_FILE?: string;
+
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
@@ -48,9 +53,11 @@ export class EnvSchema {
   @IsIn(['websocket', 'polling'], { each: true })
   WS_TRANSPORTS: Array<'websocket' | 'polling'> = ['polling', 'websocket'];
 
+  /** Default `*` outside production; in production it must be set (see load-config.ts). */
+  @IsOptional()
   @Transform(toList)
   @IsString({ each: true })
-  CORS_ORIGINS: string[] = ['*'];
+  CORS_ORIGINS?: string[];
 
   @Transform(toBool)
   @IsBoolean()
@@ -84,11 +91,54 @@ export class EnvSchema {
   @IsString()
   JWT_AUDIENCE?: string;
 
+  /** The longest life (exp - iat) a client token may have; revocations are kept this long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  MAX_TOKEN_TTL_SECONDS = 86_400;
+
+  /** The same for service tokens (HTTP publish): they are minted less often. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  MAX_SERVICE_TOKEN_TTL_SECONDS = 30 * 86_400;
+
+  /** Bearer token for GET /metrics; in production /metrics is served only with one. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  /** Label series by tenant (connections): off by default, for label cardinality at 10k tenants. */
+  @Transform(toBool)
+  @IsBoolean()
+  METRICS_TENANT_LABELS = false;
+
+  /** Serve https/wss directly from this certificate and key (PEM files); both or neither. */
+  @IsOptional()
+  @IsString()
+  TLS_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  TLS_KEY_FILE?: string;
+
+  /** `kid:base64key[,kid:base64key…]`: AES-256-GCM of personal data at rest; the first encrypts. */
+  @IsOptional()
+  @IsString()
+  DATA_ENCRYPTION_KEY?: string;
+
+  /** How long POST /api/v1/events waits for its queue before answering 503. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  PUBLISH_TIMEOUT_MS = 2000;
+
   @IsOptional()
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
   REDIS_URL?: string;
 
-  /** POST /dev/token for the console; default on with the memory engine outside production. */
+  /** POST /dev/token for the console; default on only with the built-in development secret. */
   @IsOptional()
   @Transform(toBool)
   @IsBoolean()

@@ -1,4 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configWarnings, unknownSettings } from './config-warnings.js';
+import { withEnvFile } from './env-file.js';
 import { ConfigError, DEV_JWT_SECRET, loadConfig } from './load-config.js';
 
 describe('loadConfig', () => {
@@ -47,5 +52,63 @@ describe('loadConfig', () => {
       http: { corsOrigins: ['https://a.example', 'https://b.example'] },
       ws: { transports: ['polling'] },
     });
+  });
+
+  it('production refuses CORS_ORIGINS unset and DEV_TOKENS; DEV_TOKENS defaults on only with the dev secret', () => {
+    const prod = { NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-0123456789' };
+    expect(() => loadConfig(prod)).toThrow(/CORS_ORIGINS: required in production/);
+    expect(() => loadConfig({ ...prod, CORS_ORIGINS: '*', DEV_TOKENS: 'true' })).toThrow(/DEV_TOKENS/);
+    expect(loadConfig({ ...prod, CORS_ORIGINS: 'https://shop.example' }).devTokens).toBe(false);
+    expect(loadConfig({}).devTokens).toBe(true); // the built-in dev secret, memory engine
+    expect(loadConfig({ JWT_SECRET: 'a-real-secret-0123456789' }).devTokens).toBe(false);
+    expect(loadConfig({ JWT_SECRET: 'a-real-secret-0123456789', DEV_TOKENS: 'true' }).devTokens).toBe(true);
+  });
+
+  it('accepts the seeds WS_PORT and WS_HOST for PORT and HOST, and refuses a disagreement', () => {
+    expect(loadConfig({ WS_PORT: '9090', WS_HOST: '127.0.0.1' }).http).toMatchObject({
+      port: 9090,
+      host: '127.0.0.1',
+    });
+    expect(() => loadConfig({ WS_PORT: '9090', PORT: '8080' })).toThrow(
+      /WS_PORT=9090 and PORT=8080 disagree/,
+    );
+  });
+
+  it('reads the token lifetimes, TLS files (both or neither) and the encryption keyring', () => {
+    const c = loadConfig({ MAX_TOKEN_TTL_SECONDS: '3600' });
+    expect(c.jwt.maxTokenTtlMs).toBe(3_600_000);
+    expect(c.jwt.maxServiceTokenTtlMs).toBe(30 * 86_400_000);
+    expect(() => loadConfig({ TLS_CERT_FILE: 'cert.pem' })).toThrow(/both or neither/);
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const ring = loadConfig({ DATA_ENCRYPTION_KEY: `k2:${key},k1:${key}` }).encryption!.keys;
+    expect(ring.map((k) => k.id)).toEqual(['k2', 'k1']);
+    expect(() => loadConfig({ DATA_ENCRYPTION_KEY: 'k1:short' })).toThrow(/32 bytes/);
+    expect(() => loadConfig({ DATA_ENCRYPTION_KEY: `k1:${key},k1:${key}` })).toThrow(/unique/);
+  });
+
+  it('warns about misspelt and unknown settings of ours, never about the rest of the environment', () => {
+    expect(
+      unknownSettings({ JWT_SECRT: 'x', ORDERWIRE_MODE: 'y', PATH: '/bin', HOME: '/root', PORT: '1' }),
+    ).toEqual([{ name: 'JWT_SECRT', near: 'JWT_SECRET' }, { name: 'ORDERWIRE_MODE' }]);
+    const lines = configWarnings(loadConfig({ DEV_TOKENS: 'true' }), { RATE_COMAND_BURST: '5' });
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'unknown setting RATE_COMAND_BURST (did you mean RATE_COMMAND_BURST?): ignored',
+        expect.stringMatching(/^DEV_TOKENS is on: POST \/dev\/token mints tokens/),
+        expect.stringMatching(/built-in development secret/),
+      ]),
+    );
+  });
+
+  it('reads an env file under the environment (the environment wins); a named ENV_FILE must exist', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orderwire-env-'));
+    const file = join(dir, 'hub.env');
+    writeFileSync(file, 'JWT_SECRET="from-the-file-0123456789"\nPORT=9000\n# a comment\n');
+    const { env, file: read } = withEnvFile({ ENV_FILE: file, PORT: '7000' });
+    expect(read).toBe(file);
+    expect(env).toMatchObject({ JWT_SECRET: 'from-the-file-0123456789', PORT: '7000' });
+    expect(loadConfig(env).jwt.insecureDevSecret).toBe(false);
+    expect(() => withEnvFile({ ENV_FILE: join(dir, 'missing.env') })).toThrow(/does not exist/);
+    expect(withEnvFile({ HOME: '/root' }).file).toBeUndefined(); // no .env in the working directory
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { AppConfig } from './app-config.js';
+import { withEnvFile } from './env-file.js';
 import { EnvSchema } from './env.schema.js';
 
 /** Used only outside production when no key is configured, so that `npm start` works at once. */
@@ -11,9 +12,29 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** The one reader of `process.env`. */
-export function readProcessEnv(): Record<string, string | undefined> {
-  return { ...process.env };
+/** The one reader of `process.env` (and of the env file, see env-file.ts). */
+export function readProcessEnv(): { env: Record<string, string | undefined>; file?: string } {
+  try {
+    return withEnvFile({ ...process.env });
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
+/** The seeds' WS_PORT and WS_HOST: accepted for PORT and HOST, refused when they disagree. */
+function applyAliases(env: Record<string, string>): void {
+  for (const [alias, name] of [
+    ['WS_PORT', 'PORT'],
+    ['WS_HOST', 'HOST'],
+  ] as const) {
+    const value = env[alias];
+    if (value === undefined) continue;
+    if (env[name] !== undefined && env[name] !== value) {
+      throw new ConfigError(`${alias}=${value} and ${name}=${env[name]} disagree: set ${name} only`);
+    }
+    env[name] = value;
+    delete env[alias];
+  }
 }
 
 /** Validates the environment once, failing fast with each bad variable's name. */
@@ -22,6 +43,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   for (const [key, value] of Object.entries(env)) {
     if (value !== undefined && value !== '') plain[key] = value;
   }
+  applyAliases(plain);
   const s = plainToInstance(EnvSchema, plain, { exposeDefaultValues: true });
   const errors = validateSync(s, { whitelist: true, forbidUnknownValues: true });
   if (errors.length > 0) {
@@ -50,9 +72,30 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     insecureDevSecret = true;
   }
 
+  const production = s.NODE_ENV === 'production';
+  if (production && !s.CORS_ORIGINS) {
+    throw new ConfigError(
+      'CORS_ORIGINS: required in production (a comma-separated list of origins, or * for any origin, without credentials)',
+    );
+  }
+  if (production && s.DEV_TOKENS) {
+    throw new ConfigError('DEV_TOKENS: refused in production (it mints admin tokens for any tenant)');
+  }
+  if (!!s.TLS_CERT_FILE !== !!s.TLS_KEY_FILE) {
+    throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
+  }
+
   return {
     env: s.NODE_ENV,
-    http: { port: s.PORT, host: s.HOST, trustProxy: s.TRUST_PROXY, corsOrigins: s.CORS_ORIGINS },
+    http: {
+      port: s.PORT,
+      host: s.HOST,
+      trustProxy: s.TRUST_PROXY,
+      corsOrigins: s.CORS_ORIGINS ?? ['*'],
+      ...(s.TLS_CERT_FILE && s.TLS_KEY_FILE
+        ? { tls: { certFile: s.TLS_CERT_FILE, keyFile: s.TLS_KEY_FILE } }
+        : {}),
+    },
     ws: {
       path: s.WS_PATH,
       transports: s.WS_TRANSPORTS,
@@ -61,7 +104,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       maxHttpBufferSize: s.MAX_HTTP_BUFFER_SIZE,
     },
     log: { level: s.LOG_LEVEL, format: s.LOG_FORMAT ?? (s.NODE_ENV === 'production' ? 'json' : 'pretty') },
-    jwt: { algorithm, key, issuer: s.JWT_ISSUER, audience: s.JWT_AUDIENCE, insecureDevSecret },
+    jwt: {
+      algorithm,
+      key,
+      issuer: s.JWT_ISSUER,
+      audience: s.JWT_AUDIENCE,
+      insecureDevSecret,
+      maxTokenTtlMs: s.MAX_TOKEN_TTL_SECONDS * 1000,
+      maxServiceTokenTtlMs: s.MAX_SERVICE_TOKEN_TTL_SECONDS * 1000,
+    },
     engine: {
       kind: s.REDIS_URL ? 'redis' : 'memory',
       ...(s.REDIS_URL ? { redisUrl: s.REDIS_URL } : {}),
@@ -92,12 +143,40 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     monitoring: {
       metricsIntervalMs: s.METRICS_INTERVAL_MS,
       orderAcceptSlaMs: s.ORDER_ACCEPT_SLA_SECONDS * 1000,
+      metricsToken: s.METRICS_TOKEN,
+      tenantLabels: s.METRICS_TENANT_LABELS,
     },
+    publish: { timeoutMs: s.PUBLISH_TIMEOUT_MS },
+    ...(s.DATA_ENCRYPTION_KEY ? { encryption: { keys: parseKeyring(s.DATA_ENCRYPTION_KEY) } } : {}),
     shutdown: {
       graceMs: s.SHUTDOWN_GRACE_MS,
       closeMs: s.SHUTDOWN_CLOSE_MS,
       reconnectInMs: s.SHUTDOWN_RECONNECT_IN_MS,
     },
-    devTokens: s.DEV_TOKENS ?? (!s.REDIS_URL && s.NODE_ENV !== 'production'),
+    // Development tokens mint admin tokens for any tenant with the hub's own key: only with the
+    // built-in development secret (which nobody trusts), or when asked for by name.
+    devTokens: s.DEV_TOKENS ?? (insecureDevSecret && !s.REDIS_URL),
   };
+}
+
+/**
+ * DATA_ENCRYPTION_KEY: `kid:base64key`, comma-separated; each key 32 bytes (AES-256). The first
+ * encrypts; every one decrypts, so a key can be rotated in by putting it first and retired once
+ * nothing encrypted under it is still kept.
+ */
+function parseKeyring(raw: string): Array<{ id: string; key: Buffer }> {
+  const keys = raw.split(',').map((entry) => {
+    const [id, b64, extra] = entry.trim().split(':');
+    const key = Buffer.from(b64 ?? '', 'base64');
+    if (!id || !/^[A-Za-z0-9_-]{1,16}$/.test(id) || extra !== undefined || key.length !== 32) {
+      throw new ConfigError(
+        'DATA_ENCRYPTION_KEY: expected kid:base64key[,kid:base64key…], each key 32 bytes (openssl rand -base64 32)',
+      );
+    }
+    return { id, key };
+  });
+  if (new Set(keys.map((k) => k.id)).size !== keys.length) {
+    throw new ConfigError('DATA_ENCRYPTION_KEY: key ids must be unique');
+  }
+  return keys;
 }

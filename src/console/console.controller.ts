@@ -65,7 +65,8 @@ export class ConsoleController {
     if (!isRole(role) || !sub || !(TENANT_PATTERN.test(tenantId) || (tenantId === '*' && role === 'admin'))) {
       throw new NotFoundException();
     }
-    const ttl = Math.min(24 * 3600, Math.max(5, Number(body?.ttlSeconds ?? 3600) || 3600));
+    const maxTtl = Math.floor(jwt.maxTokenTtlMs / 1000);
+    const ttl = Math.min(maxTtl, Math.max(5, Number(body?.ttlSeconds ?? 3600) || 3600));
     const token = new JwtService({ secret: jwt.key }).sign(
       { sub, role, tenantId, ...(crewRole ? { crewRole } : {}) },
       {

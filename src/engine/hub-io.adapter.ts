@@ -41,11 +41,16 @@ export class HubIoAdapter extends IoAdapter {
       serveClient: false,
       perMessageDeflate: false,
       httpCompression: false,
-      cors: { origin: this.origins.corsOrigin(), credentials: true },
-      // The first request of a session is judged by the namespace middleware, which answers
-      // with a protocol code; a later WebSocket upgrade from another origin is refused here.
-      allowRequest: (req, callback) => callback(null, this.upgradeAllowed(req)),
+      cors: this.origins.cors(),
     } as ServerOptions) as Server;
+    // The first request of a session is judged by the namespace middleware, which answers with a
+    // protocol code, and later polling requests are held to CORS by the browser. The upgrade of a
+    // session to WebSocket, which CORS does not cover, is checked here: engine.io calls
+    // `allowRequest` only for requests without a sid, while its middlewares run for every
+    // request, upgrades included.
+    server.engine.use((req: IncomingMessage, _res: unknown, next: (err?: Error) => void) =>
+      next(this.laterRequestAllowed(req) ? undefined : new Error('origin not allowed')),
+    );
     batchFrames(server.engine as unknown as EngineServer);
     return server;
   }
@@ -96,8 +101,8 @@ export class HubIoAdapter extends IoAdapter {
     }
   }
 
-  private upgradeAllowed(req: IncomingMessage): boolean {
-    if (!req.url?.includes('sid=')) return true;
-    return this.origins.allows(req.headers.origin);
+  private laterRequestAllowed(req: IncomingMessage): boolean {
+    const query = (req as IncomingMessage & { _query?: { sid?: string; transport?: string } })._query;
+    return !query?.sid || query.transport !== 'websocket' || this.origins.allows(req.headers.origin);
   }
 }

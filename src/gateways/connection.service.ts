@@ -65,7 +65,7 @@ export class ConnectionService implements OnModuleInit {
     const session = socket.data.session;
     this.packets.install(socket);
     void socket.join(roomsOf(session.role, session.tenantId, session.userId, session.sessionId));
-    this.metrics.connections.inc({ namespace: session.role, tenant: session.tenantId });
+    this.metrics.recordConnection(session.role, session.tenantId, 1);
     this.armExpiry(socket);
     const head = session.cursor === undefined ? await this.store.head() : undefined;
     await this.replays.replay(socket, session.cursor, (outcome) => {
@@ -102,7 +102,7 @@ export class ConnectionService implements OnModuleInit {
       role: session.role,
     });
     if (!removed) return;
-    this.metrics.connections.dec({ namespace: session.role, tenant: session.tenantId });
+    this.metrics.recordConnection(session.role, session.tenantId, -1);
     this.feed.presenceChanged(session.tenantId);
     this.feed.activity(session, 'disconnected');
   }

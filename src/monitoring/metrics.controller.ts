@@ -1,14 +1,49 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Headers,
+  Inject,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MetricsService } from './metrics.service.js';
 
-/** Prometheus text format. */
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/**
+ * Prometheus text format. With METRICS_TOKEN, only for `Authorization: Bearer <METRICS_TOKEN>`
+ * (401 otherwise); without one, open outside production and not served (404) in production, where
+ * the boot log says so.
+ */
 @Controller()
 export class MetricsController {
-  constructor(private readonly metrics: MetricsService) {}
+  private readonly token?: Buffer;
+  private readonly served: boolean;
+
+  constructor(
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    const { metricsToken } = config.monitoring;
+    this.token = metricsToken ? digest(metricsToken) : undefined;
+    this.served = !!metricsToken || config.env !== 'production';
+  }
 
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  scrape(): Promise<string> {
+  @Header('Cache-Control', 'no-store')
+  scrape(@Headers('authorization') authorization: string | undefined): Promise<string> {
+    if (!this.served) throw new NotFoundException();
+    if (this.token) {
+      const given = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+      // Hashes of equal length, so the comparison takes the same time whatever was sent.
+      if (!given || !timingSafeEqual(digest(given), this.token)) {
+        throw new UnauthorizedException('a metrics token is required');
+      }
+    }
     return this.metrics.registry.metrics();
   }
 }

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** A fixed-size ring of recent delivery latencies, for the p99 in `system.metrics`. */
@@ -36,12 +37,9 @@ class LatencyWindow {
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
-  readonly connections = new Gauge({
-    name: 'orderwire_connections',
-    help: 'Open connections by namespace and tenant',
-    labelNames: ['namespace', 'tenant'] as const,
-    registers: [this.registry],
-  });
+  /** By namespace, and by tenant too with METRICS_TENANT_LABELS (one series per tenant and role). */
+  private readonly connections: Gauge<string>;
+  private readonly tenantLabels: boolean;
   readonly commands = new Counter({
     name: 'orderwire_commands_total',
     help: 'Client commands received, by type and result (ok or the error code)',
@@ -93,8 +91,20 @@ export class MetricsService {
   private deliveredTotal = 0;
   private readonly deliveredByTenant = new Map<string, number>();
 
-  constructor() {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.tenantLabels = config.monitoring.tenantLabels;
+    this.connections = new Gauge({
+      name: 'orderwire_connections',
+      help: this.tenantLabels ? 'Open connections by namespace and tenant' : 'Open connections by namespace',
+      labelNames: this.tenantLabels ? ['namespace', 'tenant'] : ['namespace'],
+      registers: [this.registry],
+    });
     collectDefaultMetrics({ register: this.registry, prefix: 'orderwire_' });
+  }
+
+  /** A connection opened (+1) or closed (-1). */
+  recordConnection(namespace: string, tenant: string, delta: 1 | -1): void {
+    this.connections.inc(this.tenantLabels ? { namespace, tenant } : { namespace }, delta);
   }
 
   /** Label children made once per label value: prom-client hashes the label object on every call. */

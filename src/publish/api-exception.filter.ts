@@ -1,4 +1,4 @@
-import { type ArgumentsHost, Catch, HttpException, HttpStatus } from '@nestjs/common';
+import { type ArgumentsHost, Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { ErrorCode } from '@orderwire/contracts';
 import type { Request, Response } from 'express';
@@ -18,6 +18,8 @@ const CODES: Partial<Record<number, ErrorCode>> = {
  */
 @Catch()
 export class ApiExceptionFilter extends BaseExceptionFilter {
+  private readonly log = new Logger(ApiExceptionFilter.name);
+
   override catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
@@ -40,6 +42,9 @@ export class ApiExceptionFilter extends BaseExceptionFilter {
           message: status === 413 ? 'the body is too large' : 'the body is not valid JSON',
         },
       };
+    } else {
+      // A bug, not a refusal: the client sees only INTERNAL, the log has the whole error.
+      this.log.error({ err: exception, method: req.method, url: req.originalUrl, msg: 'unexpected error' });
     }
     res.status(status).json(body);
   }

@@ -1,4 +1,15 @@
-import { Body, Controller, Headers, HttpCode, HttpException, HttpStatus, Inject, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Post,
+  Res,
+} from '@nestjs/common';
+import type { Response } from 'express';
 import type { ErrorCode, ProtocolErrorBody } from '@orderwire/contracts';
 import { validatePublishRequest } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -39,6 +50,7 @@ function refuse(
 @Controller('api/v1')
 export class PublishController {
   private readonly buckets: KeyedBuckets;
+  private readonly policy: string;
 
   constructor(
     @InjectPinoLogger(PublishController.name) private readonly logger: PinoLogger,
@@ -48,11 +60,31 @@ export class PublishController {
     private readonly metrics: MetricsService,
   ) {
     this.buckets = new KeyedBuckets(config.limits.publishPerSecond, config.limits.publishBurst);
+    this.policy = `${config.limits.publishBurst};w=${Math.ceil(config.limits.publishBurst / config.limits.publishPerSecond)}`;
+  }
+
+  /**
+   * The IETF RateLimit fields (draft-ietf-httpapi-ratelimit-headers: Limit, Remaining, Reset in
+   * seconds, Policy) on every answer, and Retry-After (seconds) on a 429.
+   */
+  private rateHeaders(res: Response, key: string, waitMs: number): void {
+    const burst = this.buckets.burst;
+    const remaining = this.buckets.remaining(key);
+    const resetS = Math.ceil(waitMs > 0 ? waitMs / 1000 : (burst - remaining) / this.buckets.rate);
+    res.setHeader('RateLimit-Limit', String(burst));
+    res.setHeader('RateLimit-Remaining', String(remaining));
+    res.setHeader('RateLimit-Reset', String(resetS));
+    res.setHeader('RateLimit-Policy', this.policy);
+    if (waitMs > 0) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));
   }
 
   @Post('events')
   @HttpCode(HttpStatus.ACCEPTED)
-  async publish(@Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
+  async publish(
+    @Headers('authorization') authorization: string | undefined,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     let service: { sub: string; tenants: string[] | '*' };
     try {
       service = this.verifier.verifyService(/^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1]);
@@ -62,6 +94,7 @@ export class PublishController {
       refuse(e.code, e.message);
     }
     const wait = this.buckets.take(service.sub);
+    this.rateHeaders(res, service.sub, wait);
     if (wait > 0) {
       this.metrics.rateLimited.inc({ scope: 'publish' });
       refuse('RATE_LIMITED', 'too many publishes; slow down', { retryAfterMs: wait });
@@ -75,6 +108,7 @@ export class PublishController {
       return await this.publisher.accept(checked.value, { id: service.sub, type: 'service' });
     } catch (err) {
       this.logger.warn({ err, service: service.sub }, 'publish not queued');
+      res.setHeader('Retry-After', '1');
       refuse(
         'INTERNAL',
         'the hub cannot queue events right now; retry shortly',

@@ -10,7 +10,9 @@ import type {
 import { newUlid, ROLES, validatePublishRequest } from '@orderwire/contracts';
 import type { InProcessHub } from '@orderwire/realtime';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import { SERVICE_BRIDGE } from '../engine/engine.tokens.js';
+import { withTimeout } from '../common/with-timeout.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { ENGINE_HEALTH, type EngineHealth, SERVICE_BRIDGE } from '../engine/engine.tokens.js';
 import type { ServiceBridge } from '../engine/service-bridge.js';
 import { OrdersService } from '../orders/orders.service.js';
 
@@ -32,6 +34,8 @@ export class PublishRefused extends Error {
 @Injectable()
 export class PublishService implements OnModuleInit, InProcessHub {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ENGINE_HEALTH) private readonly health: EngineHealth,
     @Inject(SERVICE_BRIDGE) private readonly bridge: ServiceBridge,
     private readonly delivery: DeliveryService,
     private readonly orders: OrdersService,
@@ -41,9 +45,18 @@ export class PublishService implements OnModuleInit, InProcessHub {
     this.bridge.consumePublishes((job) => this.deliver(job));
   }
 
-  /** A validated request from an authenticated service: queued, then `{ id }` once durable. */
+  /**
+   * A validated request from an authenticated service: queued, then `{ id }` once durable. Fails
+   * at once while the engine cannot reach its storage, and after PUBLISH_TIMEOUT_MS at most (a
+   * queue client waiting for Redis to return would otherwise hold the caller for as long).
+   */
   accept(request: PublishRequest, sender: Sender): Promise<{ id: string }> {
-    return this.bridge.enqueuePublish({ ...request, id: newUlid(), sender, publishedAt: Date.now() });
+    if (!this.health.connected()) return Promise.reject(new Error('the engine cannot reach its storage'));
+    return withTimeout(
+      this.bridge.enqueuePublish({ ...request, id: newUlid(), sender, publishedAt: Date.now() }),
+      this.config.publish.timeoutMs,
+      `the publish queue did not answer within ${this.config.publish.timeoutMs} ms`,
+    );
   }
 
   /** InProcessHub: what Broadcaster sends from inside this process (validated again here). */

@@ -7,4 +7,5 @@ export * from './limits.js';
 export * from './queues.js';
 export * from './publish.js';
 export * from './ids.js';
+export * from './shape.js';
 export * from './validation-cache.js';

@@ -19,6 +19,7 @@ import {
   type ValidationError,
 } from 'class-validator';
 import { OrderItemDto, DeliveryAddressDto, TENANT_PATTERN } from './commands.js';
+import { inspectShape } from './shape.js';
 import type { FieldError } from './errors.js';
 import { cacheValidationMetadata } from './validation-cache.js';
 import {
@@ -144,6 +145,8 @@ export function validatePublishRequest(body: unknown): PublishValidation {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return { ok: false, fields: [{ field: '', messages: ['the body must be an object'] }] };
   }
+  const shape = inspectShape(body);
+  if (shape) return { ok: false, fields: [{ field: shape.field, messages: [shape.message] }] };
   const opts = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
   const request = plainToInstance(PublishRequestDto, body);
   const errors = validateSync(request, opts);

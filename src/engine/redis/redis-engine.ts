@@ -3,6 +3,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { bullPrefix } from '@orderwire/contracts';
 import { closeWithin } from '@orderwire/realtime';
 import { Redis } from 'ioredis';
+import { withTimeout } from '../../common/with-timeout.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { AdapterClusterBus } from '../cluster-bus.js';
 import type { EngineHealth, SocketAdapterFactory } from '../engine.tokens.js';
@@ -13,6 +14,7 @@ import { RedisKeys } from './redis-keys.js';
 import { RedisMessageStore } from './redis-message-store.js';
 import { RedisOrderStore } from './redis-order-store.js';
 import { RedisSessionRegistry } from './redis-session-registry.js';
+import { Sealer } from './sealer.js';
 
 /**
  * Everything the redis engine puts behind the seams, built from one REDIS_URL:
@@ -66,8 +68,14 @@ export class RedisEngine {
         this.logger.debug({ err: err.message, client: name }, 'redis error'),
       );
     }
-    this.messages = new RedisMessageStore(this.store, this.keys, { ttlMs: config.delivery.messageTtlMs });
-    this.orders = new RedisOrderStore(this.store, this.keys);
+    const sealer = new Sealer(config.encryption?.keys);
+    this.messages = new RedisMessageStore(
+      this.store,
+      this.keys,
+      { ttlMs: config.delivery.messageTtlMs },
+      sealer,
+    );
+    this.orders = new RedisOrderStore(this.store, this.keys, sealer);
     this.idempotency = new RedisIdempotencyStore(this.store, this.keys);
     this.sessions = new RedisSessionRegistry(this.store, this.keys, nodeId);
     this.jobs = new BullmqJobScheduler(this.queues, bullPrefix(prefix), nodeId);
@@ -127,20 +135,4 @@ function waitReady(client: Redis, timeoutMs = 10_000): Promise<void> {
     timeoutMs,
     `redis did not answer within ${timeoutMs} ms`,
   );
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, message = 'timeout'): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(message)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }

@@ -12,6 +12,7 @@ import type {
   Targets,
 } from '../message-store.js';
 import type { RedisKeys } from './redis-keys.js';
+import { Sealer } from './sealer.js';
 
 /** Stores the message and indexes it in its tenant's log and the global one, atomically. */
 const APPEND = `
@@ -42,6 +43,8 @@ export class RedisMessageStore implements MessageStore {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly opts: { ttlMs: number },
+    /** Seals stored messages and dead letters (they carry addresses and notes) at rest. */
+    private readonly sealer = new Sealer(),
   ) {}
 
   async append(envelope: Envelope<DurableType>, targets: Targets, publishedAt: number): Promise<string> {
@@ -58,7 +61,7 @@ export class RedisMessageStore implements MessageStore {
       k.log(envelope.tenantId),
       k.log(ALL_TENANTS),
       k.tenants,
-      JSON.stringify(body),
+      this.sealer.seal(JSON.stringify(body)),
       ttl,
       envelope.id,
       randomBytes(6).toString('base64url'),
@@ -99,7 +102,7 @@ export class RedisMessageStore implements MessageStore {
           recovered = false; // expired before a prune removed it from the index
           continue;
         }
-        const stored = JSON.parse(raw) as Stored;
+        const stored = this.sealer.openJson<Stored>(raw);
         const targeted = stored.targets[reader.role];
         if (!targeted || !targeted.some((room) => rooms.has(room))) continue;
         if (messages.length === limit) return { messages, recovered: false };
@@ -129,7 +132,7 @@ export class RedisMessageStore implements MessageStore {
       .get(this.keys.epoch)
       .exec()) as [[unknown, string | null], [unknown, string | null], [unknown, string | null]];
     if (!raw) return undefined;
-    const stored = JSON.parse(raw) as Stored;
+    const stored = this.sealer.openJson<Stored>(raw);
     if (score !== null && epoch) stored.envelope.cursor = formatCursor(epoch, Number(score));
     return stored;
   }
@@ -146,7 +149,7 @@ export class RedisMessageStore implements MessageStore {
   async addDeadLetter(letter: DeadLetter): Promise<void> {
     await this.redis
       .multi()
-      .set(this.keys.deadLetter(letter.messageId), JSON.stringify(letter))
+      .set(this.keys.deadLetter(letter.messageId), this.sealer.seal(JSON.stringify(letter)))
       .zadd(this.keys.deadLetters(letter.tenantId), 0, letter.messageId)
       .zadd(this.keys.deadLetters(ALL_TENANTS), 0, letter.messageId)
       .exec();
@@ -163,13 +166,13 @@ export class RedisMessageStore implements MessageStore {
     );
     if (ids.length === 0) return [];
     const raws = await this.redis.mget(ids.map((id) => this.keys.deadLetter(id)));
-    return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as DeadLetter);
+    return raws.filter((r): r is string => r !== null).map((r) => this.sealer.openJson<DeadLetter>(r));
   }
 
   async takeDeadLetter(tenantId: string, messageId: string): Promise<DeadLetter | undefined> {
     const raw = await this.redis.get(this.keys.deadLetter(messageId));
     if (!raw) return undefined;
-    const letter = JSON.parse(raw) as DeadLetter;
+    const letter = this.sealer.openJson<DeadLetter>(raw);
     if (tenantId !== ALL_TENANTS && letter.tenantId !== tenantId) return undefined;
     const [[, removed]] = (await this.redis
       .multi()

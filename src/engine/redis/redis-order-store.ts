@@ -3,6 +3,7 @@ import { ALL_TENANTS, FINAL_STATUSES } from '@orderwire/contracts';
 import type { Redis } from 'ioredis';
 import type { OrderStore } from '../order-store.js';
 import type { RedisKeys } from './redis-keys.js';
+import { Sealer } from './sealer.js';
 
 /** KEYS: order, active, activeAll, customer, finals. ARGV: json, createdAt ms, id, tenant|id, final?, updatedAt ms */
 const CREATE = `
@@ -36,11 +37,13 @@ export class RedisOrderStore implements OrderStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    /** Seals the personal fields (delivery address, notes); the status stays readable for the CAS. */
+    private readonly sealer = new Sealer(),
   ) {}
 
   async get(tenantId: string, orderId: string): Promise<Order | undefined> {
     const raw = await this.redis.get(this.keys.order(tenantId, orderId));
-    return raw ? (JSON.parse(raw) as Order) : undefined;
+    return raw ? this.parse(raw) : undefined;
   }
 
   async create(order: Order): Promise<boolean> {
@@ -105,7 +108,7 @@ export class RedisOrderStore implements OrderStore {
 
   private argsOf(order: Order): string[] {
     return [
-      JSON.stringify(order),
+      JSON.stringify(this.sealPersonal(order)),
       String(Date.parse(order.createdAt)),
       order.orderId,
       `${order.tenantId}|${order.orderId}`,
@@ -117,7 +120,29 @@ export class RedisOrderStore implements OrderStore {
   private async load(keys: string[]): Promise<Order[]> {
     if (keys.length === 0) return [];
     const raws = await this.redis.mget(keys);
-    return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as Order);
+    return raws.filter((r): r is string => r !== null).map((r) => this.parse(r));
+  }
+
+  private sealPersonal(order: Order): unknown {
+    if (!this.sealer.enabled) return order;
+    const { deliveryAddress, notes } = order;
+    return {
+      ...order,
+      ...(deliveryAddress ? { deliveryAddress: this.sealer.sealJson(deliveryAddress) } : {}),
+      ...(notes !== undefined ? { notes: this.sealer.seal(notes) } : {}),
+    };
+  }
+
+  private parse(raw: string): Order {
+    const stored = JSON.parse(raw) as Omit<Order, 'deliveryAddress'> & { deliveryAddress?: unknown };
+    const { deliveryAddress, notes } = stored;
+    return {
+      ...stored,
+      ...(typeof deliveryAddress === 'string'
+        ? { deliveryAddress: this.sealer.openJson<Order['deliveryAddress']>(deliveryAddress) }
+        : {}),
+      ...(notes !== undefined ? { notes: this.sealer.open(notes) } : {}),
+    } as Order;
   }
 }
 
