@@ -207,6 +207,29 @@ describe('commands: success paths and error codes', () => {
     expect((await customer.ok('heartbeat', { clientTime: 1 })).serverTime).toEqual(expect.any(Number));
   });
 
+  it('deep nesting, prototype keys and binary attachments get VALIDATION_FAILED before any transform; the socket stays', async () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 1000; i++) deep = [deep]; // socket.io-client itself cannot encode much deeper
+    const cases: Array<[unknown, RegExp]> = [
+      [sampleOrder({ notes: deep }), /deeper than 32/],
+      [JSON.parse('{"items":[],"__proto__":{"admin":true}}'), /"__proto__" is refused/],
+      // Two attachments of 15 KiB: each frame is under MESSAGE_MAX_BYTES, the command is not.
+      [
+        sampleOrder({ notes: [Buffer.alloc(15 * 1024), Buffer.alloc(15 * 1024)] }),
+        /binary values are refused/,
+      ],
+    ];
+    for (const [payload, message] of cases) {
+      const reply = await customer.cmd('order.place', payload);
+      expect(reply.error?.code).toBe('VALIDATION_FAILED');
+      expect(
+        (reply.error?.details as { fields: Array<{ messages: string[] }> }).fields[0].messages[0],
+      ).toMatch(message);
+    }
+    expect(customer.socket.connected).toBe(true);
+    expect((await customer.ok('heartbeat', { clientTime: 1 })).serverTime).toEqual(expect.any(Number));
+  });
+
   it('a duplicate requestId has one effect and returns the first result', async () => {
     const before = crew.of('order.created').length;
     const a = await customer.cmd('order.place', sampleOrder({ requestId: 'req-1' }));

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { COMMANDS, isCommandType } from '@orderwire/contracts';
+import { COMMANDS, inspectShape, isCommandType, type ShapeProblem } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import type { HubSocket } from '../delivery/hub-server.js';
@@ -92,6 +92,14 @@ export class PacketMiddleware {
     if (!ack) {
       return refuse(new HubException('VALIDATION_FAILED', 'a command must carry an ack callback'));
     }
+    const shape = shapeProblem(args.slice(1, last));
+    if (shape) {
+      return refuse(
+        new HubException('VALIDATION_FAILED', 'invalid payload', {
+          fields: [{ field: shape.field, messages: [shape.message] }],
+        }),
+      );
+    }
     this.inOrder(socket, args, last, next, refuse);
   }
 
@@ -133,6 +141,19 @@ export class PacketMiddleware {
     }
     waiting.push(next);
   }
+}
+
+/**
+ * What a command's arguments may not be, before any transform: binary (its attachments arrive as
+ * frames of their own, which the per-frame size limit would count one by one), keys that reach a
+ * prototype, or nesting past 32 levels (class-transformer recurses and overflows the stack).
+ */
+function shapeProblem(payload: unknown[]): ShapeProblem | undefined {
+  for (const arg of payload) {
+    const problem = inspectShape(arg);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 /** Bytes of a frame; `limit` lets short ASCII-sized strings skip the exact UTF-8 count. */

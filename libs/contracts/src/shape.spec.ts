@@ -27,6 +27,14 @@ describe('inspectShape', () => {
     expect(inspectShape({ prototype: 1 })?.field).toBe('prototype');
   });
 
+  it('refuses binary values (Socket.IO attachments would dodge the frame size limit)', () => {
+    expect(inspectShape({ notes: Buffer.alloc(4) })).toEqual({
+      field: 'notes',
+      message: 'binary values are refused',
+    });
+    expect(inspectShape([new Uint8Array(2)])?.field).toBe('0');
+  });
+
   it('refuses nesting past the limit without recursing (6,000 levels)', () => {
     expect(inspectShape(nested(MAX_PAYLOAD_DEPTH + 1))?.message).toMatch(/deeper than 32/);
     const deep = JSON.parse('['.repeat(6000) + ']'.repeat(6000));

@@ -11,8 +11,9 @@ export interface ShapeProblem {
 }
 
 /**
- * Checks what JSON gives before anything transforms it: no key that reaches a prototype
- * (`__proto__`, `constructor`, `prototype`) and no nesting deeper than `maxDepth`. Iterative,
+ * Checks what JSON (or Socket.IO) gives before anything transforms it: no key that reaches a
+ * prototype (`__proto__`, `constructor`, `prototype`), no nesting deeper than `maxDepth`, no
+ * binary value. Iterative,
  * so a hostile depth cannot overflow the stack here either. Answers the first problem, or
  * undefined.
  */
@@ -21,6 +22,10 @@ export function inspectShape(value: unknown, maxDepth = MAX_PAYLOAD_DEPTH): Shap
   while (stack.length > 0) {
     const { v, path, depth } = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
+    if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) {
+      // Socket.IO binary attachments arrive as frames of their own, each under the frame limit.
+      return { field: path, message: 'binary values are refused' };
+    }
     if (depth >= maxDepth) {
       return { field: path, message: `nesting deeper than ${maxDepth} levels is refused` };
     }
