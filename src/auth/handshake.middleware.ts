@@ -12,6 +12,7 @@ import type { SessionRegistry } from '../engine/session-registry.js';
 import { MetricsService } from '../monitoring/metrics.service.js';
 import { userKey } from '../routing/rooms.js';
 import { AuthError } from './auth.error.js';
+import { clientAddress } from './raw-sessions.js';
 import { RUNTIME } from './session.js';
 import { JwtVerifier } from './jwt-verifier.service.js';
 import { OriginPolicy } from './origin.policy.js';
@@ -118,12 +119,7 @@ export class HandshakeMiddleware {
   }
 
   private clientIp(socket: HubSocket): string {
-    if (this.config.http.trustProxy) {
-      const fwd = socket.handshake.headers['x-forwarded-for'];
-      const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0]?.trim();
-      if (first) return first;
-    }
-    return socket.handshake.address;
+    return clientAddress(socket.request, this.config.http.trustProxy);
   }
 }
 

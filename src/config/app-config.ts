@@ -51,6 +51,8 @@ export interface AppConfig {
     sessionsPerUser: number;
     sessionsPerTenant: number;
     handshakesPerIpPerSecond: number;
+    rawSessionsPerIp: number;
+    connectTimeoutMs: number;
     idempotencyTtlMs: number;
   };
   monitoring: {

@@ -250,6 +250,18 @@ export class EnvSchema {
   @Min(1)
   HANDSHAKES_PER_IP_PER_SECOND = 50;
 
+  /** Engine.io sessions from one address that have not joined a namespace yet (no token checked). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RAW_SESSIONS_PER_IP = 100;
+
+  /** A session that has not joined a namespace by then is closed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  CONNECT_TIMEOUT_MS = 10_000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

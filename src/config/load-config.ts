@@ -138,6 +138,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       sessionsPerUser: s.SESSIONS_PER_USER,
       sessionsPerTenant: s.SESSIONS_PER_TENANT,
       handshakesPerIpPerSecond: s.HANDSHAKES_PER_IP_PER_SECOND,
+      rawSessionsPerIp: s.RAW_SESSIONS_PER_IP,
+      connectTimeoutMs: s.CONNECT_TIMEOUT_MS,
       idempotencyTtlMs: s.IDEMPOTENCY_TTL_SECONDS * 1000,
     },
     monitoring: {

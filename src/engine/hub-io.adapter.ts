@@ -5,10 +5,13 @@ import { isObservable, lastValueFrom, type Observable } from 'rxjs';
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { OriginPolicy } from '../auth/origin.policy.js';
+import { clientAddress, RawSessions } from '../auth/raw-sessions.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { SocketAdapterFactory } from './engine.tokens.js';
 import { batchFrames, type EngineServer } from './frame-batching.js';
 import { hubParser } from './hub-parser.js';
+
+type RawConn = Parameters<RawSessions['opened']>[0];
 
 /**
  * The Socket.IO server of the hub, configured from AppConfig (gateways carry no options of
@@ -17,6 +20,7 @@ import { hubParser } from './hub-parser.js';
  */
 export class HubIoAdapter extends IoAdapter {
   private readonly log = new Logger(HubIoAdapter.name);
+  private readonly raw: RawSessions;
 
   constructor(
     app: INestApplicationContext,
@@ -25,6 +29,13 @@ export class HubIoAdapter extends IoAdapter {
     private readonly clusterAdapter: SocketAdapterFactory,
   ) {
     super(app);
+    const { limits, http } = config;
+    this.raw = new RawSessions(
+      limits.rawSessionsPerIp,
+      limits.handshakesPerIpPerSecond,
+      limits.connectTimeoutMs,
+      (req) => clientAddress(req, http.trustProxy),
+    );
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -42,7 +53,16 @@ export class HubIoAdapter extends IoAdapter {
       perMessageDeflate: false,
       httpCompression: false,
       cors: this.origins.cors(),
+      // A session that has not joined a namespace by then is closed (Socket.IO's default: 45 s).
+      connectTimeout: this.config.limits.connectTimeoutMs,
+      allowRequest: (req, callback) => {
+        const refusal = this.raw.refusal(req);
+        if (refusal) this.log.debug({ refusal }, 'engine handshake refused');
+        callback(refusal ?? null, refusal === undefined);
+      },
     } as ServerOptions) as Server;
+    server.engine.on('connection', (conn: RawConn) => this.raw.opened(conn));
+    server.on('new_namespace', (nsp) => nsp.on('connection', (socket) => this.raw.joined(socket.conn)));
     // The first request of a session is judged by the namespace middleware, which answers with a
     // protocol code, and later polling requests are held to CORS by the browser. The upgrade of a
     // session to WebSocket, which CORS does not cover, is checked here: engine.io calls
