@@ -347,3 +347,33 @@ describe('each command refuses what it must, with its documented code', () => {
     expect((await err).data.code).toBe('VALIDATION_FAILED');
   });
 });
+
+describe('active-order caps', () => {
+  it('past MAX_ACTIVE_ORDERS_PER_CUSTOMER a new order is LIMIT_REACHED; a finished one makes room; a retry of a placed one still answers', async () => {
+    const hub = await startHub({ MAX_ACTIVE_ORDERS_PER_CUSTOMER: '2', MAX_ACTIVE_ORDERS_PER_TENANT: '3' });
+    try {
+      const hog = await connect(hub, 'customer', 'c-hog');
+      const crew = await connect(hub, 'crew', 'k-1');
+      const first = await hog.ok('order.place', sampleOrder({ orderId: 'hog-1' }));
+      await hog.ok('order.place', sampleOrder());
+      const refused = await hog.cmd('order.place', sampleOrder());
+      expect(refused.error).toMatchObject({
+        code: 'LIMIT_REACHED',
+        details: { scope: 'customer', limit: 2 },
+      });
+      // A retry of an order that exists is answered, not refused.
+      expect(await hog.ok('order.place', sampleOrder({ orderId: 'hog-1' }))).toEqual(first);
+      await crew.ok('order.update_status', { orderId: 'hog-1', status: 'rejected' });
+      await hog.ok('order.place', sampleOrder());
+      // The tenant's cap: 3 active orders in all.
+      const other = await connect(hub, 'customer', 'c-other');
+      await other.ok('order.place', sampleOrder());
+      const full = await other.cmd('order.place', sampleOrder());
+      expect(full.error).toMatchObject({ code: 'LIMIT_REACHED', details: { scope: 'tenant', limit: 3 } });
+      expect(hog.socket.connected && other.socket.connected).toBe(true);
+      for (const c of [hog, crew, other]) c.close();
+    } finally {
+      await hub.close();
+    }
+  });
+});

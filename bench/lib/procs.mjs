@@ -88,6 +88,8 @@ export const HUB_ENV = {
   RAW_SESSIONS_PER_IP: '1000000', // every load-generator client shares one address
   SESSIONS_PER_TENANT: '1000000',
   SESSIONS_PER_USER: '1000',
+  MAX_ACTIVE_ORDERS_PER_CUSTOMER: '1000000', // a few bench customers place every order
+  MAX_ACTIVE_ORDERS_PER_TENANT: '1000000',
   ORDER_ACCEPT_SLA_SECONDS: '3600',
   WS_TRANSPORTS: 'websocket',
 };

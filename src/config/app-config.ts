@@ -52,6 +52,7 @@ export interface AppConfig {
     sessionsPerTenant: number;
     handshakesPerIpPerSecond: number;
     rawSessionsPerIp: number;
+    activeOrders: { perCustomer: number; perTenant: number };
     connectTimeoutMs: number;
     idempotencyTtlMs: number;
   };

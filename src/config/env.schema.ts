@@ -250,6 +250,18 @@ export class EnvSchema {
   @Min(1)
   HANDSHAKES_PER_IP_PER_SECOND = 50;
 
+  /** Active (non-final) orders one customer may have at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MAX_ACTIVE_ORDERS_PER_CUSTOMER = 20;
+
+  /** Active orders one tenant may have at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MAX_ACTIVE_ORDERS_PER_TENANT = 5000;
+
   /** Engine.io sessions from one address that have not joined a namespace yet (no token checked). */
   @Transform(toInt)
   @IsInt()

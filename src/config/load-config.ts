@@ -139,6 +139,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       sessionsPerTenant: s.SESSIONS_PER_TENANT,
       handshakesPerIpPerSecond: s.HANDSHAKES_PER_IP_PER_SECOND,
       rawSessionsPerIp: s.RAW_SESSIONS_PER_IP,
+      activeOrders: {
+        perCustomer: s.MAX_ACTIVE_ORDERS_PER_CUSTOMER,
+        perTenant: s.MAX_ACTIVE_ORDERS_PER_TENANT,
+      },
       connectTimeoutMs: s.CONNECT_TIMEOUT_MS,
       idempotencyTtlMs: s.IDEMPOTENCY_TTL_SECONDS * 1000,
     },

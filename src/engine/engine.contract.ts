@@ -199,6 +199,8 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
           'other',
         ]);
         expect((await engine.orders.listForCustomer('A', 'c-1', 10)).map((o) => o.orderId)).toEqual(['late']);
+        expect(await engine.orders.countActive('A', 'c-1')).toEqual({ tenant: 2, customer: 1 });
+        expect(await engine.orders.countActive('C', 'c-1')).toEqual({ tenant: 0, customer: 0 });
         const day1 = Date.parse('2026-01-01T00:00:00.000Z');
         const between = await engine.orders.listActiveCreatedBetween(
           day1,
@@ -210,6 +212,7 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         const done = { ...late, status: 'rejected' as const, updatedAt: '2026-01-02T00:00:00.000Z' };
         await engine.orders.update(done, 'placed');
         expect((await engine.orders.listActive('A', 10)).map((o) => o.orderId)).toEqual(['early']);
+        expect(await engine.orders.countActive('A', 'c-1')).toEqual({ tenant: 1, customer: 0 });
         expect((await engine.orders.get('A', 'late'))?.status).toBe('rejected');
         expect(await engine.orders.prune(Date.parse('2026-06-01T00:00:00.000Z'))).toBe(1);
         expect(await engine.orders.get('A', 'late')).toBeUndefined();

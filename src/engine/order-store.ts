@@ -12,6 +12,8 @@ export interface OrderStore {
   update(order: Order, expected: OrderStatus): Promise<boolean>;
   /** Active (non-final) orders of a tenant, oldest first; `"*"` means every tenant. */
   listActive(tenantId: string, limit: number): Promise<Order[]>;
+  /** How many active orders the tenant has, and how many of them are the customer's. */
+  countActive(tenantId: string, customerId: string): Promise<{ tenant: number; customer: number }>;
   /** A customer's active orders. */
   listForCustomer(tenantId: string, customerId: string, limit: number): Promise<Order[]>;
   /** Active orders of every tenant created in (from, to] (epoch ms), oldest first: the SLA sweep. */

@@ -19,7 +19,7 @@ import { canCancel, newUlid, FINAL_STATUSES, isLegalTransition, nextStatuses } f
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { background } from '../common/background.js';
 import type { Session } from '../auth/session.js';
-import { conflict, forbidden, notFound } from '../common/hub.exception.js';
+import { conflict, forbidden, HubException, notFound } from '../common/hub.exception.js';
 import { tenantOf } from '../common/tenant-scope.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
@@ -107,6 +107,7 @@ export class OrdersService implements OnModuleInit, OnApplicationBootstrap, OnMo
       updatedAt: now,
       statusTimes: { placed: now },
     };
+    await this.admit(session, dto.orderId);
     if (!(await this.orders.create(order))) {
       const existing = await this.orders.get(order.tenantId, order.orderId);
       if (existing && existing.customerId === session.userId) {
@@ -124,6 +125,28 @@ export class OrdersService implements OnModuleInit, OnApplicationBootstrap, OnMo
     // The order is placed and published: what follows must not fail the command.
     background(this.logger, 'order follow-up', this.afterPlaced(order));
     return { orderId: order.orderId, status: order.status };
+  }
+
+  /**
+   * MAX_ACTIVE_ORDERS_PER_CUSTOMER and MAX_ACTIVE_ORDERS_PER_TENANT: a new order past either is
+   * LIMIT_REACHED (a retry of an order that exists goes on, and `create` answers it). Checked
+   * before the write, so concurrent placements on several nodes can pass it by a few.
+   */
+  private async admit(session: Session, orderId: string | undefined): Promise<void> {
+    const { perCustomer, perTenant } = this.config.limits.activeOrders;
+    const active = await this.orders.countActive(session.tenantId, session.userId);
+    const scope =
+      active.customer >= perCustomer ? 'customer' : active.tenant >= perTenant ? 'tenant' : undefined;
+    if (!scope) return;
+    if (orderId && (await this.orders.get(session.tenantId, orderId))?.customerId === session.userId) return;
+    const limit = scope === 'customer' ? perCustomer : perTenant;
+    throw new HubException(
+      'LIMIT_REACHED',
+      scope === 'customer'
+        ? `at most ${limit} active orders per customer: wait for one to finish`
+        : `this restaurant has ${limit} active orders, its limit: try again later`,
+      { scope, limit },
+    );
   }
 
   async cancel(session: Session, dto: OrderCancelDto): Promise<{ orderId: string; status: OrderStatus }> {

@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'UNAUTHORIZED',
   'TOKEN_EXPIRED',
   'TOO_MANY_CONNECTIONS',
+  // Extension (docs/protocol.md): a bound on what a user or tenant may hold at once was reached.
+  'LIMIT_REACHED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -6,6 +6,8 @@ import type { OrderStore } from '../order-store.js';
 export class MemoryOrderStore implements OrderStore {
   private readonly orders = new Map<string, Map<string, Order>>();
   private readonly active = new Map<string, Map<string, Order>>();
+  /** Active orders per `tenant|customer`. */
+  private readonly activeByCustomer = new Map<string, number>();
 
   get(tenantId: string, orderId: string): Promise<Order | undefined> {
     return Promise.resolve(this.orders.get(tenantId)?.get(orderId));
@@ -15,7 +17,10 @@ export class MemoryOrderStore implements OrderStore {
     const tenant = this.tenant(this.orders, order.tenantId);
     if (tenant.has(order.orderId)) return Promise.resolve(false);
     tenant.set(order.orderId, order);
-    if (!FINAL_STATUSES.has(order.status)) this.tenant(this.active, order.tenantId).set(order.orderId, order);
+    if (!FINAL_STATUSES.has(order.status)) {
+      this.tenant(this.active, order.tenantId).set(order.orderId, order);
+      this.countCustomer(order, 1);
+    }
     return Promise.resolve(true);
   }
 
@@ -25,9 +30,24 @@ export class MemoryOrderStore implements OrderStore {
     if (!tenant || !current || current.status !== expected) return Promise.resolve(false);
     tenant.set(order.orderId, order);
     const active = this.tenant(this.active, order.tenantId);
-    if (FINAL_STATUSES.has(order.status)) active.delete(order.orderId);
-    else active.set(order.orderId, order);
+    if (FINAL_STATUSES.has(order.status)) {
+      if (active.delete(order.orderId)) this.countCustomer(order, -1);
+    } else active.set(order.orderId, order);
     return Promise.resolve(true);
+  }
+
+  countActive(tenantId: string, customerId: string): Promise<{ tenant: number; customer: number }> {
+    return Promise.resolve({
+      tenant: this.active.get(tenantId)?.size ?? 0,
+      customer: this.activeByCustomer.get(`${tenantId}|${customerId}`) ?? 0,
+    });
+  }
+
+  private countCustomer(order: Order, delta: 1 | -1): void {
+    const key = `${order.tenantId}|${order.customerId}`;
+    const n = (this.activeByCustomer.get(key) ?? 0) + delta;
+    if (n > 0) this.activeByCustomer.set(key, n);
+    else this.activeByCustomer.delete(key);
   }
 
   listActive(tenantId: string, limit: number): Promise<Order[]> {

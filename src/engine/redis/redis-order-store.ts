@@ -63,6 +63,15 @@ export class RedisOrderStore implements OrderStore {
     return this.load(ids.map((id) => this.keys.order(tenantId, id)));
   }
 
+  async countActive(tenantId: string, customerId: string): Promise<{ tenant: number; customer: number }> {
+    const [[, tenant], [, customer]] = (await this.redis
+      .multi()
+      .zcard(this.keys.active(tenantId))
+      .scard(this.keys.customerOrders(tenantId, customerId))
+      .exec()) as [[unknown, number], [unknown, number]];
+    return { tenant, customer };
+  }
+
   async listForCustomer(tenantId: string, customerId: string, limit: number): Promise<Order[]> {
     const ids = await this.redis.smembers(this.keys.customerOrders(tenantId, customerId));
     const orders = await this.load(ids.map((id) => this.keys.order(tenantId, id)));
