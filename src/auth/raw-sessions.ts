@@ -65,11 +65,6 @@ export class RawSessions {
     this.release(conn);
   }
 
-  /** Unjoined sessions open from `ip` (for tests and metrics). */
-  openFrom(ip: string): number {
-    return this.open.get(ip) ?? 0;
-  }
-
   private release(conn: RawConn): void {
     if (!this.counted.delete(conn)) return;
     const ip = this.ipOf(conn.request);

@@ -10,5 +10,5 @@ export {
 } from './realtime.constants.js';
 export type { ClientCommand, PublishRequest, PublishTarget } from '@orderwire/contracts';
 export { enqueuePublish } from './queue.transport.js';
-export { closeWithin, settlesWithin, type Closable } from './bounded-close.js';
+export { closeWithin, type Closable } from './bounded-close.js';
 export { exitOnSignals, type ShutdownSignalOptions } from './shutdown-signals.js';
