@@ -86,7 +86,7 @@ describe('recovery from a cursor', () => {
 
 describe('retention', () => {
   it('past MESSAGE_TTL_SECONDS the client gets recovered: false and refetches from order.board', async () => {
-    const hub = await startHub({ MESSAGE_TTL_SECONDS: '1' });
+    const hub = await startHub({ MESSAGE_TTL_SECONDS: '1', ORDER_RETENTION_SECONDS: '1' });
     const customer = await connect(hub, 'customer', 'c-1');
     await customer.ok('order.place', sampleOrder({ orderId: 'old' }));
     const cursor = (await customer.waitFor('order.created')).cursor!;
@@ -101,7 +101,7 @@ describe('retention', () => {
     expect(board.type).toBe('order.board');
     expect(board.data.orders).toEqual([expect.objectContaining({ orderId: 'old', status: 'accepted' })]);
     back.close();
-    // The housekeeping sweep forgets final orders once they are past retention.
+    // The housekeeping sweep forgets final orders once they are past ORDER_RETENTION_SECONDS.
     await crew.ok('order.update_status', { orderId: 'old', status: 'cancelled' });
     const { RetentionService } = await import('../src/delivery/retention.service.js');
     const swept = await hub.app.get(RetentionService).sweep(Date.now() + 2000);

@@ -41,18 +41,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return next.handle();
     const { userKey } = ws.getClient<HubSocket>().data.session;
     // PROTOCOL section 5: the same requestId from the same user, whatever the command.
-    const key = `${userKey}|${requestId}`;
-    return from(this.resolve(key, next)).pipe(
+    return from(this.resolve(userKey, requestId, next)).pipe(
       mergeMap((stored) =>
         'error' in stored ? throwError(() => HubException.fromBody(stored.error)) : of(stored.reply),
       ),
     );
   }
 
-  private async resolve(key: string, next: CallHandler): Promise<Stored> {
+  private async resolve(owner: string, requestId: string, next: CallHandler): Promise<Stored> {
+    const key = `${owner}|${requestId}`;
     const running = this.inFlight.get(key);
     if (running) return running;
-    const run = this.run(key, next);
+    const run = this.run(owner, requestId, next);
     this.inFlight.set(key, run);
     try {
       return await run;
@@ -61,8 +61,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 
-  private async run(key: string, next: CallHandler): Promise<Stored> {
-    const previous = (await this.store.get(key)) as Stored | undefined;
+  private async run(owner: string, requestId: string, next: CallHandler): Promise<Stored> {
+    const previous = (await this.store.get(owner, requestId)) as Stored | undefined;
     if (previous) return previous;
     const outcome = await new Promise<Stored>((resolve, reject) => {
       next
@@ -81,6 +81,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           complete: () => resolve({ reply: undefined }),
         });
     });
-    return (await this.store.setIfAbsent(key, outcome, this.config.limits.idempotencyTtlMs)) as Stored;
+    const { ttlMs } = this.config.limits.idempotency;
+    return (await this.store.setIfAbsent(owner, requestId, outcome, ttlMs)) as Stored;
   }
 }

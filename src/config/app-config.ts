@@ -35,10 +35,14 @@ export interface AppConfig {
   delivery: {
     messageTtlMs: number;
     retentionMax: number;
+    retentionMaxBytes: number;
     maxAttempts: number;
     backoffMs: number;
     replayMax: number;
+    deadLetters: { ttlMs: number; perTenant: number; max: number };
   };
+  /** Final orders: how long and how many are kept. */
+  orders: { retentionMs: number; retentionMax: number };
   limits: {
     messageBytes: number;
     commandsPerSecond: number;
@@ -54,7 +58,9 @@ export interface AppConfig {
     rawSessionsPerIp: number;
     activeOrders: { perCustomer: number; perTenant: number };
     connectTimeoutMs: number;
-    idempotencyTtlMs: number;
+    idempotency: { ttlMs: number; perUser: number; max: number };
+    /** Bytes queued for a socket: past `maxBytes` at once, past `softBytes` for `softMs`. */
+    slowConsumer: { maxBytes: number; softBytes: number; softMs: number };
   };
   monitoring: {
     metricsIntervalMs: number;

@@ -163,6 +163,43 @@ export class EnvSchema {
   @Min(100)
   MESSAGE_RETENTION_MAX = 200_000;
 
+  /** The message log's size (stored JSON); past it the oldest messages leave first. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(64 * 1024)
+  MESSAGE_RETENTION_MAX_BYTES = 128 * 1024 * 1024;
+
+  /** Final orders (delivered, cancelled, rejected) stay readable this long, then leave the store. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ORDER_RETENTION_SECONDS = 3600;
+
+  /** At most this many final orders are kept; past it the oldest leave first. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  ORDER_RETENTION_MAX = 50_000;
+
+  /** How long a dead letter is kept; default MESSAGE_TTL_SECONDS (its message is needed to replay it). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  DEAD_LETTER_TTL_SECONDS?: number;
+
+  /** Dead letters kept per tenant; past it the tenant's oldest leave first. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  DEAD_LETTERS_PER_TENANT = 1000;
+
+  /** Dead letters kept in all; past it the oldest leave first. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  DEAD_LETTERS_MAX = 50_000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -278,6 +315,35 @@ export class EnvSchema {
   @IsInt()
   @Min(1)
   IDEMPOTENCY_TTL_SECONDS = 600;
+
+  /** Stored command results (requestId) per user; past it the least recently used leaves. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  IDEMPOTENCY_KEYS_PER_USER = 1000;
+
+  /** Stored command results in all (memory engine: per node). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  IDEMPOTENCY_KEYS_MAX = 200_000;
+
+  /** Bytes queued for one socket that it has not read; past it the socket is disconnected at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(64 * 1024)
+  SLOW_CONSUMER_MAX_BYTES = 4 * 1024 * 1024;
+
+  /** A socket with more than this queued for SLOW_CONSUMER_SOFT_MS without catching up is disconnected. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(16 * 1024)
+  SLOW_CONSUMER_SOFT_BYTES = 512 * 1024;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  SLOW_CONSUMER_SOFT_MS = 10_000;
 
   @Transform(toInt)
   @IsInt()

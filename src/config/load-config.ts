@@ -122,10 +122,17 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     delivery: {
       messageTtlMs: s.MESSAGE_TTL_SECONDS * 1000,
       retentionMax: s.MESSAGE_RETENTION_MAX,
+      retentionMaxBytes: s.MESSAGE_RETENTION_MAX_BYTES,
       maxAttempts: s.DELIVERY_MAX_ATTEMPTS,
       backoffMs: s.DELIVERY_BACKOFF_MS,
       replayMax: s.REPLAY_MAX,
+      deadLetters: {
+        ttlMs: (s.DEAD_LETTER_TTL_SECONDS ?? s.MESSAGE_TTL_SECONDS) * 1000,
+        perTenant: s.DEAD_LETTERS_PER_TENANT,
+        max: s.DEAD_LETTERS_MAX,
+      },
     },
+    orders: { retentionMs: s.ORDER_RETENTION_SECONDS * 1000, retentionMax: s.ORDER_RETENTION_MAX },
     limits: {
       messageBytes: s.MESSAGE_MAX_BYTES,
       commandsPerSecond: s.RATE_COMMANDS_PER_SECOND,
@@ -144,7 +151,16 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         perTenant: s.MAX_ACTIVE_ORDERS_PER_TENANT,
       },
       connectTimeoutMs: s.CONNECT_TIMEOUT_MS,
-      idempotencyTtlMs: s.IDEMPOTENCY_TTL_SECONDS * 1000,
+      idempotency: {
+        ttlMs: s.IDEMPOTENCY_TTL_SECONDS * 1000,
+        perUser: s.IDEMPOTENCY_KEYS_PER_USER,
+        max: s.IDEMPOTENCY_KEYS_MAX,
+      },
+      slowConsumer: {
+        maxBytes: s.SLOW_CONSUMER_MAX_BYTES,
+        softBytes: s.SLOW_CONSUMER_SOFT_BYTES,
+        softMs: s.SLOW_CONSUMER_SOFT_MS,
+      },
     },
     monitoring: {
       metricsIntervalMs: s.METRICS_INTERVAL_MS,

@@ -7,7 +7,11 @@ import type { OrderStore } from '../engine/order-store.js';
 
 const SWEEP_EVERY_MS = 60_000;
 
-/** Drops durable messages and final orders older than MESSAGE_TTL_SECONDS, once a minute. */
+/**
+ * Once a minute: drops durable messages older than MESSAGE_TTL_SECONDS, dead letters older than
+ * DEAD_LETTER_TTL_SECONDS and final orders older than ORDER_RETENTION_SECONDS. (The count and
+ * byte caps are kept by the stores themselves, as they write.)
+ */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
@@ -31,7 +35,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   async sweep(now: number): Promise<{ messages: number; orders: number }> {
     try {
       const messages = await this.messages.prune(now);
-      const orders = await this.orders.prune(now - this.config.delivery.messageTtlMs);
+      const orders = await this.orders.prune(now - this.config.orders.retentionMs);
       if (messages || orders) this.logger.debug({ messages, orders }, 'retention sweep');
       return { messages, orders };
     } catch (err) {

@@ -16,8 +16,34 @@ export interface EngineUnderTest {
   close(): Promise<void>;
 }
 
-/** Settings every engine under test is built with. */
-export const CONTRACT_SETTINGS = { ttlMs: 60_000, retentionMax: 1000 } as const;
+/** Settings every engine under test is built with (the redis engine through its env, see ENV). */
+export const CONTRACT_SETTINGS = {
+  messages: {
+    ttlMs: 60_000,
+    retentionMax: 100,
+    retentionMaxBytes: 256 * 1024,
+    deadLetters: { ttlMs: 60_000, perTenant: 10, max: 15 },
+  },
+  orders: { retentionMs: 60_000, retentionMax: 100 },
+  idempotency: { perUser: 10, max: 100 },
+} as const;
+
+/** The same settings as environment variables. */
+export const CONTRACT_ENV: Record<string, string> = {
+  MESSAGE_TTL_SECONDS: '60',
+  MESSAGE_RETENTION_MAX: '100',
+  MESSAGE_RETENTION_MAX_BYTES: String(256 * 1024),
+  DEAD_LETTER_TTL_SECONDS: '60',
+  DEAD_LETTERS_PER_TENANT: '10',
+  DEAD_LETTERS_MAX: '15',
+  ORDER_RETENTION_SECONDS: '60',
+  ORDER_RETENTION_MAX: '100',
+  IDEMPOTENCY_KEYS_PER_USER: '10',
+  IDEMPOTENCY_KEYS_MAX: '100',
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const crewA = { role: 'crew', tenantId: 'A', rooms: ['t:A'] } as const;
 
 let seq = 0;
 function envelope(tenantId: string, type: DurableType = 'order.created'): Envelope<DurableType> {
@@ -173,6 +199,69 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         expect(await engine.messages.takeDeadLetter('A', '01A')).toBeUndefined();
         expect(await engine.messages.countDeadLetters('*')).toBe(2);
       });
+      it('drops the oldest messages past the byte bound, and a replay from before them is not recovered', async () => {
+        const start = await engine.messages.head();
+        const big = (): Envelope<DurableType> => {
+          const e = envelope('A');
+          (e.data as unknown as { pad: string }).pad = 'x'.repeat(100_000);
+          return e;
+        };
+        const sent = [big(), big(), big(), big()];
+        for (const e of sent) await engine.messages.append(e, crewOf('A'), Date.now());
+        expect(await engine.messages.get(sent[0].id)).toBeUndefined();
+        expect(await engine.messages.get(sent[1].id)).toBeUndefined();
+        const replay = await engine.messages.readAfter(start, crewA, 10);
+        expect(replay.recovered).toBe(false);
+        expect(replay.messages.map((m) => m.envelope.id)).toEqual([sent[2].id, sent[3].id]);
+        const since = await engine.messages.readAfter(sent[1].cursor!, crewA, 10);
+        expect(since.recovered).toBe(true);
+        expect(since.messages).toHaveLength(2);
+        // A small message after them fits beside the newest big one.
+        const small = envelope('A');
+        await engine.messages.append(small, crewOf('A'), Date.now());
+        expect((await engine.messages.readAfter(sent[2].cursor!, crewA, 10)).messages).toHaveLength(2);
+      });
+
+      it('drops the oldest messages past the count bound', async () => {
+        const first = envelope('B');
+        await engine.messages.append(first, crewOf('B'), Date.now());
+        for (let i = 0; i < CONTRACT_SETTINGS.messages.retentionMax; i++) {
+          await engine.messages.append(envelope('B'), crewOf('B'), Date.now());
+        }
+        expect(await engine.messages.get(first.id)).toBeUndefined();
+        const replay = await engine.messages.readAfter(
+          first.cursor!,
+          { ...crewA, tenantId: 'B', rooms: ['t:B'] },
+          1000,
+        );
+        expect(replay.recovered).toBe(true);
+        expect(replay.messages).toHaveLength(CONTRACT_SETTINGS.messages.retentionMax);
+      });
+
+      it('bounds dead letters per tenant and in all, oldest first, and forgets them after their TTL', async () => {
+        const letter = (n: number, tenantId: string) => ({
+          messageId: `01L${String(n).padStart(4, '0')}`,
+          type: 'order.created',
+          tenantId,
+          recipients: ['k'],
+          userKeys: ['crew|A|k'],
+          attempts: 5,
+          lastError: 'no ack',
+          at: new Date().toISOString(),
+        });
+        for (let n = 0; n < 12; n++) await engine.messages.addDeadLetter(letter(n, 'A'));
+        expect(await engine.messages.countDeadLetters('A')).toBe(10);
+        const a = await engine.messages.listDeadLetters('A', 20);
+        expect(a.map((l) => l.messageId).at(-1)).toBe('01L0002');
+        for (let n = 12; n < 18; n++) await engine.messages.addDeadLetter(letter(n, 'B'));
+        expect(await engine.messages.countDeadLetters('*')).toBe(15);
+        expect(await engine.messages.countDeadLetters('A')).toBe(9);
+        expect(await engine.messages.countDeadLetters('B')).toBe(6);
+        expect(await engine.messages.takeDeadLetter('A', '01L0002')).toBeUndefined();
+        await engine.messages.prune(Date.now() + CONTRACT_SETTINGS.messages.deadLetters.ttlMs + 1000);
+        expect(await engine.messages.countDeadLetters('*')).toBe(0);
+        expect(await engine.messages.listDeadLetters('B', 20)).toEqual([]);
+      });
     });
 
     describe('OrderStore', () => {
@@ -217,17 +306,54 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         expect(await engine.orders.prune(Date.parse('2026-06-01T00:00:00.000Z'))).toBe(1);
         expect(await engine.orders.get('A', 'late')).toBeUndefined();
       });
+
+      it('keeps at most ORDER_RETENTION_MAX final orders, forgetting the oldest first', async () => {
+        const max = CONTRACT_SETTINGS.orders.retentionMax;
+        const active = order('A', 'still-active');
+        await engine.orders.create(active);
+        for (let i = 0; i <= max; i++) {
+          const o = order('A', `done-${i}`);
+          await engine.orders.create(o);
+          await engine.orders.update({ ...o, status: 'cancelled' }, 'placed');
+        }
+        expect(await engine.orders.get('A', 'done-0')).toBeUndefined();
+        expect((await engine.orders.get('A', 'done-1'))?.status).toBe('cancelled');
+        expect((await engine.orders.get('A', `done-${max}`))?.status).toBe('cancelled');
+        expect((await engine.orders.get('A', 'still-active'))?.status).toBe('placed');
+      });
     });
 
     describe('IdempotencyStore', () => {
       it('keeps the first result until its TTL', async () => {
-        expect(await engine.idempotency.get('k')).toBeUndefined();
-        expect(await engine.idempotency.setIfAbsent('k', { reply: 1 }, 10_000)).toEqual({ reply: 1 });
-        expect(await engine.idempotency.setIfAbsent('k', { reply: 2 }, 10_000)).toEqual({ reply: 1 });
-        expect(await engine.idempotency.get('k')).toEqual({ reply: 1 });
-        await engine.idempotency.setIfAbsent('short', { reply: 3 }, 20);
-        await new Promise((r) => setTimeout(r, 40));
-        expect(await engine.idempotency.get('short')).toBeUndefined();
+        expect(await engine.idempotency.get('u', 'k')).toBeUndefined();
+        expect(await engine.idempotency.setIfAbsent('u', 'k', { reply: 1 }, 10_000)).toEqual({ reply: 1 });
+        expect(await engine.idempotency.setIfAbsent('u', 'k', { reply: 2 }, 10_000)).toEqual({ reply: 1 });
+        expect(await engine.idempotency.get('u', 'k')).toEqual({ reply: 1 });
+        expect(await engine.idempotency.get('other', 'k')).toBeUndefined();
+        await engine.idempotency.setIfAbsent('u', 'short', { reply: 3 }, 20);
+        await sleep(40);
+        expect(await engine.idempotency.get('u', 'short')).toBeUndefined();
+      });
+
+      it('forgets the least recently used result past the per-user and the overall cap', async () => {
+        const { perUser, max } = CONTRACT_SETTINGS.idempotency;
+        for (let i = 0; i < perUser; i++) {
+          await engine.idempotency.setIfAbsent('hog', `r${i}`, { reply: i }, 10_000);
+          await sleep(2); // distinct milliseconds: Redis orders its index by time
+        }
+        expect(await engine.idempotency.get('hog', 'r0')).toEqual({ reply: 0 }); // a use
+        await sleep(2);
+        await engine.idempotency.setIfAbsent('hog', 'r-new', { reply: 'new' }, 10_000);
+        expect(await engine.idempotency.get('hog', 'r1')).toBeUndefined();
+        expect(await engine.idempotency.get('hog', 'r0')).toEqual({ reply: 0 });
+        expect(await engine.idempotency.get('hog', 'r-new')).toEqual({ reply: 'new' });
+
+        await engine.idempotency.setIfAbsent('first', 'r', { reply: 'first' }, 10_000);
+        await sleep(2);
+        for (let i = 0; i < max; i++)
+          await engine.idempotency.setIfAbsent(`user-${i}`, 'r', { reply: i }, 10_000);
+        expect(await engine.idempotency.get('first', 'r')).toBeUndefined();
+        expect(await engine.idempotency.get(`user-${max - 1}`, 'r')).toEqual({ reply: max - 1 });
       });
     });
 

@@ -21,6 +21,7 @@ import {
   SESSION_REGISTRY,
   SOCKET_ADAPTER,
 } from './engine.tokens.js';
+import { messageBounds } from './message-store.js';
 import { MemoryIdempotencyStore } from './memory/memory-idempotency-store.js';
 import { MemoryJobScheduler } from './memory/memory-job-scheduler.js';
 import { MemoryMessageStore } from './memory/memory-message-store.js';
@@ -47,16 +48,12 @@ function memoryProviders(config: AppConfig): Provider[] {
   const jobs = new MemoryJobScheduler();
   const bridge = new MemoryServiceBridge();
   return [
+    { provide: MESSAGE_STORE, useFactory: () => new MemoryMessageStore(messageBounds(config)) },
+    { provide: ORDER_STORE, useFactory: () => new MemoryOrderStore(config.orders) },
     {
-      provide: MESSAGE_STORE,
-      useFactory: () =>
-        new MemoryMessageStore({
-          ttlMs: config.delivery.messageTtlMs,
-          retentionMax: config.delivery.retentionMax,
-        }),
+      provide: IDEMPOTENCY_STORE,
+      useFactory: () => new MemoryIdempotencyStore(config.limits.idempotency),
     },
-    { provide: ORDER_STORE, useFactory: () => new MemoryOrderStore() },
-    { provide: IDEMPOTENCY_STORE, useFactory: () => new MemoryIdempotencyStore() },
     { provide: SESSION_REGISTRY, useFactory: () => new MemorySessionRegistry() },
     { provide: JOB_SCHEDULER, useValue: jobs },
     { provide: ENGINE_HEALTH, useValue: health },

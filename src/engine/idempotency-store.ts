@@ -1,6 +1,16 @@
-/** The stored first result of a command, by `requestId` (PROTOCOL section 5). */
+/** How many stored results are kept: per user, and in all (the least recently used leave first). */
+export interface IdempotencyBounds {
+  perUser: number;
+  max: number;
+}
+
+/**
+ * The stored first result of a command, by the user (`owner`) and their `requestId`
+ * (PROTOCOL section 5). Past IDEMPOTENCY_KEYS_PER_USER results of one user, or
+ * IDEMPOTENCY_KEYS_MAX in all, the least recently used is forgotten: a retry of it runs again.
+ */
 export interface IdempotencyStore {
-  get(key: string): Promise<unknown>;
+  get(owner: string, requestId: string): Promise<unknown>;
   /** Stores the result unless one is there already; returns the stored one. */
-  setIfAbsent(key: string, result: unknown, ttlMs: number): Promise<unknown>;
+  setIfAbsent(owner: string, requestId: string, result: unknown, ttlMs: number): Promise<unknown>;
 }

@@ -1,4 +1,5 @@
 import type { DeadLetterItem, DurableType, Envelope, Role } from '@orderwire/contracts';
+import type { AppConfig } from '../config/app-config.js';
 
 /** Rooms a message was addressed to, per role namespace (see routing/rooms.ts). */
 export type Targets = Partial<Record<Role, string[]>>;
@@ -30,6 +31,20 @@ export interface DeadLetter extends DeadLetterItem {
   userKeys: string[];
 }
 
+/** What a message store keeps at most (see MESSAGE_* and DEAD_LETTER* in .env.example). */
+export interface MessageStoreBounds {
+  ttlMs: number;
+  /** Messages in the log; past it, or past `retentionMaxBytes` of JSON, the oldest leave first. */
+  retentionMax: number;
+  retentionMaxBytes: number;
+  deadLetters: { ttlMs: number; perTenant: number; max: number };
+}
+
+export function messageBounds(config: AppConfig): MessageStoreBounds {
+  const { messageTtlMs, retentionMax, retentionMaxBytes, deadLetters } = config.delivery;
+  return { ttlMs: messageTtlMs, retentionMax, retentionMaxBytes, deadLetters };
+}
+
 /**
  * Durable messages in publish order, with their cursors, and the dead letters. One per engine;
  * the contract suite in engine.contract.ts holds every implementation to the same behaviour.
@@ -42,9 +57,10 @@ export interface MessageStore {
   /** The cursor a new client starts from: everything published so far is behind it. */
   head(): Promise<string>;
   get(messageId: string): Promise<StoredMessage | undefined>;
-  /** Drops what is older than the retention; returns how many were dropped. */
+  /** Drops messages and dead letters older than their retention; returns how many messages. */
   prune(now: number): Promise<number>;
 
+  /** Adds the letter; past DEAD_LETTERS_PER_TENANT or DEAD_LETTERS_MAX the oldest leave first. */
   addDeadLetter(letter: DeadLetter): Promise<void>;
   /** Newest first; `tenantId` `"*"` lists every tenant. `before` is a message id. */
   listDeadLetters(tenantId: string, limit: number, before?: string): Promise<DeadLetter[]>;

@@ -1,5 +1,11 @@
 import type { Order, OrderStatus } from '@orderwire/contracts';
 
+/** Final orders kept: ORDER_RETENTION_SECONDS after they became final, ORDER_RETENTION_MAX at most. */
+export interface OrderStoreBounds {
+  retentionMs: number;
+  retentionMax: number;
+}
+
 /** The live order board: every tenant's orders, with the active ones indexed. */
 export interface OrderStore {
   get(tenantId: string, orderId: string): Promise<Order | undefined>;
@@ -18,6 +24,9 @@ export interface OrderStore {
   listForCustomer(tenantId: string, customerId: string, limit: number): Promise<Order[]>;
   /** Active orders of every tenant created in (from, to] (epoch ms), oldest first: the SLA sweep. */
   listActiveCreatedBetween(from: number, to: number, limit: number): Promise<Order[]>;
-  /** Forgets final orders older than `before` (epoch ms). */
+  /**
+   * Forgets final orders that became final before `before` (epoch ms). Past ORDER_RETENTION_MAX
+   * final orders, the oldest are forgotten at once, without waiting for this.
+   */
   prune(before: number): Promise<number>;
 }

@@ -8,9 +8,9 @@ import { MemorySessionRegistry } from './memory-session-registry.js';
 describeEngineContract('memory', () => {
   const jobs = new MemoryJobScheduler();
   return Promise.resolve({
-    messages: new MemoryMessageStore(CONTRACT_SETTINGS),
-    orders: new MemoryOrderStore(),
-    idempotency: new MemoryIdempotencyStore(),
+    messages: new MemoryMessageStore(CONTRACT_SETTINGS.messages),
+    orders: new MemoryOrderStore(CONTRACT_SETTINGS.orders),
+    idempotency: new MemoryIdempotencyStore(CONTRACT_SETTINGS.idempotency),
     sessions: new MemorySessionRegistry(),
     jobs,
     close: () => jobs.close(),

@@ -5,6 +5,7 @@ import { formatCursor, parseCursor } from '../cursor.js';
 import type {
   DeadLetter,
   MessageStore,
+  MessageStoreBounds,
   ReplayReader,
   ReplayResult,
   StoredMessage,
@@ -13,9 +14,14 @@ import type {
 
 interface Entry extends StoredMessage {
   seq: number;
+  /** Length of the envelope's JSON: what the log's byte bound counts. */
+  size: number;
 }
 
-/** The message log of one process: an array in publish order, trimmed by age and by count. */
+/**
+ * The message log of one process: an array in publish order, trimmed by age, count and bytes;
+ * and the dead letters, trimmed by age, per tenant and in all.
+ */
 export class MemoryMessageStore implements MessageStore {
   private readonly epoch = randomBytes(6).toString('base64url');
   private entries: Entry[] = [];
@@ -25,18 +31,32 @@ export class MemoryMessageStore implements MessageStore {
   /** Every seq up to this one may have been dropped. */
   private droppedUpTo = 0;
   private readonly byId = new Map<string, Entry>();
+  /** Bytes of the retained entries. */
+  private bytes = 0;
+  /** Every dead letter, oldest first (insertion order), and the same per tenant. */
   private readonly deadLetters = new Map<string, DeadLetter>();
+  private readonly deadLettersByTenant = new Map<string, Map<string, DeadLetter>>();
 
-  constructor(private readonly opts: { ttlMs: number; retentionMax: number }) {}
+  constructor(private readonly opts: MessageStoreBounds) {}
 
   append(envelope: Envelope<DurableType>, targets: Targets, publishedAt: number): Promise<string> {
     const seq = this.nextSeq++;
     const cursor = formatCursor(this.epoch, seq);
     envelope.cursor = cursor;
-    const entry: Entry = { envelope, targets, publishedAt, seq };
+    const entry: Entry = { envelope, targets, publishedAt, seq, size: JSON.stringify(envelope).length };
     this.entries.push(entry);
     this.byId.set(envelope.id, entry);
-    if (this.entries.length - this.start > this.opts.retentionMax) this.dropOldest(1);
+    this.bytes += entry.size;
+    let over = 0;
+    while (
+      this.entries.length - this.start - over > this.opts.retentionMax ||
+      this.bytes > this.opts.retentionMaxBytes
+    ) {
+      if (this.start + over === this.entries.length - 1) break; // the newest message is always kept
+      this.bytes -= this.entries[this.start + over].size;
+      over++;
+    }
+    if (over > 0) this.dropOldest(over, false);
     return Promise.resolve(cursor);
   }
 
@@ -71,11 +91,19 @@ export class MemoryMessageStore implements MessageStore {
   }
 
   prune(now: number): Promise<number> {
+    this.pruneDeadLetters(now);
     return Promise.resolve(this.pruneSync(now));
   }
 
   addDeadLetter(letter: DeadLetter): Promise<void> {
+    this.removeDeadLetter(letter.messageId);
     this.deadLetters.set(letter.messageId, letter);
+    let tenant = this.deadLettersByTenant.get(letter.tenantId);
+    if (!tenant) this.deadLettersByTenant.set(letter.tenantId, (tenant = new Map()));
+    tenant.set(letter.messageId, letter);
+    const { perTenant, max } = this.opts.deadLetters;
+    while (tenant.size > perTenant) this.removeDeadLetter(tenant.keys().next().value!);
+    while (this.deadLetters.size > max) this.removeDeadLetter(this.deadLetters.keys().next().value!);
     return Promise.resolve();
   }
 
@@ -92,15 +120,31 @@ export class MemoryMessageStore implements MessageStore {
     const letter = this.deadLetters.get(messageId);
     if (!letter || (tenantId !== ALL_TENANTS && letter.tenantId !== tenantId))
       return Promise.resolve(undefined);
-    this.deadLetters.delete(messageId);
+    this.removeDeadLetter(messageId);
     return Promise.resolve(letter);
   }
 
   countDeadLetters(tenantId: string): Promise<number> {
     if (tenantId === ALL_TENANTS) return Promise.resolve(this.deadLetters.size);
-    let n = 0;
-    for (const l of this.deadLetters.values()) if (l.tenantId === tenantId) n++;
-    return Promise.resolve(n);
+    return Promise.resolve(this.deadLettersByTenant.get(tenantId)?.size ?? 0);
+  }
+
+  private removeDeadLetter(messageId: string): void {
+    const letter = this.deadLetters.get(messageId);
+    if (!letter) return;
+    this.deadLetters.delete(messageId);
+    const tenant = this.deadLettersByTenant.get(letter.tenantId);
+    tenant?.delete(messageId);
+    if (tenant?.size === 0) this.deadLettersByTenant.delete(letter.tenantId);
+  }
+
+  /** Letters are kept in the order they were added, so the expired ones are at the front. */
+  private pruneDeadLetters(now: number): void {
+    const oldest = now - this.opts.deadLetters.ttlMs;
+    for (const [id, letter] of this.deadLetters) {
+      if (Date.parse(letter.at) >= oldest) break;
+      this.removeDeadLetter(id);
+    }
   }
 
   private pruneSync(now: number): number {
@@ -111,10 +155,11 @@ export class MemoryMessageStore implements MessageStore {
     return n;
   }
 
-  private dropOldest(n: number): void {
+  private dropOldest(n: number, countBytes = true): void {
     for (let i = this.start; i < this.start + n; i++) {
       const entry = this.entries[i];
       this.byId.delete(entry.envelope.id);
+      if (countBytes) this.bytes -= entry.size;
       this.droppedUpTo = entry.seq;
     }
     this.start += n;

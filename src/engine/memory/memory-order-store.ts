@@ -1,13 +1,20 @@
 import type { Order, OrderStatus } from '@orderwire/contracts';
 import { ALL_TENANTS, FINAL_STATUSES } from '@orderwire/contracts';
-import type { OrderStore } from '../order-store.js';
+import type { OrderStore, OrderStoreBounds } from '../order-store.js';
 
-/** Orders of every tenant in one process, with an index of the active ones. */
+/**
+ * Orders of every tenant in one process, with an index of the active ones, and of the final ones
+ * in the order they became final (which prune and the ORDER_RETENTION_MAX cap take from the front).
+ */
 export class MemoryOrderStore implements OrderStore {
   private readonly orders = new Map<string, Map<string, Order>>();
   private readonly active = new Map<string, Map<string, Order>>();
   /** Active orders per `tenant|customer`. */
   private readonly activeByCustomer = new Map<string, number>();
+  /** Final orders by `tenant|id`, oldest first. */
+  private readonly finals = new Map<string, Order>();
+
+  constructor(private readonly bounds: OrderStoreBounds) {}
 
   get(tenantId: string, orderId: string): Promise<Order | undefined> {
     return Promise.resolve(this.orders.get(tenantId)?.get(orderId));
@@ -20,7 +27,7 @@ export class MemoryOrderStore implements OrderStore {
     if (!FINAL_STATUSES.has(order.status)) {
       this.tenant(this.active, order.tenantId).set(order.orderId, order);
       this.countCustomer(order, 1);
-    }
+    } else this.finalized(order);
     return Promise.resolve(true);
   }
 
@@ -32,8 +39,24 @@ export class MemoryOrderStore implements OrderStore {
     const active = this.tenant(this.active, order.tenantId);
     if (FINAL_STATUSES.has(order.status)) {
       if (active.delete(order.orderId)) this.countCustomer(order, -1);
+      this.finalized(order);
     } else active.set(order.orderId, order);
     return Promise.resolve(true);
+  }
+
+  private finalized(order: Order): void {
+    const key = `${order.tenantId}|${order.orderId}`;
+    this.finals.delete(key);
+    this.finals.set(key, order);
+    while (this.finals.size > this.bounds.retentionMax) this.forget(this.finals.keys().next().value!);
+  }
+
+  private forget(key: string): void {
+    const order = this.finals.get(key)!;
+    this.finals.delete(key);
+    const tenant = this.orders.get(order.tenantId);
+    tenant?.delete(order.orderId);
+    if (tenant?.size === 0) this.orders.delete(order.tenantId);
   }
 
   countActive(tenantId: string, customerId: string): Promise<{ tenant: number; customer: number }> {
@@ -76,13 +99,10 @@ export class MemoryOrderStore implements OrderStore {
 
   prune(before: number): Promise<number> {
     let n = 0;
-    for (const tenant of this.orders.values()) {
-      for (const [id, o] of tenant) {
-        if (FINAL_STATUSES.has(o.status) && Date.parse(o.updatedAt) < before) {
-          tenant.delete(id);
-          n++;
-        }
-      }
+    for (const [key, o] of this.finals) {
+      if (Date.parse(o.updatedAt) >= before) break;
+      this.forget(key);
+      n++;
     }
     return Promise.resolve(n);
   }

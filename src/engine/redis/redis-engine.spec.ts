@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import { describeRedis, startRedis, type TestRedis } from '../../../test/support/redis.js';
 import { loadConfig } from '../../config/load-config.js';
-import { CONTRACT_SETTINGS, describeEngineContract } from '../engine.contract.js';
+import { CONTRACT_ENV, describeEngineContract } from '../engine.contract.js';
 import { RedisEngine } from './redis-engine.js';
 
 describeRedis('redis engine', () => {
@@ -16,7 +16,7 @@ describeRedis('redis engine', () => {
       loadConfig({
         REDIS_URL: redis.url,
         REDIS_PREFIX: redis.prefix(),
-        MESSAGE_TTL_SECONDS: String(CONTRACT_SETTINGS.ttlMs / 1000),
+        ...CONTRACT_ENV,
       }),
     );
     await engine.start();

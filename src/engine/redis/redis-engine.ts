@@ -7,6 +7,7 @@ import { withTimeout } from '../../common/with-timeout.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { AdapterClusterBus } from '../cluster-bus.js';
 import type { EngineHealth, SocketAdapterFactory } from '../engine.tokens.js';
+import { messageBounds } from '../message-store.js';
 import { BullmqJobScheduler } from './bullmq-job-scheduler.js';
 import { BullmqServiceBridge } from './bullmq-service-bridge.js';
 import { RedisIdempotencyStore } from './redis-idempotency-store.js';
@@ -69,14 +70,9 @@ export class RedisEngine {
       );
     }
     const sealer = new Sealer(config.encryption?.keys);
-    this.messages = new RedisMessageStore(
-      this.store,
-      this.keys,
-      { ttlMs: config.delivery.messageTtlMs },
-      sealer,
-    );
-    this.orders = new RedisOrderStore(this.store, this.keys, sealer);
-    this.idempotency = new RedisIdempotencyStore(this.store, this.keys);
+    this.messages = new RedisMessageStore(this.store, this.keys, messageBounds(config), sealer);
+    this.orders = new RedisOrderStore(this.store, this.keys, config.orders, sealer);
+    this.idempotency = new RedisIdempotencyStore(this.store, this.keys, config.limits.idempotency);
     this.sessions = new RedisSessionRegistry(this.store, this.keys, nodeId);
     this.jobs = new BullmqJobScheduler(this.queues, bullPrefix(prefix), nodeId);
     this.bridge = new BullmqServiceBridge(this.queues, prefix);

@@ -1,24 +1,80 @@
 import type { Redis } from 'ioredis';
-import type { IdempotencyStore } from '../idempotency-store.js';
+import type { IdempotencyBounds, IdempotencyStore } from '../idempotency-store.js';
 import type { RedisKeys } from './redis-keys.js';
 
-/** First results by key, cluster-wide, expiring by TTL. */
+/**
+ * Stores the result if absent (else returns the stored one), indexes it by last use in the
+ * user's set and the global one, and drops the least recently used past either cap (and what
+ * has expired from the indexes). A key dropped by the global cap may stay in its user's index
+ * until it expires there; it then only counts towards that user's cap a little early.
+ * KEYS: result, user index, global index. ARGV: json, ttl ms, now, member, per user, max, prefix.
+ */
+const SET_IF_ABSENT = `
+if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
+  return redis.call('GET', KEYS[1])
+end
+local now, ttl = tonumber(ARGV[3]), tonumber(ARGV[2])
+local function evict(index, max)
+  redis.call('ZREMRANGEBYSCORE', index, '-inf', now - ttl)
+  local over = redis.call('ZCARD', index) - max
+  if over <= 0 then return end
+  for _, member in ipairs(redis.call('ZRANGE', index, 0, over - 1)) do
+    redis.call('DEL', ARGV[7] .. 'idem:' .. member)
+    redis.call('ZREM', KEYS[2], member)
+    redis.call('ZREM', KEYS[3], member)
+  end
+end
+redis.call('ZADD', KEYS[2], now, ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ttl)
+redis.call('ZADD', KEYS[3], now, ARGV[4])
+evict(KEYS[2], tonumber(ARGV[5]))
+evict(KEYS[3], tonumber(ARGV[6]))
+return false`;
+
+/** First results by user and requestId, cluster-wide, expiring by TTL, capped per user and in all. */
 export class RedisIdempotencyStore implements IdempotencyStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    private readonly bounds: IdempotencyBounds,
   ) {}
 
-  async get(key: string): Promise<unknown> {
-    const raw = await this.redis.get(this.keys.idempotency(key));
-    return raw === null ? undefined : (JSON.parse(raw) as unknown);
+  async get(owner: string, requestId: string): Promise<unknown> {
+    const member = memberOf(owner, requestId);
+    const raw = await this.redis.get(this.keys.idempotency(member));
+    if (raw === null) return undefined;
+    // A hit is a use: it moves to the back of both indexes (XX: only if still indexed).
+    const now = Date.now();
+    void this.redis
+      .multi()
+      .zadd(this.keys.idempotencyByUser(owner), 'XX', now, member)
+      .zadd(this.keys.idempotencyAll, 'XX', now, member)
+      .exec()
+      .catch(() => undefined);
+    return JSON.parse(raw) as unknown;
   }
 
-  async setIfAbsent(key: string, result: unknown, ttlMs: number): Promise<unknown> {
-    const k = this.keys.idempotency(key);
-    const set = await this.redis.set(k, JSON.stringify(result), 'PX', ttlMs, 'NX');
-    if (set === 'OK') return result;
-    const raw = await this.redis.get(k);
-    return raw === null ? result : (JSON.parse(raw) as unknown);
+  async setIfAbsent(owner: string, requestId: string, result: unknown, ttlMs: number): Promise<unknown> {
+    const member = memberOf(owner, requestId);
+    const k = this.keys;
+    const stored = (await this.redis.eval(
+      SET_IF_ABSENT,
+      3,
+      k.idempotency(member),
+      k.idempotencyByUser(owner),
+      k.idempotencyAll,
+      JSON.stringify(result),
+      ttlMs,
+      Date.now(),
+      member,
+      this.bounds.perUser,
+      this.bounds.max,
+      k.scriptPrefix,
+    )) as string | null;
+    return stored === null ? result : (JSON.parse(stored) as unknown);
   }
+}
+
+function memberOf(owner: string, requestId: string): string {
+  return `${owner}|${requestId}`;
 }

@@ -3,11 +3,46 @@
  * (or a primary with replicas); Redis Cluster would need hash tags, which this layout does not use.
  */
 export class RedisKeys {
-  constructor(readonly prefix: string) {}
+  // Set in the constructor, not as field initializers: those run before a parameter property is
+  // assigned (ES2022 class fields), which had put these keys under "undefined:", outside
+  // REDIS_PREFIX. The fixed keys live apart from the per-tenant ones (`log:<tenant>`), so that
+  // no tenant id (A-Z a-z 0-9 _ . -) can name one of them.
+  readonly epoch: string;
+  readonly seq: string;
+  readonly tenants: string;
+  /** `tenant|id` of each dead letter by expiry time, and each letter's tenant by id. */
+  readonly deadLetterExpiry: string;
+  readonly deadLetterTenants: string;
+  /** `size|tenant` of each message in the log by id, and the sum of the sizes. */
+  readonly logSizes: string;
+  readonly logBytes: string;
+  /**
+   * What the Lua scripts put before the keys they build themselves when they evict (`msg:<id>`,
+   * `log:<tenant>`, `log:floor:<tenant>`, `dl:<tenant>`, `dl:msg:<id>`, `order:<tenant>:<id>`,
+   * `idem:<member>`): the same layout as below.
+   */
+  readonly scriptPrefix: string;
+  readonly activeAll: string;
+  readonly finals: string;
+  /** Stored results by last use, of every user. */
+  readonly idempotencyAll: string;
+  readonly nodes: string;
 
-  readonly epoch = this.k('log:epoch');
-  readonly seq = this.k('log:seq');
-  readonly tenants = this.k('log:tenants');
+  constructor(readonly prefix: string) {
+    this.epoch = this.k('logidx:epoch');
+    this.seq = this.k('logidx:seq');
+    this.tenants = this.k('logidx:tenants');
+    this.deadLetterExpiry = this.k('dlidx:expiry');
+    this.deadLetterTenants = this.k('dlidx:tenant');
+    this.logSizes = this.k('logidx:sizes');
+    this.logBytes = this.k('logidx:bytes');
+    this.scriptPrefix = this.k('');
+    this.activeAll = this.k('orders:active');
+    this.finals = this.k('orders:final');
+    this.idempotencyAll = this.k('idemidx:all');
+    this.nodes = this.k('nodes');
+  }
+
   message = (id: string): string => this.k(`msg:${id}`);
   /** Message ids by seq: `"*"` is the global log that platform admins read. */
   log = (tenantId: string): string => this.k(`log:${tenantId}`);
@@ -18,17 +53,16 @@ export class RedisKeys {
 
   order = (tenantId: string, orderId: string): string => this.k(`order:${tenantId}:${orderId}`);
   active = (tenantId: string): string => this.k(`orders:active:${tenantId}`);
-  readonly activeAll = this.k('orders:active');
   customerOrders = (tenantId: string, customerId: string): string =>
     this.k(`orders:customer:${tenantId}:${customerId}`);
-  readonly finals = this.k('orders:final');
 
   idempotency = (key: string): string => this.k(`idem:${key}`);
+  /** Stored results by last use, of one user. */
+  idempotencyByUser = (owner: string): string => this.k(`idemidx:user:${owner}`);
 
   userSessions = (userKey: string): string => this.k(`sess:user:${userKey}`);
   tenantSessions = (tenantId: string): string => this.k(`sess:tenant:${tenantId}`);
   nodeSessions = (nodeId: string): string => this.k(`sess:node:${nodeId}`);
-  readonly nodes = this.k('nodes');
   alive = (nodeId: string): string => this.k(`node:alive:${nodeId}`);
   revoked = (userKey: string): string => this.k(`revoked:${userKey}`);
 

@@ -6,6 +6,7 @@ import { formatCursor, parseCursor } from '../cursor.js';
 import type {
   DeadLetter,
   MessageStore,
+  MessageStoreBounds,
   ReplayReader,
   ReplayResult,
   StoredMessage,
@@ -14,7 +15,13 @@ import type {
 import type { RedisKeys } from './redis-keys.js';
 import { Sealer } from './sealer.js';
 
-/** Stores the message and indexes it in its tenant's log and the global one, atomically. */
+/**
+ * Stores the message and indexes it in its tenant's log and the global one, atomically; then,
+ * while the global log is over its count or byte bound, drops the oldest messages (their bodies,
+ * both index entries, and raises the floors so a replay from before them is not `recovered`).
+ * KEYS: seq, epoch, message, tenant log, global log, tenants, meta (id -> "size|tenant"), bytes.
+ * ARGV: body, ttl ms, id, new epoch, tenant, size, max count, max bytes, key prefix.
+ */
 const APPEND = `
 local e = redis.call('GET', KEYS[2])
 if not e then e = ARGV[4]; redis.call('SET', KEYS[2], e) end
@@ -23,7 +30,103 @@ if tonumber(ARGV[2]) > 0 then redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
 redis.call('ZADD', KEYS[4], seq, ARGV[3])
 redis.call('ZADD', KEYS[5], seq, ARGV[3])
 redis.call('SADD', KEYS[6], ARGV[5])
+redis.call('HSET', KEYS[7], ARGV[3], ARGV[6] .. '|' .. ARGV[5])
+local bytes = redis.call('INCRBY', KEYS[8], ARGV[6])
+local count = redis.call('ZCARD', KEYS[5])
+local maxCount, maxBytes, p = tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9]
+local n = 0
+while (count > maxCount or bytes > maxBytes) and count > 1 and n < 256 do
+  local oldest = redis.call('ZRANGE', KEYS[5], 0, 0, 'WITHSCORES')
+  local id, s = oldest[1], oldest[2]
+  local meta = redis.call('HGET', KEYS[7], id)
+  redis.call('ZREM', KEYS[5], id)
+  redis.call('DEL', p .. 'msg:' .. id)
+  redis.call('SET', p .. 'log:floor:*', s)
+  if meta then
+    local at = string.find(meta, '|', 1, true)
+    local tenant = string.sub(meta, at + 1)
+    redis.call('HDEL', KEYS[7], id)
+    redis.call('ZREM', p .. 'log:' .. tenant, id)
+    redis.call('SET', p .. 'log:floor:' .. tenant, s)
+    bytes = redis.call('DECRBY', KEYS[8], tonumber(string.sub(meta, 1, at - 1)))
+  end
+  count = count - 1
+  n = n + 1
+end
 return {seq, e}`;
+
+/**
+ * Removes expired ids from a log and raises its floor; for the global log (ARGV[1] == '1') also
+ * their sizes from the byte count. Only ids it removed itself are counted, so a concurrent
+ * APPEND that evicted the same message does not make the count go twice.
+ * KEYS: log, floor, meta, bytes. ARGV: global?, floor seq, ids...
+ */
+const TRIM = `
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  if redis.call('ZREM', KEYS[1], id) == 1 and ARGV[1] == '1' then
+    local meta = redis.call('HGET', KEYS[3], id)
+    if meta then
+      redis.call('HDEL', KEYS[3], id)
+      redis.call('DECRBY', KEYS[4], tonumber(string.sub(meta, 1, string.find(meta, '|', 1, true) - 1)))
+    end
+  end
+end
+local floor = tonumber(redis.call('GET', KEYS[2]) or '0')
+if tonumber(ARGV[2]) > floor then redis.call('SET', KEYS[2], ARGV[2]) end
+return 1`;
+
+/**
+ * Adds a dead letter with its expiry, then drops the oldest letters (lowest ids: ULIDs sort by
+ * time) of the tenant past the per-tenant cap and of all tenants past the global cap.
+ * KEYS: letter, tenant set, global set, expiry set, meta (id -> tenant).
+ * ARGV: body, ttl ms, id, tenant, expires at, per tenant, max, key prefix.
+ */
+const ADD_DEAD_LETTER = `
+local p = ARGV[8]
+local function drop(tenant, id)
+  redis.call('DEL', p .. 'dl:msg:' .. id)
+  redis.call('ZREM', p .. 'dl:' .. tenant, id)
+  redis.call('ZREM', KEYS[3], id)
+  redis.call('ZREM', KEYS[4], tenant .. '|' .. id)
+  redis.call('HDEL', KEYS[5], id)
+end
+local previous = redis.call('HGET', KEYS[5], ARGV[3])
+if previous then drop(previous, ARGV[3]) end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('ZADD', KEYS[2], 0, ARGV[3])
+redis.call('ZADD', KEYS[3], 0, ARGV[3])
+redis.call('ZADD', KEYS[4], ARGV[5], ARGV[4] .. '|' .. ARGV[3])
+redis.call('HSET', KEYS[5], ARGV[3], ARGV[4])
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[6])
+if over > 0 then
+  for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, over - 1)) do drop(ARGV[4], id) end
+end
+over = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[7])
+if over > 0 then
+  for _, id in ipairs(redis.call('ZRANGE', KEYS[3], 0, over - 1)) do
+    local tenant = redis.call('HGET', KEYS[5], id)
+    if tenant then drop(tenant, id) else redis.call('ZREM', KEYS[3], id) end
+  end
+end
+return 1`;
+
+/**
+ * Drops dead letters past their expiry from the indexes (their keys expired by TTL), a page at
+ * a time. KEYS: expiry set, meta. ARGV: now, key prefix.
+ */
+const PRUNE_DEAD_LETTERS = `
+local gone = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1000)
+for _, member in ipairs(gone) do
+  local at = string.find(member, '|', 1, true)
+  local tenant, id = string.sub(member, 1, at - 1), string.sub(member, at + 1)
+  redis.call('DEL', ARGV[2] .. 'dl:msg:' .. id)
+  redis.call('ZREM', ARGV[2] .. 'dl:' .. tenant, id)
+  redis.call('ZREM', ARGV[2] .. 'dl:*', id)
+  redis.call('ZREM', KEYS[1], member)
+  redis.call('HDEL', KEYS[2], id)
+end
+return #gone`;
 
 const PAGE = 500;
 
@@ -42,7 +145,7 @@ export class RedisMessageStore implements MessageStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    private readonly opts: { ttlMs: number },
+    private readonly opts: MessageStoreBounds,
     /** Seals stored messages and dead letters (they carry addresses and notes) at rest. */
     private readonly sealer = new Sealer(),
   ) {}
@@ -52,20 +155,27 @@ export class RedisMessageStore implements MessageStore {
     // A message already past retention is indexed but not kept (it is gone for replay).
     const ttl = Math.max(0, publishedAt + this.opts.ttlMs - Date.now());
     const k = this.keys;
+    const sealed = this.sealer.seal(JSON.stringify(body));
     const [seq, epoch] = (await this.redis.eval(
       APPEND,
-      6,
+      8,
       k.seq,
       k.epoch,
       k.message(envelope.id),
       k.log(envelope.tenantId),
       k.log(ALL_TENANTS),
       k.tenants,
-      this.sealer.seal(JSON.stringify(body)),
+      k.logSizes,
+      k.logBytes,
+      sealed,
       ttl,
       envelope.id,
       randomBytes(6).toString('base64url'),
       envelope.tenantId,
+      sealed.length,
+      this.opts.retentionMax,
+      this.opts.retentionMaxBytes,
+      k.scriptPrefix,
     )) as [number, string];
     const cursor = formatCursor(epoch, seq);
     envelope.cursor = cursor;
@@ -137,7 +247,17 @@ export class RedisMessageStore implements MessageStore {
     return stored;
   }
 
-  async prune(_now: number): Promise<number> {
+  async prune(now: number): Promise<number> {
+    while (
+      (await this.redis.eval(
+        PRUNE_DEAD_LETTERS,
+        2,
+        this.keys.deadLetterExpiry,
+        this.keys.deadLetterTenants,
+        now,
+        this.keys.scriptPrefix,
+      )) === 1000
+    );
     // Messages expire by their own TTL; this trims the indexes of what has expired, oldest first.
     const tenants = await this.redis.smembers(this.keys.tenants);
     let dropped = 0;
@@ -147,12 +267,25 @@ export class RedisMessageStore implements MessageStore {
   }
 
   async addDeadLetter(letter: DeadLetter): Promise<void> {
-    await this.redis
-      .multi()
-      .set(this.keys.deadLetter(letter.messageId), this.sealer.seal(JSON.stringify(letter)))
-      .zadd(this.keys.deadLetters(letter.tenantId), 0, letter.messageId)
-      .zadd(this.keys.deadLetters(ALL_TENANTS), 0, letter.messageId)
-      .exec();
+    const k = this.keys;
+    const { ttlMs, perTenant, max } = this.opts.deadLetters;
+    await this.redis.eval(
+      ADD_DEAD_LETTER,
+      5,
+      k.deadLetter(letter.messageId),
+      k.deadLetters(letter.tenantId),
+      k.deadLetters(ALL_TENANTS),
+      k.deadLetterExpiry,
+      k.deadLetterTenants,
+      this.sealer.seal(JSON.stringify(letter)),
+      ttlMs,
+      letter.messageId,
+      letter.tenantId,
+      Date.now() + ttlMs,
+      perTenant,
+      max,
+      k.scriptPrefix,
+    );
   }
 
   async listDeadLetters(tenantId: string, limit: number, before?: string): Promise<DeadLetter[]> {
@@ -179,6 +312,8 @@ export class RedisMessageStore implements MessageStore {
       .del(this.keys.deadLetter(messageId))
       .zrem(this.keys.deadLetters(letter.tenantId), messageId)
       .zrem(this.keys.deadLetters(ALL_TENANTS), messageId)
+      .zrem(this.keys.deadLetterExpiry, `${letter.tenantId}|${messageId}`)
+      .hdel(this.keys.deadLetterTenants, messageId)
       .exec()) as [[unknown, number]];
     // Two admins replaying at once: only the one that removed it gets it.
     return removed === 1 ? letter : undefined;
@@ -200,11 +335,18 @@ export class RedisMessageStore implements MessageStore {
       const n = gone === -1 ? ids.length : gone;
       if (n === 0) return dropped;
       const floorSeq = page[(n - 1) * 2 + 1];
-      await this.redis
-        .multi()
-        .zrem(log, ...ids.slice(0, n))
-        .set(this.keys.floor(tenantId), floorSeq)
-        .exec();
+      const k = this.keys;
+      await this.redis.eval(
+        TRIM,
+        4,
+        log,
+        k.floor(tenantId),
+        k.logSizes,
+        k.logBytes,
+        tenantId === ALL_TENANTS ? '1' : '0',
+        floorSeq,
+        ...ids.slice(0, n),
+      );
       dropped += n;
       if (n < ids.length) return dropped;
     }

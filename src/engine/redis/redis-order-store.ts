@@ -1,16 +1,34 @@
 import type { Order, OrderStatus } from '@orderwire/contracts';
 import { ALL_TENANTS, FINAL_STATUSES } from '@orderwire/contracts';
 import type { Redis } from 'ioredis';
-import type { OrderStore } from '../order-store.js';
+import type { OrderStore, OrderStoreBounds } from '../order-store.js';
 import type { RedisKeys } from './redis-keys.js';
 import { Sealer } from './sealer.js';
 
-/** KEYS: order, active, activeAll, customer, finals. ARGV: json, createdAt ms, id, tenant|id, final?, updatedAt ms */
-const CREATE = `
+/**
+ * A final order: indexed by when it became final, its key expiring after the retention; past
+ * the cap the oldest final orders are deleted at once. ARGV[7..9]: retention ms, cap, key prefix.
+ */
+const FINALIZE = `
+local function finalize()
+  redis.call('PEXPIRE', KEYS[1], ARGV[7])
+  redis.call('ZADD', KEYS[5], ARGV[6], ARGV[4])
+  local over = redis.call('ZCARD', KEYS[5]) - tonumber(ARGV[8])
+  if over <= 0 then return end
+  for _, member in ipairs(redis.call('ZRANGE', KEYS[5], 0, over - 1)) do
+    local at = string.find(member, '|', 1, true)
+    redis.call('DEL', ARGV[9] .. 'order:' .. string.sub(member, 1, at - 1) .. ':' .. string.sub(member, at + 1))
+    redis.call('ZREM', KEYS[5], member)
+  end
+end
+`;
+
+/** KEYS: order, active, activeAll, customer, finals. ARGV: json, createdAt ms, id, tenant|id, final?, updatedAt ms, FINALIZE's */
+const CREATE = `${FINALIZE}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 if ARGV[5] == '1' then
-  redis.call('ZADD', KEYS[5], ARGV[6], ARGV[4])
+  finalize()
 else
   redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
   redis.call('ZADD', KEYS[3], ARGV[2], ARGV[4])
@@ -18,17 +36,17 @@ else
 end
 return 1`;
 
-/** The same keys and args, plus ARGV[7]: the status the stored order must still have. */
-const UPDATE = `
+/** The same keys and args, plus ARGV[10]: the status the stored order must still have. */
+const UPDATE = `${FINALIZE}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
-if cjson.decode(raw)['status'] ~= ARGV[7] then return 0 end
+if cjson.decode(raw)['status'] ~= ARGV[10] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 if ARGV[5] == '1' then
   redis.call('ZREM', KEYS[2], ARGV[3])
   redis.call('ZREM', KEYS[3], ARGV[4])
   redis.call('SREM', KEYS[4], ARGV[3])
-  redis.call('ZADD', KEYS[5], ARGV[6], ARGV[4])
+  finalize()
 end
 return 1`;
 
@@ -37,6 +55,7 @@ export class RedisOrderStore implements OrderStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    private readonly bounds: OrderStoreBounds,
     /** Seals the personal fields (delivery address, notes); the status stays readable for the CAS. */
     private readonly sealer = new Sealer(),
   ) {}
@@ -123,6 +142,9 @@ export class RedisOrderStore implements OrderStore {
       `${order.tenantId}|${order.orderId}`,
       FINAL_STATUSES.has(order.status) ? '1' : '0',
       String(Date.parse(order.updatedAt)),
+      String(this.bounds.retentionMs),
+      String(this.bounds.retentionMax),
+      this.keys.scriptPrefix,
     ];
   }
 
