@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { OriginPolicy } from './auth/origin.policy.js';
 import type { AppConfig } from './config/app-config.js';
 import { SOCKET_ADAPTER, type SocketAdapterFactory } from './engine/engine.tokens.js';
+import type { HubSocket } from './delivery/hub-server.js';
+import { SlowConsumerService } from './delivery/slow-consumer.service.js';
 import { HubIoAdapter } from './engine/hub-io.adapter.js';
 import { HubModule } from './hub.module.js';
 import { ApiExceptionFilter } from './publish/api-exception.filter.js';
@@ -64,7 +66,9 @@ export async function createHub(config: AppConfig, options: HubOptions = {}): Pr
   const origins = app.get(OriginPolicy);
   app.enableCors(origins.cors());
   app.useWebSocketAdapter(
-    new HubIoAdapter(app, config, origins, app.get<SocketAdapterFactory>(SOCKET_ADAPTER)),
+    new HubIoAdapter(app, config, origins, app.get<SocketAdapterFactory>(SOCKET_ADAPTER), (socket, bytes) =>
+      app.get(SlowConsumerService).shed(socket as HubSocket, bytes),
+    ),
   );
   if (config.http.trustProxy) {
     (app.getHttpAdapter().getInstance() as { set(k: string, v: unknown): void }).set('trust proxy', true);

@@ -15,6 +15,7 @@ import { RateLimiter } from './common/rate-limiter.js';
 import { ShutdownService } from './common/shutdown.service.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { ConsoleController } from './console/console.controller.js';
+import { SlowConsumerService } from './delivery/slow-consumer.service.js';
 import { DeadLetterService } from './delivery/dead-letter.service.js';
 import { DeliveryService } from './delivery/delivery.service.js';
 import { EnvelopeFactory } from './delivery/envelope.factory.js';
@@ -81,6 +82,7 @@ export class HubModule {
         ReplayService,
         RetentionService,
         DeadLetterService,
+        SlowConsumerService,
         MetricsService,
         AlertsService,
         DependencyMonitor,
@@ -94,7 +96,14 @@ export class HubModule {
         CrewGateway,
         AdminGateway,
       ],
-      exports: [APP_CONFIG, DeliveryService, OrdersService, MetricsService, IN_PROCESS_HUB],
+      exports: [
+        APP_CONFIG,
+        DeliveryService,
+        OrdersService,
+        MetricsService,
+        SlowConsumerService,
+        IN_PROCESS_HUB,
+      ],
     };
   }
 }

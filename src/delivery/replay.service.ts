@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MESSAGE_STORE } from '../engine/engine.tokens.js';
 import type { MessageStore } from '../engine/message-store.js';
 import { RUNTIME } from '../auth/session.js';
+import { waitForRoom } from '../engine/frame-batching.js';
 import { DeliveryService } from './delivery.service.js';
 import { HubServer, type HubSocket } from './hub-server.js';
 
@@ -52,10 +53,30 @@ export class ReplayService {
         outcome = { replayed: replayed.length, recovered: result.recovered };
       }
       before?.(outcome);
-      if (socket.connected) this.delivery.writeDurable(socket, replayed);
+      await this.write(socket, replayed);
       return outcome;
     } finally {
       this.release(socket, held, replayed);
+    }
+  }
+
+  /**
+   * Writes the replay in slices of about half SLOW_CONSUMER_SOFT_BYTES, each once the socket has
+   * taken most of the one before: a long replay to a client on a slow link then neither piles up
+   * in memory nor trips the slow-consumer bounds that it would otherwise cause itself.
+   */
+  private async write(socket: HubSocket, envelopes: Envelope<DurableType>[]): Promise<void> {
+    const slice = this.config.limits.slowConsumer.softBytes / 2;
+    let from = 0;
+    let bytes = 0;
+    for (let i = 0; i < envelopes.length; i++) {
+      bytes += JSON.stringify(envelopes[i]).length;
+      if (bytes < slice && i < envelopes.length - 1) continue;
+      if (!socket.connected) return;
+      this.delivery.writeDurable(socket, envelopes.slice(from, i + 1));
+      from = i + 1;
+      bytes = 0;
+      if (from < envelopes.length && !(await waitForRoom(socket.conn as never, slice))) return;
     }
   }
 

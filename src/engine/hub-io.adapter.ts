@@ -13,6 +13,9 @@ import { hubParser } from './hub-parser.js';
 
 type RawConn = Parameters<RawSessions['opened']>[0];
 
+/** How long a shed slow consumer may take to read its SLOW_CONSUMER error before its TCP socket is destroyed. */
+const SLOW_CONSUMER_CLOSE_GRACE_MS = 1000;
+
 /**
  * The Socket.IO server of the hub, configured from AppConfig (gateways carry no options of
  * their own). The memory engine keeps Socket.IO's in-memory adapter; the redis engine plugs its
@@ -27,6 +30,8 @@ export class HubIoAdapter extends IoAdapter {
     private readonly config: AppConfig,
     private readonly origins: OriginPolicy,
     private readonly clusterAdapter: SocketAdapterFactory,
+    /** Tells a socket why it is being shed for not reading (it is closed right after). */
+    private readonly onSlowConsumer: (socket: Socket, queuedBytes: number) => void = () => undefined,
   ) {
     super(app);
     const { limits, http } = config;
@@ -62,7 +67,12 @@ export class HubIoAdapter extends IoAdapter {
       },
     } as ServerOptions) as Server;
     server.engine.on('connection', (conn: RawConn) => this.raw.opened(conn));
-    server.on('new_namespace', (nsp) => nsp.on('connection', (socket) => this.raw.joined(socket.conn)));
+    server.on('new_namespace', (nsp) =>
+      nsp.on('connection', (socket: Socket) => {
+        this.raw.joined(socket.conn);
+        this.trackSocket(socket);
+      }),
+    );
     // The first request of a session is judged by the namespace middleware, which answers with a
     // protocol code, and later polling requests are held to CORS by the browser. The upgrade of a
     // session to WebSocket, which CORS does not cover, is checked here: engine.io calls
@@ -71,8 +81,25 @@ export class HubIoAdapter extends IoAdapter {
     server.engine.use((req: IncomingMessage, _res: unknown, next: (err?: Error) => void) =>
       next(this.laterRequestAllowed(req) ? undefined : new Error('origin not allowed')),
     );
-    batchFrames(server.engine as unknown as EngineServer);
+    const { slowConsumer } = this.config.limits;
+    batchFrames(server.engine as unknown as EngineServer, {
+      ...slowConsumer,
+      closeGraceMs: SLOW_CONSUMER_CLOSE_GRACE_MS,
+      onSlow: (conn, bytes) => {
+        for (const socket of this.socketsOf.get(conn) ?? []) this.onSlowConsumer(socket, bytes);
+      },
+    });
     return server;
+  }
+
+  /** The namespace sockets of each engine connection, for the slow-consumer goodbye. */
+  private readonly socketsOf = new WeakMap<object, Set<Socket>>();
+
+  private trackSocket(socket: Socket): void {
+    let sockets = this.socketsOf.get(socket.conn);
+    if (!sockets) this.socketsOf.set(socket.conn, (sockets = new Set()));
+    sockets.add(socket);
+    socket.once('disconnect', () => sockets.delete(socket));
   }
 
   /**

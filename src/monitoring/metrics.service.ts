@@ -68,6 +68,12 @@ export class MetricsService {
     help: 'Durable messages moved to dead letters',
     registers: [this.registry],
   });
+  readonly slowConsumers = new Counter({
+    name: 'orderwire_slow_consumer_disconnects_total',
+    help: 'Sockets disconnected for not reading what was written to them (SLOW_CONSUMER), by role',
+    labelNames: ['role'] as const,
+    registers: [this.registry],
+  });
   readonly rateLimited = new Counter({
     name: 'orderwire_rate_limited_total',
     help: 'Calls refused by a rate limit, by scope (command, courier, handshake)',

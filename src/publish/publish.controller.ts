@@ -32,6 +32,7 @@ const STATUS: Record<ErrorCode, number> = {
   UNKNOWN_EVENT: HttpStatus.BAD_REQUEST,
   TOO_MANY_CONNECTIONS: HttpStatus.TOO_MANY_REQUESTS,
   LIMIT_REACHED: HttpStatus.CONFLICT,
+  SLOW_CONSUMER: HttpStatus.TOO_MANY_REQUESTS, // never answered over HTTP; here for completeness
   INTERNAL: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 

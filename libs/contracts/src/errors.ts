@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'TOO_MANY_CONNECTIONS',
   // Extension (docs/protocol.md): a bound on what a user or tenant may hold at once was reached.
   'LIMIT_REACHED',
+  // Extension: a socket was disconnected for not reading what was written to it.
+  'SLOW_CONSUMER',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
