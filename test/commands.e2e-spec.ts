@@ -274,6 +274,26 @@ describe('rate limiting', () => {
     expect(metrics).toMatch(/orderwire_rate_limited_total\{scope="command"\} 3/);
   });
 
+  it("shares one budget among a user's sessions: ten sessions are not ten budgets", async () => {
+    const shared = await startHub({ RATE_USER_COMMANDS_PER_SECOND: '6', RATE_USER_COMMAND_BURST: '6' });
+    const sessions = await Promise.all([1, 2, 3].map(() => connect(shared, 'customer', 'many-tabs')));
+    const other = await connect(shared, 'customer', 'someone-else');
+    // Three commands each: every socket is within its own 20, the user is over 6.
+    const replies = await Promise.all(
+      sessions.flatMap((c) => [1, 2, 3].map(() => c.cmd('heartbeat', { clientTime: 1 }))),
+    );
+    expect(replies.filter((r) => r.ok)).toHaveLength(6);
+    expect(new Set(replies.filter((r) => !r.ok).map((r) => r.error?.code))).toEqual(
+      new Set(['RATE_LIMITED']),
+    );
+    // Someone else's budget is untouched.
+    expect((await other.cmd('heartbeat', { clientTime: 1 })).ok).toBe(true);
+    const metrics = await (await fetch(`${shared.url}/metrics`)).text();
+    expect(metrics).toMatch(/orderwire_rate_limited_total\{scope="user"\} 3/);
+    for (const c of [...sessions, other]) c.close();
+    await shared.close();
+  });
+
   it('caps sessions per user with TOO_MANY_CONNECTIONS', async () => {
     const capped = await startHub({ SESSIONS_PER_USER: '2' });
     const a = await connect(capped, 'crew', 'k-7');

@@ -8,7 +8,12 @@ describe('recovery from a cursor', () => {
   let hub: TestHub;
   let crew: TestClient;
   beforeAll(async () => {
-    hub = await startHub({ RATE_COMMANDS_PER_SECOND: '1000', RATE_COMMAND_BURST: '1000' });
+    hub = await startHub({
+      RATE_COMMANDS_PER_SECOND: '1000',
+      RATE_COMMAND_BURST: '1000',
+      RATE_USER_COMMANDS_PER_SECOND: '1000',
+      RATE_USER_COMMAND_BURST: '1000',
+    });
     crew = await connect(hub, 'crew', 'k-1');
   });
   afterAll(async () => {

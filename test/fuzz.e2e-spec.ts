@@ -75,6 +75,8 @@ describe(`fuzzing every command (${RUNS} cases)`, () => {
     hub = await startHub({
       RATE_COMMANDS_PER_SECOND: '100000',
       RATE_COMMAND_BURST: '100000',
+      RATE_USER_COMMANDS_PER_SECOND: '100000',
+      RATE_USER_COMMAND_BURST: '100000',
       RATE_COURIER_PER_SECOND: '100000',
     });
     clients = {

@@ -28,6 +28,8 @@ describeRedis('when Redis goes away and comes back', () => {
       REDIS_PREFIX: redis.prefix(),
       RATE_COMMANDS_PER_SECOND: '100000',
       RATE_COMMAND_BURST: '100000',
+      RATE_USER_COMMANDS_PER_SECOND: '100000',
+      RATE_USER_COMMAND_BURST: '100000',
     };
     node1 = await startHub({ ...env, NODE_ID: 'n1' });
     node2 = await startHub({ ...env, NODE_ID: 'n2' });

@@ -5,16 +5,24 @@ import { DeliveryService } from '../delivery/delivery.service.js';
 import type { HubSocket } from '../delivery/hub-server.js';
 import { MetricsService } from '../monitoring/metrics.service.js';
 import { HubException } from './hub.exception.js';
-import { take } from './token-bucket.js';
+import { KeyedBuckets, take } from './token-bucket.js';
 
-/** The per-socket limits, shared by the rate-limit interceptor and the packet middleware. */
+/**
+ * The per-socket limits and the per-user one (all of a user's sessions on this node), shared by
+ * the rate-limit interceptor and the packet middleware.
+ */
 @Injectable()
 export class RateLimiter {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     private readonly delivery: DeliveryService,
-  ) {}
+  ) {
+    const l = config.limits;
+    this.users = new KeyedBuckets(l.userCommandsPerSecond, l.userCommandBurst);
+  }
+
+  private readonly users: KeyedBuckets;
 
   /** Throws RATE_LIMITED when the socket is over its limit (and disconnects repeat offenders). */
   check(socket: HubSocket, event: string): void {
@@ -26,6 +34,11 @@ export class RateLimiter {
     state.tokens = general.tokens;
     state.refilledAt = general.at;
     let scope = 'command';
+    if (wait === 0) {
+      // The user's sessions on this node share one budget, so ten sessions are not ten budgets.
+      wait = this.users.take(socket.data.session.userKey, now);
+      if (wait > 0) scope = 'user';
+    }
     if (wait === 0 && event === 'courier.location') {
       const courier = { tokens: state.courierTokens, at: state.courierRefilledAt };
       wait = take(courier, l.courierPerSecond, l.courierPerSecond, now);

@@ -47,6 +47,8 @@ export interface AppConfig {
     messageBytes: number;
     commandsPerSecond: number;
     commandBurst: number;
+    userCommandsPerSecond: number;
+    userCommandBurst: number;
     courierPerSecond: number;
     strikes: number;
     strikeWindowMs: number;

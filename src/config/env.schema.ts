@@ -246,6 +246,17 @@ export class EnvSchema {
   @Min(1)
   RATE_COMMAND_BURST = 40;
 
+  /** Commands of one user, all their sessions on a node together. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_USER_COMMANDS_PER_SECOND = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_USER_COMMAND_BURST = 40;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

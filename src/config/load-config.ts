@@ -137,6 +137,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       messageBytes: s.MESSAGE_MAX_BYTES,
       commandsPerSecond: s.RATE_COMMANDS_PER_SECOND,
       commandBurst: s.RATE_COMMAND_BURST,
+      userCommandsPerSecond: s.RATE_USER_COMMANDS_PER_SECOND,
+      userCommandBurst: s.RATE_USER_COMMAND_BURST,
       courierPerSecond: s.RATE_COURIER_PER_SECOND,
       strikes: s.RATE_STRIKES,
       strikeWindowMs: s.RATE_STRIKE_WINDOW_MS,
