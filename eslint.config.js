@@ -76,6 +76,7 @@ export default tseslint.config(
           'performance',
           'global',
           'globalThis',
+          'fetch',
         ].map((name) => [name, 'readonly']),
       ),
     },
