@@ -121,6 +121,20 @@ describe('handshake authentication', () => {
     ok.close();
   });
 
+  it("a handshake the hub cannot complete (its storage failing) is TOO_MANY_CONNECTIONS, retry later, not the token's fault", async () => {
+    const { SESSION_REGISTRY } = await import('../src/engine/engine.tokens.js');
+    const registry = hub.app.get<{ register: (...args: unknown[]) => Promise<unknown> }>(SESSION_REGISTRY);
+    const register = registry.register;
+    registry.register = () => Promise.reject(new Error('storage unreachable'));
+    try {
+      expect((await refused(hub, 'crew', 'u-1', { token: good() })).code).toBe('TOO_MANY_CONNECTIONS');
+    } finally {
+      registry.register = register;
+    }
+    const back = await connect(hub, 'crew', 'u-1', { token: good() });
+    back.close();
+  });
+
   it('counts refusals in /metrics by code', async () => {
     const res = await fetch(`${hub.url}/metrics`);
     const text = await res.text();

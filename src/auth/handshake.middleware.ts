@@ -45,10 +45,13 @@ export class HandshakeMiddleware {
       this.authenticate(role, socket).then(
         () => next(),
         (err: unknown) => {
+          // Anything but a refusal is the hub's own trouble (its storage, say), not the client's
+          // token: "retry later", never UNAUTHORIZED, which would make a client fetch a new
+          // token or give up (the chaos suite's Redis restart found this).
           const refusal =
             err instanceof AuthError
               ? err
-              : new AuthError('UNAUTHORIZED', 'the handshake could not be completed');
+              : new AuthError('TOO_MANY_CONNECTIONS', 'the hub cannot complete handshakes right now; retry later');
           if (!(err instanceof AuthError)) this.logger.error({ err }, 'handshake failed');
           this.metrics.authFailures.inc({ code: refusal.code });
           this.logger.debug(
