@@ -48,6 +48,39 @@ describe('commands: success paths and error codes', () => {
     expect(other.of('order.created')).toHaveLength(0);
   });
 
+  it('a retry of order.place for an order stored but never published (its node died in between) publishes it, under one id', async () => {
+    const { ORDER_STORE } = await import('../src/engine/engine.tokens.js');
+    const store = hub.app.get<import('../src/engine/order-store.js').OrderStore>(ORDER_STORE);
+    const now = new Date().toISOString();
+    // What a node that died between storing the order and publishing it leaves behind.
+    await store.create({
+      orderId: 'half-placed',
+      tenantId: 'r-1',
+      customerId: 'c-1',
+      items: [{ sku: 'burger', name: 'Burger', quantity: 2, unitPrice: 850 }],
+      total: 1700,
+      currency: 'EUR',
+      fulfillment: 'delivery',
+      deliveryAddress: { line1: '1 Main St', city: 'Lisbon' },
+      status: 'placed',
+      createdAt: now,
+      updatedAt: now,
+      statusTimes: { placed: now },
+    });
+    expect(await customer.ok('order.place', sampleOrder({ orderId: 'half-placed' }))).toEqual({
+      orderId: 'half-placed',
+      status: 'placed',
+    });
+    const created = await customer.waitFor('order.created', (e) => e.data.order?.orderId === 'half-placed');
+    await crew.waitFor('order.created', (e) => e.data.order?.orderId === 'half-placed');
+    // A second retry delivers the same message again (at least once), which clients drop by id.
+    await customer.ok('order.place', sampleOrder({ orderId: 'half-placed' }));
+    const copies = () => customer.of('order.created').filter((e) => e.data.order?.orderId === 'half-placed');
+    const deadline = Date.now() + 2000;
+    while (copies().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(new Set(copies().map((e) => e.id))).toEqual(new Set([created.id]));
+  });
+
   it("order.place: VALIDATION_FAILED lists each failing field; CONFLICT on another customer's orderId", async () => {
     const bad = await customer.cmd('order.place', {
       items: [{ sku: 'x', name: 'X', quantity: 100, unitPrice: -1 }],
@@ -179,7 +212,12 @@ describe('commands: success paths and error codes', () => {
 
   it('ORDER_NOT_ACCEPTED reaches admins when an order stays placed past the SLA', async () => {
     await customer.ok('order.place', sampleOrder({ orderId: 'o-sla' }));
-    const alert = await admin.waitFor('system.alert', (e) => e.data.code === 'ORDER_NOT_ACCEPTED', 4000);
+    const alert = await admin.waitFor(
+      'system.alert',
+      (e) =>
+        e.data.code === 'ORDER_NOT_ACCEPTED' && (e.data.details as { orderId?: string })?.orderId === 'o-sla',
+      4000,
+    );
     expect(alert.data).toMatchObject({ severity: 'warning', details: { orderId: 'o-sla' } });
   });
 

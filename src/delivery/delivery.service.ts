@@ -38,6 +38,8 @@ export interface PublishInput<T extends ServerEventType> {
   audience: Omit<Audience, 'tenantId'>;
   /** A message id chosen upstream (service publishes), so that a retried job is the same message. */
   id?: string;
+  /** The id is new (not a retry): no need to look for it in the store first. */
+  fresh?: boolean;
   publishedAt?: number;
 }
 
@@ -105,7 +107,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
   /** Durable publish: resolves once the message is stored, after it was written to local sockets. */
   async publish<T extends DurableType>(input: PublishInput<T>): Promise<Envelope<T>> {
     const now = input.publishedAt ?? Date.now();
-    if (input.id) {
+    if (input.id && !input.fresh) {
       // A retried service job: the message may be stored already; deliver it again (at least once).
       const stored = await this.store.get(input.id);
       if (stored) {

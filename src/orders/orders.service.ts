@@ -22,6 +22,7 @@ import type { Session } from '../auth/session.js';
 import { conflict, forbidden, HubException, notFound } from '../common/hub.exception.js';
 import { tenantOf } from '../common/tenant-scope.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { orderCreatedMessageId } from './order-message-id.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { JOB_SCHEDULER, ORDER_STORE, SESSION_REGISTRY } from '../engine/engine.tokens.js';
 import type { JobScheduler } from '../engine/job-scheduler.js';
@@ -111,20 +112,29 @@ export class OrdersService implements OnModuleInit, OnApplicationBootstrap, OnMo
     if (!(await this.orders.create(order))) {
       const existing = await this.orders.get(order.tenantId, order.orderId);
       if (existing && existing.customerId === session.userId) {
+        // A retry. If the node that stored the order died before publishing it, nobody has
+        // heard of it yet: publish it now, under the id its first publish had (once, either way).
+        if (existing.status === 'placed') await this.publishCreated(session, existing, false);
         return { orderId: existing.orderId, status: existing.status };
       }
       throw conflict('an order with this orderId already exists', { orderId: order.orderId });
     }
+    await this.publishCreated(session, order, true);
+    // The order is placed and published: what follows must not fail the command.
+    background(this.logger, 'order follow-up', this.afterPlaced(order));
+    return { orderId: order.orderId, status: order.status };
+  }
+
+  private async publishCreated(session: Session, order: Order, fresh: boolean): Promise<void> {
     await this.delivery.publish({
       type: 'order.created',
       tenantId: order.tenantId,
       data: { order },
       sender: senderOf(session),
       audience: { customerId: order.customerId },
+      id: orderCreatedMessageId(order.tenantId, order.orderId, order.createdAt),
+      fresh,
     });
-    // The order is placed and published: what follows must not fail the command.
-    background(this.logger, 'order follow-up', this.afterPlaced(order));
-    return { orderId: order.orderId, status: order.status };
   }
 
   /**

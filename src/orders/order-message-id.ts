@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * The id of an order's `order.created`: a ULID whose time is the order's `createdAt` and whose
+ * random part comes from the tenant and order id, so that every node names the same message. A
+ * retry of `order.place` that finds the order already stored (its first node may have died
+ * between storing it and publishing) publishes under this id: stored already, it is delivered
+ * again (clients drop the copy by id); not stored, it is published now, once.
+ */
+export function orderCreatedMessageId(tenantId: string, orderId: string, createdAt: string): string {
+  let t = Date.parse(createdAt);
+  let time = '';
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const digest = createHash('sha256').update(`${tenantId}|${orderId}|order.created`).digest();
+  let random = '';
+  for (let i = 0; i < 16; i++) random += ALPHABET[digest[i] & 31];
+  return time + random;
+}
