@@ -77,6 +77,7 @@ export default tseslint.config(
           'global',
           'globalThis',
           'fetch',
+          'AbortSignal',
         ].map((name) => [name, 'readonly']),
       ),
     },

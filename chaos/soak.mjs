@@ -1,0 +1,93 @@
+// The soak (issue #10; not in CI): two redis-engine nodes behind the balancer under a steady
+// load of orders, courier positions and notifications for `--minutes` (default 10). Samples each
+// node's heap (the floor of orderwire_nodejs_heap_size_used_bytes over each minute, i.e. what is
+// live after collections) and RSS every 5 s, and reports the drift from the first minute after
+// warm-up to the last: the target is at most 5 %. Also checks, as the chaos cases do, that no
+// accepted durable message was lost or duplicated.
+//
+//   npm run soak [-- --minutes 10 --warmup 2]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { METRICS_TOKEN, rssMb, startCluster } from './lib/cluster.mjs';
+import { Courier, Customer, Ledger, Publisher, every, until } from './lib/workload.mjs';
+
+const { values: args } = parseArgs({
+  options: { minutes: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' } },
+});
+const MINUTES = Number(args.minutes);
+const WARMUP = Number(args.warmup);
+const log = (...a) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+async function heapMb(node) {
+  const res = await fetch(`${node.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  const line = (await res.text())
+    .split('\n')
+    .find((l) => l.startsWith('orderwire_nodejs_heap_size_used_bytes'));
+  return Number(line.split(' ').pop()) / 2 ** 20;
+}
+
+const cluster = await startCluster({ nodes: 2 });
+const ledger = new Ledger();
+const fleet = Array.from({ length: 100 }, (_, i) =>
+  new Customer(cluster.url, `c-${i + 1}`, ledger).connect(),
+);
+const courier = new Courier(cluster.url, ledger).connect();
+const publisher = new Publisher(cluster.url, ledger);
+await until(() => [...fleet, courier].every((c) => c.open), 60_000);
+log(`soak: ${MINUTES} min (${WARMUP} min warm-up), 100 customers, a courier, notifications`);
+
+const pick = () => fleet[Math.floor(Math.random() * fleet.length)];
+// About 10 orders/s (each five status changes and a position) and 20 notifications/s.
+const orders = every(1000, () => Promise.all(Array.from({ length: 10 }, () => pick().place())));
+const notes = every(50, () => publisher.notify([pick().id]));
+
+const samples = []; // { minute, node, heap, rss }
+const started = Date.now();
+while (Date.now() - started < MINUTES * 60_000) {
+  await new Promise((r) => setTimeout(r, 5000));
+  const minute = Math.floor((Date.now() - started) / 60_000);
+  for (const node of cluster.nodes) {
+    samples.push({ minute, node: node.name, heap: await heapMb(node), rss: rssMb(node.pid) });
+  }
+}
+await orders.stop();
+await notes.stop();
+await until(() => ledger.missing() === 0, 60_000);
+
+const report = cluster.nodes.map((node) => {
+  const of = (minute) => samples.filter((s) => s.node === node.name && s.minute === minute);
+  const floor = (xs, k) => Math.min(...xs.map((s) => s[k]));
+  const first = of(WARMUP);
+  const last = of(MINUTES - 1);
+  const heapFrom = floor(first, 'heap');
+  const heapTo = floor(last, 'heap');
+  const rssFrom = floor(first, 'rss');
+  const rssTo = floor(last, 'rss');
+  return {
+    node: node.name,
+    heapMb: [+heapFrom.toFixed(1), +heapTo.toFixed(1)],
+    heapDriftPct: +(((heapTo - heapFrom) / heapFrom) * 100).toFixed(1),
+    rssMb: [+rssFrom.toFixed(1), +rssTo.toFixed(1)],
+    rssDriftPct: +(((rssTo - rssFrom) / rssFrom) * 100).toFixed(1),
+  };
+});
+const result = {
+  minutes: MINUTES,
+  warmupMinutes: WARMUP,
+  published: ledger.accepted,
+  deliveriesOwed: ledger.deliveriesExpected(),
+  lost: ledger.missing(),
+  duplicated: ledger.duplicated(),
+  nodes: report,
+};
+log(JSON.stringify(result, null, 2));
+courier.stop();
+for (const c of fleet) c.close();
+await cluster.stop();
+mkdirSync('chaos/results', { recursive: true });
+writeFileSync(
+  `chaos/results/soak-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.json`,
+  JSON.stringify({ result, samples }, null, 2),
+);
+const over = report.filter((r) => r.heapDriftPct > 5 || r.rssDriftPct > 5);
+process.exit(result.lost || result.duplicated || over.length ? 1 : 0);
