@@ -1,9 +1,10 @@
-// One hostile customer against a production-mode hub with the memory engine, for the RSS
-// figures of issue #10: ten sessions of one user that never read their sockets, placing
+// One hostile user against a production-mode hub with the memory engine, for the RSS figures of
+// issue #10. order-hog: ten sessions of one customer that never read their sockets, placing
 // maximum-size orders (and cancelling them, to stay under any active-order cap) with ack
-// callbacks, as fast as they care to send, reconnecting whenever they are cut.
+// callbacks, as fast as they care to send, reconnecting whenever they are cut. slow-consumer:
+// ten sessions of one crew member that never read, while polite customers order.
 //
-//   node chaos/hostile-user.mjs [--dist dist] [--seconds 60] [--rate 200]
+//   node chaos/hostile-user.mjs [--attack order-hog|slow-consumer] [--dist dist] [--seconds 60] [--rate 200]
 //
 // Prints RSS (MB) of the hub: at baseline, its peak during the attack, and 20 s after the
 // attacker left (a plain wait: V8 gives back what it can on its own). Loopback only.
@@ -24,6 +25,10 @@ const { values: args } = parseArgs({
     // With --retention S, messages and final orders are kept S seconds, and the "after" figure is
     // taken once the retention sweep (every 60 s) has had its turn: what the hub gives back.
     retention: { type: 'string' },
+    // order-hog: the hostile customer sends orders itself (and never reads).
+    // slow-consumer: the hostile user is crew (ten sessions that never read) while 20 polite
+    // customers each place and cancel a maximum-size order every second, which crew receive.
+    attack: { type: 'string', default: 'order-hog' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -109,12 +114,15 @@ await polite.timeout(5000).emitWithAck('order.place', bigOrder(undefined));
 await sleep(3000);
 const baseline = rssMb(hub.pid);
 
-const hogToken = token({ sub: 'hog', role: 'customer', tenantId: 'r-1' });
+const SLOW = args.attack === 'slow-consumer';
+if (!SLOW && args.attack !== 'order-hog') throw new Error('--attack order-hog or slow-consumer');
+const hogRole = SLOW ? 'crew' : 'customer';
+const hogToken = token({ sub: 'hog', role: hogRole, tenantId: 'r-1' });
 let sent = 0;
 let cuts = 0;
 const sockets = [];
 for (let s = 0; s < SESSIONS; s++) {
-  const socket = io(`${url}/customer`, {
+  const socket = io(`${url}/${hogRole}`, {
     path: '/ws',
     transports: ['websocket'],
     auth: { token: hogToken },
@@ -130,11 +138,34 @@ for (let s = 0; s < SESSIONS; s++) {
   });
   sockets.push(socket);
 }
+// The polite traffic of the slow-consumer attack: customers who read and acknowledge.
+const customers = [];
+if (SLOW) {
+  for (let i = 0; i < 20; i++) {
+    const c = io(`${url}/customer`, {
+      path: '/ws',
+      transports: ['websocket'],
+      auth: { token: token({ sub: `polite-${i}`, role: 'customer', tenantId: 'r-1' }) },
+    });
+    c.onAny((_type, _envelope, ack) => typeof ack === 'function' && ack());
+    customers.push(c);
+  }
+}
+let k = 0;
+const politeTimer = setInterval(() => {
+  for (const c of customers) {
+    if (!c.connected) continue;
+    const id = `${c.id}-${k}`;
+    c.emit('order.place', bigOrder(id), () => c.emit('order.cancel', { orderId: id }, () => undefined));
+  }
+  k++;
+}, 1000);
+
 const started = Date.now();
 let peak = baseline;
 let n = 0;
 const tick = 50;
-const perTick = Math.max(1, Math.round((RATE * tick) / 1000));
+const perTick = SLOW ? 0 : Math.max(1, Math.round((RATE * tick) / 1000));
 const timer = setInterval(() => {
   for (let i = 0; i < perTick; i++) {
     const socket = sockets[n % SESSIONS];
@@ -152,12 +183,14 @@ while (Date.now() - started < SECONDS * 1000) {
   peak = Math.max(peak, rssMb(hub.pid));
 }
 clearInterval(timer);
-for (const socket of sockets) socket.disconnect();
+clearInterval(politeTimer);
+for (const socket of [...sockets, ...customers]) socket.disconnect();
 await sleep(args.retention ? 70_000 : 20_000);
 const after = rssMb(hub.pid);
 polite.disconnect();
 hub.kill('SIGKILL');
 const result = {
+  attack: args.attack,
   baselineMb: baseline,
   peakMb: peak,
   growthMb: peak - baseline,

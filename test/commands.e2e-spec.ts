@@ -71,11 +71,13 @@ describe('commands: success paths and error codes', () => {
       orderId: 'half-placed',
       status: 'placed',
     });
-    const created = await customer.waitFor('order.created', (e) => e.data.order?.orderId === 'half-placed');
-    await crew.waitFor('order.created', (e) => e.data.order?.orderId === 'half-placed');
+    const isIt = (e: { data: Record<string, unknown> }) =>
+      (e.data.order as { orderId?: string } | undefined)?.orderId === 'half-placed';
+    const created = await customer.waitFor('order.created', isIt);
+    await crew.waitFor('order.created', isIt);
     // A second retry delivers the same message again (at least once), which clients drop by id.
     await customer.ok('order.place', sampleOrder({ orderId: 'half-placed' }));
-    const copies = () => customer.of('order.created').filter((e) => e.data.order?.orderId === 'half-placed');
+    const copies = () => customer.of('order.created').filter(isIt);
     const deadline = Date.now() + 2000;
     while (copies().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(new Set(copies().map((e) => e.id))).toEqual(new Set([created.id]));
