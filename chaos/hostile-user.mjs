@@ -29,6 +29,8 @@ const { values: args } = parseArgs({
     // slow-consumer: the hostile user is crew (ten sessions that never read) while 20 polite
     // customers each place and cancel a maximum-size order every second, which crew receive.
     attack: { type: 'string', default: 'order-hog' },
+    // slow-consumer: each polite customer orders once per this many ms.
+    'polite-ms': { type: 'string', default: '1000' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -159,7 +161,7 @@ const politeTimer = setInterval(() => {
     c.emit('order.place', bigOrder(id), () => c.emit('order.cancel', { orderId: id }, () => undefined));
   }
   k++;
-}, 1000);
+}, Number(args['polite-ms']));
 
 const started = Date.now();
 let peak = baseline;
