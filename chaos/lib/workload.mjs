@@ -80,7 +80,6 @@ function manager(url, role, sub, extra = {}) {
     reconnectAttempts: Infinity,
     backoff: { minMs: 200, maxMs: 2000, jitter: 0.5 },
     commandTimeoutMs: 5000,
-    dedupeWindow: 20_000,
   });
 }
 
