@@ -16,6 +16,15 @@ import { disconnectAll } from './bullmq-disconnect.js';
 const REFRESH_SUBSCRIPTIONS_MS = 2000;
 
 /**
+ * A job taken by a node that then dies (SIGKILL, a crash) is "stalled": BullMQ gives it to another
+ * worker once its lock has lapsed and a stalled check has seen it. Its defaults (a 30 s lock, a
+ * check every 30 s) held an accepted publish back for up to a minute, past what the chaos suite's
+ * node kill waits; here that is 5 s + 5 s. The lock is renewed every 2.5 s while a job runs (ours
+ * take milliseconds), and a job may stall three times before it fails, rather than once.
+ */
+const STALLED = { lockDuration: 5000, stalledInterval: 5000, maxStalledCount: 3 } as const;
+
+/**
  * Through BullMQ: the `publish` queue in, one `commands-<type>` queue out per command type that
  * some service subscribed to (the Redis set `subscribedCommandsKey`). Job ids make a second
  * enqueue of the same publish or command a no-op.
@@ -106,6 +115,7 @@ export class BullmqServiceBridge implements ServiceBridge {
       connection: this.connection,
       prefix: this.prefix,
       concurrency: 32,
+      ...STALLED,
     });
     worker.on('error', (err) => this.logger.warn({ err: err.message, queue: name }, 'worker error'));
     worker.on('failed', (job, err) =>

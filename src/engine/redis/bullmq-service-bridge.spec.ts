@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import type { PublishJob } from '@orderwire/contracts';
+import { Redis } from 'ioredis';
+import { describeRedis, startRedis, type TestRedis } from '../../../test/support/redis.js';
+import { BullmqServiceBridge } from './bullmq-service-bridge.js';
+
+describeRedis('BullmqServiceBridge: a publish taken by a node that dies', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(() => redis.stop());
+
+  it('is done by another node within the lock and one stalled check (5 s + 5 s), not a minute later', async () => {
+    const prefix = redis.prefix();
+    const connect = () => new Redis(redis.url, { maxRetriesPerRequest: null });
+    const [a, b] = [connect(), connect()];
+    const dying = new BullmqServiceBridge(a, prefix);
+    const survivor = new BullmqServiceBridge(b, prefix);
+    let taken: () => void = () => undefined;
+    const takenByDying = new Promise<void>((resolve) => (taken = resolve));
+    // Node A takes the job and never finishes it: it is about to die.
+    dying.consumePublishes(() => {
+      taken();
+      return new Promise<void>(() => undefined);
+    });
+    const job = { id: 'stalled-1', type: 'notification', tenantId: 'r-1', data: {} } as unknown as PublishJob;
+    await dying.enqueuePublish(job);
+    await takenByDying;
+    dying.disconnect(); // as SIGKILL would: no lock renewal, nothing handed back
+    a.disconnect();
+    const diedAt = Date.now();
+    const redone = await new Promise<string>((resolve) =>
+      survivor.consumePublishes(async (j) => resolve(j.id)),
+    );
+    expect(redone).toBe('stalled-1');
+    expect(Date.now() - diedAt).toBeLessThan(15_000);
+    await survivor.close();
+    b.disconnect();
+  }, 30_000);
+});
