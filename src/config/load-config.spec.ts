@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configWarnings, unknownSettings } from './config-warnings.js';
+import { configWarnings, KNOWN_SETTINGS, unknownSettings } from './config-warnings.js';
 import { withEnvFile } from './env-file.js';
 import { ConfigError, DEV_JWT_SECRET, loadConfig } from './load-config.js';
 
@@ -110,5 +110,15 @@ describe('loadConfig', () => {
     expect(loadConfig(env).jwt.insecureDevSecret).toBe(false);
     expect(() => withEnvFile({ ENV_FILE: join(dir, 'missing.env') })).toThrow(/does not exist/);
     expect(withEnvFile({ HOME: '/root' }).file).toBeUndefined(); // no .env in the working directory
+  });
+});
+
+describe('.env.example', () => {
+  it('lists every setting the hub reads (a setting missing from it is undocumented)', () => {
+    const example = readFileSync(join(process.cwd(), '.env.example'), 'utf8');
+    const listed = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
+    const missing = [...KNOWN_SETTINGS].filter((k) => !listed.has(k) && k !== 'WS_PORT' && k !== 'WS_HOST');
+    expect(missing).toEqual([]);
+    expect([...listed].filter((k) => !KNOWN_SETTINGS.has(k))).toEqual([]);
   });
 });
