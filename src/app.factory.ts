@@ -10,7 +10,7 @@ import type { AppConfig } from './config/app-config.js';
 import { SOCKET_ADAPTER, type SocketAdapterFactory } from './engine/engine.tokens.js';
 import type { HubSocket } from './delivery/hub-server.js';
 import { SlowConsumerService } from './delivery/slow-consumer.service.js';
-import { HubIoAdapter } from './engine/hub-io.adapter.js';
+import { HubIoAdapter } from './transport/hub-io.adapter.js';
 import { HubModule } from './hub.module.js';
 import { ApiExceptionFilter } from './publish/api-exception.filter.js';
 

@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MESSAGE_STORE } from '../engine/engine.tokens.js';
 import type { MessageStore } from '../engine/message-store.js';
 import { RUNTIME } from '../auth/session.js';
-import { waitForRoom } from '../engine/frame-batching.js';
+import { waitForRoom } from '../transport/frame-batching.js';
 import { DeliveryService } from './delivery.service.js';
 import { HubServer, type HubSocket } from './hub-server.js';
 

@@ -7,7 +7,7 @@ import type { HubSocket } from './hub-server.js';
 /**
  * What the hub says to a socket it sheds for not reading what was written to it (past
  * SLOW_CONSUMER_MAX_BYTES, or SLOW_CONSUMER_SOFT_BYTES for SLOW_CONSUMER_SOFT_MS; the transport
- * measures and closes, see engine/frame-batching.ts). Its durable messages stay in the log: the
+ * measures and closes, see transport/frame-batching.ts). Its durable messages stay in the log: the
  * client reconnects with its cursor and gets them by replay.
  */
 @Injectable()

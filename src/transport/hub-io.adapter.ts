@@ -7,7 +7,7 @@ import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { OriginPolicy } from '../auth/origin.policy.js';
 import { clientAddress, RawSessions } from '../auth/raw-sessions.js';
 import type { AppConfig } from '../config/app-config.js';
-import type { SocketAdapterFactory } from './engine.tokens.js';
+import type { SocketAdapterFactory } from '../engine/engine.tokens.js';
 import { batchFrames, type EngineServer } from './frame-batching.js';
 import { hubParser } from './hub-parser.js';
 
