@@ -17,8 +17,4 @@ export class EnvelopeFactory {
   ): Envelope<T> {
     return { id, type, data, timestamp: new Date(now).toISOString(), sender, tenantId };
   }
-
-  newId(): string {
-    return newUlid();
-  }
 }

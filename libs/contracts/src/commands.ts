@@ -329,11 +329,6 @@ export function isCommandType(value: unknown): value is CommandType {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(COMMANDS, value);
 }
 
-/** The commands a role may send on its namespace. */
-export function commandsFor(role: Role): CommandType[] {
-  return COMMAND_TYPES.filter((c) => COMMANDS[c].roles.includes(role));
-}
-
 export type { BoardData };
 
 /** Commands that change something, and so are handed to subscribed services once accepted. */

@@ -161,10 +161,6 @@ export type DurableType = (typeof DURABLE_TYPES)[number];
 /** Types a service may publish (through `Broadcaster` or `POST /api/v1/events`). */
 export const PUBLISHABLE_TYPES = DURABLE_TYPES;
 
-export function isDurableType(type: string): type is DurableType {
-  return (DURABLE_TYPES as readonly string[]).includes(type);
-}
-
 /** The Socket.IO event map of a connected client, Immich-style: event name to listener. */
 export type ServerToClientEvents = {
   [K in ServerEventType]: (envelope: Envelope<K>, ack?: () => void) => void;
