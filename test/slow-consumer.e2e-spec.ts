@@ -76,6 +76,8 @@ describe('slow consumers', () => {
       SLOW_CONSUMER_MAX_BYTES: String(1024 * 1024),
       SLOW_CONSUMER_SOFT_BYTES: String(256 * 1024),
       SLOW_CONSUMER_SOFT_MS: '60000',
+      // Time for this (in-process, busy) client to read its ~5 MB backlog and the goodbye after it.
+      SLOW_CONSUMER_CLOSE_GRACE_MS: '15000',
       REPLAY_MAX: '50000',
     });
     const slow = await connect(hub, 'customer', 'c-slow', { autoAck: false });

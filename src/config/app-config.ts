@@ -61,8 +61,11 @@ export interface AppConfig {
     activeOrders: { perCustomer: number; perTenant: number };
     connectTimeoutMs: number;
     idempotency: { ttlMs: number; perUser: number; max: number };
-    /** Bytes queued for a socket: past `maxBytes` at once, past `softBytes` for `softMs`. */
-    slowConsumer: { maxBytes: number; softBytes: number; softMs: number };
+    /**
+     * Bytes queued for a socket: past `maxBytes` at once, past `softBytes` for `softMs`; then
+     * `closeGraceMs` to read the goodbye before the TCP socket is destroyed.
+     */
+    slowConsumer: { maxBytes: number; softBytes: number; softMs: number; closeGraceMs: number };
   };
   monitoring: {
     metricsIntervalMs: number;

@@ -356,6 +356,12 @@ export class EnvSchema {
   @Min(100)
   SLOW_CONSUMER_SOFT_MS = 10_000;
 
+  /** How long a shed socket may take to read its SLOW_CONSUMER error before its TCP socket is destroyed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SLOW_CONSUMER_CLOSE_GRACE_MS = 1000;
+
   @Transform(toInt)
   @IsInt()
   @Min(100)

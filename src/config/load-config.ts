@@ -162,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         maxBytes: s.SLOW_CONSUMER_MAX_BYTES,
         softBytes: s.SLOW_CONSUMER_SOFT_BYTES,
         softMs: s.SLOW_CONSUMER_SOFT_MS,
+        closeGraceMs: s.SLOW_CONSUMER_CLOSE_GRACE_MS,
       },
     },
     monitoring: {

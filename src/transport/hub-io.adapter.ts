@@ -13,9 +13,6 @@ import { hubParser } from './hub-parser.js';
 
 type RawConn = Parameters<RawSessions['opened']>[0];
 
-/** How long a shed slow consumer may take to read its SLOW_CONSUMER error before its TCP socket is destroyed. */
-const SLOW_CONSUMER_CLOSE_GRACE_MS = 1000;
-
 /**
  * The Socket.IO server of the hub, configured from AppConfig (gateways carry no options of
  * their own). The memory engine keeps Socket.IO's in-memory adapter; the redis engine plugs its
@@ -84,7 +81,6 @@ export class HubIoAdapter extends IoAdapter {
     const { slowConsumer } = this.config.limits;
     batchFrames(server.engine as unknown as EngineServer, {
       ...slowConsumer,
-      closeGraceMs: SLOW_CONSUMER_CLOSE_GRACE_MS,
       onSlow: (conn, bytes) => {
         for (const socket of this.socketsOf.get(conn) ?? []) this.onSlowConsumer(socket, bytes);
       },
