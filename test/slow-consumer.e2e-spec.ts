@@ -100,7 +100,8 @@ describe('slow consumers', () => {
     // The cursor of the newest message it processed (a retry of an older one may have come last).
     const seq = (cursor: string) => Number(cursor.slice(cursor.lastIndexOf(':') + 1));
     const newest = slow.of('notification').reduce((a, e) => (seq(e.cursor!) > seq(a) ? e.cursor! : a), start);
-    const back = await connect(hub, 'customer', 'c-slow', { cursor: newest });
+    // The replay of a few thousand messages is paced by the socket: on a loaded runner, seconds.
+    const back = await connect(hub, 'customer', 'c-slow', { cursor: newest, boardTimeoutMs: 30_000 });
     expect(back.received[0].data).toMatchObject({ recovered: true });
     // Retries of what the first socket never acknowledged may come besides the replay (at least
     // once; the SDK drops them by id): count distinct ids.

@@ -29,6 +29,8 @@ export interface ClientOptions {
   transports?: Array<'websocket' | 'polling'>;
   extraHeaders?: Record<string, string>;
   query?: Record<string, string>;
+  /** How long `connect` waits for `order.board` (after a replay, which may be long). Default 5 s. */
+  boardTimeoutMs?: number;
 }
 
 type Waiter = { type: string; pred: (e: Envelope) => boolean; resolve: (e: Envelope) => void };
@@ -138,7 +140,7 @@ export async function connect(
     client.socket.once('connect_error', (err) => reject(err));
     client.socket.once('connect', () => resolve());
   });
-  await client.waitFor('order.board');
+  await client.waitFor('order.board', () => true, opts.boardTimeoutMs);
   return client;
 }
 
