@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+import { formatUlid } from '@orderwire/contracts';
 
 /**
  * The id of an order's `order.created`: a ULID whose time is the order's `createdAt` and whose
@@ -10,14 +9,6 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
  * again (clients drop the copy by id); not stored, it is published now, once.
  */
 export function orderCreatedMessageId(tenantId: string, orderId: string, createdAt: string): string {
-  let t = Date.parse(createdAt);
-  let time = '';
-  for (let i = 0; i < 10; i++) {
-    time = ALPHABET[t % 32] + time;
-    t = Math.floor(t / 32);
-  }
   const digest = createHash('sha256').update(`${tenantId}|${orderId}|order.created`).digest();
-  let random = '';
-  for (let i = 0; i < 16; i++) random += ALPHABET[digest[i] & 31];
-  return time + random;
+  return formatUlid(Date.parse(createdAt), digest);
 }

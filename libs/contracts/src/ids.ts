@@ -32,12 +32,20 @@ export function newUlid(now: number = Date.now()): string {
     lastTime = now;
     fillRandom(lastRandom);
   }
+  return formatUlid(now, lastRandom);
+}
+
+/**
+ * A ULID from its parts: `time` in epoch ms (10 characters) and 16 random values, each used
+ * modulo 32 (one character each). For ids that must be the same wherever they are made.
+ */
+export function formatUlid(time: number, random: ArrayLike<number>): string {
   let out = '';
-  let t = now;
+  let t = time;
   for (let i = 9; i >= 0; i--) {
     out = ALPHABET[t % 32] + out;
     t = Math.floor(t / 32);
   }
-  for (let i = 0; i < 16; i++) out += ALPHABET[lastRandom[i]];
+  for (let i = 0; i < 16; i++) out += ALPHABET[random[i] & 31];
   return out;
 }
