@@ -9,12 +9,12 @@
 // Prints RSS (MB) of the hub: at baseline, its peak during the attack, and 20 s after the
 // attacker left (a plain wait: V8 gives back what it can on its own). Loopback only.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import { token } from '../bench/load/clients.mjs';
+import { freePort, rssMb } from './lib/cluster.mjs';
+import { sleep } from './lib/wait.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,19 +37,6 @@ const SECONDS = Number(args.seconds);
 const SESSIONS = Number(args.sessions);
 const RATE = Number(args.rate);
 const SECRET = 'orderwire-bench-secret-0123456789';
-
-const freePort = () =>
-  new Promise((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const rssMb = (pid) => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Math.round(Number(m[1]) / 1024);
-};
 
 /** The largest order.place the default MESSAGE_MAX_BYTES (16 KiB) lets through. */
 function bigOrder(orderId) {
@@ -114,7 +101,7 @@ const polite = io(`${url}/customer`, {
 await new Promise((ok) => polite.once('order.board', ok));
 await polite.timeout(5000).emitWithAck('order.place', bigOrder(undefined));
 await sleep(3000);
-const baseline = rssMb(hub.pid);
+const baseline = Math.round(rssMb(hub.pid));
 
 const SLOW = args.attack === 'slow-consumer';
 if (!SLOW && args.attack !== 'order-hog') throw new Error('--attack order-hog or slow-consumer');
@@ -182,13 +169,13 @@ const timer = setInterval(() => {
 }, tick);
 while (Date.now() - started < SECONDS * 1000) {
   await sleep(1000);
-  peak = Math.max(peak, rssMb(hub.pid));
+  peak = Math.max(peak, Math.round(rssMb(hub.pid)));
 }
 clearInterval(timer);
 clearInterval(politeTimer);
 for (const socket of [...sockets, ...customers]) socket.disconnect();
 await sleep(args.retention ? 70_000 : 20_000);
-const after = rssMb(hub.pid);
+const after = Math.round(rssMb(hub.pid));
 polite.disconnect();
 hub.kill('SIGKILL');
 const result = {

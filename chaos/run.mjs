@@ -11,13 +11,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { METRICS_TOKEN, startCluster } from './lib/cluster.mjs';
-import { Courier, Customer, Ledger, Publisher, every, until } from './lib/workload.mjs';
+import { sleep, until } from './lib/wait.mjs';
+import { Courier, Customer, Ledger, Publisher, every } from './lib/workload.mjs';
 
 const { values: args } = parseArgs({
   options: { short: { type: 'boolean', default: false }, case: { type: 'string' } },
 });
 const SHORT = args.short;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 /** Starts a cluster, the clients and the steady load; `fault` runs in the middle of it. */

@@ -9,7 +9,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { METRICS_TOKEN, rssMb, startCluster } from './lib/cluster.mjs';
-import { Courier, Customer, Ledger, Publisher, every, until } from './lib/workload.mjs';
+import { until } from './lib/wait.mjs';
+import { Courier, Customer, Ledger, Publisher, every } from './lib/workload.mjs';
 
 const { values: args } = parseArgs({
   options: { minutes: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' } },

@@ -7,10 +7,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startProxy } from './proxy.mjs';
+import { sleep, until } from './wait.mjs';
 
 export const CHAOS_SECRET = 'orderwire-bench-secret-0123456789';
 export const METRICS_TOKEN = 'chaos-metrics-token-0123456789';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export function freePort() {
   return new Promise((ok) => {
@@ -26,12 +26,8 @@ export function rssMb(pid) {
   return Number(m[1]) / 1024;
 }
 
-async function until(what, check, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
+async function waitFor(what, check, timeoutMs = 20_000) {
+  if (!(await until(check, timeoutMs))) throw new Error(`timed out waiting for ${what}`);
 }
 
 const answers = async (url) => {
@@ -67,7 +63,7 @@ export async function startRedis() {
       { stdio: 'ignore' },
     );
     const { Redis } = await import('ioredis');
-    await until('redis-server', async () => {
+    await waitFor('redis-server', async () => {
       const probe = new Redis(`redis://127.0.0.1:${port}`, {
         lazyConnect: true,
         maxRetriesPerRequest: 0,
@@ -144,7 +140,7 @@ export async function startNode(name, env) {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  await until(`${name} to be ready`, () => answers(`${url}/health/ready`), 30_000);
+  await waitFor(`${name} to be ready`, () => answers(`${url}/health/ready`), 30_000);
   return {
     name,
     port,

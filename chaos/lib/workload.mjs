@@ -4,9 +4,9 @@
 // hub accepted, for whom, and every one each client's handlers saw.
 import { GlobalWebSocketManager } from '@orderwire/client';
 import { token } from '../../bench/load/clients.mjs';
+import { sleep } from './wait.mjs';
 
 export const TENANT = 'chaos';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Accepted durable messages per recipient, and what each recipient's handlers were given. */
 export class Ledger {
@@ -294,13 +294,4 @@ export function every(ms, fn) {
     }
   })();
   return { stop: () => ((on = false), done) };
-}
-
-export async function until(check, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await sleep(50);
-  }
-  return true;
 }

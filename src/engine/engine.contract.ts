@@ -79,6 +79,17 @@ function order(
   };
 }
 
+const letter = (messageId: string, tenantId: string) => ({
+  messageId,
+  type: 'order.created',
+  tenantId,
+  recipients: ['k'],
+  userKeys: ['crew|A|k'],
+  attempts: 5,
+  lastError: 'no ack',
+  at: new Date().toISOString(),
+});
+
 const crewOf = (t: string): Targets => ({ crew: [`t:${t}`], admin: [`t:${t}`, 't:*'] });
 
 /**
@@ -169,16 +180,6 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
       });
 
       it('keeps dead letters per tenant, newest first, and hands each out once', async () => {
-        const letter = (id: string, tenantId: string) => ({
-          messageId: id,
-          type: 'order.created',
-          tenantId,
-          recipients: ['k'],
-          userKeys: ['crew|A|k'],
-          attempts: 5,
-          lastError: 'no ack',
-          at: new Date().toISOString(),
-        });
         await engine.messages.addDeadLetter(letter('01A', 'A'));
         await engine.messages.addDeadLetter(letter('01B', 'B'));
         await engine.messages.addDeadLetter(letter('01C', 'A'));
@@ -239,21 +240,13 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
       });
 
       it('bounds dead letters per tenant and in all, oldest first, and forgets them after their TTL', async () => {
-        const letter = (n: number, tenantId: string) => ({
-          messageId: `01L${String(n).padStart(4, '0')}`,
-          type: 'order.created',
-          tenantId,
-          recipients: ['k'],
-          userKeys: ['crew|A|k'],
-          attempts: 5,
-          lastError: 'no ack',
-          at: new Date().toISOString(),
-        });
-        for (let n = 0; n < 12; n++) await engine.messages.addDeadLetter(letter(n, 'A'));
+        const numbered = (n: number, tenantId: string) =>
+          letter(`01L${String(n).padStart(4, '0')}`, tenantId);
+        for (let n = 0; n < 12; n++) await engine.messages.addDeadLetter(numbered(n, 'A'));
         expect(await engine.messages.countDeadLetters('A')).toBe(10);
         const a = await engine.messages.listDeadLetters('A', 20);
         expect(a.map((l) => l.messageId).at(-1)).toBe('01L0002');
-        for (let n = 12; n < 18; n++) await engine.messages.addDeadLetter(letter(n, 'B'));
+        for (let n = 12; n < 18; n++) await engine.messages.addDeadLetter(numbered(n, 'B'));
         expect(await engine.messages.countDeadLetters('*')).toBe(15);
         expect(await engine.messages.countDeadLetters('A')).toBe(9);
         expect(await engine.messages.countDeadLetters('B')).toBe(6);
