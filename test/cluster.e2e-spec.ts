@@ -2,6 +2,12 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { connect, sampleOrder } from './support/client.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { describeRedis, startRedis, type TestRedis } from './support/redis.js';
+import type { DurableType, Envelope } from '@orderwire/contracts';
+import { newUlid } from '@orderwire/contracts';
+import { DeliveryService } from '../src/delivery/delivery.service.js';
+import { MESSAGE_STORE } from '../src/engine/engine.tokens.js';
+import type { MessageStore } from '../src/engine/message-store.js';
+import { route } from '../src/routing/routing.table.js';
 import { tokenFor } from './support/tokens.js';
 
 describeRedis('two hub nodes sharing one Redis', () => {
@@ -122,5 +128,53 @@ describeRedis('two hub nodes sharing one Redis', () => {
     expect(again).toEqual(first);
     c1.close();
     c2.close();
+  });
+
+  /**
+   * What the cluster bus can lose (a message appended on another node whose bus copy never
+   * came, e.g. while Redis restarted) is appended straight into the shared log here, without a
+   * bus message. Before the delivery order (DeliverySequencer) it never reached the live socket,
+   * and a socket that then received a newer message had a cursor past it: lost for good.
+   */
+  const lostOnTheBus = async (userId: string, message: string): Promise<Envelope<DurableType>> => {
+    const envelope = {
+      id: newUlid(),
+      type: 'notification',
+      tenantId: 'r-1',
+      data: { level: 'info', message },
+      timestamp: new Date().toISOString(),
+      sender: { id: 'other-node', role: 'service' },
+      requiresAck: true,
+    } as unknown as Envelope<DurableType>;
+    const targets = route('notification', { tenantId: 'r-1', userIds: [userId] });
+    await node2.app.get<MessageStore>(MESSAGE_STORE).append(envelope, targets, Date.now());
+    return envelope;
+  };
+
+  it('a message the bus lost reaches the socket from the log, before a newer local one', async () => {
+    const customer = await connect(node1, 'customer', 'c-gap');
+    const lost = await lostOnTheBus('c-gap', 'lost on the bus');
+    const local = await node1.app.get(DeliveryService).publish({
+      type: 'notification',
+      tenantId: 'r-1',
+      data: { level: 'info', message: 'newer, local' },
+      audience: { userIds: ['c-gap'] },
+    });
+    await customer.waitFor('notification', (e) => e.id === local.id);
+    const got = customer.of('notification').map((e) => [e.id, e.cursor]);
+    expect(got).toEqual([
+      [lost.id, lost.cursor],
+      [local.id, local.cursor],
+    ]);
+    customer.close();
+  });
+
+  it('a message the bus lost with nothing after it still arrives, found from the log head', async () => {
+    const customer = await connect(node1, 'customer', 'c-gap-2');
+    const lost = await lostOnTheBus('c-gap-2', 'last one, lost on the bus');
+    // The head check runs every second and reads what the previous check saw: within ~2 s.
+    const got = await customer.waitFor('notification', (e) => e.id === lost.id, 5000);
+    expect(got.cursor).toBe(lost.cursor);
+    customer.close();
   });
 });

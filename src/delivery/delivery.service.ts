@@ -17,7 +17,8 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { RUNTIME } from '../auth/session.js';
 import { background } from '../common/background.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import type { ClusterBus } from '../engine/cluster-bus.js';
+import type { ClusterBus, FanoutMessage } from '../engine/cluster-bus.js';
+import { parseCursor } from '../engine/cursor.js';
 import { CLUSTER_BUS, JOB_SCHEDULER, MESSAGE_STORE } from '../engine/engine.tokens.js';
 import type { JobScheduler } from '../engine/job-scheduler.js';
 import type { DeadLetter, MessageStore, Targets } from '../engine/message-store.js';
@@ -26,6 +27,7 @@ import { parseUserKey, Rooms } from '../routing/rooms.js';
 import { type Audience, route } from '../routing/routing.table.js';
 import { EnvelopeFactory } from './envelope.factory.js';
 import { acksOf, type AdapterInternals, type HubNamespace, HubServer, type HubSocket } from './hub-server.js';
+import { DeliverySequencer } from './sequencer.js';
 
 /** Socket.IO parser packet type of an event. */
 const EVENT_PACKET = 2;
@@ -74,6 +76,8 @@ type DeadLetterListener = (letter: DeadLetter, envelope: Envelope<DurableType>) 
 export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly pending = new Map<string, Pending>();
   private readonly deadLetterListeners: DeadLetterListener[] = [];
+  /** New durable messages, local and from other nodes, reach this node's sockets in log order. */
+  private readonly sequencer: DeliverySequencer;
 
   constructor(
     @InjectPinoLogger(DeliveryService.name) private readonly logger: PinoLogger,
@@ -84,7 +88,19 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     private readonly server: HubServer,
     private readonly envelopes: EnvelopeFactory,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    this.sequencer = new DeliverySequencer({
+      release: (m) => this.fanOut(m.envelope, m.targets, m.publishedAt),
+      head: async () => parseCursor(await this.store.head())!,
+      read: (epoch, from, to, limit) => this.store.readRange(epoch, from, to, limit),
+      failed: (err, what) => this.logger.warn({ err }, `delivery order: ${what} failed; trying again`),
+      skipped: (count, why) => {
+        this.metrics.gapSkips.inc({ reason: why }, count);
+        if (why === 'bound') this.logger.error({ count }, 'delivery order: seqs skipped at the bound');
+      },
+      filled: (count) => this.metrics.gapReads.inc(count),
+    });
+  }
 
   onModuleInit(): void {
     this.jobs.handle('redelivery', (messageId) => this.redeliver(messageId));
@@ -93,10 +109,15 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
   /** Other nodes' durable messages are delivered to this node's sockets like local ones. */
   onApplicationBootstrap(): void {
     const nsp = this.server.nsp('customer');
-    if (nsp) this.bus.bind(nsp as never, (m) => this.fanOut(m.envelope, m.targets, m.publishedAt));
+    if (nsp)
+      this.bus.bind(nsp as never, (m) =>
+        m.again ? this.fanOut(m.envelope, m.targets, m.publishedAt) : this.sequencer.offer(m),
+      );
+    void this.sequencer.start();
   }
 
   onApplicationShutdown(): void {
+    this.sequencer.stop();
     this.pending.clear();
   }
 
@@ -104,7 +125,10 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     this.deadLetterListeners.push(listener);
   }
 
-  /** Durable publish: resolves once the message is stored, after it was written to local sockets. */
+  /**
+   * Durable publish: resolves once the message is stored. It is written to this node's sockets
+   * then, or, on a cluster, once every message before it in the log was (DeliverySequencer).
+   */
   async publish<T extends DurableType>(input: PublishInput<T>): Promise<Envelope<T>> {
     const now = input.publishedAt ?? Date.now();
     if (input.id && !input.fresh) {
@@ -112,7 +136,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
       const stored = await this.store.get(input.id);
       if (stored) {
         this.fanOut(stored.envelope, stored.targets, stored.publishedAt);
-        this.bus.publish(stored);
+        this.bus.publish({ ...stored, again: true });
         return stored.envelope as Envelope<T>;
       }
     }
@@ -127,8 +151,10 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     envelope.requiresAck = true;
     const targets = route(input.type, { ...input.audience, tenantId: input.tenantId });
     await this.store.append(envelope as Envelope<DurableType>, targets, now);
-    this.fanOut(envelope as Envelope<DurableType>, targets, now);
-    this.bus.publish({ envelope: envelope as Envelope<DurableType>, targets, publishedAt: now });
+    const message: FanoutMessage = { envelope: envelope as Envelope<DurableType>, targets, publishedAt: now };
+    this.bus.publish(message);
+    // Written here once every earlier seq was (see DeliverySequencer): at once, on one node.
+    this.sequencer.offer(message);
     return envelope;
   }
 

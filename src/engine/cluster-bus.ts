@@ -7,6 +7,8 @@ export interface FanoutMessage {
   envelope: Envelope<DurableType>;
   targets: Targets;
   publishedAt: number;
+  /** A deliberate re-delivery of a message released before (a retried service job): not ordered. */
+  again?: boolean;
 }
 
 /** How nodes tell each other about durable messages. */

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { DurableType, Envelope, Order } from '@orderwire/contracts';
+import { parseCursor } from './cursor.js';
 import type { IdempotencyStore } from './idempotency-store.js';
 import type { JobScheduler } from './job-scheduler.js';
 import type { MessageStore, Targets } from './message-store.js';
@@ -144,6 +145,18 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         expect(afterFirst.messages.map((m) => m.envelope.id)).toEqual([c.id]);
         expect((await engine.messages.get(b.id))?.envelope.tenantId).toBe('B');
         expect(await engine.messages.head()).toBe(cursors[2]);
+      });
+
+      it('reads a range of seqs, whoever it was addressed to, and nothing from another epoch', async () => {
+        const sent = [envelope('A'), envelope('B'), envelope('A')];
+        for (const e of sent) await engine.messages.append(e, crewOf(e.tenantId), Date.now());
+        const [first, last] = [parseCursor(sent[0].cursor!)!, parseCursor(sent[2].cursor!)!];
+        const all = await engine.messages.readRange(first.epoch, first.seq, last.seq, 10);
+        expect(all.map((m) => [m.envelope.id, m.envelope.cursor])).toEqual(sent.map((e) => [e.id, e.cursor]));
+        expect(all[1].targets).toEqual(crewOf('B'));
+        const tail = await engine.messages.readRange(first.epoch, first.seq + 1, last.seq + 5, 1);
+        expect(tail.map((m) => m.envelope.id)).toEqual([sent[1].id]);
+        expect(await engine.messages.readRange('another-epoch', first.seq, last.seq, 10)).toEqual([]);
       });
 
       it('says recovered: false for unknown cursors, past retention, and past the replay limit', async () => {

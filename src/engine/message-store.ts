@@ -56,6 +56,12 @@ export interface MessageStore {
   readAfter(cursor: string, reader: ReplayReader, limit: number): Promise<ReplayResult>;
   /** The cursor a new client starts from: everything published so far is behind it. */
   head(): Promise<string>;
+  /**
+   * Every retained message with `from <= seq <= to` in `epoch`, oldest first, whoever it was
+   * addressed to (at most `limit`); none if the log is in another epoch. What a node reads when
+   * the cluster bus has not brought a message in time (see delivery/sequencer.ts).
+   */
+  readRange(epoch: string, from: number, to: number, limit: number): Promise<StoredMessage[]>;
   get(messageId: string): Promise<StoredMessage | undefined>;
   /** Drops messages and dead letters older than their retention; returns how many messages. */
   prune(now: number): Promise<number>;

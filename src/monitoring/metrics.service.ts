@@ -68,6 +68,17 @@ export class MetricsService {
     help: 'Durable messages moved to dead letters',
     registers: [this.registry],
   });
+  readonly gapReads = new Counter({
+    name: 'orderwire_delivery_gap_reads_total',
+    help: 'Durable messages read from the log because the cluster bus had not brought them in time',
+    registers: [this.registry],
+  });
+  readonly gapSkips = new Counter({
+    name: 'orderwire_delivery_gap_skipped_total',
+    help: 'Seqs the delivery order gave up on: gone from the log, or skipped at the bound',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly slowConsumers = new Counter({
     name: 'orderwire_slow_consumer_disconnects_total',
     help: 'Sockets disconnected for not reading what was written to them (SLOW_CONSUMER), by role',

@@ -86,6 +86,16 @@ export class MemoryMessageStore implements MessageStore {
     return Promise.resolve(formatCursor(this.epoch, this.nextSeq - 1));
   }
 
+  readRange(epoch: string, from: number, to: number, limit: number): Promise<StoredMessage[]> {
+    const out: StoredMessage[] = [];
+    if (epoch !== this.epoch) return Promise.resolve(out);
+    for (let i = this.firstIndexAfter(from - 1); i < this.entries.length && out.length < limit; i++) {
+      if (this.entries[i].seq > to) break;
+      out.push(this.entries[i]);
+    }
+    return Promise.resolve(out);
+  }
+
   get(messageId: string): Promise<StoredMessage | undefined> {
     return Promise.resolve(this.byId.get(messageId));
   }

@@ -234,6 +234,26 @@ export class RedisMessageStore implements MessageStore {
     return formatCursor(epoch!, Number(seq ?? 0));
   }
 
+  async readRange(epoch: string, from: number, to: number, limit: number): Promise<StoredMessage[]> {
+    const [[, current], [, page]] = (await this.redis
+      .multi()
+      .get(this.keys.epoch)
+      .zrangebyscore(this.keys.log(ALL_TENANTS), from, to, 'WITHSCORES', 'LIMIT', 0, limit)
+      .exec()) as [[unknown, string | null], [unknown, string[]]];
+    if (current !== epoch || page.length === 0) return [];
+    const ids = page.filter((_, i) => i % 2 === 0);
+    const bodies = await this.redis.mget(ids.map((id) => this.keys.message(id)));
+    const out: StoredMessage[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const raw = bodies[i];
+      if (raw === null) continue; // expired: gone for everyone
+      const stored = this.sealer.openJson<Stored>(raw);
+      stored.envelope.cursor = formatCursor(epoch, Number(page[i * 2 + 1]));
+      out.push(stored);
+    }
+    return out;
+  }
+
   async get(messageId: string): Promise<StoredMessage | undefined> {
     const [[, raw], [, score], [, epoch]] = (await this.redis
       .multi()
