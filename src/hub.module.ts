@@ -20,6 +20,7 @@ import { DeadLetterService } from './delivery/dead-letter.service.js';
 import { DeliveryService } from './delivery/delivery.service.js';
 import { EnvelopeFactory } from './delivery/envelope.factory.js';
 import { HubServer } from './delivery/hub-server.js';
+import { ReplayHold } from './delivery/replay-hold.js';
 import { ReplayService } from './delivery/replay.service.js';
 import { RetentionService } from './delivery/retention.service.js';
 import { EngineModule } from './engine/engine.module.js';
@@ -77,6 +78,7 @@ export class HubModule {
         PacketMiddleware,
         ShutdownService,
         HubServer,
+        ReplayHold,
         EnvelopeFactory,
         DeliveryService,
         ReplayService,

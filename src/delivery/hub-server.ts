@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Role } from '@orderwire/contracts';
-import { ROLES } from '@orderwire/contracts';
 import type { Namespace, Socket } from 'socket.io';
 import type { Session } from '../auth/session.js';
 import { SOCKET_ADAPTER, type SocketAdapterFactory } from '../engine/engine.tokens.js';
@@ -21,25 +20,10 @@ export type HubNamespace = Namespace<
   SocketData
 >;
 
-/**
- * Two members of Socket.IO that its typings mark private but that adapters rely on: the socket
- * iterator of the adapter and the ack callbacks of a socket. Used only by DeliveryService.
- */
-export interface AdapterInternals {
-  apply(opts: { rooms: Set<string>; except?: Set<string> }, callback: (socket: HubSocket) => void): void;
-}
-export function acksOf(socket: HubSocket): Map<number, unknown> {
-  return (socket as unknown as { acks: Map<number, unknown> }).acks;
-}
-
-/**
- * The role namespaces of this node, and the sockets whose durable stream is on hold while a
- * replay is written to them (so that live messages can neither overtake the replay nor get lost).
- */
+/** The role namespaces of this node. */
 @Injectable()
 export class HubServer {
   private readonly namespaces = new Map<Role, HubNamespace>();
-  private readonly holding = new Map<Role, Set<string>>(ROLES.map((r: Role) => [r, new Set<string>()]));
   /** Whether every socket is on this node (Socket.IO's own in-memory adapter, no cluster adapter). */
   private readonly single: boolean;
 
@@ -70,10 +54,5 @@ export class HubServer {
     if (!local) return false;
     for (const room of rooms) if ((local.get(room)?.size ?? 0) > 0) return true;
     return false;
-  }
-
-  /** Socket ids of `role` on hold: broadcasts pass them by (`except`). */
-  held(role: Role): Set<string> {
-    return this.holding.get(role)!;
   }
 }

@@ -3,10 +3,10 @@ import type { DurableType, Envelope } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MESSAGE_STORE } from '../engine/engine.tokens.js';
 import type { MessageStore } from '../engine/message-store.js';
-import { RUNTIME } from '../auth/session.js';
 import { waitForRoom } from '../transport/frame-batching.js';
 import { DeliveryService } from './delivery.service.js';
-import { HubServer, type HubSocket } from './hub-server.js';
+import type { HubSocket } from './hub-server.js';
+import { ReplayHold } from './replay-hold.js';
 
 export interface ReplayOutcome {
   replayed: number;
@@ -15,15 +15,14 @@ export interface ReplayOutcome {
 
 /**
  * Replays what a user missed after a cursor. While the replay is read and written, the socket is
- * on hold: live durable messages for it are queued and written after the replay, so the client
- * sees one ordered stream with no gap.
+ * on hold (ReplayHold): the client sees one ordered stream with no gap.
  */
 @Injectable()
 export class ReplayService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(MESSAGE_STORE) private readonly store: MessageStore,
-    private readonly server: HubServer,
+    private readonly hold: ReplayHold,
     private readonly delivery: DeliveryService,
   ) {}
 
@@ -37,8 +36,7 @@ export class ReplayService {
     before?: (outcome: ReplayOutcome) => void,
   ): Promise<ReplayOutcome> {
     const { role, tenantId } = socket.data.session;
-    const held = this.server.held(role);
-    held.add(socket.id);
+    this.hold.begin(socket);
     let replayed: Envelope<DurableType>[] = [];
     try {
       let outcome: ReplayOutcome = { replayed: 0, recovered: true };
@@ -56,7 +54,8 @@ export class ReplayService {
       await this.write(socket, replayed);
       return outcome;
     } finally {
-      this.release(socket, held, replayed);
+      const queued = this.hold.end(socket, replayed);
+      if (queued.length > 0) this.delivery.writeDurable(socket, queued);
     }
   }
 
@@ -78,19 +77,5 @@ export class ReplayService {
       bytes = 0;
       if (from < envelopes.length && !(await waitForRoom(socket.conn as never, slice))) return;
     }
-  }
-
-  private release(socket: HubSocket, held: Set<string>, replayed: Envelope<DurableType>[]): void {
-    const runtime = socket.data.session[RUNTIME];
-    const queued = runtime.held;
-    runtime.held = undefined;
-    held.delete(socket.id);
-    if (!queued?.length || !socket.connected) return;
-    // What was published during the replay may also be in it: skip what the replay wrote.
-    const written = new Set(replayed.map((e) => e.id));
-    this.delivery.writeDurable(
-      socket,
-      queued.filter((e) => !written.has(e.id)),
-    );
   }
 }

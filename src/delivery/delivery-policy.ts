@@ -1,0 +1,274 @@
+import type { DurableType, Envelope, Role } from '@orderwire/contracts';
+import type { DeadLetter, Targets } from '../engine/message-store.js';
+import { parseUserKey } from '../routing/rooms.js';
+import type { AckingSocket, DurableWriter } from '../transport/socket-writer.js';
+import type { HubSocket } from './hub-server.js';
+
+/** A durable message still waiting for acknowledgements on this node. */
+interface Pending {
+  envelope: Envelope<DurableType>;
+  publishedAt: number;
+  /** User keys that received it here and have not acknowledged yet. */
+  waiting: Set<string>;
+  attempts: number;
+  /** Packet ids used per namespace, so that stale ack callbacks can be dropped. */
+  packets: Array<[Role, number]>;
+  /** The in-process wait for the first acknowledgements (see schedule). */
+  timer?: NodeJS.Timeout;
+  /** Whether a retry was handed to the job scheduler (BullMQ in the redis engine). */
+  queued?: boolean;
+  /** The event's arguments, one array for every namespace and attempt (encoded once, see HubEncoder). */
+  args?: unknown[];
+}
+
+/** What the policy tells and asks the rest of the hub (DeliveryService wires it). */
+export interface DeliveryPolicyPort {
+  writer: DurableWriter;
+  /** Sockets of `role` whose durable stream is on hold during a replay (ReplayHold). */
+  held(role: Role): ReadonlySet<string>;
+  /** Queues the message for held sockets of `role` in `rooms`; they get it when their replay ends. */
+  hold(role: Role, rooms: ReadonlySet<string>, envelope: Envelope<DurableType>): void;
+  /** A retry from the job scheduler (BullMQ's per-node `redelivery` queue in the redis engine). */
+  scheduleRetry(messageId: string, delayMs: number): Promise<void>;
+  cancelRetry(messageId: string): Promise<void>;
+  /** Runs work that must not throw into a timer (logs failures). */
+  background(what: string, work: Promise<void>): void;
+  warn(detail: Record<string, unknown>, message: string): void;
+  /** Stores and announces the letter (dead letters, metrics, admins' DELIVERY_FAILED alert). */
+  deadLettered(letter: DeadLetter, envelope: Envelope<DurableType>): Promise<void>;
+  delivered(type: string, tenantId: string, sockets: number): void;
+  ackLatency(ms: number): void;
+  retried(): void;
+}
+
+export interface DeliveryPolicyOptions {
+  /** The first retry's delay; each further one doubles it (DELIVERY_BACKOFF_MS). */
+  backoffMs: number;
+  /** Deliveries in all before the message becomes a dead letter (DELIVERY_MAX_ATTEMPTS). */
+  maxAttempts: number;
+}
+
+/**
+ * Durable delivery on this node: writes a message to the sockets it addresses (once per
+ * namespace, one encoding), counts acknowledgements per user, retries with backoff those who
+ * did not acknowledge (skipping sockets still working through their backlog, see `behind`) and,
+ * after `maxAttempts`, dead-letters the message. Touches sockets only through DurableWriter.
+ */
+export class DeliveryPolicy {
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly port: DeliveryPolicyPort,
+    private readonly opts: DeliveryPolicyOptions,
+  ) {}
+
+  /** Messages waiting for acknowledgement on this node. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  clear(): void {
+    for (const p of this.pending.values()) clearTimeout(p.timer);
+    this.pending.clear();
+  }
+
+  /** First delivery of a new message to the sockets of `targets` on this node. */
+  fanOut(envelope: Envelope<DurableType>, targets: Targets, publishedAt: number): void {
+    const p: Pending = { envelope, publishedAt, waiting: new Set(), attempts: 1, packets: [] };
+    const { writer } = this.port;
+    for (const role of Object.keys(targets) as Role[]) {
+      const rooms = new Set(targets[role]);
+      const held = this.port.held(role);
+      const reached = writer.reach(role, rooms, held, p.waiting);
+      if (held.size > 0) this.port.hold(role, rooms, envelope);
+      // Durable fan-out is local (other nodes get it from the cluster bus): no socket, no write.
+      if (reached > 0) this.broadcast(role, rooms, held, p);
+    }
+    if (p.waiting.size > 0) {
+      this.pending.set(envelope.id, p);
+      this.schedule(p);
+    }
+  }
+
+  /** Stored messages written to one socket (a replay), each with its ack callback. */
+  writeTo(socket: HubSocket, envelopes: Iterable<Envelope<DurableType>>): number {
+    const { userKey } = socket.data.session;
+    let n = 0;
+    for (const envelope of envelopes) {
+      this.pending.get(envelope.id)?.waiting.add(userKey);
+      this.port.writer.write(socket, [envelope.type, envelope], (from) => this.acked(envelope.id, from));
+      n++;
+    }
+    if (n > 0) this.port.delivered('replay', socket.data.session.tenantId, n);
+    return n;
+  }
+
+  /** A dead letter delivered again to its recipients that are online here, as a new first attempt. */
+  requeue(envelope: Envelope<DurableType>, userKeys: Iterable<string>): void {
+    const p: Pending = { envelope, publishedAt: Date.now(), waiting: new Set(), attempts: 0, packets: [] };
+    this.pending.set(envelope.id, p);
+    this.sendToUsers(p, new Set(userKeys), new Set());
+    this.afterAttempt(p);
+  }
+
+  /** The next attempt for a message (from the retry timer or the job scheduler). */
+  async redeliver(messageId: string): Promise<void> {
+    const p = this.pending.get(messageId);
+    if (!p) return;
+    // Users with no socket left here will get the message by replay when they come back.
+    for (const key of p.waiting) if (!this.online(key)) p.waiting.delete(key);
+    if (p.waiting.size === 0) return this.finish(p);
+    if (p.attempts >= this.opts.maxAttempts) return this.deadLetter(p);
+    p.attempts++;
+    if (this.sendToUsers(p, p.waiting, this.behind(p)) > 0) this.port.retried();
+    this.afterAttempt(p);
+  }
+
+  private broadcast(role: Role, rooms: ReadonlySet<string>, except: ReadonlySet<string>, p: Pending): number {
+    const id = p.envelope.id;
+    const { written, packetId } = this.port.writer.broadcast(
+      role,
+      rooms,
+      except,
+      (p.args ??= [p.envelope.type, p.envelope]),
+      (from, packet) => this.acked(id, from, packet),
+    );
+    if (packetId !== undefined) p.packets.push([role, packetId]);
+    this.port.delivered(p.envelope.type, p.envelope.tenantId, written);
+    return written;
+  }
+
+  private acked(messageId: string, from: AckingSocket, packetId?: number): void {
+    const now = Date.now();
+    from.tracking.lastAckAt = now;
+    if (packetId !== undefined && packetId > (from.tracking.lastAckId ?? -1))
+      from.tracking.lastAckId = packetId;
+    const p = this.pending.get(messageId);
+    if (!p || !p.waiting.delete(from.userKey)) return;
+    this.port.ackLatency(now - p.publishedAt);
+    // The user's other sessions need not ack any more: drop their callbacks for this message.
+    const siblings = this.port.writer.members(from.role, from.userRoom);
+    if (siblings && siblings.size > 1) this.dropAcks(from.role, siblings, p, from.id);
+    if (p.waiting.size === 0) this.finish(p);
+  }
+
+  /**
+   * The wait for the first acknowledgements is a local timer: nearly every message is acked
+   * within milliseconds, and a queue job per message (added, then removed) costs two Redis
+   * scripts on the hot path. Once a retry is really needed, retries go through the job scheduler.
+   */
+  private schedule(p: Pending): void {
+    const delay = this.opts.backoffMs * 2 ** (p.attempts - 1);
+    const id = p.envelope.id;
+    if (p.attempts <= 1) {
+      // setImmediate: acknowledgements that arrived with this turn's I/O are read first.
+      p.timer = setTimeout(
+        () => setImmediate(() => this.port.background('redelivery', this.redeliver(id))),
+        delay,
+      );
+      p.timer.unref();
+      return;
+    }
+    p.queued = true;
+    this.port.scheduleRetry(id, delay).catch((err: unknown) => {
+      // The queue is unreachable: retry from a local timer rather than never.
+      this.port.warn({ err, messageId: id }, 'redelivery not queued; using a local timer');
+      setTimeout(() => this.port.background('redelivery', this.redeliver(id)), delay).unref();
+    });
+  }
+
+  /**
+   * Sockets whose copy is most likely still on its way: sending it again would only make a
+   * duplicate (TCP loses nothing on a live connection). A socket is behind when it still owes an
+   * acknowledgement for something written before its first copy (it processes in order and has
+   * not got this far), or when it acknowledged something within the backoff but nothing written
+   * after its last copy (it is working through its backlog). A socket that acknowledged later
+   * messages (its handler failed on this one) or that has been quiet for the backoff with this
+   * message first in line gets it again. A retry that skips a socket still counts as an attempt,
+   * so a socket that never catches up ends in the dead letters as before.
+   */
+  private behind(p: Pending): Set<string> {
+    const out = new Set<string>();
+    const now = Date.now();
+    const { writer } = this.port;
+    for (const key of p.waiting) {
+      const { role, ids } = writer.socketsOf(key);
+      for (const id of ids ?? []) {
+        const owed = writer.owedAcks(role, id);
+        const tracking = writer.ackTracking(role, id);
+        if (!owed || !tracking) continue;
+        // This socket's copies are the packets of this message it still owes an ack for, in write order.
+        let first = -1;
+        let last = -1;
+        for (const [packetRole, packetId] of p.packets) {
+          if (packetRole !== role || !owed.has(packetId)) continue;
+          if (first < 0) first = packetId;
+          last = packetId;
+        }
+        if (first < 0 || (tracking.lastAckId ?? -1) > last) continue;
+        const oldest = owed.keys().next().value as number;
+        if (oldest < first || now - (tracking.lastAckAt ?? 0) < this.opts.backoffMs) out.add(id);
+      }
+    }
+    return out;
+  }
+
+  private afterAttempt(p: Pending): void {
+    if (p.waiting.size === 0) this.finish(p);
+    else this.schedule(p);
+  }
+
+  /** Writes the message to the user rooms of `keys`, one broadcast per namespace, except `except`. */
+  private sendToUsers(p: Pending, keys: Set<string>, except: Set<string>): number {
+    const byRole = new Map<Role, Set<string>>();
+    for (const key of keys) {
+      const { role, room, ids } = this.port.writer.socketsOf(key);
+      if (!ids?.size) continue;
+      let rooms = byRole.get(role);
+      if (!rooms) byRole.set(role, (rooms = new Set()));
+      rooms.add(room);
+      p.waiting.add(key);
+    }
+    if (p.attempts === 0) p.attempts = 1;
+    let written = 0;
+    for (const [role, rooms] of byRole) written += this.broadcast(role, rooms, except, p);
+    return written;
+  }
+
+  private online(key: string): boolean {
+    return (this.port.writer.socketsOf(key).ids?.size ?? 0) > 0;
+  }
+
+  private finish(p: Pending): void {
+    this.pending.delete(p.envelope.id);
+    clearTimeout(p.timer);
+    if (p.queued) this.port.background('redelivery cancel', this.port.cancelRetry(p.envelope.id));
+    // Sockets that never acked keep an ack callback per attempt; drop them.
+    for (const key of p.waiting) {
+      const { role, ids } = this.port.writer.socketsOf(key);
+      if (ids) this.dropAcks(role, ids, p);
+    }
+  }
+
+  private dropAcks(role: Role, socketIds: Iterable<string>, p: Pending, except?: string): void {
+    const ids: number[] = [];
+    for (const [packetRole, packetId] of p.packets) if (packetRole === role) ids.push(packetId);
+    this.port.writer.dropAcks(role, socketIds, ids, except);
+  }
+
+  private async deadLetter(p: Pending): Promise<void> {
+    const userKeys = [...p.waiting];
+    this.finish(p);
+    const letter: DeadLetter = {
+      messageId: p.envelope.id,
+      type: p.envelope.type,
+      tenantId: p.envelope.tenantId,
+      recipients: userKeys.map((k) => parseUserKey(k).userId),
+      userKeys,
+      attempts: p.attempts,
+      lastError: `no acknowledgement after ${p.attempts} attempts`,
+      at: new Date().toISOString(),
+    };
+    await this.port.deadLettered(letter, p.envelope);
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import type { DurableType, Envelope, Role } from '@orderwire/contracts';
+import { ROLES } from '@orderwire/contracts';
+import { RUNTIME } from '../auth/session.js';
+import { HubServer, type HubSocket } from './hub-server.js';
+
+/**
+ * The replay hold, whole: while a replay is read and written to a socket, live durable messages
+ * for it are queued instead of written (so they can neither overtake the replay nor fall into
+ * the gap between the read and the writes), and written after it, less what the replay already
+ * carried. Volatile broadcasts pass held sockets by too.
+ */
+@Injectable()
+export class ReplayHold {
+  private readonly holding = new Map<Role, Set<string>>(ROLES.map((r: Role) => [r, new Set<string>()]));
+
+  constructor(private readonly server: HubServer) {}
+
+  /** Socket ids of `role` on hold: broadcasts pass them by (`except`). */
+  held(role: Role): ReadonlySet<string> {
+    return this.holding.get(role)!;
+  }
+
+  /** Puts the socket on hold, before its replay is read. */
+  begin(socket: HubSocket): void {
+    this.holding.get(socket.data.session.role)!.add(socket.id);
+  }
+
+  /** Queues the message on held sockets of `role` in any of `rooms`. */
+  queue(role: Role, rooms: ReadonlySet<string>, envelope: Envelope<DurableType>): void {
+    const nsp = this.server.nsp(role);
+    if (!nsp) return;
+    for (const id of this.holding.get(role)!) {
+      const socket = nsp.sockets.get(id);
+      if (!socket) continue;
+      for (const room of rooms) {
+        if (socket.rooms.has(room)) {
+          (socket.data.session[RUNTIME].held ??= []).push(envelope);
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * Takes the socket off hold; returns what was queued for it meanwhile and is not in `replayed`
+   * (a message published during the replay may also be in it), to be written now in that order.
+   */
+  end(socket: HubSocket, replayed: readonly Envelope<DurableType>[]): Envelope<DurableType>[] {
+    const runtime = socket.data.session[RUNTIME];
+    const queued = runtime.held;
+    runtime.held = undefined;
+    this.holding.get(socket.data.session.role)!.delete(socket.id);
+    if (!queued?.length || !socket.connected) return [];
+    const written = new Set(replayed.map((e) => e.id));
+    return queued.filter((e) => !written.has(e.id));
+  }
+}

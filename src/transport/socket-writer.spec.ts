@@ -1,0 +1,131 @@
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
+import { RUNTIME } from '../auth/session.js';
+import type { HubNamespace } from '../delivery/hub-server.js';
+import { type AckingSocket, SocketIoWriter } from './socket-writer.js';
+
+/**
+ * SocketIoWriter against the pinned socket.io and socket.io-adapter (pins.ts), with real clients:
+ * the adapter's `apply`, the packet id `broadcastWithAck` assigns, and `socket.acks` (a Map in
+ * write order) are private to Socket.IO, so an upgrade that changes them fails here.
+ */
+describe('SocketIoWriter on the pinned Socket.IO', () => {
+  let http: HttpServer;
+  let server: Server;
+  let nsp: HubNamespace;
+  let writer: SocketIoWriter;
+  const clients: Record<string, ClientSocket> = {};
+  const serverIds: Record<string, string> = {};
+  /** Whether each client acknowledges what it receives. */
+  const acking: Record<string, boolean> = { alice: true, bob: false };
+  const received: Record<string, string[]> = { alice: [], bob: [] };
+
+  beforeAll(async () => {
+    http = createServer();
+    server = new Server(http);
+    nsp = server.of('/customer') as unknown as HubNamespace;
+    nsp.use((socket, next) => {
+      const user = socket.handshake.auth.user as string;
+      socket.data.session = {
+        userKey: `customer|r-1|${user}`,
+        userId: user,
+        tenantId: 'r-1',
+        role: 'customer',
+        [RUNTIME]: {},
+      } as never;
+      void socket.join(['t:r-1', `u:r-1:${user}`]);
+      next();
+    });
+    await new Promise<void>((ok) => http.listen(0, '127.0.0.1', ok));
+    const { port } = http.address() as AddressInfo;
+    writer = new SocketIoWriter(() => nsp);
+    for (const user of ['alice', 'bob']) {
+      const c = connect(`http://127.0.0.1:${port}/customer`, {
+        auth: { user },
+        transports: ['websocket'],
+        forceNew: true,
+      });
+      c.onAny((_type: string, body: { id: string }, ack?: () => void) => {
+        received[user].push(body.id);
+        if (acking[user]) ack?.();
+      });
+      await new Promise<void>((ok) => c.once('connect', () => ok()));
+      clients[user] = c;
+    }
+    for (const [id, socket] of nsp.sockets)
+      serverIds[(socket.data.session as { userId: string }).userId] = id;
+  });
+
+  afterAll(async () => {
+    for (const c of Object.values(clients)) c.disconnect();
+    await new Promise<void>((ok) => void server.close(() => ok()));
+  });
+
+  const until = async (ok: () => boolean): Promise<void> => {
+    for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(ok()).toBe(true);
+  };
+
+  it('reaches the user keys of the sockets in the rooms, passing `except` by', () => {
+    const into = new Set<string>();
+    expect(writer.reach('customer', new Set(['t:r-1']), new Set([serverIds.bob]), into)).toBe(1);
+    expect([...into]).toEqual(['customer|r-1|alice']);
+  });
+
+  it('broadcasts once with one packet id, reports each ack with it, and keeps the unacked ones in write order', async () => {
+    const acks: Array<[AckingSocket, number | undefined]> = [];
+    const first = writer.broadcast(
+      'customer',
+      new Set(['t:r-1']),
+      new Set(),
+      ['notification', { id: 'n1' }],
+      (from, packetId) => acks.push([from, packetId]),
+    );
+    const second = writer.broadcast(
+      'customer',
+      new Set(['t:r-1']),
+      new Set(),
+      ['notification', { id: 'n2' }],
+      () => {},
+    );
+    expect(first.written).toBe(2);
+    expect(typeof first.packetId).toBe('number');
+    expect(second.packetId).toBeGreaterThan(first.packetId!);
+    await until(() => acks.length === 1 && received.bob.length === 2);
+    const [from, packetId] = acks[0];
+    expect(packetId).toBe(first.packetId);
+    expect(from).toMatchObject({
+      id: serverIds.alice,
+      userKey: 'customer|r-1|alice',
+      userRoom: 'u:r-1:alice',
+    });
+    // Bob never acks: he owes both, oldest first; Alice owes nothing.
+    expect([...writer.owedAcks('customer', serverIds.bob)!.keys()]).toEqual([
+      first.packetId,
+      second.packetId,
+    ]);
+    expect(writer.owedAcks('customer', serverIds.alice)!.size).toBe(0);
+    writer.dropAcks('customer', [serverIds.bob, serverIds.alice], [first.packetId!], serverIds.alice);
+    expect([...writer.owedAcks('customer', serverIds.bob)!.keys()]).toEqual([second.packetId]);
+  });
+
+  it('writes to one socket with an ack callback, and finds sockets by user and room', async () => {
+    const socket = nsp.sockets.get(serverIds.alice)!;
+    const acks: Array<number | undefined> = [];
+    writer.write(socket, ['notification', { id: 'r1' }], (_from, packetId) => acks.push(packetId));
+    await until(() => acks.length === 1);
+    expect(acks).toEqual([undefined]);
+    expect(received.alice).toContain('r1');
+    expect(writer.socketsOf('customer|r-1|alice')).toEqual({
+      role: 'customer',
+      room: 'u:r-1:alice',
+      ids: new Set([serverIds.alice]),
+    });
+    expect(writer.members('customer', 't:r-1')).toEqual(new Set([serverIds.alice, serverIds.bob]));
+    expect(writer.ackTracking('customer', 'nobody')).toBeUndefined();
+  });
+});

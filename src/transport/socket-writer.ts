@@ -1,0 +1,166 @@
+import type { Role } from '@orderwire/contracts';
+import { RUNTIME, type SessionRuntime } from '../auth/session.js';
+import type { HubNamespace, HubSocket } from '../delivery/hub-server.js';
+import { parseUserKey, Rooms } from '../routing/rooms.js';
+
+/** Socket.IO parser packet type of an event. */
+const EVENT_PACKET = 2;
+
+/** When a socket last acknowledged a durable message, and the newest packet id it acknowledged. */
+export type AckTracking = Pick<SessionRuntime, 'lastAckAt' | 'lastAckId'>;
+
+/** The socket an acknowledgement came from. */
+export interface AckingSocket {
+  id: string;
+  role: Role;
+  userKey: string;
+  /** The user's room (Rooms.user): their other sessions on this node. */
+  userRoom: string;
+  tracking: AckTracking;
+}
+
+/** Called once per acknowledging socket; `packetId` is the packet it acknowledged. */
+export type AckHandler = (socket: AckingSocket, packetId: number | undefined) => void;
+
+/**
+ * What durable delivery needs from the sockets of this node: writes with acknowledgement
+ * callbacks, and the acknowledgements each socket still owes. DeliveryPolicy is written against
+ * this; its unit tests use a fake.
+ */
+export interface DurableWriter {
+  /** Adds the user keys of `role`'s sockets in `rooms` (except `except`) to `into`; returns how many sockets. */
+  reach(role: Role, rooms: ReadonlySet<string>, except: ReadonlySet<string>, into: Set<string>): number;
+  /**
+   * Writes one event (`args`, encoded once) to `role`'s sockets in `rooms` on this node, except
+   * `except`, each with an ack callback; returns the sockets written and the packet id used.
+   */
+  broadcast(
+    role: Role,
+    rooms: ReadonlySet<string>,
+    except: ReadonlySet<string>,
+    args: unknown[],
+    onAck: AckHandler,
+  ): { written: number; packetId?: number };
+  /** Writes one event to one socket with an ack callback (a replay). */
+  write(socket: HubSocket, args: unknown[], onAck: AckHandler): void;
+  /** Ids of `role`'s sockets in `room` on this node. */
+  members(role: Role, room: string): ReadonlySet<string> | undefined;
+  /** `userKey`'s role, user room, and the ids of their sockets on this node. */
+  socketsOf(userKey: string): { role: Role; room: string; ids: ReadonlySet<string> | undefined };
+  /** Packet ids the socket still owes an acknowledgement for, oldest first; undefined if it is gone. */
+  owedAcks(role: Role, socketId: string): ReadonlyMap<number, unknown> | undefined;
+  ackTracking(role: Role, socketId: string): AckTracking | undefined;
+  /** Forgets the sockets' ack callbacks for `packetIds` (the message is done with), but `except`'s. */
+  dropAcks(role: Role, socketIds: Iterable<string>, packetIds: readonly number[], except?: string): void;
+}
+
+/**
+ * Two members of Socket.IO (socket.io 4.8, socket.io-adapter 2.5.8, pinned) that its typings mark
+ * private but that adapters rely on: the adapter's socket iterator and a socket's ack callbacks
+ * (a Map in write order). src/transport/pins.spec.ts checks both against the pinned versions.
+ */
+interface AdapterInternals {
+  apply(opts: { rooms: ReadonlySet<string>; except?: ReadonlySet<string> }, cb: (s: HubSocket) => void): void;
+}
+export function acksOf(socket: HubSocket): Map<number, unknown> {
+  return (socket as unknown as { acks: Map<number, unknown> }).acks;
+}
+
+/** The view of an acknowledging socket that delivery gets. */
+function acking(socket: HubSocket): AckingSocket | undefined {
+  const session = socket?.data?.session;
+  if (!session) return undefined;
+  const runtime = session[RUNTIME];
+  return {
+    id: socket.id,
+    role: session.role,
+    userKey: session.userKey,
+    userRoom: (runtime.userRoom ??= Rooms.user(session.tenantId, session.userId)),
+    tracking: runtime,
+  };
+}
+
+/** The Socket.IO implementation of DurableWriter over this node's role namespaces. */
+export class SocketIoWriter implements DurableWriter {
+  constructor(private readonly nsp: (role: Role) => HubNamespace | undefined) {}
+
+  reach(role: Role, rooms: ReadonlySet<string>, except: ReadonlySet<string>, into: Set<string>): number {
+    const nsp = this.nsp(role);
+    if (!nsp) return 0;
+    let reached = 0;
+    (nsp.adapter as unknown as AdapterInternals).apply({ rooms, except }, (socket) => {
+      into.add(socket.data.session.userKey);
+      reached++;
+    });
+    return reached;
+  }
+
+  broadcast(
+    role: Role,
+    rooms: ReadonlySet<string>,
+    except: ReadonlySet<string>,
+    args: unknown[],
+    onAck: AckHandler,
+  ): { written: number; packetId?: number } {
+    const nsp = this.nsp(role);
+    if (!nsp) return { written: 0 };
+    // Socket.IO assigns the packet's id as it writes it; the ack callback reads it afterwards.
+    const packet: { type: number; data: unknown[]; nsp: string; id?: number } = {
+      type: EVENT_PACKET,
+      data: args,
+      nsp: nsp.name,
+    };
+    let written = 0;
+    nsp.adapter.broadcastWithAck(
+      packet as never,
+      { rooms: rooms as Set<string>, except: except as Set<string>, flags: { local: true } },
+      (count) => (written = count),
+      function (this: HubSocket) {
+        const from = acking(this);
+        if (from) onAck(from, packet.id);
+      },
+    );
+    return { written, packetId: packet.id };
+  }
+
+  write(socket: HubSocket, args: unknown[], onAck: AckHandler): void {
+    (socket.emit as (ev: string, ...a: unknown[]) => boolean)(
+      args[0] as string,
+      ...args.slice(1),
+      function (this: HubSocket) {
+        const from = acking(this);
+        if (from) onAck(from, undefined);
+      },
+    );
+  }
+
+  members(role: Role, room: string): ReadonlySet<string> | undefined {
+    return this.nsp(role)?.adapter.rooms.get(room);
+  }
+
+  socketsOf(userKey: string): { role: Role; room: string; ids: ReadonlySet<string> | undefined } {
+    const { role, tenantId, userId } = parseUserKey(userKey);
+    const room = Rooms.user(tenantId, userId);
+    return { role, room, ids: this.nsp(role)?.adapter.rooms.get(room) };
+  }
+
+  owedAcks(role: Role, socketId: string): ReadonlyMap<number, unknown> | undefined {
+    const socket = this.nsp(role)?.sockets.get(socketId);
+    return socket ? acksOf(socket) : undefined;
+  }
+
+  ackTracking(role: Role, socketId: string): AckTracking | undefined {
+    return this.nsp(role)?.sockets.get(socketId)?.data.session?.[RUNTIME];
+  }
+
+  dropAcks(role: Role, socketIds: Iterable<string>, packetIds: readonly number[], except?: string): void {
+    const nsp = this.nsp(role);
+    if (!nsp || packetIds.length === 0) return;
+    for (const id of socketIds) {
+      const socket = id === except ? undefined : nsp.sockets.get(id);
+      if (!socket) continue;
+      const acks = acksOf(socket);
+      for (const packetId of packetIds) acks.delete(packetId);
+    }
+  }
+}
