@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { OriginPolicy } from './auth/origin.policy.js';
 import type { AppConfig } from './config/app-config.js';
 import { SOCKET_ADAPTER, type SocketAdapterFactory } from './engine/engine.tokens.js';
-import type { HubSocket } from './delivery/hub-server.js';
+import type { HubSocket } from './transport/hub-server.js';
 import { SlowConsumerService } from './delivery/slow-consumer.service.js';
 import { HubIoAdapter } from './transport/hub-io.adapter.js';
 import { HubModule } from './hub.module.js';

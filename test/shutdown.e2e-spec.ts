@@ -73,7 +73,7 @@ describe('graceful shutdown (the built hub as a child process)', () => {
 
   it('a draining in-process hub refuses new handshakes', async () => {
     const { startHub } = await import('./support/hub.js');
-    const { DrainState } = await import('../src/common/drain.state.js');
+    const { DrainState } = await import('../src/util/drain.state.js');
     const hub = await startHub();
     hub.app.get(DrainState).draining = true;
     expect((await refused(hub, 'crew', 'k-1')).code).toBe('TOO_MANY_CONNECTIONS');

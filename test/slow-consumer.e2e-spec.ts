@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Socket as TcpSocket } from 'node:net';
-import { MetricsService } from '../src/monitoring/metrics.service.js';
+import { MetricsService } from '../src/metrics/metrics.service.js';
 import { PublishService } from '../src/publish/publish.service.js';
 import { connect, type TestClient } from './support/client.js';
 import { startHub, type TestHub } from './support/hub.js';

@@ -3,17 +3,17 @@ import type { Role } from '@orderwire/contracts';
 import { newUlid } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { DrainState } from '../common/drain.state.js';
-import { background } from '../common/background.js';
-import { KeyedBuckets } from '../common/token-bucket.js';
-import type { HubSocket } from '../delivery/hub-server.js';
+import { DrainState } from '../util/drain.state.js';
+import { background } from '../util/background.js';
+import { KeyedBuckets } from '../util/token-bucket.js';
+import type { HubSocket } from '../transport/hub-server.js';
 import { SESSION_REGISTRY } from '../engine/engine.tokens.js';
 import type { SessionRegistry } from '../engine/session-registry.js';
-import { MetricsService } from '../monitoring/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { userKey } from '../routing/rooms.js';
 import { AuthError } from './auth.error.js';
-import { clientAddress } from './raw-sessions.js';
-import { RUNTIME } from './session.js';
+import { clientAddress } from '../transport/raw-sessions.js';
+import { RUNTIME } from '../session/session.js';
 import { JwtVerifier } from './jwt-verifier.service.js';
 import { OriginPolicy } from './origin.policy.js';
 
@@ -51,7 +51,10 @@ export class HandshakeMiddleware {
           const refusal =
             err instanceof AuthError
               ? err
-              : new AuthError('TOO_MANY_CONNECTIONS', 'the hub cannot complete handshakes right now; retry later');
+              : new AuthError(
+                  'TOO_MANY_CONNECTIONS',
+                  'the hub cannot complete handshakes right now; retry later',
+                );
           if (!(err instanceof AuthError)) this.logger.error({ err }, 'handshake failed');
           this.metrics.authFailures.inc({ code: refusal.code });
           this.logger.debug(

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AdminDisconnectDto } from '@orderwire/contracts';
 import { ROLES } from '@orderwire/contracts';
-import type { Session } from './session.js';
-import { tenantOf } from '../common/tenant-scope.js';
+import type { Session } from '../session/session.js';
+import { tenantOf } from '../session/tenant-scope.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import { HubServer } from '../delivery/hub-server.js';
+import { HubServer } from '../transport/hub-server.js';
 import { SESSION_REGISTRY } from '../engine/engine.tokens.js';
 import type { SessionRegistry } from '../engine/session-registry.js';
 import { Rooms, userKey } from '../routing/rooms.js';

@@ -8,10 +8,10 @@ import {
 import type { ClientCommand, CommandType } from '@orderwire/contracts';
 import { newUlid, SERVICE_COMMANDS } from '@orderwire/contracts';
 import { from, mergeMap, type Observable } from 'rxjs';
-import type { HubSocket } from '../delivery/hub-server.js';
+import type { HubSocket } from '../transport/hub-server.js';
 import { SERVICE_BRIDGE } from '../engine/engine.tokens.js';
 import type { ServiceBridge } from '../engine/service-bridge.js';
-import { HubException } from './hub.exception.js';
+import { HubException } from '../util/hub.exception.js';
 import { wsOf } from './ws-context.js';
 
 const FORWARDED: ReadonlySet<string> = new Set(SERVICE_COMMANDS);

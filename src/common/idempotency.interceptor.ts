@@ -8,10 +8,10 @@ import {
 import type { ErrorCode, ProtocolErrorBody } from '@orderwire/contracts';
 import { catchError, from, map, mergeMap, type Observable, of, throwError } from 'rxjs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import type { HubSocket } from '../delivery/hub-server.js';
+import type { HubSocket } from '../transport/hub-server.js';
 import { IDEMPOTENCY_STORE } from '../engine/engine.tokens.js';
 import type { IdempotencyStore } from '../engine/idempotency-store.js';
-import { HubException } from './hub.exception.js';
+import { HubException } from '../util/hub.exception.js';
 import { wsOf } from './ws-context.js';
 
 /** Outcomes that are not the command's own result, so a retry with the same requestId runs again. */

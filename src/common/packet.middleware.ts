@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { COMMANDS, inspectShape, isCommandType, type ShapeProblem } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import type { HubSocket } from '../delivery/hub-server.js';
-import { RUNTIME } from '../auth/session.js';
-import { MetricsService } from '../monitoring/metrics.service.js';
+import type { HubSocket } from '../transport/hub-server.js';
+import { RUNTIME } from '../session/session.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { type AckFn, fail, isAckFn } from './ack.js';
-import { HubException } from './hub.exception.js';
+import { HubException } from '../util/hub.exception.js';
 import { RateLimiter } from './rate-limiter.js';
 
 type Conn = HubSocket['conn'];

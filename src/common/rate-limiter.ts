@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { RUNTIME, type RateState } from '../auth/session.js';
+import { RUNTIME, type RateState } from '../session/session.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import type { HubSocket } from '../delivery/hub-server.js';
-import { MetricsService } from '../monitoring/metrics.service.js';
-import { HubException } from './hub.exception.js';
-import { KeyedBuckets, take } from './token-bucket.js';
+import type { HubSocket } from '../transport/hub-server.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { HubException } from '../util/hub.exception.js';
+import { KeyedBuckets, take } from '../util/token-bucket.js';
 
 /**
  * The per-socket limits and the per-user one (all of a user's sessions on this node), shared by

@@ -3,8 +3,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import { HubServer } from '../delivery/hub-server.js';
-import { DrainState } from './drain.state.js';
+import { HubServer } from '../transport/hub-server.js';
+import { DrainState } from '../util/drain.state.js';
 
 /**
  * Draining on SIGTERM: tell every socket `system.shutdown`, stop accepting, let commands in

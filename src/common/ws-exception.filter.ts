@@ -4,10 +4,10 @@ import type { ProtocolErrorBody } from '@orderwire/contracts';
 import { isErrorCode } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import type { HubSocket } from '../delivery/hub-server.js';
+import type { HubSocket } from '../transport/hub-server.js';
 import { DependencyMonitor } from '../monitoring/dependency.monitor.js';
 import { fail, isAckFn } from './ack.js';
-import { HubException } from './hub.exception.js';
+import { HubException } from '../util/hub.exception.js';
 
 /** Turns every failure of a command into the ack `{ ok: false, error }`; never a stack. */
 @Catch()

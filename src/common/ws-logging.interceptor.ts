@@ -1,9 +1,9 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { type Observable, tap } from 'rxjs';
-import type { HubSocket } from '../delivery/hub-server.js';
-import { DrainState } from './drain.state.js';
-import { HubException } from './hub.exception.js';
+import type { HubSocket } from '../transport/hub-server.js';
+import { DrainState } from '../util/drain.state.js';
+import { HubException } from '../util/hub.exception.js';
 import { wsOf } from './ws-context.js';
 
 /**

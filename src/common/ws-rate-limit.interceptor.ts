@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import type { HubSocket } from '../delivery/hub-server.js';
+import type { HubSocket } from '../transport/hub-server.js';
 import { RateLimiter } from './rate-limiter.js';
 import { wsOf } from './ws-context.js';
 

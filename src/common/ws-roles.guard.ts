@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { COMMANDS, isCommandType } from '@orderwire/contracts';
-import type { HubSocket } from '../delivery/hub-server.js';
-import { HubException } from './hub.exception.js';
+import type { HubSocket } from '../transport/hub-server.js';
+import { HubException } from '../util/hub.exception.js';
 import { wsOf } from './ws-context.js';
 
 /**

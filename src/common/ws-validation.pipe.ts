@@ -1,7 +1,7 @@
 import { Injectable, type ValidationError, ValidationPipe } from '@nestjs/common';
 import { cacheValidationMetadata, flattenValidationErrors } from '@orderwire/contracts';
 import { CompiledValidator } from './compiled-validator.js';
-import { HubException } from './hub.exception.js';
+import { HubException } from '../util/hub.exception.js';
 
 /**
  * class-validator on every command payload. Failures become VALIDATION_FAILED with

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AdminDeadLettersDto, DeadLetterItem } from '@orderwire/contracts';
-import type { Session } from '../auth/session.js';
-import { notFound } from '../common/hub.exception.js';
+import type { Session } from '../session/session.js';
+import { notFound } from '../util/hub.exception.js';
 import { MESSAGE_STORE } from '../engine/engine.tokens.js';
 import type { MessageStore } from '../engine/message-store.js';
 import { DeliveryService } from './delivery.service.js';

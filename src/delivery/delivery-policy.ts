@@ -2,7 +2,7 @@ import type { DurableType, Envelope, Role } from '@orderwire/contracts';
 import type { DeadLetter, Targets } from '../engine/message-store.js';
 import { parseUserKey } from '../routing/rooms.js';
 import type { AckingSocket, DurableWriter } from '../transport/socket-writer.js';
-import type { HubSocket } from './hub-server.js';
+import type { HubSocket } from '../transport/hub-server.js';
 
 /** A durable message still waiting for acknowledgements on this node. */
 interface Pending {

@@ -14,19 +14,19 @@ import type {
   ServerEventType,
 } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { background } from '../common/background.js';
+import { background } from '../util/background.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { ClusterBus, FanoutMessage } from '../engine/cluster-bus.js';
 import { parseCursor } from '../engine/cursor.js';
 import { CLUSTER_BUS, JOB_SCHEDULER, MESSAGE_STORE } from '../engine/engine.tokens.js';
 import type { JobScheduler } from '../engine/job-scheduler.js';
 import type { DeadLetter, MessageStore } from '../engine/message-store.js';
-import { MetricsService } from '../monitoring/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { type Audience, route } from '../routing/routing.table.js';
 import { EnvelopeFactory } from './envelope.factory.js';
 import { SocketIoWriter } from '../transport/socket-writer.js';
 import { DeliveryPolicy } from './delivery-policy.js';
-import { HubServer, type HubSocket } from './hub-server.js';
+import { HubServer, type HubSocket } from '../transport/hub-server.js';
 import { ReplayHold } from './replay-hold.js';
 import { DeliverySequencer } from './sequencer.js';
 

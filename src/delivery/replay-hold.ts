@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { DurableType, Envelope, Role } from '@orderwire/contracts';
 import { ROLES } from '@orderwire/contracts';
-import { RUNTIME } from '../auth/session.js';
-import { HubServer, type HubSocket } from './hub-server.js';
+import { RUNTIME } from '../session/session.js';
+import { HubServer, type HubSocket } from '../transport/hub-server.js';
 
 /**
  * The replay hold, whole: while a replay is read and written to a socket, live durable messages

@@ -5,7 +5,7 @@ import { MESSAGE_STORE } from '../engine/engine.tokens.js';
 import type { MessageStore } from '../engine/message-store.js';
 import { waitForRoom } from '../transport/frame-batching.js';
 import { DeliveryService } from './delivery.service.js';
-import type { HubSocket } from './hub-server.js';
+import type { HubSocket } from '../transport/hub-server.js';
 import { ReplayHold } from './replay-hold.js';
 
 export interface ReplayOutcome {

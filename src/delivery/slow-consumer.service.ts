@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { MetricsService } from '../monitoring/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { DeliveryService } from './delivery.service.js';
-import type { HubSocket } from './hub-server.js';
+import type { HubSocket } from '../transport/hub-server.js';
 
 /**
  * What the hub says to a socket it sheds for not reading what was written to it (past

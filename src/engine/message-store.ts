@@ -1,8 +1,8 @@
 import type { DeadLetterItem, DurableType, Envelope, Role } from '@orderwire/contracts';
 import type { AppConfig } from '../config/app-config.js';
+import type { Targets } from '../routing/routing.table.js';
 
-/** Rooms a message was addressed to, per role namespace (see routing/rooms.ts). */
-export type Targets = Partial<Record<Role, string[]>>;
+export type { Targets };
 
 /** A durable message as stored: the envelope (with its cursor) and whom it was addressed to. */
 export interface StoredMessage {

@@ -9,8 +9,8 @@ import {
 } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { ok } from '../common/ack.js';
-import { tenantOf } from '../common/tenant-scope.js';
-import type { HubSocket } from '../delivery/hub-server.js';
+import { tenantOf } from '../session/tenant-scope.js';
+import type { HubSocket } from '../transport/hub-server.js';
 import { GatewayContext } from './gateway.context.js';
 import { HubGateway } from './hub-gateway.decorator.js';
 import { RoleGateway } from './role.gateway.js';

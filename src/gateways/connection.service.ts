@@ -1,22 +1,22 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { HubException } from '../common/hub.exception.js';
+import { HubException } from '../util/hub.exception.js';
 import { PacketMiddleware } from '../common/packet.middleware.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import { HubServer, type HubSocket } from '../delivery/hub-server.js';
+import { HubServer, type HubSocket } from '../transport/hub-server.js';
 import { ReplayService } from '../delivery/replay.service.js';
 import { MESSAGE_STORE, SESSION_REGISTRY } from '../engine/engine.tokens.js';
 import type { MessageStore } from '../engine/message-store.js';
 import type { SessionRegistry } from '../engine/session-registry.js';
 import { AdminFeedService } from '../monitoring/admin-feed.service.js';
 import { DependencyMonitor } from '../monitoring/dependency.monitor.js';
-import { MetricsService } from '../monitoring/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { roomsOf } from '../routing/rooms.js';
 import { AuthError } from '../auth/auth.error.js';
 import { JwtVerifier } from '../auth/jwt-verifier.service.js';
-import { RUNTIME } from '../auth/session.js';
+import { RUNTIME } from '../session/session.js';
 
 /** setTimeout's ceiling; longer token lifetimes re-arm the timer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

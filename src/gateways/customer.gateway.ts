@@ -2,7 +2,7 @@ import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websocke
 import { OrderPlaceDto } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { ok } from '../common/ack.js';
-import type { HubSocket } from '../delivery/hub-server.js';
+import type { HubSocket } from '../transport/hub-server.js';
 import { GatewayContext } from './gateway.context.js';
 import { HubGateway } from './hub-gateway.decorator.js';
 import { RoleGateway } from './role.gateway.js';

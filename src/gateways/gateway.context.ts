@@ -3,7 +3,7 @@ import { HandshakeMiddleware } from '../auth/handshake.middleware.js';
 import { SessionControlService } from '../auth/session-control.service.js';
 import { DeadLetterService } from '../delivery/dead-letter.service.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import { HubServer } from '../delivery/hub-server.js';
+import { HubServer } from '../transport/hub-server.js';
 import { ReplayService } from '../delivery/replay.service.js';
 import { AdminFeedService } from '../monitoring/admin-feed.service.js';
 import { OrdersService } from '../orders/orders.service.js';

@@ -4,7 +4,7 @@ import type { Role } from '@orderwire/contracts';
 import { AuthRefreshDto, HeartbeatDto, OrderCancelDto, SyncDto } from '@orderwire/contracts';
 import { PinoLogger } from 'nestjs-pino';
 import { type AckSuccess, ok } from '../common/ack.js';
-import type { HubNamespace, HubSocket } from '../delivery/hub-server.js';
+import type { HubNamespace, HubSocket } from '../transport/hub-server.js';
 import type { GatewayContext } from './gateway.context.js';
 
 /**

@@ -2,17 +2,17 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { MetricsData } from '@orderwire/contracts';
 import { ALL_TENANTS, ROLES } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { background } from '../common/background.js';
-import type { Session } from '../auth/session.js';
+import { background } from '../util/background.js';
+import type { Session } from '../session/session.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import { HubServer } from '../delivery/hub-server.js';
+import { HubServer } from '../transport/hub-server.js';
 import { JOB_SCHEDULER, MESSAGE_STORE, SESSION_REGISTRY } from '../engine/engine.tokens.js';
 import type { JobScheduler } from '../engine/job-scheduler.js';
 import type { MessageStore } from '../engine/message-store.js';
 import type { SessionRegistry } from '../engine/session-registry.js';
 import { Rooms } from '../routing/rooms.js';
-import { MetricsService } from './metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 
 /** How often presence changes of one tenant are sent at most (they are coalesced). */
 const PRESENCE_EVERY_MS = 500;

@@ -4,7 +4,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Gauge } from 'prom-client';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { ENGINE_HEALTH, type EngineHealth } from '../engine/engine.tokens.js';
-import { MetricsService } from './metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 
 const CHECK_EVERY_MS = 1000;
 

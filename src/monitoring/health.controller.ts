@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { DrainState } from '../common/drain.state.js';
+import { DrainState } from '../util/drain.state.js';
 import { ENGINE_HEALTH, type EngineHealth } from '../engine/engine.tokens.js';
 
 /** Liveness (the process runs) and readiness (every dependency answers, and not draining). */

@@ -17,10 +17,10 @@ import type {
 } from '@orderwire/contracts';
 import { canCancel, newUlid, FINAL_STATUSES, isLegalTransition, nextStatuses } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { background } from '../common/background.js';
-import type { Session } from '../auth/session.js';
-import { conflict, forbidden, HubException, notFound } from '../common/hub.exception.js';
-import { tenantOf } from '../common/tenant-scope.js';
+import { background } from '../util/background.js';
+import type { Session } from '../session/session.js';
+import { conflict, forbidden, HubException, notFound } from '../util/hub.exception.js';
+import { tenantOf } from '../session/tenant-scope.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { orderCreatedMessageId } from './order-message-id.js';
 import { DeliveryService } from '../delivery/delivery.service.js';

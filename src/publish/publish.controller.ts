@@ -15,9 +15,9 @@ import { validatePublishRequest } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { AuthError } from '../auth/auth.error.js';
 import { JwtVerifier } from '../auth/jwt-verifier.service.js';
-import { KeyedBuckets } from '../common/token-bucket.js';
+import { KeyedBuckets } from '../util/token-bucket.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { MetricsService } from '../monitoring/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { PublishService } from './publish.service.js';
 
 const STATUS: Record<ErrorCode, number> = {

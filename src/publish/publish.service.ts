@@ -10,7 +10,7 @@ import type {
 import { newUlid, ROLES, validatePublishRequest } from '@orderwire/contracts';
 import type { InProcessHub } from '@orderwire/realtime';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import { withTimeout } from '../common/with-timeout.js';
+import { withTimeout } from '../util/with-timeout.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ENGINE_HEALTH, type EngineHealth, SERVICE_BRIDGE } from '../engine/engine.tokens.js';
 import type { ServiceBridge } from '../engine/service-bridge.js';

@@ -1,6 +1,5 @@
 import type { Role, ServerEventType } from '@orderwire/contracts';
 import { ALL_TENANTS } from '@orderwire/contracts';
-import type { Targets } from '../engine/message-store.js';
 import { Rooms } from './rooms.js';
 
 /**
@@ -16,6 +15,9 @@ export interface Audience {
   /** Whole roles of the tenant. */
   roles?: readonly Role[];
 }
+
+/** Rooms a message is addressed to, per role namespace (see rooms.ts). */
+export type Targets = Partial<Record<Role, string[]>>;
 
 type Rule = (a: Audience) => Targets;
 

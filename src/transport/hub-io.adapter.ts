@@ -4,14 +4,19 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { isObservable, lastValueFrom, type Observable } from 'rxjs';
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions, Socket } from 'socket.io';
-import type { OriginPolicy } from '../auth/origin.policy.js';
-import { clientAddress, RawSessions } from '../auth/raw-sessions.js';
+import { clientAddress, RawSessions } from './raw-sessions.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { SocketAdapterFactory } from '../engine/engine.tokens.js';
 import { batchFrames, type EngineServer } from './frame-batching.js';
 import { hubParser } from './hub-parser.js';
 
 type RawConn = Parameters<RawSessions['opened']>[0];
+
+/** Which browser origins may connect (auth/origin.policy.ts implements it from CORS_ORIGINS). */
+export interface Origins {
+  cors(): ServerOptions['cors'];
+  allows(origin: string | undefined): boolean;
+}
 
 /**
  * The Socket.IO server of the hub, configured from AppConfig (gateways carry no options of
@@ -25,7 +30,7 @@ export class HubIoAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly config: AppConfig,
-    private readonly origins: OriginPolicy,
+    private readonly origins: Origins,
     private readonly clusterAdapter: SocketAdapterFactory,
     /** Tells a socket why it is being shed for not reading (it is closed right after). */
     private readonly onSlowConsumer: (socket: Socket, queuedBytes: number) => void = () => undefined,

@@ -4,8 +4,8 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
-import { RUNTIME } from '../auth/session.js';
-import type { HubNamespace } from '../delivery/hub-server.js';
+import { RUNTIME } from '../session/session.js';
+import type { HubNamespace } from './hub-server.js';
 import { type AckingSocket, SocketIoWriter } from './socket-writer.js';
 
 /**

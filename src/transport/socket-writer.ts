@@ -1,6 +1,6 @@
 import type { Role } from '@orderwire/contracts';
-import { RUNTIME, type SessionRuntime } from '../auth/session.js';
-import type { HubNamespace, HubSocket } from '../delivery/hub-server.js';
+import { RUNTIME, type SessionRuntime } from '../session/session.js';
+import type { HubNamespace, HubSocket } from './hub-server.js';
 import { parseUserKey, Rooms } from '../routing/rooms.js';
 
 /** Socket.IO parser packet type of an event. */

@@ -3,7 +3,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { bullPrefix } from '@orderwire/contracts';
 import { closeWithin } from '@orderwire/realtime';
 import { Redis } from 'ioredis';
-import { withTimeout } from '../../common/with-timeout.js';
+import { withTimeout } from '../../util/with-timeout.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { AdapterClusterBus } from '../cluster-bus.js';
 import type { EngineHealth, SocketAdapterFactory } from '../engine.tokens.js';

@@ -1,6 +1,6 @@
 import { ALL_TENANTS } from '@orderwire/contracts';
-import type { Session } from '../auth/session.js';
-import { HubException } from './hub.exception.js';
+import type { Session } from './session.js';
+import { HubException } from '../util/hub.exception.js';
 
 /**
  * The tenant a command acts on. Tenant users act on their own tenant only (naming another is

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { KeyedBuckets } from '../common/token-bucket.js';
+import { KeyedBuckets } from '../util/token-bucket.js';
 
 /** What an engine.io connection exposes here: its first request, and close. */
 interface RawConn {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Role } from '@orderwire/contracts';
 import type { Namespace, Socket } from 'socket.io';
-import type { Session } from '../auth/session.js';
+import type { Session } from '../session/session.js';
 import { SOCKET_ADAPTER, type SocketAdapterFactory } from '../engine/engine.tokens.js';
 
 export interface SocketData {

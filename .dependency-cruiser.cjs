@@ -1,0 +1,50 @@
+// The direction of dependencies between the top-level folders of src (issue #11), checked by
+// `npm run lint`. A folder may import only folders below it in LAYERS (and itself); the files at
+// the root of src (main, app.factory, hub.module) wire everything and may import anything.
+// No cycles between modules either. Spec files are not checked (a unit test may reach across).
+const LAYERS = [
+  'config', // settings
+  'util', // helpers with no knowledge of the hub: timeouts, token buckets, the error type
+  'routing', // rooms and the routing table: pure functions
+  'metrics', // the Prometheus registry and the hub's series
+  'engine', // storage, queues, cluster seams (memory and redis)
+  'session', // what the hub knows about a connected socket, and its tenant scope
+  'transport', // the role namespaces; the only code touching Socket.IO/engine.io internals
+  'delivery', // durable delivery: order, policy, replay, retention, dead letters
+  'monitoring', // metrics, health, alerts, admin feed
+  'orders', // the order lifecycle
+  'auth', // handshake, tokens, sessions
+  'common', // the command pipeline (to become src/commands)
+  'gateways', // the role namespaces
+  'publish', // HTTP publish and in-process services
+  'console', // the operator console
+];
+
+const forbidden = LAYERS.map((layer, i) => {
+  const above = LAYERS.slice(i + 1);
+  return {
+    name: `layer-${layer}`,
+    comment: `src/${layer} may import only ${LAYERS.slice(0, i).join(', ') || 'nothing else in src'}`,
+    severity: 'error',
+    from: { path: `^src/${layer}/` },
+    to: { path: `^src/(${above.join('|')})/` },
+  };
+}).filter((rule) => !rule.to.path.includes('()'));
+
+forbidden.push({
+  name: 'no-circular',
+  comment: 'modules that import each other, directly or round a loop',
+  severity: 'error',
+  from: { path: '^src/' },
+  to: { circular: true },
+});
+
+module.exports = {
+  forbidden,
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.spec\\.ts$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};
