@@ -14,6 +14,7 @@ export default {
     '<rootDir>/apps/*/src/**/*.spec.ts',
     '<rootDir>/apps/*/test/**/*.e2e-spec.ts',
     '<rootDir>/test/**/*.e2e-spec.ts',
+    '<rootDir>/test/**/*.spec.ts',
   ],
   testTimeout: 30000,
   maxWorkers: 2,

@@ -47,7 +47,7 @@ export function messageBounds(config: AppConfig): MessageStoreBounds {
 
 /**
  * Durable messages in publish order, with their cursors, and the dead letters. One per engine;
- * the contract suite in engine.contract.ts holds every implementation to the same behaviour.
+ * the contract suite in test/engine/engine.contract.ts holds every implementation to the same behaviour.
  */
 export interface MessageStore {
   /** Stores the envelope, assigns its cursor (monotonic in publish order) and returns it. */

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { DurableType, Envelope, Order } from '@orderwire/contracts';
-import { parseCursor } from './cursor.js';
-import type { IdempotencyStore } from './idempotency-store.js';
-import type { JobScheduler } from './job-scheduler.js';
-import type { MessageStore, Targets } from './message-store.js';
-import type { OrderStore } from './order-store.js';
-import type { SessionRegistry } from './session-registry.js';
+import { parseCursor } from '../../src/engine/cursor.js';
+import type { IdempotencyStore } from '../../src/engine/idempotency-store.js';
+import type { JobScheduler } from '../../src/engine/job-scheduler.js';
+import type { MessageStore, Targets } from '../../src/engine/message-store.js';
+import type { OrderStore } from '../../src/engine/order-store.js';
+import type { SessionRegistry } from '../../src/engine/session-registry.js';
 
 /** What one engine provides behind the seams. */
 export interface EngineUnderTest {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll } from '@jest/globals';
-import { describeRedis, startRedis, type TestRedis } from '../../../test/support/redis.js';
-import { loadConfig } from '../../config/load-config.js';
-import { CONTRACT_ENV, describeEngineContract } from '../engine.contract.js';
-import { RedisEngine } from './redis-engine.js';
+import { describeRedis, startRedis, type TestRedis } from '../support/redis.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { CONTRACT_ENV, describeEngineContract } from './engine.contract.js';
+import { RedisEngine } from '../../src/engine/redis/redis-engine.js';
 
 describeRedis('redis engine', () => {
   let redis: TestRedis;
