@@ -1,5 +1,5 @@
 import { Injectable, type ValidationError, ValidationPipe } from '@nestjs/common';
-import { cacheValidationMetadata, flattenValidationErrors } from '@orderwire/contracts';
+import { flattenValidationErrors } from '@orderwire/contracts';
 import { CompiledValidator } from './compiled-validator.js';
 import { HubException } from '../util/hub.exception.js';
 
@@ -10,7 +10,6 @@ import { HubException } from '../util/hub.exception.js';
 @Injectable()
 export class WsValidationPipe extends ValidationPipe {
   constructor() {
-    cacheValidationMetadata();
     super({
       transform: true,
       whitelist: true,

@@ -8,4 +8,3 @@ export * from './queues.js';
 export * from './publish.js';
 export * from './ids.js';
 export * from './shape.js';
-export * from './validation-cache.js';

@@ -21,7 +21,6 @@ import {
 import { OrderItemDto, DeliveryAddressDto, TENANT_PATTERN } from './commands.js';
 import { inspectShape } from './shape.js';
 import type { FieldError } from './errors.js';
-import { cacheValidationMetadata } from './validation-cache.js';
 import {
   ALERT_CODES,
   ALERT_SEVERITIES,
@@ -141,7 +140,6 @@ export type PublishValidation = { ok: true; value: PublishRequest } | { ok: fals
  * `POST /api/v1/events`: the envelope fields, then the data of the given type.
  */
 export function validatePublishRequest(body: unknown): PublishValidation {
-  cacheValidationMetadata();
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return { ok: false, fields: [{ field: '', messages: ['the body must be an object'] }] };
   }
