@@ -19,6 +19,7 @@ import { SlowConsumerService } from './delivery/slow-consumer.service.js';
 import { DeadLetterService } from './delivery/dead-letter.service.js';
 import { DeliveryService } from './delivery/delivery.service.js';
 import { EnvelopeFactory } from './delivery/envelope.factory.js';
+import { HubEvents } from './util/hub-events.js';
 import { HubServer } from './transport/hub-server.js';
 import { ReplayHold } from './delivery/replay-hold.js';
 import { ReplayService } from './delivery/replay.service.js';
@@ -77,6 +78,7 @@ export class HubModule {
         IdempotencyInterceptor,
         PacketMiddleware,
         ShutdownService,
+        HubEvents,
         HubServer,
         ReplayHold,
         EnvelopeFactory,

@@ -15,6 +15,7 @@ import type {
 } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { background } from '../util/background.js';
+import { HubEvents } from '../util/hub-events.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { ClusterBus, FanoutMessage } from '../engine/cluster-bus.js';
 import { parseCursor } from '../engine/cursor.js';
@@ -46,8 +47,6 @@ export interface PublishInput<T extends ServerEventType> {
 /** A local socket or a RemoteSocket from fetchSockets(). */
 type OneSocket = Pick<HubSocket, 'data'> & { emit: unknown };
 
-type DeadLetterListener = (letter: DeadLetter, envelope: Envelope<DurableType>) => void;
-
 /**
  * Publishing: durable messages are stored (which gives them a cursor), handed to the other nodes
  * and, in log order (DeliverySequencer), to DeliveryPolicy, which writes them to this node's
@@ -56,7 +55,6 @@ type DeadLetterListener = (letter: DeadLetter, envelope: Envelope<DurableType>) 
  */
 @Injectable()
 export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly deadLetterListeners: DeadLetterListener[] = [];
   /** New durable messages, local and from other nodes, reach this node's sockets in log order. */
   private readonly sequencer: DeliverySequencer;
   private readonly policy: DeliveryPolicy;
@@ -71,6 +69,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     private readonly replayHold: ReplayHold,
     private readonly envelopes: EnvelopeFactory,
     private readonly metrics: MetricsService,
+    private readonly events: HubEvents,
   ) {
     this.policy = new DeliveryPolicy(
       {
@@ -118,10 +117,6 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
   onApplicationShutdown(): void {
     this.sequencer.stop();
     this.policy.clear();
-  }
-
-  onDeadLetter(listener: DeadLetterListener): void {
-    this.deadLetterListeners.push(listener);
   }
 
   /**
@@ -224,6 +219,6 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
       { messageId: letter.messageId, type: letter.type, recipients: letter.recipients },
       'dead letter',
     );
-    for (const listener of this.deadLetterListeners) listener(letter, envelope);
+    void this.events.emit('delivery.dead_lettered', { letter, envelope });
   }
 }

@@ -4,13 +4,13 @@ import { HubException } from '../util/hub.exception.js';
 import { PacketMiddleware } from '../common/packet.middleware.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
+import { HubEvents } from '../util/hub-events.js';
 import { HubServer, type HubSocket } from '../transport/hub-server.js';
 import { ReplayService } from '../delivery/replay.service.js';
 import { MESSAGE_STORE, SESSION_REGISTRY } from '../engine/engine.tokens.js';
 import type { MessageStore } from '../engine/message-store.js';
 import type { SessionRegistry } from '../engine/session-registry.js';
 import { AdminFeedService } from '../monitoring/admin-feed.service.js';
-import { DependencyMonitor } from '../monitoring/dependency.monitor.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { roomsOf } from '../routing/rooms.js';
@@ -40,11 +40,11 @@ export class ConnectionService implements OnModuleInit {
     private readonly metrics: MetricsService,
     private readonly verifier: JwtVerifier,
     private readonly server: HubServer,
-    private readonly dependencies: DependencyMonitor,
+    private readonly events: HubEvents,
   ) {}
 
   onModuleInit(): void {
-    this.dependencies.onRecovered(() => this.reregister());
+    this.events.on('dependency.recovered', () => this.reregister());
   }
 
   /**

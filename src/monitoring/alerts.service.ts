@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AlertCode, AlertSeverity } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DeliveryService } from '../delivery/delivery.service.js';
+import { HubEvents } from '../util/hub-events.js';
 
 /** `system.alert` to the tenant's admins and the platform admins (durable). */
 @Injectable()
@@ -9,10 +10,11 @@ export class AlertsService implements OnModuleInit {
   constructor(
     @InjectPinoLogger(AlertsService.name) private readonly logger: PinoLogger,
     private readonly delivery: DeliveryService,
+    private readonly events: HubEvents,
   ) {}
 
   onModuleInit(): void {
-    this.delivery.onDeadLetter((letter, envelope) => {
+    this.events.on('delivery.dead_lettered', ({ letter, envelope }) => {
       // An alert about an undeliverable DELIVERY_FAILED alert would loop: log it instead.
       if (envelope.type === 'system.alert' && (envelope.data as { code?: string }).code === 'DELIVERY_FAILED')
         return;

@@ -5,29 +5,28 @@ import { Gauge } from 'prom-client';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { ENGINE_HEALTH, type EngineHealth } from '../engine/engine.tokens.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { HubEvents } from '../util/hub-events.js';
 
 const CHECK_EVERY_MS = 1000;
-
-type Listener = () => Promise<void> | void;
 
 /**
  * Watches the engine's dependencies. When one stops answering, this node's admins get
  * `system.alert DEPENDENCY_DOWN` (sent locally: the durable path needs the very dependency that is
- * down), and again with severity info when it is back. Other services can run a catch-up step on
- * recovery (`onRecovered`).
+ * down), and again with severity info when it is back, after the `dependency.recovered` listeners
+ * (HubEvents) ran their catch-up steps.
  */
 @Injectable()
 export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private downSince?: number;
   private failing: string[] = [];
-  private readonly recovered: Listener[] = [];
   private readonly up: Gauge<'dependency'>;
 
   constructor(
     @InjectPinoLogger(DependencyMonitor.name) private readonly logger: PinoLogger,
     @Inject(ENGINE_HEALTH) private readonly health: EngineHealth,
     private readonly delivery: DeliveryService,
+    private readonly events: HubEvents,
     metrics: MetricsService,
   ) {
     this.up = new Gauge({
@@ -41,10 +40,6 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
   /** True while some dependency does not answer (or the engine already knows it is cut off). */
   get isDown(): boolean {
     return this.downSince !== undefined || !this.health.connected();
-  }
-
-  onRecovered(listener: Listener): void {
-    this.recovered.push(listener);
   }
 
   onApplicationBootstrap(): void {
@@ -75,13 +70,7 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
       this.downSince = undefined;
       for (const d of this.failing) this.up.set({ dependency: d }, 1);
       this.logger.warn({ dependencies: this.failing, downForMs }, 'dependency recovered');
-      for (const listener of this.recovered) {
-        try {
-          await listener();
-        } catch (err) {
-          this.logger.error({ err }, 'recovery step failed');
-        }
-      }
+      await this.events.emit('dependency.recovered', { dependencies: this.failing, downForMs });
       this.alert('info', `${this.failing.join(', ')} can be reached again`, {
         dependencies: this.failing,
         recovered: true,

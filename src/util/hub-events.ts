@@ -1,0 +1,43 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { DeadLetterItem, DurableType, Envelope } from '@orderwire/contracts';
+
+/** What one part of the hub tells the others, by name, with its payload. */
+export interface HubEventMap {
+  /** A durable message was moved to the dead letters (delivery). Monitoring raises DELIVERY_FAILED. */
+  'delivery.dead_lettered': { letter: DeadLetterItem; envelope: Envelope<DurableType> };
+  /**
+   * Every dependency answers again after an outage (monitoring). Listeners run in turn and are
+   * awaited before the "can be reached again" alert: catch-up steps (re-registering sessions).
+   */
+  'dependency.recovered': { dependencies: string[]; downForMs: number };
+}
+
+type Listener<K extends keyof HubEventMap> = (payload: HubEventMap[K]) => void | Promise<void>;
+
+/**
+ * The hub's one event bus: a lower layer announces, higher layers listen, so that no service
+ * keeps a registry of callbacks from the layers above it. Listeners run in the order they were
+ * added; one that throws or rejects is logged and does not stop the others.
+ */
+@Injectable()
+export class HubEvents {
+  private readonly log = new Logger(HubEvents.name);
+  private readonly listeners = new Map<keyof HubEventMap, Array<Listener<never>>>();
+
+  on<K extends keyof HubEventMap>(type: K, listener: Listener<K>): void {
+    let list = this.listeners.get(type);
+    if (!list) this.listeners.set(type, (list = []));
+    list.push(listener as Listener<never>);
+  }
+
+  /** Runs every listener of `type`, one after another; resolves when all have. */
+  async emit<K extends keyof HubEventMap>(type: K, payload: HubEventMap[K]): Promise<void> {
+    for (const listener of this.listeners.get(type) ?? []) {
+      try {
+        await (listener as Listener<K>)(payload);
+      } catch (err) {
+        this.log.error(`a ${type} listener failed: ${(err as Error)?.message ?? String(err)}`);
+      }
+    }
+  }
+}
