@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { DurableType, Envelope, Role } from '@orderwire/contracts';
 import { ROLES } from '@orderwire/contracts';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RUNTIME } from '../session/session.js';
 import { HubServer, type HubSocket } from '../transport/hub-server.js';
 
@@ -8,13 +9,25 @@ import { HubServer, type HubSocket } from '../transport/hub-server.js';
  * The replay hold, whole: while a replay is read and written to a socket, live durable messages
  * for it are queued instead of written (so they can neither overtake the replay nor fall into
  * the gap between the read and the writes), and written after it, less what the replay already
- * carried. Volatile broadcasts pass held sockets by too.
+ * carried. Volatile broadcasts pass held sockets by too. At most REPLAY_MAX messages are queued
+ * per socket: past that, the socket is flagged and, once its replay is written, disconnected with
+ * SLOW_CONSUMER (it cannot take its backlog as fast as messages arrive; it catches up from its
+ * cursor on reconnect, so nothing durable is lost).
  */
 @Injectable()
 export class ReplayHold {
   private readonly holding = new Map<Role, Set<string>>(ROLES.map((r: Role) => [r, new Set<string>()]));
 
-  constructor(private readonly server: HubServer) {}
+  private readonly maxQueued: number;
+  /** Sockets whose queue reached the bound: nothing more is queued for them. */
+  private readonly overflowed = new Set<string>();
+
+  constructor(
+    private readonly server: HubServer,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.maxQueued = config.delivery.replayMax;
+  }
 
   /** Socket ids of `role` on hold: broadcasts pass them by (`except`). */
   held(role: Role): ReadonlySet<string> {
@@ -33,26 +46,34 @@ export class ReplayHold {
     for (const id of this.holding.get(role)!) {
       const socket = nsp.sockets.get(id);
       if (!socket) continue;
+      if (this.overflowed.has(id)) continue;
       for (const room of rooms) {
-        if (socket.rooms.has(room)) {
-          (socket.data.session[RUNTIME].held ??= []).push(envelope);
-          break;
-        }
+        if (!socket.rooms.has(room)) continue;
+        const queued = (socket.data.session[RUNTIME].held ??= []);
+        if (queued.length >= this.maxQueued) this.overflowed.add(id);
+        else queued.push(envelope);
+        break;
       }
     }
   }
 
   /**
    * Takes the socket off hold; returns what was queued for it meanwhile and is not in `replayed`
-   * (a message published during the replay may also be in it), to be written now in that order.
+   * (a message published during the replay may also be in it), to be written now in that order,
+   * or `overflowed` if the queue reached its bound (then nothing is returned: the socket must
+   * catch up from its cursor).
    */
-  end(socket: HubSocket, replayed: readonly Envelope<DurableType>[]): Envelope<DurableType>[] {
+  end(
+    socket: HubSocket,
+    replayed: readonly Envelope<DurableType>[],
+  ): { queued: Envelope<DurableType>[]; overflowed: boolean } {
     const runtime = socket.data.session[RUNTIME];
     const queued = runtime.held;
     runtime.held = undefined;
     this.holding.get(socket.data.session.role)!.delete(socket.id);
-    if (!queued?.length || !socket.connected) return [];
+    const overflowed = this.overflowed.delete(socket.id);
+    if (overflowed || !queued?.length || !socket.connected) return { queued: [], overflowed };
     const written = new Set(replayed.map((e) => e.id));
-    return queued.filter((e) => !written.has(e.id));
+    return { queued: queued.filter((e) => !written.has(e.id)), overflowed };
   }
 }

@@ -13,6 +13,11 @@ export interface ReplayOutcome {
   recovered: boolean;
 }
 
+/** A replay read and not yet written: the socket is on hold until `finish`. */
+export interface PreparedReplay extends ReplayOutcome {
+  envelopes: Envelope<DurableType>[];
+}
+
 /**
  * Replays what a user missed after a cursor. While the replay is read and written, the socket is
  * on hold (ReplayHold): the client sees one ordered stream with no gap.
@@ -27,36 +32,55 @@ export class ReplayService {
   ) {}
 
   /**
-   * Holds the socket, reads what it missed after `cursor` (nothing without one), calls `before`
-   * (to emit system.welcome first), writes the replay and the held messages, then releases it.
+   * Puts the socket on hold and reads what it missed after `cursor` (nothing without one). The
+   * caller tells the client the outcome (system.welcome), then calls `finish`, which writes the
+   * replay and what was held meanwhile. If the read fails, the hold is released and it throws.
    */
-  async replay(
-    socket: HubSocket,
-    cursor: string | undefined,
-    before?: (outcome: ReplayOutcome) => void,
-  ): Promise<ReplayOutcome> {
+  async prepare(socket: HubSocket, cursor: string | undefined): Promise<PreparedReplay> {
     const { role, tenantId } = socket.data.session;
     this.hold.begin(socket);
-    let replayed: Envelope<DurableType>[] = [];
     try {
-      let outcome: ReplayOutcome = { replayed: 0, recovered: true };
-      if (cursor !== undefined) {
-        const rooms = [...socket.rooms].filter((r) => r !== socket.id);
-        const result = await this.store.readAfter(
-          cursor,
-          { role, tenantId, rooms },
-          this.config.delivery.replayMax,
-        );
-        replayed = result.messages.map((m) => m.envelope);
-        outcome = { replayed: replayed.length, recovered: result.recovered };
-      }
-      before?.(outcome);
-      await this.write(socket, replayed);
-      return outcome;
-    } finally {
-      const queued = this.hold.end(socket, replayed);
-      if (queued.length > 0) this.delivery.writeDurable(socket, queued);
+      if (cursor === undefined) return { replayed: 0, recovered: true, envelopes: [] };
+      const rooms = [...socket.rooms].filter((r) => r !== socket.id);
+      const result = await this.store.readAfter(
+        cursor,
+        { role, tenantId, rooms },
+        this.config.delivery.replayMax,
+      );
+      const envelopes = result.messages.map((m) => m.envelope);
+      return { replayed: envelopes.length, recovered: result.recovered, envelopes };
+    } catch (err) {
+      this.hold.end(socket, []);
+      throw err;
     }
+  }
+
+  /** A replay the client asked for (the `replay` command): prepare, then finish at once. */
+  async replay(socket: HubSocket, cursor: string | undefined): Promise<ReplayOutcome> {
+    const prepared = await this.prepare(socket, cursor);
+    await this.finish(socket, prepared);
+    return { replayed: prepared.replayed, recovered: prepared.recovered };
+  }
+
+  /** Writes the prepared replay, then the messages held during it, and releases the hold. */
+  async finish(socket: HubSocket, prepared: PreparedReplay): Promise<void> {
+    try {
+      await this.write(socket, prepared.envelopes);
+    } finally {
+      const { queued, overflowed } = this.hold.end(socket, prepared.envelopes);
+      if (queued.length > 0) this.delivery.writeDurable(socket, queued);
+      if (overflowed && socket.connected) this.shedOverflowed(socket);
+    }
+  }
+
+  /** More than REPLAY_MAX live messages arrived during the replay: catch up from the cursor. */
+  private shedOverflowed(socket: HubSocket): void {
+    const { replayMax } = this.config.delivery;
+    this.delivery.emitTo(socket, 'system.error', {
+      code: 'SLOW_CONSUMER',
+      message: `disconnected: more than ${replayMax} messages arrived during your replay; reconnect with your cursor to catch up`,
+    });
+    socket.disconnect(true);
   }
 
   /**

@@ -68,7 +68,8 @@ export class ConnectionService implements OnModuleInit {
     this.metrics.recordConnection(session.role, session.tenantId, 1);
     this.armExpiry(socket);
     const head = session.cursor === undefined ? await this.store.head() : undefined;
-    await this.replays.replay(socket, session.cursor, (outcome) => {
+    const replay = await this.replays.prepare(socket, session.cursor);
+    try {
       this.delivery.emitTo(socket, 'system.welcome', {
         sessionId: session.sessionId,
         user: {
@@ -79,12 +80,14 @@ export class ConnectionService implements OnModuleInit {
         },
         serverTime: new Date().toISOString(),
         heartbeatIntervalMs: this.config.ws.pingIntervalMs,
-        recovered: outcome.recovered,
-        replayed: outcome.replayed,
+        recovered: replay.recovered,
+        replayed: replay.replayed,
         ...(head !== undefined ? { cursor: head } : {}),
       });
       this.metrics.handshakeDuration.observe((performance.now() - session.handshakeAt) / 1000);
-    });
+    } finally {
+      await this.replays.finish(socket, replay);
+    }
     if (!socket.connected) return;
     this.delivery.emitTo(socket, 'order.board', { orders: await this.orders.board(session) });
     this.feed.presenceChanged(session.tenantId);
