@@ -26,6 +26,7 @@ import { ReplayService } from './delivery/replay.service.js';
 import { RetentionService } from './delivery/retention.service.js';
 import { EngineModule } from './engine/engine.module.js';
 import { AdminGateway } from './gateways/admin.gateway.js';
+import { commandMapProblems } from './gateways/command-map.js';
 import { ConnectionService } from './gateways/connection.service.js';
 import { CrewGateway } from './gateways/crew.gateway.js';
 import { CustomerGateway } from './gateways/customer.gateway.js';
@@ -41,10 +42,14 @@ import { PublishController } from './publish/publish.controller.js';
 import { PublishService } from './publish/publish.service.js';
 import { IN_PROCESS_HUB } from '@orderwire/realtime';
 
+const GATEWAYS = [CustomerGateway, CrewGateway, AdminGateway];
+
 /** The hub: one module, configured once from a validated AppConfig. */
 @Module({})
 export class HubModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const mismatches = commandMapProblems(GATEWAYS);
+    if (mismatches.length) throw new Error(`the gateways do not match COMMANDS:\n${mismatches.join('\n')}`);
     return {
       module: HubModule,
       // Global, so that a RealtimeModule living in the hub process finds IN_PROCESS_HUB.
@@ -96,9 +101,7 @@ export class HubModule {
         { provide: IN_PROCESS_HUB, useExisting: PublishService },
         ConnectionService,
         GatewayContext,
-        CustomerGateway,
-        CrewGateway,
-        AdminGateway,
+        ...GATEWAYS,
       ],
       exports: [
         APP_CONFIG,

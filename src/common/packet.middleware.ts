@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { COMMANDS, inspectShape, isCommandType, type ShapeProblem } from '@orderwire/contracts';
+import { inspectShape, isCommandType, type ShapeProblem } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import type { HubSocket } from '../transport/hub-server.js';
 import { RUNTIME } from '../session/session.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { type AckFn, fail, isAckFn } from './ack.js';
+import { commandRefusal } from './command-rules.js';
 import { HubException } from '../util/hub.exception.js';
 import { RateLimiter } from './rate-limiter.js';
 
@@ -24,7 +25,8 @@ function laneOf(event: unknown, data: unknown): string | undefined {
 /**
  * The first thing every incoming packet meets, before Nest: it measures the frame, refuses what
  * is too large (PAYLOAD_TOO_LARGE), answers events no gateway handles (UNKNOWN_EVENT; Nest would
- * drop them silently) and wraps the ack so that every reply is counted by type and result.
+ * drop them silently), refuses what this role or crew role may not send (FORBIDDEN), and wraps
+ * the ack so that every reply is counted by type and result.
  */
 @Injectable()
 export class PacketMiddleware {
@@ -85,10 +87,8 @@ export class PacketMiddleware {
       }
       return refuse(new HubException('UNKNOWN_EVENT', `unknown event ${String(event).slice(0, 64)}`));
     }
-    if (!COMMANDS[type].roles.includes(socket.data.session.role)) {
-      // No gateway of this namespace handles it; the roles guard would say the same.
-      return refuse(new HubException('FORBIDDEN', `${type} is not allowed for this role`));
-    }
+    const forbidden = commandRefusal(socket.data.session, type);
+    if (forbidden) return refuse(forbidden);
     if (!ack) {
       return refuse(new HubException('VALIDATION_FAILED', 'a command must carry an ack callback'));
     }

@@ -10,7 +10,8 @@ import type { GatewayContext } from './gateway.context.js';
 /**
  * What every role namespace shares: the handshake middleware, the connection lifecycle, and the
  * commands of all roles (heartbeat, auth.refresh, sync, order.cancel). Each command method parses
- * (the pipe), names its rule (the guard reads COMMANDS) and calls a service.
+ * (the pipe) the DTO that COMMANDS names for it (checked at boot, see command-map.ts) and calls a
+ * service.
  */
 export abstract class RoleGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   protected abstract readonly role: Role;
