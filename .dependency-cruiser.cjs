@@ -14,7 +14,7 @@ const LAYERS = [
   'monitoring', // metrics, health, alerts, admin feed
   'orders', // the order lifecycle
   'auth', // handshake, tokens, sessions
-  'common', // the command pipeline (to become src/commands)
+  'commands', // the command pipeline: admission, role check, validation, interceptors, replies
   'gateways', // the role namespaces
   'publish', // HTTP publish and in-process services
   'console', // the operator console

@@ -8,7 +8,7 @@ import {
   OrderUpdateStatusDto,
 } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { ok } from '../common/ack.js';
+import { ok } from '../commands/ack.js';
 import { tenantOf } from '../session/tenant-scope.js';
 import type { HubSocket } from '../transport/hub-server.js';
 import { GatewayContext } from './gateway.context.js';

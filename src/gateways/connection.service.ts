@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { HubException } from '../util/hub.exception.js';
-import { PacketMiddleware } from '../common/packet.middleware.js';
+import { PacketMiddleware } from '../commands/packet.middleware.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { HubEvents } from '../util/hub-events.js';

@@ -1,7 +1,7 @@
 import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websockets';
 import { OrderPlaceDto } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { ok } from '../common/ack.js';
+import { ok } from '../commands/ack.js';
 import type { HubSocket } from '../transport/hub-server.js';
 import { GatewayContext } from './gateway.context.js';
 import { HubGateway } from './hub-gateway.decorator.js';

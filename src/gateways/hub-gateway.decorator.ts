@@ -2,9 +2,9 @@ import { applyDecorators, UseFilters, UseInterceptors, UsePipes } from '@nestjs/
 import { WebSocketGateway } from '@nestjs/websockets';
 import type { Role } from '@orderwire/contracts';
 import { NAMESPACES } from '@orderwire/contracts';
-import { CommandInterceptors } from '../common/command-interceptors.js';
-import { WsExceptionFilter } from '../common/ws-exception.filter.js';
-import { WsValidationPipe } from '../common/ws-validation.pipe.js';
+import { CommandInterceptors } from '../commands/command-interceptors.js';
+import { WsExceptionFilter } from '../commands/ws-exception.filter.js';
+import { WsValidationPipe } from '../commands/ws-validation.pipe.js';
 
 /**
  * A role gateway with its enhancers bound on the class (global ones do not reach gateways,

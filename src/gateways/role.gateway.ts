@@ -3,7 +3,7 @@ import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websocke
 import type { Role } from '@orderwire/contracts';
 import { AuthRefreshDto, HeartbeatDto, OrderCancelDto, SyncDto } from '@orderwire/contracts';
 import { PinoLogger } from 'nestjs-pino';
-import { type AckSuccess, ok } from '../common/ack.js';
+import { type AckSuccess, ok } from '../commands/ack.js';
 import type { HubNamespace, HubSocket } from '../transport/hub-server.js';
 import type { GatewayContext } from './gateway.context.js';
 
