@@ -37,6 +37,7 @@ import { DependencyMonitor } from './monitoring/dependency.monitor.js';
 import { HealthController } from './monitoring/health.controller.js';
 import { MetricsController } from './monitoring/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { OrderSlaService } from './orders/order-sla.service.js';
 import { OrdersService } from './orders/orders.service.js';
 import { PublishController } from './publish/publish.controller.js';
 import { PublishService } from './publish/publish.service.js';
@@ -97,6 +98,7 @@ export class HubModule {
         DependencyMonitor,
         AdminFeedService,
         OrdersService,
+        OrderSlaService,
         PublishService,
         { provide: IN_PROCESS_HUB, useExisting: PublishService },
         ConnectionService,

@@ -1,0 +1,146 @@
+import { Transform } from 'class-transformer';
+import { IsInt, Min } from 'class-validator';
+
+import { toInt } from './env.transforms.js';
+
+/**
+ * The settings that bound what clients and services may do: sizes, rates, sessions, orders,
+ * stored results and unread bytes (README, "Bounds"). Part of EnvSchema.
+ */
+export class EnvLimits {
+  @Transform(toInt)
+  @IsInt()
+  @Min(256)
+  MESSAGE_MAX_BYTES = 16 * 1024;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  MAX_HTTP_BUFFER_SIZE = 64 * 1024;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_COMMANDS_PER_SECOND = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_COMMAND_BURST = 40;
+
+  /** Commands of one user, all their sessions on a node together. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_USER_COMMANDS_PER_SECOND = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_USER_COMMAND_BURST = 40;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_COURIER_PER_SECOND = 2;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_STRIKES = 3;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  RATE_STRIKE_WINDOW_MS = 10_000;
+
+  /** POST /api/v1/events per service token. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_PUBLISH_PER_SECOND = 200;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_PUBLISH_BURST = 400;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SESSIONS_PER_USER = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SESSIONS_PER_TENANT = 10_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  HANDSHAKES_PER_IP_PER_SECOND = 50;
+
+  /** Active (non-final) orders one customer may have at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MAX_ACTIVE_ORDERS_PER_CUSTOMER = 20;
+
+  /** Active orders one tenant may have at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MAX_ACTIVE_ORDERS_PER_TENANT = 5000;
+
+  /** Engine.io sessions from one address that have not joined a namespace yet (no token checked). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RAW_SESSIONS_PER_IP = 100;
+
+  /** A session that has not joined a namespace by then is closed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  CONNECT_TIMEOUT_MS = 10_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  IDEMPOTENCY_TTL_SECONDS = 600;
+
+  /** Stored command results (requestId) per user; past it the least recently used leaves. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  IDEMPOTENCY_KEYS_PER_USER = 1000;
+
+  /** Stored command results in all (memory engine: per node). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  IDEMPOTENCY_KEYS_MAX = 200_000;
+
+  /** Bytes queued for one socket that it has not read; past it the socket is disconnected at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(64 * 1024)
+  SLOW_CONSUMER_MAX_BYTES = 4 * 1024 * 1024;
+
+  /** A socket with more than this queued for SLOW_CONSUMER_SOFT_MS without catching up is disconnected. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(16 * 1024)
+  SLOW_CONSUMER_SOFT_BYTES = 512 * 1024;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  SLOW_CONSUMER_SOFT_MS = 10_000;
+
+  /** How long a shed socket may take to read its SLOW_CONSUMER error before its TCP socket is destroyed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SLOW_CONSUMER_CLOSE_GRACE_MS = 1000;
+}

@@ -1,0 +1,114 @@
+// The Lua scripts of the redis message store (redis-message-store.ts): each runs atomically.
+
+/**
+ * Stores the message and indexes it in its tenant's log and the global one, atomically; then,
+ * while the global log is over its count or byte bound, drops the oldest messages (their bodies,
+ * both index entries, and raises the floors so a replay from before them is not `recovered`).
+ * KEYS: seq, epoch, message, tenant log, global log, tenants, meta (id -> "size|tenant"), bytes.
+ * ARGV: body, ttl ms, id, new epoch, tenant, size, max count, max bytes, key prefix.
+ */
+export const APPEND = `
+local e = redis.call('GET', KEYS[2])
+if not e then e = ARGV[4]; redis.call('SET', KEYS[2], e) end
+local seq = redis.call('INCR', KEYS[1])
+if tonumber(ARGV[2]) > 0 then redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2]) end
+redis.call('ZADD', KEYS[4], seq, ARGV[3])
+redis.call('ZADD', KEYS[5], seq, ARGV[3])
+redis.call('SADD', KEYS[6], ARGV[5])
+redis.call('HSET', KEYS[7], ARGV[3], ARGV[6] .. '|' .. ARGV[5])
+local bytes = redis.call('INCRBY', KEYS[8], ARGV[6])
+local count = redis.call('ZCARD', KEYS[5])
+local maxCount, maxBytes, p = tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9]
+local n = 0
+while (count > maxCount or bytes > maxBytes) and count > 1 and n < 256 do
+  local oldest = redis.call('ZRANGE', KEYS[5], 0, 0, 'WITHSCORES')
+  local id, s = oldest[1], oldest[2]
+  local meta = redis.call('HGET', KEYS[7], id)
+  redis.call('ZREM', KEYS[5], id)
+  redis.call('DEL', p .. 'msg:' .. id)
+  redis.call('SET', p .. 'log:floor:*', s)
+  if meta then
+    local at = string.find(meta, '|', 1, true)
+    local tenant = string.sub(meta, at + 1)
+    redis.call('HDEL', KEYS[7], id)
+    redis.call('ZREM', p .. 'log:' .. tenant, id)
+    redis.call('SET', p .. 'log:floor:' .. tenant, s)
+    bytes = redis.call('DECRBY', KEYS[8], tonumber(string.sub(meta, 1, at - 1)))
+  end
+  count = count - 1
+  n = n + 1
+end
+return {seq, e}`;
+
+/**
+ * Removes expired ids from a log and raises its floor; for the global log (ARGV[1] == '1') also
+ * their sizes from the byte count. Only ids it removed itself are counted, so a concurrent
+ * APPEND that evicted the same message does not make the count go twice.
+ * KEYS: log, floor, meta, bytes. ARGV: global?, floor seq, ids...
+ */
+export const TRIM = `
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  if redis.call('ZREM', KEYS[1], id) == 1 and ARGV[1] == '1' then
+    local meta = redis.call('HGET', KEYS[3], id)
+    if meta then
+      redis.call('HDEL', KEYS[3], id)
+      redis.call('DECRBY', KEYS[4], tonumber(string.sub(meta, 1, string.find(meta, '|', 1, true) - 1)))
+    end
+  end
+end
+local floor = tonumber(redis.call('GET', KEYS[2]) or '0')
+if tonumber(ARGV[2]) > floor then redis.call('SET', KEYS[2], ARGV[2]) end
+return 1`;
+
+/**
+ * Adds a dead letter with its expiry, then drops the oldest letters (lowest ids: ULIDs sort by
+ * time) of the tenant past the per-tenant cap and of all tenants past the global cap.
+ * KEYS: letter, tenant set, global set, expiry set, meta (id -> tenant).
+ * ARGV: body, ttl ms, id, tenant, expires at, per tenant, max, key prefix.
+ */
+export const ADD_DEAD_LETTER = `
+local p = ARGV[8]
+local function drop(tenant, id)
+  redis.call('DEL', p .. 'dl:msg:' .. id)
+  redis.call('ZREM', p .. 'dl:' .. tenant, id)
+  redis.call('ZREM', KEYS[3], id)
+  redis.call('ZREM', KEYS[4], tenant .. '|' .. id)
+  redis.call('HDEL', KEYS[5], id)
+end
+local previous = redis.call('HGET', KEYS[5], ARGV[3])
+if previous then drop(previous, ARGV[3]) end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('ZADD', KEYS[2], 0, ARGV[3])
+redis.call('ZADD', KEYS[3], 0, ARGV[3])
+redis.call('ZADD', KEYS[4], ARGV[5], ARGV[4] .. '|' .. ARGV[3])
+redis.call('HSET', KEYS[5], ARGV[3], ARGV[4])
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[6])
+if over > 0 then
+  for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, over - 1)) do drop(ARGV[4], id) end
+end
+over = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[7])
+if over > 0 then
+  for _, id in ipairs(redis.call('ZRANGE', KEYS[3], 0, over - 1)) do
+    local tenant = redis.call('HGET', KEYS[5], id)
+    if tenant then drop(tenant, id) else redis.call('ZREM', KEYS[3], id) end
+  end
+end
+return 1`;
+
+/**
+ * Drops dead letters past their expiry from the indexes (their keys expired by TTL), a page at
+ * a time. KEYS: expiry set, meta. ARGV: now, key prefix.
+ */
+export const PRUNE_DEAD_LETTERS = `
+local gone = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1000)
+for _, member in ipairs(gone) do
+  local at = string.find(member, '|', 1, true)
+  local tenant, id = string.sub(member, 1, at - 1), string.sub(member, at + 1)
+  redis.call('DEL', ARGV[2] .. 'dl:msg:' .. id)
+  redis.call('ZREM', ARGV[2] .. 'dl:' .. tenant, id)
+  redis.call('ZREM', ARGV[2] .. 'dl:*', id)
+  redis.call('ZREM', KEYS[1], member)
+  redis.call('HDEL', KEYS[2], id)
+end
+return #gone`;
