@@ -111,8 +111,6 @@ export class HandshakeMiddleware {
       crewRole: claims.crewRole,
       userKey: key,
       claims,
-      ip,
-      connectedAt: Date.now(),
       handshakeAt: started,
       cursor: typeof auth.cursor === 'string' && auth.cursor.length <= 256 ? auth.cursor : undefined,
       [RUNTIME]: {},

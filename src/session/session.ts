@@ -20,9 +20,6 @@ export interface Session {
   userKey: string;
   /** The claims of the token in force (replaced by auth.refresh). */
   claims: HubClaims;
-  ip: string;
-  /** Epoch ms of the connection. */
-  connectedAt: number;
   /** performance.now() at the start of the handshake, for the handshake-to-welcome metric. */
   handshakeAt: number;
   /** The cursor the client sent in the handshake, if any. */
