@@ -26,6 +26,7 @@ describe('transport pins: the versions the patches are tested against are the on
   const socketIo = packageRoot('socket.io', here);
   const engineIo = packageRoot('engine.io', socketIo);
   const loaded = {
+    '@nestjs/platform-socket.io': version(packageRoot('@nestjs/platform-socket.io', here)),
     'socket.io': version(socketIo),
     'engine.io': version(engineIo),
     'socket.io-adapter': version(packageRoot('socket.io-adapter', socketIo)),
@@ -42,7 +43,13 @@ describe('transport pins: the versions the patches are tested against are the on
       dependencies: Record<string, string>;
       overrides: { 'engine.io': { '.': string; ws: string } };
     };
-    for (const name of ['socket.io', 'engine.io', 'socket.io-adapter', 'socket.io-parser'] as const) {
+    for (const name of [
+      '@nestjs/platform-socket.io',
+      'socket.io',
+      'engine.io',
+      'socket.io-adapter',
+      'socket.io-parser',
+    ] as const) {
       expect([name, pkg.dependencies[name]]).toEqual([name, TRANSPORT_PINS[name]]);
     }
     expect(pkg.overrides['engine.io']).toEqual({ '.': TRANSPORT_PINS['engine.io'], ws: TRANSPORT_PINS.ws });
