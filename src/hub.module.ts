@@ -1,59 +1,32 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { HandshakeMiddleware } from './auth/handshake.middleware.js';
-import { JwtVerifier } from './auth/jwt-verifier.service.js';
-import { OriginPolicy } from './auth/origin.policy.js';
-import { SessionControlService } from './auth/session-control.service.js';
-import { CommandForwardInterceptor } from './commands/command-forward.interceptor.js';
-import { IdempotencyInterceptor } from './commands/idempotency.interceptor.js';
-import { WsLoggingInterceptor } from './commands/ws-logging.interceptor.js';
-import { WsRateLimitInterceptor } from './commands/ws-rate-limit.interceptor.js';
-import { DrainState } from './util/drain.state.js';
-import { PacketMiddleware } from './commands/packet.middleware.js';
-import { RateLimiter } from './commands/rate-limiter.js';
-import { ShutdownService } from './gateways/shutdown.service.js';
+import { AuthModule } from './auth/auth.module.js';
+import { CommandsModule } from './commands/commands.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { ConsoleController } from './console/console.controller.js';
-import { SlowConsumerService } from './delivery/slow-consumer.service.js';
-import { DeadLetterService } from './delivery/dead-letter.service.js';
-import { DeliveryService } from './delivery/delivery.service.js';
-import { EnvelopeFactory } from './delivery/envelope.factory.js';
-import { HubEvents } from './util/hub-events.js';
-import { HubServer } from './transport/hub-server.js';
-import { ReplayHold } from './delivery/replay-hold.js';
-import { ReplayService } from './delivery/replay.service.js';
-import { RetentionService } from './delivery/retention.service.js';
+import { DeliveryModule } from './delivery/delivery.module.js';
 import { EngineModule } from './engine/engine.module.js';
-import { AdminGateway } from './gateways/admin.gateway.js';
-import { commandMapProblems } from './gateways/command-map.js';
-import { ConnectionService } from './gateways/connection.service.js';
-import { CrewGateway } from './gateways/crew.gateway.js';
-import { CustomerGateway } from './gateways/customer.gateway.js';
-import { GatewayContext } from './gateways/gateway.context.js';
-import { AdminFeedService } from './monitoring/admin-feed.service.js';
-import { AlertsService } from './monitoring/alerts.service.js';
-import { DependencyMonitor } from './monitoring/dependency.monitor.js';
-import { HealthController } from './monitoring/health.controller.js';
-import { MetricsController } from './monitoring/metrics.controller.js';
-import { MetricsService } from './metrics/metrics.service.js';
-import { OrderSlaService } from './orders/order-sla.service.js';
-import { OrdersService } from './orders/orders.service.js';
-import { PublishController } from './publish/publish.controller.js';
-import { PublishService } from './publish/publish.service.js';
-import { IN_PROCESS_HUB } from '@orderwire/realtime';
+import { GatewaysModule } from './gateways/gateways.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { MonitoringModule } from './monitoring/monitoring.module.js';
+import { OrdersModule } from './orders/orders.module.js';
+import { PublishModule } from './publish/publish.module.js';
+import { TransportModule } from './transport/transport.module.js';
+import { DrainState } from './util/drain.state.js';
+import { HubEvents } from './util/hub-events.js';
 
-const GATEWAYS = [CustomerGateway, CrewGateway, AdminGateway];
-
-/** The hub: one module, configured once from a validated AppConfig. */
+/**
+ * The hub, configured once from a validated AppConfig: the feature modules (one per folder of
+ * src, each importing only modules below it, as the folders do) and what every one of them may
+ * inject — the config, the event bus, the drain flag and the engine (EngineModule is global).
+ */
 @Module({})
 export class HubModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const mismatches = commandMapProblems(GATEWAYS);
-    if (mismatches.length) throw new Error(`the gateways do not match COMMANDS:\n${mismatches.join('\n')}`);
     return {
       module: HubModule,
-      // Global, so that a RealtimeModule living in the hub process finds IN_PROCESS_HUB.
+      // Global, so that a RealtimeModule living in the hub process finds IN_PROCESS_HUB, and the
+      // feature modules the config, the event bus and the drain flag.
       global: true,
       imports: [
         LoggerModule.forRoot({
@@ -66,52 +39,27 @@ export class HubModule {
               : {}),
           },
         }),
-        TerminusModule.forRoot({ logger: false }),
         EngineModule.forRoot(config),
+        MetricsModule,
+        TransportModule,
+        DeliveryModule,
+        MonitoringModule,
+        OrdersModule,
+        AuthModule,
+        CommandsModule,
+        GatewaysModule,
+        PublishModule,
       ],
-      controllers: [HealthController, MetricsController, PublishController, ConsoleController],
-      providers: [
-        { provide: APP_CONFIG, useValue: config },
-        JwtVerifier,
-        OriginPolicy,
-        HandshakeMiddleware,
-        SessionControlService,
-        DrainState,
-        RateLimiter,
-        WsLoggingInterceptor,
-        WsRateLimitInterceptor,
-        CommandForwardInterceptor,
-        IdempotencyInterceptor,
-        PacketMiddleware,
-        ShutdownService,
-        HubEvents,
-        HubServer,
-        ReplayHold,
-        EnvelopeFactory,
-        DeliveryService,
-        ReplayService,
-        RetentionService,
-        DeadLetterService,
-        SlowConsumerService,
-        MetricsService,
-        AlertsService,
-        DependencyMonitor,
-        AdminFeedService,
-        OrdersService,
-        OrderSlaService,
-        PublishService,
-        { provide: IN_PROCESS_HUB, useExisting: PublishService },
-        ConnectionService,
-        GatewayContext,
-        ...GATEWAYS,
-      ],
+      controllers: [ConsoleController],
+      providers: [{ provide: APP_CONFIG, useValue: config }, HubEvents, DrainState],
       exports: [
         APP_CONFIG,
-        DeliveryService,
-        OrdersService,
-        MetricsService,
-        SlowConsumerService,
-        IN_PROCESS_HUB,
+        HubEvents,
+        DrainState,
+        DeliveryModule,
+        OrdersModule,
+        MetricsModule,
+        PublishModule,
       ],
     };
   }

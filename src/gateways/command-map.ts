@@ -6,7 +6,7 @@ import { COMMAND_TYPES, COMMANDS, isCommandType, NAMESPACES, ROLES, type Role } 
  * The gateways against COMMANDS, the one table of commands (libs/contracts): every
  * `@SubscribeMessage` must name a command its role may send and take that command's DTO, and every
  * command of a role must have a handler in that role's gateway. Returns what does not match; the
- * hub refuses to start on any of it (HubModule), so the table and the gateways cannot drift apart.
+ * hub refuses to start on any of it (GatewaysModule), so the table and the gateways cannot drift apart.
  */
 export function commandMapProblems(gateways: readonly Type<unknown>[]): string[] {
   const problems: string[] = [];

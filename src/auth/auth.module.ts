@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { DeliveryModule } from '../delivery/delivery.module.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
+import { TransportModule } from '../transport/transport.module.js';
+import { HandshakeMiddleware } from './handshake.middleware.js';
+import { JwtVerifier } from './jwt-verifier.service.js';
+import { OriginPolicy } from './origin.policy.js';
+import { SessionControlService } from './session-control.service.js';
+
+/** Tokens, the handshake, origins, `admin.disconnect` and revocation. */
+@Module({
+  imports: [MetricsModule, TransportModule, DeliveryModule],
+  providers: [JwtVerifier, OriginPolicy, HandshakeMiddleware, SessionControlService],
+  exports: [JwtVerifier, OriginPolicy, HandshakeMiddleware, SessionControlService],
+})
+export class AuthModule {}
