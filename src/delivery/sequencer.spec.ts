@@ -156,6 +156,16 @@ describe('DeliverySequencer', () => {
     expect(port.released).toEqual(['m11', 'm1', 'm2']);
   });
 
+  it('keeps one head check out at a time while the log does not answer', async () => {
+    let asked = 0;
+    port.head = () => {
+      asked++;
+      return new Promise(() => undefined); // Redis away: the read never settles
+    };
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(asked).toBe(1);
+  });
+
   it('passes through messages without a cursor', () => {
     seq.offer({ envelope: { id: 'x' } as Envelope<DurableType>, targets: {}, publishedAt: 0 });
     expect(port.released).toEqual(['x']);

@@ -60,6 +60,8 @@ export class DeliverySequencer {
   /** The head seen by the previous check: released by now, or read from the log. */
   private checkedHead = 0;
   private filling = false;
+  /** A check is out (while Redis does not answer, one waits instead of one more every period). */
+  private checking = false;
   private stopped = false;
 
   constructor(
@@ -218,7 +220,16 @@ export class DeliverySequencer {
    * the previous check saw in the log and is still not released (the bus lost it).
    */
   private async check(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.checking) return;
+    this.checking = true;
+    try {
+      await this.checkHead();
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async checkHead(): Promise<void> {
     let head: { epoch: string; seq: number };
     try {
       head = await this.port.head();
