@@ -224,6 +224,8 @@ export class DeliverySequencer {
     this.checking = true;
     try {
       await this.checkHead();
+    } catch (err) {
+      this.port.failed(err, 'checking the log head'); // never an unhandled rejection from a timer
     } finally {
       this.checking = false;
     }
