@@ -7,6 +7,7 @@ import { waitForRoom } from '../transport/frame-batching.js';
 import { DeliveryService } from './delivery.service.js';
 import type { HubSocket } from '../transport/hub-server.js';
 import { ReplayHold } from './replay-hold.js';
+import { SlowConsumerService } from './slow-consumer.service.js';
 
 export interface ReplayOutcome {
   replayed: number;
@@ -28,6 +29,7 @@ export class ReplayService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(MESSAGE_STORE) private readonly store: MessageStore,
     private readonly hold: ReplayHold,
+    private readonly slowConsumers: SlowConsumerService,
     private readonly delivery: DeliveryService,
   ) {}
 
@@ -69,18 +71,12 @@ export class ReplayService {
     } finally {
       const { queued, overflowed } = this.hold.end(socket, prepared.envelopes);
       if (queued.length > 0) this.delivery.writeDurable(socket, queued);
-      if (overflowed && socket.connected) this.shedOverflowed(socket);
+      if (overflowed && socket.connected) {
+        // More than REPLAY_MAX live messages arrived during the replay: catch up from the cursor.
+        this.slowConsumers.shedDuringReplay(socket, this.config.delivery.replayMax);
+        socket.disconnect(true);
+      }
     }
-  }
-
-  /** More than REPLAY_MAX live messages arrived during the replay: catch up from the cursor. */
-  private shedOverflowed(socket: HubSocket): void {
-    const { replayMax } = this.config.delivery;
-    this.delivery.emitTo(socket, 'system.error', {
-      code: 'SLOW_CONSUMER',
-      message: `disconnected: more than ${replayMax} messages arrived during your replay; reconnect with your cursor to catch up`,
-    });
-    socket.disconnect(true);
   }
 
   /**

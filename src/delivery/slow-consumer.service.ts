@@ -8,7 +8,8 @@ import type { HubSocket } from '../transport/hub-server.js';
  * What the hub says to a socket it sheds for not reading what was written to it (past
  * SLOW_CONSUMER_MAX_BYTES, or SLOW_CONSUMER_SOFT_BYTES for SLOW_CONSUMER_SOFT_MS; the transport
  * measures and closes, see transport/frame-batching.ts). Its durable messages stay in the log: the
- * client reconnects with its cursor and gets them by replay.
+ * client reconnects with its cursor and gets them by replay. Also a socket that cannot take its
+ * replay as fast as messages arrive (more than REPLAY_MAX held during it, see ReplayHold).
  */
 @Injectable()
 export class SlowConsumerService {
@@ -18,16 +19,26 @@ export class SlowConsumerService {
     private readonly metrics: MetricsService,
   ) {}
 
+  /** Past the transport's byte bounds: `queuedBytes` were waiting unread (the transport closes it). */
   shed(socket: HubSocket, queuedBytes: number): void {
+    this.goodbye(socket, `${queuedBytes} bytes were waiting unread`, { queuedBytes });
+  }
+
+  /** Past REPLAY_MAX live messages held during its replay (ReplayService disconnects it). */
+  shedDuringReplay(socket: HubSocket, heldMax: number): void {
+    this.goodbye(socket, `more than ${heldMax} messages arrived during your replay`, { heldMax });
+  }
+
+  private goodbye(socket: HubSocket, why: string, detail: Record<string, number>): void {
     const { session } = socket.data;
     this.metrics.slowConsumers.inc({ role: session.role });
     this.logger.warn(
-      { sessionId: session.sessionId, userId: session.userId, tenantId: session.tenantId, queuedBytes },
+      { sessionId: session.sessionId, userId: session.userId, tenantId: session.tenantId, ...detail },
       'slow consumer disconnected',
     );
     this.delivery.emitTo(socket, 'system.error', {
       code: 'SLOW_CONSUMER',
-      message: `disconnected: ${queuedBytes} bytes were waiting unread; reconnect with your cursor to catch up`,
+      message: `disconnected: ${why}; reconnect with your cursor to catch up`,
     });
   }
 }
