@@ -6,17 +6,8 @@ import { CommandForwardInterceptor } from './command-forward.interceptor.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 import { PacketMiddleware } from './packet.middleware.js';
 import { RateLimiter } from './rate-limiter.js';
-import { WsLoggingInterceptor } from './ws-logging.interceptor.js';
-import { WsRateLimitInterceptor } from './ws-rate-limit.interceptor.js';
 
-const PIPELINE = [
-  RateLimiter,
-  PacketMiddleware,
-  WsLoggingInterceptor,
-  WsRateLimitInterceptor,
-  CommandForwardInterceptor,
-  IdempotencyInterceptor,
-];
+const PIPELINE = [RateLimiter, PacketMiddleware, CommandForwardInterceptor, IdempotencyInterceptor];
 
 /**
  * The command pipeline. The gateways bind its enhancers by class (HubGateway); Nest builds them

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { inspectShape, isCommandType, type ShapeProblem } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
@@ -7,6 +8,7 @@ import { RUNTIME } from '../session/session.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { type AckFn, fail, isAckFn } from './ack.js';
 import { commandRefusal } from './command-rules.js';
+import { DrainState } from '../util/drain.state.js';
 import { HubException } from '../util/hub.exception.js';
 import { RateLimiter } from './rate-limiter.js';
 
@@ -23,10 +25,13 @@ function laneOf(event: unknown, data: unknown): string | undefined {
 }
 
 /**
- * The first thing every incoming packet meets, before Nest: it measures the frame, refuses what
- * is too large (PAYLOAD_TOO_LARGE), answers events no gateway handles (UNKNOWN_EVENT; Nest would
- * drop them silently), refuses what this role or crew role may not send (FORBIDDEN), and wraps
- * the ack so that every reply is counted by type and result.
+ * Admission: the first thing every incoming packet meets, before Nest. It measures the frame,
+ * refuses what is too large (PAYLOAD_TOO_LARGE), answers events no gateway handles
+ * (UNKNOWN_EVENT; Nest would drop them silently), refuses what this role or crew role may not
+ * send (FORBIDDEN), applies the rate limits (RATE_LIMITED, rate-limiter.ts), and wraps the ack:
+ * every reply is counted by type and result, logged (one line per command: session, user,
+ * tenant, request id, outcome, duration; never the payload, auth.refresh carries a token), and
+ * ends the command's count in flight for draining.
  */
 @Injectable()
 export class PacketMiddleware {
@@ -38,6 +43,8 @@ export class PacketMiddleware {
     private readonly metrics: MetricsService,
     private readonly limiter: RateLimiter,
     private readonly delivery: DeliveryService,
+    private readonly drain: DrainState,
+    @InjectPinoLogger('Command') private readonly logger: PinoLogger,
   ) {}
 
   install(socket: HubSocket): void {
@@ -57,11 +64,15 @@ export class PacketMiddleware {
     const last = args.length - 1;
     const ack = last > 0 && isAckFn(args[last]) ? (args[last] as AckFn) : undefined;
     const type = isCommandType(event) ? event : 'unknown';
+    const started = performance.now();
+    const done = ack ? this.drain.begin() : undefined;
     const reply: AckFn = (r) => {
-      const result = (r as { ok?: boolean; error?: { code?: string } })?.ok
-        ? 'ok'
+      const code = (r as { ok?: boolean; error?: { code?: string } })?.ok
+        ? undefined
         : (r as { error?: { code?: string } })?.error?.code;
-      this.metrics.recordCommand(type, result ?? 'ok');
+      this.metrics.recordCommand(type, code ?? 'ok');
+      this.log(socket, type, args[1], code, started);
+      done?.();
       ack?.(r);
     };
     if (ack) args[last] = reply;
@@ -100,7 +111,36 @@ export class PacketMiddleware {
         }),
       );
     }
+    try {
+      this.limiter.check(socket, type);
+    } catch (e) {
+      return refuse(e as HubException);
+    }
     this.inOrder(socket, args, last, next, refuse);
+  }
+
+  private log(
+    socket: HubSocket,
+    type: string,
+    data: unknown,
+    code: string | undefined,
+    started: number,
+  ): void {
+    if (code === undefined && !this.logger.logger.isLevelEnabled('debug')) return;
+    const session = socket.data.session;
+    const requestId = (data as { requestId?: unknown } | null)?.requestId;
+    const fields = {
+      event: type,
+      sessionId: session.sessionId,
+      userId: session.userId,
+      tenantId: session.tenantId,
+      requestId: typeof requestId === 'string' ? requestId : undefined,
+      ok: code === undefined,
+      code,
+      ms: performance.now() - started,
+    };
+    if (code === undefined) this.logger.debug(fields, 'command');
+    else this.logger.info(fields, 'command refused');
   }
 
   /**

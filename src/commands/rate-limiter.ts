@@ -8,8 +8,11 @@ import { HubException } from '../util/hub.exception.js';
 import { KeyedBuckets, take } from '../util/token-bucket.js';
 
 /**
- * The per-socket limits and the per-user one (all of a user's sessions on this node), shared by
- * the rate-limit interceptor and the packet middleware.
+ * The per-socket limits and the per-user one (all of a user's sessions on this node), applied by
+ * the packet middleware (admission) to every command and unknown event: a token bucket per
+ * socket (RATE_COMMANDS_PER_SECOND, bursts of RATE_COMMAND_BURST), one per user, and a tighter
+ * one for courier.location. A refusal is RATE_LIMITED with `details.retryAfterMs`; RATE_STRIKES
+ * refusals within RATE_STRIKE_WINDOW_MS disconnect the socket.
  */
 @Injectable()
 export class RateLimiter {
