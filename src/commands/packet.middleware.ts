@@ -1,13 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { inspectShape, isCommandType, type ShapeProblem } from '@orderwire/contracts';
+import {
+  COMMANDS,
+  inspectShape,
+  isCommandType,
+  type CommandType,
+  type ShapeProblem,
+} from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import type { HubSocket } from '../transport/hub-server.js';
-import { RUNTIME } from '../session/session.js';
+import { RUNTIME, type Session } from '../session/session.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { type AckFn, fail, isAckFn } from './ack.js';
-import { commandRefusal } from './command-rules.js';
 import { DrainState } from '../util/drain.state.js';
 import { HubException } from '../util/hub.exception.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -201,4 +206,24 @@ function frameSize(data: unknown, limit: number): number {
   if (typeof data === 'string') return data.length * 3 <= limit ? data.length : Buffer.byteLength(data);
   if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
   return 0;
+}
+
+/**
+ * Whether this session may send this command, from the one table of who may send what
+ * (`COMMANDS` in libs/contracts): the token's role, and for some commands its crew role. The one
+ * role check of a command, run in admission before Nest sees the packet. `crewRoles`
+ * narrows what crew may send (a crew token without a crewRole may not send those commands); it
+ * does not apply to the other roles the rule allows.
+ */
+function commandRefusal(session: Session, type: CommandType): HubException | undefined {
+  const rule = COMMANDS[type];
+  if (!rule.roles.includes(session.role))
+    return new HubException('FORBIDDEN', `${type} is not allowed for this role`);
+  if (
+    rule.crewRoles &&
+    session.role === 'crew' &&
+    (!session.crewRole || !rule.crewRoles.includes(session.crewRole))
+  )
+    return new HubException('FORBIDDEN', `${type} needs crewRole ${rule.crewRoles.join(' or ')}`);
+  return undefined;
 }
