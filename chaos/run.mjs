@@ -27,6 +27,8 @@ async function runCase(
 ) {
   const cluster = await startCluster({ nodes: 2, env });
   const ledger = new Ledger();
+  // Published before anyone connects: each customer gets it on connect, after order.board.
+  if (!(await new Publisher(cluster.url, ledger).menu())) throw new Error(`${name}: the menu was refused`);
   const fleet = [];
   // The first `direct` customers connect to node-1 itself, not through the balancer (whose own
   // socket buffers would otherwise take megabytes a slow client does not read).
@@ -36,8 +38,8 @@ async function runCase(
   const courier = new Courier(cluster.url, ledger).connect();
   const publisher = new Publisher(cluster.url, ledger);
   const everyone = () => [...fleet, courier];
-  if (!(await until(() => everyone().every((c) => c.open), 60_000)))
-    throw new Error(`${name}: clients did not connect`);
+  if (!(await until(() => everyone().every((c) => c.open) && fleet.every((c) => c.hasMenu), 60_000)))
+    throw new Error(`${name}: clients did not connect, or did not get the menu`);
   log(name, `${fleet.length} customers and a courier connected`);
 
   const pick = () => fleet[Math.floor(Math.random() * fleet.length)];

@@ -57,11 +57,14 @@ export async function createHub(config: AppConfig, options: HubOptions = {}): Pr
   const app = await NestFactory.create<NestExpressApplication>(root, {
     bufferLogs: true,
     bodyParser: false,
+    rawBody: true,
     ...(tls ? { httpsOptions: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}),
   });
   app.useLogger(app.get(Logger));
   app.use(securityHeaders(!!tls));
-  app.useBodyParser('json', { limit: config.limits.messageBytes });
+  // As large as a menu (the only body that may be), with the raw bytes kept (`rawBody`): the
+  // publish route holds everything but a menu to MESSAGE_MAX_BYTES (PublishController.checkSize).
+  app.useBodyParser('json', { limit: Math.max(config.limits.messageBytes, config.menu.maxBytes) });
   app.useGlobalFilters(new ApiExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
   const origins = app.get(OriginPolicy);
   app.enableCors(origins.cors());

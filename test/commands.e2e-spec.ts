@@ -26,7 +26,7 @@ describe('commands: success paths and error codes', () => {
 
   it('order.place creates the order, replies, and crew, admins and the owner receive order.created', async () => {
     const reply = await customer.ok('order.place', sampleOrder({ orderId: 'o-1', notes: 'no onions' }));
-    expect(reply).toEqual({ orderId: 'o-1', status: 'placed' });
+    expect(reply).toEqual({ orderId: 'o-1', status: 'placed', total: 1700, currency: 'EUR' });
     for (const c of [crew, admin, customer]) {
       const env = await c.waitFor(
         'order.created',
@@ -70,6 +70,8 @@ describe('commands: success paths and error codes', () => {
     expect(await customer.ok('order.place', sampleOrder({ orderId: 'half-placed' }))).toEqual({
       orderId: 'half-placed',
       status: 'placed',
+      total: 1700,
+      currency: 'EUR',
     });
     const isIt = (e: { data: Record<string, unknown> }) =>
       (e.data.order as { orderId?: string } | undefined)?.orderId === 'half-placed';

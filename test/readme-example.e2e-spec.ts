@@ -19,7 +19,9 @@ describe("the README's worked example", () => {
       env: { ...process.env, HUB_URL: hub.url, JWT_SECRET: TEST_SECRET },
       timeout: 15000,
     });
-    expect(stdout).toMatch(/customer got \{"ok":true,"data":\{"orderId":"[0-9A-Z]+","status":"placed"\}\}/);
+    expect(stdout).toMatch(
+      /customer got \{"ok":true,"data":\{"orderId":"[0-9A-Z]+","status":"placed","total":1700,"currency":"EUR"\}\}/,
+    );
     expect(stdout).toMatch(/crew received order [0-9A-Z]+, total 1700 EUR/);
     expect(stdout).toContain('customer sees status accepted');
   });

@@ -124,11 +124,13 @@ export class Customer {
     this.m.on('order.status_updated', (e) =>
       ledger.receive(id, `status:${e.data.orderId}:${e.data.status}`, e.id),
     );
+    this.m.on('menu.updated', () => (this.hasMenu = true));
     this.m.onRecovery((info) => {
       if (!info.recovered) ledger.unrecovered++;
     });
     track(this);
     this.n = 0;
+    this.hasMenu = false;
   }
 
   connect() {
@@ -144,9 +146,14 @@ export class Customer {
   async place() {
     const orderId = `${this.id}-${++this.n}`;
     try {
+      // Every other order as a client before menus did (name and price, which match the menu).
+      const line =
+        this.n % 2
+          ? { sku: 'burger', quantity: 1 }
+          : { sku: 'burger', name: 'Burger', quantity: 1, unitPrice: 850 };
       await this.m.send('order.place', {
         orderId,
-        items: [{ sku: 'burger', name: 'Burger', quantity: 1, unitPrice: 850 }],
+        items: [line],
         currency: 'EUR',
         fulfillment: 'delivery',
         deliveryAddress: { line1: '1 Main St', city: 'Lisbon' },
@@ -254,6 +261,21 @@ export class Publisher {
     this.auth = `Bearer ${token({ sub: 'chaos-backend', role: 'service' })}`;
     this.sent = 0;
     this.refused = 0;
+  }
+
+  /** The tenant's menu (production hubs price every order from it); true once accepted. */
+  async menu() {
+    const res = await fetch(`${this.url}/api/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: this.auth },
+      body: JSON.stringify({
+        type: 'menu.updated',
+        tenantId: TENANT,
+        data: { currency: 'EUR', items: [{ sku: 'burger', name: 'Burger', price: 850, available: true }] },
+      }),
+      signal: AbortSignal.timeout(5000),
+    });
+    return res.status === 202;
   }
 
   /** To named customers (`to.userIds`), or, with `everyone`, to every customer of the tenant. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ValidationPipe } from '@nestjs/common';
-import { COMMAND_TYPES, COMMANDS, OrderItemDto, OrderPlaceDto } from '@orderwire/contracts';
+import { COMMAND_TYPES, COMMANDS, OrderPlaceDto, OrderPlaceItemDto } from '@orderwire/contracts';
 import fc from 'fast-check';
 import { CompiledValidator } from './compiled-validator.js';
 import { WsValidationPipe } from './ws-validation.pipe.js';
@@ -11,7 +11,7 @@ const RUNS = 600;
 /** A valid payload per command. */
 const VALID: Record<string, Record<string, unknown>> = {
   'order.place': {
-    items: [{ sku: 'burger', name: 'Burger', quantity: 2, unitPrice: 850 }],
+    items: [{ sku: 'burger', name: 'Burger', quantity: 2, unitPrice: 850, modifiers: ['cheese', 'bacon'] }],
     currency: 'EUR',
     fulfillment: 'delivery',
     deliveryAddress: { line1: '1 Main St', city: 'Lisbon', lat: 38.7, lng: -9.1 },
@@ -20,6 +20,7 @@ const VALID: Record<string, Record<string, unknown>> = {
   'order.cancel': { orderId: 'o-1', reason: 'r', tenantId: 't1' },
   'order.update_status': { orderId: 'o-1', status: 'accepted', etaMinutes: 5, note: 'n' },
   'courier.location': { orderId: 'o-1', lat: 1, lng: 2, heading: 90 },
+  'menu.set_availability': { sku: 'fries', available: false, tenantId: 't1' },
   'admin.announce': { audience: ['crew', 'customer'], level: 'info', message: 'm' },
   'admin.disconnect': { userId: 'nobody', reason: 'r', revokeTokens: true },
   'metrics.snapshot': { requestId: 'r-1' },
@@ -111,7 +112,7 @@ describe('CompiledValidator: the same verdicts as class-validator through Nest',
       expect(parsed).toBeInstanceOf(COMMANDS[type].dto);
     }
     const placed = CompiledValidator.for(OrderPlaceDto)!.parse(clone(VALID['order.place'])) as OrderPlaceDto;
-    expect(placed.items[0]).toBeInstanceOf(OrderItemDto);
+    expect(placed.items[0]).toBeInstanceOf(OrderPlaceItemDto);
   });
 
   it.each(COMMAND_TYPES)(

@@ -41,6 +41,11 @@ export interface AppConfig {
     replayMax: number;
     deadLetters: { ttlMs: number; perTenant: number; max: number };
   };
+  /**
+   * Menus: the largest one (JSON bytes), how many tenants may have one, and whether order.place
+   * needs one (CATALOG_REQUIRED).
+   */
+  menu: { maxBytes: number; maxTenants: number; required: boolean };
   /** Final orders: how long and how many are kept. */
   orders: { retentionMs: number; retentionMax: number };
   limits: {

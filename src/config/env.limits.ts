@@ -92,6 +92,18 @@ export class EnvLimits {
   @Min(1)
   MAX_ACTIVE_ORDERS_PER_TENANT = 5000;
 
+  /** One published menu, as JSON (menu.updated); POST /api/v1/events takes bodies this large for menus. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(16 * 1024)
+  MENU_MAX_BYTES = 256 * 1024;
+
+  /** Tenants whose menu is stored; a new tenant's menu past it is refused (LIMIT_REACHED). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MENU_MAX_TENANTS = 10_000;
+
   /** Engine.io sessions from one address that have not joined a namespace yet (no token checked). */
   @Transform(toInt)
   @IsInt()

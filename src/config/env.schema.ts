@@ -135,6 +135,15 @@ export class EnvSchema extends EnvLimits {
   @IsBoolean()
   DEV_TOKENS?: boolean;
 
+  /**
+   * order.place needs the tenant's published menu (prices come from it). Default: on in
+   * production; off elsewhere, where a tenant without a menu takes the client's names and prices.
+   */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  CATALOG_REQUIRED?: boolean;
+
   /** Prefix of every Redis key, stream and queue of this hub cluster. */
   @Matches(/^[A-Za-z0-9_.-]{1,32}$/)
   REDIS_PREFIX = 'orderwire';

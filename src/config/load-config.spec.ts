@@ -64,6 +64,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ JWT_SECRET: 'a-real-secret-0123456789', DEV_TOKENS: 'true' }).devTokens).toBe(true);
   });
 
+  it('CATALOG_REQUIRED defaults on in production and off elsewhere; either may be set', () => {
+    const prod = { NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-0123456789', CORS_ORIGINS: '*' };
+    expect(loadConfig(prod).menu).toEqual({ required: true, maxBytes: 256 * 1024, maxTenants: 10_000 });
+    expect(loadConfig({ ...prod, CATALOG_REQUIRED: 'false' }).menu.required).toBe(false);
+    expect(loadConfig({}).menu.required).toBe(false);
+    expect(loadConfig({ CATALOG_REQUIRED: 'true' }).menu.required).toBe(true);
+    expect(() => loadConfig({ MENU_MAX_BYTES: '1000' })).toThrow(/MENU_MAX_BYTES/);
+  });
+
   it('accepts the seeds WS_PORT and WS_HOST for PORT and HOST, and refuses a disagreement', () => {
     expect(loadConfig({ WS_PORT: '9090', WS_HOST: '127.0.0.1' }).http).toMatchObject({
       port: 9090,

@@ -132,6 +132,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         max: s.DEAD_LETTERS_MAX,
       },
     },
+    menu: {
+      maxBytes: s.MENU_MAX_BYTES,
+      maxTenants: s.MENU_MAX_TENANTS,
+      required: s.CATALOG_REQUIRED ?? production,
+    },
     orders: { retentionMs: s.ORDER_RETENTION_SECONDS * 1000, retentionMax: s.ORDER_RETENTION_MAX },
     limits: {
       messageBytes: s.MESSAGE_MAX_BYTES,

@@ -15,6 +15,7 @@ import {
   type EngineHealth,
   IDEMPOTENCY_STORE,
   JOB_SCHEDULER,
+  MENU_STORE,
   MESSAGE_STORE,
   ORDER_STORE,
   SERVICE_BRIDGE,
@@ -24,6 +25,7 @@ import {
 import { messageBounds } from './message-store.js';
 import { MemoryIdempotencyStore } from './memory/memory-idempotency-store.js';
 import { MemoryJobScheduler } from './memory/memory-job-scheduler.js';
+import { MemoryMenuStore } from './memory/memory-menu-store.js';
 import { MemoryMessageStore } from './memory/memory-message-store.js';
 import { MemoryOrderStore } from './memory/memory-order-store.js';
 import { MemoryServiceBridge } from './memory/memory-service-bridge.js';
@@ -50,6 +52,7 @@ function memoryProviders(config: AppConfig): Provider[] {
   return [
     { provide: MESSAGE_STORE, useFactory: () => new MemoryMessageStore(messageBounds(config)) },
     { provide: ORDER_STORE, useFactory: () => new MemoryOrderStore(config.orders) },
+    { provide: MENU_STORE, useFactory: () => new MemoryMenuStore(config.menu) },
     {
       provide: IDEMPOTENCY_STORE,
       useFactory: () => new MemoryIdempotencyStore(config.limits.idempotency),
@@ -81,6 +84,7 @@ function redisProviders(config: AppConfig): Provider[] {
     },
     from(MESSAGE_STORE, (e) => e.messages),
     from(ORDER_STORE, (e) => e.orders),
+    from(MENU_STORE, (e) => e.menus),
     from(IDEMPOTENCY_STORE, (e) => e.idempotency),
     from(SESSION_REGISTRY, (e) => e.sessions),
     from(JOB_SCHEDULER, (e) => e.jobs),
@@ -107,6 +111,7 @@ export class EngineModule {
       exports: [
         MESSAGE_STORE,
         ORDER_STORE,
+        MENU_STORE,
         IDEMPOTENCY_STORE,
         SESSION_REGISTRY,
         JOB_SCHEDULER,

@@ -5,6 +5,7 @@ import {
   AdminDisconnectDto,
   AdminReplayDto,
   EmptyCommandDto,
+  MenuSetAvailabilityDto,
   OrderUpdateStatusDto,
 } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -27,6 +28,11 @@ export class AdminGateway extends RoleGateway {
   @SubscribeMessage('order.update_status')
   async updateStatus(@ConnectedSocket() socket: HubSocket, @MessageBody() dto: OrderUpdateStatusDto) {
     return ok(await this.ctx.orders.updateStatus(socket.data.session, dto));
+  }
+
+  @SubscribeMessage('menu.set_availability')
+  async setAvailability(@ConnectedSocket() socket: HubSocket, @MessageBody() dto: MenuSetAvailabilityDto) {
+    return ok(await this.ctx.menus.setAvailability(socket.data.session, dto));
   }
 
   @SubscribeMessage('admin.announce')

@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { ALL_TENANTS } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { HubException } from '../util/hub.exception.js';
 import { PacketMiddleware } from '../commands/packet.middleware.js';
@@ -12,6 +13,7 @@ import type { MessageStore } from '../engine/message-store.js';
 import type { SessionRegistry } from '../engine/session-registry.js';
 import { AdminFeedService } from '../monitoring/admin-feed.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { MenuService } from '../orders/menu.service.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { roomsOf } from '../routing/rooms.js';
 import { AuthError } from '../auth/auth.error.js';
@@ -23,7 +25,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The life of a connected session: rooms, the welcome, the replay from `auth.cursor`, the order
- * board, token expiry and refresh, and the goodbye.
+ * board and the menu, token expiry and refresh, and the goodbye.
  */
 @Injectable()
 export class ConnectionService implements OnModuleInit {
@@ -36,6 +38,7 @@ export class ConnectionService implements OnModuleInit {
     private readonly delivery: DeliveryService,
     private readonly replays: ReplayService,
     private readonly orders: OrdersService,
+    private readonly menus: MenuService,
     private readonly feed: AdminFeedService,
     private readonly metrics: MetricsService,
     private readonly verifier: JwtVerifier,
@@ -90,6 +93,8 @@ export class ConnectionService implements OnModuleInit {
     }
     if (!socket.connected) return;
     this.delivery.emitTo(socket, 'order.board', { orders: await this.orders.board(session) });
+    const menu = session.tenantId === ALL_TENANTS ? undefined : await this.menus.get(session.tenantId);
+    if (menu && socket.connected) this.delivery.emitTo(socket, 'menu.updated', menu);
     this.feed.presenceChanged(session.tenantId);
     this.feed.activity(session, 'connected');
   }

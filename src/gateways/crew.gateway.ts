@@ -1,5 +1,5 @@
 import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websockets';
-import { CourierLocationDto, OrderUpdateStatusDto } from '@orderwire/contracts';
+import { CourierLocationDto, MenuSetAvailabilityDto, OrderUpdateStatusDto } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { ok } from '../commands/ack.js';
 import type { HubSocket } from '../transport/hub-server.js';
@@ -20,6 +20,13 @@ export class CrewGateway extends RoleGateway {
   async updateStatus(@ConnectedSocket() socket: HubSocket, @MessageBody() dto: OrderUpdateStatusDto) {
     const reply = await this.ctx.orders.updateStatus(socket.data.session, dto);
     this.ctx.feed.activity(socket.data.session, `order.${dto.status}`);
+    return ok(reply);
+  }
+
+  @SubscribeMessage('menu.set_availability')
+  async setAvailability(@ConnectedSocket() socket: HubSocket, @MessageBody() dto: MenuSetAvailabilityDto) {
+    const reply = await this.ctx.menus.setAvailability(socket.data.session, dto);
+    this.ctx.feed.activity(socket.data.session, `menu.${dto.available ? 'available' : 'unavailable'}`);
     return ok(reply);
   }
 

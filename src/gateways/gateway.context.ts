@@ -6,6 +6,7 @@ import { DeliveryService } from '../delivery/delivery.service.js';
 import { HubServer } from '../transport/hub-server.js';
 import { ReplayService } from '../delivery/replay.service.js';
 import { AdminFeedService } from '../monitoring/admin-feed.service.js';
+import { MenuService } from '../orders/menu.service.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { ConnectionService } from './connection.service.js';
 
@@ -18,6 +19,7 @@ export class GatewayContext {
     readonly connections: ConnectionService,
     readonly replays: ReplayService,
     readonly orders: OrdersService,
+    readonly menus: MenuService,
     readonly delivery: DeliveryService,
     readonly feed: AdminFeedService,
     readonly deadLetters: DeadLetterService,

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { MonitoringModule } from '../monitoring/monitoring.module.js';
 import { OrderSlaService } from './order-sla.service.js';
+import { MenuService } from './menu.service.js';
 import { OrdersService } from './orders.service.js';
 
-/** The live order board, the status machine and the acceptance SLA. */
+/** The live order board, the status machine, the acceptance SLA and the menu that prices orders. */
 @Module({
   imports: [DeliveryModule, MonitoringModule],
-  providers: [OrdersService, OrderSlaService],
-  exports: [OrdersService],
+  providers: [OrdersService, OrderSlaService, MenuService],
+  exports: [OrdersService, MenuService],
 })
 export class OrdersModule {}

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type {
+  CommandReply,
   CourierLocationDto,
   Order,
   OrderCancelDto,
@@ -22,8 +23,16 @@ import { ORDER_STORE, SESSION_REGISTRY } from '../engine/engine.tokens.js';
 import type { OrderStore } from '../engine/order-store.js';
 import type { SessionRegistry } from '../engine/session-registry.js';
 import { AlertsService } from '../monitoring/alerts.service.js';
+import { MenuService } from './menu.service.js';
 
 const BOARD_LIMIT = 1000;
+
+const placed = (o: Order): CommandReply<'order.place'> => ({
+  orderId: o.orderId,
+  status: o.status,
+  total: o.total,
+  currency: o.currency,
+});
 
 function senderOf(session: Session): Sender {
   return { id: session.userId, type: session.role };
@@ -39,6 +48,7 @@ export class OrdersService {
     @Inject(SESSION_REGISTRY) private readonly sessions: SessionRegistry,
     private readonly delivery: DeliveryService,
     private readonly alerts: AlertsService,
+    private readonly menus: MenuService,
   ) {}
 
   /** What `order.board` shows this session: its own orders for a customer, the tenant's otherwise. */
@@ -48,15 +58,17 @@ export class OrdersService {
       : this.orders.listActive(session.tenantId, BOARD_LIMIT);
   }
 
-  async place(session: Session, dto: OrderPlaceDto): Promise<{ orderId: string; status: OrderStatus }> {
+  async place(session: Session, dto: OrderPlaceDto): Promise<CommandReply<'order.place'>> {
+    // The restaurant's menu sets names and prices (docs/protocol.md section 9), never the client.
+    const priced = await this.menus.price(session.tenantId, dto);
     const now = new Date().toISOString();
     const order: Order = {
       orderId: dto.orderId ?? newUlid(),
       tenantId: session.tenantId,
       customerId: session.userId,
-      items: dto.items.map(({ sku, name, quantity, unitPrice }) => ({ sku, name, quantity, unitPrice })),
-      total: dto.items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0),
-      currency: dto.currency.toUpperCase(),
+      items: priced.items,
+      total: priced.total,
+      currency: priced.currency,
       fulfillment: dto.fulfillment,
       status: 'placed',
       ...(dto.deliveryAddress ? { deliveryAddress: { ...dto.deliveryAddress } } : {}),
@@ -72,14 +84,14 @@ export class OrdersService {
         // A retry. If the node that stored the order died before publishing it, nobody has
         // heard of it yet: publish it now, under the id its first publish had (once, either way).
         if (existing.status === 'placed') await this.publishCreated(session, existing, false);
-        return { orderId: existing.orderId, status: existing.status };
+        return placed(existing);
       }
       throw conflict('an order with this orderId already exists', { orderId: order.orderId });
     }
     await this.publishCreated(session, order, true);
     // The order is placed and published: what follows must not fail the command.
     background(this.logger, 'order follow-up', this.afterPlaced(order));
-    return { orderId: order.orderId, status: order.status };
+    return placed(order);
   }
 
   private async publishCreated(session: Session, order: Order, fresh: boolean): Promise<void> {

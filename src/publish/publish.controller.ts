@@ -7,13 +7,15 @@ import {
   HttpStatus,
   Inject,
   Post,
+  Req,
   Res,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { ErrorCode, ProtocolErrorBody } from '@orderwire/contracts';
 import { validatePublishRequest } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { AuthError } from '../auth/auth.error.js';
+import { HubException } from '../util/hub.exception.js';
 import { JwtVerifier } from '../auth/jwt-verifier.service.js';
 import { KeyedBuckets } from '../util/token-bucket.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -32,6 +34,10 @@ const STATUS: Record<ErrorCode, number> = {
   UNKNOWN_EVENT: HttpStatus.BAD_REQUEST,
   TOO_MANY_CONNECTIONS: HttpStatus.TOO_MANY_REQUESTS,
   LIMIT_REACHED: HttpStatus.CONFLICT,
+  // Never answered over HTTP (order.place refusals); here for completeness.
+  UNKNOWN_ITEM: HttpStatus.UNPROCESSABLE_ENTITY,
+  ITEM_UNAVAILABLE: HttpStatus.CONFLICT,
+  PRICE_CHANGED: HttpStatus.CONFLICT,
   SLOW_CONSUMER: HttpStatus.TOO_MANY_REQUESTS, // never answered over HTTP; here for completeness
   INTERNAL: HttpStatus.INTERNAL_SERVER_ERROR,
 };
@@ -56,7 +62,7 @@ export class PublishController {
 
   constructor(
     @InjectPinoLogger(PublishController.name) private readonly logger: PinoLogger,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly verifier: JwtVerifier,
     private readonly publisher: PublishService,
     private readonly metrics: MetricsService,
@@ -80,11 +86,23 @@ export class PublishController {
     if (waitMs > 0) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));
   }
 
+  /**
+   * The body parser takes bodies as large as a menu (MENU_MAX_BYTES); anything else is held to
+   * MESSAGE_MAX_BYTES here, by the bytes the parser read (`rawBody`, see app.factory.ts).
+   */
+  private checkSize(req: Request, body: unknown): void {
+    const bytes = (req as Request & { rawBody?: Buffer }).rawBody?.length ?? 0;
+    const menu = (body as { type?: unknown } | null)?.type === 'menu.updated';
+    const limit = menu ? this.config.menu.maxBytes : this.config.limits.messageBytes;
+    if (bytes > limit) refuse('PAYLOAD_TOO_LARGE', `this event may be at most ${limit} bytes`);
+  }
+
   @Post('events')
   @HttpCode(HttpStatus.ACCEPTED)
   async publish(
     @Headers('authorization') authorization: string | undefined,
     @Body() body: unknown,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
     let service: { sub: string; tenants: string[] | '*' };
@@ -101,7 +119,8 @@ export class PublishController {
       this.metrics.rateLimited.inc({ scope: 'publish' });
       refuse('RATE_LIMITED', 'too many publishes; slow down', { retryAfterMs: wait });
     }
-    const checked = validatePublishRequest(body);
+    this.checkSize(req, body);
+    const checked = validatePublishRequest(body, { menuBytes: this.config.menu.maxBytes });
     if (!checked.ok) refuse('VALIDATION_FAILED', 'invalid event', { fields: checked.fields });
     if (service.tenants !== '*' && !service.tenants.includes(checked.value.tenantId)) {
       refuse('FORBIDDEN', `this service may not publish to tenant ${checked.value.tenantId}`);
@@ -109,6 +128,7 @@ export class PublishController {
     try {
       return await this.publisher.accept(checked.value, { id: service.sub, type: 'service' });
     } catch (err) {
+      if (err instanceof HubException) refuse(err.code, err.message, err.details);
       this.logger.warn({ err, service: service.sub }, 'publish not queued');
       res.setHeader('Retry-After', '1');
       refuse(

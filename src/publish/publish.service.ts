@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type {
   ClientCommand,
   CommandType,
+  DurableType,
   PublishJob,
   PublishRequest,
   Role,
@@ -14,6 +15,7 @@ import { withTimeout } from '../util/with-timeout.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ENGINE_HEALTH, type EngineHealth, SERVICE_BRIDGE } from '../engine/engine.tokens.js';
 import type { ServiceBridge } from '../engine/service-bridge.js';
+import { MenuService } from '../orders/menu.service.js';
 import { OrdersService } from '../orders/orders.service.js';
 
 export class PublishRefused extends Error {
@@ -39,6 +41,7 @@ export class PublishService implements OnModuleInit, InProcessHub {
     @Inject(SERVICE_BRIDGE) private readonly bridge: ServiceBridge,
     private readonly delivery: DeliveryService,
     private readonly orders: OrdersService,
+    private readonly menus: MenuService,
   ) {}
 
   onModuleInit(): void {
@@ -50,8 +53,9 @@ export class PublishService implements OnModuleInit, InProcessHub {
    * at once while the engine cannot reach its storage, and after PUBLISH_TIMEOUT_MS at most (a
    * queue client waiting for Redis to return would otherwise hold the caller for as long).
    */
-  accept(request: PublishRequest, sender: Sender): Promise<{ id: string }> {
-    if (!this.health.connected()) return Promise.reject(new Error('the engine cannot reach its storage'));
+  async accept(request: PublishRequest, sender: Sender): Promise<{ id: string }> {
+    if (!this.health.connected()) throw new Error('the engine cannot reach its storage');
+    if (request.type === 'menu.updated') await this.menus.admit(request.tenantId);
     return withTimeout(
       this.bridge.enqueuePublish({ ...request, id: newUlid(), sender, publishedAt: Date.now() }),
       this.config.publish.timeoutMs,
@@ -60,14 +64,13 @@ export class PublishService implements OnModuleInit, InProcessHub {
   }
 
   /** InProcessHub: what Broadcaster sends from inside this process (validated again here). */
-  publish(job: PublishJob): Promise<{ id: string }> {
+  async publish(job: PublishJob): Promise<{ id: string }> {
     const { id, sender, publishedAt, ...request } = job;
-    const checked = validatePublishRequest(request);
+    const checked = validatePublishRequest(request, { menuBytes: this.config.menu.maxBytes });
     if (!checked.ok) {
-      return Promise.reject(
-        new PublishRefused('VALIDATION_FAILED', 'invalid publish', { fields: checked.fields }),
-      );
+      throw new PublishRefused('VALIDATION_FAILED', 'invalid publish', { fields: checked.fields });
     }
+    if (checked.value.type === 'menu.updated') await this.menus.admit(checked.value.tenantId);
     return this.bridge.enqueuePublish({ ...checked.value, id, sender, publishedAt });
   }
 
@@ -76,15 +79,19 @@ export class PublishService implements OnModuleInit, InProcessHub {
     this.bridge.subscribe(type, handler);
   }
 
-  /** Takes a queued publish to the clients: keeps the board in step, then delivers durably. */
+  /**
+   * Takes a queued publish to the clients: a menu is stored and sent (state, not logged);
+   * anything else keeps the board in step, then is delivered durably.
+   */
   async deliver(job: PublishJob): Promise<void> {
+    if (job.type === 'menu.updated') return this.menus.apply(job);
     const { customerId } = await this.orders.applyServiceEvent(job);
     const roles: Role[] | undefined =
       job.to?.roles ?? (job.type === 'notification' && !job.to?.userIds ? [...ROLES] : undefined);
     await this.delivery.publish({
-      type: job.type,
+      type: job.type as DurableType,
       tenantId: job.tenantId,
-      data: job.data,
+      data: job.data as PublishJob<DurableType>['data'],
       sender: job.sender,
       id: job.id,
       publishedAt: job.publishedAt,

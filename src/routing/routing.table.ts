@@ -49,6 +49,11 @@ const roles = (t: Targets, a: Audience): Targets => {
   return t;
 };
 
+/** Every session of the tenant: its customers, crew and admins (not platform admins). */
+const tenantWide: Rule = (a) => {
+  const room = Rooms.tenant(a.tenantId);
+  return { customer: [room], crew: [room], admin: [room] };
+};
 const orderEvent: Rule = (a) => admins(crew(owner(named({}, a), a), a), a);
 const adminsOnly: Rule = (a) => admins({}, a);
 
@@ -63,6 +68,8 @@ export const ROUTES: Readonly<Partial<Record<ServerEventType, Rule>>> = {
   'presence.changed': adminsOnly,
   'activity.log': adminsOnly,
   'system.metrics': adminsOnly,
+  'menu.updated': tenantWide,
+  'menu.availability_changed': tenantWide,
 };
 
 /** The one routing function: the rooms, per namespace, that receive `type` for `audience`. */

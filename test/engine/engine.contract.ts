@@ -4,6 +4,7 @@ import { parseCursor } from '../../src/engine/cursor.js';
 import type { IdempotencyStore } from '../../src/engine/idempotency-store.js';
 import type { JobScheduler } from '../../src/engine/job-scheduler.js';
 import type { MessageStore, Targets } from '../../src/engine/message-store.js';
+import type { MenuStore } from '../../src/engine/menu-store.js';
 import type { OrderStore } from '../../src/engine/order-store.js';
 import type { SessionRegistry } from '../../src/engine/session-registry.js';
 
@@ -11,6 +12,7 @@ import type { SessionRegistry } from '../../src/engine/session-registry.js';
 export interface EngineUnderTest {
   messages: MessageStore;
   orders: OrderStore;
+  menus: MenuStore;
   idempotency: IdempotencyStore;
   sessions: SessionRegistry;
   jobs: JobScheduler;
@@ -27,6 +29,7 @@ export const CONTRACT_SETTINGS = {
   },
   orders: { retentionMs: 60_000, retentionMax: 100 },
   idempotency: { perUser: 10, max: 100 },
+  menu: { maxTenants: 3 },
 } as const;
 
 /** The same settings as environment variables. */
@@ -41,6 +44,7 @@ export const CONTRACT_ENV: Record<string, string> = {
   ORDER_RETENTION_MAX: '100',
   IDEMPOTENCY_KEYS_PER_USER: '10',
   IDEMPOTENCY_KEYS_MAX: '100',
+  MENU_MAX_TENANTS: '3',
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -326,6 +330,61 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         expect((await engine.orders.get('A', 'done-1'))?.status).toBe('cancelled');
         expect((await engine.orders.get('A', `done-${max}`))?.status).toBe('cancelled');
         expect((await engine.orders.get('A', 'still-active'))?.status).toBe('placed');
+      });
+    });
+
+    describe('MenuStore', () => {
+      const content = {
+        currency: 'EUR',
+        items: [
+          { sku: 'burger', name: 'Burger', price: 850, available: true, modifiers: [] },
+          {
+            sku: 'fries',
+            name: 'Fries',
+            price: 300,
+            available: false,
+            category: 'sides',
+            modifiers: [{ id: 'large', name: 'Large', price: 100 }],
+          },
+        ],
+      };
+
+      it('stores one menu per tenant with a version that grows with every change', async () => {
+        expect(await engine.menus.get('A')).toBeUndefined();
+        const first = await engine.menus.put('A', content, '2026-01-01T00:00:00.000Z');
+        expect(first).toEqual({ ...content, version: 1, updatedAt: '2026-01-01T00:00:00.000Z' });
+        expect(await engine.menus.get('A')).toEqual(first);
+        expect(await engine.menus.get('B')).toBeUndefined();
+
+        expect(await engine.menus.setAvailability('A', 'burger', false, '2026-01-01T00:01:00.000Z')).toBe(2);
+        expect(await engine.menus.setAvailability('A', 'fries', true, '2026-01-01T00:02:00.000Z')).toBe(3);
+        const marked = (await engine.menus.get('A'))!;
+        expect(marked.version).toBe(3);
+        expect(marked.updatedAt).toBe('2026-01-01T00:02:00.000Z');
+        expect(marked.items.map((i) => [i.sku, i.available])).toEqual([
+          ['burger', false],
+          ['fries', true],
+        ]);
+        expect(marked.items[1].modifiers).toEqual([{ id: 'large', name: 'Large', price: 100 }]);
+        expect(marked.items[0].modifiers).toEqual([]);
+
+        // A new menu replaces everything, the marks included; the version still grows.
+        const second = await engine.menus.put('A', content, '2026-01-02T00:00:00.000Z');
+        expect(second?.version).toBe(4);
+        expect((await engine.menus.get('A'))!.items.map((i) => i.available)).toEqual([true, false]);
+        expect(
+          await engine.menus.setAvailability('B', 'burger', false, '2026-01-02T00:00:00.000Z'),
+        ).toBeUndefined();
+      });
+
+      it('keeps menus of at most MENU_MAX_TENANTS tenants; those that have one may still replace it', async () => {
+        const max = CONTRACT_SETTINGS.menu.maxTenants;
+        for (let i = 0; i < max; i++) expect(await engine.menus.put(`m-${i}`, content, 'now')).toBeDefined();
+        expect(await engine.menus.count()).toBe(max);
+        expect(await engine.menus.put('one-too-many', content, 'now')).toBeUndefined();
+        expect(await engine.menus.get('one-too-many')).toBeUndefined();
+        expect((await engine.menus.put('m-0', content, 'later'))?.version).toBe(2);
+        expect(await engine.menus.count()).toBe(max);
       });
     });
 

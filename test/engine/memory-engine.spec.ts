@@ -1,6 +1,7 @@
 import { CONTRACT_SETTINGS, describeEngineContract } from './engine.contract.js';
 import { MemoryIdempotencyStore } from '../../src/engine/memory/memory-idempotency-store.js';
 import { MemoryJobScheduler } from '../../src/engine/memory/memory-job-scheduler.js';
+import { MemoryMenuStore } from '../../src/engine/memory/memory-menu-store.js';
 import { MemoryMessageStore } from '../../src/engine/memory/memory-message-store.js';
 import { MemoryOrderStore } from '../../src/engine/memory/memory-order-store.js';
 import { MemorySessionRegistry } from '../../src/engine/memory/memory-session-registry.js';
@@ -10,6 +11,7 @@ describeEngineContract('memory', () => {
   return Promise.resolve({
     messages: new MemoryMessageStore(CONTRACT_SETTINGS.messages),
     orders: new MemoryOrderStore(CONTRACT_SETTINGS.orders),
+    menus: new MemoryMenuStore(CONTRACT_SETTINGS.menu),
     idempotency: new MemoryIdempotencyStore(CONTRACT_SETTINGS.idempotency),
     sessions: new MemorySessionRegistry(),
     jobs,

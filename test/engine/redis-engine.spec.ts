@@ -23,6 +23,7 @@ describeRedis('redis engine', () => {
     return {
       messages: engine.messages,
       orders: engine.orders,
+      menus: engine.menus,
       idempotency: engine.idempotency,
       sessions: engine.sessions,
       jobs: engine.jobs,

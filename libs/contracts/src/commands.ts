@@ -27,11 +27,18 @@ import type { BoardData, MetricsData } from './messages.js';
 import { NOTIFICATION_LEVELS, type NotificationLevel } from './messages.js';
 import { FULFILLMENTS, ORDER_STATUSES, type Fulfillment, type OrderStatus } from './order.js';
 import { ROLES, type CrewRole, type Role } from './roles.js';
+import { MENU_ID_PATTERN, MENU_MAX_MODIFIERS, MenuModifierDto } from './menu.js';
 
 /** Ids that clients choose (order ids): short, printable, no room-name separators. */
 const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 /** Tenant ids: the same alphabet, so that room names built from them are unambiguous. */
 export const TENANT_PATTERN = ID_PATTERN;
+
+/**
+ * Optional, but not null: left out, or a valid value (@IsOptional would let `null` through to
+ * code that tells "absent" by `undefined`).
+ */
+const Absent = (): PropertyDecorator => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
 
 /** Every command may carry `requestId` for idempotency (PROTOCOL section 5). */
 export class CommandDto {
@@ -62,6 +69,50 @@ export class OrderItemDto {
   @Min(0)
   @Max(100_000_000)
   unitPrice!: number;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MENU_MAX_MODIFIERS)
+  @ValidateNested({ each: true })
+  @Type(() => MenuModifierDto)
+  modifiers?: MenuModifierDto[];
+}
+
+/**
+ * A line of `order.place`: sku, quantity and modifier ids. `name` and `unitPrice` are what clients
+ * sent before the menu (docs/protocol.md): with a menu the name is the menu's and a `unitPrice`
+ * that differs is PRICE_CHANGED; without one (CATALOG_REQUIRED=false) both are required.
+ */
+export class OrderPlaceItemDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  sku!: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(99)
+  quantity!: number;
+
+  @Absent()
+  @IsArray()
+  @ArrayMaxSize(MENU_MAX_MODIFIERS)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(MENU_ID_PATTERN, { each: true, message: 'each modifier must be 1 to 64 of A-Z a-z 0-9 _ . -' })
+  modifiers?: string[];
+
+  @Absent()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @Absent()
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  unitPrice?: number;
 }
 
 export class DeliveryAddressDto {
@@ -109,11 +160,13 @@ export class OrderPlaceDto extends CommandDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
-  @Type(() => OrderItemDto)
-  items!: OrderItemDto[];
+  @Type(() => OrderPlaceItemDto)
+  items!: OrderPlaceItemDto[];
 
+  /** The menu's currency decides; a different one is PRICE_CHANGED. Required without a menu. */
+  @Absent()
   @IsISO4217CurrencyCode()
-  currency!: string;
+  currency?: string;
 
   @IsIn(FULFILLMENTS)
   fulfillment!: Fulfillment;
@@ -169,6 +222,15 @@ export class OrderUpdateStatusDto extends OrderRefDto {
   @IsString()
   @MaxLength(500)
   note?: string;
+}
+
+export class MenuSetAvailabilityDto extends TenantScopedDto {
+  @IsString()
+  @Matches(MENU_ID_PATTERN, { message: 'sku must be 1 to 64 of A-Z a-z 0-9 _ . -' })
+  sku!: string;
+
+  @IsBoolean()
+  available!: boolean;
 }
 
 export class CourierLocationDto extends OrderRefDto {
@@ -284,10 +346,18 @@ export interface DeadLetterItem {
 
 /** Each command: who may send it, its DTO, and its reply (PROTOCOL section 5). */
 export interface CommandMap {
-  'order.place': { data: OrderPlaceDto; reply: { orderId: string; status: OrderStatus } };
+  /** Extension: the reply carries what the order costs, as the hub priced it. */
+  'order.place': {
+    data: OrderPlaceDto;
+    reply: { orderId: string; status: OrderStatus; total: number; currency: string };
+  };
   'order.cancel': { data: OrderCancelDto; reply: { orderId: string; status: OrderStatus } };
   'order.update_status': { data: OrderUpdateStatusDto; reply: { orderId: string; status: OrderStatus } };
   'courier.location': { data: CourierLocationDto; reply: { relayed: boolean } };
+  'menu.set_availability': {
+    data: MenuSetAvailabilityDto;
+    reply: { sku: string; available: boolean; version: number };
+  };
   'admin.announce': { data: AdminAnnounceDto; reply: { id: string } };
   'admin.disconnect': { data: AdminDisconnectDto; reply: { disconnected: number } };
   'metrics.snapshot': { data: EmptyCommandDto; reply: MetricsData };
@@ -303,6 +373,7 @@ export type CommandReply<C extends CommandType> = CommandMap[C]['reply'];
 
 export interface CommandRule {
   roles: readonly Role[];
+  /** For crew sessions: the crew roles that may send it (other allowed roles are not narrowed). */
   crewRoles?: readonly CrewRole[];
   dto: new () => CommandDto;
 }
@@ -313,6 +384,11 @@ export const COMMANDS: Readonly<Record<CommandType, CommandRule>> = {
   'order.cancel': { roles: ['customer', 'crew', 'admin'], dto: OrderCancelDto },
   'order.update_status': { roles: ['crew', 'admin'], dto: OrderUpdateStatusDto },
   'courier.location': { roles: ['crew'], crewRoles: ['courier'], dto: CourierLocationDto },
+  'menu.set_availability': {
+    roles: ['crew', 'admin'],
+    crewRoles: ['kitchen', 'front'],
+    dto: MenuSetAvailabilityDto,
+  },
   'admin.announce': { roles: ['admin'], dto: AdminAnnounceDto },
   'admin.disconnect': { roles: ['admin'], dto: AdminDisconnectDto },
   'metrics.snapshot': { roles: ['admin'], dto: EmptyCommandDto },
@@ -337,6 +413,7 @@ export const SERVICE_COMMANDS: readonly CommandType[] = [
   'order.cancel',
   'order.update_status',
   'courier.location',
+  'menu.set_availability',
   'admin.announce',
   'admin.disconnect',
   'admin.replay',

@@ -15,6 +15,12 @@ export const ERROR_CODES = [
   'LIMIT_REACHED',
   // Extension: a socket was disconnected for not reading what was written to it.
   'SLOW_CONSUMER',
+  // Extensions (docs/protocol.md, the menu): order.place names a sku or modifier the menu does
+  // not have (or no menu is published where one is required), an item that is unavailable, or
+  // a unitPrice that is not the menu's. `details.items` says which lines.
+  'UNKNOWN_ITEM',
+  'ITEM_UNAVAILABLE',
+  'PRICE_CHANGED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

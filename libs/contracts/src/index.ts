@@ -8,3 +8,4 @@ export * from './queues.js';
 export * from './publish.js';
 export * from './ids.js';
 export * from './shape.js';
+export * from './menu.js';

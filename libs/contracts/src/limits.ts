@@ -1,6 +1,8 @@
 /** Protocol defaults (PROTOCOL section 9). Each is configurable on the hub. */
 export const DEFAULT_LIMITS = {
   messageBytes: 16 * 1024,
+  /** Extension: one published menu, as JSON (MENU_MAX_BYTES). */
+  menuBytes: 256 * 1024,
   maxHttpBufferSize: 64 * 1024,
   commandsPerSecond: 20,
   commandBurst: 40,

@@ -1,5 +1,6 @@
 import type { Order, OrderStatus } from './order.js';
 import type { CrewRole, Role, SenderType } from './roles.js';
+import type { MenuAvailabilityData, MenuContent, MenuUpdatedData } from './menu.js';
 
 export interface Sender {
   id: string;
@@ -129,6 +130,10 @@ export interface ServerEventMap {
   'activity.log': ActivityData;
   'system.error': SystemErrorData;
   'system.shutdown': ShutdownData;
+  /** Extension (docs/protocol.md, the menu): the tenant's whole menu. */
+  'menu.updated': MenuUpdatedData;
+  /** Extension: one item marked (un)available by crew. */
+  'menu.availability_changed': MenuAvailabilityData;
 }
 export type ServerEventType = keyof ServerEventMap;
 
@@ -146,6 +151,8 @@ export const SERVER_EVENT_TYPES = [
   'activity.log',
   'system.error',
   'system.shutdown',
+  'menu.updated',
+  'menu.availability_changed',
 ] as const satisfies readonly ServerEventType[];
 
 /** Durable types: acknowledged, retried, replayed from a cursor (PROTOCOL section 6). */
@@ -158,8 +165,20 @@ export const DURABLE_TYPES = [
 ] as const satisfies readonly ServerEventType[];
 export type DurableType = (typeof DURABLE_TYPES)[number];
 
-/** Types a service may publish (through `Broadcaster` or `POST /api/v1/events`). */
-export const PUBLISHABLE_TYPES = DURABLE_TYPES;
+/**
+ * Types a service may publish (through `Broadcaster` or `POST /api/v1/events`): the durable ones,
+ * and `menu.updated`, which the hub stores as the tenant's menu (state, sent on every connect,
+ * so not logged or replayed).
+ */
+export const PUBLISHABLE_TYPES = [
+  ...DURABLE_TYPES,
+  'menu.updated',
+] as const satisfies readonly ServerEventType[];
+export type PublishableType = (typeof PUBLISHABLE_TYPES)[number];
+/** What a service publishes as `data`: the message's data, except a menu's version and time. */
+export type PublishData<T extends PublishableType> = T extends 'menu.updated'
+  ? MenuContent
+  : ServerEventMap[T];
 
 /** The Socket.IO event map of a connected client, Immich-style: event name to listener. */
 export type ServerToClientEvents = {

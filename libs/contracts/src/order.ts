@@ -20,8 +20,10 @@ export interface OrderItem {
   sku: string;
   name: string;
   quantity: number;
-  /** Integer minor units. */
+  /** Integer minor units: with a menu, the item's price plus its modifiers'. */
   unitPrice: number;
+  /** The modifiers chosen, as the menu had them when the order was placed. */
+  modifiers?: Array<{ id: string; name: string; price: number }>;
 }
 
 export interface DeliveryAddress {

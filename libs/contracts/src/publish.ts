@@ -24,10 +24,12 @@ import type { FieldError } from './errors.js';
 import {
   ALERT_CODES,
   ALERT_SEVERITIES,
-  DURABLE_TYPES,
   NOTIFICATION_LEVELS,
-  type DurableType,
+  PUBLISHABLE_TYPES,
+  type PublishableType,
 } from './messages.js';
+import { MenuContentDto, menuDuplicate } from './menu.js';
+import { DEFAULT_LIMITS } from './limits.js';
 import { FULFILLMENTS, ORDER_STATUSES } from './order.js';
 import type { PublishRequest } from './queues.js';
 import { ROLES } from './roles.js';
@@ -48,7 +50,7 @@ export class PublishTargetDto {
 }
 
 export class PublishRequestDto {
-  @IsIn(DURABLE_TYPES) type!: DurableType;
+  @IsIn(PUBLISHABLE_TYPES) type!: PublishableType;
   @IsString() @Matches(TENANT_PATTERN) tenantId!: string;
   @IsObject() data!: Record<string, unknown>;
   @IsOptional() @ValidateNested() @Type(() => PublishTargetDto) to?: PublishTargetDto;
@@ -114,7 +116,8 @@ class AlertDataDto {
   @IsObject() details!: Record<string, unknown>;
 }
 
-const DATA_DTOS: Record<DurableType, new () => object> = {
+const DATA_DTOS: Record<PublishableType, new () => object> = {
+  'menu.updated': MenuContentDto,
   'order.created': OrderCreatedDataDto,
   'order.status_updated': OrderStatusUpdatedDataDto,
   'payment.confirmed': PaymentConfirmedDataDto,
@@ -137,9 +140,13 @@ export type PublishValidation = { ok: true; value: PublishRequest } | { ok: fals
 
 /**
  * The one validation of a service publish, shared by `Broadcaster.publish` and
- * `POST /api/v1/events`: the envelope fields, then the data of the given type.
+ * `POST /api/v1/events`: the envelope fields, then the data of the given type. A menu may be
+ * up to `menuBytes` of JSON (MENU_MAX_BYTES on the hub) and has unique skus.
  */
-export function validatePublishRequest(body: unknown): PublishValidation {
+export function validatePublishRequest(
+  body: unknown,
+  limits: { menuBytes: number } = { menuBytes: DEFAULT_LIMITS.menuBytes },
+): PublishValidation {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return { ok: false, fields: [{ field: '', messages: ['the body must be an object'] }] };
   }
@@ -152,6 +159,11 @@ export function validatePublishRequest(body: unknown): PublishValidation {
   const data = plainToInstance(DATA_DTOS[request.type], request.data);
   const dataErrors = validateSync(data, opts);
   if (dataErrors.length) return { ok: false, fields: flattenValidationErrors(dataErrors, 'data') };
+  if (request.type === 'menu.updated') {
+    const problem = menuDuplicate(request.data as never) ?? menuTooLarge(request.data, limits.menuBytes);
+    if (problem)
+      return { ok: false, fields: [{ field: `data.${problem.field}`, messages: [problem.message] }] };
+  }
   if (
     request.type === 'order.created' &&
     (request.data as { order: { tenantId: string } }).order.tenantId !== request.tenantId
@@ -162,4 +174,11 @@ export function validatePublishRequest(body: unknown): PublishValidation {
     };
   }
   return { ok: true, value: body as PublishRequest };
+}
+
+function menuTooLarge(data: unknown, limit: number): { field: string; message: string } | undefined {
+  const bytes = new TextEncoder().encode(JSON.stringify(data)).length;
+  return bytes > limit
+    ? { field: 'items', message: `a menu may be at most ${limit} bytes of JSON (${bytes})` }
+    : undefined;
 }

@@ -1,6 +1,6 @@
 import type { Role } from './roles.js';
 import type { CrewRole } from './roles.js';
-import type { DurableType, Sender, ServerEventMap } from './messages.js';
+import type { PublishableType, PublishData, Sender } from './messages.js';
 import type { CommandType } from './commands.js';
 
 /**
@@ -42,16 +42,16 @@ export interface PublishTarget {
 }
 
 /** What `Broadcaster.publish` and `POST /api/v1/events` take. */
-export interface PublishRequest<T extends DurableType = DurableType> {
+export interface PublishRequest<T extends PublishableType = PublishableType> {
   type: T;
   tenantId: string;
-  data: ServerEventMap[T];
+  data: PublishData<T>;
   to?: PublishTarget;
   requestId?: string;
 }
 
 /** A publish on its way through the `publish` queue; its job id is `id` or the requestId's. */
-export interface PublishJob extends PublishRequest {
+export interface PublishJob<T extends PublishableType = PublishableType> extends PublishRequest<T> {
   /** The message id, chosen by the publisher so that a retried job delivers the same message. */
   id: string;
   sender: Sender;

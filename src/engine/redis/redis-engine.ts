@@ -13,6 +13,7 @@ import { BullmqServiceBridge } from './bullmq-service-bridge.js';
 import { RedisIdempotencyStore } from './redis-idempotency-store.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisMessageStore } from './redis-message-store.js';
+import { RedisMenuStore } from './redis-menu-store.js';
 import { RedisOrderStore } from './redis-order-store.js';
 import { RedisSessionRegistry } from './redis-session-registry.js';
 import { Sealer } from './sealer.js';
@@ -32,6 +33,7 @@ export class RedisEngine {
   readonly adapterClient: Redis;
   readonly messages: RedisMessageStore;
   readonly orders: RedisOrderStore;
+  readonly menus: RedisMenuStore;
   readonly idempotency: RedisIdempotencyStore;
   readonly sessions: RedisSessionRegistry;
   readonly jobs: BullmqJobScheduler;
@@ -72,6 +74,7 @@ export class RedisEngine {
     const sealer = new Sealer(config.encryption?.keys);
     this.messages = new RedisMessageStore(this.store, this.keys, messageBounds(config), sealer);
     this.orders = new RedisOrderStore(this.store, this.keys, config.orders, sealer);
+    this.menus = new RedisMenuStore(this.store, this.keys, config.menu);
     this.idempotency = new RedisIdempotencyStore(this.store, this.keys, config.limits.idempotency);
     this.sessions = new RedisSessionRegistry(this.store, this.keys, nodeId);
     this.jobs = new BullmqJobScheduler(this.queues, bullPrefix(prefix), nodeId);

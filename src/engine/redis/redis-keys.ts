@@ -27,6 +27,8 @@ export class RedisKeys {
   /** Stored results by last use, of every user. */
   readonly idempotencyAll: string;
   readonly nodes: string;
+  /** Tenants with a menu (MENU_MAX_TENANTS). */
+  readonly menuTenants: string;
 
   constructor(readonly prefix: string) {
     this.epoch = this.k('logidx:epoch');
@@ -41,6 +43,7 @@ export class RedisKeys {
     this.finals = this.k('orders:final');
     this.idempotencyAll = this.k('idemidx:all');
     this.nodes = this.k('nodes');
+    this.menuTenants = this.k('menuidx:tenants');
   }
 
   message = (id: string): string => this.k(`msg:${id}`);
@@ -59,6 +62,9 @@ export class RedisKeys {
   idempotency = (key: string): string => this.k(`idem:${key}`);
   /** Stored results by last use, of one user. */
   idempotencyByUser = (owner: string): string => this.k(`idemidx:user:${owner}`);
+
+  /** A tenant's menu: `content` (JSON), `version`, `updatedAt`, and `a:<sku>` availability marks. */
+  menu = (tenantId: string): string => this.k(`menu:${tenantId}`);
 
   userSessions = (userKey: string): string => this.k(`sess:user:${userKey}`);
   tenantSessions = (tenantId: string): string => this.k(`sess:tenant:${tenantId}`);

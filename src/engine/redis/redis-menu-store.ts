@@ -1,0 +1,85 @@
+import type { Menu, MenuContent } from '@orderwire/contracts';
+import type { Redis } from 'ioredis';
+import type { MenuStore, MenuStoreBounds } from '../menu-store.js';
+import type { RedisKeys } from './redis-keys.js';
+
+/** KEYS: menu, menuTenants. ARGV: content JSON, updatedAt, MENU_MAX_TENANTS, tenant. -1: full. */
+const PUT = `
+if redis.call('EXISTS', KEYS[1]) == 0 and redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[3]) then return -1 end
+local v = tonumber(redis.call('HGET', KEYS[1], 'version') or '0') + 1
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'content', ARGV[1], 'version', v, 'updatedAt', ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[4])
+return v`;
+
+/** KEYS: menu. ARGV: sku, '1' or '0', updatedAt. Nil without a menu, else the new version. */
+const SET_AVAILABILITY = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+redis.call('HSET', KEYS[1], 'a:' .. ARGV[1], ARGV[2], 'updatedAt', ARGV[3])
+return redis.call('HINCRBY', KEYS[1], 'version', 1)`;
+
+/**
+ * One hash per tenant: the published content as one JSON field, the version, and a field per
+ * item marked (un)available since, so that marking an item is one small write that never
+ * rewrites the menu. Menus are not personal data and are stored unsealed.
+ */
+export class RedisMenuStore implements MenuStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly bounds: MenuStoreBounds,
+  ) {}
+
+  async get(tenantId: string): Promise<Menu | undefined> {
+    const hash = await this.redis.hgetall(this.keys.menu(tenantId));
+    if (!hash.content) return undefined;
+    const content = JSON.parse(hash.content) as MenuContent;
+    return {
+      currency: content.currency,
+      items: content.items.map((item) => {
+        const mark = hash[`a:${item.sku}`];
+        return mark === undefined ? item : { ...item, available: mark === '1' };
+      }),
+      version: Number(hash.version),
+      updatedAt: hash.updatedAt,
+    };
+  }
+
+  async put(tenantId: string, content: MenuContent, at: string): Promise<Menu | undefined> {
+    const stored: MenuContent = { currency: content.currency, items: content.items };
+    const version = Number(
+      await this.redis.eval(
+        PUT,
+        2,
+        this.keys.menu(tenantId),
+        this.keys.menuTenants,
+        JSON.stringify(stored),
+        at,
+        this.bounds.maxTenants,
+        tenantId,
+      ),
+    );
+    return version < 0 ? undefined : { ...stored, version, updatedAt: at };
+  }
+
+  async setAvailability(
+    tenantId: string,
+    sku: string,
+    available: boolean,
+    at: string,
+  ): Promise<number | undefined> {
+    const version = await this.redis.eval(
+      SET_AVAILABILITY,
+      1,
+      this.keys.menu(tenantId),
+      sku,
+      available ? '1' : '0',
+      at,
+    );
+    return version === null ? undefined : Number(version);
+  }
+
+  count(): Promise<number> {
+    return this.redis.scard(this.keys.menuTenants);
+  }
+}

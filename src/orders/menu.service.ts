@@ -1,0 +1,177 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type {
+  Menu,
+  MenuContent,
+  MenuSetAvailabilityDto,
+  OrderItem,
+  OrderPlaceDto,
+  PricingProblem,
+  PublishJob,
+} from '@orderwire/contracts';
+import { priceOrder } from '@orderwire/contracts';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DeliveryService } from '../delivery/delivery.service.js';
+import { MENU_STORE } from '../engine/engine.tokens.js';
+import type { MenuStore } from '../engine/menu-store.js';
+import type { Session } from '../session/session.js';
+import { tenantOf } from '../session/tenant-scope.js';
+import { HubException, notFound } from '../util/hub.exception.js';
+
+/** What `order.place` is charged: the lines as priced, the total, the currency. */
+export interface Priced {
+  items: OrderItem[];
+  total: number;
+  currency: string;
+}
+
+/**
+ * The tenant's menu (docs/protocol.md section 9): stored when a service publishes it, sent to
+ * every session on connect and on change, marked (un)available by crew, and the only source of
+ * an order's prices.
+ */
+@Injectable()
+export class MenuService {
+  constructor(
+    @InjectPinoLogger(MenuService.name) private readonly logger: PinoLogger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(MENU_STORE) private readonly menus: MenuStore,
+    private readonly delivery: DeliveryService,
+  ) {}
+
+  get(tenantId: string): Promise<Menu | undefined> {
+    return this.menus.get(tenantId);
+  }
+
+  /**
+   * Whether a service may publish this tenant's menu now: LIMIT_REACHED when it would be a new
+   * tenant's menu past MENU_MAX_TENANTS (checked when the publish is accepted; the store checks
+   * again when it is applied).
+   */
+  async admit(tenantId: string): Promise<void> {
+    const limit = this.config.menu.maxTenants;
+    if ((await this.menus.count()) < limit || (await this.menus.get(tenantId))) return;
+    throw new HubException('LIMIT_REACHED', `menus of at most ${limit} tenants are kept`, {
+      scope: 'menus',
+      limit,
+    });
+  }
+
+  /** A published `menu.updated`: stored, then sent to every session of the tenant. */
+  async apply(job: PublishJob): Promise<void> {
+    const content = job.data as MenuContent;
+    const menu = await this.menus.put(job.tenantId, content, new Date(job.publishedAt).toISOString());
+    if (!menu) {
+      this.logger.warn(
+        { tenantId: job.tenantId, limit: this.config.menu.maxTenants, messageId: job.id },
+        'a menu was not stored: MENU_MAX_TENANTS tenants have one',
+      );
+      return;
+    }
+    this.delivery.emitVolatile({
+      type: 'menu.updated',
+      tenantId: job.tenantId,
+      data: menu,
+      sender: job.sender,
+      audience: {},
+    });
+  }
+
+  /** menu.set_availability: marks one item, tells the tenant's sessions. */
+  async setAvailability(
+    session: Session,
+    dto: MenuSetAvailabilityDto,
+  ): Promise<{ sku: string; available: boolean; version: number }> {
+    const tenantId = tenantOf(session, dto.tenantId);
+    const menu = await this.menus.get(tenantId);
+    if (!menu) throw notFound('menu');
+    if (!menu.items.some((i) => i.sku === dto.sku)) {
+      throw new HubException('UNKNOWN_ITEM', `the menu has no sku ${dto.sku}`, {
+        items: [{ index: 0, sku: dto.sku, reason: 'unknown_sku' }],
+      });
+    }
+    const version = await this.menus.setAvailability(
+      tenantId,
+      dto.sku,
+      dto.available,
+      new Date().toISOString(),
+    );
+    if (version === undefined) throw notFound('menu');
+    const updatedBy = { id: session.userId, type: session.role };
+    this.delivery.emitVolatile({
+      type: 'menu.availability_changed',
+      tenantId,
+      data: { sku: dto.sku, available: dto.available, version, updatedBy },
+      sender: updatedBy,
+      audience: {},
+    });
+    return { sku: dto.sku, available: dto.available, version };
+  }
+
+  /**
+   * What `order.place` costs, from the tenant's menu. Without a menu: the client's names and
+   * prices when CATALOG_REQUIRED is off, UNKNOWN_ITEM when it is on.
+   */
+  async price(tenantId: string, dto: OrderPlaceDto): Promise<Priced> {
+    const menu = await this.menus.get(tenantId);
+    if (!menu) return this.unpriced(dto);
+    const priced = priceOrder(menu, dto.items);
+    refuse(priced.problems);
+    if (dto.currency !== undefined && dto.currency.toUpperCase() !== menu.currency) {
+      throw new HubException('PRICE_CHANGED', `this restaurant charges in ${menu.currency}`, {
+        currency: menu.currency,
+        items: [],
+      });
+    }
+    return { items: priced.items, total: priced.total, currency: menu.currency };
+  }
+
+  private unpriced(dto: OrderPlaceDto): Priced {
+    if (this.config.menu.required) {
+      throw new HubException('UNKNOWN_ITEM', 'this restaurant has not published its menu yet', {
+        reason: 'no_menu',
+        items: [],
+      });
+    }
+    const fields = dto.items.flatMap((line, i) => [
+      ...(line.name === undefined
+        ? [{ field: `items.${i}.name`, messages: ['name is required without a menu'] }]
+        : []),
+      ...(line.unitPrice === undefined
+        ? [{ field: `items.${i}.unitPrice`, messages: ['unitPrice is required without a menu'] }]
+        : []),
+      ...(line.modifiers?.length
+        ? [{ field: `items.${i}.modifiers`, messages: ['modifiers need a menu'] }]
+        : []),
+    ]);
+    if (dto.currency === undefined)
+      fields.push({ field: 'currency', messages: ['currency is required without a menu'] });
+    if (fields.length) throw new HubException('VALIDATION_FAILED', 'invalid payload', { fields });
+    const items = dto.items.map(({ sku, name, quantity, unitPrice }) => ({
+      sku,
+      name: name!,
+      quantity,
+      unitPrice: unitPrice!,
+    }));
+    return {
+      items,
+      total: items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0),
+      currency: dto.currency!.toUpperCase(),
+    };
+  }
+}
+
+/** The first code that applies, in the order of docs/protocol.md section 9, with every line at fault. */
+function refuse(problems: PricingProblem[]): void {
+  if (!problems.length) return;
+  const of = (...reasons: PricingProblem['reason'][]) => problems.filter((p) => reasons.includes(p.reason));
+  const unknown = of('unknown_sku', 'unknown_modifier');
+  if (unknown.length)
+    throw new HubException('UNKNOWN_ITEM', 'the menu does not have some items', { items: unknown });
+  const unavailable = of('unavailable');
+  if (unavailable.length)
+    throw new HubException('ITEM_UNAVAILABLE', 'some items are not available now', { items: unavailable });
+  throw new HubException('PRICE_CHANGED', 'some prices are not the menu prices', {
+    items: of('price_changed'),
+  });
+}
