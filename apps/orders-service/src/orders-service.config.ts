@@ -6,6 +6,8 @@ export interface OrdersServiceConfig {
   prefix: string;
   /** Tenants this service serves; `*` for all. */
   tenants: string[];
+  /** Tenants whose menu (menu.ts) it publishes at start (MENU_TENANTS, default none). */
+  menuTenants: string[];
   /** How long the simulated card payment takes. */
   paymentDelayMs: number;
   /** Move paid orders through the kitchen by themselves, for demos. */
@@ -26,6 +28,10 @@ export function readOrdersServiceConfig(
     redisUrl: env.REDIS_URL || undefined,
     prefix: env.REDIS_PREFIX || 'orderwire',
     tenants: (env.SERVICE_TENANTS || '*').split(',').map((t) => t.trim()),
+    menuTenants: (env.MENU_TENANTS || '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
     paymentDelayMs: int('PAYMENT_DELAY_MS', 300),
     autoAdvance: env.AUTO_ADVANCE === 'true',
     autoAdvanceMs: int('AUTO_ADVANCE_MS', 3000),

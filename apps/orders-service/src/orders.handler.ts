@@ -1,25 +1,26 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { ClientCommand, Fulfillment, OrderStatus } from '@orderwire/contracts';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import type { ClientCommand, CommandReply, Fulfillment, OrderStatus } from '@orderwire/contracts';
 import { FINAL_STATUSES, nextStatuses } from '@orderwire/contracts';
 import { Broadcaster, OnClientCommand } from '@orderwire/realtime';
+import { DEMO_MENU, menuRequestId } from './menu.js';
 import { OrderLedger } from './order-ledger.js';
 import { ORDERS_SERVICE_CONFIG } from './orders-service.tokens.js';
 import type { OrdersServiceConfig } from './orders-service.config.js';
 
-interface PlaceData {
-  items: Array<{ quantity: number; unitPrice: number }>;
-  currency: string;
-  fulfillment: Fulfillment;
-}
-
 /**
- * Both directions of the hub link: it handles accepted `order.place` / `order.cancel` /
- * `order.update_status` commands, confirms payments through the Broadcaster, and can move orders
- * along by itself for demos. Every publish carries a requestId, so a redelivered command
+ * Both directions of the hub link: it publishes the menu the hub prices orders from, handles
+ * accepted `order.place` / `order.cancel` / `order.update_status` commands, confirms payments
+ * through the Broadcaster, and can move orders along by itself for demos. Every publish carries a requestId, so a redelivered command
  * publishes nothing twice.
  */
 @Injectable()
-export class OrdersHandler implements OnModuleDestroy {
+export class OrdersHandler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OrdersHandler.name);
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -29,21 +30,30 @@ export class OrdersHandler implements OnModuleDestroy {
     @Inject(ORDERS_SERVICE_CONFIG) private readonly config: OrdersServiceConfig,
   ) {}
 
+  async onApplicationBootstrap(): Promise<void> {
+    for (const tenantId of this.config.menuTenants) {
+      await this.broadcaster.menuUpdated(tenantId, DEMO_MENU, {
+        requestId: menuRequestId(tenantId, DEMO_MENU),
+      });
+      this.logger.log(`menu of ${tenantId} published (${DEMO_MENU.items.length} items)`);
+    }
+  }
+
   onModuleDestroy(): void {
     for (const t of this.timers) clearTimeout(t);
   }
 
   @OnClientCommand('order.place')
   async onPlace(command: ClientCommand<'order.place'>): Promise<void> {
-    const data = command.data as unknown as PlaceData;
-    const { orderId, status } = command.reply as { orderId: string; status: OrderStatus };
+    // What the order costs is the hub's reply (priced from the menu), never the client's data.
+    const { orderId, status, total, currency } = command.reply as CommandReply<'order.place'>;
     const fresh = this.ledger.record({
       orderId,
       tenantId: command.user.tenantId,
       customerId: command.user.id,
-      total: data.items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0),
-      currency: data.currency,
-      fulfillment: data.fulfillment,
+      total,
+      currency,
+      fulfillment: command.data.fulfillment as Fulfillment,
       status,
       paid: false,
       handledByCrew: false,

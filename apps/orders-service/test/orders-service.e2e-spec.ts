@@ -22,6 +22,7 @@ describeRedis('apps/orders-service against a redis-engine hub', () => {
         redisUrl: redis.url,
         prefix,
         tenants: ['r-1'],
+        menuTenants: ['r-1'],
         paymentDelayMs: 20,
         autoAdvance: true,
         autoAdvanceMs: 20,
@@ -42,10 +43,17 @@ describeRedis('apps/orders-service against a redis-engine hub', () => {
 
   it('order.place reaches the service, which confirms payment to the customer and moves the order along', async () => {
     const customer = await connect(hub, 'customer', 'c-1');
-    const { orderId } = await customer.ok(
-      'order.place',
-      sampleOrder({ fulfillment: 'pickup', deliveryAddress: undefined }),
-    );
+    // The service published its menu at start: sent on connect, or live once the hub has it.
+    const menu = await customer.waitFor('menu.updated', () => true, 5000);
+    expect((menu.data.items as Array<{ sku: string; price: number }>)[0]).toMatchObject({
+      sku: 'burger',
+      price: 850,
+    });
+    const { orderId, total } = await customer.ok('order.place', {
+      items: [{ sku: 'burger', quantity: 2 }],
+      fulfillment: 'pickup',
+    });
+    expect(total).toBe(1700);
     const paid = await customer.waitFor('payment.confirmed', (e) => e.data.orderId === orderId);
     expect(paid.data).toEqual({ orderId, amount: 1700, currency: 'EUR', method: 'card' });
     expect(paid.sender).toEqual({ id: 'orders-service', type: 'service' });

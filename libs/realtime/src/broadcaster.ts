@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type {
-  DurableType,
+  MenuContent,
   NotificationData,
   Order,
   OrderStatusUpdatedData,
   PaymentConfirmedData,
+  PublishableType,
   PublishRequest,
   PublishTarget,
 } from '@orderwire/contracts';
@@ -33,7 +34,7 @@ export class Broadcaster {
     @Inject(REALTIME_OPTIONS) private readonly options: RealtimeModuleOptions,
   ) {}
 
-  async publish<T extends DurableType>(request: PublishRequest<T>): Promise<{ id: string }> {
+  async publish<T extends PublishableType>(request: PublishRequest<T>): Promise<{ id: string }> {
     const checked = validatePublishRequest(request);
     if (!checked.ok) {
       throw new RealtimeError(
@@ -80,6 +81,14 @@ export class Broadcaster {
     options: PublishOptions = {},
   ): Promise<{ id: string }> {
     return this.publish({ type: 'payment.confirmed', tenantId, data, ...options });
+  }
+
+  /**
+   * `menu.updated`: the tenant's whole menu (docs/protocol.md section 9). The hub stores it, prices
+   * every order from it and sends it to the tenant's sessions; it replaces the previous menu.
+   */
+  menuUpdated(tenantId: string, data: MenuContent, options: PublishOptions = {}): Promise<{ id: string }> {
+    return this.publish({ type: 'menu.updated', tenantId, data, ...options });
   }
 
   /** `notification` to the roles and users in `options.to` (every role when none is named). */
