@@ -27,9 +27,8 @@ const customer = await connect('customer', customerToken);
 // 3. The crew listens for new orders and acknowledges each durable message.
 const received = new Promise((resolve) => {
   crew.on('order.created', (envelope, ack) => {
-    console.log(
-      `crew received order ${envelope.data.order.orderId}, total ${envelope.data.order.total} ${envelope.data.order.currency}`,
-    );
+    const { orderNumber, orderId, total, currency } = envelope.data.order;
+    console.log(`crew received order ${orderNumber} (${orderId}), total ${total} ${currency}`);
     ack();
     resolve(envelope);
   });

@@ -26,7 +26,13 @@ describe('commands: success paths and error codes', () => {
 
   it('order.place creates the order, replies, and crew, admins and the owner receive order.created', async () => {
     const reply = await customer.ok('order.place', sampleOrder({ orderId: 'o-1', notes: 'no onions' }));
-    expect(reply).toEqual({ orderId: 'o-1', status: 'placed', total: 1700, currency: 'EUR' });
+    expect(reply).toEqual({
+      orderId: 'o-1',
+      orderNumber: 'A-001',
+      status: 'placed',
+      total: 1700,
+      currency: 'EUR',
+    });
     for (const c of [crew, admin, customer]) {
       const env = await c.waitFor(
         'order.created',
@@ -53,22 +59,26 @@ describe('commands: success paths and error codes', () => {
     const store = hub.app.get<import('../src/engine/order-store.js').OrderStore>(ORDER_STORE);
     const now = new Date().toISOString();
     // What a node that died between storing the order and publishing it leaves behind.
-    await store.create({
-      orderId: 'half-placed',
-      tenantId: 'r-1',
-      customerId: 'c-1',
-      items: [{ sku: 'burger', name: 'Burger', quantity: 2, unitPrice: 850 }],
-      total: 1700,
-      currency: 'EUR',
-      fulfillment: 'delivery',
-      deliveryAddress: { line1: '1 Main St', city: 'Lisbon' },
-      status: 'placed',
-      createdAt: now,
-      updatedAt: now,
-      statusTimes: { placed: now },
-    });
+    await store.create(
+      {
+        orderId: 'half-placed',
+        tenantId: 'r-1',
+        customerId: 'c-1',
+        items: [{ sku: 'burger', name: 'Burger', quantity: 2, unitPrice: 850 }],
+        total: 1700,
+        currency: 'EUR',
+        fulfillment: 'delivery',
+        deliveryAddress: { line1: '1 Main St', city: 'Lisbon' },
+        status: 'placed',
+        createdAt: now,
+        updatedAt: now,
+        statusTimes: { placed: now },
+      },
+      '2026-12-02',
+    );
     expect(await customer.ok('order.place', sampleOrder({ orderId: 'half-placed' }))).toEqual({
       orderId: 'half-placed',
+      orderNumber: 'A-002',
       status: 'placed',
       total: 1700,
       currency: 'EUR',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { connect, type TestClient } from './support/client.js';
 import { startHub, type TestHub } from './support/hub.js';
-import { describeRedis, startRedis, type TestRedis } from './support/redis.js';
+import { describeEngines } from './support/redis.js';
 import { mintToken } from './support/tokens.js';
 
 /** A restaurant's menu as its service publishes it (docs/protocol.md section 9). */
@@ -263,43 +263,36 @@ function menuSuite(engine: string, env: () => Record<string, string>): void {
 
 const MENU_ENV = { MENU_MAX_TENANTS: '3', CATALOG_REQUIRED: 'false' };
 
-menuSuite('memory', () => MENU_ENV);
-
-describeRedis('the menu on the redis engine', () => {
-  let redis: TestRedis;
-  let prefix = '';
-  beforeAll(async () => {
-    redis = await startRedis();
-    prefix = redis.prefix();
-  });
-  afterAll(() => redis?.stop());
-
-  menuSuite('redis', () => ({ ...MENU_ENV, REDIS_URL: redis.url, REDIS_PREFIX: prefix }));
-
-  it('two nodes: an item marked on one node reaches a customer on the other and is refused there', async () => {
-    const env = { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix() };
-    const a = await startHub({ ...env, NODE_ID: 'menu-a' });
-    const b = await startHub({ ...env, NODE_ID: 'menu-b' });
-    try {
-      const kitchen = await connect(a, 'crew', 'k-1', { extraClaims: { crewRole: 'kitchen' } });
-      const customer = await connect(b, 'customer', 'c-1');
-      const menu = customer.next('menu.updated', () => true, 8000);
-      expect((await publishMenu(a, 'r-1')).status).toBe(202);
-      expect((await menu).data.version).toBe(1);
-      const heard = customer.next('menu.availability_changed', () => true, 8000);
-      await kitchen.ok('menu.set_availability', { sku: 'burger', available: false });
-      expect((await heard).data).toMatchObject({ sku: 'burger', available: false });
-      expect((await customer.cmd('order.place', pickup([{ sku: 'burger', quantity: 1 }]))).error?.code).toBe(
-        'ITEM_UNAVAILABLE',
-      );
-      kitchen.close();
-      customer.close();
-    } finally {
-      await a.close();
-      await b.close();
-    }
-  }, 30000);
-});
+describeEngines(
+  'the menu',
+  (engine, env) => menuSuite(engine, () => ({ ...MENU_ENV, ...env() })),
+  (redisOf) => {
+    it('two nodes: an item marked on one node reaches a customer on the other and is refused there', async () => {
+      const redis = redisOf();
+      const env = { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix() };
+      const a = await startHub({ ...env, NODE_ID: 'menu-a' });
+      const b = await startHub({ ...env, NODE_ID: 'menu-b' });
+      try {
+        const kitchen = await connect(a, 'crew', 'k-1', { extraClaims: { crewRole: 'kitchen' } });
+        const customer = await connect(b, 'customer', 'c-1');
+        const menu = customer.next('menu.updated', () => true, 8000);
+        expect((await publishMenu(a, 'r-1')).status).toBe(202);
+        expect((await menu).data.version).toBe(1);
+        const heard = customer.next('menu.availability_changed', () => true, 8000);
+        await kitchen.ok('menu.set_availability', { sku: 'burger', available: false });
+        expect((await heard).data).toMatchObject({ sku: 'burger', available: false });
+        expect(
+          (await customer.cmd('order.place', pickup([{ sku: 'burger', quantity: 1 }]))).error?.code,
+        ).toBe('ITEM_UNAVAILABLE');
+        kitchen.close();
+        customer.close();
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    }, 30000);
+  },
+);
 
 describe('without a menu', () => {
   it('CATALOG_REQUIRED (the production default) refuses order.place; off, the client’s prices are kept', async () => {

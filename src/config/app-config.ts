@@ -47,7 +47,7 @@ export interface AppConfig {
    */
   menu: { maxBytes: number; maxTenants: number; required: boolean };
   /** Final orders: how long and how many are kept. */
-  orders: { retentionMs: number; retentionMax: number };
+  orders: { retentionMs: number; retentionMax: number; timezone: string };
   limits: {
     messageBytes: number;
     commandsPerSecond: number;

@@ -5,6 +5,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsTimeZone,
   IsUrl,
   Matches,
   Max,
@@ -174,6 +175,13 @@ export class EnvSchema extends EnvLimits {
   @IsInt()
   @Min(1)
   ORDER_RETENTION_SECONDS = 3600;
+
+  /**
+   * The business day of a restaurant that published no time zone with its menu: order numbers
+   * (A-001 …) restart each day in it.
+   */
+  @IsTimeZone()
+  ORDER_NUMBER_TIMEZONE = 'UTC';
 
   /** At most this many final orders are kept; past it the oldest leave first. */
   @Transform(toInt)

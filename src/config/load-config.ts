@@ -137,7 +137,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       maxTenants: s.MENU_MAX_TENANTS,
       required: s.CATALOG_REQUIRED ?? production,
     },
-    orders: { retentionMs: s.ORDER_RETENTION_SECONDS * 1000, retentionMax: s.ORDER_RETENTION_MAX },
+    orders: {
+      retentionMs: s.ORDER_RETENTION_SECONDS * 1000,
+      retentionMax: s.ORDER_RETENTION_MAX,
+      timezone: s.ORDER_NUMBER_TIMEZONE,
+    },
     limits: {
       messageBytes: s.MESSAGE_MAX_BYTES,
       commandsPerSecond: s.RATE_COMMANDS_PER_SECOND,

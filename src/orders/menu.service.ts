@@ -7,6 +7,7 @@ import type {
   OrderPlaceDto,
   PricingProblem,
   PublishJob,
+  TenantSettings,
 } from '@orderwire/contracts';
 import { priceOrder } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -23,7 +24,12 @@ export interface Priced {
   items: OrderItem[];
   total: number;
   currency: string;
+  /** The restaurant's settings, published with its menu. */
+  settings?: TenantSettings;
 }
+
+/** One formatter per time zone (IANA names are a bounded set, validated where they come in). */
+const DAY_FORMATS = new Map<string, Intl.DateTimeFormat>();
 
 /**
  * The tenant's menu (docs/protocol.md section 9): stored when a service publishes it, sent to
@@ -41,6 +47,30 @@ export class MenuService {
 
   get(tenantId: string): Promise<Menu | undefined> {
     return this.menus.get(tenantId);
+  }
+
+  /** The restaurant's settings (docs/protocol.md section 10); none without a menu. */
+  async settings(tenantId: string): Promise<TenantSettings> {
+    return (await this.menus.get(tenantId))?.settings ?? {};
+  }
+
+  /**
+   * The business day (YYYY-MM-DD) that `at` falls on for the restaurant: in the time zone it
+   * published, else ORDER_NUMBER_TIMEZONE. Order numbers restart with it.
+   */
+  businessDay(settings: TenantSettings | undefined, at: Date): string {
+    const timeZone = settings?.timezone ?? this.config.orders.timezone;
+    let format = DAY_FORMATS.get(timeZone);
+    if (!format) {
+      format = new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      });
+      DAY_FORMATS.set(timeZone, format);
+    }
+    return format.format(at);
   }
 
   /**
@@ -123,7 +153,7 @@ export class MenuService {
         items: [],
       });
     }
-    return { items: priced.items, total: priced.total, currency: menu.currency };
+    return { items: priced.items, total: priced.total, currency: menu.currency, settings: menu.settings };
   }
 
   private unpriced(dto: OrderPlaceDto): Priced {

@@ -7,7 +7,6 @@ import type {
   OrderPlaceDto,
   OrderStatus,
   OrderUpdateStatusDto,
-  PublishJob,
   Sender,
 } from '@orderwire/contracts';
 import { canCancel, newUlid, FINAL_STATUSES, isLegalTransition, nextStatuses } from '@orderwire/contracts';
@@ -29,10 +28,25 @@ const BOARD_LIMIT = 1000;
 
 const placed = (o: Order): CommandReply<'order.place'> => ({
   orderId: o.orderId,
+  ...(o.orderNumber ? { orderNumber: o.orderNumber } : {}),
   status: o.status,
   total: o.total,
   currency: o.currency,
 });
+
+/** `order` in status `to` at `at`; `etaMinutes` (when given) also sets when it is expected. */
+export function moved(order: Order, to: OrderStatus, at: Date, etaMinutes?: number): Order {
+  const now = at.toISOString();
+  return {
+    ...order,
+    status: to,
+    updatedAt: now,
+    statusTimes: { ...order.statusTimes, [to]: now },
+    ...(etaMinutes !== undefined
+      ? { etaMinutes, etaAt: new Date(at.getTime() + etaMinutes * 60_000).toISOString() }
+      : {}),
+  };
+}
 
 function senderOf(session: Session): Sender {
   return { id: session.userId, type: session.role };
@@ -61,7 +75,8 @@ export class OrdersService {
   async place(session: Session, dto: OrderPlaceDto): Promise<CommandReply<'order.place'>> {
     // The restaurant's menu sets names and prices (docs/protocol.md section 9), never the client.
     const priced = await this.menus.price(session.tenantId, dto);
-    const now = new Date().toISOString();
+    const at = new Date();
+    const now = at.toISOString();
     const order: Order = {
       orderId: dto.orderId ?? newUlid(),
       tenantId: session.tenantId,
@@ -73,12 +88,15 @@ export class OrdersService {
       status: 'placed',
       ...(dto.deliveryAddress ? { deliveryAddress: { ...dto.deliveryAddress } } : {}),
       ...(dto.notes !== undefined ? { notes: dto.notes } : {}),
+      payment: { status: 'pending', updatedAt: now },
+      revision: 0,
       createdAt: now,
       updatedAt: now,
       statusTimes: { placed: now },
     };
     await this.admit(session, dto.orderId);
-    if (!(await this.orders.create(order))) {
+    const stored = await this.orders.create(order, this.menus.businessDay(priced.settings, at));
+    if (!stored) {
       const existing = await this.orders.get(order.tenantId, order.orderId);
       if (existing && existing.customerId === session.userId) {
         // A retry. If the node that stored the order died before publishing it, nobody has
@@ -88,10 +106,10 @@ export class OrdersService {
       }
       throw conflict('an order with this orderId already exists', { orderId: order.orderId });
     }
-    await this.publishCreated(session, order, true);
+    await this.publishCreated(session, stored, true);
     // The order is placed and published: what follows must not fail the command.
-    background(this.logger, 'order follow-up', this.afterPlaced(order));
-    return placed(order);
+    background(this.logger, 'order follow-up', this.afterPlaced(stored));
+    return placed(stored);
   }
 
   private async publishCreated(session: Session, order: Order, fresh: boolean): Promise<void> {
@@ -130,16 +148,14 @@ export class OrdersService {
 
   async cancel(session: Session, dto: OrderCancelDto): Promise<{ orderId: string; status: OrderStatus }> {
     const tenantId = tenantOf(session, dto.tenantId);
-    const order = await this.orders.get(tenantId, dto.orderId);
-    if (!order || (session.role === 'customer' && order.customerId !== session.userId))
-      throw notFound('order');
-    if (FINAL_STATUSES.has(order.status)) {
-      throw conflict(`the order is already ${order.status}`, { status: order.status });
-    }
-    if (!canCancel(session.role, order.status)) {
-      throw forbidden(`a customer cannot cancel an order that is ${order.status}`);
-    }
-    return this.transition(session, order, 'cancelled', { note: dto.reason });
+    return this.transition(session, tenantId, dto.orderId, 'cancelled', { note: dto.reason }, (order) => {
+      if (FINAL_STATUSES.has(order.status)) {
+        throw conflict(`the order is already ${order.status}`, { status: order.status });
+      }
+      if (!canCancel(session.role, order.status)) {
+        throw forbidden(`a customer cannot cancel an order that is ${order.status}`);
+      }
+    });
   }
 
   async updateStatus(
@@ -147,9 +163,14 @@ export class OrdersService {
     dto: OrderUpdateStatusDto,
   ): Promise<{ orderId: string; status: OrderStatus }> {
     const tenantId = tenantOf(session, dto.tenantId);
-    const order = await this.orders.get(tenantId, dto.orderId);
-    if (!order) throw notFound('order');
-    return this.transition(session, order, dto.status, { etaMinutes: dto.etaMinutes, note: dto.note });
+    const settings = dto.status === 'accepted' ? await this.menus.settings(tenantId) : undefined;
+    return this.transition(session, tenantId, dto.orderId, dto.status, dto, (order) => {
+      if (settings?.paymentBeforeAccept && order.payment?.status !== 'paid') {
+        throw new HubException('PAYMENT_REQUIRED', 'this restaurant accepts an order once it is paid', {
+          payment: order.payment?.status ?? 'pending',
+        });
+      }
+    });
   }
 
   /** Relays a courier's position to the order's customer while it is out for delivery. */
@@ -173,109 +194,69 @@ export class OrdersService {
     return { relayed: true };
   }
 
+  /**
+   * A change of one order as compare-and-set on its revision: read, `mutate` (which may refuse by
+   * throwing, or return undefined to leave the order alone), write; when another change won in
+   * between (a payment, another crew member), read again and retry, up to 3 times.
+   */
+  async change(
+    tenantId: string,
+    orderId: string,
+    mutate: (order: Order) => Order | undefined,
+  ): Promise<{ before: Order; after: Order } | { before: Order; after: undefined } | undefined> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = await this.orders.get(tenantId, orderId);
+      if (!before) return undefined;
+      const draft = mutate(before);
+      if (!draft) return { before, after: undefined };
+      const revision = before.revision ?? 0;
+      const after: Order = { ...draft, revision: revision + 1 };
+      if (await this.orders.update(after, revision)) return { before, after };
+    }
+    throw conflict('the order changed meanwhile; reload it and try again', { orderId });
+  }
+
   private async transition(
     session: Session,
-    order: Order,
+    tenantId: string,
+    orderId: string,
     to: OrderStatus,
     extra: { etaMinutes?: number; note?: string },
+    check: (order: Order) => void,
   ): Promise<{ orderId: string; status: OrderStatus }> {
-    if (!isLegalTransition(order.status, to, order.fulfillment)) {
-      throw conflict(`an order cannot go from ${order.status} to ${to}`, {
-        from: order.status,
-        to,
-        allowed: nextStatuses(order.status, order.fulfillment),
-      });
-    }
-    const now = new Date().toISOString();
-    const next: Order = {
-      ...order,
-      status: to,
-      updatedAt: now,
-      statusTimes: { ...order.statusTimes, [to]: now },
-      ...(extra.etaMinutes !== undefined ? { etaMinutes: extra.etaMinutes } : {}),
-    };
-    if (!(await this.orders.update(next, order.status))) {
-      throw conflict('the order changed meanwhile; reload it and try again', { orderId: order.orderId });
-    }
+    const changed = await this.change(tenantId, orderId, (order) => {
+      if (session.role === 'customer' && order.customerId !== session.userId) throw notFound('order');
+      check(order);
+      if (!isLegalTransition(order.status, to, order.fulfillment)) {
+        throw conflict(`an order cannot go from ${order.status} to ${to}`, {
+          from: order.status,
+          to,
+          allowed: nextStatuses(order.status, order.fulfillment),
+        });
+      }
+      return moved(order, to, new Date(), extra.etaMinutes);
+    });
+    if (!changed?.after) throw notFound('order');
+    const { before, after } = changed;
     await this.delivery.publish({
       type: 'order.status_updated',
-      tenantId: order.tenantId,
+      tenantId,
       data: {
-        orderId: order.orderId,
+        orderId,
         status: to,
-        previousStatus: order.status,
-        ...(extra.etaMinutes !== undefined ? { etaMinutes: extra.etaMinutes } : {}),
+        previousStatus: before.status,
+        ...(extra.etaMinutes !== undefined ? { etaMinutes: extra.etaMinutes, etaAt: after.etaAt } : {}),
         ...(extra.note !== undefined ? { note: extra.note } : {}),
         updatedBy: senderOf(session),
       },
       sender: senderOf(session),
-      audience: { customerId: order.customerId },
+      audience: { customerId: after.customerId },
     });
-    return { orderId: order.orderId, status: to };
-  }
-
-  /**
-   * Keeps the board in step with what a service publishes: a new order joins it, a status
-   * update moves it when the transition is legal from where the board has it. Returns the
-   * order's customer, for routing.
-   */
-  async applyServiceEvent(job: PublishJob): Promise<{ customerId?: string }> {
-    switch (job.type) {
-      case 'order.created': {
-        const incoming = (job.data as { order: Order }).order;
-        const order: Order = {
-          ...incoming,
-          statusTimes: incoming.statusTimes ?? { [incoming.status]: incoming.createdAt },
-        };
-        if (await this.orders.create(order)) {
-          background(this.logger, 'order follow-up', this.afterPlaced(order));
-          return { customerId: order.customerId };
-        }
-        return { customerId: (await this.orders.get(job.tenantId, order.orderId))?.customerId };
-      }
-      case 'order.status_updated': {
-        const data = job.data as {
-          orderId: string;
-          status: OrderStatus;
-          previousStatus: OrderStatus;
-          etaMinutes?: number;
-        };
-        const order = await this.orders.get(job.tenantId, data.orderId);
-        if (!order) return {};
-        if (
-          order.status === data.previousStatus &&
-          isLegalTransition(order.status, data.status, order.fulfillment)
-        ) {
-          const now = new Date(job.publishedAt).toISOString();
-          await this.orders.update(
-            {
-              ...order,
-              status: data.status,
-              updatedAt: now,
-              statusTimes: { ...order.statusTimes, [data.status]: now },
-              ...(data.etaMinutes !== undefined ? { etaMinutes: data.etaMinutes } : {}),
-            },
-            order.status,
-          );
-        } else {
-          this.logger.warn(
-            { orderId: order.orderId, board: order.status, published: data },
-            'a service published a status the board cannot follow; delivered, board unchanged',
-          );
-        }
-        return { customerId: order.customerId };
-      }
-      default: {
-        const orderId = job.to?.orderId ?? (job.data as { orderId?: string }).orderId;
-        return {
-          customerId: orderId ? (await this.orders.get(job.tenantId, orderId))?.customerId : undefined,
-        };
-      }
-    }
+    return { orderId, status: to };
   }
 
   /** NO_CREW_ONLINE, if the tenant has no crew connected. */
-  private async afterPlaced(order: Order): Promise<void> {
+  async afterPlaced(order: Order): Promise<void> {
     const presence = await this.sessions.presence(order.tenantId);
     if (presence.crew === 0) {
       await this.alerts.raise(

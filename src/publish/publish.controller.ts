@@ -38,6 +38,7 @@ const STATUS: Record<ErrorCode, number> = {
   UNKNOWN_ITEM: HttpStatus.UNPROCESSABLE_ENTITY,
   ITEM_UNAVAILABLE: HttpStatus.CONFLICT,
   PRICE_CHANGED: HttpStatus.CONFLICT,
+  PAYMENT_REQUIRED: HttpStatus.CONFLICT,
   SLOW_CONSUMER: HttpStatus.TOO_MANY_REQUESTS, // never answered over HTTP; here for completeness
   INTERNAL: HttpStatus.INTERNAL_SERVER_ERROR,
 };

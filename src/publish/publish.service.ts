@@ -16,7 +16,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ENGINE_HEALTH, type EngineHealth, SERVICE_BRIDGE } from '../engine/engine.tokens.js';
 import type { ServiceBridge } from '../engine/service-bridge.js';
 import { MenuService } from '../orders/menu.service.js';
-import { OrdersService } from '../orders/orders.service.js';
+import { ServiceEventsService } from '../orders/service-events.service.js';
 
 export class PublishRefused extends Error {
   constructor(
@@ -40,7 +40,7 @@ export class PublishService implements OnModuleInit, InProcessHub {
     @Inject(ENGINE_HEALTH) private readonly health: EngineHealth,
     @Inject(SERVICE_BRIDGE) private readonly bridge: ServiceBridge,
     private readonly delivery: DeliveryService,
-    private readonly orders: OrdersService,
+    private readonly serviceEvents: ServiceEventsService,
     private readonly menus: MenuService,
   ) {}
 
@@ -85,13 +85,13 @@ export class PublishService implements OnModuleInit, InProcessHub {
    */
   async deliver(job: PublishJob): Promise<void> {
     if (job.type === 'menu.updated') return this.menus.apply(job);
-    const { customerId } = await this.orders.applyServiceEvent(job);
+    const { customerId, data } = await this.serviceEvents.apply(job);
     const roles: Role[] | undefined =
       job.to?.roles ?? (job.type === 'notification' && !job.to?.userIds ? [...ROLES] : undefined);
     await this.delivery.publish({
       type: job.type as DurableType,
       tenantId: job.tenantId,
-      data: job.data as PublishJob<DurableType>['data'],
+      data: (data ?? job.data) as PublishJob<DurableType>['data'],
       sender: job.sender,
       id: job.id,
       publishedAt: job.publishedAt,

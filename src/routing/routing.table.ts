@@ -62,6 +62,8 @@ export const ROUTES: Readonly<Partial<Record<ServerEventType, Rule>>> = {
   'order.created': orderEvent,
   'order.status_updated': orderEvent,
   'payment.confirmed': orderEvent,
+  'payment.failed': orderEvent,
+  'payment.refunded': orderEvent,
   notification: (a) => roles(named({}, a), a),
   'courier.location': (a) => owner({}, a),
   'system.alert': adminsOnly,

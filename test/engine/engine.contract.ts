@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { DurableType, Envelope, Order } from '@orderwire/contracts';
+import { formatOrderNumber } from '@orderwire/contracts';
 import { parseCursor } from '../../src/engine/cursor.js';
 import type { IdempotencyStore } from '../../src/engine/idempotency-store.js';
 import type { JobScheduler } from '../../src/engine/job-scheduler.js';
@@ -94,6 +95,9 @@ const letter = (messageId: string, tenantId: string) => ({
   lastError: 'no ack',
   at: new Date().toISOString(),
 });
+
+/** The business day the contract's orders are numbered on. */
+const DAY = '2026-12-02';
 
 const crewOf = (t: string): Targets => ({ crew: [`t:${t}`], admin: [`t:${t}`, 't:*'] });
 
@@ -276,21 +280,27 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
 
     describe('OrderStore', () => {
       it('creates once per tenant and id, and compares-and-sets on update', async () => {
-        const o = order('A', 'o-1');
-        expect(await engine.orders.create(o)).toBe(true);
-        expect(await engine.orders.create(order('A', 'o-1', 'c-2'))).toBe(false);
-        expect(await engine.orders.create(order('B', 'o-1'))).toBe(true);
-        expect(await engine.orders.update({ ...o, status: 'accepted' }, 'placed')).toBe(true);
-        expect(await engine.orders.update({ ...o, status: 'rejected' }, 'placed')).toBe(false);
-        expect((await engine.orders.get('A', 'o-1'))?.status).toBe('accepted');
+        // update replaces the order: callers pass one read from the store (its number with it).
+        const o = (await engine.orders.create(order('A', 'o-1'), DAY))!;
+        expect(o).toMatchObject({ orderId: 'o-1', orderNumber: 'A-001' });
+        expect(await engine.orders.create(order('A', 'o-1', 'c-2'), DAY)).toBeUndefined();
+        expect(await engine.orders.create(order('B', 'o-1'), DAY)).toMatchObject({ orderNumber: 'A-001' });
+        expect(await engine.orders.update({ ...o, status: 'accepted', revision: 1 }, 0)).toBe(true);
+        expect(await engine.orders.update({ ...o, status: 'rejected', revision: 1 }, 0)).toBe(false);
+        expect(await engine.orders.update({ ...o, status: 'preparing', revision: 2 }, 1)).toBe(true);
+        expect(await engine.orders.get('A', 'o-1')).toMatchObject({
+          status: 'preparing',
+          revision: 2,
+          orderNumber: 'A-001',
+        });
         expect((await engine.orders.get('B', 'o-1'))?.status).toBe('placed');
         expect(await engine.orders.get('C', 'o-1')).toBeUndefined();
       });
 
       it('lists active orders by tenant and customer, oldest first, and drops final ones', async () => {
-        await engine.orders.create(order('A', 'late', 'c-1', '2026-01-02T00:00:00.000Z'));
-        await engine.orders.create(order('A', 'early', 'c-2', '2026-01-01T00:00:00.000Z'));
-        await engine.orders.create(order('B', 'other', 'c-1', '2026-01-03T00:00:00.000Z'));
+        await engine.orders.create(order('A', 'late', 'c-1', '2026-01-02T00:00:00.000Z'), DAY);
+        await engine.orders.create(order('A', 'early', 'c-2', '2026-01-01T00:00:00.000Z'), DAY);
+        await engine.orders.create(order('B', 'other', 'c-1', '2026-01-03T00:00:00.000Z'), DAY);
         expect((await engine.orders.listActive('A', 10)).map((o) => o.orderId)).toEqual(['early', 'late']);
         expect((await engine.orders.listActive('*', 10)).map((o) => o.orderId)).toEqual([
           'early',
@@ -308,8 +318,13 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         );
         expect(between.map((o) => o.orderId)).toEqual(['late', 'other']);
         const late = (await engine.orders.get('A', 'late'))!;
-        const done = { ...late, status: 'rejected' as const, updatedAt: '2026-01-02T00:00:00.000Z' };
-        await engine.orders.update(done, 'placed');
+        const done = {
+          ...late,
+          status: 'rejected' as const,
+          updatedAt: '2026-01-02T00:00:00.000Z',
+          revision: 1,
+        };
+        expect(await engine.orders.update(done, 0)).toBe(true);
         expect((await engine.orders.listActive('A', 10)).map((o) => o.orderId)).toEqual(['early']);
         expect(await engine.orders.countActive('A', 'c-1')).toEqual({ tenant: 1, customer: 0 });
         expect((await engine.orders.get('A', 'late'))?.status).toBe('rejected');
@@ -317,14 +332,31 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         expect(await engine.orders.get('A', 'late')).toBeUndefined();
       });
 
+      it('numbers orders per tenant and business day: unique and gap-free under concurrency, A-999 then B-001', async () => {
+        const many = await Promise.all(
+          Array.from({ length: 50 }, (_, i) => engine.orders.create(order('N', `n-${i}`), DAY)),
+        );
+        // A retry of an order that exists takes no number: no gap.
+        expect(await engine.orders.create(order('N', 'n-0'), DAY)).toBeUndefined();
+        const numbers = many.map((o) => o!.orderNumber!).sort();
+        expect(numbers).toEqual(Array.from({ length: 50 }, (_, i) => formatOrderNumber(i + 1)));
+        expect((await engine.orders.get('N', 'n-7'))?.orderNumber).toBe(many[7]!.orderNumber);
+        expect((await engine.orders.create(order('N', 'next'), DAY))?.orderNumber).toBe('A-051');
+        expect((await engine.orders.create(order('N', 'tomorrow'), '2026-12-03'))?.orderNumber).toBe('A-001');
+        expect((await engine.orders.create(order('M', 'other'), DAY))?.orderNumber).toBe('A-001');
+        for (let i = 52; i <= 999; i++) await engine.orders.create(order('N', `m-${i}`), DAY);
+        expect((await engine.orders.get('N', 'm-999'))?.orderNumber).toBe('A-999');
+        expect((await engine.orders.create(order('N', 'm-1000'), DAY))?.orderNumber).toBe('B-001');
+      }, 30_000);
+
       it('keeps at most ORDER_RETENTION_MAX final orders, forgetting the oldest first', async () => {
         const max = CONTRACT_SETTINGS.orders.retentionMax;
         const active = order('A', 'still-active');
-        await engine.orders.create(active);
+        await engine.orders.create(active, DAY);
         for (let i = 0; i <= max; i++) {
           const o = order('A', `done-${i}`);
-          await engine.orders.create(o);
-          await engine.orders.update({ ...o, status: 'cancelled' }, 'placed');
+          await engine.orders.create(o, DAY);
+          await engine.orders.update({ ...o, status: 'cancelled', revision: 1 }, 0);
         }
         expect(await engine.orders.get('A', 'done-0')).toBeUndefined();
         expect((await engine.orders.get('A', 'done-1'))?.status).toBe('cancelled');

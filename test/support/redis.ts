@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -90,4 +91,27 @@ export async function startRedis(): Promise<TestRedis> {
   };
   await start();
   return { url: `redis://127.0.0.1:${port}`, owned: true, prefix, kill, start, stop: kill };
+}
+
+/**
+ * Runs `suite` on the memory engine, then on the redis engine (one test Redis, a fresh prefix),
+ * followed by the `redisOnly` tests (several nodes, say) with that Redis.
+ */
+export function describeEngines(
+  name: string,
+  suite: (engine: 'memory' | 'redis', env: () => Record<string, string>) => void,
+  redisOnly?: (redis: () => TestRedis) => void,
+): void {
+  suite('memory', () => ({}));
+  describeRedis(`${name} on the redis engine`, () => {
+    let redis: TestRedis;
+    let prefix = '';
+    beforeAll(async () => {
+      redis = await startRedis();
+      prefix = redis.prefix();
+    });
+    afterAll(() => redis?.stop());
+    suite('redis', () => ({ REDIS_URL: redis.url, REDIS_PREFIX: prefix }));
+    redisOnly?.(() => redis);
+  });
 }

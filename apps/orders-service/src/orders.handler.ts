@@ -68,6 +68,12 @@ export class OrdersHandler implements OnApplicationBootstrap, OnModuleDestroy {
     if (!entry) return;
     entry.status = 'cancelled';
     if (entry.paid) {
+      // The board's order.payment becomes `refunded`; the notice tells the customer in words.
+      await this.broadcaster.paymentRefunded(
+        entry.tenantId,
+        { orderId: entry.orderId, amount: entry.total, currency: entry.currency, reason: 'order cancelled' },
+        { requestId: `refunded-${entry.orderId}` },
+      );
       await this.broadcaster.notification(
         entry.tenantId,
         {

@@ -92,6 +92,8 @@ describeRedis('apps/orders-service against a redis-engine hub', () => {
       5000,
     );
     expect(refund.data.message).toContain('17.00 EUR');
+    const refunded = await customer.waitFor('payment.refunded', (e) => e.data.orderId === orderId);
+    expect(refunded.data).toEqual({ orderId, amount: 1700, currency: 'EUR', reason: 'order cancelled' });
     customer.close();
     crew.close();
   });

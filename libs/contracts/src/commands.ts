@@ -349,7 +349,7 @@ export interface CommandMap {
   /** Extension: the reply carries what the order costs, as the hub priced it. */
   'order.place': {
     data: OrderPlaceDto;
-    reply: { orderId: string; status: OrderStatus; total: number; currency: string };
+    reply: { orderId: string; orderNumber?: string; status: OrderStatus; total: number; currency: string };
   };
   'order.cancel': { data: OrderCancelDto; reply: { orderId: string; status: OrderStatus } };
   'order.update_status': { data: OrderUpdateStatusDto; reply: { orderId: string; status: OrderStatus } };

@@ -21,6 +21,9 @@ export const ERROR_CODES = [
   'UNKNOWN_ITEM',
   'ITEM_UNAVAILABLE',
   'PRICE_CHANGED',
+  // Extension (docs/protocol.md section 10): the restaurant accepts only paid orders, and this
+  // one is not paid yet; `details.payment` is its payment status.
+  'PAYMENT_REQUIRED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
-import { menuDuplicate, priceOrder, type Menu } from './menu.js';
+import { menuProblem, priceOrder, type Menu } from './menu.js';
 import { validatePublishRequest } from './publish.js';
 
 const menu: Menu = {
@@ -68,7 +68,7 @@ describe('a published menu', () => {
 
   it('is accepted with unique skus and modifier ids, within its byte bound', () => {
     expect(publish(content).ok).toBe(true);
-    expect(menuDuplicate(content)).toBeUndefined();
+    expect(menuProblem(content)).toBeUndefined();
     const small = publish(content, 100);
     expect(small.ok).toBe(false);
     expect(!small.ok && small.fields[0].field).toBe('data.items');

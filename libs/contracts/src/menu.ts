@@ -46,10 +46,19 @@ export interface MenuItem {
   modifiers?: MenuModifier[];
 }
 
+/** How the restaurant runs, published with its menu (docs/protocol.md section 10). */
+export interface TenantSettings {
+  /** IANA time zone of the restaurant: its business day, which order numbers restart with. */
+  timezone?: string;
+  /** Crew may accept an order only once its payment is `paid` (PAYMENT_REQUIRED otherwise). */
+  paymentBeforeAccept?: boolean;
+}
+
 /** What a service publishes as `menu.updated`: the whole catalog of one tenant. */
 export interface MenuContent {
   currency: string;
   items: MenuItem[];
+  settings?: TenantSettings;
 }
 
 /** The catalog as the hub stores and sends it: `version` grows by one with every change. */
@@ -90,8 +99,14 @@ export class MenuItemDto {
   modifiers?: MenuModifierDto[];
 }
 
+export class TenantSettingsDto {
+  @IsOptional() @IsString() @MaxLength(64) timezone?: string;
+  @IsOptional() @IsBoolean() paymentBeforeAccept?: boolean;
+}
+
 /** The data of a published `menu.updated`. */
 export class MenuContentDto {
+  @IsOptional() @ValidateNested() @Type(() => TenantSettingsDto) settings?: TenantSettingsDto;
   @IsISO4217CurrencyCode() currency!: string;
   @IsArray()
   @ArrayMinSize(0)
@@ -101,8 +116,24 @@ export class MenuContentDto {
   items!: MenuItemDto[];
 }
 
-/** Duplicate skus, or duplicate modifier ids within an item: the first one found, as a field path. */
-export function menuDuplicate(content: MenuContent): { field: string; message: string } | undefined {
+/** Whether `zone` is an IANA time zone this runtime knows. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What class-validator cannot say about a menu: duplicate skus, duplicate modifier ids within an
+ * item, an unknown time zone. The first one found, as a field path.
+ */
+export function menuProblem(content: MenuContent): { field: string; message: string } | undefined {
+  const zone = content.settings?.timezone;
+  if (zone !== undefined && !isTimeZone(zone))
+    return { field: 'settings.timezone', message: `${zone} is not an IANA time zone` };
   const skus = new Set<string>();
   for (const [i, item] of content.items.entries()) {
     if (skus.has(item.sku)) return { field: `items.${i}.sku`, message: `sku ${item.sku} appears twice` };

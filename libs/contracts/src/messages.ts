@@ -45,6 +45,8 @@ export interface OrderStatusUpdatedData {
   status: OrderStatus;
   previousStatus: OrderStatus;
   etaMinutes?: number;
+  /** Extension: with `etaMinutes`, the time it amounts to (the hub's clock). */
+  etaAt?: string;
   note?: string;
   updatedBy: Sender;
 }
@@ -53,6 +55,18 @@ export interface PaymentConfirmedData {
   amount: number;
   currency: string;
   method: string;
+}
+/** Extension: the payment did not go through; the order stays, `payment.status: failed`. */
+export interface PaymentFailedData {
+  orderId: string;
+  reason?: string;
+}
+/** Extension: money went back to the customer; `payment.status: refunded`. */
+export interface PaymentRefundedData {
+  orderId: string;
+  amount: number;
+  currency: string;
+  reason?: string;
 }
 export const NOTIFICATION_LEVELS = ['info', 'warning', 'critical'] as const;
 export type NotificationLevel = (typeof NOTIFICATION_LEVELS)[number];
@@ -122,6 +136,8 @@ export interface ServerEventMap {
   'order.created': OrderCreatedData;
   'order.status_updated': OrderStatusUpdatedData;
   'payment.confirmed': PaymentConfirmedData;
+  'payment.failed': PaymentFailedData;
+  'payment.refunded': PaymentRefundedData;
   notification: NotificationData;
   'courier.location': CourierLocationData;
   'presence.changed': PresenceChangedData;
@@ -143,6 +159,8 @@ export const SERVER_EVENT_TYPES = [
   'order.created',
   'order.status_updated',
   'payment.confirmed',
+  'payment.failed',
+  'payment.refunded',
   'notification',
   'courier.location',
   'presence.changed',
@@ -160,6 +178,8 @@ export const DURABLE_TYPES = [
   'order.created',
   'order.status_updated',
   'payment.confirmed',
+  'payment.failed',
+  'payment.refunded',
   'notification',
   'system.alert',
 ] as const satisfies readonly ServerEventType[];

@@ -36,7 +36,26 @@ export interface DeliveryAddress {
   instructions?: string;
 }
 
+export const PAYMENT_STATUSES = ['pending', 'paid', 'refunded', 'failed'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** Extension (docs/protocol.md section 10): what the payment service last said about the order. */
+export interface OrderPayment {
+  status: PaymentStatus;
+  /** Integer minor units: charged (paid) or returned (refunded). */
+  amount?: number;
+  currency?: string;
+  method?: string;
+  reason?: string;
+  updatedAt: string;
+}
+
 export interface Order {
+  /**
+   * Extension: the order's short number for people (`A-042`), per tenant and business day,
+   * assigned by the hub when the order is stored; unique and gap-free across nodes.
+   */
+  orderNumber?: string;
   orderId: string;
   tenantId: string;
   customerId: string;
@@ -49,6 +68,12 @@ export interface Order {
   deliveryAddress?: DeliveryAddress;
   notes?: string;
   etaMinutes?: number;
+  /** Extension: when the crew expects it ready (or delivered), from the last `etaMinutes` they gave. */
+  etaAt?: string;
+  /** Extension: `pending` from placement until a payment service says otherwise. */
+  payment?: OrderPayment;
+  /** Extension: grows by one with every change; the board's compare-and-set token. */
+  revision?: number;
   createdAt: string;
   updatedAt: string;
   /** When the order entered each status it has been in (ISO-8601). */
@@ -105,4 +130,16 @@ export function nextStatuses(from: OrderStatus, fulfillment: Fulfillment): Order
 export function canCancel(role: Role, status: OrderStatus): boolean {
   if (role === 'customer') return CUSTOMER_CANCELLABLE.has(status);
   return !FINAL_STATUSES.has(status);
+}
+
+/**
+ * The short number of the `seq`th order of a business day: `A-001` … `A-999`, `B-001` … (24
+ * letters, no I or O), then the plain number past 23,976. The redis engine formats it the same
+ * way in Lua (redis-order-store.ts); the engine contract suite holds the two together.
+ */
+export function formatOrderNumber(seq: number): string {
+  const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+  const block = Math.floor((seq - 1) / 999);
+  if (block >= letters.length) return String(seq);
+  return `${letters[block]}-${String(((seq - 1) % 999) + 1).padStart(3, '0')}`;
 }

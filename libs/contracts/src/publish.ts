@@ -28,7 +28,7 @@ import {
   PUBLISHABLE_TYPES,
   type PublishableType,
 } from './messages.js';
-import { MenuContentDto, menuDuplicate } from './menu.js';
+import { MenuContentDto, menuProblem } from './menu.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { FULFILLMENTS, ORDER_STATUSES } from './order.js';
 import type { PublishRequest } from './queues.js';
@@ -104,6 +104,18 @@ class PaymentConfirmedDataDto {
   @IsString() @IsNotEmpty() @MaxLength(32) method!: string;
 }
 
+class PaymentFailedDataDto {
+  @IsString() @Matches(ID) orderId!: string;
+  @IsOptional() @IsString() @MaxLength(200) reason?: string;
+}
+
+class PaymentRefundedDataDto {
+  @IsString() @Matches(ID) orderId!: string;
+  @IsInt() @Min(0) amount!: number;
+  @IsISO4217CurrencyCode() currency!: string;
+  @IsOptional() @IsString() @MaxLength(200) reason?: string;
+}
+
 class NotificationDataDto {
   @IsIn(NOTIFICATION_LEVELS) level!: string;
   @IsString() @IsNotEmpty() @MaxLength(1000) message!: string;
@@ -121,6 +133,8 @@ const DATA_DTOS: Record<PublishableType, new () => object> = {
   'order.created': OrderCreatedDataDto,
   'order.status_updated': OrderStatusUpdatedDataDto,
   'payment.confirmed': PaymentConfirmedDataDto,
+  'payment.failed': PaymentFailedDataDto,
+  'payment.refunded': PaymentRefundedDataDto,
   notification: NotificationDataDto,
   'system.alert': AlertDataDto,
 };
@@ -160,7 +174,7 @@ export function validatePublishRequest(
   const dataErrors = validateSync(data, opts);
   if (dataErrors.length) return { ok: false, fields: flattenValidationErrors(dataErrors, 'data') };
   if (request.type === 'menu.updated') {
-    const problem = menuDuplicate(request.data as never) ?? menuTooLarge(request.data, limits.menuBytes);
+    const problem = menuProblem(request.data as never) ?? menuTooLarge(request.data, limits.menuBytes);
     if (problem)
       return { ok: false, fields: [{ field: `data.${problem.field}`, messages: [problem.message] }] };
   }

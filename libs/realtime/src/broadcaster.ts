@@ -5,6 +5,8 @@ import type {
   Order,
   OrderStatusUpdatedData,
   PaymentConfirmedData,
+  PaymentFailedData,
+  PaymentRefundedData,
   PublishableType,
   PublishRequest,
   PublishTarget,
@@ -81,6 +83,24 @@ export class Broadcaster {
     options: PublishOptions = {},
   ): Promise<{ id: string }> {
     return this.publish({ type: 'payment.confirmed', tenantId, data, ...options });
+  }
+
+  /** `payment.failed` to the order's customer, the crew and admins; sets `order.payment`. */
+  paymentFailed(
+    tenantId: string,
+    data: PaymentFailedData,
+    options: PublishOptions = {},
+  ): Promise<{ id: string }> {
+    return this.publish({ type: 'payment.failed', tenantId, data, ...options });
+  }
+
+  /** `payment.refunded` to the order's customer, the crew and admins; sets `order.payment`. */
+  paymentRefunded(
+    tenantId: string,
+    data: PaymentRefundedData,
+    options: PublishOptions = {},
+  ): Promise<{ id: string }> {
+    return this.publish({ type: 'payment.refunded', tenantId, data, ...options });
   }
 
   /**

@@ -16,6 +16,7 @@ export class MemoryMenuStore implements MenuStore {
     const menu: Menu = {
       currency: content.currency,
       items: content.items.map((i) => ({ ...i })),
+      ...(content.settings ? { settings: { ...content.settings } } : {}),
       version: (previous?.version ?? 0) + 1,
       updatedAt: at,
     };

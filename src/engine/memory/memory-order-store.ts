@@ -1,5 +1,5 @@
-import type { Order, OrderStatus } from '@orderwire/contracts';
-import { ALL_TENANTS, FINAL_STATUSES } from '@orderwire/contracts';
+import type { Order } from '@orderwire/contracts';
+import { ALL_TENANTS, FINAL_STATUSES, formatOrderNumber } from '@orderwire/contracts';
 import type { OrderStore, OrderStoreBounds } from '../order-store.js';
 
 /**
@@ -13,6 +13,8 @@ export class MemoryOrderStore implements OrderStore {
   private readonly activeByCustomer = new Map<string, number>();
   /** Final orders by `tenant|id`, oldest first. */
   private readonly finals = new Map<string, Order>();
+  /** Orders numbered per tenant and business day; the last 3 days of each tenant are kept. */
+  private readonly numbers = new Map<string, Map<string, number>>();
 
   constructor(private readonly bounds: OrderStoreBounds) {}
 
@@ -20,21 +22,34 @@ export class MemoryOrderStore implements OrderStore {
     return Promise.resolve(this.orders.get(tenantId)?.get(orderId));
   }
 
-  create(order: Order): Promise<boolean> {
-    const tenant = this.tenant(this.orders, order.tenantId);
-    if (tenant.has(order.orderId)) return Promise.resolve(false);
+  create(incoming: Order, day: string): Promise<Order | undefined> {
+    const tenant = this.tenant(this.orders, incoming.tenantId);
+    if (tenant.has(incoming.orderId)) return Promise.resolve(undefined);
+    const order: Order = {
+      ...incoming,
+      orderNumber: formatOrderNumber(this.nextNumber(incoming.tenantId, day)),
+    };
     tenant.set(order.orderId, order);
     if (!FINAL_STATUSES.has(order.status)) {
       this.tenant(this.active, order.tenantId).set(order.orderId, order);
       this.countCustomer(order, 1);
     } else this.finalized(order);
-    return Promise.resolve(true);
+    return Promise.resolve(order);
   }
 
-  update(order: Order, expected: OrderStatus): Promise<boolean> {
+  private nextNumber(tenantId: string, day: string): number {
+    let days = this.numbers.get(tenantId);
+    if (!days) this.numbers.set(tenantId, (days = new Map()));
+    const n = (days.get(day) ?? 0) + 1;
+    days.set(day, n);
+    if (days.size > 3) days.delete([...days.keys()].sort()[0]);
+    return n;
+  }
+
+  update(order: Order, expectedRevision: number): Promise<boolean> {
     const tenant = this.orders.get(order.tenantId);
     const current = tenant?.get(order.orderId);
-    if (!tenant || !current || current.status !== expected) return Promise.resolve(false);
+    if (!tenant || !current || (current.revision ?? 0) !== expectedRevision) return Promise.resolve(false);
     tenant.set(order.orderId, order);
     const active = this.tenant(this.active, order.tenantId);
     if (FINAL_STATUSES.has(order.status)) {

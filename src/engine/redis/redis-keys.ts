@@ -58,6 +58,8 @@ export class RedisKeys {
   active = (tenantId: string): string => this.k(`orders:active:${tenantId}`);
   customerOrders = (tenantId: string, customerId: string): string =>
     this.k(`orders:customer:${tenantId}:${customerId}`);
+  /** How many orders the tenant has numbered on business `day` (YYYY-MM-DD). */
+  orderNumbers = (tenantId: string, day: string): string => this.k(`ordnum:${tenantId}:${day}`);
 
   idempotency = (key: string): string => this.k(`idem:${key}`);
   /** Stored results by last use, of one user. */

@@ -36,6 +36,7 @@ export class RedisMenuStore implements MenuStore {
     const content = JSON.parse(hash.content) as MenuContent;
     return {
       currency: content.currency,
+      ...(content.settings ? { settings: content.settings } : {}),
       items: content.items.map((item) => {
         const mark = hash[`a:${item.sku}`];
         return mark === undefined ? item : { ...item, available: mark === '1' };
@@ -46,7 +47,11 @@ export class RedisMenuStore implements MenuStore {
   }
 
   async put(tenantId: string, content: MenuContent, at: string): Promise<Menu | undefined> {
-    const stored: MenuContent = { currency: content.currency, items: content.items };
+    const stored: MenuContent = {
+      currency: content.currency,
+      items: content.items,
+      ...(content.settings ? { settings: content.settings } : {}),
+    };
     const version = Number(
       await this.redis.eval(
         PUT,

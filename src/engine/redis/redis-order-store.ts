@@ -1,5 +1,5 @@
-import type { Order, OrderStatus } from '@orderwire/contracts';
-import { ALL_TENANTS, FINAL_STATUSES } from '@orderwire/contracts';
+import type { Order } from '@orderwire/contracts';
+import { ALL_TENANTS, FINAL_STATUSES, formatOrderNumber } from '@orderwire/contracts';
 import type { Redis } from 'ioredis';
 import type { OrderStore, OrderStoreBounds } from '../order-store.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -23,10 +23,29 @@ local function finalize()
 end
 `;
 
-/** KEYS: order, active, activeAll, customer, finals. ARGV: json, createdAt ms, id, tenant|id, final?, updatedAt ms, FINALIZE's */
+/** A new order's JSON starts with this `orderNumber` member, for CREATE to fill in. */
+const NUMBER_PLACEHOLDER = '#';
+const NUMBER_HEAD = `{"orderNumber":"${NUMBER_PLACEHOLDER}"`;
+/** Day counters outlive their day by a day (a late retry still finds its day's counter). */
+const NUMBER_TTL_SECONDS = 2 * 86_400;
+
+/**
+ * KEYS: order, active, activeAll, customer, finals, the tenant's counter of the day. ARGV: json
+ * (starting with NUMBER_HEAD), createdAt ms, id, tenant|id, final?, updatedAt ms, FINALIZE's,
+ * counter TTL. Returns 0 if the order exists, else its sequence number; the number is formatted
+ * as formatOrderNumber does (contracts/order.ts).
+ */
 const CREATE = `${FINALIZE}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('SET', KEYS[1], ARGV[1])
+local head = '${NUMBER_HEAD}'
+if string.sub(ARGV[1], 1, #head) ~= head then return redis.error_reply('the order JSON must start with its number') end
+local n = redis.call('INCR', KEYS[6])
+redis.call('EXPIRE', KEYS[6], ARGV[10])
+local letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ'
+local block = math.floor((n - 1) / 999)
+local number = tostring(n)
+if block < #letters then number = string.sub(letters, block + 1, block + 1) .. '-' .. string.format('%03d', (n - 1) % 999 + 1) end
+redis.call('SET', KEYS[1], '{"orderNumber":"' .. number .. '"' .. string.sub(ARGV[1], #head + 1))
 if ARGV[5] == '1' then
   finalize()
 else
@@ -34,13 +53,13 @@ else
   redis.call('ZADD', KEYS[3], ARGV[2], ARGV[4])
   redis.call('SADD', KEYS[4], ARGV[3])
 end
-return 1`;
+return n`;
 
-/** The same keys and args, plus ARGV[10]: the status the stored order must still have. */
+/** KEYS 1-5 and ARGV 1-9 as CREATE's, plus ARGV[10]: the revision the stored order must still have. */
 const UPDATE = `${FINALIZE}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
-if cjson.decode(raw)['status'] ~= ARGV[10] then return 0 end
+if (cjson.decode(raw)['revision'] or 0) ~= tonumber(ARGV[10]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 if ARGV[5] == '1' then
   redis.call('ZREM', KEYS[2], ARGV[3])
@@ -65,12 +84,27 @@ export class RedisOrderStore implements OrderStore {
     return raw ? this.parse(raw) : undefined;
   }
 
-  async create(order: Order): Promise<boolean> {
-    return (await this.redis.eval(CREATE, 5, ...this.keysOf(order), ...this.argsOf(order))) === 1;
+  async create(incoming: Order, day: string): Promise<Order | undefined> {
+    // The number's member first: CREATE replaces the first one, which must be this one.
+    const { orderNumber: _ignored, ...rest } = incoming;
+    const order: Order = { orderNumber: NUMBER_PLACEHOLDER, ...rest };
+    const seq = Number(
+      await this.redis.eval(
+        CREATE,
+        6,
+        ...this.keysOf(order),
+        this.keys.orderNumbers(order.tenantId, day),
+        ...this.argsOf(order),
+        NUMBER_TTL_SECONDS,
+      ),
+    );
+    return seq === 0 ? undefined : { ...order, orderNumber: formatOrderNumber(seq) };
   }
 
-  async update(order: Order, expected: OrderStatus): Promise<boolean> {
-    return (await this.redis.eval(UPDATE, 5, ...this.keysOf(order), ...this.argsOf(order), expected)) === 1;
+  async update(order: Order, expectedRevision: number): Promise<boolean> {
+    return (
+      (await this.redis.eval(UPDATE, 5, ...this.keysOf(order), ...this.argsOf(order), expectedRevision)) === 1
+    );
   }
 
   async listActive(tenantId: string, limit: number): Promise<Order[]> {

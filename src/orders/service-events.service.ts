@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type {
+  Order,
+  OrderPayment,
+  OrderStatusUpdatedData,
+  PaymentStatus,
+  PublishableType,
+  PublishJob,
+} from '@orderwire/contracts';
+import { isLegalTransition } from '@orderwire/contracts';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { ORDER_STORE } from '../engine/engine.tokens.js';
+import type { OrderStore } from '../engine/order-store.js';
+import { background } from '../util/background.js';
+import { MenuService } from './menu.service.js';
+import { moved, OrdersService } from './orders.service.js';
+
+/** The payment events and the `order.payment.status` each sets (docs/protocol.md section 10). */
+const PAYMENT_STATUS: Partial<Record<PublishableType, PaymentStatus>> = {
+  'payment.confirmed': 'paid',
+  'payment.failed': 'failed',
+  'payment.refunded': 'refunded',
+};
+
+/** How a service's publish lands on the board: the order's customer, and the data to deliver. */
+export interface Applied {
+  customerId?: string;
+  /** The data as the hub stored it (a new order with its number), in place of the published one. */
+  data?: PublishJob['data'];
+}
+
+/**
+ * Keeps the board in step with what services publish (PROTOCOL section 7): a new order joins it
+ * (numbered), a status update moves it when the transition is legal from where the board has
+ * it, and payment events set `order.payment` (docs/protocol.md section 10).
+ */
+@Injectable()
+export class ServiceEventsService {
+  constructor(
+    @InjectPinoLogger(ServiceEventsService.name) private readonly logger: PinoLogger,
+    @Inject(ORDER_STORE) private readonly orders: OrderStore,
+    private readonly board: OrdersService,
+    private readonly menus: MenuService,
+  ) {}
+
+  async apply(job: PublishJob): Promise<Applied> {
+    switch (job.type) {
+      case 'order.created':
+        return this.created(job, (job.data as { order: Order }).order);
+      case 'order.status_updated':
+        return this.statusUpdated(job, job.data as OrderStatusUpdatedData);
+      default: {
+        const paid = PAYMENT_STATUS[job.type];
+        if (paid) return this.payment(job, paid);
+        const orderId = job.to?.orderId ?? (job.data as { orderId?: string }).orderId;
+        return {
+          customerId: orderId ? (await this.orders.get(job.tenantId, orderId))?.customerId : undefined,
+        };
+      }
+    }
+  }
+
+  private async created(job: PublishJob, incoming: Order): Promise<Applied> {
+    const at = new Date(job.publishedAt);
+    const order: Order = {
+      ...incoming,
+      payment: incoming.payment ?? { status: 'pending', updatedAt: at.toISOString() },
+      revision: 0,
+      statusTimes: incoming.statusTimes ?? { [incoming.status]: incoming.createdAt },
+    };
+    const day = this.menus.businessDay(await this.menus.settings(job.tenantId), at);
+    const stored = await this.orders.create(order, day);
+    if (stored) {
+      background(this.logger, 'order follow-up', this.board.afterPlaced(stored));
+      return { customerId: stored.customerId, data: { order: stored } };
+    }
+    // A retried job, or an order the board has already: deliver it as the board has it.
+    const existing = await this.orders.get(job.tenantId, order.orderId);
+    return { customerId: existing?.customerId, ...(existing ? { data: { order: existing } } : {}) };
+  }
+
+  private async statusUpdated(job: PublishJob, data: OrderStatusUpdatedData): Promise<Applied> {
+    const changed = await this.board.change(job.tenantId, data.orderId, (order) => {
+      if (
+        order.status === data.previousStatus &&
+        isLegalTransition(order.status, data.status, order.fulfillment)
+      )
+        return moved(order, data.status, new Date(job.publishedAt), data.etaMinutes);
+      this.logger.warn(
+        { orderId: order.orderId, board: order.status, published: data },
+        'a service published a status the board cannot follow; delivered, board unchanged',
+      );
+      return undefined;
+    });
+    return { customerId: changed?.before.customerId };
+  }
+
+  /**
+   * Sets `order.payment` from a payment event: its status, and the amount, currency, method and
+   * reason it carries (validated: nothing else). The event is delivered whatever the board had.
+   */
+  private async payment(job: PublishJob, status: PaymentStatus): Promise<Applied> {
+    const { orderId, ...details } = job.data as { orderId: string } & Omit<
+      OrderPayment,
+      'status' | 'updatedAt'
+    >;
+    const updatedAt = new Date(job.publishedAt).toISOString();
+    const changed = await this.board.change(job.tenantId, orderId, (order) =>
+      order.payment?.status === status && order.payment.updatedAt === updatedAt
+        ? undefined // a retried job: already applied
+        : { ...order, payment: { status, ...details, updatedAt }, updatedAt },
+    );
+    return { customerId: changed?.before.customerId };
+  }
+}
