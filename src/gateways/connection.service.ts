@@ -15,7 +15,7 @@ import { AdminFeedService } from '../monitoring/admin-feed.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { MenuService } from '../orders/menu.service.js';
 import { OrdersService } from '../orders/orders.service.js';
-import { roomsOf } from '../routing/rooms.js';
+import { Rooms, roomsOf } from '../routing/rooms.js';
 import { AuthError } from '../auth/auth.error.js';
 import { JwtVerifier } from '../auth/jwt-verifier.service.js';
 import { RUNTIME } from '../session/session.js';
@@ -67,7 +67,9 @@ export class ConnectionService implements OnModuleInit {
   async connected(socket: HubSocket): Promise<void> {
     const session = socket.data.session;
     this.packets.install(socket);
-    void socket.join(roomsOf(session.role, session.tenantId, session.userId, session.sessionId));
+    void socket.join(
+      roomsOf(session.role, session.tenantId, session.userId, session.sessionId, session.crewRole),
+    );
     this.metrics.recordConnection(session.role, session.tenantId, 1);
     this.armExpiry(socket);
     const head = session.cursor === undefined ? await this.store.head() : undefined;
@@ -138,6 +140,11 @@ export class ConnectionService implements OnModuleInit {
       throw new HubException('UNAUTHORIZED', 'this token has been revoked');
     }
     session.claims = claims;
+    if (session.role === 'crew' && session.crewRole !== claims.crewRole) {
+      // A new station: its order events from now on, not the old one's.
+      void socket.leave(Rooms.station(session.tenantId, session.crewRole ?? 'all'));
+      void socket.join(Rooms.station(session.tenantId, claims.crewRole ?? 'all'));
+    }
     session.crewRole = claims.crewRole;
     this.armExpiry(socket);
     return { exp: claims.exp };

@@ -22,6 +22,7 @@ import { ORDER_STORE, SESSION_REGISTRY } from '../engine/engine.tokens.js';
 import type { OrderStore } from '../engine/order-store.js';
 import type { SessionRegistry } from '../engine/session-registry.js';
 import { AlertsService } from '../monitoring/alerts.service.js';
+import { forCouriers } from '../routing/routing.table.js';
 import { MenuService } from './menu.service.js';
 
 const BOARD_LIMIT = 1000;
@@ -48,6 +49,23 @@ export function moved(order: Order, to: OrderStatus, at: Date, etaMinutes?: numb
   };
 }
 
+/**
+ * What `order.status_updated` adds for the people reading it: the order's number, and for the
+ * couriers who first hear of a delivery order when it is ready, where it goes.
+ */
+export function forPeople(o: Order): { orderNumber?: string; deliveryAddress?: Order['deliveryAddress'] } {
+  return {
+    ...(o.orderNumber ? { orderNumber: o.orderNumber } : {}),
+    ...(forCouriers(o) && o.deliveryAddress ? { deliveryAddress: o.deliveryAddress } : {}),
+  };
+}
+
+/** What decides which crew stations hear of an order (routing.table.ts). */
+export const stationsOf = (o: Order): { status: OrderStatus; fulfillment: Order['fulfillment'] } => ({
+  status: o.status,
+  fulfillment: o.fulfillment,
+});
+
 function senderOf(session: Session): Sender {
   return { id: session.userId, type: session.role };
 }
@@ -65,11 +83,15 @@ export class OrdersService {
     private readonly menus: MenuService,
   ) {}
 
-  /** What `order.board` shows this session: its own orders for a customer, the tenant's otherwise. */
-  board(session: Session): Promise<Order[]> {
-    return session.role === 'customer'
-      ? this.orders.listForCustomer(session.tenantId, session.userId, BOARD_LIMIT)
-      : this.orders.listActive(session.tenantId, BOARD_LIMIT);
+  /**
+   * What `order.board` shows this session: its own orders for a customer, the tenant's otherwise;
+   * for couriers, the delivery orders from `ready` on (their station, routing.table.ts).
+   */
+  async board(session: Session): Promise<Order[]> {
+    if (session.role === 'customer')
+      return this.orders.listForCustomer(session.tenantId, session.userId, BOARD_LIMIT);
+    const active = await this.orders.listActive(session.tenantId, BOARD_LIMIT);
+    return session.role === 'crew' && session.crewRole === 'courier' ? active.filter(forCouriers) : active;
   }
 
   async place(session: Session, dto: OrderPlaceDto): Promise<CommandReply<'order.place'>> {
@@ -118,7 +140,7 @@ export class OrdersService {
       tenantId: order.tenantId,
       data: { order },
       sender: senderOf(session),
-      audience: { customerId: order.customerId },
+      audience: { customerId: order.customerId, order: stationsOf(order) },
       id: orderCreatedMessageId(order.tenantId, order.orderId, order.createdAt),
       fresh,
     });
@@ -248,9 +270,10 @@ export class OrdersService {
         ...(extra.etaMinutes !== undefined ? { etaMinutes: extra.etaMinutes, etaAt: after.etaAt } : {}),
         ...(extra.note !== undefined ? { note: extra.note } : {}),
         updatedBy: senderOf(session),
+        ...forPeople(after),
       },
       sender: senderOf(session),
-      audience: { customerId: after.customerId },
+      audience: { customerId: after.customerId, order: stationsOf(after) },
     });
     return { orderId, status: to };
   }

@@ -13,7 +13,7 @@ import { ORDER_STORE } from '../engine/engine.tokens.js';
 import type { OrderStore } from '../engine/order-store.js';
 import { background } from '../util/background.js';
 import { MenuService } from './menu.service.js';
-import { moved, OrdersService } from './orders.service.js';
+import { forPeople, moved, OrdersService } from './orders.service.js';
 
 /** The payment events and the `order.payment.status` each sets (docs/protocol.md section 10). */
 const PAYMENT_STATUS: Partial<Record<PublishableType, PaymentStatus>> = {
@@ -25,6 +25,8 @@ const PAYMENT_STATUS: Partial<Record<PublishableType, PaymentStatus>> = {
 /** How a service's publish lands on the board: the order's customer, and the data to deliver. */
 export interface Applied {
   customerId?: string;
+  /** The order as it is after the event, for the crew stations (routing.table.ts). */
+  order?: Order;
   /** The data as the hub stored it (a new order with its number), in place of the published one. */
   data?: PublishJob['data'];
 }
@@ -53,9 +55,8 @@ export class ServiceEventsService {
         const paid = PAYMENT_STATUS[job.type];
         if (paid) return this.payment(job, paid);
         const orderId = job.to?.orderId ?? (job.data as { orderId?: string }).orderId;
-        return {
-          customerId: orderId ? (await this.orders.get(job.tenantId, orderId))?.customerId : undefined,
-        };
+        const order = orderId ? await this.orders.get(job.tenantId, orderId) : undefined;
+        return { customerId: order?.customerId, order };
       }
     }
   }
@@ -72,11 +73,14 @@ export class ServiceEventsService {
     const stored = await this.orders.create(order, day);
     if (stored) {
       background(this.logger, 'order follow-up', this.board.afterPlaced(stored));
-      return { customerId: stored.customerId, data: { order: stored } };
+      return { customerId: stored.customerId, order: stored, data: { order: stored } };
     }
     // A retried job, or an order the board has already: deliver it as the board has it.
     const existing = await this.orders.get(job.tenantId, order.orderId);
-    return { customerId: existing?.customerId, ...(existing ? { data: { order: existing } } : {}) };
+    return {
+      customerId: existing?.customerId,
+      ...(existing ? { order: existing, data: { order: existing } } : {}),
+    };
   }
 
   private async statusUpdated(job: PublishJob, data: OrderStatusUpdatedData): Promise<Applied> {
@@ -92,7 +96,12 @@ export class ServiceEventsService {
       );
       return undefined;
     });
-    return { customerId: changed?.before.customerId };
+    const after = changed?.after;
+    return {
+      customerId: changed?.before.customerId,
+      order: after ?? changed?.before,
+      ...(after ? { data: { ...data, ...forPeople(after) } } : {}),
+    };
   }
 
   /**
@@ -110,6 +119,6 @@ export class ServiceEventsService {
         ? undefined // a retried job: already applied
         : { ...order, payment: { status, ...details, updatedAt }, updatedAt },
     );
-    return { customerId: changed?.before.customerId };
+    return { customerId: changed?.before.customerId, order: changed?.after ?? changed?.before };
   }
 }

@@ -16,6 +16,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ENGINE_HEALTH, type EngineHealth, SERVICE_BRIDGE } from '../engine/engine.tokens.js';
 import type { ServiceBridge } from '../engine/service-bridge.js';
 import { MenuService } from '../orders/menu.service.js';
+import { stationsOf } from '../orders/orders.service.js';
 import { ServiceEventsService } from '../orders/service-events.service.js';
 
 export class PublishRefused extends Error {
@@ -85,7 +86,7 @@ export class PublishService implements OnModuleInit, InProcessHub {
    */
   async deliver(job: PublishJob): Promise<void> {
     if (job.type === 'menu.updated') return this.menus.apply(job);
-    const { customerId, data } = await this.serviceEvents.apply(job);
+    const { customerId, order, data } = await this.serviceEvents.apply(job);
     const roles: Role[] | undefined =
       job.to?.roles ?? (job.type === 'notification' && !job.to?.userIds ? [...ROLES] : undefined);
     await this.delivery.publish({
@@ -95,7 +96,12 @@ export class PublishService implements OnModuleInit, InProcessHub {
       sender: job.sender,
       id: job.id,
       publishedAt: job.publishedAt,
-      audience: { customerId, userIds: job.to?.userIds, roles },
+      audience: {
+        customerId,
+        userIds: job.to?.userIds,
+        roles,
+        ...(order ? { order: stationsOf(order) } : {}),
+      },
     });
   }
 }

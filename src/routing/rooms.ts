@@ -1,4 +1,4 @@
-import type { Role } from '@orderwire/contracts';
+import type { CrewRole, Role } from '@orderwire/contracts';
 import { ALL_TENANTS } from '@orderwire/contracts';
 
 /**
@@ -14,6 +14,11 @@ export const Rooms = {
   /** One session, for admin.disconnect by session id. */
   session: (tenantId: string, sessionId: string): string => `s:${tenantId}:${sessionId}`,
   platformAdmins: `t:${ALL_TENANTS}`,
+  /**
+   * A crew station of a tenant (in `/crew`): `kitchen`, `front`, `courier`, or `all` for crew whose
+   * token names no crewRole. Order events go to stations; everything else for crew to `tenant`.
+   */
+  station: (tenantId: string, station: CrewRole | 'all'): string => `st:${tenantId}:${station}`,
 } as const;
 
 /** One user in one role namespace: the unit that acknowledges durable messages. */
@@ -31,7 +36,15 @@ export function parseUserKey(key: string): { role: Role; tenantId: string; userI
   };
 }
 
-/** The rooms a session joins when it connects. */
-export function roomsOf(role: Role, tenantId: string, userId: string, sessionId: string): string[] {
-  return [Rooms.tenant(tenantId), Rooms.user(tenantId, userId), Rooms.session(tenantId, sessionId)];
+/** The rooms a session joins when it connects: crew also join their station's. */
+export function roomsOf(
+  role: Role,
+  tenantId: string,
+  userId: string,
+  sessionId: string,
+  crewRole?: CrewRole,
+): string[] {
+  const rooms = [Rooms.tenant(tenantId), Rooms.user(tenantId, userId), Rooms.session(tenantId, sessionId)];
+  if (role === 'crew') rooms.push(Rooms.station(tenantId, crewRole ?? 'all'));
+  return rooms;
 }

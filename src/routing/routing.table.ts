@@ -1,4 +1,4 @@
-import type { Role, ServerEventType } from '@orderwire/contracts';
+import type { Fulfillment, OrderStatus, Role, ServerEventType } from '@orderwire/contracts';
 import { ALL_TENANTS } from '@orderwire/contracts';
 import { Rooms } from './rooms.js';
 
@@ -14,6 +14,20 @@ export interface Audience {
   userIds?: readonly string[];
   /** Whole roles of the tenant. */
   roles?: readonly Role[];
+  /** The order an order event is about, as it is after the event: it decides the crew stations. */
+  order?: { status: OrderStatus; fulfillment: Fulfillment };
+}
+
+/** Statuses in which couriers see a delivery order: from `ready` on. */
+const COURIER_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>([
+  'ready',
+  'out_for_delivery',
+  'delivered',
+]);
+
+/** Whether the courier station hears of an order in this state (its events and its board). */
+export function forCouriers(o: { status: OrderStatus; fulfillment: Fulfillment }): boolean {
+  return o.fulfillment === 'delivery' && COURIER_STATUSES.has(o.status);
 }
 
 /** Rooms a message is addressed to, per role namespace (see rooms.ts). */
@@ -29,7 +43,23 @@ const admins = (t: Targets, a: Audience): Targets =>
   a.tenantId === ALL_TENANTS
     ? add(t, 'admin', Rooms.platformAdmins)
     : add(t, 'admin', Rooms.tenant(a.tenantId), Rooms.platformAdmins);
-const crew = (t: Targets, a: Audience): Targets => add(t, 'crew', Rooms.tenant(a.tenantId));
+/**
+ * The crew stations an order event is for: kitchen, front and crew without a crewRole always;
+ * couriers for delivery orders from `ready` on (a cancellation after that too, so they stop).
+ */
+const crew = (t: Targets, a: Audience): Targets => {
+  add(
+    t,
+    'crew',
+    Rooms.station(a.tenantId, 'all'),
+    Rooms.station(a.tenantId, 'kitchen'),
+    Rooms.station(a.tenantId, 'front'),
+  );
+  const o = a.order;
+  if (o && (forCouriers(o) || (o.fulfillment === 'delivery' && o.status === 'cancelled')))
+    add(t, 'crew', Rooms.station(a.tenantId, 'courier'));
+  return t;
+};
 const owner = (t: Targets, a: Audience): Targets =>
   a.customerId ? add(t, 'customer', Rooms.user(a.tenantId, a.customerId)) : t;
 const named = (t: Targets, a: Audience): Targets => {

@@ -28,7 +28,7 @@
   const label = (s) => s.replace(/_/g, ' ');
 
   $('identity').textContent =
-    `tenant ${tenant} · customer ${ids.customer} · crew ${ids.crew} (courier) · admin ${ids.admin}`;
+    `tenant ${tenant} · customer ${ids.customer} · crew ${ids.crew} (front, and courier) · admin ${ids.admin}`;
 
   async function token(role, sub, extra = {}) {
     const res = await fetch('/dev/token', {
@@ -40,7 +40,8 @@
     return (await res.json()).token;
   }
 
-  function manager(role, extra) {
+  /** A session of `role`; `station` (a crewRole) gives crew a station and a session of its own. */
+  function manager(role, extra, station) {
     const m = new GlobalWebSocketManager({
       url: location.origin,
       userType: role,
@@ -48,9 +49,10 @@
       // ?attempts=N gives up after N attempts (then it resumes when the browser is back online).
       reconnectAttempts: Number(params.get('attempts')) || Infinity,
       backoff: { minMs: 500, maxMs: 5000 },
-      storageKey: `orderwire:console:${tenant}:${role}:${ids[role]}`,
+      storageKey: `orderwire:console:${tenant}:${role}:${ids[role]}${station ? `:${station}` : ''}`,
       debug: params.has('debug'),
     });
+    if (station) return m; // no status pill of its own
     const pill = $(`${role}-status`);
     const show = (s) => {
       const why = m.offlineReason;
@@ -205,7 +207,10 @@
   // ---------- crew ----------
   const COLUMNS = ['placed', 'accepted', 'preparing', 'ready', 'out_for_delivery'];
   const board = new Map();
-  const crew = manager('crew', { crewRole: 'courier' });
+  // The crew pane works the whole queue at the front station (couriers only see orders from
+  // ready on); its courier's positions go out through a courier session of the same person.
+  const crew = manager('crew', { crewRole: 'front' });
+  const courier = manager('crew', { crewRole: 'courier' }, 'courier');
 
   function renderBoard() {
     const cols = COLUMNS.map((status) => {
@@ -270,7 +275,7 @@
     }
   }
   async function ping(o) {
-    await crew.send('courier.location', {
+    await courier.send('courier.location', {
       orderId: o.orderId,
       lat: 38.72 + Math.random() / 100,
       lng: -9.14 + Math.random() / 100,
@@ -405,6 +410,6 @@
 
   renderMenu();
   renderBoard();
-  for (const m of [customer, crew, admin]) m.connect();
+  for (const m of [customer, crew, courier, admin]) m.connect();
   window.__console = { managers: { customer, crew, admin }, myOrders, board, series };
 })();

@@ -1,4 +1,4 @@
-import type { Order, OrderStatus } from './order.js';
+import type { DeliveryAddress, Order, OrderStatus } from './order.js';
 import type { CrewRole, Role, SenderType } from './roles.js';
 import type { MenuAvailabilityData, MenuContent, MenuUpdatedData } from './menu.js';
 
@@ -49,6 +49,10 @@ export interface OrderStatusUpdatedData {
   etaAt?: string;
   note?: string;
   updatedBy: Sender;
+  /** Extension: the order's number, for people. */
+  orderNumber?: string;
+  /** Extension: on delivery orders from `ready` on, where it goes (couriers first hear of it then). */
+  deliveryAddress?: DeliveryAddress;
 }
 export interface PaymentConfirmedData {
   orderId: string;
