@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AdminDisconnectDto } from '@orderwire/contracts';
 import { ROLES } from '@orderwire/contracts';
-import type { Session } from '../session/session.js';
+import { actorOf, type Session } from '../session/session.js';
+import { HubEvents } from '../util/hub-events.js';
 import { tenantOf } from '../session/tenant-scope.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
@@ -18,6 +19,7 @@ export class SessionControlService {
     @Inject(SESSION_REGISTRY) private readonly sessions: SessionRegistry,
     private readonly server: HubServer,
     private readonly delivery: DeliveryService,
+    private readonly events: HubEvents,
   ) {}
 
   async disconnect(admin: Session, dto: AdminDisconnectDto): Promise<{ disconnected: number }> {
@@ -47,6 +49,18 @@ export class SessionControlService {
         disconnected++;
       }
     }
+    void this.events.emit('audit', {
+      tenantId,
+      actor: actorOf(admin),
+      action: 'admin.disconnect',
+      ...(dto.userId ? { subjectUserId: dto.userId } : {}),
+      details: {
+        ...(dto.sessionId ? { sessionId: dto.sessionId } : {}),
+        reason: dto.reason,
+        revokeTokens: dto.revokeTokens ?? false,
+        disconnected,
+      },
+    });
     return { disconnected };
   }
 }

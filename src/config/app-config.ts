@@ -46,6 +46,8 @@ export interface AppConfig {
    * needs one (CATALOG_REQUIRED).
    */
   menu: { maxBytes: number; maxTenants: number; required: boolean };
+  /** Each tenant's audit trail: how long and how many entries are kept. */
+  audit: { retentionMs: number; maxPerTenant: number };
   /** Final orders: how long and how many are kept. */
   orders: { retentionMs: number; retentionMax: number; timezone: string };
   limits: {

@@ -92,6 +92,18 @@ export class EnvLimits {
   @Min(1)
   MAX_ACTIVE_ORDERS_PER_TENANT = 5000;
 
+  /** Each tenant's audit trail: entries older than this many days leave (admin.audit). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AUDIT_RETENTION_DAYS = 30;
+
+  /** At most this many audit entries per tenant; past it the oldest leave first. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  AUDIT_MAX_PER_TENANT = 50_000;
+
   /** One published menu, as JSON (menu.updated); POST /api/v1/events takes bodies this large for menus. */
   @Transform(toInt)
   @IsInt()

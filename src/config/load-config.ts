@@ -132,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         max: s.DEAD_LETTERS_MAX,
       },
     },
+    audit: { retentionMs: s.AUDIT_RETENTION_DAYS * 86_400_000, maxPerTenant: s.AUDIT_MAX_PER_TENANT },
     menu: {
       maxBytes: s.MENU_MAX_BYTES,
       maxTenants: s.MENU_MAX_TENANTS,

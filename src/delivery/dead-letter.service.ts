@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AdminDeadLettersDto, DeadLetterItem } from '@orderwire/contracts';
-import type { Session } from '../session/session.js';
+import { actorOf, type Session } from '../session/session.js';
+import { HubEvents } from '../util/hub-events.js';
 import { notFound } from '../util/hub.exception.js';
 import { MESSAGE_STORE } from '../engine/engine.tokens.js';
 import type { MessageStore } from '../engine/message-store.js';
@@ -12,6 +13,7 @@ export class DeadLetterService {
   constructor(
     @Inject(MESSAGE_STORE) private readonly store: MessageStore,
     private readonly delivery: DeliveryService,
+    private readonly events: HubEvents,
   ) {}
 
   async list(admin: Session, dto: AdminDeadLettersDto): Promise<{ items: DeadLetterItem[] }> {
@@ -23,6 +25,12 @@ export class DeadLetterService {
     const letter = await this.store.takeDeadLetter(admin.tenantId, messageId);
     if (!letter) throw notFound('dead letter');
     await this.delivery.requeue(letter);
+    void this.events.emit('audit', {
+      tenantId: letter.tenantId,
+      actor: actorOf(admin),
+      action: 'admin.replay',
+      details: { messageId, type: letter.type, recipients: letter.recipients },
+    });
     return { requeued: true };
   }
 }

@@ -15,6 +15,7 @@ import {
   type EngineHealth,
   IDEMPOTENCY_STORE,
   JOB_SCHEDULER,
+  AUDIT_STORE,
   MENU_STORE,
   MESSAGE_STORE,
   ORDER_STORE,
@@ -24,6 +25,7 @@ import {
 } from './engine.tokens.js';
 import { messageBounds } from './message-store.js';
 import { MemoryIdempotencyStore } from './memory/memory-idempotency-store.js';
+import { MemoryAuditStore } from './memory/memory-audit-store.js';
 import { MemoryJobScheduler } from './memory/memory-job-scheduler.js';
 import { MemoryMenuStore } from './memory/memory-menu-store.js';
 import { MemoryMessageStore } from './memory/memory-message-store.js';
@@ -53,6 +55,7 @@ function memoryProviders(config: AppConfig): Provider[] {
     { provide: MESSAGE_STORE, useFactory: () => new MemoryMessageStore(messageBounds(config)) },
     { provide: ORDER_STORE, useFactory: () => new MemoryOrderStore(config.orders) },
     { provide: MENU_STORE, useFactory: () => new MemoryMenuStore(config.menu) },
+    { provide: AUDIT_STORE, useFactory: () => new MemoryAuditStore(config.audit) },
     {
       provide: IDEMPOTENCY_STORE,
       useFactory: () => new MemoryIdempotencyStore(config.limits.idempotency),
@@ -85,6 +88,7 @@ function redisProviders(config: AppConfig): Provider[] {
     from(MESSAGE_STORE, (e) => e.messages),
     from(ORDER_STORE, (e) => e.orders),
     from(MENU_STORE, (e) => e.menus),
+    from(AUDIT_STORE, (e) => e.audit),
     from(IDEMPOTENCY_STORE, (e) => e.idempotency),
     from(SESSION_REGISTRY, (e) => e.sessions),
     from(JOB_SCHEDULER, (e) => e.jobs),
@@ -112,6 +116,7 @@ export class EngineModule {
         MESSAGE_STORE,
         ORDER_STORE,
         MENU_STORE,
+        AUDIT_STORE,
         IDEMPOTENCY_STORE,
         SESSION_REGISTRY,
         JOB_SCHEDULER,

@@ -1,6 +1,7 @@
 import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websockets';
 import {
   AdminAnnounceDto,
+  AdminAuditDto,
   AdminDeadLettersDto,
   AdminDisconnectDto,
   AdminReplayDto,
@@ -10,6 +11,7 @@ import {
 } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { ok } from '../commands/ack.js';
+import { actorOf } from '../session/session.js';
 import { tenantOf } from '../session/tenant-scope.js';
 import type { HubSocket } from '../transport/hub-server.js';
 import { GatewayContext } from './gateway.context.js';
@@ -45,6 +47,12 @@ export class AdminGateway extends RoleGateway {
       sender: { id: session.userId, type: 'admin' },
       audience: { roles: dto.audience },
     });
+    void this.ctx.events.emit('audit', {
+      tenantId: envelope.tenantId,
+      actor: actorOf(session),
+      action: 'admin.announce',
+      details: { audience: dto.audience, level: dto.level, message: dto.message, messageId: envelope.id },
+    });
     return ok({ id: envelope.id });
   }
 
@@ -61,6 +69,11 @@ export class AdminGateway extends RoleGateway {
   @SubscribeMessage('admin.dead_letters')
   async deadLetters(@ConnectedSocket() socket: HubSocket, @MessageBody() dto: AdminDeadLettersDto) {
     return ok(await this.ctx.deadLetters.list(socket.data.session, dto));
+  }
+
+  @SubscribeMessage('admin.audit')
+  async audit(@ConnectedSocket() socket: HubSocket, @MessageBody() dto: AdminAuditDto) {
+    return ok(await this.ctx.audit.page(socket.data.session, dto));
   }
 
   @SubscribeMessage('admin.replay')

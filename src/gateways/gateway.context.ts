@@ -6,6 +6,8 @@ import { DeliveryService } from '../delivery/delivery.service.js';
 import { HubServer } from '../transport/hub-server.js';
 import { ReplayService } from '../delivery/replay.service.js';
 import { AdminFeedService } from '../monitoring/admin-feed.service.js';
+import { AuditService } from '../monitoring/audit.service.js';
+import { HubEvents } from '../util/hub-events.js';
 import { MenuService } from '../orders/menu.service.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { ConnectionService } from './connection.service.js';
@@ -24,5 +26,7 @@ export class GatewayContext {
     readonly feed: AdminFeedService,
     readonly deadLetters: DeadLetterService,
     readonly sessionControl: SessionControlService,
+    readonly audit: AuditService,
+    readonly events: HubEvents,
   ) {}
 }

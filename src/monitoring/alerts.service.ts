@@ -41,6 +41,13 @@ export class AlertsService implements OnModuleInit {
     details: Record<string, unknown>,
   ): Promise<void> {
     this.logger.warn({ tenantId, code, details }, message);
+    // Kept in the trail too, so that an admin who connects later sees recent alerts.
+    void this.events.emit('audit', {
+      tenantId,
+      actor: { id: 'orderwire', type: 'system' },
+      action: 'alert',
+      details: { code, severity, message, ...details },
+    });
     try {
       await this.delivery.publish({
         type: 'system.alert',

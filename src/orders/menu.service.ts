@@ -15,7 +15,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { MENU_STORE } from '../engine/engine.tokens.js';
 import type { MenuStore } from '../engine/menu-store.js';
-import type { Session } from '../session/session.js';
+import { actorOf, type Session } from '../session/session.js';
+import { HubEvents } from '../util/hub-events.js';
 import { tenantOf } from '../session/tenant-scope.js';
 import { HubException, notFound } from '../util/hub.exception.js';
 
@@ -43,6 +44,7 @@ export class MenuService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(MENU_STORE) private readonly menus: MenuStore,
     private readonly delivery: DeliveryService,
+    private readonly events: HubEvents,
   ) {}
 
   get(tenantId: string): Promise<Menu | undefined> {
@@ -105,6 +107,12 @@ export class MenuService {
       sender: job.sender,
       audience: {},
     });
+    void this.events.emit('audit', {
+      tenantId: job.tenantId,
+      actor: job.sender,
+      action: 'menu.updated',
+      after: { version: menu.version, items: menu.items.length, currency: menu.currency },
+    });
   }
 
   /** menu.set_availability: marks one item, tells the tenant's sessions. */
@@ -115,7 +123,8 @@ export class MenuService {
     const tenantId = tenantOf(session, dto.tenantId);
     const menu = await this.menus.get(tenantId);
     if (!menu) throw notFound('menu');
-    if (!menu.items.some((i) => i.sku === dto.sku)) {
+    const item = menu.items.find((i) => i.sku === dto.sku);
+    if (!item) {
       throw new HubException('UNKNOWN_ITEM', `the menu has no sku ${dto.sku}`, {
         items: [{ index: 0, sku: dto.sku, reason: 'unknown_sku' }],
       });
@@ -134,6 +143,14 @@ export class MenuService {
       data: { sku: dto.sku, available: dto.available, version, updatedBy },
       sender: updatedBy,
       audience: {},
+    });
+    void this.events.emit('audit', {
+      tenantId,
+      actor: actorOf(session),
+      action: 'menu.set_availability',
+      before: { available: item.available },
+      after: { available: dto.available },
+      details: { sku: dto.sku, version },
     });
     return { sku: dto.sku, available: dto.available, version };
   }

@@ -12,7 +12,8 @@ import type {
 import { canCancel, newUlid, FINAL_STATUSES, isLegalTransition, nextStatuses } from '@orderwire/contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { background } from '../util/background.js';
-import type { Session } from '../session/session.js';
+import { actorOf, type Session } from '../session/session.js';
+import { HubEvents } from '../util/hub-events.js';
 import { conflict, forbidden, HubException, notFound } from '../util/hub.exception.js';
 import { tenantOf } from '../session/tenant-scope.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -23,6 +24,7 @@ import type { OrderStore } from '../engine/order-store.js';
 import type { SessionRegistry } from '../engine/session-registry.js';
 import { AlertsService } from '../monitoring/alerts.service.js';
 import { forCouriers } from '../routing/routing.table.js';
+import { forPeople, moved } from './order-changes.js';
 import { MenuService } from './menu.service.js';
 
 const BOARD_LIMIT = 1000;
@@ -34,31 +36,6 @@ const placed = (o: Order): CommandReply<'order.place'> => ({
   total: o.total,
   currency: o.currency,
 });
-
-/** `order` in status `to` at `at`; `etaMinutes` (when given) also sets when it is expected. */
-export function moved(order: Order, to: OrderStatus, at: Date, etaMinutes?: number): Order {
-  const now = at.toISOString();
-  return {
-    ...order,
-    status: to,
-    updatedAt: now,
-    statusTimes: { ...order.statusTimes, [to]: now },
-    ...(etaMinutes !== undefined
-      ? { etaMinutes, etaAt: new Date(at.getTime() + etaMinutes * 60_000).toISOString() }
-      : {}),
-  };
-}
-
-/**
- * What `order.status_updated` adds for the people reading it: the order's number, and for the
- * couriers who first hear of a delivery order when it is ready, where it goes.
- */
-export function forPeople(o: Order): { orderNumber?: string; deliveryAddress?: Order['deliveryAddress'] } {
-  return {
-    ...(o.orderNumber ? { orderNumber: o.orderNumber } : {}),
-    ...(forCouriers(o) && o.deliveryAddress ? { deliveryAddress: o.deliveryAddress } : {}),
-  };
-}
 
 /** What decides which crew stations hear of an order (routing.table.ts). */
 export const stationsOf = (o: Order): { status: OrderStatus; fulfillment: Order['fulfillment'] } => ({
@@ -81,6 +58,7 @@ export class OrdersService {
     private readonly delivery: DeliveryService,
     private readonly alerts: AlertsService,
     private readonly menus: MenuService,
+    private readonly events: HubEvents,
   ) {}
 
   /**
@@ -129,6 +107,18 @@ export class OrdersService {
       throw conflict('an order with this orderId already exists', { orderId: order.orderId });
     }
     await this.publishCreated(session, stored, true);
+    void this.events.emit('audit', {
+      tenantId: stored.tenantId,
+      actor: actorOf(session),
+      action: 'order.place',
+      orderId: stored.orderId,
+      after: {
+        status: stored.status,
+        orderNumber: stored.orderNumber,
+        total: stored.total,
+        currency: stored.currency,
+      },
+    });
     // The order is placed and published: what follows must not fail the command.
     background(this.logger, 'order follow-up', this.afterPlaced(stored));
     return placed(stored);
@@ -274,6 +264,15 @@ export class OrdersService {
       },
       sender: senderOf(session),
       audience: { customerId: after.customerId, order: stationsOf(after) },
+    });
+    void this.events.emit('audit', {
+      tenantId,
+      actor: actorOf(session),
+      action: to === 'cancelled' ? 'order.cancel' : 'order.update_status',
+      orderId,
+      before: { status: before.status },
+      after: { status: to, ...(extra.etaMinutes !== undefined ? { etaMinutes: extra.etaMinutes } : {}) },
+      ...(extra.note !== undefined ? { details: { note: extra.note } } : {}),
     });
     return { orderId, status: to };
   }

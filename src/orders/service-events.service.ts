@@ -12,8 +12,10 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { ORDER_STORE } from '../engine/engine.tokens.js';
 import type { OrderStore } from '../engine/order-store.js';
 import { background } from '../util/background.js';
+import { HubEvents } from '../util/hub-events.js';
 import { MenuService } from './menu.service.js';
-import { forPeople, moved, OrdersService } from './orders.service.js';
+import { forPeople, moved } from './order-changes.js';
+import { OrdersService } from './orders.service.js';
 
 /** The payment events and the `order.payment.status` each sets (docs/protocol.md section 10). */
 const PAYMENT_STATUS: Partial<Record<PublishableType, PaymentStatus>> = {
@@ -43,6 +45,7 @@ export class ServiceEventsService {
     @Inject(ORDER_STORE) private readonly orders: OrderStore,
     private readonly board: OrdersService,
     private readonly menus: MenuService,
+    private readonly events: HubEvents,
   ) {}
 
   async apply(job: PublishJob): Promise<Applied> {
@@ -72,6 +75,7 @@ export class ServiceEventsService {
     const day = this.menus.businessDay(await this.menus.settings(job.tenantId), at);
     const stored = await this.orders.create(order, day);
     if (stored) {
+      this.audit(job, stored.orderId, undefined, { status: stored.status, orderNumber: stored.orderNumber });
       background(this.logger, 'order follow-up', this.board.afterPlaced(stored));
       return { customerId: stored.customerId, order: stored, data: { order: stored } };
     }
@@ -97,11 +101,29 @@ export class ServiceEventsService {
       return undefined;
     });
     const after = changed?.after;
+    if (after) this.audit(job, after.orderId, { status: changed.before.status }, { status: after.status });
     return {
       customerId: changed?.before.customerId,
       order: after ?? changed?.before,
       ...(after ? { data: { ...data, ...forPeople(after) } } : {}),
     };
+  }
+
+  /** A service's change of an order, in the tenant's audit trail. */
+  private audit(
+    job: PublishJob,
+    orderId: string,
+    before: Record<string, unknown> | undefined,
+    after: Record<string, unknown>,
+  ): void {
+    void this.events.emit('audit', {
+      tenantId: job.tenantId,
+      actor: job.sender,
+      action: job.type,
+      orderId,
+      ...(before ? { before } : {}),
+      after,
+    });
   }
 
   /**
@@ -119,6 +141,14 @@ export class ServiceEventsService {
         ? undefined // a retried job: already applied
         : { ...order, payment: { status, ...details, updatedAt }, updatedAt },
     );
+    if (changed?.after) {
+      this.audit(
+        job,
+        orderId,
+        { payment: changed.before.payment?.status ?? 'pending' },
+        { payment: status, ...details },
+      );
+    }
     return { customerId: changed?.before.customerId, order: changed?.after ?? changed?.before };
   }
 }

@@ -1,4 +1,4 @@
-import type { CrewRole, DurableType, Envelope, HubClaims, Role } from '@orderwire/contracts';
+import type { AuditActor, CrewRole, DurableType, Envelope, HubClaims, Role } from '@orderwire/contracts';
 
 /** Per-socket rate state, created on the first command so that idle sockets carry none. */
 export interface RateState {
@@ -48,4 +48,13 @@ export interface SessionRuntime {
   lastAckAt?: number;
   /** The name of this user's room (Rooms.user), made once. */
   userRoom?: string;
+}
+
+/** Who a session is, as an audit entry's actor. */
+export function actorOf(session: Session): AuditActor {
+  return {
+    id: session.userId,
+    type: session.role,
+    ...(session.crewRole ? { crewRole: session.crewRole } : {}),
+  };
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { DeadLetterItem, DurableType, Envelope } from '@orderwire/contracts';
+import type { AuditEntry, DeadLetterItem, DurableType, Envelope } from '@orderwire/contracts';
 
 /** What one part of the hub tells the others, by name, with its payload. */
 export interface HubEventMap {
@@ -10,6 +10,11 @@ export interface HubEventMap {
    * awaited before the "can be reached again" alert: catch-up steps (re-registering sessions).
    */
   'dependency.recovered': { dependencies: string[]; downForMs: number };
+  /**
+   * Something changed an order, a menu item or a session, or an alert was raised (any layer).
+   * Monitoring's AuditService keeps it in the tenant's audit trail. Emit without awaiting.
+   */
+  audit: Omit<AuditEntry, 'id' | 'at'>;
 }
 
 type Listener<K extends keyof HubEventMap> = (payload: HubEventMap[K]) => void | Promise<void>;

@@ -5,6 +5,7 @@ import { parseCursor } from '../../src/engine/cursor.js';
 import type { IdempotencyStore } from '../../src/engine/idempotency-store.js';
 import type { JobScheduler } from '../../src/engine/job-scheduler.js';
 import type { MessageStore, Targets } from '../../src/engine/message-store.js';
+import type { AuditStore } from '../../src/engine/audit-store.js';
 import type { MenuStore } from '../../src/engine/menu-store.js';
 import type { OrderStore } from '../../src/engine/order-store.js';
 import type { SessionRegistry } from '../../src/engine/session-registry.js';
@@ -14,6 +15,7 @@ export interface EngineUnderTest {
   messages: MessageStore;
   orders: OrderStore;
   menus: MenuStore;
+  audit: AuditStore;
   idempotency: IdempotencyStore;
   sessions: SessionRegistry;
   jobs: JobScheduler;
@@ -31,6 +33,7 @@ export const CONTRACT_SETTINGS = {
   orders: { retentionMs: 60_000, retentionMax: 100 },
   idempotency: { perUser: 10, max: 100 },
   menu: { maxTenants: 3 },
+  audit: { retentionMs: 3_600_000, maxPerTenant: 100, scanMax: 50 },
 } as const;
 
 /** The same settings as environment variables. */
@@ -46,6 +49,7 @@ export const CONTRACT_ENV: Record<string, string> = {
   IDEMPOTENCY_KEYS_PER_USER: '10',
   IDEMPOTENCY_KEYS_MAX: '100',
   MENU_MAX_TENANTS: '3',
+  AUDIT_MAX_PER_TENANT: '100',
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -418,6 +422,80 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         expect((await engine.menus.put('m-0', content, 'later'))?.version).toBe(2);
         expect(await engine.menus.count()).toBe(max);
       });
+    });
+
+    describe('AuditStore', () => {
+      const entry = (tenantId: string, n: number, extra: Record<string, unknown> = {}) => ({
+        tenantId,
+        at: new Date().toISOString(),
+        actor: { id: n % 2 ? 'k-1' : 'k-2', type: 'crew' as const },
+        action: n % 3 ? 'order.update_status' : 'order.place',
+        orderId: `o-${n % 4}`,
+        after: { n },
+        ...extra,
+      });
+
+      it('pages a tenant’s trail newest first, with filters by order, user (actor or subject) and action', async () => {
+        for (let n = 0; n < 12; n++) await engine.audit.append(entry('A', n));
+        await engine.audit.append(
+          entry('A', 12, {
+            actor: { id: 'a-1', type: 'admin' },
+            action: 'admin.disconnect',
+            subjectUserId: 'k-2',
+          }),
+        );
+        await engine.audit.append(entry('B', 99));
+        const first = await engine.audit.page('A', { limit: 5 });
+        expect(first.items.map((e) => e.after?.n)).toEqual([12, 11, 10, 9, 8]);
+        expect(first.items[0]).toMatchObject({
+          tenantId: 'A',
+          action: 'admin.disconnect',
+          id: expect.stringMatching(/^\d+-\d+$/),
+        });
+        const second = await engine.audit.page('A', { limit: 5, before: first.next });
+        expect(second.items.map((e) => e.after?.n)).toEqual([7, 6, 5, 4, 3]);
+        const last = await engine.audit.page('A', { limit: 5, before: second.next });
+        expect(last.items.map((e) => e.after?.n)).toEqual([2, 1, 0]);
+        expect(last.next).toBeUndefined();
+        expect(
+          (await engine.audit.page('A', { limit: 50, orderId: 'o-1' })).items.map((e) => e.after?.n),
+        ).toEqual([9, 5, 1]);
+        expect(
+          (await engine.audit.page('A', { limit: 50, userId: 'k-2' })).items.map((e) => e.after?.n),
+        ).toEqual([12, 10, 8, 6, 4, 2, 0]);
+        expect(
+          (await engine.audit.page('A', { limit: 50, action: 'order.place' })).items.map((e) => e.after?.n),
+        ).toEqual([9, 6, 3, 0]);
+        expect((await engine.audit.page('B', { limit: 50 })).items.map((e) => e.after?.n)).toEqual([99]);
+        expect((await engine.audit.page('C', { limit: 50 })).items).toEqual([]);
+      });
+
+      it('reads a bounded number of entries per page, then says where to go on', async () => {
+        await engine.audit.append(entry('A', 0, { orderId: 'needle' }));
+        for (let n = 1; n <= 70; n++) await engine.audit.append(entry('A', n, { orderId: 'hay' }));
+        const first = await engine.audit.page('A', { limit: 10, orderId: 'needle' });
+        expect(first.items).toEqual([]);
+        expect(first.next).toBeDefined();
+        const second = await engine.audit.page('A', { limit: 10, orderId: 'needle', before: first.next });
+        expect(second.items.map((e) => e.orderId)).toEqual(['needle']);
+      });
+
+      it('keeps about AUDIT_MAX_PER_TENANT entries per tenant, the oldest leaving first', async () => {
+        const max = CONTRACT_SETTINGS.audit.maxPerTenant;
+        for (let n = 0; n < max * 3; n++) await engine.audit.append(entry('A', n));
+        const all: number[] = [];
+        let next: string | undefined;
+        do {
+          const page = await engine.audit.page('A', { limit: 100, before: next });
+          all.push(...page.items.map((e) => Number(e.after?.n)));
+          next = page.next;
+        } while (next);
+        // Redis trims whole stream nodes (MAXLEN ~): at least the bound, at most a node (100) more.
+        expect(all.length).toBeGreaterThanOrEqual(max);
+        expect(all.length).toBeLessThanOrEqual(max + 100);
+        expect(all[0]).toBe(max * 3 - 1);
+        expect(all).not.toContain(0);
+      }, 30_000);
     });
 
     describe('IdempotencyStore', () => {

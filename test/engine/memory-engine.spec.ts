@@ -1,6 +1,7 @@
 import { CONTRACT_SETTINGS, describeEngineContract } from './engine.contract.js';
 import { MemoryIdempotencyStore } from '../../src/engine/memory/memory-idempotency-store.js';
 import { MemoryJobScheduler } from '../../src/engine/memory/memory-job-scheduler.js';
+import { MemoryAuditStore } from '../../src/engine/memory/memory-audit-store.js';
 import { MemoryMenuStore } from '../../src/engine/memory/memory-menu-store.js';
 import { MemoryMessageStore } from '../../src/engine/memory/memory-message-store.js';
 import { MemoryOrderStore } from '../../src/engine/memory/memory-order-store.js';
@@ -12,6 +13,7 @@ describeEngineContract('memory', () => {
     messages: new MemoryMessageStore(CONTRACT_SETTINGS.messages),
     orders: new MemoryOrderStore(CONTRACT_SETTINGS.orders),
     menus: new MemoryMenuStore(CONTRACT_SETTINGS.menu),
+    audit: new MemoryAuditStore(CONTRACT_SETTINGS.audit),
     idempotency: new MemoryIdempotencyStore(CONTRACT_SETTINGS.idempotency),
     sessions: new MemorySessionRegistry(),
     jobs,

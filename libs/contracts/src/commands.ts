@@ -23,6 +23,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import type { AuditPage } from './audit.js';
 import type { BoardData, MetricsData } from './messages.js';
 import { NOTIFICATION_LEVELS, type NotificationLevel } from './messages.js';
 import { FULFILLMENTS, ORDER_STATUSES, type Fulfillment, type OrderStatus } from './order.js';
@@ -309,6 +310,39 @@ export class AdminDeadLettersDto extends CommandDto {
   before?: string;
 }
 
+/** `admin.audit`: a page of the tenant's audit trail, newest first, optionally filtered. */
+export class AdminAuditDto extends TenantScopedDto {
+  @Absent()
+  @IsString()
+  @Matches(ID_PATTERN, { message: 'orderId must be 1 to 64 of A-Z a-z 0-9 _ . -' })
+  orderId?: string;
+
+  /** Entries by this user, or about them (admin.disconnect). */
+  @Absent()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  userId?: string;
+
+  @Absent()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  action?: string;
+
+  /** The `next` of the previous page. */
+  @Absent()
+  @IsString()
+  @Matches(/^\d{1,15}-\d{1,15}$/, { message: 'before must be the next of a previous page' })
+  before?: string;
+
+  @Absent()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
 export class AdminReplayDto extends CommandDto {
   @IsString()
   @IsNotEmpty()
@@ -363,6 +397,7 @@ export interface CommandMap {
   'metrics.snapshot': { data: EmptyCommandDto; reply: MetricsData };
   'admin.dead_letters': { data: AdminDeadLettersDto; reply: { items: DeadLetterItem[] } };
   'admin.replay': { data: AdminReplayDto; reply: { requeued: true } };
+  'admin.audit': { data: AdminAuditDto; reply: AuditPage };
   heartbeat: { data: HeartbeatDto; reply: { serverTime: number } };
   'auth.refresh': { data: AuthRefreshDto; reply: { exp: number } };
   sync: { data: SyncDto; reply: { replayed: number; recovered: boolean } };
@@ -394,6 +429,7 @@ export const COMMANDS: Readonly<Record<CommandType, CommandRule>> = {
   'metrics.snapshot': { roles: ['admin'], dto: EmptyCommandDto },
   'admin.dead_letters': { roles: ['admin'], dto: AdminDeadLettersDto },
   'admin.replay': { roles: ['admin'], dto: AdminReplayDto },
+  'admin.audit': { roles: ['admin'], dto: AdminAuditDto },
   heartbeat: { roles: ['customer', 'crew', 'admin'], dto: HeartbeatDto },
   'auth.refresh': { roles: ['customer', 'crew', 'admin'], dto: AuthRefreshDto },
   sync: { roles: ['customer', 'crew', 'admin'], dto: SyncDto },

@@ -9,3 +9,4 @@ export * from './publish.js';
 export * from './ids.js';
 export * from './shape.js';
 export * from './menu.js';
+export * from './audit.js';

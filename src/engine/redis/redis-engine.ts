@@ -13,6 +13,7 @@ import { BullmqServiceBridge } from './bullmq-service-bridge.js';
 import { RedisIdempotencyStore } from './redis-idempotency-store.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisMessageStore } from './redis-message-store.js';
+import { RedisAuditStore } from './redis-audit-store.js';
 import { RedisMenuStore } from './redis-menu-store.js';
 import { RedisOrderStore } from './redis-order-store.js';
 import { RedisSessionRegistry } from './redis-session-registry.js';
@@ -34,6 +35,7 @@ export class RedisEngine {
   readonly messages: RedisMessageStore;
   readonly orders: RedisOrderStore;
   readonly menus: RedisMenuStore;
+  readonly audit: RedisAuditStore;
   readonly idempotency: RedisIdempotencyStore;
   readonly sessions: RedisSessionRegistry;
   readonly jobs: BullmqJobScheduler;
@@ -75,6 +77,7 @@ export class RedisEngine {
     this.messages = new RedisMessageStore(this.store, this.keys, messageBounds(config), sealer);
     this.orders = new RedisOrderStore(this.store, this.keys, config.orders, sealer);
     this.menus = new RedisMenuStore(this.store, this.keys, config.menu);
+    this.audit = new RedisAuditStore(this.store, this.keys, config.audit);
     this.idempotency = new RedisIdempotencyStore(this.store, this.keys, config.limits.idempotency);
     this.sessions = new RedisSessionRegistry(this.store, this.keys, nodeId);
     this.jobs = new BullmqJobScheduler(this.queues, bullPrefix(prefix), nodeId);

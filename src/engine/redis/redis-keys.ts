@@ -65,6 +65,8 @@ export class RedisKeys {
   /** Stored results by last use, of one user. */
   idempotencyByUser = (owner: string): string => this.k(`idemidx:user:${owner}`);
 
+  /** A tenant's audit trail (a stream). */
+  audit = (tenantId: string): string => this.k(`audit:${tenantId}`);
   /** A tenant's menu: `content` (JSON), `version`, `updatedAt`, and `a:<sku>` availability marks. */
   menu = (tenantId: string): string => this.k(`menu:${tenantId}`);
 
