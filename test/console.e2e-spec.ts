@@ -2,8 +2,10 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { describeBrowser, launchChromium, RESULTS_DIR } from './support/browser.js';
+import request from 'supertest';
 import { connect } from './support/client.js';
 import { startHub, type TestHub } from './support/hub.js';
+import { mintToken } from './support/tokens.js';
 
 const STEPS = ['accepted', 'preparing', 'ready', 'picked_up'];
 
@@ -69,6 +71,57 @@ describeBrowser('the /console page in Chromium', () => {
       const kpi = await page.textContent('[data-testid=kpi-connections] b');
       expect(Number(kpi)).toBeGreaterThanOrEqual(3);
       await page.screenshot({ path: `${RESULTS_DIR}console-flow.png` });
+      expect((page as Page & { errors?: string[] }).errors).toEqual([]);
+      await page.close();
+    } finally {
+      await hub.close();
+    }
+  }, 60000);
+
+  it('uses the published menu: sold-out items, the hub’s prices, order numbers, ETA and payment on the card', async () => {
+    const hub = await startHub({ DEV_TOKENS: 'true' });
+    try {
+      const page = await openConsole(browser, hub, 't-menu');
+      const published = await request(hub.app.getHttpServer())
+        .post('/api/v1/events')
+        .set('Authorization', `Bearer ${mintToken({ sub: 'pos', role: 'service', tenants: ['t-menu'] })}`)
+        .send({
+          type: 'menu.updated',
+          tenantId: 't-menu',
+          data: {
+            currency: 'EUR',
+            items: [
+              { sku: 'burger', name: 'Smash burger', price: 990, available: true },
+              { sku: 'fries', name: 'Fries', price: 350, available: true },
+            ],
+          },
+        });
+      expect(published.status).toBe(202);
+      await page.waitForSelector('[data-testid=menu] li:has-text("Smash burger")');
+      // The crew marks fries sold out; the customer's menu shows it and will not add them.
+      await page.click('[data-testid=stock-fries]');
+      await page.waitForSelector('[data-testid=sold-out-fries]');
+      expect(await page.isDisabled('[data-testid=plus-fries]')).toBe(true);
+      await page.click('[data-testid=plus-burger]');
+      await page.click('[data-testid=plus-burger]');
+      expect(await page.textContent('[data-testid=cart-total]')).toContain('19.80');
+      await page.click('[data-testid=place-order]');
+      const orderId = await newTicketId(page);
+      await page.waitForSelector(`[data-testid=number-${orderId}]:has-text("A-001")`);
+      expect(await page.textContent(`[data-testid=ticket-${orderId}]`)).toContain('A-001');
+      await page.click(`[data-testid=advance-${orderId}-accepted]`); // with a 15-minute ETA
+      await page.waitForSelector(`[data-testid=eta-${orderId}]`);
+      await request(hub.app.getHttpServer())
+        .post('/api/v1/events')
+        .set('Authorization', `Bearer ${mintToken({ sub: 'pos', role: 'service', tenants: ['t-menu'] })}`)
+        .send({
+          type: 'payment.confirmed',
+          tenantId: 't-menu',
+          data: { orderId, amount: 1980, currency: 'EUR', method: 'card' },
+        })
+        .expect(202);
+      await page.waitForSelector(`[data-testid=paid-${orderId}]`);
+      await page.screenshot({ path: `${RESULTS_DIR}console-menu.png` });
       expect((page as Page & { errors?: string[] }).errors).toEqual([]);
       await page.close();
     } finally {

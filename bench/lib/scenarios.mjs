@@ -136,6 +136,8 @@ export async function fanout(contender, cfg) {
     warmupSeconds: cfg.warmupSeconds ?? 0,
     announce: Boolean(cfg.announce),
     volatile,
+    // Hubs price order.place from the tenant's menu, as in production (BENCH_MENU=off: without).
+    menu: process.env.BENCH_MENU !== 'off',
     customerId: 'customer-0-0',
     index: 100 + i,
   }));

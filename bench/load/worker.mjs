@@ -3,7 +3,7 @@
 import * as hdr from 'hdr-histogram-js';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { clock, open } from './clients.mjs';
+import { clock, open, token } from './clients.mjs';
 
 const job = workerData;
 const hist = () =>
@@ -37,6 +37,45 @@ function itemsOf(bytes) {
     size += name.length + 60;
   }
   return out.length ? out : items;
+}
+
+/**
+ * The tenant's menu, with the skus and prices of the bench's order lines (the names are the
+ * menu's), published like a restaurant's service would; resolves once a new session gets it.
+ */
+async function publishMenu(url, tenant, lines) {
+  const menuItems = lines.map((l) => ({
+    sku: l.sku,
+    name: 'bench item',
+    price: l.unitPrice,
+    available: true,
+  }));
+  const res = await fetch(`${url}/api/v1/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${token({ sub: 'bench-pos', role: 'service' })}`,
+    },
+    body: JSON.stringify({
+      type: 'menu.updated',
+      tenantId: tenant,
+      data: { currency: 'EUR', items: menuItems },
+    }),
+  });
+  if (res.status !== 202) throw new Error(`the bench menu was refused: ${res.status} ${await res.text()}`);
+  for (const end = Date.now() + 10_000; Date.now() < end;) {
+    let got = false;
+    const { client } = await open('hub', url, {
+      role: 'customer',
+      sub: 'menu-check',
+      tenant,
+      onEvent: (type) => (got ||= type === 'menu.updated'),
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    client.close();
+    if (got) return;
+  }
+  throw new Error('the bench menu did not reach a session within 10 s');
 }
 
 async function pool(n, concurrency, fn) {
@@ -239,6 +278,8 @@ const scenarios = {
   async publish() {
     const tenant = job.tenant;
     const payloadItems = itemsOf(job.payloadBytes);
+    const orders = job.kind === 'hub' && job.menu && !job.volatile && !job.announce;
+    if (orders) await publishMenu(job.url, tenant, [...items, ...payloadItems]);
     const { client } = await open(job.kind, job.url, {
       role: job.volatile ? 'crew' : job.announce ? 'admin' : 'customer',
       sub: `pub-${job.index}`,

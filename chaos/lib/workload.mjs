@@ -182,7 +182,11 @@ export class Customer {
 
 const NEXT = ['accepted', 'preparing', 'ready', 'out_for_delivery', 'delivered'];
 
-/** A courier (crew) that takes every new order to delivered, with positions on the way. */
+/**
+ * The crew: takes every new order to delivered, with positions on the way. It works the queue at
+ * the front station (couriers only hear of delivery orders once they are ready) and sends the
+ * positions through a courier session of its own.
+ */
 export class Courier {
   id = 'courier-1';
   get status() {
@@ -192,7 +196,8 @@ export class Courier {
 
   constructor(url, ledger) {
     this.ledger = ledger;
-    this.m = manager(url, 'crew', 'courier-1', { crewRole: 'courier' });
+    this.m = manager(url, 'crew', 'courier-1', { crewRole: 'front' });
+    this.gps = manager(url, 'crew', 'courier-1-gps', { crewRole: 'courier' });
     this.queue = [];
     this.m.on('order.created', (e) => {
       ledger.receive('courier-1', `created:${e.data.order.orderId}`, e.id);
@@ -208,6 +213,7 @@ export class Courier {
 
   connect() {
     this.m.connect();
+    this.gps.connect();
     return this;
   }
 
@@ -241,7 +247,7 @@ export class Courier {
         }
       }
       if (status === 'out_for_delivery')
-        await this.m
+        await this.gps
           .send('courier.location', { orderId: order.orderId, lat: 38.72, lng: -9.14 })
           .catch(() => undefined);
     }
@@ -250,6 +256,7 @@ export class Courier {
   stop() {
     this.running = false;
     this.m.disconnect();
+    this.gps.disconnect();
   }
 }
 

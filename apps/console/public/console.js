@@ -25,6 +25,9 @@
   const clock = (iso) =>
     new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   const short = (id) => (id.length > 10 ? `…${id.slice(-6)}` : id);
+  /** What people call an order: its number (A-042), or the end of its id before it has one. */
+  const nameOf = (o) => o.orderNumber || `#${short(o.orderId)}`;
+  const hhmm = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   const label = (s) => s.replace(/_/g, ' ');
 
   $('identity').textContent =
@@ -71,12 +74,15 @@
   }
 
   // ---------- customer ----------
-  const MENU = [
-    { sku: 'burger', name: 'Classic burger', unitPrice: 850 },
-    { sku: 'wrap', name: 'Veggie wrap', unitPrice: 720 },
-    { sku: 'fries', name: 'Fries', unitPrice: 300 },
-    { sku: 'lemonade', name: 'Lemonade', unitPrice: 250 },
+  // A built-in menu for a tenant whose service published none (development hubs only: in
+  // production the hub prices every order from the published one); replaced by menu.updated.
+  let MENU = [
+    { sku: 'burger', name: 'Classic burger', unitPrice: 850, available: true },
+    { sku: 'wrap', name: 'Veggie wrap', unitPrice: 720, available: true },
+    { sku: 'fries', name: 'Fries', unitPrice: 300, available: true },
+    { sku: 'lemonade', name: 'Lemonade', unitPrice: 250, available: true },
   ];
+  let published; // the hub's menu: { currency, version, … }
   const cart = new Map();
   const myOrders = new Map();
   const customer = manager('customer');
@@ -88,19 +94,35 @@
         el(
           'li',
           {},
-          el('span', {}, `${item.name} `, el('span', { class: 'muted' }, money(item.unitPrice))),
+          el(
+            'span',
+            {},
+            `${item.name} `,
+            el('span', { class: 'muted' }, money(item.unitPrice, published?.currency)),
+            item.available
+              ? ''
+              : el('span', { class: 'badge final', 'data-testid': `sold-out-${item.sku}` }, 'sold out'),
+          ),
           el(
             'span',
             { class: 'qty' },
             el('button', { 'data-testid': `minus-${item.sku}`, onclick: () => bump(item.sku, -1) }, '−'),
             el('b', { 'data-testid': `qty-${item.sku}` }, cart.get(item.sku) || 0),
-            el('button', { 'data-testid': `plus-${item.sku}`, onclick: () => bump(item.sku, 1) }, '+'),
+            el(
+              'button',
+              {
+                'data-testid': `plus-${item.sku}`,
+                onclick: () => bump(item.sku, 1),
+                ...(item.available ? {} : { disabled: '' }),
+              },
+              '+',
+            ),
           ),
         ),
       ),
     );
     const total = MENU.reduce((s, i) => s + (cart.get(i.sku) || 0) * i.unitPrice, 0);
-    $('cart-total').textContent = money(total);
+    $('cart-total').textContent = money(total, published?.currency);
     $('place-order').disabled = total === 0;
   }
   function bump(sku, d) {
@@ -117,11 +139,15 @@
   const fulfillment = () => document.querySelector('input[name=fulfillment]:checked').value;
 
   $('place-order').addEventListener('click', async () => {
-    const items = MENU.filter((i) => cart.get(i.sku)).map((i) => ({ ...i, quantity: cart.get(i.sku) }));
+    const chosen = MENU.filter((i) => cart.get(i.sku));
+    // With the hub's menu, a line is a sku and a quantity: the hub prices it.
+    const items = published
+      ? chosen.map((i) => ({ sku: i.sku, quantity: cart.get(i.sku) }))
+      : chosen.map((i) => ({ sku: i.sku, name: i.name, unitPrice: i.unitPrice, quantity: cart.get(i.sku) }));
     const [line1, city] = $('address')
       .value.split(',')
       .map((s) => s.trim());
-    const data = { items, currency: 'EUR', fulfillment: fulfillment() };
+    const data = { items, fulfillment: fulfillment(), ...(published ? {} : { currency: 'EUR' }) };
     if (data.fulfillment === 'delivery')
       data.deliveryAddress = { line1: line1 || 'unknown', city: city || 'unknown' };
     cart.clear();
@@ -130,7 +156,8 @@
       customer.status === 'open' ? 'Placing…' : 'Offline: queued, it will be sent on reconnect.';
     try {
       const reply = await customer.send('order.place', data);
-      $('customer-hint').textContent = `Order ${short(reply.orderId)} placed.`;
+      $('customer-hint').textContent =
+        `Order ${nameOf(reply)} placed: ${money(reply.total, reply.currency)}.`;
     } catch (err) {
       $('customer-hint').textContent = `Not placed: ${err.code} ${err.message}`;
     }
@@ -148,14 +175,29 @@
           el(
             'div',
             { class: 'top' },
-            el('b', {}, `#${short(o.orderId)} · ${money(o.total, o.currency)}`),
+            el('b', { 'data-testid': `number-${o.orderId}` }, `${nameOf(o)} · ${money(o.total, o.currency)}`),
             el(
               'span',
               { class: `badge ${FINAL_STATUSES.includes(o.status) ? 'final' : ''}` },
               label(o.status),
             ),
           ),
-          o.paid ? el('span', { class: 'badge paid', 'data-testid': `paid-${o.orderId}` }, 'paid') : '',
+          o.payment?.status === 'paid'
+            ? el('span', { class: 'badge paid', 'data-testid': `paid-${o.orderId}` }, 'paid')
+            : o.payment
+              ? el(
+                  'span',
+                  { class: 'badge', 'data-testid': `payment-${o.orderId}` },
+                  `payment ${o.payment.status}`,
+                )
+              : '',
+          o.etaAt && !FINAL_STATUSES.includes(o.status)
+            ? el(
+                'span',
+                { class: 'badge', 'data-testid': `eta-${o.orderId}` },
+                `ready about ${hhmm(o.etaAt)}`,
+              )
+            : '',
           el(
             'ol',
             { class: 'timeline', 'data-testid': `timeline-${o.orderId}` },
@@ -187,12 +229,37 @@
     if (!o) return;
     o.status = e.data.status;
     o.statusTimes = { ...o.statusTimes, [e.data.status]: e.timestamp };
+    if (e.data.etaAt) o.etaAt = e.data.etaAt;
     renderMyOrders();
   });
-  customer.on('payment.confirmed', (e) => {
-    const o = myOrders.get(e.data.orderId);
-    if (o) o.paid = true;
-    renderMyOrders();
+  const PAID = { 'payment.confirmed': 'paid', 'payment.failed': 'failed', 'payment.refunded': 'refunded' };
+  for (const [type, status] of Object.entries(PAID)) {
+    customer.on(type, (e) => {
+      const o = myOrders.get(e.data.orderId);
+      if (o) o.payment = { ...o.payment, status };
+      renderMyOrders();
+    });
+  }
+  customer.on('menu.updated', (e) => {
+    published = e.data;
+    MENU = e.data.items.map((i) => ({
+      sku: i.sku,
+      name: i.name,
+      unitPrice: i.price,
+      available: i.available,
+    }));
+    for (const sku of [...cart.keys()]) if (!MENU.some((i) => i.sku === sku && i.available)) cart.delete(sku);
+    renderMenu();
+    renderStock();
+  });
+  customer.on('menu.availability_changed', (e) => {
+    if (published && e.data.version <= published.version) return; // already in the menu we have
+    const item = MENU.find((i) => i.sku === e.data.sku);
+    if (item) item.available = e.data.available;
+    if (published) published.version = e.data.version;
+    if (!e.data.available) cart.delete(e.data.sku);
+    renderMenu();
+    renderStock();
   });
   customer.on('courier.location', (e) => {
     const o = myOrders.get(e.data.orderId);
@@ -228,7 +295,7 @@
             el(
               'b',
               {},
-              `#${short(o.orderId)} `,
+              `${nameOf(o)} `,
               el('span', { class: 'muted' }, `${o.fulfillment} · ${money(o.total, o.currency)}`),
             ),
             el('div', { class: 'items' }, o.items.map((i) => `${i.quantity}× ${i.name}`).join(', ')),
@@ -291,6 +358,28 @@
     board.set(e.data.order.orderId, e.data.order);
     renderBoard();
   });
+  /** The crew's view of the menu: mark an item sold out ("86") or back, for the hub's menu only. */
+  function renderStock() {
+    const box = $('crew-stock');
+    if (!box) return;
+    if (!published) return box.replaceChildren(el('span', { class: 'muted' }, 'no published menu'));
+    box.replaceChildren(
+      ...MENU.map((i) =>
+        el(
+          'button',
+          {
+            class: i.available ? 'go' : 'stop',
+            'data-testid': `stock-${i.sku}`,
+            onclick: () =>
+              crew
+                .send('menu.set_availability', { sku: i.sku, available: !i.available })
+                .catch((err) => alert(`${err.code}: ${err.message}`)),
+          },
+          `${i.name}: ${i.available ? 'available' : 'sold out'}`,
+        ),
+      ),
+    );
+  }
   crew.on('order.status_updated', (e) => {
     const o = board.get(e.data.orderId);
     if (!o) return;
@@ -410,6 +499,7 @@
 
   renderMenu();
   renderBoard();
+  renderStock();
   for (const m of [customer, crew, courier, admin]) m.connect();
   window.__console = { managers: { customer, crew, admin }, myOrders, board, series };
 })();
