@@ -89,6 +89,7 @@ async function runCase(
     lost: ledger.missing(),
     duplicated: ledger.duplicated(),
     unrecovered: ledger.unrecovered,
+    ordersRefused: Object.fromEntries(ledger.ordersRefused),
     refusedPublishes: publisher.refused,
     recoverySeconds: reopened ? +(recoveryMs / 1000).toFixed(2) : null,
     settledSeconds: settled ? +(caughtUpMs / 1000).toFixed(2) : null,
@@ -241,10 +242,16 @@ writeFileSync(
   JSON.stringify({ short: SHORT, rows }, null, 2),
 );
 writeFileSync(`chaos/results/${stamp}${SHORT ? '-short' : ''}.md`, `${table}\n`);
-const bad = rows.filter((r) => r.lost > 0 || r.duplicated > 0 || r.recoverySeconds === null);
+const bad = rows.filter(
+  (r) =>
+    r.lost > 0 ||
+    r.duplicated > 0 ||
+    r.recoverySeconds === null ||
+    Object.keys(r.ordersRefused ?? {}).length > 0,
+);
 if (bad.length) {
   console.error(
-    `chaos: ${bad.map((r) => r.case).join(', ')} lost or duplicated messages, or did not recover`,
+    `chaos: ${bad.map((r) => r.case).join(', ')} lost or duplicated messages, did not recover, or had orders refused (${bad.map((r) => JSON.stringify(r.ordersRefused)).join(' ')})`,
   );
   process.exit(1);
 }

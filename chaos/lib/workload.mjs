@@ -15,6 +15,8 @@ export class Ledger {
   ids = new Map(); // user -> Map envelope id -> times handed to the app
   messages = new Set(); // every accepted message, once
   unrecovered = 0;
+  /** Orders refused for what they are (not for the hub being away): the workload is broken. */
+  ordersRefused = new Map(); // code -> count
 
   get accepted() {
     return this.messages.size;
@@ -159,8 +161,14 @@ export class Customer {
         deliveryAddress: { line1: '1 Main St', city: 'Lisbon' },
       });
       this.ledger.expect(this.id, `created:${orderId}`);
-    } catch {
-      /* not accepted (the hub was away): nothing is owed */
+    } catch (err) {
+      // Not accepted: nothing is owed. The hub being away is the faults' doing; a refusal of
+      // the order itself (a cap, the menu, validation) means the load is not what it claims.
+      if (
+        err?.code &&
+        !['INTERNAL', 'TIMEOUT', 'CLOSED', 'RATE_LIMITED', 'TOO_MANY_CONNECTIONS'].includes(err.code)
+      )
+        this.ledger.ordersRefused.set(err.code, (this.ledger.ordersRefused.get(err.code) ?? 0) + 1);
     }
   }
 
