@@ -28,7 +28,7 @@ import type { BoardData, MetricsData } from './messages.js';
 import { NOTIFICATION_LEVELS, type NotificationLevel } from './messages.js';
 import { FULFILLMENTS, ORDER_STATUSES, type Fulfillment, type OrderStatus } from './order.js';
 import { ROLES, type CrewRole, type Role } from './roles.js';
-import { MENU_ID_PATTERN, MENU_MAX_MODIFIERS, MenuModifierDto } from './menu.js';
+import { MENU_ID_PATTERN, MENU_MAX_MODIFIERS, MenuModifierDto, ModifierList } from './menu.js';
 
 /** Ids that clients choose (order ids): short, printable, no room-name separators. */
 const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -71,11 +71,7 @@ export class OrderItemDto {
   @Max(100_000_000)
   unitPrice!: number;
 
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MENU_MAX_MODIFIERS)
-  @ValidateNested({ each: true })
-  @Type(() => MenuModifierDto)
+  @ModifierList()
   modifiers?: MenuModifierDto[];
 }
 

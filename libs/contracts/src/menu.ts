@@ -78,6 +78,23 @@ export interface MenuAvailabilityData {
   updatedBy: Sender;
 }
 
+/**
+ * An optional list of modifiers, each validated (menu items, and the order items services
+ * publish): the one definition of what a list of modifiers may be.
+ */
+export function ModifierList(): PropertyDecorator {
+  return (target, key) => {
+    for (const d of [
+      IsOptional(),
+      IsArray(),
+      ArrayMaxSize(MENU_MAX_MODIFIERS),
+      ValidateNested({ each: true }),
+      Type(() => MenuModifierDto),
+    ])
+      d(target, key);
+  };
+}
+
 export class MenuModifierDto {
   @IsString() @Matches(MENU_ID_PATTERN, { message: 'id must be 1 to 64 of A-Z a-z 0-9 _ . -' }) id!: string;
   @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
@@ -91,12 +108,7 @@ export class MenuItemDto {
   @IsBoolean() available!: boolean;
   @IsOptional() @IsString() @MaxLength(64) category?: string;
   @IsOptional() @IsString() @MaxLength(500) description?: string;
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MENU_MAX_MODIFIERS)
-  @ValidateNested({ each: true })
-  @Type(() => MenuModifierDto)
-  modifiers?: MenuModifierDto[];
+  @ModifierList() modifiers?: MenuModifierDto[];
 }
 
 export class TenantSettingsDto {
