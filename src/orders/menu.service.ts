@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type {
   Menu,
   MenuContent,
+  MenuItem,
   MenuSetAvailabilityDto,
   OrderItem,
   OrderPlaceDto,
@@ -29,8 +30,15 @@ export interface Priced {
   settings?: TenantSettings;
 }
 
-/** One formatter per time zone (IANA names are a bounded set, validated where they come in). */
-const DAY_FORMATS = new Map<string, Intl.DateTimeFormat>();
+/**
+ * Per time zone (IANA names are a bounded set, validated where they come in): its formatter, and
+ * the day of the last minute asked about. Every zone's offset is a whole number of minutes, so a
+ * day never changes within a minute: formatting once a minute is enough (it was 0.7 % of the
+ * hub's CPU at 6,000 orders/s when done per order).
+ */
+const SKU_INDEX = new WeakMap<Menu, ReadonlyMap<string, MenuItem>>();
+
+const DAY_FORMATS = new Map<string, { format: Intl.DateTimeFormat; minute: number; day: string }>();
 
 /**
  * The tenant's menu (docs/protocol.md section 9): stored when a service publishes it, sent to
@@ -62,17 +70,22 @@ export class MenuService {
    */
   businessDay(settings: TenantSettings | undefined, at: Date): string {
     const timeZone = settings?.timezone ?? this.config.orders.timezone;
-    let format = DAY_FORMATS.get(timeZone);
-    if (!format) {
-      format = new Intl.DateTimeFormat('en-CA', {
+    const minute = Math.floor(at.getTime() / 60_000);
+    let zone = DAY_FORMATS.get(timeZone);
+    if (!zone) {
+      const format = new Intl.DateTimeFormat('en-CA', {
         timeZone,
         year: 'numeric',
         month: '2-digit',
         day: '2-digit',
       });
-      DAY_FORMATS.set(timeZone, format);
+      DAY_FORMATS.set(timeZone, (zone = { format, minute: Number.NaN, day: '' }));
     }
-    return format.format(at);
+    if (zone.minute !== minute) {
+      zone.day = zone.format.format(at);
+      zone.minute = minute;
+    }
+    return zone.day;
   }
 
   /**
@@ -162,7 +175,7 @@ export class MenuService {
   async price(tenantId: string, dto: OrderPlaceDto): Promise<Priced> {
     const menu = await this.menus.get(tenantId);
     if (!menu) return this.unpriced(dto);
-    const priced = priceOrder(menu, dto.items);
+    const priced = priceOrder(menu, dto.items, this.skuIndex(menu));
     refuse(priced.problems);
     if (dto.currency !== undefined && dto.currency.toUpperCase() !== menu.currency) {
       throw new HubException('PRICE_CHANGED', `this restaurant charges in ${menu.currency}`, {
@@ -171,6 +184,16 @@ export class MenuService {
       });
     }
     return { items: priced.items, total: priced.total, currency: menu.currency, settings: menu.settings };
+  }
+
+  /**
+   * The menu's items by sku, made once per menu object: the memory engine hands out the same
+   * object until the menu changes (a 500-item menu was a 500-entry map per order).
+   */
+  private skuIndex(menu: Menu): ReadonlyMap<string, MenuItem> {
+    let index = SKU_INDEX.get(menu);
+    if (!index) SKU_INDEX.set(menu, (index = new Map(menu.items.map((i) => [i.sku, i]))));
+    return index;
   }
 
   private unpriced(dto: OrderPlaceDto): Priced {

@@ -191,8 +191,11 @@ export interface PricedOrder {
  * whose sku or modifier the menu does not have, whose item is unavailable, or whose `unitPrice`
  * differs from the menu's is a problem; the order is placed only without any.
  */
-export function priceOrder(menu: Menu, lines: readonly OrderLine[]): PricedOrder {
-  const bySku = new Map(menu.items.map((i) => [i.sku, i]));
+export function priceOrder(
+  menu: Menu,
+  lines: readonly OrderLine[],
+  bySku: ReadonlyMap<string, MenuItem> = new Map(menu.items.map((i) => [i.sku, i])),
+): PricedOrder {
   const items: OrderItem[] = [];
   const problems: PricingProblem[] = [];
   let total = 0;
