@@ -215,12 +215,12 @@ export class OrdersService {
     tenantId: string,
     orderId: string,
     mutate: (order: Order) => Order | undefined,
-  ): Promise<{ before: Order; after: Order } | { before: Order; after: undefined } | undefined> {
+  ): Promise<{ before: Order; after?: Order } | undefined> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const before = await this.orders.get(tenantId, orderId);
       if (!before) return undefined;
       const draft = mutate(before);
-      if (!draft) return { before, after: undefined };
+      if (!draft) return { before };
       const revision = before.revision ?? 0;
       const after: Order = { ...draft, revision: revision + 1 };
       if (await this.orders.update(after, revision)) return { before, after };

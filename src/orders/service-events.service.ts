@@ -24,10 +24,9 @@ const PAYMENT_STATUS: Partial<Record<PublishableType, PaymentStatus>> = {
   'payment.refunded': 'refunded',
 };
 
-/** How a service's publish lands on the board: the order's customer, and the data to deliver. */
+/** How a service's publish lands on the board: the order it is about, and the data to deliver. */
 export interface Applied {
-  customerId?: string;
-  /** The order as it is after the event, for the crew stations (routing.table.ts). */
+  /** The order as it is after the event: its customer and crew stations are the recipients. */
   order?: Order;
   /** The data as the hub stored it (a new order with its number), in place of the published one. */
   data?: PublishJob['data'];
@@ -59,7 +58,7 @@ export class ServiceEventsService {
         if (paid) return this.payment(job, paid);
         const orderId = job.to?.orderId ?? (job.data as { orderId?: string }).orderId;
         const order = orderId ? await this.orders.get(job.tenantId, orderId) : undefined;
-        return { customerId: order?.customerId, order };
+        return { order };
       }
     }
   }
@@ -77,14 +76,11 @@ export class ServiceEventsService {
     if (stored) {
       this.audit(job, stored.orderId, undefined, { status: stored.status, orderNumber: stored.orderNumber });
       background(this.logger, 'order follow-up', this.board.afterPlaced(stored));
-      return { customerId: stored.customerId, order: stored, data: { order: stored } };
+      return { order: stored, data: { order: stored } };
     }
     // A retried job, or an order the board has already: deliver it as the board has it.
     const existing = await this.orders.get(job.tenantId, order.orderId);
-    return {
-      customerId: existing?.customerId,
-      ...(existing ? { order: existing, data: { order: existing } } : {}),
-    };
+    return existing ? { order: existing, data: { order: existing } } : {};
   }
 
   private async statusUpdated(job: PublishJob, data: OrderStatusUpdatedData): Promise<Applied> {
@@ -103,7 +99,6 @@ export class ServiceEventsService {
     const after = changed?.after;
     if (after) this.audit(job, after.orderId, { status: changed.before.status }, { status: after.status });
     return {
-      customerId: changed?.before.customerId,
       order: after ?? changed?.before,
       ...(after ? { data: { ...data, ...forPeople(after) } } : {}),
     };
@@ -149,6 +144,6 @@ export class ServiceEventsService {
         { payment: status, ...details },
       );
     }
-    return { customerId: changed?.before.customerId, order: changed?.after ?? changed?.before };
+    return { order: changed?.after ?? changed?.before };
   }
 }

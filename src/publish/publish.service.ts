@@ -86,7 +86,7 @@ export class PublishService implements OnModuleInit, InProcessHub {
    */
   async deliver(job: PublishJob): Promise<void> {
     if (job.type === 'menu.updated') return this.menus.apply(job);
-    const { customerId, order, data } = await this.serviceEvents.apply(job);
+    const { order, data } = await this.serviceEvents.apply(job);
     const roles: Role[] | undefined =
       job.to?.roles ?? (job.type === 'notification' && !job.to?.userIds ? [...ROLES] : undefined);
     await this.delivery.publish({
@@ -97,7 +97,7 @@ export class PublishService implements OnModuleInit, InProcessHub {
       id: job.id,
       publishedAt: job.publishedAt,
       audience: {
-        customerId,
+        customerId: order?.customerId,
         userIds: job.to?.userIds,
         roles,
         ...(order ? { order: stationsOf(order) } : {}),
