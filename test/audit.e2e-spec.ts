@@ -76,11 +76,15 @@ function auditSuite(engine: string, env: () => Record<string, string>): void {
       await kitchen.ok('order.update_status', { orderId, status: 'accepted', etaMinutes: 20 });
       await kitchen.ok('order.update_status', { orderId, status: 'preparing' });
       await kitchen.ok('menu.set_availability', { sku: 'fries', available: false });
+      // A publish is queued (202), then applied: wait for the customer to hear it, so the trail's
+      // order is the script's.
+      const paid = customer.next('payment.confirmed', (e) => e.data.orderId === orderId);
       await publish(hub, {
         type: 'payment.confirmed',
         tenantId: 'r-1',
         data: { orderId, amount: 1700, currency: 'EUR', method: 'card' },
       });
+      await paid;
       await kitchen.ok('order.update_status', { orderId, status: 'ready' });
       await courier.ok('order.update_status', { orderId, status: 'out_for_delivery' });
       await courier.ok('order.update_status', { orderId, status: 'delivered' });
@@ -89,11 +93,13 @@ function auditSuite(engine: string, env: () => Record<string, string>): void {
         sampleOrder({ items: [{ sku: 'burger', quantity: 1 }] }),
       );
       await customer.ok('order.cancel', { orderId: second.orderId, reason: 'changed my mind' });
+      const refunded = customer.next('payment.refunded', (e) => e.data.orderId === second.orderId);
       await publish(hub, {
         type: 'payment.refunded',
         tenantId: 'r-1',
         data: { orderId: second.orderId, amount: 850, currency: 'EUR' },
       });
+      await refunded;
       await admin.ok('admin.announce', { audience: ['crew'], level: 'info', message: 'close at 11' });
       // A crew member who never acknowledges: a dead letter, which the admin replays.
       const silent = await connect(hub, 'crew', 'k-silent', { autoAck: false });
