@@ -3,7 +3,6 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
 import { readFileSync } from 'node:fs';
 import { OriginPolicy } from './auth/origin.policy.js';
 import type { AppConfig } from './config/app-config.js';
@@ -13,6 +12,7 @@ import { SlowConsumerService } from './delivery/slow-consumer.service.js';
 import { HubIoAdapter } from './transport/hub-io.adapter.js';
 import { HubModule } from './hub.module.js';
 import { ApiExceptionFilter } from './publish/api-exception.filter.js';
+import { NestLogger } from './util/nest-logger.js';
 
 /** Builds a hub app (not yet listening): used by main.ts and by the test support. */
 export interface HubOptions {
@@ -60,7 +60,7 @@ export async function createHub(config: AppConfig, options: HubOptions = {}): Pr
     rawBody: true,
     ...(tls ? { httpsOptions: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}),
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(NestLogger));
   app.use(securityHeaders(!!tls));
   // As large as a menu (the only body that may be), with the raw bytes kept (`rawBody`): the
   // publish route holds everything but a menu to MESSAGE_MAX_BYTES (PublishController.checkSize).

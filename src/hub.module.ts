@@ -1,5 +1,4 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module.js';
 import { CommandsModule } from './commands/commands.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
@@ -14,6 +13,7 @@ import { PublishModule } from './publish/publish.module.js';
 import { TransportModule } from './transport/transport.module.js';
 import { DrainState } from './util/drain.state.js';
 import { HubEvents } from './util/hub-events.js';
+import { LoggingModule } from './util/logging.js';
 
 /**
  * The hub, configured once from a validated AppConfig: the feature modules (one per folder of
@@ -29,22 +29,7 @@ export class HubModule {
       // feature modules the config, the event bus and the drain flag.
       global: true,
       imports: [
-        LoggerModule.forRoot({
-          // No per-request middleware: nestjs-pino's runs every request in an AsyncLocalStorage,
-          // and on Node 20 the first one turns on promise hooks for the whole process for good
-          // (one HTTP request, a health probe, cost every later command ~25 % more CPU:
-          // async_hooks were a fifth of the order.place profile). Request logs are off anyway
-          // (autoLogging); the HTTP handlers log their own fields.
-          forRoutes: [],
-          pinoHttp: {
-            level: config.log.level,
-            autoLogging: false,
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            ...(config.log.format === 'pretty'
-              ? { transport: { target: 'pino-pretty', options: { singleLine: true } } }
-              : {}),
-          },
-        }),
+        LoggingModule.forRoot(config.log),
         EngineModule.forRoot(config),
         MetricsModule,
         TransportModule,

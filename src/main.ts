@@ -1,8 +1,9 @@
 import { exitOnSignals } from '@orderwire/realtime';
-import { Logger } from 'nestjs-pino';
 import { createHub } from './app.factory.js';
 import { configWarnings } from './config/config-warnings.js';
 import { ConfigError, loadConfig, readProcessEnv } from './config/load-config.js';
+import { ROOT_LOGGER } from './util/nest-logger.js';
+import type { HubLogger } from './util/logging.js';
 
 /** Beyond the drain and the engine's close: the sockets' goodbyes (1 s) and the HTTP server. */
 const SHUTDOWN_SLACK_MS = 2000;
@@ -21,23 +22,23 @@ async function bootstrap(): Promise<void> {
     throw err;
   }
   const app = await createHub(config);
-  const logger = app.get(Logger);
+  const logger = app.get<HubLogger>(ROOT_LOGGER).child({ context: 'Main' });
   // A safety net: a failure nobody awaited is logged, and the node keeps serving.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   // SIGTERM drains (ShutdownService), closes the engine within its bound, then exits 0.
   exitOnSignals(app, {
     boundMs: config.shutdown.graceMs + config.shutdown.closeMs + SHUTDOWN_SLACK_MS,
     log: {
-      info: (obj, msg) => logger.log(obj, msg, 'Shutdown'),
-      error: (obj, msg) => logger.error(obj, msg, 'Shutdown'),
+      info: (obj, msg) => logger.info({ ...obj, context: 'Shutdown' }, msg),
+      error: (obj, msg) => logger.error({ ...obj, context: 'Shutdown' }, msg),
     },
   });
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as { port: number } | null;
-  logger.log(
+  logger.info(
     `orderwire hub listening on http://${config.http.host}:${address?.port}${config.ws.path} (engine ${config.engine.kind}, node ${config.engine.nodeId})`,
   );
-  if (source.file) logger.log(`settings read from ${source.file} (the environment wins over it)`);
+  if (source.file) logger.info(`settings read from ${source.file} (the environment wins over it)`);
   for (const line of configWarnings(config, source.env)) logger.warn(line);
 }
 

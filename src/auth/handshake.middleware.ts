@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Role } from '@orderwire/contracts';
 import { newUlid } from '@orderwire/contracts';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DrainState } from '../util/drain.state.js';
 import { background } from '../util/background.js';
@@ -28,7 +28,7 @@ export class HandshakeMiddleware {
   private readonly perIp: KeyedBuckets;
 
   constructor(
-    @InjectPinoLogger(HandshakeMiddleware.name) private readonly logger: PinoLogger,
+    @InjectLogger(HandshakeMiddleware.name) private readonly logger: HubLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SESSION_REGISTRY) private readonly sessions: SessionRegistry,
     private readonly verifier: JwtVerifier,

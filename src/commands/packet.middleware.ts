@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import {
   COMMANDS,
   inspectShape,
@@ -49,7 +49,7 @@ export class PacketMiddleware {
     private readonly limiter: RateLimiter,
     private readonly delivery: DeliveryService,
     private readonly drain: DrainState,
-    @InjectPinoLogger('Command') private readonly logger: PinoLogger,
+    @InjectLogger('Command') private readonly logger: HubLogger,
   ) {}
 
   install(socket: HubSocket): void {
@@ -131,7 +131,7 @@ export class PacketMiddleware {
     code: string | undefined,
     started: number,
   ): void {
-    if (code === undefined && !this.logger.logger.isLevelEnabled('debug')) return;
+    if (code === undefined && !this.logger.isLevelEnabled('debug')) return;
     const session = socket.data.session;
     const requestId = (data as { requestId?: unknown } | null)?.requestId;
     const fields = {

@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common'
 import { WsException } from '@nestjs/websockets';
 import type { ProtocolErrorBody } from '@orderwire/contracts';
 import { isErrorCode } from '@orderwire/contracts';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import type { HubSocket } from '../transport/hub-server.js';
 import { DependencyMonitor } from '../monitoring/dependency.monitor.js';
@@ -13,7 +13,7 @@ import { HubException } from '../util/hub.exception.js';
 @Catch()
 export class WsExceptionFilter implements ExceptionFilter {
   constructor(
-    @InjectPinoLogger(WsExceptionFilter.name) private readonly logger: PinoLogger,
+    @InjectLogger(WsExceptionFilter.name) private readonly logger: HubLogger,
     private readonly delivery: DeliveryService,
     private readonly dependencies: DependencyMonitor,
   ) {}

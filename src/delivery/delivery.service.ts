@@ -13,7 +13,7 @@ import type {
   ServerEventMap,
   ServerEventType,
 } from '@orderwire/contracts';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { background } from '../util/background.js';
 import { HubEvents } from '../util/hub-events.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -60,7 +60,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
   private readonly policy: DeliveryPolicy;
 
   constructor(
-    @InjectPinoLogger(DeliveryService.name) private readonly logger: PinoLogger,
+    @InjectLogger(DeliveryService.name) private readonly logger: HubLogger,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(MESSAGE_STORE) private readonly store: MessageStore,
     @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,

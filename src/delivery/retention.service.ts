@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MESSAGE_STORE, ORDER_STORE } from '../engine/engine.tokens.js';
 import type { MessageStore } from '../engine/message-store.js';
@@ -17,7 +17,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @InjectPinoLogger(RetentionService.name) private readonly logger: PinoLogger,
+    @InjectLogger(RetentionService.name) private readonly logger: HubLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(MESSAGE_STORE) private readonly messages: MessageStore,
     @Inject(ORDER_STORE) private readonly orders: OrderStore,

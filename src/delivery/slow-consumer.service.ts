@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { DeliveryService } from './delivery.service.js';
 import type { HubSocket } from '../transport/hub-server.js';
@@ -14,7 +14,7 @@ import type { HubSocket } from '../transport/hub-server.js';
 @Injectable()
 export class SlowConsumerService {
   constructor(
-    @InjectPinoLogger(SlowConsumerService.name) private readonly logger: PinoLogger,
+    @InjectLogger(SlowConsumerService.name) private readonly logger: HubLogger,
     private readonly delivery: DeliveryService,
     private readonly metrics: MetricsService,
   ) {}

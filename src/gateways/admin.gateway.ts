@@ -9,7 +9,7 @@ import {
   MenuSetAvailabilityDto,
   OrderUpdateStatusDto,
 } from '@orderwire/contracts';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { ok } from '../commands/ack.js';
 import { actorOf } from '../session/session.js';
 import { tenantOf } from '../session/tenant-scope.js';
@@ -23,7 +23,7 @@ import { RoleGateway } from './role.gateway.js';
 export class AdminGateway extends RoleGateway {
   protected readonly role = 'admin' as const;
 
-  constructor(ctx: GatewayContext, @InjectPinoLogger(AdminGateway.name) logger: PinoLogger) {
+  constructor(ctx: GatewayContext, @InjectLogger(AdminGateway.name) logger: HubLogger) {
     super(ctx, logger);
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ALL_TENANTS } from '@orderwire/contracts';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { HubException } from '../util/hub.exception.js';
 import { PacketMiddleware } from '../commands/packet.middleware.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -30,7 +30,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 @Injectable()
 export class ConnectionService implements OnModuleInit {
   constructor(
-    @InjectPinoLogger(ConnectionService.name) private readonly logger: PinoLogger,
+    @InjectLogger(ConnectionService.name) private readonly logger: HubLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SESSION_REGISTRY) private readonly sessions: SessionRegistry,
     @Inject(MESSAGE_STORE) private readonly store: MessageStore,

@@ -1,6 +1,6 @@
 import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websockets';
 import { CourierLocationDto, MenuSetAvailabilityDto, OrderUpdateStatusDto } from '@orderwire/contracts';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { ok } from '../commands/ack.js';
 import type { HubSocket } from '../transport/hub-server.js';
 import { GatewayContext } from './gateway.context.js';
@@ -12,7 +12,7 @@ import { RoleGateway } from './role.gateway.js';
 export class CrewGateway extends RoleGateway {
   protected readonly role = 'crew' as const;
 
-  constructor(ctx: GatewayContext, @InjectPinoLogger(CrewGateway.name) logger: PinoLogger) {
+  constructor(ctx: GatewayContext, @InjectLogger(CrewGateway.name) logger: HubLogger) {
     super(ctx, logger);
   }
 

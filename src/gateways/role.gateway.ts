@@ -2,7 +2,7 @@ import type { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit } from '@n
 import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websockets';
 import type { Role } from '@orderwire/contracts';
 import { AuthRefreshDto, HeartbeatDto, OrderCancelDto, SyncDto } from '@orderwire/contracts';
-import { PinoLogger } from 'nestjs-pino';
+import type { HubLogger } from '../util/logging.js';
 import { type AckSuccess, ok } from '../commands/ack.js';
 import type { HubNamespace, HubSocket } from '../transport/hub-server.js';
 import type { GatewayContext } from './gateway.context.js';
@@ -18,7 +18,7 @@ export abstract class RoleGateway implements OnGatewayInit, OnGatewayConnection,
 
   protected constructor(
     protected readonly ctx: GatewayContext,
-    protected readonly logger: PinoLogger,
+    protected readonly logger: HubLogger,
   ) {}
 
   afterInit(nsp: HubNamespace): void {

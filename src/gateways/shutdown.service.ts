@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { HubServer } from '../transport/hub-server.js';
@@ -14,7 +14,7 @@ import { DrainState } from '../util/drain.state.js';
 @Injectable()
 export class ShutdownService implements BeforeApplicationShutdown {
   constructor(
-    @InjectPinoLogger(ShutdownService.name) private readonly logger: PinoLogger,
+    @InjectLogger(ShutdownService.name) private readonly logger: HubLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly drain: DrainState,
     private readonly server: HubServer,

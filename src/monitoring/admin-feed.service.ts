@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { MetricsData } from '@orderwire/contracts';
 import { ALL_TENANTS, ROLES } from '@orderwire/contracts';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { background } from '../util/background.js';
 import type { Session } from '../session/session.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -33,7 +33,7 @@ export class AdminFeedService implements OnApplicationBootstrap, OnModuleDestroy
   private lastP99: number | null = null;
 
   constructor(
-    @InjectPinoLogger(AdminFeedService.name) private readonly logger: PinoLogger,
+    @InjectLogger(AdminFeedService.name) private readonly logger: HubLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SESSION_REGISTRY) private readonly sessions: SessionRegistry,
     @Inject(MESSAGE_STORE) private readonly store: MessageStore,

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AlertCode, AlertSeverity } from '@orderwire/contracts';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { HubEvents } from '../util/hub-events.js';
 
@@ -8,7 +8,7 @@ import { HubEvents } from '../util/hub-events.js';
 @Injectable()
 export class AlertsService implements OnModuleInit {
   constructor(
-    @InjectPinoLogger(AlertsService.name) private readonly logger: PinoLogger,
+    @InjectLogger(AlertsService.name) private readonly logger: HubLogger,
     private readonly delivery: DeliveryService,
     private readonly events: HubEvents,
   ) {}

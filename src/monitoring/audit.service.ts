@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AdminAuditDto, AuditPage } from '@orderwire/contracts';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { AUDIT_STORE } from '../engine/engine.tokens.js';
 import type { AuditStore } from '../engine/audit-store.js';
 import type { Session } from '../session/session.js';
@@ -16,7 +16,7 @@ import { HubEvents } from '../util/hub-events.js';
 @Injectable()
 export class AuditService implements OnModuleInit {
   constructor(
-    @InjectPinoLogger(AuditService.name) private readonly logger: PinoLogger,
+    @InjectLogger(AuditService.name) private readonly logger: HubLogger,
     @Inject(AUDIT_STORE) private readonly store: AuditStore,
     private readonly events: HubEvents,
   ) {}

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ALL_TENANTS } from '@orderwire/contracts';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { Gauge } from 'prom-client';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { ENGINE_HEALTH, type EngineHealth } from '../engine/engine.tokens.js';
@@ -23,7 +23,7 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
   private readonly up: Gauge<'dependency'>;
 
   constructor(
-    @InjectPinoLogger(DependencyMonitor.name) private readonly logger: PinoLogger,
+    @InjectLogger(DependencyMonitor.name) private readonly logger: HubLogger,
     @Inject(ENGINE_HEALTH) private readonly health: EngineHealth,
     private readonly delivery: DeliveryService,
     private readonly events: HubEvents,

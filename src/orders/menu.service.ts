@@ -11,7 +11,7 @@ import type {
   TenantSettings,
 } from '@orderwire/contracts';
 import { priceOrder } from '@orderwire/contracts';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { MENU_STORE } from '../engine/engine.tokens.js';
@@ -48,7 +48,7 @@ const DAY_FORMATS = new Map<string, { format: Intl.DateTimeFormat; minute: numbe
 @Injectable()
 export class MenuService {
   constructor(
-    @InjectPinoLogger(MenuService.name) private readonly logger: PinoLogger,
+    @InjectLogger(MenuService.name) private readonly logger: HubLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(MENU_STORE) private readonly menus: MenuStore,
     private readonly delivery: DeliveryService,

@@ -5,7 +5,7 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { JOB_SCHEDULER, ORDER_STORE } from '../engine/engine.tokens.js';
 import type { JobScheduler } from '../engine/job-scheduler.js';
@@ -24,7 +24,7 @@ export class OrderSlaService implements OnModuleInit, OnApplicationBootstrap, On
   private sweepTimer?: NodeJS.Timeout;
 
   constructor(
-    @InjectPinoLogger(OrderSlaService.name) private readonly logger: PinoLogger,
+    @InjectLogger(OrderSlaService.name) private readonly logger: HubLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ORDER_STORE) private readonly orders: OrderStore,
     @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,

@@ -10,7 +10,7 @@ import type {
   Sender,
 } from '@orderwire/contracts';
 import { canCancel, newUlid, FINAL_STATUSES, isLegalTransition, nextStatuses } from '@orderwire/contracts';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { background } from '../util/background.js';
 import { actorOf, type Session } from '../session/session.js';
 import { HubEvents } from '../util/hub-events.js';
@@ -51,7 +51,7 @@ function senderOf(session: Session): Sender {
 @Injectable()
 export class OrdersService {
   constructor(
-    @InjectPinoLogger(OrdersService.name) private readonly logger: PinoLogger,
+    @InjectLogger(OrdersService.name) private readonly logger: HubLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ORDER_STORE) private readonly orders: OrderStore,
     @Inject(SESSION_REGISTRY) private readonly sessions: SessionRegistry,

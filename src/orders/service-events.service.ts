@@ -8,7 +8,7 @@ import type {
   PublishJob,
 } from '@orderwire/contracts';
 import { isLegalTransition } from '@orderwire/contracts';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { ORDER_STORE } from '../engine/engine.tokens.js';
 import type { OrderStore } from '../engine/order-store.js';
 import { background } from '../util/background.js';
@@ -40,7 +40,7 @@ export interface Applied {
 @Injectable()
 export class ServiceEventsService {
   constructor(
-    @InjectPinoLogger(ServiceEventsService.name) private readonly logger: PinoLogger,
+    @InjectLogger(ServiceEventsService.name) private readonly logger: HubLogger,
     @Inject(ORDER_STORE) private readonly orders: OrderStore,
     private readonly board: OrdersService,
     private readonly menus: MenuService,

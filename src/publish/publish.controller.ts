@@ -13,7 +13,7 @@ import {
 import type { Request, Response } from 'express';
 import type { ErrorCode, ProtocolErrorBody } from '@orderwire/contracts';
 import { validatePublishRequest } from '@orderwire/contracts';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { AuthError } from '../auth/auth.error.js';
 import { HubException } from '../util/hub.exception.js';
 import { JwtVerifier } from '../auth/jwt-verifier.service.js';
@@ -62,7 +62,7 @@ export class PublishController {
   private readonly policy: string;
 
   constructor(
-    @InjectPinoLogger(PublishController.name) private readonly logger: PinoLogger,
+    @InjectLogger(PublishController.name) private readonly logger: HubLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly verifier: JwtVerifier,
     private readonly publisher: PublishService,
