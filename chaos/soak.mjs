@@ -1,6 +1,6 @@
 // The soak (issue #10; not in CI): two redis-engine nodes behind the balancer under a steady
 // load of orders, courier positions and notifications for `--minutes` (default 10). Samples each
-// node's heap (orderwire_nodejs_heap_size_used_bytes) and RSS every second, takes each minute's
+// node's heap (nodejs_heap_size_used_bytes) and RSS every second, takes each minute's
 // floor (what is live after collections), and reports the drift over the minutes after warm-up
 // (a least-squares line through the floors): the target is at most 5 %. Also checks, as the chaos
 // cases do, that no accepted durable message was lost or duplicated.
@@ -23,7 +23,7 @@ async function heapMb(node) {
   const res = await fetch(`${node.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   const line = (await res.text())
     .split('\n')
-    .find((l) => l.startsWith('orderwire_nodejs_heap_size_used_bytes'));
+    .find((l) => l.startsWith('nodejs_heap_size_used_bytes'));
   return Number(line.split(' ').pop()) / 2 ** 20;
 }
 

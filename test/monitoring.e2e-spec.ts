@@ -73,7 +73,8 @@ describe('health, metrics and the admin feed', () => {
       'orderwire_rate_limited_total',
       'orderwire_auth_failures_total',
       'orderwire_handshake_duration_seconds_count',
-      'orderwire_process_cpu_seconds_total',
+      'process_cpu_seconds_total',
+      'nodejs_heap_size_used_bytes',
     ]) {
       expect(res.text).toContain(series);
     }

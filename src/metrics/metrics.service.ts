@@ -31,7 +31,7 @@ class LatencyWindow {
 }
 
 /**
- * Prometheus series (prefixed `orderwire_`, in a registry of this app's own so that several hubs
+ * Prometheus series (the hub's prefixed `orderwire_`, Node's default ones not; in a registry of this app's own so that several hubs
  * can live in one process) and the rolling figures behind the admin feed.
  */
 @Injectable()
@@ -116,7 +116,9 @@ export class MetricsService {
       labelNames: this.tenantLabels ? ['namespace', 'tenant'] : ['namespace'],
       registers: [this.registry],
     });
-    collectDefaultMetrics({ register: this.registry, prefix: 'orderwire_' });
+    // Node's and the process's own series unprefixed (process_cpu_seconds_total, nodejs_heap_…), as
+    // stock Node dashboards and alerts expect them.
+    collectDefaultMetrics({ register: this.registry });
   }
 
   /** A connection opened (+1) or closed (-1). */
