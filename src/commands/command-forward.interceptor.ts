@@ -30,6 +30,16 @@ export class CommandForwardInterceptor implements NestInterceptor {
     const ws = wsOf(context);
     const type = ws.getPattern() as CommandType;
     if (!FORWARDED.has(type) || !this.bridge.hasSubscribers(type)) return next.handle();
+    const full = this.bridge.backlogged(type);
+    if (full) {
+      // Refused before it is carried out: a service that has fallen this far behind would
+      // otherwise grow its queue without a bound (docs/protocol.md, LIMIT_REACHED).
+      throw new HubException(
+        'LIMIT_REACHED',
+        `a service that handles ${type} is ${full.waiting} commands behind; try again later`,
+        { scope: 'service', limit: full.limit },
+      );
+    }
     const socket = ws.getClient<HubSocket>();
     const data = ws.getData() as Record<string, unknown>;
     return next
@@ -45,7 +55,7 @@ export class CommandForwardInterceptor implements NestInterceptor {
   ): Promise<void> {
     const s = socket.data.session;
     const requestId = typeof data.requestId === 'string' ? data.requestId : undefined;
-    const command: ClientCommand = {
+    const command = {
       commandId: requestId ? `req-${encodeURIComponent(`${s.userKey}|${requestId}`)}` : newUlid(),
       type,
       data,
@@ -59,7 +69,7 @@ export class CommandForwardInterceptor implements NestInterceptor {
       sessionId: s.sessionId,
       ...(requestId ? { requestId } : {}),
       receivedAt: new Date().toISOString(),
-    };
+    } as ClientCommand;
     try {
       await this.bridge.dispatch(command);
     } catch {

@@ -82,6 +82,8 @@ export interface AppConfig {
     tenantLabels: boolean;
   };
   publish: { timeoutMs: number };
+  /** Client commands to subscribed services (redis engine): when a service is gone, its backlog. */
+  services: { subscriberTtlMs: number; queueMax: number };
   /** AES-256-GCM keys for personal data at rest (redis engine): the first encrypts, all decrypt. */
   encryption?: { keys: Array<{ id: string; key: Buffer }> };
   /** graceMs: in-flight work; closeMs: closing the engine's connections, then they are forced. */

@@ -182,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       tenantLabels: s.METRICS_TENANT_LABELS,
     },
     publish: { timeoutMs: s.PUBLISH_TIMEOUT_MS },
+    services: { subscriberTtlMs: s.COMMAND_SUBSCRIBER_TTL_MS, queueMax: s.COMMAND_QUEUE_MAX },
     ...(s.DATA_ENCRYPTION_KEY ? { encryption: { keys: parseKeyring(s.DATA_ENCRYPTION_KEY) } } : {}),
     shutdown: {
       graceMs: s.SHUTDOWN_GRACE_MS,

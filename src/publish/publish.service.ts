@@ -76,8 +76,8 @@ export class PublishService implements OnModuleInit, InProcessHub {
   }
 
   /** InProcessHub: a command subscription from inside this process. */
-  subscribe(type: CommandType, handler: (command: ClientCommand) => Promise<void>): void {
-    this.bridge.subscribe(type, handler);
+  subscribe(type: CommandType, handler: (command: ClientCommand) => Promise<void>, service: string): void {
+    this.bridge.subscribe(type, handler, service);
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { CommandData } from '@orderwire/contracts';
 import { io, type Socket } from 'socket.io-client';
 import type { TestHub } from './hub.js';
 import { type Role, tokenFor } from './tokens.js';
@@ -164,10 +165,12 @@ export async function refused(
   }
 }
 
-export const sampleOrder = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  items: [{ sku: 'burger', name: 'Burger', quantity: 2, unitPrice: 850 }],
-  currency: 'EUR',
-  fulfillment: 'delivery',
-  deliveryAddress: { line1: '1 Main St', city: 'Lisbon' },
-  ...extra,
-});
+/** A valid order.place, typed as the SDK's `send` takes it (`extra` may make it invalid on purpose). */
+export const sampleOrder = (extra: Record<string, unknown> = {}): CommandData<'order.place'> =>
+  ({
+    items: [{ sku: 'burger', name: 'Burger', quantity: 2, unitPrice: 850 }],
+    currency: 'EUR',
+    fulfillment: 'delivery',
+    deliveryAddress: { line1: '1 Main St', city: 'Lisbon' },
+    ...extra,
+  }) as CommandData<'order.place'>;

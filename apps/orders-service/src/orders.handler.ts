@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import type { ClientCommand, CommandReply, Fulfillment, OrderStatus } from '@orderwire/contracts';
+import type { ClientCommand } from '@orderwire/contracts';
 import { FINAL_STATUSES, nextStatuses } from '@orderwire/contracts';
 import { Broadcaster, OnClientCommand } from '@orderwire/realtime';
 import { DEMO_MENU, menuRequestId } from './menu.js';
@@ -46,14 +46,15 @@ export class OrdersHandler implements OnApplicationBootstrap, OnModuleDestroy {
   @OnClientCommand('order.place')
   async onPlace(command: ClientCommand<'order.place'>): Promise<void> {
     // What the order costs is the hub's reply (priced from the menu), never the client's data.
-    const { orderId, status, total, currency } = command.reply as CommandReply<'order.place'>;
+    if (!command.reply) return; // the hub always replies to an accepted order.place
+    const { orderId, status, total, currency } = command.reply;
     const fresh = this.ledger.record({
       orderId,
       tenantId: command.user.tenantId,
       customerId: command.user.id,
       total,
       currency,
-      fulfillment: command.data.fulfillment as Fulfillment,
+      fulfillment: command.data.fulfillment,
       status,
       paid: false,
       handledByCrew: false,
@@ -64,7 +65,7 @@ export class OrdersHandler implements OnApplicationBootstrap, OnModuleDestroy {
 
   @OnClientCommand('order.cancel')
   async onCancel(command: ClientCommand<'order.cancel'>): Promise<void> {
-    const entry = this.ledger.get(command.user.tenantId, String(command.data.orderId));
+    const entry = this.ledger.get(command.user.tenantId, command.data.orderId);
     if (!entry) return;
     entry.status = 'cancelled';
     if (entry.paid) {
@@ -87,9 +88,9 @@ export class OrdersHandler implements OnApplicationBootstrap, OnModuleDestroy {
 
   @OnClientCommand('order.update_status')
   async onUpdate(command: ClientCommand<'order.update_status'>): Promise<void> {
-    const entry = this.ledger.get(command.user.tenantId, String(command.data.orderId));
+    const entry = this.ledger.get(command.user.tenantId, command.data.orderId);
     if (!entry) return;
-    entry.status = command.data.status as OrderStatus;
+    entry.status = command.data.status;
     entry.handledByCrew = true;
   }
 

@@ -1,5 +1,6 @@
 import type {
   AckReply,
+  CommandData,
   CommandReply,
   CommandType,
   Envelope,
@@ -70,6 +71,13 @@ export interface GlobalWebSocketManagerOptions {
   /** Refresh the token this long before `exp` (at most a tenth of its life). Default 30 s. */
   refreshBeforeExpMs?: number;
 }
+
+/**
+ * What `send` takes after the command: its DTO's fields, optional only where every field is
+ * (a requestId is added unless you give one).
+ */
+export type CommandArgs<C extends CommandType> =
+  Partial<CommandData<C>> extends CommandData<C> ? [data?: CommandData<C>] : [data: CommandData<C>];
 
 type Handler<T extends ServerEventType> = (envelope: Envelope<T>) => void | Promise<void>;
 type AnyHandler = (envelope: Envelope) => void | Promise<void>;
@@ -362,11 +370,13 @@ export class GlobalWebSocketManager {
   }
 
   /**
-   * Sends a command and resolves the reply's data, or rejects with an OrderwireError carrying the
+   * Sends a command (its data typed from the command's DTO: `send('order.place', { items, … })`)
+   * and resolves the reply's data, or rejects with an OrderwireError carrying the
    * protocol code. While offline the command waits in the outbox (with its requestId) and is sent
    * in order once connected.
    */
-  send<C extends CommandType>(command: C, data: Record<string, unknown> = {}): Promise<CommandReply<C>> {
+  send<C extends CommandType>(command: C, ...args: CommandArgs<C>): Promise<CommandReply<C>> {
+    const data = (args[0] ?? {}) as Record<string, unknown>;
     const requestId = typeof data.requestId === 'string' ? data.requestId : newRequestId();
     const item: OutboxItem = { requestId, command, data: { ...data, requestId }, queuedAt: Date.now() };
     return new Promise<CommandReply<C>>((resolve, reject) => {

@@ -8,4 +8,4 @@ export * from './order.js';
 export * from './messages.js';
 export * from './limits.js';
 export * from './ids.js';
-export type { CommandMap, CommandType, CommandReply, DeadLetterItem } from './commands.js';
+export type { CommandData, CommandMap, CommandType, CommandReply, DeadLetterItem } from './commands.js';

@@ -1,7 +1,7 @@
 import type { Role } from './roles.js';
 import type { CrewRole } from './roles.js';
 import type { PublishableType, PublishData, Sender } from './messages.js';
-import type { CommandType } from './commands.js';
+import type { CommandData, CommandReply, CommandType } from './commands.js';
 
 /**
  * Every BullMQ queue of the redis engine, in one place: those between the hub and other services,
@@ -14,14 +14,33 @@ export const QUEUE_NAMES = {
   orderSla: 'order-sla',
   /** Services to the hub: messages to deliver. */
   publish: 'publish',
-  /** The hub to services: accepted client commands, one queue per command type. */
-  commands: (type: CommandType): string => `commands-${type}`,
+  /**
+   * The hub to services: accepted client commands, one queue per command type and subscribing
+   * service (its serviceId), so that every service gets every command and a service's replicas
+   * compete for it. Without a service: the queue of libraries before 0.2, still fed while one of
+   * them is registered (`subscribedCommandsKey`).
+   */
+  commands: (type: CommandType, service?: string): string =>
+    service === undefined ? `commands-${type}` : `commands-${type}@${service}`,
 } as const;
+
+/** A serviceId: what names a service's queues (the consumer group of its replicas). */
+export const SERVICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** BullMQ's prefix for a hub cluster with REDIS_PREFIX `prefix`. */
 export const bullPrefix = (prefix: string): string => `${prefix}:bull`;
-/** The Redis set of command types some service subscribed to. */
+/** The Redis set of command types a library before 0.2 subscribed to (one queue per type). */
 export const subscribedCommandsKey = (prefix: string): string => `${prefix}:commands:subscribed`;
+/**
+ * The Redis hash of subscriptions: field `<type>@<serviceId>`, value the last time (ms) one of
+ * the service's replicas said it is alive. The hub queues a type's commands for every service seen
+ * within its COMMAND_SUBSCRIBER_TTL_MS.
+ */
+export const commandSubscribersKey = (prefix: string): string => `${prefix}:commands:subscribers`;
+/** How often a running service renews its subscriptions. */
+export const SUBSCRIPTION_HEARTBEAT_MS = 30_000;
+/** A subscription's field in `commandSubscribersKey`. */
+export const subscriptionField = (type: CommandType, service: string): string => `${type}@${service}`;
 /** The Redis channel a service announces a new subscription on, so hubs notice at once. */
 export const subscribedCommandsChannel = (prefix: string): string => `${prefix}:commands:subscribed:changed`;
 
@@ -58,14 +77,25 @@ export interface PublishJob<T extends PublishableType = PublishableType> extends
   publishedAt: number;
 }
 
-/** An accepted client command on its way to the services that subscribed to its type. */
-export interface ClientCommand<C extends CommandType = CommandType> {
-  /** Unique per accepted command; the job id, so a command is queued once. */
+/**
+ * An accepted client command on its way to the services that subscribed to its type, typed from
+ * CommandMap: `ClientCommand<'order.place'>` has the OrderPlaceDto's fields as `data` and the
+ * order.place reply as `reply`; `ClientCommand` alone is the union over every type (narrow it on
+ * `type`).
+ */
+export type ClientCommand<C extends CommandType = CommandType> = C extends CommandType
+  ? ClientCommandOf<C>
+  : never;
+
+/** One command type's ClientCommand. */
+export interface ClientCommandOf<C extends CommandType> {
+  /** Unique per accepted command; the job id, so a command is queued once per service. */
   commandId: string;
   type: C;
-  data: Record<string, unknown>;
-  /** The hub's reply to the client, when it had one (for example the orderId of order.place). */
-  reply?: unknown;
+  /** What the client sent, as validated against the command's DTO. */
+  data: CommandData<C>;
+  /** The hub's reply to the client (for example the orderId, number and total of order.place). */
+  reply?: CommandReply<C>;
   user: { id: string; role: Role; tenantId: string; crewRole?: CrewRole };
   sessionId: string;
   requestId?: string;

@@ -12,7 +12,8 @@ import type {
   PublishTarget,
 } from '@orderwire/contracts';
 import { newUlid, validatePublishRequest } from '@orderwire/contracts';
-import { REALTIME_OPTIONS, type RealtimeModuleOptions } from './realtime.constants.js';
+import type { RealtimeModuleOptions } from './realtime.constants.js';
+import { REALTIME_OPTIONS } from './realtime.module-definition.js';
 import { RealtimeError } from './realtime.error.js';
 import { REALTIME_TRANSPORT } from './realtime.tokens.js';
 import type { RealtimeTransport } from './realtime.transport.js';

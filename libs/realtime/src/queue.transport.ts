@@ -1,18 +1,24 @@
+import type { Logger } from '@nestjs/common';
 import type { ClientCommand, CommandType, PublishJob } from '@orderwire/contracts';
 import {
   bullPrefix,
+  commandSubscribersKey,
   publishJobId,
   QUEUE_JOB_OPTIONS,
   QUEUE_NAMES,
+  SUBSCRIPTION_HEARTBEAT_MS,
   subscribedCommandsChannel,
-  subscribedCommandsKey,
+  subscriptionField,
 } from '@orderwire/contracts';
 import { Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { closeWithin } from './bounded-close.js';
-import type { RealtimeTransport } from './realtime.transport.js';
+import { RealtimeError } from './realtime.error.js';
+import type { RealtimeTransport, TransportHealth } from './realtime.transport.js';
 
 export const DEFAULT_CLOSE_TIMEOUT_MS = 2000;
+export const DEFAULT_PUBLISH_TIMEOUT_MS = 5000;
+export const DEFAULT_CONCURRENCY = 16;
 
 /**
  * Adds a publish to the `publish` queue and answers its message id. The job id comes from the
@@ -27,51 +33,111 @@ export async function enqueuePublish(queue: Queue, job: PublishJob): Promise<{ i
   return { id: first?.data.id ?? job.id };
 }
 
+export interface QueueTransportOptions {
+  redis: { url: string } | { client: Redis };
+  prefix: string;
+  serviceId: string;
+  publishTimeoutMs: number;
+  concurrency: number;
+  closeTimeoutMs: number;
+}
+
 /**
  * The redis engine's way in: publishes go to the `publish` queue (so they wait there while every
- * hub node is down), accepted commands come from `commands-<type>` queues.
+ * hub node is down); accepted commands come from this service's own `commands-<type>@<serviceId>`
+ * queues, which the hub fills for every service registered in `commandSubscribersKey` (renewed
+ * every SUBSCRIPTION_HEARTBEAT_MS while it runs). While Redis is away: one warning (and one line
+ * when it is back), publishes reject after `publishTimeoutMs`, the workers and the registration
+ * resume by themselves.
  */
 export class QueueTransport implements RealtimeTransport {
   private readonly connection: Redis;
   private readonly owned: boolean;
   private readonly publishQueue: Queue;
   private readonly workers: Worker[] = [];
+  private readonly types: CommandType[] = [];
+  private readonly heartbeat: NodeJS.Timeout;
+  private lastError?: string;
 
   constructor(
-    redis: { url: string } | { client: Redis },
-    private readonly prefix: string,
-    private readonly closeTimeoutMs = DEFAULT_CLOSE_TIMEOUT_MS,
+    private readonly options: QueueTransportOptions,
+    private readonly logger: Logger,
   ) {
+    const { redis } = options;
     this.owned = 'url' in redis;
-    this.connection = 'url' in redis ? new Redis(redis.url, { maxRetriesPerRequest: null }) : redis.client;
+    this.connection =
+      'url' in redis
+        ? new Redis(redis.url, { maxRetriesPerRequest: null, lazyConnect: false })
+        : redis.client;
+    this.connection.on('error', (err: Error) => this.down(err));
+    this.connection.on('ready', () => this.up());
     this.publishQueue = new Queue(QUEUE_NAMES.publish, {
       connection: this.connection,
-      prefix: bullPrefix(prefix),
+      prefix: bullPrefix(options.prefix),
     });
+    this.publishQueue.on('error', (err) => this.down(err));
+    this.heartbeat = setInterval(() => void this.register(), SUBSCRIPTION_HEARTBEAT_MS);
+    this.heartbeat.unref();
   }
 
-  publish(job: PublishJob): Promise<{ id: string }> {
-    return enqueuePublish(this.publishQueue, job);
+  async publish(job: PublishJob): Promise<{ id: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new RealtimeError(
+              'INTERNAL',
+              `the hub cluster's Redis did not answer within ${this.options.publishTimeoutMs} ms${this.lastError ? ` (${this.lastError})` : ''}`,
+            ),
+          ),
+        this.options.publishTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([enqueuePublish(this.publishQueue, job), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  async subscribe(type: CommandType, handler: (command: ClientCommand) => Promise<void>): Promise<void> {
-    const worker = new Worker(QUEUE_NAMES.commands(type), (job: Job) => handler(job.data as ClientCommand), {
+  subscribe(type: CommandType, handler: (command: ClientCommand) => Promise<void>): void {
+    const queue = QUEUE_NAMES.commands(type, this.options.serviceId);
+    const worker = new Worker(queue, (job: Job) => handler(job.data as ClientCommand), {
       connection: this.connection,
-      prefix: bullPrefix(this.prefix),
-      concurrency: 16,
+      prefix: bullPrefix(this.options.prefix),
+      concurrency: this.options.concurrency,
     });
-    worker.on('error', () => undefined);
+    // Connection trouble is the connection's to report (once); anything else is worth a line.
+    worker.on('error', (err) => {
+      if (this.connection.status === 'ready') this.logger.warn(`worker of ${queue}: ${err.message}`);
+    });
+    worker.on('failed', (job, err) =>
+      this.logger.warn(
+        `${type} command ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'} of ${QUEUE_JOB_OPTIONS.attempts}): ${err.message}`,
+      ),
+    );
     this.workers.push(worker);
-    await this.connection.sadd(subscribedCommandsKey(this.prefix), type);
-    await this.connection.publish(subscribedCommandsChannel(this.prefix), type);
+    this.types.push(type);
+    void this.register();
+  }
+
+  async health(): Promise<TransportHealth> {
+    const base = { transport: 'redis' as const, subscriptions: [...this.types] };
+    if (this.connection.status !== 'ready') {
+      return { ...base, up: false, reason: this.lastError ?? `redis ${this.connection.status}` };
+    }
+    return { ...base, up: true };
   }
 
   /**
    * Closes the workers, the queue and (if it owns it) the connection within `closeTimeoutMs`;
    * what is still pending then is force-disconnected, at once when Redis is already unreachable,
-   * so that a service whose Redis is gone still stops.
+   * so that a service whose Redis is gone still stops. The registration is left to expire (the
+   * hub keeps queueing for a restarting service), not removed.
    */
   async close(): Promise<void> {
+    clearInterval(this.heartbeat);
     const bull = [...this.workers, this.publishQueue];
     const connection = this.connection;
     await closeWithin(
@@ -85,8 +151,35 @@ export class QueueTransport implements RealtimeTransport {
           ? [{ name: 'redis', close: () => connection.quit(), force: () => connection.disconnect() }]
           : []),
       ],
-      this.closeTimeoutMs,
+      this.options.closeTimeoutMs,
       connection.status !== 'ready',
     );
+  }
+
+  /** Says "this service handles these types, now" to the hub cluster (and wakes the hubs up). */
+  private async register(): Promise<void> {
+    if (this.types.length === 0 || this.connection.status !== 'ready') return;
+    const now = String(Date.now());
+    const fields = this.types.flatMap((type) => [subscriptionField(type, this.options.serviceId), now]);
+    try {
+      await this.connection.hset(commandSubscribersKey(this.options.prefix), ...fields);
+      await this.connection.publish(subscribedCommandsChannel(this.options.prefix), this.options.serviceId);
+    } catch (err) {
+      this.down(err as Error);
+    }
+  }
+
+  private down(err: Error): void {
+    const message = err.message || String(err);
+    if (this.lastError === undefined) {
+      this.logger.warn(`the hub cluster's Redis is unreachable (${message}); retrying`);
+    }
+    this.lastError = message;
+  }
+
+  private up(): void {
+    if (this.lastError !== undefined) this.logger.log(`the hub cluster's Redis is back`);
+    this.lastError = undefined;
+    void this.register();
   }
 }

@@ -9,10 +9,22 @@ export interface RealtimeModuleOptions {
   redis?: { url: string } | { client: Redis };
   /** The hub cluster's REDIS_PREFIX. Default `orderwire`. */
   prefix?: string;
-  /** This service's name, the `sender.id` of what it publishes. */
+  /**
+   * This service's name (letters, digits, `.`, `_`, `-`; up to 64): the `sender.id` of what it
+   * publishes, and the consumer group of its command handlers — every service gets every command
+   * it subscribed to; the replicas of one service share them, each command going to one replica.
+   */
   serviceId: string;
   /** The tenants it may publish to (its tenant scope); omit for every tenant. */
   tenants?: string[];
+  /**
+   * How long `publish` waits for the hub cluster's Redis before it rejects (INTERNAL). Default
+   * 5000 ms. A rejected publish may still be queued once Redis answers: give it a requestId, and
+   * a retry is then delivered once.
+   */
+  publishTimeoutMs?: number;
+  /** How many commands one replica handles at once. Default 16. */
+  concurrency?: number;
   /**
    * At shutdown, how long its Redis connections get to close politely before they are
    * force-disconnected (at once when Redis is unreachable). Default 2000 ms.
@@ -20,21 +32,14 @@ export interface RealtimeModuleOptions {
   closeTimeoutMs?: number;
 }
 
-export interface RealtimeModuleAsyncOptions {
-  imports?: unknown[];
-  inject?: unknown[];
-  useFactory: (...args: never[]) => RealtimeModuleOptions | Promise<RealtimeModuleOptions>;
-}
-
-export const REALTIME_OPTIONS = Symbol('REALTIME_OPTIONS');
-
 /**
  * What the hub offers to modules living in its own process. The hub registers it globally; a
  * RealtimeModule without `redis` uses it.
  */
 export interface InProcessHub {
   publish(job: PublishJob): Promise<{ id: string }>;
-  subscribe(type: CommandType, handler: (command: ClientCommand) => Promise<void>): void;
+  /** `service` is the subscribing module's serviceId: every service gets every command. */
+  subscribe(type: CommandType, handler: (command: ClientCommand) => Promise<void>, service: string): void;
 }
 export const IN_PROCESS_HUB = Symbol('ORDERWIRE_IN_PROCESS_HUB');
 

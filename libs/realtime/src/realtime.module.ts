@@ -1,23 +1,41 @@
-import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { Logger, Module, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { SERVICE_ID_PATTERN } from '@orderwire/contracts';
 import { Broadcaster } from './broadcaster.js';
 import { CommandExplorer } from './command-explorer.js';
 import { InProcessTransport } from './in-process.transport.js';
-import { QueueTransport } from './queue.transport.js';
 import {
-  IN_PROCESS_HUB,
-  type InProcessHub,
-  REALTIME_OPTIONS,
-  type RealtimeModuleAsyncOptions,
-  type RealtimeModuleOptions,
-} from './realtime.constants.js';
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_PUBLISH_TIMEOUT_MS,
+  QueueTransport,
+} from './queue.transport.js';
+import { IN_PROCESS_HUB, type InProcessHub, type RealtimeModuleOptions } from './realtime.constants.js';
+import { RealtimeHealthIndicator } from './realtime.health.js';
+import { ConfigurableRealtimeModule, REALTIME_OPTIONS } from './realtime.module-definition.js';
 import { REALTIME_TRANSPORT } from './realtime.tokens.js';
 import type { RealtimeTransport } from './realtime.transport.js';
 
 function transportFor(options: RealtimeModuleOptions, hub: InProcessHub | undefined): RealtimeTransport {
-  if (options.redis)
-    return new QueueTransport(options.redis, options.prefix ?? 'orderwire', options.closeTimeoutMs);
-  if (hub) return new InProcessTransport(hub);
+  if (typeof options.serviceId !== 'string' || !SERVICE_ID_PATTERN.test(options.serviceId)) {
+    throw new Error(
+      `RealtimeModule: serviceId ${JSON.stringify(options.serviceId)} must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+    );
+  }
+  if (options.redis) {
+    return new QueueTransport(
+      {
+        redis: options.redis,
+        prefix: options.prefix ?? 'orderwire',
+        serviceId: options.serviceId,
+        publishTimeoutMs: options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS,
+        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+        closeTimeoutMs: options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
+      },
+      new Logger('RealtimeModule'),
+    );
+  }
+  if (hub) return new InProcessTransport(hub, options.serviceId);
   throw new Error(
     'RealtimeModule: no `redis` given and no orderwire hub in this process; pass the hub cluster’s Redis',
   );
@@ -31,42 +49,20 @@ const transportProvider: Provider = {
 
 /**
  * What a Nest service imports to talk to the hub: `Broadcaster` to publish, `@OnClientCommand`
- * to handle accepted client commands.
+ * to handle accepted client commands, `RealtimeHealthIndicator` for its health check. Its logs go
+ * through Nest's Logger (so through the app's logger), under the context `RealtimeModule`.
  *
  * @example
- *   RealtimeModule.forRoot({ serviceId: 'orders', redis: { url: process.env.REDIS_URL }, tenants: ['r-1'] })
+ *   RealtimeModule.forRoot({ serviceId: 'orders', redis: { url: process.env.REDIS_URL }, isGlobal: true })
+ *   RealtimeModule.forRootAsync({
+ *     imports: [ConfigModule],
+ *     inject: [ConfigService],
+ *     useFactory: (config: ConfigService) => ({ serviceId: 'orders', redis: { url: config.get('REDIS_URL') } }),
+ *   })
  */
-@Module({})
-export class RealtimeModule {
-  static forRoot(options: RealtimeModuleOptions): DynamicModule {
-    return {
-      module: RealtimeModule,
-      imports: [DiscoveryModule],
-      providers: [
-        { provide: REALTIME_OPTIONS, useValue: options },
-        transportProvider,
-        Broadcaster,
-        CommandExplorer,
-      ],
-      exports: [Broadcaster],
-    };
-  }
-
-  static forRootAsync(options: RealtimeModuleAsyncOptions): DynamicModule {
-    return {
-      module: RealtimeModule,
-      imports: [DiscoveryModule, ...((options.imports ?? []) as never[])],
-      providers: [
-        {
-          provide: REALTIME_OPTIONS,
-          useFactory: options.useFactory,
-          inject: (options.inject ?? []) as never[],
-        },
-        transportProvider,
-        Broadcaster,
-        CommandExplorer,
-      ],
-      exports: [Broadcaster],
-    };
-  }
-}
+@Module({
+  imports: [DiscoveryModule],
+  providers: [transportProvider, Broadcaster, CommandExplorer, RealtimeHealthIndicator],
+  exports: [Broadcaster, RealtimeHealthIndicator],
+})
+export class RealtimeModule extends ConfigurableRealtimeModule {}

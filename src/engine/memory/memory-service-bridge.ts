@@ -10,24 +10,33 @@ import type { CommandHandler, PublishHandler, ServiceBridge } from '../service-b
  */
 export class MemoryServiceBridge implements ServiceBridge {
   private readonly logger = new Logger(MemoryServiceBridge.name);
-  private readonly handlers = new Map<CommandType, CommandHandler[]>();
+  /** By command type: one handler per subscribing service (its module groups its own handlers). */
+  private readonly handlers = new Map<CommandType, Map<string, CommandHandler>>();
   private publishHandler?: PublishHandler;
   private readonly published = new Map<string, { id: string; at: number }>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
   hasSubscribers(type: CommandType): boolean {
-    return (this.handlers.get(type)?.length ?? 0) > 0;
+    return (this.handlers.get(type)?.size ?? 0) > 0;
+  }
+
+  /** In-process handlers run at once: nothing waits in a queue. */
+  backlogged(): undefined {
+    return undefined;
   }
 
   dispatch(command: ClientCommand): Promise<void> {
-    for (const handler of this.handlers.get(command.type) ?? []) this.run(handler, command, 1);
+    for (const handler of this.handlers.get(command.type)?.values() ?? []) this.run(handler, command, 1);
     return Promise.resolve();
   }
 
-  subscribe(type: CommandType, handler: CommandHandler): void {
-    const list = this.handlers.get(type) ?? [];
-    list.push(handler);
-    this.handlers.set(type, list);
+  subscribe(type: CommandType, handler: CommandHandler, service: string): void {
+    const services = this.handlers.get(type) ?? new Map<string, CommandHandler>();
+    if (services.has(service)) {
+      throw new Error(`service ${service} already subscribed to ${type} in this process`);
+    }
+    services.set(service, handler);
+    this.handlers.set(type, services);
   }
 
   async enqueuePublish(job: PublishJob): Promise<{ id: string }> {

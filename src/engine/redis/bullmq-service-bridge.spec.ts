@@ -4,6 +4,8 @@ import { Redis } from 'ioredis';
 import { describeRedis, startRedis, type TestRedis } from '../../../test/support/redis.js';
 import { BullmqServiceBridge } from './bullmq-service-bridge.js';
 
+const BOUNDS = { subscriberTtlMs: 3_600_000, queueMax: 50_000 };
+
 describeRedis('BullmqServiceBridge: a publish taken by a node that dies', () => {
   let redis: TestRedis;
   beforeAll(async () => {
@@ -15,8 +17,8 @@ describeRedis('BullmqServiceBridge: a publish taken by a node that dies', () => 
     const prefix = redis.prefix();
     const connect = () => new Redis(redis.url, { maxRetriesPerRequest: null });
     const [a, b] = [connect(), connect()];
-    const dying = new BullmqServiceBridge(a, prefix);
-    const survivor = new BullmqServiceBridge(b, prefix);
+    const dying = new BullmqServiceBridge(a, prefix, BOUNDS);
+    const survivor = new BullmqServiceBridge(b, prefix, BOUNDS);
     let taken: () => void = () => undefined;
     const takenByDying = new Promise<void>((resolve) => (taken = resolve));
     // Node A takes the job and never finishes it: it is about to die.

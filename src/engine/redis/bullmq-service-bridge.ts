@@ -4,8 +4,11 @@ import {
   bullPrefix,
   QUEUE_JOB_OPTIONS,
   QUEUE_NAMES,
+  commandSubscribersKey,
+  isCommandType,
   subscribedCommandsChannel,
   subscribedCommandsKey,
+  subscriptionField,
 } from '@orderwire/contracts';
 import { enqueuePublish } from '@orderwire/realtime';
 import { type Job, Queue, Worker } from 'bullmq';
@@ -24,23 +27,43 @@ const REFRESH_SUBSCRIPTIONS_MS = 2000;
  */
 const STALLED = { lockDuration: 5000, stalledInterval: 5000, maxStalledCount: 3 } as const;
 
+export interface ServiceBridgeBounds {
+  /** A subscription not renewed for this long is a service that is gone. */
+  subscriberTtlMs: number;
+  /** The most commands waiting in one service's queue before its types are refused. */
+  queueMax: number;
+}
+
+/** A service's queue for one command type; `service` undefined: a pre-0.2 library's shared queue. */
+interface Subscriber {
+  service?: string;
+  queue: string;
+  waiting: number;
+}
+
 /**
- * Through BullMQ: the `publish` queue in, one `commands-<type>` queue out per command type that
- * some service subscribed to (the Redis set `subscribedCommandsKey`). Job ids make a second
- * enqueue of the same publish or command a no-op.
+ * Through BullMQ: the `publish` queue in; out, one `commands-<type>@<service>` queue per command
+ * type and subscribing service (the Redis hash `commandSubscribersKey`, renewed by each service
+ * while it runs), so that every service gets every command and a service's replicas compete for
+ * it. Job ids (the commandId) make a second enqueue of the same command a no-op. Every refresh
+ * also counts what waits in each queue, so that a full one refuses commands (backlogged) before
+ * they are carried out, rather than growing without a bound.
  */
 export class BullmqServiceBridge implements ServiceBridge {
   private readonly logger = new Logger(BullmqServiceBridge.name);
   private readonly prefix: string;
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
-  private subscribed = new Set<string>();
+  private subscribers = new Map<CommandType, Subscriber[]>();
+  /** In-process subscriptions (a RealtimeModule inside the hub), renewed with every refresh. */
+  private readonly own = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   private readonly changes: Redis;
 
   constructor(
     private readonly connection: Redis,
     private readonly redisPrefix: string,
+    private readonly bounds: ServiceBridgeBounds,
   ) {
     this.prefix = bullPrefix(redisPrefix);
     void this.refresh();
@@ -54,20 +77,29 @@ export class BullmqServiceBridge implements ServiceBridge {
   }
 
   hasSubscribers(type: CommandType): boolean {
-    return this.subscribed.has(type);
+    return this.subscribers.has(type);
+  }
+
+  backlogged(type: CommandType): { service: string; waiting: number; limit: number } | undefined {
+    const full = this.subscribers.get(type)?.find((s) => s.waiting >= this.bounds.queueMax);
+    return (
+      full && { service: full.service ?? '(shared)', waiting: full.waiting, limit: this.bounds.queueMax }
+    );
   }
 
   async dispatch(command: ClientCommand): Promise<void> {
-    await this.queue(QUEUE_NAMES.commands(command.type)).add(command.type, command, {
-      jobId: command.commandId,
-      ...QUEUE_JOB_OPTIONS,
-    });
+    const options = { jobId: command.commandId, ...QUEUE_JOB_OPTIONS };
+    await Promise.all(
+      (this.subscribers.get(command.type) ?? []).map((s) =>
+        this.queue(s.queue).add(command.type, command, options),
+      ),
+    );
   }
 
-  subscribe(type: CommandType, handler: CommandHandler): void {
-    this.worker(QUEUE_NAMES.commands(type), (job) => handler(job.data as ClientCommand));
-    this.subscribed.add(type);
-    void this.connection.sadd(subscribedCommandsKey(this.redisPrefix), type).catch(() => undefined);
+  subscribe(type: CommandType, handler: CommandHandler, service: string): void {
+    this.worker(QUEUE_NAMES.commands(type, service), (job) => handler(job.data as ClientCommand));
+    this.own.add(subscriptionField(type, service));
+    void this.refresh();
   }
 
   enqueuePublish(job: PublishJob): Promise<{ id: string }> {
@@ -92,11 +124,43 @@ export class BullmqServiceBridge implements ServiceBridge {
     disconnectAll([...this.workers, ...this.queues.values()]);
   }
 
+  /**
+   * Reads who subscribed (renewing this process's own subscriptions first), keeps those seen
+   * within the TTL, and counts what waits in each of their queues. Keeps the last known state
+   * while Redis is away.
+   */
   private async refresh(): Promise<void> {
     try {
-      this.subscribed = new Set(await this.connection.smembers(subscribedCommandsKey(this.redisPrefix)));
+      const key = commandSubscribersKey(this.redisPrefix);
+      if (this.own.size > 0) {
+        const now = String(Date.now());
+        await this.connection.hset(key, ...[...this.own].flatMap((field) => [field, now]));
+      }
+      const [registered, legacy] = await Promise.all([
+        this.connection.hgetall(key),
+        this.connection.smembers(subscribedCommandsKey(this.redisPrefix)),
+      ]);
+      const live: Array<{ type: CommandType; service?: string }> = legacy
+        .filter(isCommandType)
+        .map((type) => ({ type }));
+      const oldest = Date.now() - this.bounds.subscriberTtlMs;
+      for (const [field, seen] of Object.entries(registered)) {
+        const at = field.indexOf('@');
+        const type = field.slice(0, at);
+        if (at > 0 && isCommandType(type) && Number(seen) >= oldest)
+          live.push({ type, service: field.slice(at + 1) });
+      }
+      const next = new Map<CommandType, Subscriber[]>();
+      await Promise.all(
+        live.map(async ({ type, service }) => {
+          const queue = QUEUE_NAMES.commands(type, service);
+          const waiting = await this.queue(queue).count();
+          next.set(type, [...(next.get(type) ?? []), { service, queue, waiting }]);
+        }),
+      );
+      this.subscribers = next;
     } catch {
-      // Keep the last known set while Redis is away.
+      // Keep the last known subscribers while Redis is away.
     }
   }
 

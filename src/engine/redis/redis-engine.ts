@@ -81,7 +81,7 @@ export class RedisEngine {
     this.idempotency = new RedisIdempotencyStore(this.store, this.keys, config.limits.idempotency);
     this.sessions = new RedisSessionRegistry(this.store, this.keys, nodeId);
     this.jobs = new BullmqJobScheduler(this.queues, bullPrefix(prefix), nodeId);
-    this.bridge = new BullmqServiceBridge(this.queues, prefix);
+    this.bridge = new BullmqServiceBridge(this.queues, prefix, config.services);
     this.adapter = createAdapter(this.adapterClient, {
       streamName: `${prefix}:socket.io`,
       channelPrefix: `${prefix}:socket.io`,
