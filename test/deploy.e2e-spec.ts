@@ -1,0 +1,281 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import request from 'supertest';
+import { parse, parseAllDocuments } from 'yaml';
+import { loadConfig } from '../src/config/load-config.js';
+import { startHub, type TestHub } from './support/hub.js';
+import { describeRedis, startRedis, type TestRedis } from './support/redis.js';
+import { describeRequiring } from './support/requirement.js';
+
+/**
+ * The deploy files (issue #13), checked as far as this machine can without Docker or a cluster:
+ * every path they name exists, every setting they give passes the hub's own config check, the
+ * probes and the metrics they use are the hub's, the shutdown budgets add up, the k8s manifests
+ * render with kustomize, and the image's runtime stage — production dependencies only, the files
+ * the Dockerfile copies — runs the hub against Redis.
+ */
+const root = join(import.meta.dirname, '..');
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+const run = promisify(execFile);
+
+type Compose = {
+  services: Record<
+    string,
+    {
+      environment?: Record<string, string>;
+      volumes?: string[];
+      stop_grace_period?: string;
+      command?: string[];
+    }
+  >;
+};
+type K8sDoc = {
+  kind: string;
+  metadata: { name: string };
+  spec?: Record<string, unknown>;
+  data?: Record<string, string>;
+};
+
+/** compose.yaml with `${VAR:-default}` and `${VAR:?message}` as a developer who sets JWT_SECRET gets them. */
+function compose(): Compose {
+  const text = read('compose.yaml')
+    .replace(/\$\{JWT_SECRET:\?[^}]*\}/g, 'a-developer-secret-of-32-characters!')
+    .replace(/\$\{\w+:-([^}]*)\}/g, '$1');
+  return parse(text, { merge: true }) as Compose;
+}
+
+const seconds = (duration: string) => Number(/^(\d+)s$/.exec(duration)?.[1]);
+
+/** A Dockerfile stage's COPY lines: `from` (another stage, or the build context), sources, target. */
+function copies(stage: string): Array<{ from?: string; sources: string[]; target: string }> {
+  return [...stage.matchAll(/^COPY (.+)$/gm)].map(([, rest]) => {
+    const words = rest.split(/\s+/);
+    const from = words.find((w) => w.startsWith('--from='))?.slice('--from='.length);
+    const paths = words.filter((w) => !w.startsWith('--'));
+    return { from, sources: paths.slice(0, -1), target: paths[paths.length - 1] };
+  });
+}
+
+/** The text of one stage of the Dockerfile. */
+function stage(name: string): string {
+  const docker = read('Dockerfile');
+  const start = docker.indexOf(`AS ${name}`);
+  const next = docker.indexOf('\nFROM ', start);
+  return docker.slice(start, next === -1 ? undefined : next);
+}
+
+describe('the deploy files', () => {
+  let hub: TestHub;
+  let metrics: string;
+  beforeAll(async () => {
+    hub = await startHub();
+    metrics = (await request(hub.app.getHttpServer()).get('/metrics').expect(200)).text;
+  });
+  afterAll(() => hub?.close());
+
+  it('Dockerfile: three stages, the runtime one non-root with production dependencies, a health check on a real route', async () => {
+    const docker = read('Dockerfile');
+    expect(docker.match(/^FROM /gm)).toHaveLength(3);
+    const runtime = stage('runtime');
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).toMatch(/^ENV NODE_ENV=production/m);
+    expect(docker).toMatch(/npm ci --omit=dev/);
+    expect(runtime).toMatch(/COPY --from=deps .*\/app\/node_modules/);
+    expect(runtime).toContain('/health/ready');
+    await request(hub.app.getHttpServer()).get('/health/ready').expect(200);
+    expect(runtime).toMatch(/^CMD \["node", "dist\/main.js"\]$/m);
+    // Every path copied from the build context exists.
+    const fromContext = copies(docker)
+      .filter((c) => !c.from)
+      .flatMap((c) => c.sources);
+    expect(fromContext.length).toBeGreaterThan(10);
+    for (const source of fromContext)
+      expect([source, existsSync(join(root, source))]).toEqual([source, true]);
+  });
+
+  it('compose.yaml: two hubs and their settings pass the hub’s config check; the proxy is sticky; the grace outlasts the drain', () => {
+    const { services } = compose();
+    expect(Object.keys(services).sort()).toEqual(
+      ['grafana', 'hub-1', 'hub-2', 'orders-service', 'prometheus', 'proxy', 'redis'].sort(),
+    );
+    const ids = new Set<string>();
+    for (const name of ['hub-1', 'hub-2']) {
+      const env = services[name].environment!;
+      const config = loadConfig(env);
+      expect(config.engine.kind).toBe('redis');
+      ids.add(config.engine.nodeId);
+      const budget = config.shutdown.graceMs + config.shutdown.closeMs + 2000;
+      expect(seconds(services[name].stop_grace_period!) * 1000).toBeGreaterThan(budget);
+    }
+    expect(ids.size).toBe(2);
+    for (const service of Object.values(services)) {
+      for (const volume of service.volumes ?? []) {
+        const source = volume.split(':')[0];
+        if (source.startsWith('./')) expect([volume, existsSync(join(root, source))]).toEqual([volume, true]);
+      }
+    }
+    expect(
+      existsSync(join(root, services['orders-service'].command![1].replace('dist/main.js', 'src/main.ts'))),
+    ).toBe(true);
+    const nginx = read('deploy/nginx/nginx.conf');
+    expect(nginx).toMatch(/ip_hash;/);
+    expect(nginx).toMatch(/server hub-1:8080/);
+    expect(nginx).toMatch(/server hub-2:8080/);
+    expect(nginx).toMatch(/proxy_set_header Upgrade \$http_upgrade/);
+  });
+
+  it('Prometheus scrapes both hubs with their token; every series of the Grafana dashboard is one the hub exports', () => {
+    const prometheus = parse(read('deploy/prometheus/prometheus.yml')) as {
+      scrape_configs: Array<{
+        authorization: { credentials: string };
+        static_configs: Array<{ targets: string[] }>;
+      }>;
+    };
+    const job = prometheus.scrape_configs[0];
+    expect(job.static_configs[0].targets).toEqual(['hub-1:8080', 'hub-2:8080']);
+    expect(job.authorization.credentials).toBe(compose().services['hub-1'].environment!.METRICS_TOKEN);
+
+    const dashboard = JSON.parse(read('deploy/grafana/dashboards/orderwire.json')) as {
+      panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
+    };
+    const exported = new Set(
+      metrics
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .map((l) => /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(l)![0]),
+    );
+    const used = dashboard.panels.flatMap((p) =>
+      p.targets.flatMap((t) => t.expr.match(/\b(?:orderwire|nodejs|process)_[a-z0-9_]+/g) ?? []),
+    );
+    expect(used.length).toBeGreaterThan(12);
+    const missing = [...new Set(used)].filter((name) => !exported.has(name));
+    // Histograms and counters of events that have not happened yet have no sample line: their
+    // HELP line says they exist.
+    expect(missing.filter((name) => !metrics.includes(`# HELP ${name.replace(/_bucket$/, '')} `))).toEqual(
+      [],
+    );
+    const provisioning = parse(read('deploy/grafana/provisioning/dashboards/orderwire.yaml')) as {
+      providers: Array<{ options: { path: string } }>;
+    };
+    expect(provisioning.providers[0].options.path).toBe('/var/lib/grafana/dashboards');
+  });
+});
+
+describeRequiring(
+  'the Kubernetes manifests',
+  (() => {
+    try {
+      execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+      return undefined;
+    } catch {
+      return 'kubectl (to render deploy/k8s with kustomize)';
+    }
+  })(),
+  () => {
+    it('render with kustomize; the hub has probes on real routes, a grace beyond its drain, a PDB, and settings the hub accepts', async () => {
+      const { stdout } = await run('kubectl', ['kustomize', join(root, 'deploy/k8s')]);
+      const docs = parseAllDocuments(stdout).map((d) => d.toJS() as K8sDoc);
+      const find = (kind: string, name: string) =>
+        docs.find((d) => d.kind === kind && d.metadata.name === name)!;
+      const hub = find('Deployment', 'orderwire-hub').spec as {
+        template: {
+          spec: { terminationGracePeriodSeconds: number; containers: Array<Record<string, unknown>> };
+        };
+      };
+      const container = hub.template.spec.containers[0] as {
+        livenessProbe: { httpGet: { path: string } };
+        readinessProbe: { httpGet: { path: string } };
+      };
+      expect(container.livenessProbe.httpGet.path).toBe('/health/live');
+      expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+      const config = find('ConfigMap', 'orderwire-config').data!;
+      const secret = (
+        find('Secret', 'orderwire-secrets') as unknown as { stringData: Record<string, string> }
+      ).stringData;
+      const settings = loadConfig({ ...config, ...secret, NODE_ID: 'orderwire-hub-5d9c7-abcde' });
+      const preStopMs = 5000;
+      expect(hub.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(
+        preStopMs + settings.shutdown.graceMs + settings.shutdown.closeMs + 2000,
+      );
+      const pdb = find('PodDisruptionBudget', 'orderwire-hub').spec as { selector: { matchLabels: object } };
+      expect(pdb.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'orderwire-hub' });
+      expect(find('Ingress', 'orderwire-hub')).toBeDefined();
+      expect(find('Deployment', 'orders-service')).toBeDefined();
+    });
+  },
+);
+
+describeRedis('the image’s runtime stage, without Docker', () => {
+  let redis: TestRedis;
+  let dir: string;
+  let hub: ChildProcess | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+    dir = mkdtempSync(join(tmpdir(), 'orderwire-image-'));
+  });
+  afterAll(async () => {
+    hub?.kill('SIGKILL');
+    await redis?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('production dependencies and the files the Dockerfile copies run the hub in production', async () => {
+    // The deps stage: its COPY lines, then its npm ci.
+    for (const { sources, target } of copies(stage('deps')))
+      for (const source of sources) copy(source, target);
+    await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], {
+      cwd: dir,
+      timeout: 150_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    expect(existsSync(join(dir, 'node_modules/typescript'))).toBe(false);
+    expect(existsSync(join(dir, 'node_modules/pino-pretty'))).toBe(false);
+    // The runtime stage's copies from the build stage (the repository's built tree stands in for it).
+    const built = copies(stage('runtime')).filter((c) => c.from === 'build');
+    expect(built.length).toBeGreaterThan(5);
+    for (const { sources, target } of built)
+      for (const source of sources) copy(source.replace(/^\/app\//, ''), target);
+    const port = 18_000 + Math.floor(Math.random() * 2000);
+    const env = {
+      PATH: process.env.PATH!,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redis.prefix(),
+      JWT_SECRET: 'a-production-secret-of-32-chars!',
+      CORS_ORIGINS: 'https://app.example',
+      LOG_FORMAT: 'pretty', // pino-pretty is not installed here: the hub must log JSON instead
+    };
+    hub = spawn(process.execPath, ['dist/main.js'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    hub.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    hub.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    const deadline = Date.now() + 20_000;
+    let ready = 0;
+    while (ready !== 200) {
+      if (Date.now() > deadline) throw new Error(`the hub did not get ready:\n${output}`);
+      ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+        (r) => r.status,
+        () => 0,
+      );
+      if (ready !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(output).toContain('LOG_FORMAT=pretty needs pino-pretty');
+    expect(output.split('\n').filter((l) => l.startsWith('{')).length).toBeGreaterThan(3);
+    expect((await fetch(`http://127.0.0.1:${port}/sdk/orderwire.js`)).status).toBe(200);
+  }, 240_000);
+
+  function copy(source: string, target: string): void {
+    const to = join(dir, target.replace(/^\.\//, ''));
+    const from = join(root, source);
+    if (target.endsWith('/')) mkdirSync(to, { recursive: true });
+    else mkdirSync(dirname(to), { recursive: true });
+    cpSync(from, target.endsWith('/') && !source.endsWith('/') ? join(to, source.split('/').pop()!) : to, {
+      recursive: true,
+    });
+  }
+});
