@@ -13,6 +13,7 @@ import { HubIoAdapter } from './transport/hub-io.adapter.js';
 import { HubModule } from './hub.module.js';
 import { ApiExceptionFilter } from './publish/api-exception.filter.js';
 import { NestLogger } from './util/nest-logger.js';
+import { OPENAPI_PATH, setupOpenApi } from './publish/openapi.js';
 
 /** Builds a hub app (not yet listening): used by main.ts and by the test support. */
 export interface HubOptions {
@@ -27,22 +28,27 @@ type ModuleImports = NonNullable<DynamicModule['imports']>;
  * and connections come from the hub itself), HSTS only when the hub itself serves TLS. Resources
  * may be loaded cross-origin: /sdk/orderwire.js is meant for other sites' script tags.
  */
+/** The hub's version (package.json, beside dist/ in the repository and in the image). */
+const HUB_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** The hub's Content-Security-Policy: everything from itself, nothing inline, no framing. */
+const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
 function securityHeaders(tls: boolean): ReturnType<typeof helmet> {
   return helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
+    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
     crossOriginResourcePolicy: { policy: 'cross-origin' },
     strictTransportSecurity: tls ? { maxAge: 31_536_000 } : false,
   });
@@ -73,6 +79,12 @@ export async function createHub(config: AppConfig, options: HubOptions = {}): Pr
       app.get(SlowConsumerService).shed(socket as HubSocket, bytes),
     ),
   );
+  if (config.http.apiDocs) {
+    // Swagger UI sets inline styles: allowed on its pages only (its scripts stay 'self').
+    const styles = { ...CSP_DIRECTIVES, styleSrc: ["'self'", "'unsafe-inline'"] };
+    app.use(`/${OPENAPI_PATH}`, helmet.contentSecurityPolicy({ useDefaults: false, directives: styles }));
+    setupOpenApi(app, HUB_VERSION);
+  }
   if (config.http.trustProxy) {
     (app.getHttpAdapter().getInstance() as { set(k: string, v: unknown): void }).set('trust proxy', true);
   }

@@ -234,9 +234,10 @@ describe('retries on a live connection: a failed handler, not a backlog', () => 
   }
 
   it('a client working through a backlog (acking in order, slower than the backoff) gets nothing twice', async () => {
-    // 200 ms per message against a 300 ms backoff: the last of 5 is acked after 1 s, yet the
-    // client acknowledged something within every backoff, so nothing is sent again.
-    const slow = await crewWith('backlog', 200, () => true);
+    // 100 ms per message against a 300 ms backoff: the last of 5 is acked after 500 ms, later than
+    // its backoff, yet the client acknowledged something within every backoff, so nothing is sent
+    // again. (Three times the margin: at 200 ms a loaded CI machine's late timers once made it 300.)
+    const slow = await crewWith('backlog', 100, () => true);
     const customer = await connect(hub, 'customer', 'c-b', { tenantId: 'backlog' });
     for (let i = 0; i < 5; i++) await customer.ok('order.place', sampleOrder({ orderId: `b-${i}` }));
     await new Promise((r) => setTimeout(r, 2500));

@@ -7,6 +7,8 @@ export interface AppConfig {
     port: number;
     host: string;
     trustProxy: boolean;
+    /** Serve the OpenAPI document at /api/docs. */
+    apiDocs: boolean;
     corsOrigins: string[];
     /** https/wss served directly (PEM file paths). */
     tls?: { certFile: string; keyFile: string };

@@ -55,6 +55,11 @@ export class EnvSchema extends EnvLimits {
   @IsBoolean()
   TRUST_PROXY = false;
 
+  /** The OpenAPI document of the HTTP API at /api/docs (UI) and /api/docs/json. */
+  @Transform(toBool)
+  @IsBoolean()
+  API_DOCS = true;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

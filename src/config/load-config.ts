@@ -91,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       port: s.PORT,
       host: s.HOST,
       trustProxy: s.TRUST_PROXY,
+      apiDocs: s.API_DOCS,
       corsOrigins: s.CORS_ORIGINS ?? ['*'],
       ...(s.TLS_CERT_FILE && s.TLS_KEY_FILE
         ? { tls: { certFile: s.TLS_CERT_FILE, keyFile: s.TLS_KEY_FILE } }

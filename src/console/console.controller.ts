@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import {
   Body,
   Controller,
@@ -26,6 +27,7 @@ const ASSET = /^[a-z0-9-]+\.(js|css|svg|png)$/;
  * which mints tokens for the console when DEV_TOKENS is on (404 otherwise).
  */
 @Controller()
+@ApiExcludeController()
 export class ConsoleController {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 

@@ -1,10 +1,12 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { DrainState } from '../util/drain.state.js';
 import { ENGINE_HEALTH, type EngineHealth } from '../engine/engine.tokens.js';
 
 /** Liveness (the process runs) and readiness (every dependency answers, and not draining). */
 @Controller('health')
+@ApiTags('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
@@ -14,11 +16,13 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: 200 while the process runs' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: 503 while a dependency is down or the node drains' })
   @HealthCheck()
   ready() {
     return this.health.check([

@@ -1,3 +1,4 @@
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   Controller,
   Get,
@@ -19,6 +20,7 @@ const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
  * the boot log says so.
  */
 @Controller()
+@ApiTags('metrics')
 export class MetricsController {
   private readonly token?: Buffer;
   private readonly served: boolean;
@@ -33,6 +35,9 @@ export class MetricsController {
   }
 
   @Get('metrics')
+  @ApiBearerAuth('metrics-token')
+  @ApiProduces('text/plain')
+  @ApiOperation({ summary: 'Prometheus metrics (with METRICS_TOKEN; not served in production without one)' })
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   scrape(@Headers('authorization') authorization: string | undefined): Promise<string> {

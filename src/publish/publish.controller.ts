@@ -10,6 +10,14 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { ErrorCode, ProtocolErrorBody } from '@orderwire/contracts';
 import { validatePublishRequest } from '@orderwire/contracts';
@@ -42,6 +50,8 @@ const STATUS: Record<ErrorCode, number> = {
   SLOW_CONSUMER: HttpStatus.TOO_MANY_REQUESTS, // never answered over HTTP; here for completeness
   INTERNAL: HttpStatus.INTERNAL_SERVER_ERROR,
 };
+
+const ERROR = { $ref: '#/components/schemas/Error' };
 
 function refuse(
   code: ErrorCode,
@@ -100,6 +110,38 @@ export class PublishController {
 
   @Post('events')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiTags('publish')
+  @ApiBearerAuth('service-jwt')
+  @ApiOperation({
+    summary: 'Publish an event to the hub’s clients',
+    description:
+      'The same body and validation as Broadcaster.publish (docs/protocol.md section 7). 202 once ' +
+      'the event is durably queued; a repeat of a requestId within 10 minutes answers the first id.',
+  })
+  @ApiBody({ schema: { $ref: '#/components/schemas/PublishRequest' } })
+  @ApiAcceptedResponse({
+    description: 'queued',
+    schema: {
+      type: 'object',
+      required: ['id'],
+      properties: { id: { type: 'string', example: '01KB5T9Q2X8D3V0J7M4N6P1R2S' } },
+    },
+  })
+  @ApiResponse({ status: 400, description: 'VALIDATION_FAILED (details.fields)', schema: ERROR })
+  @ApiResponse({ status: 401, description: 'UNAUTHORIZED or TOKEN_EXPIRED', schema: ERROR })
+  @ApiResponse({ status: 403, description: 'FORBIDDEN: a tenant outside the token’s scope', schema: ERROR })
+  @ApiResponse({
+    status: 409,
+    description: 'LIMIT_REACHED: a new tenant’s menu past MENU_MAX_TENANTS',
+    schema: ERROR,
+  })
+  @ApiResponse({ status: 413, description: 'PAYLOAD_TOO_LARGE', schema: ERROR })
+  @ApiResponse({ status: 429, description: 'RATE_LIMITED (Retry-After, RateLimit-*)', schema: ERROR })
+  @ApiResponse({
+    status: 503,
+    description: 'INTERNAL: the queue cannot be reached (Retry-After: 1)',
+    schema: ERROR,
+  })
   async publish(
     @Headers('authorization') authorization: string | undefined,
     @Body() body: unknown,

@@ -128,7 +128,8 @@ class AlertDataDto {
   @IsObject() details!: Record<string, unknown>;
 }
 
-const DATA_DTOS: Record<PublishableType, new () => object> = {
+/** The DTO that validates each publishable type's `data` (also what the OpenAPI schema is made of). */
+export const PUBLISH_DATA_DTOS: Readonly<Record<PublishableType, new () => object>> = {
   'menu.updated': MenuContentDto,
   'order.created': OrderCreatedDataDto,
   'order.status_updated': OrderStatusUpdatedDataDto,
@@ -170,7 +171,7 @@ export function validatePublishRequest(
   const request = plainToInstance(PublishRequestDto, body);
   const errors = validateSync(request, opts);
   if (errors.length) return { ok: false, fields: flattenValidationErrors(errors) };
-  const data = plainToInstance(DATA_DTOS[request.type], request.data);
+  const data = plainToInstance(PUBLISH_DATA_DTOS[request.type], request.data);
   const dataErrors = validateSync(data, opts);
   if (dataErrors.length) return { ok: false, fields: flattenValidationErrors(dataErrors, 'data') };
   if (request.type === 'menu.updated') {
