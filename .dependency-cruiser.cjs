@@ -13,6 +13,7 @@ const LAYERS = [
   'delivery', // durable delivery: order, policy, replay, retention, dead letters
   'monitoring', // metrics, health, alerts, admin feed
   'orders', // the order lifecycle
+  'webhooks', // commands and events POSTed to the operator's backends, signed and retried
   'auth', // handshake, tokens, sessions
   'commands', // the command pipeline: admission, role check, validation, interceptors, replies
   'gateways', // the role namespaces

@@ -17,5 +17,8 @@ export default {
     '<rootDir>/test/**/*.spec.ts',
   ],
   testTimeout: 30000,
+  // Under CI=true: the projects outside the repository, made before any suite runs (outside.mjs).
+  globalSetup: '<rootDir>/test/support/outside.mjs',
+  globalTeardown: '<rootDir>/test/support/outside-teardown.mjs',
   maxWorkers: 2,
 };

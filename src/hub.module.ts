@@ -10,6 +10,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { PublishModule } from './publish/publish.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { TransportModule } from './transport/transport.module.js';
 import { DrainState } from './util/drain.state.js';
 import { HubEvents } from './util/hub-events.js';
@@ -36,6 +37,7 @@ export class HubModule {
         DeliveryModule,
         MonitoringModule,
         OrdersModule,
+        WebhooksModule,
         AuthModule,
         CommandsModule,
         GatewaysModule,

@@ -1,77 +1,32 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SERVICE_BRIDGE } from '../src/engine/engine.tokens.js';
 import type { ServiceBridge } from '../src/engine/service-bridge.js';
 import { startHub, type TestHub } from './support/hub.js';
+import { type Consumer, outside } from './support/outside.mjs';
 import { describeRedis, startRedis, type TestRedis } from './support/redis.js';
 import { mintToken } from './support/tokens.js';
 
 const run = promisify(execFile);
-const root = join(import.meta.dirname, '..');
 const LIBS = ['contracts', 'realtime', 'client'] as const;
-
-/** The exact version installed here, so that the consumer's install comes from npm's cache. */
-const installed = (name: string) =>
-  (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
-    .version;
-
-interface Packed {
-  name: string;
-  filename: string;
-  files: Array<{ path: string }>;
-}
 
 /**
  * Adoption from outside the repository (issue #13): the three libraries are packed as npm would
  * publish them, a project in the system's temp folder installs the tarballs (and nothing of this
- * repository), compiles a Nest service that injects Broadcaster and handles order.place, and a
+ * repository; made by support/outside.mjs), compiles a Nest service that injects Broadcaster and handles order.place, and a
  * customer script on the packed SDK; both then run against a hub with the redis engine.
  */
 describeRedis('the packed libraries, used from a project outside the repository', () => {
   let redis: TestRedis;
   let hub: TestHub;
   let dir: string;
-  let packed: Packed[];
+  let packed: Consumer['packed'];
   let service: ChildProcess | undefined;
   let prefix: string;
+  let installLog: string;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'orderwire-consumer-'));
-    const { stdout } = await run(
-      'npm',
-      ['pack', '--json', '--pack-destination', dir, ...LIBS.flatMap((l) => ['--workspace', `libs/${l}`])],
-      { cwd: root, maxBuffer: 16 * 1024 * 1024 },
-    );
-    packed = JSON.parse(stdout.slice(stdout.indexOf('['))) as Packed[];
-    cpSync(join(root, 'test/fixtures/consumer'), dir, { recursive: true });
-    const tarball = (lib: string) => `file:./${packed.find((p) => p.name === `@orderwire/${lib}`)!.filename}`;
-    writeFileSync(
-      join(dir, 'package.json'),
-      JSON.stringify(
-        {
-          name: 'orderwire-consumer',
-          private: true,
-          type: 'module',
-          scripts: { build: 'tsc -p tsconfig.json' },
-          dependencies: {
-            '@orderwire/client': tarball('client'),
-            '@orderwire/contracts': tarball('contracts'),
-            '@orderwire/realtime': tarball('realtime'),
-            '@nestjs/common': installed('@nestjs/common'),
-            '@nestjs/core': installed('@nestjs/core'),
-            'reflect-metadata': installed('reflect-metadata'),
-            rxjs: installed('rxjs'),
-          },
-          devDependencies: { typescript: installed('typescript'), '@types/node': installed('@types/node') },
-          overrides: { 'file-type': installed('@nestjs/common/node_modules/file-type') },
-        },
-        null,
-        2,
-      ),
-    );
+    ({ dir, packed, installLog } = await outside('consumer'));
     redis = await startRedis();
     prefix = redis.prefix();
     hub = await startHub({ REDIS_URL: redis.url, REDIS_PREFIX: prefix });
@@ -80,29 +35,22 @@ describeRedis('the packed libraries, used from a project outside the repository'
     service?.kill('SIGKILL');
     await hub?.close();
     await redis?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('npm pack ships built code, types, a README and the LICENSE; no tests, no build state', () => {
     for (const lib of LIBS) {
-      const files = packed.find((p) => p.name === `@orderwire/${lib}`)!.files.map((f) => f.path);
+      const files = packed.find((p) => p.name === `@orderwire/${lib}`)!.files;
       expect(files).toEqual(
         expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']),
       );
       expect(files.filter((f) => f.endsWith('.spec.ts') || f.includes('tsbuildinfo'))).toEqual([]);
     }
-    const client = packed.find((p) => p.name === '@orderwire/client')!.files.map((f) => f.path);
+    const client = packed.find((p) => p.name === '@orderwire/client')!.files;
     expect(client).toContain('dist/orderwire.js'); // the browser bundle, `@orderwire/client/browser`
   });
 
   it('installs without engine warnings, compiles, and its service handles order.place and publishes to the customer', async () => {
-    const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], {
-      cwd: dir,
-      maxBuffer: 16 * 1024 * 1024,
-      timeout: 150_000,
-    });
-    expect(`${install.stdout}${install.stderr}`).not.toContain('EBADENGINE');
-    await run('npm', ['run', 'build'], { cwd: dir, timeout: 60_000 });
+    expect(installLog).not.toContain('EBADENGINE');
 
     const env = { ...process.env, REDIS_URL: redis.url, REDIS_PREFIX: prefix, NODE_OPTIONS: '' };
     service = spawn(process.execPath, ['dist/service.js'], {

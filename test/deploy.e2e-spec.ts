@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadConfig } from '../src/config/load-config.js';
 import { startHub, type TestHub } from './support/hub.js';
+import { copies, outside, stage } from './support/outside.mjs';
 import { describeRedis, startRedis, type TestRedis } from './support/redis.js';
 import { describeRequiring } from './support/requirement.js';
 
@@ -49,24 +49,6 @@ function compose(): Compose {
 }
 
 const seconds = (duration: string) => Number(/^(\d+)s$/.exec(duration)?.[1]);
-
-/** A Dockerfile stage's COPY lines: `from` (another stage, or the build context), sources, target. */
-function copies(stage: string): Array<{ from?: string; sources: string[]; target: string }> {
-  return [...stage.matchAll(/^COPY (.+)$/gm)].map(([, rest]) => {
-    const words = rest.split(/\s+/);
-    const from = words.find((w) => w.startsWith('--from='))?.slice('--from='.length);
-    const paths = words.filter((w) => !w.startsWith('--'));
-    return { from, sources: paths.slice(0, -1), target: paths[paths.length - 1] };
-  });
-}
-
-/** The text of one stage of the Dockerfile. */
-function stage(name: string): string {
-  const docker = read('Dockerfile');
-  const start = docker.indexOf(`AS ${name}`);
-  const next = docker.indexOf('\nFROM ', start);
-  return docker.slice(start, next === -1 ? undefined : next);
-}
 
 describe('the deploy files', () => {
   let hub: TestHub;
@@ -215,31 +197,19 @@ describeRedis('the image’s runtime stage, without Docker', () => {
   let hub: ChildProcess | undefined;
   beforeAll(async () => {
     redis = await startRedis();
-    dir = mkdtempSync(join(tmpdir(), 'orderwire-image-'));
-  });
+    ({ dir } = await outside('image')); // support/outside.mjs: the deps stage's npm ci, the built files
+  }, 180_000);
   afterAll(async () => {
     hub?.kill('SIGKILL');
     await redis?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('production dependencies and the files the Dockerfile copies run the hub in production', async () => {
-    // The deps stage: its COPY lines, then its npm ci.
-    for (const { sources, target } of copies(stage('deps')))
-      for (const source of sources) copy(source, target);
-    await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], {
-      cwd: dir,
-      timeout: 150_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    for (const dev of ['jest', 'eslint', 'playwright-core'])
+    for (const dev of ['jest', 'eslint', 'playwright-core']) {
       expect([dev, existsSync(join(dir, 'node_modules', dev))]).toEqual([dev, false]);
+    }
     expect(existsSync(join(dir, 'node_modules/pino-pretty'))).toBe(false);
-    // The runtime stage's copies from the build stage (the repository's built tree stands in for it).
-    const built = copies(stage('runtime')).filter((c) => c.from === 'build');
-    expect(built.length).toBeGreaterThan(5);
-    for (const { sources, target } of built)
-      for (const source of sources) copy(source.replace(/^\/app\//, ''), target);
+    expect(copies(stage('runtime')).filter((c) => c.from === 'build').length).toBeGreaterThan(5);
     const port = 18_000 + Math.floor(Math.random() * 2000);
     const env = {
       PATH: process.env.PATH!,
@@ -269,14 +239,4 @@ describeRedis('the image’s runtime stage, without Docker', () => {
     expect(output.split('\n').filter((l) => l.startsWith('{')).length).toBeGreaterThan(3);
     expect((await fetch(`http://127.0.0.1:${port}/sdk/orderwire.js`)).status).toBe(200);
   }, 240_000);
-
-  function copy(source: string, target: string): void {
-    const to = join(dir, target.replace(/^\.\//, ''));
-    const from = join(root, source);
-    if (target.endsWith('/')) mkdirSync(to, { recursive: true });
-    else mkdirSync(dirname(to), { recursive: true });
-    cpSync(from, target.endsWith('/') && !source.endsWith('/') ? join(to, source.split('/').pop()!) : to, {
-      recursive: true,
-    });
-  }
 });

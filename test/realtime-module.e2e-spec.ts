@@ -151,7 +151,7 @@ describeRedis('RealtimeModule against a redis-engine hub', () => {
     await stuck.obliterate({ force: true });
     await stuck.close();
     customer.close();
-    client.disconnect();
+    await client.quit();
   }, 30_000);
 
   it('forRootAsync (useFactory, useClass, useExisting) and isGlobal; a bad serviceId fails at boot', async () => {

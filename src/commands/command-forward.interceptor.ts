@@ -12,6 +12,7 @@ import type { HubSocket } from '../transport/hub-server.js';
 import { SERVICE_BRIDGE } from '../engine/engine.tokens.js';
 import type { ServiceBridge } from '../engine/service-bridge.js';
 import { HubException } from '../util/hub.exception.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { wsOf } from './ws-context.js';
 
 const FORWARDED: ReadonlySet<string> = new Set(SERVICE_COMMANDS);
@@ -24,12 +25,16 @@ const FORWARDED: ReadonlySet<string> = new Set(SERVICE_COMMANDS);
  */
 @Injectable()
 export class CommandForwardInterceptor implements NestInterceptor {
-  constructor(@Inject(SERVICE_BRIDGE) private readonly bridge: ServiceBridge) {}
+  constructor(
+    @Inject(SERVICE_BRIDGE) private readonly bridge: ServiceBridge,
+    private readonly webhooks: WebhooksService,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const ws = wsOf(context);
     const type = ws.getPattern() as CommandType;
-    if (!FORWARDED.has(type) || !this.bridge.hasSubscribers(type)) return next.handle();
+    if (!FORWARDED.has(type)) return next.handle();
+    if (!this.bridge.hasSubscribers(type) && !this.webhooks.wants(type)) return next.handle();
     const full = this.bridge.backlogged(type);
     if (full) {
       // Refused before it is carried out: a service that has fallen this far behind would
@@ -71,7 +76,7 @@ export class CommandForwardInterceptor implements NestInterceptor {
       receivedAt: new Date().toISOString(),
     } as ClientCommand;
     try {
-      await this.bridge.dispatch(command);
+      await Promise.all([this.bridge.dispatch(command), this.webhooks.command(command)]);
     } catch {
       throw new HubException(
         'INTERNAL',

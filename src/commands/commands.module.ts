@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { MonitoringModule } from '../monitoring/monitoring.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { CommandForwardInterceptor } from './command-forward.interceptor.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 import { PacketMiddleware } from './packet.middleware.js';
@@ -15,8 +16,8 @@ const PIPELINE = [RateLimiter, PacketMiddleware, CommandForwardInterceptor, Idem
  * for the exception filter).
  */
 @Module({
-  imports: [MetricsModule, DeliveryModule, MonitoringModule],
+  imports: [MetricsModule, DeliveryModule, MonitoringModule, WebhooksModule],
   providers: PIPELINE,
-  exports: [...PIPELINE, DeliveryModule, MonitoringModule],
+  exports: [...PIPELINE, DeliveryModule, MonitoringModule, WebhooksModule],
 })
 export class CommandsModule {}

@@ -1,4 +1,5 @@
 import type { Algorithm } from 'jsonwebtoken';
+import type { CommandType, DurableType } from '@orderwire/contracts';
 
 /** The validated, typed configuration of one hub node. Built once by `loadConfig`. */
 export interface AppConfig {
@@ -86,6 +87,14 @@ export interface AppConfig {
   publish: { timeoutMs: number };
   /** Client commands to subscribed services (redis engine): when a service is gone, its backlog. */
   services: { subscriberTtlMs: number; queueMax: number };
+  /** Webhooks: backends the hub POSTs commands and events to (docs/protocol.md section 12). */
+  webhooks: {
+    hooks: WebhookConfig[];
+    timeoutMs: number;
+    maxAttempts: number;
+    backoffMs: number;
+    queueMax: number;
+  };
   /** AES-256-GCM keys for personal data at rest (redis engine): the first encrypts, all decrypt. */
   encryption?: { keys: Array<{ id: string; key: Buffer }> };
   /** graceMs: in-flight work; closeMs: closing the engine's connections, then they are forced. */
@@ -95,3 +104,13 @@ export interface AppConfig {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** One webhook: where, signed with what, for which tenants (all when absent) and messages. */
+export interface WebhookConfig {
+  id: string;
+  url: string;
+  secret: string;
+  tenants?: string[];
+  commands: CommandType[];
+  events: DurableType[];
+}

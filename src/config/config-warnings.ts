@@ -33,6 +33,8 @@ const OUR_PREFIXES = [
   'MAX_TOKEN',
   'MAX_SERVICE',
   'DATA_ENCRYPTION',
+  'WEBHOOK',
+  'COMMAND_',
 ];
 
 function distance(a: string, b: string): number {
@@ -91,6 +93,16 @@ export function configWarnings(config: AppConfig, env: Record<string, string | u
     lines.push(
       'DATA_ENCRYPTION_KEY is unset: order personal data (addresses, notes) is kept in Redis in clear',
     );
+  }
+  for (const hook of config.webhooks.hooks) {
+    if (config.env === 'production' && hook.url.startsWith('http:')) {
+      lines.push(
+        `webhook ${hook.id} posts to ${new URL(hook.url).host} over plain http: commands and order data in clear`,
+      );
+    }
+  }
+  if (config.webhooks.hooks.length > 0 && config.engine.kind === 'memory') {
+    lines.push('webhooks on the memory engine: deliveries not yet sent are lost if this process stops');
   }
   return lines;
 }

@@ -13,14 +13,14 @@ import {
   MinLength,
 } from 'class-validator';
 
-import { EnvLimits } from './env.limits.js';
+import { EnvIntegrations } from './env.integrations.js';
 import { toBool, toInt, toList } from './env.transforms.js';
 
 /**
  * Every setting of the hub, with its default (the bounds on what clients may do are in
  * EnvLimits). Validated once at boot (see load-config.ts); `.env.example` documents each one.
  */
-export class EnvSchema extends EnvLimits {
+export class EnvSchema extends EnvIntegrations {
   /** Read before everything else (see env-file.ts): where the env file is; default `.env`. */
   @IsOptional()
   @IsString()
@@ -124,24 +124,6 @@ export class EnvSchema extends EnvLimits {
   @IsOptional()
   @IsString()
   DATA_ENCRYPTION_KEY?: string;
-
-  /**
-   * Redis engine: a service that subscribed to client commands and has not renewed its
-   * subscription (every 30 s while it runs) for this long is gone: its queue is no longer fed.
-   */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60_000)
-  COMMAND_SUBSCRIBER_TTL_MS = 3_600_000;
-
-  /**
-   * Redis engine: the most commands waiting in one service's queue; past it, commands of that type
-   * are refused (LIMIT_REACHED, scope `service`) until the service catches up.
-   */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  COMMAND_QUEUE_MAX = 50_000;
 
   /** How long POST /api/v1/events waits for its queue before answering 503. */
   @Transform(toInt)

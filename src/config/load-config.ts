@@ -4,6 +4,7 @@ import { validateSync } from 'class-validator';
 import type { AppConfig } from './app-config.js';
 import { withEnvFile } from './env-file.js';
 import { EnvSchema } from './env.schema.js';
+import { parseWebhooks } from './webhooks-config.js';
 
 /** Used only outside production when no key is configured, so that `npm start` works at once. */
 export const DEV_JWT_SECRET = 'orderwire-development-secret-do-not-use';
@@ -184,6 +185,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     publish: { timeoutMs: s.PUBLISH_TIMEOUT_MS },
     services: { subscriberTtlMs: s.COMMAND_SUBSCRIBER_TTL_MS, queueMax: s.COMMAND_QUEUE_MAX },
+    webhooks: {
+      hooks: webhooks(s.WEBHOOKS, s.WEBHOOKS_FILE),
+      timeoutMs: s.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: s.WEBHOOK_MAX_ATTEMPTS,
+      backoffMs: s.WEBHOOK_BACKOFF_MS,
+      queueMax: s.WEBHOOK_QUEUE_MAX,
+    },
     ...(s.DATA_ENCRYPTION_KEY ? { encryption: { keys: parseKeyring(s.DATA_ENCRYPTION_KEY) } } : {}),
     shutdown: {
       graceMs: s.SHUTDOWN_GRACE_MS,
@@ -194,6 +202,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     // built-in development secret (which nobody trusts), or when asked for by name.
     devTokens: s.DEV_TOKENS ?? (insecureDevSecret && !s.REDIS_URL),
   };
+}
+
+function webhooks(raw: string | undefined, file: string | undefined): AppConfig['webhooks']['hooks'] {
+  try {
+    return parseWebhooks(raw, file);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }
 
 /**

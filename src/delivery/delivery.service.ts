@@ -145,6 +145,9 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     envelope.requiresAck = true;
     const targets = route(input.type, { ...input.audience, tenantId: input.tenantId });
     await this.store.append(envelope as Envelope<DurableType>, targets, now);
+    if (this.events.has('message.published')) {
+      void this.events.emit('message.published', { envelope: envelope as Envelope<DurableType> });
+    }
     const message: FanoutMessage = { envelope: envelope as Envelope<DurableType>, targets, publishedAt: now };
     this.bus.publish(message);
     // Written here once every earlier seq was (see DeliverySequencer): at once, on one node.

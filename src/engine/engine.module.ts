@@ -20,6 +20,7 @@ import {
   MESSAGE_STORE,
   ORDER_STORE,
   SERVICE_BRIDGE,
+  WEBHOOK_QUEUE,
   SESSION_REGISTRY,
   SOCKET_ADAPTER,
 } from './engine.tokens.js';
@@ -31,6 +32,8 @@ import { MemoryMenuStore } from './memory/memory-menu-store.js';
 import { MemoryMessageStore } from './memory/memory-message-store.js';
 import { MemoryOrderStore } from './memory/memory-order-store.js';
 import { MemoryServiceBridge } from './memory/memory-service-bridge.js';
+import { MemoryWebhookQueue } from './memory/memory-webhook-queue.js';
+import { webhookPolicy } from './webhook-queue.js';
 import { MemorySessionRegistry } from './memory/memory-session-registry.js';
 import { RedisEngine } from './redis/redis-engine.js';
 
@@ -51,6 +54,7 @@ function memoryProviders(config: AppConfig): Provider[] {
   const health: EngineHealth = { down: () => Promise.resolve([]), connected: () => true };
   const jobs = new MemoryJobScheduler();
   const bridge = new MemoryServiceBridge();
+  const webhooks = new MemoryWebhookQueue(webhookPolicy(config));
   return [
     { provide: MESSAGE_STORE, useFactory: () => new MemoryMessageStore(messageBounds(config)) },
     { provide: ORDER_STORE, useFactory: () => new MemoryOrderStore(config.orders) },
@@ -66,7 +70,11 @@ function memoryProviders(config: AppConfig): Provider[] {
     { provide: SOCKET_ADAPTER, useValue: undefined },
     { provide: CLUSTER_BUS, useValue: new LocalClusterBus() },
     { provide: SERVICE_BRIDGE, useValue: bridge },
-    { provide: ENGINE_CLOSE, useValue: async () => (await bridge.close(), await jobs.close()) },
+    { provide: WEBHOOK_QUEUE, useValue: webhooks },
+    {
+      provide: ENGINE_CLOSE,
+      useValue: async () => (await bridge.close(), await webhooks.close(), await jobs.close()),
+    },
   ];
 }
 
@@ -96,6 +104,7 @@ function redisProviders(config: AppConfig): Provider[] {
     from(SOCKET_ADAPTER, (e) => e.adapter),
     from(CLUSTER_BUS, (e) => e.bus),
     from(SERVICE_BRIDGE, (e) => e.bridge),
+    from(WEBHOOK_QUEUE, (e) => e.webhooks),
     from(ENGINE_CLOSE, (e) => () => e.close(config.shutdown.closeMs)),
   ];
 }
@@ -124,6 +133,7 @@ export class EngineModule {
         SOCKET_ADAPTER,
         CLUSTER_BUS,
         SERVICE_BRIDGE,
+        WEBHOOK_QUEUE,
       ],
     };
   }

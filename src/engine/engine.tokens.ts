@@ -28,3 +28,6 @@ export const CLUSTER_BUS = Symbol('CLUSTER_BUS');
 
 /** The link to other services: publishes in, accepted commands out (see service-bridge.ts). */
 export const SERVICE_BRIDGE = Symbol('SERVICE_BRIDGE');
+
+/** Webhook deliveries waiting to be sent (see webhook-queue.ts). */
+export const WEBHOOK_QUEUE = Symbol('WEBHOOK_QUEUE');

@@ -29,6 +29,8 @@ export interface ReplayResult {
 export interface DeadLetter extends DeadLetterItem {
   /** Where to deliver again on `admin.replay`: user keys (see routing/rooms.ts `userKey`). */
   userKeys: string[];
+  /** A failed webhook delivery: the signed body is remade from this on `admin.replay`. */
+  webhookBody?: string;
 }
 
 /** What a message store keeps at most (see MESSAGE_* and DEAD_LETTER* in .env.example). */

@@ -78,6 +78,10 @@ export class AdminGateway extends RoleGateway {
 
   @SubscribeMessage('admin.replay')
   async replay(@ConnectedSocket() socket: HubSocket, @MessageBody() dto: AdminReplayDto) {
-    return ok(await this.ctx.deadLetters.replay(socket.data.session, dto.messageId));
+    return ok(
+      await this.ctx.deadLetters.replay(socket.data.session, dto.messageId, (letter) =>
+        this.ctx.webhooks.replay(letter),
+      ),
+    );
   }
 }

@@ -10,6 +10,7 @@ import { AuditService } from '../monitoring/audit.service.js';
 import { HubEvents } from '../util/hub-events.js';
 import { MenuService } from '../orders/menu.service.js';
 import { OrdersService } from '../orders/orders.service.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { ConnectionService } from './connection.service.js';
 
 /** The services the role gateways call, injected once and shared by the three of them. */
@@ -28,5 +29,6 @@ export class GatewayContext {
     readonly sessionControl: SessionControlService,
     readonly audit: AuditService,
     readonly events: HubEvents,
+    readonly webhooks: WebhooksService,
   ) {}
 }

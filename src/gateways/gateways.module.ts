@@ -13,6 +13,7 @@ import { CrewGateway } from './crew.gateway.js';
 import { CustomerGateway } from './customer.gateway.js';
 import { GatewayContext } from './gateway.context.js';
 import { ShutdownService } from './shutdown.service.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 const GATEWAYS = [CustomerGateway, CrewGateway, AdminGateway];
 
@@ -28,6 +29,7 @@ const GATEWAYS = [CustomerGateway, CrewGateway, AdminGateway];
     DeliveryModule,
     MonitoringModule,
     OrdersModule,
+    WebhooksModule,
     AuthModule,
     CommandsModule,
   ],

@@ -68,6 +68,12 @@ export class MetricsService {
     help: 'Durable messages moved to dead letters',
     registers: [this.registry],
   });
+  readonly webhookDeliveries = new Counter({
+    name: 'orderwire_webhook_deliveries_total',
+    help: 'Webhook POST attempts by result: delivered, retried, refused (a 4xx), full (past WEBHOOK_QUEUE_MAX)',
+    labelNames: ['webhook', 'result'],
+    registers: [this.registry],
+  });
   readonly gapReads = new Counter({
     name: 'orderwire_delivery_gap_reads_total',
     help: 'Durable messages read from the log because the cluster bus had not brought them in time',

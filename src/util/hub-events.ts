@@ -15,6 +15,11 @@ export interface HubEventMap {
    * Monitoring's AuditService keeps it in the tenant's audit trail. Emit without awaiting.
    */
   audit: Omit<AuditEntry, 'id' | 'at'>;
+  /**
+   * A durable message was stored, once, on the node that published it (delivery). Webhooks send
+   * it to the backends that asked for its type. Emitted only while someone listens.
+   */
+  'message.published': { envelope: Envelope<DurableType> };
 }
 
 type Listener<K extends keyof HubEventMap> = (payload: HubEventMap[K]) => void | Promise<void>;
@@ -33,6 +38,11 @@ export class HubEvents {
     let list = this.listeners.get(type);
     if (!list) this.listeners.set(type, (list = []));
     list.push(listener as Listener<never>);
+  }
+
+  /** Whether anyone listens to `type` (so that a hot path emits only when it matters). */
+  has(type: keyof HubEventMap): boolean {
+    return (this.listeners.get(type)?.length ?? 0) > 0;
   }
 
   /** Runs every listener of `type`, one after another; resolves when all have. */

@@ -9,6 +9,7 @@ import type { AuditStore } from '../../src/engine/audit-store.js';
 import type { MenuStore } from '../../src/engine/menu-store.js';
 import type { OrderStore } from '../../src/engine/order-store.js';
 import type { SessionRegistry } from '../../src/engine/session-registry.js';
+import type { WebhookAttempt, WebhookJob, WebhookQueue } from '../../src/engine/webhook-queue.js';
 
 /** What one engine provides behind the seams. */
 export interface EngineUnderTest {
@@ -19,6 +20,7 @@ export interface EngineUnderTest {
   idempotency: IdempotencyStore;
   sessions: SessionRegistry;
   jobs: JobScheduler;
+  webhooks: WebhookQueue;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export const CONTRACT_SETTINGS = {
   idempotency: { perUser: 10, max: 100 },
   menu: { maxTenants: 3 },
   audit: { retentionMs: 3_600_000, maxPerTenant: 100, scanMax: 50 },
+  webhooks: { maxAttempts: 3, backoffMs: 20, queueMax: 3 },
 } as const;
 
 /** The same settings as environment variables. */
@@ -50,6 +53,9 @@ export const CONTRACT_ENV: Record<string, string> = {
   IDEMPOTENCY_KEYS_MAX: '100',
   MENU_MAX_TENANTS: '3',
   AUDIT_MAX_PER_TENANT: '100',
+  WEBHOOK_MAX_ATTEMPTS: '3',
+  WEBHOOK_BACKOFF_MS: '20',
+  WEBHOOK_QUEUE_MAX: '3',
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -583,6 +589,51 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         await new Promise((r) => setTimeout(r, 60));
         expect(ran).toEqual(['a']);
         expect(await engine.jobs.depth()).toBe(0);
+      });
+    });
+
+    describe('WebhookQueue', () => {
+      const job = (id: string, webhookId = 'hook-a'): WebhookJob => ({
+        deliveryId: `${webhookId}.${id}`,
+        queueId: `${webhookId}.${id}`,
+        webhookId,
+        tenantId: 'A',
+        type: 'order.place',
+        body: `{"id":"${id}"}`,
+      });
+
+      it('sends each delivery once, retries what throws with the attempt number, and says which is the last', async () => {
+        const attempts: Array<[string, WebhookAttempt]> = [];
+        engine.webhooks.process(['hook-a'], (j, attempt) => {
+          attempts.push([j.deliveryId, attempt]);
+          if (j.deliveryId === 'hook-a.flaky' && attempt.attempt < 3) throw new Error('HTTP 503');
+          return Promise.resolve();
+        });
+        expect(await engine.webhooks.add(job('ok'))).toBe('queued');
+        expect(await engine.webhooks.add(job('ok'))).toBe('queued'); // the same delivery: once
+        expect(await engine.webhooks.add(job('flaky'))).toBe('queued');
+        const deadline = Date.now() + 5000;
+        while (attempts.length < 4 && Date.now() < deadline) await sleep(10);
+        await sleep(100);
+        expect(attempts.filter(([id]) => id === 'hook-a.ok')).toEqual([
+          ['hook-a.ok', { attempt: 1, last: false }],
+        ]);
+        expect(attempts.filter(([id]) => id === 'hook-a.flaky')).toEqual([
+          ['hook-a.flaky', { attempt: 1, last: false }],
+          ['hook-a.flaky', { attempt: 2, last: false }],
+          ['hook-a.flaky', { attempt: 3, last: true }],
+        ]);
+        // Done within the last ten minutes: a repeat is still a no-op.
+        expect(await engine.webhooks.add(job('ok'))).toBe('queued');
+        await sleep(100);
+        expect(attempts).toHaveLength(4);
+      });
+
+      it('refuses past its bound per webhook (full), whatever waits for other webhooks', async () => {
+        // Nobody sends for hook-b: its deliveries wait.
+        for (const id of ['1', '2', '3']) expect(await engine.webhooks.add(job(id, 'hook-b'))).toBe('queued');
+        expect(await engine.webhooks.add(job('4', 'hook-b'))).toBe('full');
+        expect(await engine.webhooks.add(job('1', 'hook-c'))).toBe('queued');
       });
     });
   });

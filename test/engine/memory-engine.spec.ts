@@ -6,9 +6,11 @@ import { MemoryMenuStore } from '../../src/engine/memory/memory-menu-store.js';
 import { MemoryMessageStore } from '../../src/engine/memory/memory-message-store.js';
 import { MemoryOrderStore } from '../../src/engine/memory/memory-order-store.js';
 import { MemorySessionRegistry } from '../../src/engine/memory/memory-session-registry.js';
+import { MemoryWebhookQueue } from '../../src/engine/memory/memory-webhook-queue.js';
 
 describeEngineContract('memory', () => {
   const jobs = new MemoryJobScheduler();
+  const webhooks = new MemoryWebhookQueue(CONTRACT_SETTINGS.webhooks);
   return Promise.resolve({
     messages: new MemoryMessageStore(CONTRACT_SETTINGS.messages),
     orders: new MemoryOrderStore(CONTRACT_SETTINGS.orders),
@@ -17,6 +19,7 @@ describeEngineContract('memory', () => {
     idempotency: new MemoryIdempotencyStore(CONTRACT_SETTINGS.idempotency),
     sessions: new MemorySessionRegistry(),
     jobs,
-    close: () => jobs.close(),
+    webhooks,
+    close: async () => (await webhooks.close(), await jobs.close()),
   });
 });

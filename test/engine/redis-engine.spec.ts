@@ -30,6 +30,7 @@ describeRedis('redis engine', () => {
       idempotency: engine.idempotency,
       sessions: engine.sessions,
       jobs: engine.jobs,
+      webhooks: engine.webhooks,
       close: () => engine.close(2000),
     };
   });

@@ -29,11 +29,10 @@ import { NOTIFICATION_LEVELS, type NotificationLevel } from './messages.js';
 import { FULFILLMENTS, ORDER_STATUSES, type Fulfillment, type OrderStatus } from './order.js';
 import { ROLES, type CrewRole, type Role } from './roles.js';
 import { MENU_ID_PATTERN, MENU_MAX_MODIFIERS, MenuModifierDto, ModifierList } from './menu.js';
+import { ID_PATTERN, TENANT_PATTERN } from './service-commands.js';
 
-/** Ids that clients choose (order ids): short, printable, no room-name separators. */
-const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-/** Tenant ids: the same alphabet, so that room names built from them are unambiguous. */
-export const TENANT_PATTERN = ID_PATTERN;
+/** Tenant ids: the alphabet of ids (order ids, …), so that room names built from them are unambiguous. */
+export { TENANT_PATTERN };
 
 /**
  * Optional, but not null: left out, or a valid value (@IsOptional would let `null` through to
@@ -372,6 +371,8 @@ export interface DeadLetterItem {
   attempts: number;
   lastError: string;
   at: string;
+  /** Extension (docs/protocol.md section 12): a webhook delivery that failed, not a message. */
+  webhook?: { id: string; deliveryId: string };
 }
 
 /** Each command: who may send it, its DTO, and its reply (PROTOCOL section 5). */
@@ -438,15 +439,3 @@ export function isCommandType(value: unknown): value is CommandType {
 }
 
 export type { BoardData };
-
-/** Commands that change something, and so are handed to subscribed services once accepted. */
-export const SERVICE_COMMANDS: readonly CommandType[] = [
-  'order.place',
-  'order.cancel',
-  'order.update_status',
-  'courier.location',
-  'menu.set_availability',
-  'admin.announce',
-  'admin.disconnect',
-  'admin.replay',
-];

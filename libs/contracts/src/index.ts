@@ -10,3 +10,5 @@ export * from './ids.js';
 export * from './shape.js';
 export * from './menu.js';
 export * from './audit.js';
+export * from './webhooks.js';
+export { SERVICE_COMMANDS } from './service-commands.js';

@@ -14,6 +14,8 @@ export const QUEUE_NAMES = {
   orderSla: 'order-sla',
   /** Services to the hub: messages to deliver. */
   publish: 'publish',
+  /** The hub to backends over HTTP: one webhook's signed deliveries, retried with backoff. */
+  webhooks: (webhookId: string): string => `webhooks-${webhookId}`,
   /**
    * The hub to services: accepted client commands, one queue per command type and subscribing
    * service (its serviceId), so that every service gets every command and a service's replicas

@@ -17,6 +17,15 @@ import { RealtimeError } from './realtime.error.js';
 import type { RealtimeTransport, TransportHealth } from './realtime.transport.js';
 
 export const DEFAULT_CLOSE_TIMEOUT_MS = 2000;
+
+/** An error of the connection to Redis, not of a command: each of a worker's sockets reports one. */
+function isConnectionError(err: Error): boolean {
+  const code = (err as { code?: unknown }).code;
+  return (
+    (typeof code === 'string' && /^(ECONN|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)/.test(code)) ||
+    /ECONN|Connection is closed|EPIPE|ETIMEDOUT|socket hang up/i.test(err.message)
+  );
+}
 export const DEFAULT_PUBLISH_TIMEOUT_MS = 5000;
 export const DEFAULT_CONCURRENCY = 16;
 
@@ -108,9 +117,10 @@ export class QueueTransport implements RealtimeTransport {
       prefix: bullPrefix(this.options.prefix),
       concurrency: this.options.concurrency,
     });
-    // Connection trouble is the connection's to report (once); anything else is worth a line.
+    // Connection trouble is the outage's to report (once); anything else is worth a line.
     worker.on('error', (err) => {
-      if (this.connection.status === 'ready') this.logger.warn(`worker of ${queue}: ${err.message}`);
+      if (isConnectionError(err) || this.connection.status !== 'ready') this.down(err);
+      else this.logger.warn(`worker of ${queue}: ${err.message}`);
     });
     worker.on('failed', (job, err) =>
       this.logger.warn(

@@ -10,6 +10,8 @@ import type { EngineHealth, SocketAdapterFactory } from '../engine.tokens.js';
 import { messageBounds } from '../message-store.js';
 import { BullmqJobScheduler } from './bullmq-job-scheduler.js';
 import { BullmqServiceBridge } from './bullmq-service-bridge.js';
+import { BullmqWebhookQueue } from './bullmq-webhook-queue.js';
+import { webhookPolicy } from '../webhook-queue.js';
 import { RedisIdempotencyStore } from './redis-idempotency-store.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisMessageStore } from './redis-message-store.js';
@@ -40,6 +42,7 @@ export class RedisEngine {
   readonly sessions: RedisSessionRegistry;
   readonly jobs: BullmqJobScheduler;
   readonly bridge: BullmqServiceBridge;
+  readonly webhooks: BullmqWebhookQueue;
   readonly bus = new AdapterClusterBus();
   readonly adapter: SocketAdapterFactory;
   readonly health: EngineHealth;
@@ -82,6 +85,7 @@ export class RedisEngine {
     this.sessions = new RedisSessionRegistry(this.store, this.keys, nodeId);
     this.jobs = new BullmqJobScheduler(this.queues, bullPrefix(prefix), nodeId);
     this.bridge = new BullmqServiceBridge(this.queues, prefix, config.services);
+    this.webhooks = new BullmqWebhookQueue(this.queues, bullPrefix(prefix), webhookPolicy(config));
     this.adapter = createAdapter(this.adapterClient, {
       streamName: `${prefix}:socket.io`,
       channelPrefix: `${prefix}:socket.io`,
@@ -108,6 +112,7 @@ export class RedisEngine {
         { name: 'sessions', close: () => this.sessions.stop(), force: () => this.sessions.halt() },
         { name: 'service bridge', close: () => this.bridge.close(), force: () => this.bridge.disconnect() },
         { name: 'job scheduler', close: () => this.jobs.close(), force: () => this.jobs.disconnect() },
+        { name: 'webhooks', close: () => this.webhooks.close(), force: () => this.webhooks.disconnect() },
         {
           name: 'redis clients',
           close: () => Promise.all(clients.map((c) => c.quit())),

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+// The protocol without the DTO classes: loading those needs reflect-metadata, and config is read first.
+import { DURABLE_TYPES, SERVICE_COMMANDS, TENANT_PATTERN } from '@orderwire/contracts/protocol';
+import type { WebhookConfig } from './app-config.js';
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_WEBHOOKS = 100;
+
+/**
+ * WEBHOOKS (JSON) or WEBHOOKS_FILE: the operator's list of backends to POST to. Only the operator
+ * configures URLs — a tenant or a service never does, since the hub would make requests wherever
+ * it was told (SSRF). Throws a message naming the setting and the entry.
+ */
+export function parseWebhooks(raw: string | undefined, file: string | undefined): WebhookConfig[] {
+  if (raw && file) throw new Error('WEBHOOKS and WEBHOOKS_FILE: set one, not both');
+  const name = file ? 'WEBHOOKS_FILE' : 'WEBHOOKS';
+  let text = raw;
+  if (file) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new Error(`WEBHOOKS_FILE: cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  if (!text?.trim()) return [];
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch {
+    throw new Error(`${name}: not JSON (an array of { id, url, secret, tenants?, commands?, events? })`);
+  }
+  if (!Array.isArray(list) || list.length > MAX_WEBHOOKS) {
+    throw new Error(`${name}: an array of at most ${MAX_WEBHOOKS} webhooks`);
+  }
+  const hooks = list.map((entry, i) => webhook(entry, `${name}[${i}]`));
+  const ids = new Set(hooks.map((h) => h.id));
+  if (ids.size !== hooks.length) throw new Error(`${name}: webhook ids must be unique`);
+  return hooks;
+}
+
+function webhook(entry: unknown, where: string): WebhookConfig {
+  const e = (entry ?? {}) as Record<string, unknown>;
+  const known = new Set(['id', 'url', 'secret', 'tenants', 'commands', 'events']);
+  const unknown = Object.keys(e).filter((k) => !known.has(k));
+  if (typeof entry !== 'object' || Array.isArray(entry) || unknown.length) {
+    throw new Error(
+      `${where}: an object of id, url, secret, tenants?, commands?, events?${unknown.length ? ` (not ${unknown.join(', ')})` : ''}`,
+    );
+  }
+  if (typeof e.id !== 'string' || !ID.test(e.id))
+    throw new Error(`${where}.id: 1 to 64 of letters, digits, _ and -`);
+  let url: URL;
+  try {
+    url = new URL(String(e.url));
+  } catch {
+    throw new Error(`${where}.url: not a URL`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password) {
+    throw new Error(`${where}.url: http(s) without credentials in it`);
+  }
+  if (typeof e.secret !== 'string' || e.secret.length < 32) {
+    throw new Error(`${where}.secret: at least 32 characters`);
+  }
+  const tenants = list(e.tenants, `${where}.tenants`, (t) => TENANT_PATTERN.test(t));
+  const commands = list(e.commands, `${where}.commands`, (c) =>
+    (SERVICE_COMMANDS as readonly string[]).includes(c),
+  );
+  const events = list(e.events, `${where}.events`, (t) => (DURABLE_TYPES as readonly string[]).includes(t));
+  if (!commands?.length && !events?.length) throw new Error(`${where}: give commands or events (or both)`);
+  return {
+    id: e.id,
+    url: url.toString(),
+    secret: e.secret,
+    ...(tenants ? { tenants } : {}),
+    commands: commands ?? [],
+    events: events ?? [],
+  } as WebhookConfig;
+}
+
+function list(value: unknown, where: string, valid: (item: string) => boolean): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || !valid(v))) {
+    throw new Error(
+      `${where}: a list of known names (${where.endsWith('commands') ? SERVICE_COMMANDS.join(', ') : where.endsWith('events') ? DURABLE_TYPES.join(', ') : 'tenant ids'})`,
+    );
+  }
+  return [...new Set(value as string[])];
+}
