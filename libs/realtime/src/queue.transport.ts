@@ -74,10 +74,7 @@ export class QueueTransport implements RealtimeTransport {
   ) {
     const { redis } = options;
     this.owned = 'url' in redis;
-    this.connection =
-      'url' in redis
-        ? new Redis(redis.url, { maxRetriesPerRequest: null, lazyConnect: false })
-        : redis.client;
+    this.connection = 'url' in redis ? new Redis(redis.url, { maxRetriesPerRequest: null }) : redis.client;
     this.connection.on('error', (err: Error) => this.down(err));
     this.connection.on('ready', () => this.up());
     this.publishQueue = new Queue(QUEUE_NAMES.publish, {
