@@ -18,10 +18,12 @@ import { wsOf } from './ws-context.js';
 const FORWARDED: ReadonlySet<string> = new Set(SERVICE_COMMANDS);
 
 /**
- * Hands every accepted command to the services subscribed to it (PROTOCOL section 7), before
- * the client gets its reply, so that an accepted command is queued at least once. It sits outside
- * the idempotency interceptor: a client retrying with the same requestId after a failed hand-off
- * queues it again, and the job id (from the requestId) keeps that to one job.
+ * Hands every accepted command to the services subscribed to it (PROTOCOL section 7) and to the
+ * webhooks that take it (docs/protocol.md section 12), before the client gets its reply, so that
+ * an accepted command is queued at least once for each. It sits outside the idempotency
+ * interceptor: a client retrying with the same requestId after a failed hand-off queues it again,
+ * and the job id (from the requestId) keeps that to one job per service and webhook. A service
+ * at COMMAND_QUEUE_MAX refuses the command before it is carried out.
  */
 @Injectable()
 export class CommandForwardInterceptor implements NestInterceptor {
