@@ -20,6 +20,8 @@ import { postWebhook } from './webhook-post.js';
 export class WebhooksService implements OnApplicationBootstrap {
   private readonly hooks: readonly WebhookConfig[];
   private readonly byId: ReadonlyMap<string, WebhookConfig>;
+  /** The command types some webhook takes, made once: every accepted command asks. */
+  private readonly commandTypes: ReadonlySet<string>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -31,6 +33,7 @@ export class WebhooksService implements OnApplicationBootstrap {
   ) {
     this.hooks = config.webhooks.hooks;
     this.byId = new Map(this.hooks.map((h) => [h.id, h]));
+    this.commandTypes = new Set(this.hooks.flatMap((h) => h.commands));
   }
 
   onApplicationBootstrap(): void {
@@ -46,7 +49,7 @@ export class WebhooksService implements OnApplicationBootstrap {
 
   /** Whether some webhook takes commands of this type (cheap: every accepted command asks). */
   wants(type: string): boolean {
-    return this.hooks.some((h) => (h.commands as readonly string[]).includes(type));
+    return this.commandTypes.has(type);
   }
 
   /** Queues an accepted command for every webhook that takes it in its tenant. */
