@@ -51,6 +51,7 @@ export class HubModule {
         DrainState,
         DeliveryModule,
         OrdersModule,
+        WebhooksModule,
         MetricsModule,
         PublishModule,
       ],

@@ -1,7 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { verifyWebhook, type WebhookBody } from '@orderwire/contracts';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { configWarnings } from '../src/config/config-warnings.js';
 import { loadConfig } from '../src/config/load-config.js';
@@ -9,61 +6,9 @@ import { connect, sampleOrder, type TestClient } from './support/client.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { describeEngines } from './support/redis.js';
 import { mintToken } from './support/tokens.js';
+import { Receiver, until, WEBHOOK_SECRET } from './support/webhook-receiver.js';
 
-const SECRET = 'a-webhook-secret-of-at-least-32-chars';
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  raw: string;
-  body: WebhookBody;
-  verified: boolean;
-}
-
-/** A real HTTP backend on loopback: checks each signature as the docs tell receivers to. */
-class Receiver {
-  readonly got: Received[] = [];
-  /** What to answer each request with (its index among all received). */
-  answer: (index: number, body: WebhookBody) => number = () => 200;
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (c: Buffer) => (raw += c.toString()));
-      req.on('end', () => {
-        const verified = verifyWebhook({
-          secret: SECRET,
-          body: raw,
-          timestamp: req.headers['orderwire-timestamp'] as string | undefined,
-          signature: req.headers['orderwire-signature'] as string | undefined,
-        });
-        const body = JSON.parse(raw) as WebhookBody;
-        const index = this.got.push({ headers: req.headers, raw, body, verified }) - 1;
-        res.writeHead(verified ? this.answer(index, body) : 401).end();
-      });
-    });
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/orderwire`;
-  }
-
-  of(kind: string, type: string): Received[] {
-    return this.got.filter((g) => g.body.kind === kind && g.body.type === type);
-  }
-
-  stop(): Promise<void> {
-    this.server.closeAllConnections(); // the hub's keep-alive sockets too
-    return new Promise((r) => this.server.close(() => r()));
-  }
-}
-
-async function until(what: () => boolean | Promise<boolean>, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await what())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const SECRET = WEBHOOK_SECRET;
 
 function webhooksSuite(engine: string, env: () => Record<string, string>): void {
   describe(`webhooks (${engine} engine)`, () => {
@@ -234,7 +179,7 @@ describe('WEBHOOKS settings', () => {
 
   it('takes a valid list and refuses what would be unsafe or unknown, naming the entry', () => {
     expect(loadConfig({ ...base, WEBHOOKS: JSON.stringify([hook]) }).webhooks.hooks).toEqual([
-      { ...hook, commands: ['order.place'], events: [] },
+      { ...hook, commands: ['order.place'], events: [], decides: [], onFailure: 'reject' },
     ]);
     expect(() => loadConfig({ ...base, WEBHOOKS: '{not json' })).toThrow(/WEBHOOKS: not JSON/);
     expect(refused([{ ...hook, secret: 'short' }])).toThrow(/WEBHOOKS\[0\]\.secret/);
@@ -243,7 +188,23 @@ describe('WEBHOOKS settings', () => {
     expect(refused([{ ...hook, commands: ['admin.audit'] }])).toThrow(/WEBHOOKS\[0\]\.commands/);
     expect(refused([{ ...hook, events: ['menu.updated'] }])).toThrow(/WEBHOOKS\[0\]\.events/);
     expect(refused([{ ...hook, tenants: ['a b'] }])).toThrow(/WEBHOOKS\[0\]\.tenants/);
-    expect(refused([{ ...hook, commands: [] }])).toThrow(/commands or events/);
+    expect(refused([{ ...hook, commands: [] }])).toThrow(/commands, events or decides/);
+    expect(refused([{ ...hook, decides: ['order.cancel'] }])).toThrow(
+      /WEBHOOKS\[0\]\.decides: .*\(order\.place\)/,
+    );
+    expect(refused([{ ...hook, decides: ['order.place'], onFailure: 'maybe' }])).toThrow(
+      /WEBHOOKS\[0\]\.onFailure/,
+    );
+    const decider = {
+      id: 'gate',
+      url: hook.url,
+      secret: SECRET,
+      decides: ['order.place'],
+      onFailure: 'accept',
+    };
+    expect(loadConfig({ ...base, WEBHOOKS: JSON.stringify([decider]) }).webhooks.hooks).toEqual([
+      { ...decider, commands: [], events: [] },
+    ]);
     expect(refused([hook, hook])).toThrow(/unique/);
     expect(refused([{ ...hook, id: 'has.dot' }])).toThrow(/WEBHOOKS\[0\]\.id/);
     expect(refused([{ ...hook, headers: { x: 1 } }])).toThrow(/not headers/);

@@ -15,7 +15,12 @@ import { HubException } from '../util/hub.exception.js';
 import { wsOf } from './ws-context.js';
 
 /** Outcomes that are not the command's own result, so a retry with the same requestId runs again. */
-const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['RATE_LIMITED', 'INTERNAL', 'VALIDATION_FAILED']);
+const TRANSIENT: ReadonlySet<ErrorCode> = new Set([
+  'RATE_LIMITED',
+  'INTERNAL',
+  'VALIDATION_FAILED',
+  'BACKEND_UNAVAILABLE',
+]);
 
 type Stored = { reply: unknown } | { error: ProtocolErrorBody };
 

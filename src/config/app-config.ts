@@ -1,5 +1,5 @@
 import type { Algorithm } from 'jsonwebtoken';
-import type { CommandType, DurableType } from '@orderwire/contracts';
+import type { CommandType, DecidableCommand, DurableType } from '@orderwire/contracts';
 
 /** The validated, typed configuration of one hub node. Built once by `loadConfig`. */
 export interface AppConfig {
@@ -94,6 +94,9 @@ export interface AppConfig {
     maxAttempts: number;
     backoffMs: number;
     queueMax: number;
+    /** Decisions (order.place accepted or rejected by a backend): per POST, and in flight per node. */
+    decisionTimeoutMs: number;
+    decisionsMax: number;
   };
   /** AES-256-GCM keys for personal data at rest (redis engine): the first encrypts, all decrypt. */
   encryption?: { keys: Array<{ id: string; key: Buffer }> };
@@ -113,4 +116,7 @@ export interface WebhookConfig {
   tenants?: string[];
   commands: CommandType[];
   events: DurableType[];
+  /** Commands it accepts or rejects before the hub carries them out, and what a failure means. */
+  decides: DecidableCommand[];
+  onFailure: 'reject' | 'accept';
 }

@@ -64,4 +64,20 @@ export class EnvIntegrations extends EnvLimits {
   @IsInt()
   @Min(1)
   WEBHOOK_QUEUE_MAX = 10_000;
+
+  /**
+   * How long a deciding webhook may take to accept or reject an order while the customer waits;
+   * at most 9 s, below the SDK's 10 s command timeout. Then its onFailure applies.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(9000)
+  WEBHOOK_DECISION_TIMEOUT_MS = 3000;
+
+  /** Decisions in flight per node; past it a placement that needs one is BACKEND_UNAVAILABLE. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_DECISIONS_MAX = 256;
 }

@@ -191,6 +191,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       maxAttempts: s.WEBHOOK_MAX_ATTEMPTS,
       backoffMs: s.WEBHOOK_BACKOFF_MS,
       queueMax: s.WEBHOOK_QUEUE_MAX,
+      decisionTimeoutMs: s.WEBHOOK_DECISION_TIMEOUT_MS,
+      decisionsMax: s.WEBHOOK_DECISIONS_MAX,
     },
     ...(s.DATA_ENCRYPTION_KEY ? { encryption: { keys: parseKeyring(s.DATA_ENCRYPTION_KEY) } } : {}),
     shutdown: {

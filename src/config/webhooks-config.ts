@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 // The protocol without the DTO classes: loading those needs reflect-metadata, and config is read first.
-import { DURABLE_TYPES, SERVICE_COMMANDS, TENANT_PATTERN } from '@orderwire/contracts/protocol';
+import {
+  DECIDABLE_COMMANDS,
+  DURABLE_TYPES,
+  SERVICE_COMMANDS,
+  TENANT_PATTERN,
+} from '@orderwire/contracts/protocol';
 import type { WebhookConfig } from './app-config.js';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -27,7 +32,9 @@ export function parseWebhooks(raw: string | undefined, file: string | undefined)
   try {
     list = JSON.parse(text);
   } catch {
-    throw new Error(`${name}: not JSON (an array of { id, url, secret, tenants?, commands?, events? })`);
+    throw new Error(
+      `${name}: not JSON (an array of { id, url, secret, tenants?, commands?, events?, decides? })`,
+    );
   }
   if (!Array.isArray(list) || list.length > MAX_WEBHOOKS) {
     throw new Error(`${name}: an array of at most ${MAX_WEBHOOKS} webhooks`);
@@ -40,11 +47,11 @@ export function parseWebhooks(raw: string | undefined, file: string | undefined)
 
 function webhook(entry: unknown, where: string): WebhookConfig {
   const e = (entry ?? {}) as Record<string, unknown>;
-  const known = new Set(['id', 'url', 'secret', 'tenants', 'commands', 'events']);
+  const known = new Set(['id', 'url', 'secret', 'tenants', 'commands', 'events', 'decides', 'onFailure']);
   const unknown = Object.keys(e).filter((k) => !known.has(k));
   if (typeof entry !== 'object' || Array.isArray(entry) || unknown.length) {
     throw new Error(
-      `${where}: an object of id, url, secret, tenants?, commands?, events?${unknown.length ? ` (not ${unknown.join(', ')})` : ''}`,
+      `${where}: an object of id, url, secret, tenants?, commands?, events?, decides?, onFailure?${unknown.length ? ` (not ${unknown.join(', ')})` : ''}`,
     );
   }
   if (typeof e.id !== 'string' || !ID.test(e.id))
@@ -66,7 +73,15 @@ function webhook(entry: unknown, where: string): WebhookConfig {
     (SERVICE_COMMANDS as readonly string[]).includes(c),
   );
   const events = list(e.events, `${where}.events`, (t) => (DURABLE_TYPES as readonly string[]).includes(t));
-  if (!commands?.length && !events?.length) throw new Error(`${where}: give commands or events (or both)`);
+  const decides = list(e.decides, `${where}.decides`, (c) =>
+    (DECIDABLE_COMMANDS as readonly string[]).includes(c),
+  );
+  if (!commands?.length && !events?.length && !decides?.length) {
+    throw new Error(`${where}: give commands, events or decides (or several)`);
+  }
+  if (e.onFailure !== undefined && e.onFailure !== 'reject' && e.onFailure !== 'accept') {
+    throw new Error(`${where}.onFailure: "reject" (the default) or "accept"`);
+  }
   return {
     id: e.id,
     url: url.toString(),
@@ -74,15 +89,22 @@ function webhook(entry: unknown, where: string): WebhookConfig {
     ...(tenants ? { tenants } : {}),
     commands: commands ?? [],
     events: events ?? [],
+    decides: decides ?? [],
+    onFailure: e.onFailure ?? 'reject',
   } as WebhookConfig;
 }
 
 function list(value: unknown, where: string, valid: (item: string) => boolean): string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || !valid(v))) {
-    throw new Error(
-      `${where}: a list of known names (${where.endsWith('commands') ? SERVICE_COMMANDS.join(', ') : where.endsWith('events') ? DURABLE_TYPES.join(', ') : 'tenant ids'})`,
-    );
+    throw new Error(`${where}: a list of known names (${knownNames(where)})`);
   }
   return [...new Set(value as string[])];
+}
+
+function knownNames(where: string): string {
+  if (where.endsWith('commands')) return SERVICE_COMMANDS.join(', ');
+  if (where.endsWith('events')) return DURABLE_TYPES.join(', ');
+  if (where.endsWith('decides')) return DECIDABLE_COMMANDS.join(', ');
+  return 'tenant ids';
 }

@@ -74,6 +74,19 @@ export class MetricsService {
     labelNames: ['webhook', 'result'],
     registers: [this.registry],
   });
+  readonly webhookDecisions = new Counter({
+    name: 'orderwire_webhook_decisions_total',
+    help: 'Orders put to deciding webhooks, by result: accepted, rejected, failed (no valid answer), busy (past WEBHOOK_DECISIONS_MAX, not asked)',
+    labelNames: ['webhook', 'result'],
+    registers: [this.registry],
+  });
+  readonly webhookDecisionSeconds = new Histogram({
+    name: 'orderwire_webhook_decision_seconds',
+    help: 'Time a deciding webhook took to answer (or to fail), while the customer waited',
+    labelNames: ['webhook'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
   readonly gapReads = new Counter({
     name: 'orderwire_delivery_gap_reads_total',
     help: 'Durable messages read from the log because the cluster bus had not brought them in time',

@@ -1,5 +1,34 @@
-import type { Order, OrderStatus } from '@orderwire/contracts';
+import type { Order, OrderPlaceDto, OrderStatus } from '@orderwire/contracts';
+import { newUlid } from '@orderwire/contracts';
 import { forCouriers } from '../routing/routing.table.js';
+
+/** A new order as `order.place` makes it, priced by the menu: `placed`, unpaid, revision 0. */
+export function newOrder(
+  tenantId: string,
+  customerId: string,
+  dto: OrderPlaceDto,
+  priced: Pick<Order, 'items' | 'total' | 'currency'>,
+  at: Date,
+): Order {
+  const now = at.toISOString();
+  return {
+    orderId: dto.orderId ?? newUlid(),
+    tenantId,
+    customerId,
+    items: priced.items,
+    total: priced.total,
+    currency: priced.currency,
+    fulfillment: dto.fulfillment,
+    status: 'placed',
+    ...(dto.deliveryAddress ? { deliveryAddress: { ...dto.deliveryAddress } } : {}),
+    ...(dto.notes !== undefined ? { notes: dto.notes } : {}),
+    payment: { status: 'pending', updatedAt: now },
+    revision: 0,
+    createdAt: now,
+    updatedAt: now,
+    statusTimes: { placed: now },
+  };
+}
 
 /** `order` in status `to` at `at`; `etaMinutes` (when given) also sets when it is expected. */
 export function moved(order: Order, to: OrderStatus, at: Date, etaMinutes?: number): Order {

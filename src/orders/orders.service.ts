@@ -9,7 +9,7 @@ import type {
   OrderUpdateStatusDto,
   Sender,
 } from '@orderwire/contracts';
-import { canCancel, newUlid, FINAL_STATUSES, isLegalTransition, nextStatuses } from '@orderwire/contracts';
+import { canCancel, FINAL_STATUSES, isLegalTransition, nextStatuses } from '@orderwire/contracts';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { background } from '../util/background.js';
 import { actorOf, type Session } from '../session/session.js';
@@ -24,8 +24,9 @@ import type { OrderStore } from '../engine/order-store.js';
 import type { SessionRegistry } from '../engine/session-registry.js';
 import { AlertsService } from '../monitoring/alerts.service.js';
 import { forCouriers } from '../routing/routing.table.js';
-import { forPeople, moved } from './order-changes.js';
+import { forPeople, moved, newOrder } from './order-changes.js';
 import { MenuService } from './menu.service.js';
+import { ORDER_GATE, type OrderGate } from './order-gate.js';
 
 const BOARD_LIMIT = 1000;
 
@@ -59,6 +60,7 @@ export class OrdersService {
     private readonly alerts: AlertsService,
     private readonly menus: MenuService,
     private readonly events: HubEvents,
+    @Inject(ORDER_GATE) private readonly gate: OrderGate,
   ) {}
 
   /**
@@ -76,25 +78,15 @@ export class OrdersService {
     // The restaurant's menu sets names and prices (docs/protocol.md section 9), never the client.
     const priced = await this.menus.price(session.tenantId, dto);
     const at = new Date();
-    const now = at.toISOString();
-    const order: Order = {
-      orderId: dto.orderId ?? newUlid(),
-      tenantId: session.tenantId,
-      customerId: session.userId,
-      items: priced.items,
-      total: priced.total,
-      currency: priced.currency,
-      fulfillment: dto.fulfillment,
-      status: 'placed',
-      ...(dto.deliveryAddress ? { deliveryAddress: { ...dto.deliveryAddress } } : {}),
-      ...(dto.notes !== undefined ? { notes: dto.notes } : {}),
-      payment: { status: 'pending', updatedAt: now },
-      revision: 0,
-      createdAt: now,
-      updatedAt: now,
-      statusTimes: { placed: now },
-    };
+    const order = newOrder(session.tenantId, session.userId, dto, priced, at);
     await this.admit(session, dto.orderId);
+    // The restaurant's own backend may refuse it (docs/protocol.md section 12, decisions): asked
+    // once the menu and the limits let it in, before anything is stored; a retry of a stored
+    // order (or a clash with another's) is answered below without asking again.
+    if (this.gate.decides(order.tenantId)) {
+      const known = dto.orderId !== undefined && (await this.orders.get(order.tenantId, dto.orderId));
+      if (!known) await this.gate.decide(order);
+    }
     const stored = await this.orders.create(order, this.menus.businessDay(priced.settings, at));
     if (!stored) {
       const existing = await this.orders.get(order.tenantId, order.orderId);

@@ -24,6 +24,11 @@ export const ERROR_CODES = [
   // Extension (docs/protocol.md section 10): the restaurant accepts only paid orders, and this
   // one is not paid yet; `details.payment` is its payment status.
   'PAYMENT_REQUIRED',
+  // Extensions (docs/protocol.md section 12, decisions): the restaurant's backend declined this
+  // order.place (`details.reason`), or it had to decide and could not be asked in time
+  // (`details.retryAfterMs`). Nothing was stored either way.
+  'REJECTED',
+  'BACKEND_UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -11,4 +11,5 @@ export * from './shape.js';
 export * from './menu.js';
 export * from './audit.js';
 export * from './webhooks.js';
-export { SERVICE_COMMANDS } from './service-commands.js';
+export { DECIDABLE_COMMANDS, SERVICE_COMMANDS } from './service-commands.js';
+export type { DecidableCommand } from './service-commands.js';

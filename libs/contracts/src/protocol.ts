@@ -8,5 +8,6 @@ export * from './order.js';
 export * from './messages.js';
 export * from './limits.js';
 export * from './ids.js';
-export { SERVICE_COMMANDS, TENANT_PATTERN } from './service-commands.js';
+export { DECIDABLE_COMMANDS, SERVICE_COMMANDS, TENANT_PATTERN } from './service-commands.js';
+export type { DecidableCommand } from './service-commands.js';
 export type { CommandData, CommandMap, CommandType, CommandReply, DeadLetterItem } from './commands.js';

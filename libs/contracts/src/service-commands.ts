@@ -15,3 +15,7 @@ export const SERVICE_COMMANDS: readonly CommandType[] = [
   'admin.disconnect',
   'admin.replay',
 ];
+
+/** Commands a webhook may decide (accept or reject) before the hub carries them out. */
+export const DECIDABLE_COMMANDS = ['order.place'] as const satisfies readonly CommandType[];
+export type DecidableCommand = (typeof DECIDABLE_COMMANDS)[number];

@@ -19,15 +19,27 @@ export const WEBHOOK_TOLERANCE_SECONDS = 300;
 export interface WebhookBody {
   /** The delivery id (also the `orderwire-webhook-id` header). */
   id: string;
-  kind: 'command' | 'event';
+  /** `decision`: the hub waits for the answer (a `WebhookDecision`) before it goes on. */
+  kind: 'command' | 'event' | 'decision';
   /** The command or event type. */
   type: string;
   tenantId: string;
-  /** The ClientCommand (kind command) or the envelope (kind event). */
+  /** The ClientCommand (kind command), the envelope (kind event) or `{ order }` (kind decision). */
   data: unknown;
   /** When the hub first queued it (ISO 8601). */
   createdAt: string;
 }
+
+/**
+ * A deciding webhook's answer (docs/protocol.md section 12, decisions): status 2xx with this JSON.
+ * `reason` (first 200 characters) reaches the customer in the `REJECTED` reply.
+ */
+export type WebhookDecision = { accept: true } | { accept: false; reason?: string };
+
+/** The largest decision answer the hub reads; a bigger one counts as a failure. */
+export const WEBHOOK_DECISION_MAX_BYTES = 4096;
+/** How much of a rejection's reason reaches the customer. */
+export const WEBHOOK_REASON_MAX_CHARS = 200;
 
 export function signWebhook(secret: string, timestamp: number, body: string): string {
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;

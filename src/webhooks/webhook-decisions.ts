@@ -1,0 +1,136 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Order, WebhookBody } from '@orderwire/contracts';
+import { signWebhook, WEBHOOK_HEADERS } from '@orderwire/contracts';
+import { APP_CONFIG, type AppConfig, type WebhookConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import type { OrderGate } from '../orders/order-gate.js';
+import { HubException } from '../util/hub.exception.js';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
+import { type DecisionOutcome, postDecision } from './webhook-post.js';
+
+/** How long a client is told to wait before placing again after BACKEND_UNAVAILABLE. */
+const RETRY_AFTER_MS = 2000;
+/** At most one warning per webhook this often while it fails (the count of the rest is in it). */
+const WARN_EVERY_MS = 10_000;
+
+type Verdict = { hook: WebhookConfig; outcome: DecisionOutcome };
+
+/**
+ * Deciding webhooks (docs/protocol.md section 12, decisions): an order, priced and within the
+ * limits, is put to the tenant's deciding backends at once, before it is stored; the order goes
+ * on only when each accepts (or fails with `onFailure: accept`). Bounded per node by
+ * WEBHOOK_DECISIONS_MAX placements in flight.
+ */
+@Injectable()
+export class WebhookDecisions implements OrderGate {
+  private readonly deciders: readonly WebhookConfig[];
+  /** Whether some decider takes every tenant, and the tenants named by the others. */
+  private readonly everyTenant: boolean;
+  private readonly tenants: ReadonlySet<string>;
+  private inFlight = 0;
+  private readonly failing = new Map<string, { since: number; warnedAt: number; count: number }>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+    @InjectLogger(WebhookDecisions.name) private readonly logger: HubLogger,
+  ) {
+    this.deciders = config.webhooks.hooks.filter((h) => h.decides.includes('order.place'));
+    this.everyTenant = this.deciders.some((h) => !h.tenants);
+    this.tenants = new Set(this.deciders.flatMap((h) => h.tenants ?? []));
+  }
+
+  decides(tenantId: string): boolean {
+    return this.everyTenant || this.tenants.has(tenantId);
+  }
+
+  async decide(order: Order): Promise<void> {
+    const hooks = this.deciders.filter((h) => !h.tenants || h.tenants.includes(order.tenantId));
+    if (hooks.length === 0) return;
+    if (this.inFlight >= this.config.webhooks.decisionsMax) {
+      for (const hook of hooks) this.metrics.webhookDecisions.inc({ webhook: hook.id, result: 'busy' });
+      throw new HubException(
+        'BACKEND_UNAVAILABLE',
+        'the restaurant is confirming many orders right now: try again in a moment',
+        { retryAfterMs: RETRY_AFTER_MS },
+      );
+    }
+    this.inFlight++;
+    let verdicts: Verdict[];
+    try {
+      verdicts = await Promise.all(hooks.map((hook) => this.ask(hook, order)));
+    } finally {
+      this.inFlight--;
+    }
+    // A rejection wins over a failure: it is the backend's answer, not the lack of one.
+    for (const { outcome } of verdicts) {
+      if (outcome.ok && !outcome.decision.accept) {
+        const { reason } = outcome.decision;
+        throw new HubException(
+          'REJECTED',
+          reason ?? 'the restaurant declined this order',
+          reason ? { reason } : undefined,
+        );
+      }
+    }
+    if (verdicts.some(({ hook, outcome }) => !outcome.ok && hook.onFailure === 'reject')) {
+      throw new HubException(
+        'BACKEND_UNAVAILABLE',
+        'the restaurant could not confirm this order in time: try again in a moment',
+        { retryAfterMs: RETRY_AFTER_MS },
+      );
+    }
+  }
+
+  /** One signed POST to one decider, measured; its failure logged (sparingly), never thrown. */
+  private async ask(hook: WebhookConfig, order: Order): Promise<Verdict> {
+    const id = `${hook.id}.${order.orderId}.decision`;
+    const body = JSON.stringify({
+      id,
+      kind: 'decision',
+      type: 'order.place',
+      tenantId: order.tenantId,
+      data: { order },
+      createdAt: new Date().toISOString(),
+    } satisfies WebhookBody);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'user-agent': 'orderwire-webhooks',
+      [WEBHOOK_HEADERS.id]: id,
+      [WEBHOOK_HEADERS.timestamp]: String(timestamp),
+      [WEBHOOK_HEADERS.signature]: signWebhook(hook.secret, timestamp, body),
+    };
+    const stop = this.metrics.webhookDecisionSeconds.startTimer({ webhook: hook.id });
+    const outcome = await postDecision(hook.url, headers, body, this.config.webhooks.decisionTimeoutMs);
+    stop();
+    const result = !outcome.ok ? 'failed' : outcome.decision.accept ? 'accepted' : 'rejected';
+    this.metrics.webhookDecisions.inc({ webhook: hook.id, result });
+    if (outcome.ok) this.failing.delete(hook.id);
+    else this.failed(hook, order, outcome.error);
+    return { hook, outcome };
+  }
+
+  private failed(hook: WebhookConfig, order: Order, error: string): void {
+    const now = Date.now();
+    const state = this.failing.get(hook.id) ?? { since: now, warnedAt: 0, count: 0 };
+    state.count++;
+    this.failing.set(hook.id, state);
+    if (now - state.warnedAt < WARN_EVERY_MS) return;
+    state.warnedAt = now;
+    this.logger.warn(
+      {
+        webhook: hook.id,
+        tenantId: order.tenantId,
+        orderId: order.orderId,
+        error,
+        failuresSince: new Date(state.since).toISOString(),
+        failures: state.count,
+      },
+      hook.onFailure === 'accept'
+        ? 'deciding webhook failed: orders go on unconfirmed (onFailure accept)'
+        : 'deciding webhook failed: orders refused with BACKEND_UNAVAILABLE',
+    );
+  }
+}
