@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { bullPrefix } from '@orderwire/contracts';
 import { closeWithin } from '@orderwire/realtime';
 import { Redis } from 'ioredis';
@@ -20,6 +19,7 @@ import { RedisMenuStore } from './redis-menu-store.js';
 import { RedisOrderStore } from './redis-order-store.js';
 import { RedisSessionRegistry } from './redis-session-registry.js';
 import { Sealer } from './sealer.js';
+import { StreamsAdapter } from './streams-adapter.js';
 
 /**
  * Everything the redis engine puts behind the seams, built from one REDIS_URL:
@@ -34,6 +34,7 @@ export class RedisEngine {
   readonly store: Redis;
   readonly queues: Redis;
   readonly adapterClient: Redis;
+  private readonly streams: StreamsAdapter;
   readonly messages: RedisMessageStore;
   readonly orders: RedisOrderStore;
   readonly menus: RedisMenuStore;
@@ -63,10 +64,12 @@ export class RedisEngine {
       maxRetriesPerRequest: null,
       retryStrategy: retry,
     });
-    this.adapterClient = new Redis(url, {
-      connectionName: `${prefix}:${nodeId}:adapter`,
-      retryStrategy: retry,
-    });
+    this.streams = new StreamsAdapter(
+      url,
+      { connectionName: `${prefix}:${nodeId}:adapter`, retryStrategy: retry },
+      { streamName: `${prefix}:socket.io`, channelPrefix: `${prefix}:socket.io`, maxLen: 100_000 },
+    );
+    this.adapterClient = this.streams.client;
     for (const [name, client] of [
       ['store', this.store],
       ['queues', this.queues],
@@ -86,11 +89,7 @@ export class RedisEngine {
     this.jobs = new BullmqJobScheduler(this.queues, bullPrefix(prefix), nodeId);
     this.bridge = new BullmqServiceBridge(this.queues, prefix, config.services);
     this.webhooks = new BullmqWebhookQueue(this.queues, bullPrefix(prefix), webhookPolicy(config));
-    this.adapter = createAdapter(this.adapterClient, {
-      streamName: `${prefix}:socket.io`,
-      channelPrefix: `${prefix}:socket.io`,
-      maxLen: 100_000,
-    }) as SocketAdapterFactory;
+    this.adapter = this.streams.factory;
     this.health = { down: () => this.down(), connected: () => this.store.status === 'ready' };
   }
 
@@ -113,6 +112,13 @@ export class RedisEngine {
         { name: 'service bridge', close: () => this.bridge.close(), force: () => this.bridge.disconnect() },
         { name: 'job scheduler', close: () => this.jobs.close(), force: () => this.jobs.disconnect() },
         { name: 'webhooks', close: () => this.webhooks.close(), force: () => this.webhooks.disconnect() },
+        {
+          // The Socket.IO server closed its namespaces before this (Nest disposes the gateways
+          // before the shutdown hooks): the adapter's polling and pub/sub connections can go.
+          name: 'adapter connections',
+          close: async () => void this.streams.endDuplicates(),
+          force: () => void this.streams.endDuplicates(),
+        },
         {
           name: 'redis clients',
           close: () => Promise.all(clients.map((c) => c.quit())),

@@ -1,0 +1,73 @@
+import { createAdapter, type RedisStreamsAdapterOptions } from '@socket.io/redis-streams-adapter';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { SocketAdapterFactory } from '../engine.tokens.js';
+
+/**
+ * The version of `@socket.io/redis-streams-adapter` whose connection handling this wraps, pinned
+ * in package.json; streams-adapter.spec.ts fails when another is installed.
+ */
+export const STREAMS_ADAPTER_PIN = { '@socket.io/redis-streams-adapter': '0.3.1' } as const;
+
+/** The adapter's client, remembering the connections the adapter duplicates from it. */
+class AdapterClient extends Redis {
+  readonly duplicates: Redis[] = [];
+
+  override duplicate(override?: Partial<RedisOptions>): Redis {
+    const copy = super.duplicate(override);
+    this.duplicates.push(copy);
+    return copy;
+  }
+}
+
+/**
+ * The Socket.IO Redis streams adapter, with its connections ended on close. Version 0.3.1
+ * duplicates its client twice — an XREAD polling loop and pub/sub — once every namespace adapter
+ * closed it aborts the loop, but the loop stops only after its pending XREAD returns (up to
+ * `blockTimeInMs`, 5 s) and, with Redis gone, that XREAD keeps its connection retrying; the
+ * process lingers meanwhile. Here:
+ * - the adapter is made on the first namespace, not at construction, so an engine that never
+ *   serves sockets (the engine's contract tests, tools) opens no polling connection at all;
+ * - `endDuplicates()` disconnects both duplicates, once every namespace adapter it made was closed
+ *   (the loop is aborted then, so the failed XREAD ends it). Before that it leaves them alone:
+ *   the loop would otherwise retry a closed connection without pause.
+ */
+export class StreamsAdapter {
+  readonly client: AdapterClient;
+  readonly factory: SocketAdapterFactory;
+  private made?: ReturnType<typeof createAdapter>;
+  private open = 0;
+
+  constructor(
+    url: string,
+    clientOptions: Pick<RedisOptions, 'connectionName' | 'retryStrategy'>,
+    adapterOptions: RedisStreamsAdapterOptions,
+  ) {
+    this.client = new AdapterClient(url, clientOptions);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
+    // Socket.IO calls the factory with `new` (namespace.js): a function, not an arrow.
+    this.factory = function streamsAdapter(nsp: unknown) {
+      self.made ??= createAdapter(self.client, adapterOptions);
+      const adapter = self.made(nsp);
+      self.open++;
+      const close = adapter.close;
+      adapter.close = function (this: typeof adapter) {
+        self.open--;
+        return close.call(this);
+      };
+      return adapter;
+    } as unknown as SocketAdapterFactory;
+  }
+
+  /** Whether every namespace adapter made was closed (so the polling loop is aborted). */
+  get closed(): boolean {
+    return this.open === 0;
+  }
+
+  /** Ends the adapter's duplicated connections, if its namespaces are closed; true if it did. */
+  endDuplicates(): boolean {
+    if (!this.closed) return false;
+    for (const c of this.client.duplicates) c.disconnect();
+    return true;
+  }
+}
