@@ -47,7 +47,7 @@ const STATUS: Record<ErrorCode, number> = {
   ITEM_UNAVAILABLE: HttpStatus.CONFLICT,
   PRICE_CHANGED: HttpStatus.CONFLICT,
   PAYMENT_REQUIRED: HttpStatus.CONFLICT,
-  REJECTED: HttpStatus.UNPROCESSABLE_ENTITY, // order.place only, never over HTTP; for completeness
+  REJECTED: HttpStatus.UNPROCESSABLE_ENTITY,
   BACKEND_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   SLOW_CONSUMER: HttpStatus.TOO_MANY_REQUESTS, // never answered over HTTP; here for completeness
   INTERNAL: HttpStatus.INTERNAL_SERVER_ERROR,
