@@ -204,6 +204,15 @@ export class GlobalWebSocketManager {
     return this.currentStatus === 'offline' ? this.offlineWhy : undefined;
   }
 
+  /**
+   * While connecting or reconnecting, the hub's last refusal of this connection (a token refused,
+   * the hub busy or draining): what to tell the user. Undefined when the hub could not be reached
+   * at all, and once the connection is open.
+   */
+  get refusal(): OrderwireError | undefined {
+    return this.currentStatus === 'open' ? undefined : this.lastRefusal;
+  }
+
   /** The session the hub welcomed us with (after the first connect). */
   get session(): WelcomeData | undefined {
     return this.welcome;

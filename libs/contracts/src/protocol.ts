@@ -11,3 +11,12 @@ export * from './ids.js';
 export { DECIDABLE_COMMANDS, SERVICE_COMMANDS, TENANT_PATTERN } from './service-commands.js';
 export type { DecidableCommand } from './service-commands.js';
 export type { CommandData, CommandMap, CommandType, CommandReply, DeadLetterItem } from './commands.js';
+export type {
+  Menu,
+  MenuAvailabilityData,
+  MenuContent,
+  MenuItem,
+  MenuModifier,
+  MenuUpdatedData,
+  TenantSettings,
+} from './menu.js';
