@@ -15,7 +15,8 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    // The console views' TSX too, typed by apps/console/tsconfig.json.
+    files: ['**/*.ts', 'apps/console/src/**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },

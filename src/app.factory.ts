@@ -46,9 +46,14 @@ const CSP_DIRECTIVES = {
   frameAncestors: ["'none'"],
 };
 
-function securityHeaders(tls: boolean): ReturnType<typeof helmet> {
+function securityHeaders(tls: boolean, consoleTokenUrl?: string): ReturnType<typeof helmet> {
+  // The console views may fetch their token from the platform (CONSOLE_TOKEN_URL): that origin too.
+  const tokenOrigin = consoleTokenUrl?.startsWith('https://') ? new URL(consoleTokenUrl).origin : undefined;
+  const directives = tokenOrigin
+    ? { ...CSP_DIRECTIVES, connectSrc: [...CSP_DIRECTIVES.connectSrc, tokenOrigin] }
+    : CSP_DIRECTIVES;
   return helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
+    contentSecurityPolicy: { useDefaults: false, directives },
     crossOriginResourcePolicy: { policy: 'cross-origin' },
     strictTransportSecurity: tls ? { maxAge: 31_536_000 } : false,
   });
@@ -67,7 +72,7 @@ export async function createHub(config: AppConfig, options: HubOptions = {}): Pr
     ...(tls ? { httpsOptions: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}),
   });
   app.useLogger(app.get(NestLogger));
-  app.use(securityHeaders(!!tls));
+  app.use(securityHeaders(!!tls, config.consoleTokenUrl));
   // As large as a menu (the only body that may be), with the raw bytes kept (`rawBody`): the
   // publish route holds everything but a menu to MESSAGE_MAX_BYTES (PublishController.checkSize).
   app.useBodyParser('json', { limit: Math.max(config.limits.messageBytes, config.menu.maxBytes) });

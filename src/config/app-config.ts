@@ -104,6 +104,8 @@ export interface AppConfig {
   shutdown: { graceMs: number; closeMs: number; reconnectInMs: number };
   /** POST /dev/token (development tokens for the console). */
   devTokens: boolean;
+  /** CONSOLE_TOKEN_URL: where the console views fetch tokens (a path, or an https URL). */
+  consoleTokenUrl?: string;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -142,6 +142,18 @@ export class EnvSchema extends EnvIntegrations {
   DEV_TOKENS?: boolean;
 
   /**
+   * Where the console views fetch a token, with the platform's cookies (the body: the token, or
+   * `{ "token": … }`): a path on this origin or an https URL. Unset: a token is pasted or handed
+   * over in the address (`#token=…`).
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^(\/[^/\s][^\s]*|https:\/\/[^\s/]+(\/[^\s]*)?)$/, {
+    message: 'CONSOLE_TOKEN_URL must be a path on this origin (/…) or an https URL',
+  })
+  CONSOLE_TOKEN_URL?: string;
+
+  /**
    * order.place needs the tenant's published menu (prices come from it). Default: on in
    * production; off elsewhere, where a tenant without a menu takes the client's names and prices.
    */

@@ -64,6 +64,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ JWT_SECRET: 'a-real-secret-0123456789', DEV_TOKENS: 'true' }).devTokens).toBe(true);
   });
 
+  it('CONSOLE_TOKEN_URL is a path on this origin or an https URL, nothing else (abuse: scripts, clear text, hosts)', () => {
+    expect(loadConfig({ CONSOLE_TOKEN_URL: '/auth/orderwire-token' }).consoleTokenUrl).toBe('/auth/orderwire-token');
+    expect(loadConfig({ CONSOLE_TOKEN_URL: 'https://login.example/token?aud=hub' }).consoleTokenUrl).toBe(
+      'https://login.example/token?aud=hub',
+    );
+    for (const bad of [
+      'javascript:alert(1)',
+      'http://login.example/token',
+      '//evil.example/token',
+      'https://',
+      'data:text/plain,x',
+      'token',
+    ]) {
+      expect(() => loadConfig({ CONSOLE_TOKEN_URL: bad })).toThrow(/CONSOLE_TOKEN_URL/);
+    }
+  });
+
   it('CATALOG_REQUIRED defaults on in production and off elsewhere; either may be set', () => {
     const prod = { NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-0123456789', CORS_ORIGINS: '*' };
     expect(loadConfig(prod).menu).toEqual({ required: true, maxBytes: 256 * 1024, maxTenants: 10_000 });

@@ -203,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     // Development tokens mint admin tokens for any tenant with the hub's own key: only with the
     // built-in development secret (which nobody trusts), or when asked for by name.
     devTokens: s.DEV_TOKENS ?? (insecureDevSecret && !s.REDIS_URL),
+    consoleTokenUrl: s.CONSOLE_TOKEN_URL,
   };
 }
 

@@ -20,7 +20,29 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 const CONSOLE_DIR = fileURLToPath(new URL('../../apps/console/public/', import.meta.url));
 const SDK_DIR = fileURLToPath(new URL('../../libs/client/dist/', import.meta.url));
+/** The views' bundles (`npm run build`: scripts/build-console.mjs). */
+const VIEWS_DIR = fileURLToPath(new URL('../../apps/console/dist/', import.meta.url));
 const ASSET = /^[a-z0-9-]+\.(js|css|svg|png)$/;
+const VIEWS = new Set(['customer', 'crew', 'admin']);
+const VIEW_ASSET = /^(customer|crew|admin|main)\.(js|css)(\.map)?$/;
+
+/** The page of one view: its stylesheet, its bundle, a root; the bundle does the rest. */
+const viewPage = (view: string): string => `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>orderwire · ${view}</title>
+    <link rel="icon" href="data:," />
+    <link rel="stylesheet" href="/console/app/main.css" />
+    <script src="/console/app/${view}.js" defer></script>
+  </head>
+  <body>
+    <div id="app"></div>
+    <noscript>This page needs JavaScript.</noscript>
+  </body>
+</html>
+`;
 
 /**
  * The web console at `/console`, the SDK bundle at `/sdk/orderwire.js`, and `POST /dev/token`,
@@ -37,8 +59,33 @@ export class ConsoleController {
     res.sendFile('index.html', { root: CONSOLE_DIR });
   }
 
+  /** What the views need to know about this hub (no secrets: the page is public). */
+  @Get('console/config.json')
+  @Header('Cache-Control', 'no-store')
+  consoleConfig(): { devTokens: boolean; tokenUrl?: string; acceptSlaSeconds: number } {
+    return {
+      devTokens: this.config.devTokens && this.config.jwt.algorithm === 'HS256',
+      ...(this.config.consoleTokenUrl ? { tokenUrl: this.config.consoleTokenUrl } : {}),
+      acceptSlaSeconds: Math.round(this.config.monitoring.orderAcceptSlaMs / 1000),
+    };
+  }
+
+  @Get('console/app/:file')
+  viewAsset(@Param('file') file: string, @Res() res: Response): void {
+    if (!VIEW_ASSET.test(file)) throw new NotFoundException();
+    if (!existsSync(`${VIEWS_DIR}${file}`))
+      throw new NotFoundException('the console views are built by `npm run build`');
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(file, { root: VIEWS_DIR });
+  }
+
   @Get('console/:file')
   asset(@Param('file') file: string, @Res() res: Response): void {
+    if (VIEWS.has(file)) {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.type('html').send(viewPage(file));
+      return;
+    }
     if (!ASSET.test(file) || !existsSync(`${CONSOLE_DIR}${file}`)) throw new NotFoundException();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(file, { root: CONSOLE_DIR });

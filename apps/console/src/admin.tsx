@@ -1,0 +1,337 @@
+import type {
+  AlertData,
+  DeadLetterItem,
+  MetricsData,
+  Order,
+  OrderStatus,
+} from '@orderwire/contracts/protocol';
+import { FINAL_STATUSES } from '@orderwire/contracts/protocol';
+import { OrderwireError } from '@orderwire/client';
+import { useEffect, useState } from 'preact/hooks';
+import { mount, type ViewProps } from './lib/app.js';
+import { clock, minutesSince, money, number, orderName } from './lib/format.js';
+import { t, type MessageKey } from './lib/i18n.js';
+import { useOrders } from './lib/orders.js';
+import { Choice } from './lib/fields.js';
+import { toast, useTick } from './lib/ui.js';
+import type { GlobalWebSocketManager } from '@orderwire/client';
+
+/** How many metric samples the charts keep (one per METRICS_INTERVAL_MS: 5 s → 10 minutes). */
+const SAMPLES = 120;
+const ACTIVE: OrderStatus[] = ['placed', 'accepted', 'preparing', 'ready', 'out_for_delivery'];
+
+interface AuditItem {
+  id: string;
+  at: string;
+  actor: { id: string; type: string };
+  action: string;
+  orderId?: string;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+}
+
+/** A line chart with labelled axes and units: `values` over the last samples, newest right. */
+function Chart(props: { label: string; unit: string; values: number[]; testid: string; spanMs: number }) {
+  const { label, unit, values, testid, spanMs } = props;
+  const span =
+    spanMs >= 60_000
+      ? t('admin.span.min', { value: Math.round(spanMs / 60_000) })
+      : t('admin.span.s', { value: Math.round(spanMs / 1000) });
+  const max = Math.max(1, ...values);
+  const w = 300;
+  const h = 90;
+  const left = 36;
+  const bottom = 16;
+  const x = (i: number): number => left + ((w - left - 4) * i) / Math.max(1, SAMPLES - 1);
+  const y = (v: number): number => 4 + (h - bottom - 4) * (1 - v / max);
+  const offset = SAMPLES - values.length;
+  const points = values.map((v, i) => `${x(offset + i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+  return (
+    <figure class="chart" data-testid={testid}>
+      <figcaption>
+        {label} <span class="muted">({unit})</span>
+      </figcaption>
+      <svg
+        viewBox={`0 0 ${w} ${h}`}
+        role="img"
+        aria-label={`${label}: ${values.length ? number(values[values.length - 1]) : '—'} ${unit}`}
+      >
+        <line x1={left} y1={h - bottom} x2={w} y2={h - bottom} class="axis" />
+        <line x1={left} y1="4" x2={left} y2={h - bottom} class="axis" />
+        <text x={left - 4} y="10" text-anchor="end">
+          {number(max)}
+        </text>
+        <text x={left - 4} y={h - bottom} text-anchor="end">
+          0
+        </text>
+        <text x={left} y={h - 2}>
+          {span}
+        </text>
+        <text x={w} y={h - 2} text-anchor="end">
+          {t('admin.now')}
+        </text>
+        {values.length > 1 && <polyline points={points} class="line" />}
+      </svg>
+    </figure>
+  );
+}
+
+function Kpis({ m, live }: { m: GlobalWebSocketManager; live: boolean }) {
+  const [samples, setSamples] = useState<MetricsData[]>([]);
+  const now = useTick(5000);
+  useEffect(() => m.on('system.metrics', ({ data }) => setSamples((s) => [...s, data].slice(-SAMPLES))), [m]);
+  const last = samples[samples.length - 1];
+  // What the charts' width stands for: SAMPLES samples at the hub's METRICS_INTERVAL_MS.
+  const interval =
+    samples.length > 1
+      ? new Date(last.at).getTime() - new Date(samples[samples.length - 2].at).getTime()
+      : 5000;
+  const spanMs = interval * (SAMPLES - 1);
+  const stale = !live && last;
+  return (
+    <section
+      class={`card kpis${stale ? ' stale' : ''}`}
+      aria-labelledby="kpi-h"
+      data-testid="kpis"
+      data-stale={stale ? 'true' : 'false'}
+    >
+      <h2 id="kpi-h">{t('admin.kpis')}</h2>
+      {stale && (
+        <p class="stale-note" data-testid="stale">
+          {t('admin.stale', { time: clock(last.at) })}
+          <span class="sr-only">{now}</span>
+        </p>
+      )}
+      <dl>
+        <div>
+          <dt>{t('admin.kpi.connections')}</dt>
+          <dd data-testid="kpi-connections">{last ? number(last.connections.total) : '—'}</dd>
+        </div>
+        <div>
+          <dt>{t('admin.kpi.rate')}</dt>
+          <dd data-testid="kpi-rate">{last ? number(last.messagesPerSecond) : '—'}</dd>
+        </div>
+        <div>
+          <dt>{t('admin.kpi.p99')}</dt>
+          <dd>{last?.deliveryLatencyP99Ms != null ? number(last.deliveryLatencyP99Ms) : '—'}</dd>
+        </div>
+        <div>
+          <dt>{t('admin.kpi.queue')}</dt>
+          <dd>{last ? number(last.queueDepth) : '—'}</dd>
+        </div>
+      </dl>
+      <div class="charts">
+        <Chart
+          testid="chart-connections"
+          label={t('admin.kpi.connections')}
+          unit="#"
+          spanMs={spanMs}
+          values={samples.map((s) => s.connections.total)}
+        />
+        <Chart
+          testid="chart-rate"
+          label={t('admin.kpi.rate')}
+          unit="msg/s"
+          spanMs={spanMs}
+          values={samples.map((s) => s.messagesPerSecond)}
+        />
+        <Chart
+          testid="chart-p99"
+          label={t('admin.kpi.p99')}
+          unit="ms"
+          spanMs={spanMs}
+          values={samples.map((s) => s.deliveryLatencyP99Ms ?? 0)}
+        />
+      </div>
+    </section>
+  );
+}
+
+function OrderBoard({ orders }: { orders: Order[] }) {
+  const [status, setStatus] = useState<'active' | OrderStatus>('active');
+  const [query, setQuery] = useState('');
+  const now = useTick(10_000);
+  const q = query.trim().toLowerCase();
+  const shown = orders
+    .filter((o) => (status === 'active' ? !FINAL_STATUSES.has(o.status) : o.status === status))
+    .filter((o) => !q || orderName(o).toLowerCase().includes(q) || o.customerId.toLowerCase().includes(q))
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return (
+    <section class="card board" aria-labelledby="board-h">
+      <h2 id="board-h">{t('admin.board')}</h2>
+      <div class="toolbar">
+        <Choice
+          label={t('admin.filter.status')}
+          value={status}
+          testid="filter-status"
+          onChange={setStatus}
+          options={[
+            { value: 'active' as const, label: t('admin.filter.all') },
+            ...[...ACTIVE, ...(['delivered', 'picked_up', 'rejected', 'cancelled'] as const)].map((s) => ({
+              value: s,
+              label: t(`status.${s}` as MessageKey),
+            })),
+          ]}
+        />
+        <label>
+          <span class="sr-only">{t('admin.filter.search')}</span>
+          <input
+            type="search"
+            placeholder={t('admin.filter.search')}
+            value={query}
+            data-testid="filter-search"
+            onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+          />
+        </label>
+      </div>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">{t('admin.filter.status')}</th>
+            <th scope="col">{t('customer.total')}</th>
+            <th scope="col">{t('admin.age')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.slice(0, 200).map((o) => (
+            <tr key={o.orderId} data-testid={`row-${o.orderId}`} data-status={o.status}>
+              <td>
+                {orderName(o)} <span class="muted">{o.customerId}</span>
+              </td>
+              <td>{t(`status.${o.status}` as MessageKey)}</td>
+              <td>{money(o.total, o.currency)}</td>
+              <td>{t('crew.age', { minutes: minutesSince(o.createdAt, now) })}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function Alerts({ m, orders }: { m: GlobalWebSocketManager; orders: Order[] }) {
+  const byId = new Map(orders.map((o) => [o.orderId, o]));
+  /** The hub's message, with an order id it names written as people call the order. */
+  const words = (a: AlertData): string => {
+    const id = typeof a.details?.orderId === 'string' ? a.details.orderId : undefined;
+    const o = id ? byId.get(id) : undefined;
+    return o && id ? a.message.replace(id, orderName(o)) : a.message;
+  };
+  const [alerts, setAlerts] = useState<Array<AlertData & { id: string; at: string }>>([]);
+  useEffect(() => {
+    // History first (the audit trail keeps alerts), then live ones.
+    void m
+      .send('admin.audit', { action: 'alert', limit: 20 } as never)
+      .then((r) => {
+        const items = (r as { items: AuditItem[] }).items;
+        setAlerts((live) => [
+          ...live,
+          ...items.map((i) => ({ id: i.id, at: i.at, ...(i.after as unknown as AlertData) })),
+        ]);
+      })
+      .catch(() => undefined);
+    return m.on('system.alert', (e) =>
+      setAlerts((list) => [{ id: e.id, at: e.timestamp, ...e.data }, ...list].slice(0, 50)),
+    );
+  }, [m]);
+  return (
+    <section class="card" aria-labelledby="alerts-h" data-testid="alerts">
+      <h2 id="alerts-h">{t('admin.alerts')}</h2>
+      {alerts.length === 0 && <p class="empty">{t('admin.noAlerts')}</p>}
+      <ul class="feed">
+        {alerts.map((a) => (
+          <li key={a.id} class={`sev-${a.severity}`}>
+            <time dateTime={a.at}>{clock(a.at)}</time> <b>{a.code}</b> {words(a)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Activity({ m, orders }: { m: GlobalWebSocketManager; orders: Order[] }) {
+  const [items, setItems] = useState<AuditItem[]>([]);
+  const latest = orders.reduce((max, o) => (o.updatedAt > max ? o.updatedAt : max), '');
+  useEffect(() => {
+    void m
+      .send('admin.audit', { limit: 30 } as never)
+      .then((r) => setItems((r as { items: AuditItem[] }).items))
+      .catch(() => undefined);
+  }, [m, latest]);
+  return (
+    <section class="card" aria-labelledby="activity-h" data-testid="activity">
+      <h2 id="activity-h">{t('admin.activity')}</h2>
+      <ul class="feed">
+        {items.map((i) => (
+          <li key={i.id}>
+            <time dateTime={i.at}>{clock(i.at)}</time> {i.actor.id} <b>{i.action}</b>
+            {i.after?.status ? ` → ${t(`status.${String(i.after.status)}` as MessageKey)}` : ''}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function DeadLetters({ m }: { m: GlobalWebSocketManager }) {
+  const [items, setItems] = useState<DeadLetterItem[]>([]);
+  const load = (): void =>
+    void m
+      .send('admin.dead_letters', {})
+      .then((r) => setItems(r.items))
+      .catch(() => undefined);
+  useEffect(() => {
+    load();
+    return m.on('system.alert', (e) => {
+      if (e.data.code === 'DELIVERY_FAILED') load();
+    });
+  }, [m]);
+  return (
+    <section class="card" aria-labelledby="dl-h" data-testid="dead-letters">
+      <h2 id="dl-h">{t('admin.deadLetters')}</h2>
+      {items.length === 0 && <p class="empty">{t('admin.noDeadLetters')}</p>}
+      <ul class="feed">
+        {items.map((d) => (
+          <li key={d.messageId}>
+            <time dateTime={d.at}>{clock(d.at)}</time> <b>{d.type}</b> → {d.recipients.join(', ')} (
+            {d.lastError}){' '}
+            <button
+              type="button"
+              data-testid={`replay-${d.messageId}`}
+              onClick={() =>
+                void m
+                  .send('admin.replay', { messageId: d.messageId })
+                  .then(() => {
+                    toast(t('admin.replayed'), 'success');
+                    load();
+                  })
+                  .catch((err: unknown) =>
+                    toast(err instanceof OrderwireError ? err.message : String(err), 'error'),
+                  )
+              }
+            >
+              {t('admin.replay')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function AdminView({ hub }: ViewProps) {
+  const m = hub.manager;
+  const { orders } = useOrders(m);
+  return (
+    <div class="admin">
+      <Kpis m={m} live={hub.status === 'open'} />
+      <OrderBoard orders={orders} />
+      <Alerts m={m} orders={orders} />
+      <DeadLetters m={m} />
+      <Activity m={m} orders={orders} />
+    </div>
+  );
+}
+
+void mount('admin', AdminView);

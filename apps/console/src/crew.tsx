@@ -1,0 +1,201 @@
+import type { Menu, Order, OrderStatus } from '@orderwire/contracts/protocol';
+import { nextStatuses } from '@orderwire/contracts/protocol';
+import { useRef, useState } from 'preact/hooks';
+import { actionLabel, DESTRUCTIVE, sendStep, sendWithUndo } from './lib/actions.js';
+import { mount, type ViewProps } from './lib/app.js';
+import { Courier } from './courier.js';
+import { minutesSince, money, orderName } from './lib/format.js';
+import { t, type MessageKey } from './lib/i18n.js';
+import { useMenu, useOrders } from './lib/orders.js';
+import { Check, Choice } from './lib/fields.js';
+import { toast, useTick } from './lib/ui.js';
+import type { GlobalWebSocketManager } from '@orderwire/client';
+
+type Station = 'all' | 'kitchen' | 'front';
+const COLUMNS: Record<Station, OrderStatus[]> = {
+  all: ['placed', 'accepted', 'preparing', 'ready', 'out_for_delivery'],
+  kitchen: ['placed', 'accepted', 'preparing', 'ready'],
+  front: ['placed', 'ready', 'out_for_delivery'],
+};
+/** A ticket counts as new this long after it arrived. */
+const NEW_MS = 60_000;
+
+/** A short beep (WebAudio, no file to fetch), for a new ticket when the crew turned sound on. */
+function beep(): void {
+  const ctx = new AudioContext();
+  const osc = ctx.createOscillator();
+  osc.frequency.value = 880;
+  osc.connect(ctx.destination);
+  osc.start();
+  osc.stop(ctx.currentTime + 0.15);
+  osc.onended = () => void ctx.close();
+}
+
+function Ticket(props: {
+  o: Order;
+  m: GlobalWebSocketManager;
+  now: number;
+  isNew: boolean;
+  slaSeconds: number;
+}) {
+  const { o, m, now, isNew, slaSeconds } = props;
+  const [armed, setArmed] = useState<OrderStatus>();
+  const since = o.statusTimes[o.status] ?? o.createdAt;
+  const minutes = minutesSince(since, now);
+  const waitedS = (now - new Date(o.createdAt).getTime()) / 1000;
+  const sla =
+    o.status !== 'placed' ? 'ok' : waitedS >= slaSeconds ? 'late' : waitedS >= slaSeconds / 2 ? 'warn' : 'ok';
+  const tap = (to: OrderStatus): void => {
+    if (!DESTRUCTIVE.has(to)) return void sendStep(m, o, to);
+    if (armed !== to) {
+      setArmed(to);
+      setTimeout(() => setArmed(undefined), 4000);
+      return;
+    }
+    setArmed(undefined);
+    sendWithUndo(m, o, to);
+  };
+  return (
+    <article
+      class={`ticket sla-${sla}${isNew ? ' new' : ''}`}
+      data-testid={`ticket-${o.orderId}`}
+      data-status={o.status}
+      aria-label={`${orderName(o)}, ${t(`status.${o.status}` as MessageKey)}`}
+    >
+      <header>
+        <strong class="number">{orderName(o)}</strong>
+        {isNew && <span class="tag new">{t('crew.new')}</span>}
+        {sla === 'late' && <span class="tag late">{t('crew.late')}</span>}
+        <span class="age" title={since}>
+          {t('crew.age', { minutes })}
+        </span>
+      </header>
+      <p class="meta">
+        {t(`fulfillment.${o.fulfillment}` as MessageKey)} · {money(o.total, o.currency)} ·{' '}
+        {o.payment?.status === 'paid' ? t('crew.paid') : t('crew.unpaid')}
+      </p>
+      <ul class="items">
+        {o.items.map((i, n) => (
+          <li key={n}>
+            <b>{i.quantity}×</b> {i.name}
+            {i.modifiers?.length ? (
+              <span class="mods"> + {i.modifiers.map((x) => x.name).join(', ')}</span>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      {o.notes && <p class="notes">“{o.notes}”</p>}
+      <div class="actions">
+        {nextStatuses(o.status, o.fulfillment).map((to) => (
+          <button
+            key={to}
+            type="button"
+            class={DESTRUCTIVE.has(to) ? `danger${armed === to ? ' armed' : ''}` : 'primary'}
+            data-testid={`step-${o.orderId}-${to}`}
+            onClick={() => tap(to)}
+          >
+            {armed === to
+              ? t('action.confirm', { action: actionLabel(to), order: orderName(o) })
+              : actionLabel(to)}
+          </button>
+        ))}
+      </div>
+    </article>
+  );
+}
+
+function Stock({ menu, m }: { menu: Menu; m: GlobalWebSocketManager }) {
+  return (
+    <details class="card stock">
+      <summary>{t('crew.stock')}</summary>
+      <ul>
+        {menu.items.map((i) => (
+          <li key={i.sku}>
+            <label>
+              <input
+                type="checkbox"
+                checked={i.available}
+                data-testid={`stock-${i.sku}`}
+                onChange={(e) =>
+                  void m
+                    .send('menu.set_availability', {
+                      sku: i.sku,
+                      available: (e.target as HTMLInputElement).checked,
+                    })
+                    .catch((err: Error) => toast(err.message, 'error'))
+                }
+              />{' '}
+              {i.name} — {i.available ? t('crew.available') : t('crew.soldOut')}
+            </label>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+function Board({ hub, who, config }: ViewProps) {
+  const m = hub.manager;
+  const [sound, setSound] = useState(false);
+  const soundRef = useRef(sound);
+  soundRef.current = sound;
+  const initialStation: Station =
+    who.crewRole === 'kitchen' || who.crewRole === 'front' ? who.crewRole : 'all';
+  const [station, setStation] = useState<Station>(initialStation);
+  const { orders, firstSeen } = useOrders(m, () => soundRef.current && beep());
+  const menu = useMenu(m);
+  const now = useTick(1000);
+  const columns = COLUMNS[station];
+  return (
+    <div class="crew">
+      <div class="toolbar">
+        <Choice
+          label={t('crew.station')}
+          value={station}
+          testid="station"
+          onChange={setStation}
+          options={(['all', 'kitchen', 'front'] as const).map((s) => ({
+            value: s,
+            label: t(`crew.station.${s}` as MessageKey),
+          }))}
+        />
+        <Check label={t('crew.sound')} checked={sound} onChange={setSound} testid="sound" />
+      </div>
+      {orders.length === 0 && <p class="empty">{t('crew.empty')}</p>}
+      <div class="columns" style={{ '--cols': columns.length }}>
+        {columns.map((status) => {
+          const here = orders
+            .filter((o) => o.status === status)
+            .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+          return (
+            <section
+              key={status}
+              class="column"
+              data-testid={`column-${status}`}
+              aria-label={t(`status.${status}` as MessageKey)}
+            >
+              <h2>{t('crew.column', { status: t(`status.${status}` as MessageKey), count: here.length })}</h2>
+              {here.map((o) => (
+                <Ticket
+                  key={o.orderId}
+                  o={o}
+                  m={m}
+                  now={now}
+                  slaSeconds={config.acceptSlaSeconds}
+                  isNew={(firstSeen.get(o.orderId) ?? 0) > now - NEW_MS}
+                />
+              ))}
+            </section>
+          );
+        })}
+      </div>
+      {menu && <Stock menu={menu} m={m} />}
+    </div>
+  );
+}
+
+function Crew(props: ViewProps) {
+  return props.who.crewRole === 'courier' ? <Courier {...props} /> : <Board {...props} />;
+}
+
+void mount('crew', Crew);

@@ -1,0 +1,104 @@
+import { GlobalWebSocketManager, type ConnectionStatus } from '@orderwire/client';
+import type { Role } from '@orderwire/contracts/protocol';
+import { useEffect, useState } from 'preact/hooks';
+import { type ConsoleConfig, type Problem, SignInNeeded, tokenOptions, type View } from './session.js';
+
+const TOKEN_CODES = new Set(['UNAUTHORIZED', 'TOKEN_EXPIRED']);
+const LATER_CODES = new Set(['TOO_MANY_CONNECTIONS', 'RATE_LIMITED']);
+/** How long reconnecting without a word from the hub before the page says it cannot be reached. */
+const UNREACHABLE_AFTER_MS = 3000;
+
+/**
+ * What is wrong with the connection, in words for the page, or undefined while it is fine.
+ * `since`: when the manager last left `open`.
+ */
+export function problemOf(m: GlobalWebSocketManager, view: View, since: number): Problem | undefined {
+  const offline = m.offlineReason;
+  if (m.status === 'offline' && offline) {
+    const vars = { code: offline.code ?? '—', message: offline.message ?? '', view };
+    if (offline.reason === 'token_refused') return { key: 'problem.token_refused', vars, signIn: true };
+    if (offline.reason === 'forbidden') return { key: 'problem.forbidden', vars, signIn: true };
+    if (offline.reason === 'refused') return { key: 'problem.refused', vars };
+    return { key: 'problem.attempts_exhausted', vars };
+  }
+  if (m.status !== 'reconnecting' && m.status !== 'connecting') return undefined;
+  const refusal = m.refusal;
+  if (refusal && TOKEN_CODES.has(refusal.code))
+    return { key: 'problem.token_refused', vars: { code: refusal.code } };
+  if (refusal && LATER_CODES.has(refusal.code)) return { key: 'problem.busy', vars: { code: refusal.code } };
+  if (refusal) return { key: 'problem.refused', vars: { code: refusal.code, message: refusal.message } };
+  if (Date.now() - since > UNREACHABLE_AFTER_MS) return { key: 'problem.unreachable' };
+  return undefined;
+}
+
+export interface Hub {
+  manager: GlobalWebSocketManager;
+  status: ConnectionStatus;
+  problem?: Problem;
+}
+
+/**
+ * One manager for the view's role, for as long as the component lives: its status and what is
+ * wrong, re-read every second (a refusal does not change the status). `onSignIn` is called when
+ * only a new sign-in helps (a token refused for good, a token source that failed).
+ */
+export function useHub(view: View, config: ConsoleConfig, onSignIn: (p: Problem) => void): Hub | undefined {
+  const [hub, setHub] = useState<Hub>();
+  useEffect(() => {
+    let tokens: ReturnType<typeof tokenOptions>;
+    try {
+      tokens = tokenOptions(view, config);
+    } catch (err) {
+      if (err instanceof SignInNeeded) onSignIn(err.problem);
+      return;
+    }
+    let sourceProblem: Problem | undefined;
+    const options =
+      'getToken' in tokens
+        ? {
+            getToken: () =>
+              tokens.getToken().catch((err: unknown) => {
+                if (err instanceof SignInNeeded) sourceProblem = err.problem;
+                throw err;
+              }),
+          }
+        : tokens;
+    const manager = new GlobalWebSocketManager({
+      url: location.origin,
+      userType: view as Role,
+      ...options,
+      reconnectAttempts: Infinity,
+      backoff: { minMs: 500, maxMs: 5000 },
+      storageKey: `orderwire:console:${view}`,
+    });
+    let since = Date.now();
+    const update = (): void => {
+      if (manager.status === 'open') {
+        since = Date.now();
+        sourceProblem = undefined;
+      }
+      const problem = sourceProblem ?? problemOf(manager, view, since);
+      if (problem?.signIn && manager.status === 'offline') {
+        manager.disconnect();
+        onSignIn(problem);
+        return;
+      }
+      if (sourceProblem?.signIn) {
+        manager.disconnect();
+        onSignIn(sourceProblem);
+        return;
+      }
+      setHub({ manager, status: manager.status, problem });
+    };
+    const stop = manager.onStatus(update);
+    const timer = setInterval(update, 1000);
+    manager.connect();
+    update();
+    return () => {
+      stop();
+      clearInterval(timer);
+      manager.disconnect();
+    };
+  }, [view, config]);
+  return hub;
+}

@@ -1,0 +1,152 @@
+import type { MessageKey } from './i18n.js';
+
+export type View = 'customer' | 'crew' | 'admin';
+
+/** What the hub tells its console (GET /console/config.json). */
+export interface ConsoleConfig {
+  /** POST /dev/token answers (development hubs only). */
+  devTokens: boolean;
+  /** Where a token is fetched (with the platform's cookies) when one is needed; CONSOLE_TOKEN_URL. */
+  tokenUrl?: string;
+  /** ORDER_ACCEPT_SLA_SECONDS: a ticket still `placed` after this long is late. */
+  acceptSlaSeconds: number;
+}
+
+export interface Claims {
+  sub: string;
+  role: string;
+  tenantId?: string;
+  crewRole?: string;
+  exp?: number;
+}
+
+/** A problem to explain on the page: a catalog key and what fills it. */
+export interface Problem {
+  key: MessageKey;
+  vars?: Record<string, string | number>;
+  /** Whether signing in again is the way out (the sign-in form is shown). */
+  signIn?: boolean;
+}
+
+export class SignInNeeded extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.key);
+  }
+}
+
+export async function loadConsoleConfig(): Promise<ConsoleConfig> {
+  const res = await fetch('/console/config.json', { headers: { accept: 'application/json' } });
+  if (!res.ok) return { devTokens: false, acceptSlaSeconds: 120 };
+  return (await res.json()) as ConsoleConfig;
+}
+
+/** The claims of a JWT, read (not verified: the hub verifies) to show who is signed in. */
+export function claimsOf(token: string): Claims | undefined {
+  const part = token.split('.')[1];
+  if (!part || token.split('.').length !== 3) return undefined;
+  try {
+    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+    const claims = JSON.parse(json) as Partial<Claims>;
+    return typeof claims.sub === 'string' && typeof claims.role === 'string' ? (claims as Claims) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const tokenKey = (view: View): string => `orderwire:console:${view}:token`;
+const devKey = (view: View): string => `orderwire:console:${view}:dev`;
+
+/**
+ * The token the platform handed over in the address (`#token=…`, a fragment: never sent to a
+ * server), kept for this tab and taken out of the address bar at once.
+ */
+export function takeFragmentToken(view: View): void {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const token = fragment.get('token') ?? fragment.get('access_token');
+  if (!token) return;
+  sessionStorage.setItem(tokenKey(view), token);
+  sessionStorage.removeItem(devKey(view));
+  history.replaceState(null, '', location.pathname + location.search);
+}
+
+export function saveToken(view: View, token: string): void {
+  sessionStorage.setItem(tokenKey(view), token);
+  sessionStorage.removeItem(devKey(view));
+}
+
+export function signOut(view: View): void {
+  sessionStorage.removeItem(tokenKey(view));
+  sessionStorage.removeItem(devKey(view));
+}
+
+export interface DevIdentity {
+  tenantId: string;
+  sub: string;
+  crewRole?: string;
+}
+
+/** Development only: a demo identity whose tokens POST /dev/token mints (again when one expires). */
+export async function devSignIn(view: View, who: DevIdentity): Promise<string> {
+  const token = await mintDevToken(view, who);
+  sessionStorage.setItem(devKey(view), JSON.stringify(who));
+  sessionStorage.setItem(tokenKey(view), token);
+  return token;
+}
+
+async function mintDevToken(view: View, who: DevIdentity): Promise<string> {
+  const res = await fetch('/dev/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ role: view, sub: who.sub, tenantId: who.tenantId, crewRole: who.crewRole }),
+  });
+  if (res.status === 404) throw new SignInNeeded({ key: 'problem.devTokensOff', signIn: true });
+  if (!res.ok)
+    throw new SignInNeeded({ key: 'problem.refused', vars: { code: res.status, message: res.statusText } });
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** The token this tab holds for `view`, if any (it may have expired). */
+export function storedToken(view: View): string | undefined {
+  return sessionStorage.getItem(tokenKey(view)) ?? undefined;
+}
+
+/**
+ * How the SDK gets its token: from the platform's token endpoint when the hub names one
+ * (CONSOLE_TOKEN_URL, fetched with the platform's cookies; again before each expiry), freshly
+ * minted for a demo identity, or the token this tab was given (no refresh: when it expires the
+ * hub refuses it and the page asks for a sign-in). Throws SignInNeeded when there is none.
+ */
+export function tokenOptions(
+  view: View,
+  config: ConsoleConfig,
+): { token: string } | { getToken: () => Promise<string> } {
+  if (config.tokenUrl) {
+    const url = config.tokenUrl;
+    return {
+      getToken: async () => {
+        const res = await fetch(url, { credentials: 'include', headers: { accept: 'text/plain' } }).catch(
+          () => undefined,
+        );
+        if (!res?.ok) {
+          throw new SignInNeeded({
+            key: 'problem.tokenUrl',
+            vars: { url, status: res?.status ?? '—' },
+            signIn: true,
+          });
+        }
+        const body = (await res.text()).trim();
+        const token = body.startsWith('{') ? (JSON.parse(body) as { token: string }).token : body;
+        saveToken(view, token);
+        return token;
+      },
+    };
+  }
+  const dev = sessionStorage.getItem(devKey(view));
+  if (dev) return { getToken: () => devSignIn(view, JSON.parse(dev) as DevIdentity) };
+  const token = storedToken(view);
+  if (!token) throw new SignInNeeded({ key: 'signin.intro', signIn: true });
+  const exp = claimsOf(token)?.exp;
+  if (exp !== undefined && exp * 1000 <= Date.now())
+    throw new SignInNeeded({ key: 'problem.expired', signIn: true });
+  return { token };
+}

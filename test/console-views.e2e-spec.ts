@@ -1,0 +1,364 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import request from 'supertest';
+import { describeBrowser, launchChromium } from './support/browser.js';
+import { connect } from './support/client.js';
+import { startHub, type TestHub } from './support/hub.js';
+import { mintToken, tokenFor } from './support/tokens.js';
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1440, height: 900 };
+/**
+ * Screenshots go to test-results/console/; `SCREENSHOTS=docs` writes them to docs/console/ instead,
+ * the README's (so a test run does not change tracked files unless asked to).
+ */
+const SHOTS =
+  process.env.SCREENSHOTS === 'docs'
+    ? new URL('../docs/console/', import.meta.url).pathname
+    : new URL('../test-results/console/', import.meta.url).pathname;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** The restaurant (Lisbon), and where the customer and the courier stand. */
+const HOME = { latitude: 38.7139, longitude: -9.1334 };
+const COURIER_AT = { latitude: 38.7223, longitude: -9.1393 };
+
+const MENU = {
+  currency: 'EUR',
+  items: [
+    { sku: 'burger', name: 'Classic burger', price: 850, available: true },
+    { sku: 'fries', name: 'Fries', price: 300, available: true },
+    { sku: 'soup', name: 'Soup of the day', price: 450, available: false },
+  ],
+};
+
+async function publishMenu(hub: TestHub, tenantId: string): Promise<void> {
+  await request(hub.app.getHttpServer())
+    .post('/api/v1/events')
+    .set('Authorization', `Bearer ${mintToken({ sub: 'menu', role: 'service', tenants: [tenantId] })}`)
+    .send({ type: 'menu.updated', tenantId, data: MENU })
+    .expect(202);
+}
+
+type Opened = { page: Page; context: BrowserContext; errors: string[] };
+
+/** A view in a context of its own (its own storage), signed in through the address fragment. */
+async function open(
+  browser: Browser,
+  hub: TestHub,
+  view: string,
+  token: string | undefined,
+  size: { width: number; height: number },
+  extra: Parameters<Browser['newContext']>[0] = {},
+): Promise<Opened> {
+  const context = await browser.newContext({ viewport: size, locale: 'en-GB', ...extra });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${hub.url}/console/${view}${token ? `#token=${token}` : ''}`);
+  return { page, context, errors };
+}
+
+const live = (page: Page) =>
+  page.waitForSelector('[data-testid=connection][data-status=open]', { timeout: 15_000 });
+
+/** No serious or critical accessibility violations (axe-core, in the page). */
+async function axe(page: Page): Promise<Array<{ id: string; impact: string; nodes: number }>> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const w = window as unknown as {
+      axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> };
+    };
+    return (await w.axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  // Phones: the whole page, as one scrolls it; desktops: the screen.
+  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: page.viewportSize()!.width < 600 });
+}
+
+describeBrowser('the console views in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  describe('a full shift across three roles, on phones and a desktop', () => {
+    let hub: TestHub;
+    const opened: Opened[] = [];
+    beforeAll(async () => {
+      hub = await startHub({ METRICS_INTERVAL_MS: '300', ORDER_ACCEPT_SLA_SECONDS: '3' });
+      await publishMenu(hub, 'r-shift');
+    });
+    afterAll(async () => {
+      for (const o of opened) await o.context.close();
+      await hub?.close();
+    });
+
+    it('place → accept → prepare → ready → out for delivery → delivered; each view follows, axe-clean', async () => {
+      const geo = { permissions: ['geolocation'] };
+      const customer = await open(browser, hub, 'customer', tokenFor('customer', 'c-ana', 'r-shift'), PHONE, {
+        ...geo,
+        geolocation: HOME,
+      });
+      const kitchen = await open(
+        browser,
+        hub,
+        'crew',
+        tokenFor('crew', 'k-1', 'r-shift', { crewRole: 'kitchen' }),
+        DESKTOP,
+      );
+      const courier = await open(
+        browser,
+        hub,
+        'crew',
+        tokenFor('crew', 'd-1', 'r-shift', { crewRole: 'courier' }),
+        PHONE,
+        {
+          ...geo,
+          geolocation: COURIER_AT,
+        },
+      );
+      const admin = await open(browser, hub, 'admin', tokenFor('admin', 'boss', 'r-shift'), DESKTOP);
+      opened.push(customer, kitchen, courier, admin);
+      for (const o of opened) await live(o.page);
+      // The address bar no longer holds the token.
+      expect(new URL(customer.page.url()).hash).toBe('');
+
+      // The customer orders from the published menu: prices in the locale's money, sold out marked.
+      const c = customer.page;
+      await c.waitForSelector('[data-testid=item-burger]');
+      await expect(c.textContent('[data-testid=item-burger] .price')).resolves.toBe('€8.50');
+      expect(await c.isDisabled('[data-testid=plus-soup]')).toBe(true);
+      await c.click('[data-testid=plus-burger]');
+      await c.click('[data-testid=plus-burger]');
+      await c.click('[data-testid=plus-fries]');
+      await expect(c.textContent('[data-testid=cart-total]')).resolves.toBe('€20.00');
+      await c.click('[data-testid=fulfillment-delivery]');
+      await c.fill('[data-testid=address-line1]', 'Rua Augusta 1');
+      await c.fill('[data-testid=address-city]', 'Lisboa');
+      await c.check('[data-testid=address-pin]');
+      await c.waitForSelector('[data-testid=address-pin]:checked');
+      await c.click('[data-testid=place-order]');
+      const card = await c.waitForSelector('[data-testid^=order-][data-status=placed]');
+      const orderId = (await card.getAttribute('data-testid'))!.slice('order-'.length);
+      await expect(card.textContent()).resolves.toContain('A-001');
+
+      // The kitchen: a new ticket with its short number, highlighted, late after the SLA (3 s).
+      const k = kitchen.page;
+      const ticket = `[data-testid=ticket-${orderId}]`;
+      await k.waitForSelector(`${ticket}.new`);
+      await expect(k.textContent(`${ticket} .number`)).resolves.toBe('A-001');
+      await k.waitForSelector(`${ticket}.sla-late`, { timeout: 6000 });
+      await shot(k, 'crew-desktop');
+      for (const step of ['accepted', 'preparing', 'ready'] as const) {
+        await k.click(`[data-testid=step-${orderId}-${step}]`);
+        await c.waitForSelector(`[data-testid=timeline-${orderId}] li.done[data-status=${step}]`);
+      }
+      await k.waitForSelector(`${ticket}[data-status=ready]`);
+
+      // The courier: the delivery with its address; out it goes, sharing a position.
+      const d = courier.page;
+      const delivery = `[data-testid=delivery-${orderId}]`;
+      await d.waitForSelector(delivery);
+      await expect(d.textContent(`${delivery} address`)).resolves.toContain('Rua Augusta 1');
+      await d.click(`[data-testid=step-${orderId}-out_for_delivery]`);
+      await d.waitForSelector(`${delivery}[data-status=out_for_delivery]`);
+      await d.check('[data-testid=share-position]');
+      await d.waitForSelector(`[data-testid=distance-${orderId}]`);
+      await expect(d.textContent(`[data-testid=distance-${orderId}]`)).resolves.toMatch(
+        /1(\.\d)? km from the destination/,
+      );
+      await shot(d, 'courier-phone');
+      const a = admin.page;
+      await a.waitForSelector(`[data-testid=row-${orderId}][data-status=out_for_delivery]`);
+      await a.waitForFunction(
+        () => document.querySelector('[data-testid=kpi-connections]')?.textContent !== '—',
+      );
+      await shot(a, 'admin-desktop');
+
+      // The customer sees the courier relative to the destination, without map tiles.
+      await c.waitForSelector(`[data-testid=courier-${orderId}]`);
+      await expect(c.textContent(`[data-testid=courier-${orderId}]`)).resolves.toMatch(
+        /Your courier is 1(\.\d)? km away/,
+      );
+      await c.waitForSelector(`[data-testid=order-${orderId}] [data-testid=relmap]`);
+      await shot(c, 'customer-phone');
+
+      await d.click(`[data-testid=step-${orderId}-delivered]`);
+      await c.waitForSelector(`[data-testid=timeline-${orderId}] li.done[data-status=delivered]`);
+
+      // The admin's board: delivered orders leave the active list; the filters find them.
+      await a.waitForSelector(`[data-testid=row-${orderId}]`, { state: 'detached' });
+      await a.selectOption('[data-testid=filter-status]', 'delivered');
+      await a.waitForSelector(`[data-testid=row-${orderId}][data-status=delivered]`);
+      await a.fill('[data-testid=filter-search]', 'c-ana');
+      await a.waitForSelector(`[data-testid=row-${orderId}]`);
+      await a.fill('[data-testid=filter-search]', 'nobody');
+      await a.waitForSelector(`[data-testid=row-${orderId}]`, { state: 'detached' });
+      await a.fill('[data-testid=filter-search]', '');
+      await a.selectOption('[data-testid=filter-status]', 'active');
+
+      for (const o of opened) {
+        expect(await axe(o.page)).toEqual([]);
+        expect(o.errors).toEqual([]);
+      }
+    }, 60_000);
+
+    it('a destructive step asks twice and can be undone for 5 s', async () => {
+      const k = opened[1].page;
+      const sam = await connect(hub, 'customer', 'c-sam', { tenantId: 'r-shift' });
+      const { orderId } = await sam.ok('order.place', {
+        items: [{ sku: 'fries', quantity: 1 }],
+        fulfillment: 'pickup',
+      });
+      const reject = `[data-testid=step-${orderId}-rejected]`;
+      await k.waitForSelector(reject);
+      await k.click(reject);
+      await expect(k.textContent(reject)).resolves.toContain('Tap again to Reject');
+      await k.click(reject);
+      await k.click('[data-testid=toast-info] button'); // Undo
+      await new Promise((r) => setTimeout(r, 5500));
+      await k.waitForSelector(`[data-testid=ticket-${orderId}][data-status=placed]`);
+      await k.click(reject);
+      await k.click(reject);
+      await k.waitForSelector(`[data-testid=ticket-${orderId}]`, { state: 'detached', timeout: 8000 });
+      await sam.waitFor('order.status_updated', (e) => (e.data as { status: string }).status === 'rejected');
+      sam.close();
+    }, 20_000);
+
+    it('at 390 px each view fits the width; the admin is stale-marked when the hub is gone', async () => {
+      for (const o of opened.filter((x) => x.page.viewportSize()!.width === PHONE.width)) {
+        const overflow = await o.page.evaluate(
+          () => document.documentElement.scrollWidth - window.innerWidth,
+        );
+        expect(overflow).toBeLessThanOrEqual(0);
+      }
+      // The kitchen's board on a phone: one column under the other, nothing wider than the screen.
+      const k = opened[1].page;
+      await k.setViewportSize(PHONE);
+      expect(
+        await k.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+      ).toBeLessThanOrEqual(0);
+      await shot(k, 'crew-phone');
+      const c = opened[0].page;
+      await c.setViewportSize(DESKTOP);
+      await shot(c, 'customer-desktop');
+      const a = opened[3].page;
+      await a.setViewportSize(PHONE);
+      expect(
+        await a.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+      ).toBeLessThanOrEqual(0);
+      await shot(a, 'admin-phone');
+      await hub.app.close();
+      await a.waitForSelector('[data-testid=kpis][data-stale=true]', { timeout: 10_000 });
+      await a.waitForSelector('[data-testid=problem][data-problem="problem.unreachable"]', {
+        timeout: 10_000,
+      });
+    }, 30_000);
+  });
+
+  describe('signing in, and every way it can fail, explained on the page', () => {
+    it('no token: the sign-in form (with the development shortcut only where the hub mints demo tokens)', async () => {
+      const hub = await startHub({ DEV_TOKENS: 'true' });
+      const plain = await startHub();
+      try {
+        const dev = await open(browser, hub, 'crew', undefined, PHONE);
+        await dev.page.waitForSelector('[data-testid=signin]');
+        expect(await dev.page.isVisible('[data-testid=dev-signin]')).toBe(true);
+        expect(await axe(dev.page)).toEqual([]);
+        await shot(dev.page, 'signin-phone');
+        await dev.page.fill('#dev-tenant', 'r-dev');
+        await dev.page.click('[data-testid=dev-submit]');
+        await live(dev.page);
+        await expect(dev.page.textContent('[data-testid=who]')).resolves.toBe('kitchen-1 · r-dev');
+        await dev.context.close();
+
+        const prod = await open(browser, plain, 'crew', undefined, PHONE);
+        await prod.page.waitForSelector('[data-testid=signin]');
+        expect(await prod.page.isVisible('[data-testid=dev-signin]')).toBe(false);
+        // A pasted token works as one handed over in the address.
+        await prod.page.fill('[data-testid=token-input]', 'not-a-token');
+        await prod.page.click('[data-testid=token-submit]');
+        await prod.page.waitForSelector('[data-testid=problem][data-problem="signin.invalid"]');
+        await prod.page.fill('[data-testid=token-input]', tokenFor('crew', 'k-2', 'r-1'));
+        await prod.page.click('[data-testid=token-submit]');
+        await live(prod.page);
+        await prod.context.close();
+      } finally {
+        await hub.close();
+        await plain.close();
+      }
+    }, 30_000);
+
+    it('a refused token, a token for another role, and demo sign-in switched off after a restart', async () => {
+      const hub = await startHub({ DEV_TOKENS: 'true' });
+      try {
+        const forged = mintToken(
+          { sub: 'x', role: 'crew', tenantId: 'r-1' },
+          { secret: 'another-secret-0123456789abcdef' },
+        );
+        const refused = await open(browser, hub, 'crew', forged, PHONE);
+        await refused.page.waitForSelector('[data-testid=problem][data-problem="problem.token_refused"]', {
+          timeout: 15_000,
+        });
+        await expect(refused.page.textContent('[data-testid=problem]')).resolves.toContain('UNAUTHORIZED');
+        expect(await refused.page.isVisible('[data-testid=signin]')).toBe(true);
+        await refused.context.close();
+
+        const wrong = await open(browser, hub, 'admin', tokenFor('crew', 'k-3', 'r-1'), PHONE);
+        await wrong.page.waitForSelector('[data-testid=problem][data-problem="problem.wrong_role"]');
+        await expect(wrong.page.textContent('[data-testid=problem]')).resolves.toContain('crew role');
+        await wrong.context.close();
+
+        // A demo session; then the hub is redeployed on the same address with a real secret and
+        // no demo tokens: the old token is refused, and a new one cannot be minted.
+        const demo = await open(browser, hub, 'customer', undefined, PHONE);
+        await demo.page.click('[data-testid=dev-submit]');
+        await live(demo.page);
+        const port = String(hub.port);
+        await hub.close();
+        const again = await startHub({
+          PORT: port,
+          JWT_SECRET: 'a-real-secret-0123456789abcdef',
+          DEV_TOKENS: 'false',
+        });
+        try {
+          await demo.page.waitForSelector('[data-testid=problem][data-problem="problem.devTokensOff"]', {
+            timeout: 20_000,
+          });
+          expect(await demo.page.isVisible('[data-testid=signin]')).toBe(true);
+        } finally {
+          await demo.context.close();
+          await again.close();
+        }
+      } finally {
+        await hub.close().catch(() => undefined);
+      }
+    }, 45_000);
+
+    it('speaks Portuguese with ?lang=pt: texts from the catalog, money and times in the locale', async () => {
+      const hub = await startHub();
+      try {
+        await publishMenu(hub, 'r-pt');
+        const context = await browser.newContext({ viewport: PHONE, locale: 'pt-PT' });
+        const page = await context.newPage();
+        await page.goto(`${hub.url}/console/customer?lang=pt#token=${tokenFor('customer', 'c-pt', 'r-pt')}`);
+        await live(page);
+        await expect(page.textContent('[data-testid=connection]')).resolves.toBe('Em direto');
+        await expect(page.textContent('[data-testid=item-burger] .price')).resolves.toMatch(/^8,50\s€$/);
+        expect(await page.evaluate(() => document.documentElement.lang)).toBe('pt');
+        expect(await axe(page)).toEqual([]);
+        await context.close();
+      } finally {
+        await hub.close();
+      }
+    }, 30_000);
+  });
+});
