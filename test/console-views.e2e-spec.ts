@@ -157,7 +157,12 @@ describeBrowser('the console views in Chromium', () => {
       await expect(k.textContent(`${ticket} .number`)).resolves.toBe('A-001');
       await k.waitForSelector(`${ticket}.sla-late`, { timeout: 6000 });
       await shot(k, 'crew-desktop');
-      for (const step of ['accepted', 'preparing', 'ready'] as const) {
+      // Accepting with an estimate: the customer sees when to expect it.
+      await k.selectOption(`[data-testid=eta-${orderId}]`, '20');
+      await k.click(`[data-testid=step-${orderId}-accepted]`);
+      await c.waitForSelector(`[data-testid=eta-${orderId}]`);
+      await expect(c.textContent(`[data-testid=eta-${orderId}]`)).resolves.toMatch(/^Expected at \d\d:\d\d$/);
+      for (const step of ['preparing', 'ready'] as const) {
         await k.click(`[data-testid=step-${orderId}-${step}]`);
         await c.waitForSelector(`[data-testid=timeline-${orderId}] li.done[data-status=${step}]`);
       }
@@ -182,6 +187,19 @@ describeBrowser('the console views in Chromium', () => {
         () => document.querySelector('[data-testid=kpi-connections]')?.textContent !== '—',
       );
       await shot(a, 'admin-desktop');
+
+      // An announcement to customers and crew: a visible notice in every such view, couriers too.
+      await a.uncheck('[data-testid=announce-crew]');
+      await a.check('[data-testid=announce-crew]');
+      await a.uncheck('[data-testid=announce-admin]');
+      await a.selectOption('[data-testid=announce-level]', 'warning');
+      await a.fill('[data-testid=announce-message]', 'Kitchen closes at 22:00');
+      await a.click('[data-testid=announce-send]');
+      await a.waitForSelector('[data-testid=toast-success]');
+      for (const page of [c, k, d]) {
+        await page.waitForSelector('[data-testid=notices] .notice.warning');
+        await expect(page.textContent('[data-testid=notices]')).resolves.toContain('Kitchen closes at 22:00');
+      }
 
       // The customer sees the courier relative to the destination, without map tiles.
       await c.waitForSelector(`[data-testid=courier-${orderId}]`);
@@ -243,6 +261,17 @@ describeBrowser('the console views in Chromium', () => {
       // The kitchen's board on a phone: one column under the other, nothing wider than the screen.
       const k = opened[1].page;
       await k.setViewportSize(PHONE);
+      const lee = await connect(hub, 'customer', 'c-lee', { tenantId: 'r-shift' });
+      const { orderId } = await lee.ok('order.place', {
+        items: [
+          { sku: 'burger', quantity: 1 },
+          { sku: 'fries', quantity: 2 },
+        ],
+        fulfillment: 'pickup',
+        notes: 'no onions',
+      });
+      await k.waitForSelector(`[data-testid=ticket-${orderId}].new`);
+      lee.close();
       expect(
         await k.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
       ).toBeLessThanOrEqual(0);
@@ -250,12 +279,14 @@ describeBrowser('the console views in Chromium', () => {
       const c = opened[0].page;
       await c.setViewportSize(DESKTOP);
       await shot(c, 'customer-desktop');
+      for (const page of [k, c]) expect(await axe(page)).toEqual([]);
       const a = opened[3].page;
       await a.setViewportSize(PHONE);
       expect(
         await a.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
       ).toBeLessThanOrEqual(0);
       await shot(a, 'admin-phone');
+      expect(await axe(a)).toEqual([]);
       await hub.app.close();
       await a.waitForSelector('[data-testid=kpis][data-stale=true]', { timeout: 10_000 });
       await a.waitForSelector('[data-testid=problem][data-problem="problem.unreachable"]', {
@@ -263,6 +294,38 @@ describeBrowser('the console views in Chromium', () => {
       });
     }, 30_000);
   });
+
+  it('the admin sees an undelivered message appear and sends it again', async () => {
+    const hub = await startHub({ DELIVERY_BACKOFF_MS: '40', DELIVERY_MAX_ATTEMPTS: '2' });
+    const admin = await open(browser, hub, 'admin', tokenFor('admin', 'boss', 'r-dl'), DESKTOP);
+    try {
+      await live(admin.page);
+      await admin.page.waitForSelector('[data-testid=dead-letters] .empty');
+      // A crew device that never acknowledges: the order it is owed ends as a dead letter.
+      const silent = await connect(hub, 'crew', 'k-silent', { tenantId: 'r-dl', autoAck: false });
+      const customer = await connect(hub, 'customer', 'c-dl', { tenantId: 'r-dl' });
+      await customer.ok('order.place', {
+        items: [{ sku: 'x', name: 'X', quantity: 1, unitPrice: 100 }],
+        currency: 'EUR',
+        fulfillment: 'pickup',
+      });
+      const replay = await admin.page.waitForSelector('[data-testid^=replay-]', { timeout: 10_000 });
+      await expect(admin.page.textContent('[data-testid=dead-letters]')).resolves.toContain('order.created');
+      await admin.page.waitForSelector(
+        '[data-testid=alerts] .sev-warning, [data-testid=alerts] .sev-critical',
+      );
+      silent.autoAck = true;
+      await replay.click();
+      await admin.page.waitForSelector('[data-testid=toast-success]');
+      await admin.page.waitForSelector('[data-testid=dead-letters] .empty');
+      expect(await axe(admin.page)).toEqual([]);
+      expect(admin.errors).toEqual([]);
+      for (const c of [silent, customer]) c.close();
+    } finally {
+      await admin.context.close();
+      await hub.close();
+    }
+  }, 30_000);
 
   describe('signing in, and every way it can fail, explained on the page', () => {
     it('no token: the sign-in form (with the development shortcut only where the hub mints demo tokens)', async () => {

@@ -1,34 +1,18 @@
-import type {
-  AlertData,
-  DeadLetterItem,
-  MetricsData,
-  Order,
-  OrderStatus,
-} from '@orderwire/contracts/protocol';
+import type { MetricsData, Order, OrderStatus } from '@orderwire/contracts/protocol';
 import { FINAL_STATUSES } from '@orderwire/contracts/protocol';
-import { OrderwireError } from '@orderwire/client';
+import type { GlobalWebSocketManager } from '@orderwire/client';
 import { useEffect, useState } from 'preact/hooks';
+import { Activity, Alerts, Announce, DeadLetters } from './admin-panels.js';
 import { mount, type ViewProps } from './lib/app.js';
+import { Choice } from './lib/fields.js';
 import { clock, minutesSince, money, number, orderName } from './lib/format.js';
 import { t, type MessageKey } from './lib/i18n.js';
 import { useOrders } from './lib/orders.js';
-import { Choice } from './lib/fields.js';
-import { toast, useTick } from './lib/ui.js';
-import type { GlobalWebSocketManager } from '@orderwire/client';
+import { useTick } from './lib/ui.js';
 
 /** How many metric samples the charts keep (one per METRICS_INTERVAL_MS: 5 s → 10 minutes). */
 const SAMPLES = 120;
 const ACTIVE: OrderStatus[] = ['placed', 'accepted', 'preparing', 'ready', 'out_for_delivery'];
-
-interface AuditItem {
-  id: string;
-  at: string;
-  actor: { id: string; type: string };
-  action: string;
-  orderId?: string;
-  before?: Record<string, unknown>;
-  after?: Record<string, unknown>;
-}
 
 /** A line chart with labelled axes and units: `values` over the last samples, newest right. */
 function Chart(props: { label: string; unit: string; values: number[]; testid: string; spanMs: number }) {
@@ -210,116 +194,6 @@ function OrderBoard({ orders }: { orders: Order[] }) {
   );
 }
 
-function Alerts({ m, orders }: { m: GlobalWebSocketManager; orders: Order[] }) {
-  const byId = new Map(orders.map((o) => [o.orderId, o]));
-  /** The hub's message, with an order id it names written as people call the order. */
-  const words = (a: AlertData): string => {
-    const id = typeof a.details?.orderId === 'string' ? a.details.orderId : undefined;
-    const o = id ? byId.get(id) : undefined;
-    return o && id ? a.message.replace(id, orderName(o)) : a.message;
-  };
-  const [alerts, setAlerts] = useState<Array<AlertData & { id: string; at: string }>>([]);
-  useEffect(() => {
-    // History first (the audit trail keeps alerts), then live ones.
-    void m
-      .send('admin.audit', { action: 'alert', limit: 20 } as never)
-      .then((r) => {
-        const items = (r as { items: AuditItem[] }).items;
-        setAlerts((live) => [
-          ...live,
-          ...items.map((i) => ({ id: i.id, at: i.at, ...(i.after as unknown as AlertData) })),
-        ]);
-      })
-      .catch(() => undefined);
-    return m.on('system.alert', (e) =>
-      setAlerts((list) => [{ id: e.id, at: e.timestamp, ...e.data }, ...list].slice(0, 50)),
-    );
-  }, [m]);
-  return (
-    <section class="card" aria-labelledby="alerts-h" data-testid="alerts">
-      <h2 id="alerts-h">{t('admin.alerts')}</h2>
-      {alerts.length === 0 && <p class="empty">{t('admin.noAlerts')}</p>}
-      <ul class="feed">
-        {alerts.map((a) => (
-          <li key={a.id} class={`sev-${a.severity}`}>
-            <time dateTime={a.at}>{clock(a.at)}</time> <b>{a.code}</b> {words(a)}
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
-
-function Activity({ m, orders }: { m: GlobalWebSocketManager; orders: Order[] }) {
-  const [items, setItems] = useState<AuditItem[]>([]);
-  const latest = orders.reduce((max, o) => (o.updatedAt > max ? o.updatedAt : max), '');
-  useEffect(() => {
-    void m
-      .send('admin.audit', { limit: 30 } as never)
-      .then((r) => setItems((r as { items: AuditItem[] }).items))
-      .catch(() => undefined);
-  }, [m, latest]);
-  return (
-    <section class="card" aria-labelledby="activity-h" data-testid="activity">
-      <h2 id="activity-h">{t('admin.activity')}</h2>
-      <ul class="feed">
-        {items.map((i) => (
-          <li key={i.id}>
-            <time dateTime={i.at}>{clock(i.at)}</time> {i.actor.id} <b>{i.action}</b>
-            {i.after?.status ? ` → ${t(`status.${String(i.after.status)}` as MessageKey)}` : ''}
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
-
-function DeadLetters({ m }: { m: GlobalWebSocketManager }) {
-  const [items, setItems] = useState<DeadLetterItem[]>([]);
-  const load = (): void =>
-    void m
-      .send('admin.dead_letters', {})
-      .then((r) => setItems(r.items))
-      .catch(() => undefined);
-  useEffect(() => {
-    load();
-    return m.on('system.alert', (e) => {
-      if (e.data.code === 'DELIVERY_FAILED') load();
-    });
-  }, [m]);
-  return (
-    <section class="card" aria-labelledby="dl-h" data-testid="dead-letters">
-      <h2 id="dl-h">{t('admin.deadLetters')}</h2>
-      {items.length === 0 && <p class="empty">{t('admin.noDeadLetters')}</p>}
-      <ul class="feed">
-        {items.map((d) => (
-          <li key={d.messageId}>
-            <time dateTime={d.at}>{clock(d.at)}</time> <b>{d.type}</b> → {d.recipients.join(', ')} (
-            {d.lastError}){' '}
-            <button
-              type="button"
-              data-testid={`replay-${d.messageId}`}
-              onClick={() =>
-                void m
-                  .send('admin.replay', { messageId: d.messageId })
-                  .then(() => {
-                    toast(t('admin.replayed'), 'success');
-                    load();
-                  })
-                  .catch((err: unknown) =>
-                    toast(err instanceof OrderwireError ? err.message : String(err), 'error'),
-                  )
-              }
-            >
-              {t('admin.replay')}
-            </button>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
-
 function AdminView({ hub }: ViewProps) {
   const m = hub.manager;
   const { orders } = useOrders(m);
@@ -328,6 +202,7 @@ function AdminView({ hub }: ViewProps) {
       <Kpis m={m} live={hub.status === 'open'} />
       <OrderBoard orders={orders} />
       <Alerts m={m} orders={orders} />
+      <Announce m={m} />
       <DeadLetters m={m} />
       <Activity m={m} orders={orders} />
     </div>

@@ -8,6 +8,7 @@ import { distance, type Point, RelativeMap } from './lib/geo.js';
 import { t, type MessageKey } from './lib/i18n.js';
 import { useOrders } from './lib/orders.js';
 import { Check } from './lib/fields.js';
+import { Notices } from './lib/notices.js';
 import { toast } from './lib/ui.js';
 
 /** The courier's station: their deliveries with addresses, the next step, and their position. */
@@ -56,6 +57,7 @@ export function Courier({ hub }: ViewProps) {
 
   return (
     <div class="courier">
+      <Notices m={m} />
       <div class="toolbar">
         <Check
           label={sharing ? t('courier.sharing') : t('courier.share')}

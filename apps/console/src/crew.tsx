@@ -8,6 +8,7 @@ import { minutesSince, money, orderName } from './lib/format.js';
 import { t, type MessageKey } from './lib/i18n.js';
 import { useMenu, useOrders } from './lib/orders.js';
 import { Check, Choice } from './lib/fields.js';
+import { Notices } from './lib/notices.js';
 import { toast, useTick } from './lib/ui.js';
 import type { GlobalWebSocketManager } from '@orderwire/client';
 
@@ -17,6 +18,8 @@ const COLUMNS: Record<Station, OrderStatus[]> = {
   kitchen: ['placed', 'accepted', 'preparing', 'ready'],
   front: ['placed', 'ready', 'out_for_delivery'],
 };
+/** The estimates crew pick from, in minutes. */
+const ETA_CHOICES = [5, 10, 15, 20, 30, 45, 60];
 /** A ticket counts as new this long after it arrived. */
 const NEW_MS = 60_000;
 
@@ -40,13 +43,16 @@ function Ticket(props: {
 }) {
   const { o, m, now, isNew, slaSeconds } = props;
   const [armed, setArmed] = useState<OrderStatus>();
+  // An estimate the customer sees as "expected at": given with the next step while cooking.
+  const [eta, setEta] = useState('');
+  const estimating = o.status === 'placed' || o.status === 'accepted' || o.status === 'preparing';
   const since = o.statusTimes[o.status] ?? o.createdAt;
   const minutes = minutesSince(since, now);
   const waitedS = (now - new Date(o.createdAt).getTime()) / 1000;
   const sla =
     o.status !== 'placed' ? 'ok' : waitedS >= slaSeconds ? 'late' : waitedS >= slaSeconds / 2 ? 'warn' : 'ok';
   const tap = (to: OrderStatus): void => {
-    if (!DESTRUCTIVE.has(to)) return void sendStep(m, o, to);
+    if (!DESTRUCTIVE.has(to)) return void sendStep(m, o, to, eta && to !== 'ready' ? Number(eta) : undefined);
     if (armed !== to) {
       setArmed(to);
       setTimeout(() => setArmed(undefined), 4000);
@@ -85,6 +91,18 @@ function Ticket(props: {
         ))}
       </ul>
       {o.notes && <p class="notes">“{o.notes}”</p>}
+      {estimating && (
+        <Choice
+          label={t('crew.eta')}
+          value={eta}
+          testid={`eta-${o.orderId}`}
+          onChange={setEta}
+          options={[
+            { value: '', label: t('crew.eta.none') },
+            ...ETA_CHOICES.map((n) => ({ value: String(n), label: t('crew.eta.minutes', { minutes: n }) })),
+          ]}
+        />
+      )}
       <div class="actions">
         {nextStatuses(o.status, o.fulfillment).map((to) => (
           <button
@@ -148,6 +166,7 @@ function Board({ hub, who, config }: ViewProps) {
   const columns = COLUMNS[station];
   return (
     <div class="crew">
+      <Notices m={m} />
       <div class="toolbar">
         <Choice
           label={t('crew.station')}

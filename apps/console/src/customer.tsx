@@ -9,6 +9,7 @@ import { clock, distanceMetres, money, orderName } from './lib/format.js';
 import { t, type MessageKey } from './lib/i18n.js';
 import { useMenu, useOrders } from './lib/orders.js';
 import { TextField } from './lib/fields.js';
+import { Notices } from './lib/notices.js';
 import { toast } from './lib/ui.js';
 import type { GlobalWebSocketManager } from '@orderwire/client';
 
@@ -247,17 +248,9 @@ function CustomerView({ hub, config }: ViewProps) {
   const { orders } = useOrders(m);
   const published = useMenu(m);
   const menu = published ?? (config.devTokens ? DEMO_MENU : undefined);
-  const [notices, setNotices] = useState<Array<{ id: string; level: string; message: string; at: string }>>(
-    [],
-  );
   const [courier, setCourier] = useState(new Map<string, { lat: number; lng: number }>());
   useEffect(() => {
     const offs = [
-      m.on('notification', (e) =>
-        setNotices((list) =>
-          [{ id: e.id, level: e.data.level, message: e.data.message, at: e.timestamp }, ...list].slice(0, 5),
-        ),
-      ),
       m.on('courier.location', ({ data }) =>
         setCourier((map) => new Map(map).set(data.orderId, { lat: data.lat, lng: data.lng })),
       ),
@@ -269,15 +262,7 @@ function CustomerView({ hub, config }: ViewProps) {
   const tracking = mine.some((o) => !FINAL_STATUSES.has(o.status));
   return (
     <div class="customer">
-      {notices.length > 0 && (
-        <section class="notices" aria-label={t('customer.notice')} data-testid="notices">
-          {notices.map((n) => (
-            <p key={n.id} class={`notice ${n.level}`}>
-              <strong>{t('customer.notice')}:</strong> {n.message}
-            </p>
-          ))}
-        </section>
-      )}
+      <Notices m={m} />
       {menu && !tracking && <Cart menu={menu} m={m} />}
       <section aria-labelledby="orders-h">
         <h2 id="orders-h">{t('customer.orders')}</h2>

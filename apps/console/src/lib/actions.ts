@@ -12,10 +12,20 @@ export const UNDO_MS = 5000;
 const label = (s: OrderStatus): string => t(`action.${s}` as MessageKey);
 
 /** Sends the step; its outcome (or the hub's refusal, in words) as a toast. */
-export async function sendStep(m: GlobalWebSocketManager, o: Order, to: OrderStatus): Promise<void> {
+export async function sendStep(
+  m: GlobalWebSocketManager,
+  o: Order,
+  to: OrderStatus,
+  etaMinutes?: number,
+): Promise<void> {
   try {
     if (to === 'cancelled') await m.send('order.cancel', { orderId: o.orderId });
-    else await m.send('order.update_status', { orderId: o.orderId, status: to } as never);
+    else
+      await m.send('order.update_status', {
+        orderId: o.orderId,
+        status: to,
+        ...(etaMinutes !== undefined ? { etaMinutes } : {}),
+      } as never);
     toast(t('action.done', { order: orderName(o), status: t(`status.${to}` as MessageKey) }), 'success');
   } catch (err) {
     const message = err instanceof OrderwireError ? err.message : String(err);

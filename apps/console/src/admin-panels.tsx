@@ -1,0 +1,199 @@
+import type { AlertData, DeadLetterItem, Order } from '@orderwire/contracts/protocol';
+import { OrderwireError, type GlobalWebSocketManager } from '@orderwire/client';
+import { useEffect, useState } from 'preact/hooks';
+import { Check, Choice } from './lib/fields.js';
+import { clock, orderName } from './lib/format.js';
+import { t, type MessageKey } from './lib/i18n.js';
+import { toast } from './lib/ui.js';
+
+/** The admin view's feeds and forms: alerts, announcements, undelivered messages, activity. */
+
+interface AuditItem {
+  id: string;
+  at: string;
+  actor: { id: string; type: string };
+  action: string;
+  orderId?: string;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+}
+
+export function Alerts({ m, orders }: { m: GlobalWebSocketManager; orders: Order[] }) {
+  const byId = new Map(orders.map((o) => [o.orderId, o]));
+  /** The hub's message, with an order id it names written as people call the order. */
+  const words = (a: AlertData): string => {
+    const id = typeof a.details?.orderId === 'string' ? a.details.orderId : undefined;
+    const o = id ? byId.get(id) : undefined;
+    return o && id ? a.message.replace(id, orderName(o)) : a.message;
+  };
+  const [alerts, setAlerts] = useState<Array<AlertData & { id: string; at: string }>>([]);
+  useEffect(() => {
+    // History first (the audit trail keeps alerts), then live ones.
+    void m
+      .send('admin.audit', { action: 'alert', limit: 20 } as never)
+      .then((r) => {
+        const items = (r as { items: AuditItem[] }).items;
+        setAlerts((live) => [
+          ...live,
+          ...items.map((i) => ({ id: i.id, at: i.at, ...(i.after as unknown as AlertData) })),
+        ]);
+      })
+      .catch(() => undefined);
+    return m.on('system.alert', (e) =>
+      setAlerts((list) => [{ id: e.id, at: e.timestamp, ...e.data }, ...list].slice(0, 50)),
+    );
+  }, [m]);
+  return (
+    <section class="card" aria-labelledby="alerts-h" data-testid="alerts">
+      <h2 id="alerts-h">{t('admin.alerts')}</h2>
+      {alerts.length === 0 && <p class="empty">{t('admin.noAlerts')}</p>}
+      <ul class="feed" tabIndex={0}>
+        {alerts.map((a) => (
+          <li key={a.id} class={`sev-${a.severity}`}>
+            <time dateTime={a.at}>{clock(a.at)}</time> <b>{a.code}</b> {words(a)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function Activity({ m, orders }: { m: GlobalWebSocketManager; orders: Order[] }) {
+  const [items, setItems] = useState<AuditItem[]>([]);
+  const latest = orders.reduce((max, o) => (o.updatedAt > max ? o.updatedAt : max), '');
+  useEffect(() => {
+    void m
+      .send('admin.audit', { limit: 30 } as never)
+      .then((r) => setItems((r as { items: AuditItem[] }).items))
+      .catch(() => undefined);
+  }, [m, latest]);
+  return (
+    <section class="card" aria-labelledby="activity-h" data-testid="activity">
+      <h2 id="activity-h">{t('admin.activity')}</h2>
+      <ul class="feed" tabIndex={0}>
+        {items.map((i) => (
+          <li key={i.id}>
+            <time dateTime={i.at}>{clock(i.at)}</time> {i.actor.id} <b>{i.action}</b>
+            {i.after?.status ? ` → ${t(`status.${String(i.after.status)}` as MessageKey)}` : ''}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function DeadLetters({ m }: { m: GlobalWebSocketManager }) {
+  const [items, setItems] = useState<DeadLetterItem[]>([]);
+  const load = (): void =>
+    void m
+      .send('admin.dead_letters', {})
+      .then((r) => setItems(r.items))
+      .catch(() => undefined);
+  useEffect(() => {
+    load();
+    return m.on('system.alert', (e) => {
+      if (e.data.code === 'DELIVERY_FAILED') load();
+    });
+  }, [m]);
+  return (
+    <section class="card" aria-labelledby="dl-h" data-testid="dead-letters">
+      <h2 id="dl-h">{t('admin.deadLetters')}</h2>
+      {items.length === 0 && <p class="empty">{t('admin.noDeadLetters')}</p>}
+      <ul class="feed" tabIndex={0}>
+        {items.map((d) => (
+          <li key={d.messageId}>
+            <time dateTime={d.at}>{clock(d.at)}</time> <b>{d.type}</b> → {d.recipients.join(', ')} (
+            {d.lastError}){' '}
+            <button
+              type="button"
+              data-testid={`replay-${d.messageId}`}
+              onClick={() =>
+                void m
+                  .send('admin.replay', { messageId: d.messageId })
+                  .then(() => {
+                    toast(t('admin.replayed'), 'success');
+                    load();
+                  })
+                  .catch((err: unknown) =>
+                    toast(err instanceof OrderwireError ? err.message : String(err), 'error'),
+                  )
+              }
+            >
+              {t('admin.replay')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+const LEVELS = ['info', 'warning', 'critical'] as const;
+const ROLES = ['customer', 'crew', 'admin'] as const;
+
+/** `admin.announce`: a notice to the chosen roles of the tenant. */
+export function Announce({ m }: { m: GlobalWebSocketManager }) {
+  const [audience, setAudience] = useState<Set<(typeof ROLES)[number]>>(new Set(['customer', 'crew']));
+  const [level, setLevel] = useState<(typeof LEVELS)[number]>('info');
+  const [message, setMessage] = useState('');
+  const send = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    try {
+      await m.send('admin.announce', { audience: [...audience], level, message });
+      setMessage('');
+      toast(t('admin.announce.sent'), 'success');
+    } catch (err) {
+      toast(err instanceof OrderwireError ? err.message : String(err), 'error');
+    }
+  };
+  const toggle = (role: (typeof ROLES)[number], on: boolean): void => {
+    const next = new Set(audience);
+    if (on) next.add(role);
+    else next.delete(role);
+    setAudience(next);
+  };
+  return (
+    <section class="card" aria-labelledby="announce-h">
+      <h2 id="announce-h">{t('admin.announce')}</h2>
+      <form class="announce" onSubmit={(e) => void send(e)} data-testid="announce">
+        <fieldset class="seg">
+          <legend>{t('admin.announce.audience')}</legend>
+          {ROLES.map((r) => (
+            <Check
+              key={r}
+              label={t(`role.${r}` as MessageKey)}
+              checked={audience.has(r)}
+              onChange={(on) => toggle(r, on)}
+              testid={`announce-${r}`}
+            />
+          ))}
+        </fieldset>
+        <Choice
+          label={t('admin.announce.level')}
+          value={level}
+          testid="announce-level"
+          onChange={setLevel}
+          options={LEVELS.map((l) => ({ value: l, label: t(`level.${l}` as MessageKey) }))}
+        />
+        <label for="announce-message">{t('admin.announce.message')}</label>
+        <textarea
+          id="announce-message"
+          rows={2}
+          maxLength={1000}
+          required
+          value={message}
+          data-testid="announce-message"
+          onInput={(e) => setMessage((e.target as HTMLTextAreaElement).value)}
+        />
+        <button
+          type="submit"
+          class="primary"
+          disabled={audience.size === 0 || !message.trim()}
+          data-testid="announce-send"
+        >
+          {t('admin.announce.send')}
+        </button>
+      </form>
+    </section>
+  );
+}
