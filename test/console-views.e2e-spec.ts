@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, Get, Header, Module, ServiceUnavailableException } from '@nestjs/common';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -320,6 +321,12 @@ describeBrowser('the console views in Chromium', () => {
       await admin.page.waitForSelector('[data-testid=dead-letters] .empty');
       expect(await axe(admin.page)).toEqual([]);
       expect(admin.errors).toEqual([]);
+      // Alerts have a history: a page opened later lists the one raised before it.
+      const later = await admin.context.newPage();
+      await later.goto(`${hub.url}/console/admin#token=${tokenFor('admin', 'boss', 'r-dl')}`);
+      await live(later);
+      await later.waitForSelector('[data-testid=alerts] li');
+      await expect(later.textContent('[data-testid=alerts]')).resolves.toContain('DELIVERY_FAILED');
       for (const c of [silent, customer]) c.close();
     } finally {
       await admin.context.close();
@@ -405,6 +412,79 @@ describeBrowser('the console views in Chromium', () => {
         await hub.close().catch(() => undefined);
       }
     }, 45_000);
+
+    it('with CONSOLE_TOKEN_URL the view fetches its token from the platform, again before it expires; a failing endpoint is said', async () => {
+      // The platform's token endpoint, on the same origin (as behind one proxy): a real route.
+      let served = 0;
+      let failing = false;
+      @Controller('auth')
+      class PlatformTokens {
+        @Get('orderwire-token')
+        @Header('Cache-Control', 'no-store')
+        token(): string {
+          if (failing) throw new ServiceUnavailableException();
+          served++;
+          return mintToken(
+            { sub: 'k-platform', role: 'crew', tenantId: 'r-1', crewRole: 'kitchen' },
+            { expiresIn: 8 },
+          );
+        }
+      }
+      @Module({ controllers: [PlatformTokens] })
+      class PlatformModule {}
+      const hub = await startHub(
+        { CONSOLE_TOKEN_URL: '/auth/orderwire-token' },
+        { imports: [PlatformModule] },
+      );
+      try {
+        const view = await open(browser, hub, 'crew', undefined, PHONE);
+        await live(view.page);
+        await expect(view.page.textContent('[data-testid=who]')).resolves.toBe('k-platform · r-1');
+        // Past the first token's 8 s life, still live: the SDK fetched another before it expired.
+        await new Promise((r) => setTimeout(r, 9000));
+        await view.page.waitForSelector('[data-testid=connection][data-status=open]');
+        expect(served).toBeGreaterThanOrEqual(2);
+        // The platform fails: the next refresh cannot get a token, and the page says why.
+        failing = true;
+        await view.page.waitForSelector('[data-testid=problem][data-problem="problem.tokenUrl"]', {
+          timeout: 15_000,
+        });
+        await expect(view.page.textContent('[data-testid=problem]')).resolves.toContain('503');
+        await view.context.close();
+      } finally {
+        await hub.close();
+      }
+    }, 45_000);
+
+    it('a customer orders with the keyboard alone', async () => {
+      const hub = await startHub();
+      try {
+        await publishMenu(hub, 'r-keys');
+        const view = await open(browser, hub, 'customer', tokenFor('customer', 'c-keys', 'r-keys'), DESKTOP);
+        await live(view.page);
+        await view.page.waitForSelector('[data-testid=plus-burger]');
+        /** Tab until `testid` has the focus (at most 40 presses), then press Enter. */
+        const reach = async (testid: string): Promise<void> => {
+          for (let i = 0; i < 40; i++) {
+            await view.page.keyboard.press('Tab');
+            if (
+              (await view.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === testid
+            ) {
+              return view.page.keyboard.press('Enter');
+            }
+          }
+          throw new Error(`${testid} is not reachable with Tab`);
+        };
+        await reach('plus-burger');
+        await view.page.keyboard.press('Enter'); // a second burger, the focus still there
+        await reach('place-order');
+        await view.page.waitForSelector('[data-testid^=order-][data-status=placed]');
+        await expect(view.page.textContent('[data-testid^=order-] .muted')).resolves.toBe('€17.00');
+        await view.context.close();
+      } finally {
+        await hub.close();
+      }
+    }, 30_000);
 
     it('speaks Portuguese with ?lang=pt: texts from the catalog, money and times in the locale', async () => {
       const hub = await startHub();

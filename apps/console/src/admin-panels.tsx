@@ -16,6 +16,7 @@ interface AuditItem {
   orderId?: string;
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
+  details?: Record<string, unknown>;
 }
 
 export function Alerts({ m, orders }: { m: GlobalWebSocketManager; orders: Order[] }) {
@@ -35,7 +36,14 @@ export function Alerts({ m, orders }: { m: GlobalWebSocketManager; orders: Order
         const items = (r as { items: AuditItem[] }).items;
         setAlerts((live) => [
           ...live,
-          ...items.map((i) => ({ id: i.id, at: i.at, ...(i.after as unknown as AlertData) })),
+          ...items.map((i) => {
+            // An alert in the trail: its code, severity and message are the entry's details.
+            const { code, severity, message, ...details } = (i.details ?? {}) as Record<string, unknown>;
+            return { id: i.id, at: i.at, code, severity, message, details } as AlertData & {
+              id: string;
+              at: string;
+            };
+          }),
         ]);
       })
       .catch(() => undefined);
