@@ -135,7 +135,15 @@ export function tokenOptions(
           });
         }
         const body = (await res.text()).trim();
-        const token = body.startsWith('{') ? (JSON.parse(body) as { token: string }).token : body;
+        let token: unknown = body;
+        try {
+          if (body.startsWith('{')) token = (JSON.parse(body) as { token?: unknown }).token;
+        } catch {
+          token = undefined;
+        }
+        if (typeof token !== 'string' || !claimsOf(token)) {
+          throw new SignInNeeded({ key: 'problem.tokenUrlBody', vars: { url }, signIn: true });
+        }
         saveToken(view, token);
         return token;
       },
