@@ -23,7 +23,18 @@ const { values: args } = parseArgs({
 });
 const quick = args.quick;
 const only = args.only ? new Set(args.only.split(',')) : undefined;
-const ALL = ['baseline-socketio', 'baseline-ws', 'hub-memory', 'hub-redis-1', 'hub-redis-2'];
+const ALL = [
+  'baseline-socketio',
+  'baseline-ws',
+  'baseline-socketio-redis-1',
+  'baseline-socketio-redis-2',
+  'hub-memory',
+  'hub-redis-1',
+  'hub-redis-2',
+];
+/** S1 and S2: one node of each kind (the cluster's costs are S3's and S5's). */
+const S1_CONTENDERS = ['baseline-socketio', 'baseline-ws', 'hub-memory', 'hub-redis-1'];
+const S2_CONTENDERS = ['baseline-socketio', 'baseline-ws', 'hub-memory'];
 
 /** A full-run fan-out case: two publishers, 2.5 s measured after 0.75 s of warm-up. */
 const fan = (room, payloadBytes = 100, extra = {}) => ({
@@ -43,8 +54,8 @@ const QUICK_FAN = { window: 16, seconds: 1, warmupSeconds: 0.5, drainMs: 500 };
 const CFG = quick
   ? {
       repeats: 1,
-      s1: { clients: 1000, workers: 2, concurrency: 50, contenders: ALL.slice(0, 4) },
-      s2: { rates: [500, 1000], seconds: 1, contenders: ALL.slice(0, 3) },
+      s1: { clients: 1000, workers: 2, concurrency: 50, contenders: S1_CONTENDERS },
+      s2: { rates: [500, 1000], seconds: 1, contenders: S2_CONTENDERS },
       s3: [fan(10, 100, QUICK_FAN)],
       s3volatile: fan(1, 100, { ...QUICK_FAN, volatile: true }),
       s3contenders: ALL,
@@ -63,8 +74,8 @@ const CFG = quick
     }
   : {
       repeats: Number(args.repeats ?? 3),
-      s1: { clients: 10_000, workers: 2, concurrency: 100, contenders: ALL.slice(0, 4) },
-      s2: { rates: [500, 1000, 2000, 4000, 8000], seconds: 1.5, contenders: ALL.slice(0, 3) },
+      s1: { clients: 10_000, workers: 2, concurrency: 100, contenders: S1_CONTENDERS },
+      s2: { rates: [500, 1000, 2000, 4000, 8000], seconds: 1.5, contenders: S2_CONTENDERS },
       s3: [fan(1), fan(10), fan(100, 100, { window: 16, drainMs: 1000 }), fan(10, 1024)],
       s3volatile: fan(1, 100, { volatile: true }),
       s3contenders: ALL,
@@ -160,7 +171,7 @@ try {
       const label = `S3 ${cfg.volatile ? 'volatile' : 'durable'} room=${cfg.room} ${cfg.payloadBytes}B`;
       if (args.cases && !args.cases.split(',').some((c) => label.includes(c))) continue;
       const contenders = cfg.volatile
-        ? CFG.s3contenders.filter((c) => c !== 'hub-redis-2')
+        ? CFG.s3contenders.filter((c) => !c.endsWith('-redis-2'))
         : CFG.s3contenders;
       results.scenarios.S3.push({
         label,

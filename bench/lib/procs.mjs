@@ -121,6 +121,9 @@ export async function startRedis() {
   return { url, pid: proc.pid, cpuMs: () => procCpuMs(proc.pid), stop: () => proc.kill('SIGKILL') };
 }
 
+/** The contenders that run on the bench's Redis (their Redis CPU is theirs). */
+export const usesRedis = (name) => name.includes('redis');
+
 /** Starts a contender: `{ name, urls, servers, stats(), cpuMs(), redisCpuMs(), stop() }`. */
 export async function startContender(name, redis) {
   const prefix = `bench-${randomBytes(3).toString('hex')}`;
@@ -129,7 +132,15 @@ export async function startContender(name, redis) {
     ...(redis ? { REDIS_URL: redis.url, REDIS_PREFIX: prefix, NODE_ID: `${prefix}-${node}` } : {}),
   });
   let servers;
+  const baselineEnv = { REDIS_URL: redis?.url, BENCH_PREFIX: prefix };
   if (name === 'baseline-socketio') servers = [await serverProc('../servers/baseline-socketio.mjs')];
+  else if (name === 'baseline-socketio-redis-1')
+    servers = [await serverProc('../servers/baseline-socketio.mjs', baselineEnv)];
+  else if (name === 'baseline-socketio-redis-2')
+    servers = [
+      await serverProc('../servers/baseline-socketio.mjs', baselineEnv),
+      await serverProc('../servers/baseline-socketio.mjs', baselineEnv),
+    ];
   else if (name === 'baseline-ws') servers = [await serverProc('../servers/baseline-ws.mjs')];
   else if (name === 'hub-memory') servers = [await serverProc('../servers/hub.mjs', HUB_ENV)];
   else if (name === 'hub-redis-1') servers = [await serverProc('../servers/hub.mjs', hubEnv(1))];
@@ -141,11 +152,11 @@ export async function startContender(name, redis) {
   else throw new Error(`unknown contender ${name}`);
   return {
     name,
-    kind: name === 'baseline-ws' ? 'ws' : name === 'baseline-socketio' ? 'socketio' : 'hub',
+    kind: name === 'baseline-ws' ? 'ws' : name.startsWith('baseline-socketio') ? 'socketio' : 'hub',
     urls: servers.map((s) => s.url),
     servers,
     cpuMs: () => servers.reduce((sum, s) => sum + procCpuMs(s.pid), 0),
-    redisCpuMs: () => (name.startsWith('hub-redis') ? redis.cpuMs() : 0),
+    redisCpuMs: () => (usesRedis(name) ? redis.cpuMs() : 0),
     stop: () => Promise.all(servers.map((s) => s.stop())),
   };
 }

@@ -54,6 +54,28 @@ export function targetsOf(r) {
       met: q !== null && q >= need,
     });
   }
+  // Issue #15: the redis engine against the same cluster on plain Socket.IO, and what a second
+  // node costs per message (on one machine two nodes cannot add throughput; CPU transfers).
+  const room10 = (r.scenarios.S3 ?? []).find((s) => !s.volatile && s.room === 10 && s.payloadBytes === 100);
+  const redis1 = room10?.byContender['hub-redis-1'];
+  const base1 = room10?.byContender['baseline-socketio-redis-1'];
+  if (redis1 && base1) {
+    const q = ratio(redis1.deliveriesPerSecond, base1.deliveriesPerSecond);
+    t.push({
+      target: `${room10.label}: hub-redis-1 deliveries/s ≥ 0.5 × baseline-socketio-redis-1`,
+      measured: `${fmt(q, 2)}×`,
+      met: q !== null && q >= 0.5,
+    });
+  }
+  const redis2 = room10?.byContender['hub-redis-2'];
+  if (redis1 && redis2) {
+    const q = ratio(redis2.cpuUsPerDelivery, redis1.cpuUsPerDelivery);
+    t.push({
+      target: `${room10.label}: hub-redis-2 CPU per delivery ≤ 1.2 × hub-redis-1's`,
+      measured: `${fmt(q, 2)}× (${fmt(med(redis2.cpuUsPerDelivery))} against ${fmt(med(redis1.cpuUsPerDelivery))} µs)`,
+      met: q !== null && q <= 1.2,
+    });
+  }
   const durable = (r.scenarios.S3 ?? []).filter((s) => !s.volatile);
   if (durable.length) {
     let bad = 0;
@@ -132,15 +154,20 @@ export function renderMarkdown(r) {
     L.push(
       '**S3 fan-out** (closed loop; durable `order.created` to a crew room, volatile `courier.location` to one customer)',
       '',
-      '| case | contender | deliveries/s | ratio | e2e p50 / p99 ms | lost | dup | reordered | server CPU % | Redis CPU % | generators CPU % | busiest generator thread % |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|',
+      '| case | contender | deliveries/s | ratio | ratio to its cluster baseline | CPU µs per delivery | e2e p50 / p99 ms | lost | dup | reordered | server CPU % | Redis CPU % | generators CPU % | busiest generator thread % |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     );
     for (const s of r.scenarios.S3) {
       const base = s.byContender['baseline-socketio'];
-      for (const [n, c] of Object.entries(s.byContender))
+      for (const [n, c] of Object.entries(s.byContender)) {
+        // hub-redis-N against baseline-socketio-redis-N: the same cluster without the hub.
+        const peer = n.startsWith('hub-redis-')
+          ? s.byContender[n.replace('hub-', 'baseline-socketio-')]
+          : undefined;
         L.push(
-          `| ${s.label} | ${n} | ${mmm(c.deliveriesPerSecond, 0)} | ${fmt(ratio(c.deliveriesPerSecond, base?.deliveriesPerSecond), 2)} | ${fmt(med(c.e2eP50Ms), 1)} / ${fmt(med(c.e2eP99Ms), 1)} | ${fmt(c.lost?.max ?? c.lost, 0)} | ${fmt(c.duplicated?.max, 0)} | ${fmt(c.reordered?.max, 0)} | ${fmt(med(c.serverCpuPct), 0)} | ${fmt(med(c.redisCpuPct), 0)} | ${fmt(med(c.generatorCpuPct), 0)} | ${fmt(med(c.busiestGeneratorThreadPct), 0)} |`,
+          `| ${s.label} | ${n} | ${mmm(c.deliveriesPerSecond, 0)} | ${fmt(ratio(c.deliveriesPerSecond, base?.deliveriesPerSecond), 2)} | ${fmt(ratio(c.deliveriesPerSecond, peer?.deliveriesPerSecond), 2)} | ${fmt(med(c.cpuUsPerDelivery), 1)} | ${fmt(med(c.e2eP50Ms), 1)} / ${fmt(med(c.e2eP99Ms), 1)} | ${fmt(c.lost?.max ?? c.lost, 0)} | ${fmt(c.duplicated?.max, 0)} | ${fmt(c.reordered?.max, 0)} | ${fmt(med(c.serverCpuPct), 0)} | ${fmt(med(c.redisCpuPct), 0)} | ${fmt(med(c.generatorCpuPct), 0)} | ${fmt(med(c.busiestGeneratorThreadPct), 0)} |`,
         );
+      }
     }
     L.push('');
   }

@@ -1,6 +1,6 @@
 // The five scenarios. Each takes a started contender and returns plain numbers.
 import { percentiles, round } from './stats.mjs';
-import { startGenerator } from './procs.mjs';
+import { startGenerator, usesRedis } from './procs.mjs';
 
 const settle = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -14,7 +14,7 @@ async function cpuWindow(contender, gen, run) {
   const pct = (ms) => round((100 * ms) / wall, 0);
   out.serverCpuPct = pct(contender.cpuMs() - s0);
   out.generatorCpuPct = pct((await gen.cpuMs()) - g0);
-  if (contender.name.startsWith('hub-redis')) out.redisCpuPct = pct(contender.redisCpuMs() - r0);
+  if (usesRedis(contender.name)) out.redisCpuPct = pct(contender.redisCpuMs() - r0);
   return out;
 }
 
@@ -185,7 +185,9 @@ export async function fanout(contender, cfg) {
       // A generator thread near 100 % is a saturated client, whatever the process CPU says.
       busiestGeneratorThreadPct: round(Math.max(...[...published, ...received].map((r) => r.busyPct)), 0),
     };
-    if (contender.name.startsWith('hub-redis')) out.redisCpuPct = round((100 * redisMs) / pubWall, 0);
+    if (usesRedis(contender.name)) out.redisCpuPct = round((100 * redisMs) / pubWall, 0);
+    // What transfers to real hardware: CPU per delivered message, every server process and Redis.
+    out.cpuUsPerDelivery = measured > 0 ? round((1000 * (serverMs + redisMs)) / measured, 1) : null;
     return out;
   } finally {
     await recv.stop();

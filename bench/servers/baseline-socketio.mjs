@@ -1,15 +1,30 @@
 // baseline-socketio: a plain Socket.IO server with the hub's namespaces, rooms and event names,
 // and no auth, validation or durability. It answers commands at once and fans out like the hub.
+// With REDIS_URL (baseline-socketio-redis-1 and -2) it is one node of a cluster on the same
+// Socket.IO Redis streams adapter the hub uses: what a team would otherwise run on several nodes.
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import { serveControl } from './control.mjs';
 
+const redisUrl = process.env.REDIS_URL;
+const prefix = process.env.BENCH_PREFIX ?? 'bench';
 const http = createServer();
 const io = new Server(http, {
   path: '/ws',
   transports: ['websocket'],
   perMessageDeflate: false,
   serveClient: false,
+  ...(redisUrl
+    ? {
+        adapter: createAdapter(new Redis(redisUrl), {
+          streamName: `${prefix}:socket.io`,
+          channelPrefix: `${prefix}:socket.io`,
+          maxLen: 100_000,
+        }),
+      }
+    : {}),
 });
 let seq = 0;
 const now = () => new Date().toISOString();
