@@ -55,7 +55,6 @@ export default tseslint.config(
           'document',
           'location',
           'fetch',
-          'alert',
           'URLSearchParams',
           'Intl',
           'Node',

@@ -327,6 +327,11 @@
     });
     $('crew-board').replaceChildren(...cols);
   }
+  /** A refusal, said in the crew pane (a live region), never in a blocking dialog. */
+  function crewSays(text) {
+    $('crew-hint').textContent = text;
+  }
+
   async function advance(o, status) {
     try {
       if (status === 'cancelled')
@@ -338,7 +343,7 @@
           ...(status === 'accepted' ? { etaMinutes: 15 } : {}),
         });
     } catch (err) {
-      alert(`${err.code}: ${err.message}`);
+      crewSays(`${err.code}: ${err.message}`);
     }
   }
   async function ping(o) {
@@ -373,7 +378,7 @@
             onclick: () =>
               crew
                 .send('menu.set_availability', { sku: i.sku, available: !i.available })
-                .catch((err) => alert(`${err.code}: ${err.message}`)),
+                .catch((err) => crewSays(`${err.code}: ${err.message}`)),
           },
           `${i.name}: ${i.available ? 'available' : 'sold out'}`,
         ),
