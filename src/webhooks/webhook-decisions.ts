@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Order, WebhookBody } from '@orderwire/contracts';
-import { signWebhook, WEBHOOK_HEADERS } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig, type WebhookConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { OrderGate } from '../orders/order-gate.js';
 import { HubException } from '../util/hub.exception.js';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
-import { type DecisionOutcome, postDecision } from './webhook-post.js';
+import { type DecisionOutcome, postDecision, signedHeaders } from './webhook-post.js';
 
 /** How long a client is told to wait before placing again after BACKEND_UNAVAILABLE. */
 const RETRY_AFTER_MS = 2000;
@@ -93,15 +92,7 @@ export class WebhookDecisions implements OrderGate {
       data: { order },
       createdAt: new Date().toISOString(),
     } satisfies WebhookBody);
-    const timestamp = Math.floor(Date.now() / 1000);
-    const headers = {
-      'content-type': 'application/json',
-      accept: 'application/json',
-      'user-agent': 'orderwire-webhooks',
-      [WEBHOOK_HEADERS.id]: id,
-      [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-      [WEBHOOK_HEADERS.signature]: signWebhook(hook.secret, timestamp, body),
-    };
+    const headers = { ...signedHeaders(hook.secret, id, body), accept: 'application/json' };
     const stop = this.metrics.webhookDecisionSeconds.startTimer({ webhook: hook.id });
     const outcome = await postDecision(hook.url, headers, body, this.config.webhooks.decisionTimeoutMs);
     stop();

@@ -1,8 +1,22 @@
 import {
+  signWebhook,
   WEBHOOK_DECISION_MAX_BYTES,
+  WEBHOOK_HEADERS,
   WEBHOOK_REASON_MAX_CHARS,
   type WebhookDecision,
 } from '@orderwire/contracts';
+
+/** The headers of one attempt: JSON, the delivery id, and a signature made afresh for now. */
+export function signedHeaders(secret: string, id: string, body: string): Record<string, string> {
+  const timestamp = Math.floor(Date.now() / 1000);
+  return {
+    'content-type': 'application/json',
+    'user-agent': 'orderwire-webhooks',
+    [WEBHOOK_HEADERS.id]: id,
+    [WEBHOOK_HEADERS.timestamp]: String(timestamp),
+    [WEBHOOK_HEADERS.signature]: signWebhook(secret, timestamp, body),
+  };
+}
 
 /** What one POST came to: delivered, or why not and whether trying again may help. */
 export type PostOutcome = { ok: true } | { ok: false; retry: boolean; error: string };

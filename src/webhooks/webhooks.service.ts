@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { ClientCommand, DurableType, Envelope, WebhookBody } from '@orderwire/contracts';
-import { newUlid, signWebhook, WEBHOOK_HEADERS } from '@orderwire/contracts';
+import { newUlid } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig, type WebhookConfig } from '../config/app-config.js';
 import { MESSAGE_STORE, WEBHOOK_QUEUE } from '../engine/engine.tokens.js';
 import type { DeadLetter, MessageStore } from '../engine/message-store.js';
@@ -9,7 +9,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { HubEvents } from '../util/hub-events.js';
 import { HubException } from '../util/hub.exception.js';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
-import { postWebhook } from './webhook-post.js';
+import { postWebhook, signedHeaders } from './webhook-post.js';
 
 /**
  * Webhooks (docs/protocol.md section 12): accepted client commands and chosen durable events,
@@ -127,14 +127,7 @@ export class WebhooksService implements OnApplicationBootstrap {
   private async send(job: WebhookJob, attempt: WebhookAttempt): Promise<void> {
     const hook = this.byId.get(job.webhookId);
     if (!hook) return; // removed from the configuration while queued
-    const timestamp = Math.floor(Date.now() / 1000);
-    const headers = {
-      'content-type': 'application/json',
-      'user-agent': 'orderwire-webhooks',
-      [WEBHOOK_HEADERS.id]: job.deliveryId,
-      [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-      [WEBHOOK_HEADERS.signature]: signWebhook(hook.secret, timestamp, job.body),
-    };
+    const headers = signedHeaders(hook.secret, job.deliveryId, job.body);
     const outcome = await postWebhook(hook.url, headers, job.body, this.config.webhooks.timeoutMs);
     if (outcome.ok) {
       this.metrics.webhookDeliveries.inc({ webhook: hook.id, result: 'delivered' });
