@@ -1,10 +1,10 @@
 import type { AlertData, DeadLetterItem, Order } from '@orderwire/contracts/protocol';
-import { OrderwireError, type GlobalWebSocketManager } from '@orderwire/client';
+import type { GlobalWebSocketManager } from '@orderwire/client';
 import { useEffect, useState } from 'preact/hooks';
 import { Check, Choice } from './lib/fields.js';
 import { clock, orderName } from './lib/format.js';
 import { t, type MessageKey } from './lib/i18n.js';
-import { toast } from './lib/ui.js';
+import { messageOf, toast } from './lib/ui.js';
 
 /** The admin view's feeds and forms: alerts, announcements, undelivered messages, activity. */
 
@@ -122,9 +122,7 @@ export function DeadLetters({ m }: { m: GlobalWebSocketManager }) {
                     toast(t('admin.replayed'), 'success');
                     load();
                   })
-                  .catch((err: unknown) =>
-                    toast(err instanceof OrderwireError ? err.message : String(err), 'error'),
-                  )
+                  .catch((err: unknown) => toast(messageOf(err), 'error'))
               }
             >
               {t('admin.replay')}
@@ -151,7 +149,7 @@ export function Announce({ m }: { m: GlobalWebSocketManager }) {
       setMessage('');
       toast(t('admin.announce.sent'), 'success');
     } catch (err) {
-      toast(err instanceof OrderwireError ? err.message : String(err), 'error');
+      toast(messageOf(err), 'error');
     }
   };
   const toggle = (role: (typeof ROLES)[number], on: boolean): void => {

@@ -9,7 +9,7 @@ import { t, type MessageKey } from './lib/i18n.js';
 import { useMenu, useOrders } from './lib/orders.js';
 import { Check, Choice } from './lib/fields.js';
 import { Notices } from './lib/notices.js';
-import { toast, useTick } from './lib/ui.js';
+import { messageOf, toast, useTick } from './lib/ui.js';
 import type { GlobalWebSocketManager } from '@orderwire/client';
 
 type Station = 'all' | 'kitchen' | 'front';
@@ -140,7 +140,7 @@ function Stock({ menu, m }: { menu: Menu; m: GlobalWebSocketManager }) {
                       sku: i.sku,
                       available: (e.target as HTMLInputElement).checked,
                     })
-                    .catch((err: Error) => toast(err.message, 'error'))
+                    .catch((err: unknown) => toast(messageOf(err), 'error'))
                 }
               />{' '}
               {i.name} — {i.available ? t('crew.available') : t('crew.soldOut')}

@@ -1,6 +1,5 @@
 import type { Menu, MenuItem, Order, OrderStatus } from '@orderwire/contracts/protocol';
 import { FINAL_STATUSES } from '@orderwire/contracts/protocol';
-import { OrderwireError } from '@orderwire/client';
 import { useEffect, useState } from 'preact/hooks';
 import { sendWithUndo } from './lib/actions.js';
 import { mount, type ViewProps } from './lib/app.js';
@@ -10,7 +9,7 @@ import { t, type MessageKey } from './lib/i18n.js';
 import { useMenu, useOrders } from './lib/orders.js';
 import { TextField } from './lib/fields.js';
 import { Notices } from './lib/notices.js';
-import { toast } from './lib/ui.js';
+import { messageOf, toast } from './lib/ui.js';
 import type { GlobalWebSocketManager } from '@orderwire/client';
 
 /** The steps a customer follows, by fulfillment. */
@@ -74,7 +73,7 @@ function Cart({ menu, m }: { menu: Menu; m: GlobalWebSocketManager }) {
       setCart(new Map());
       toast(t('customer.placed', { order: orderName(reply) }), 'success');
     } catch (err) {
-      toast(err instanceof OrderwireError ? err.message : String(err), 'error');
+      toast(messageOf(err), 'error');
     } finally {
       setBusy(false);
     }

@@ -1,9 +1,8 @@
 import type { GlobalWebSocketManager } from '@orderwire/client';
-import { OrderwireError } from '@orderwire/client';
 import type { Order, OrderStatus } from '@orderwire/contracts/protocol';
 import { orderName } from './format.js';
 import { t, type MessageKey } from './i18n.js';
-import { toast } from './ui.js';
+import { messageOf, toast } from './ui.js';
 
 /** Steps that cannot be taken back: confirmed by a second tap, then sent after an undo window. */
 export const DESTRUCTIVE: ReadonlySet<OrderStatus> = new Set(['rejected', 'cancelled']);
@@ -28,7 +27,7 @@ export async function sendStep(
       } as never);
     toast(t('action.done', { order: orderName(o), status: t(`status.${to}` as MessageKey) }), 'success');
   } catch (err) {
-    const message = err instanceof OrderwireError ? err.message : String(err);
+    const message = messageOf(err);
     toast(t('action.failed', { order: orderName(o), message }), 'error');
   }
 }

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { ConnectionStatus } from '@orderwire/client';
+import { type ConnectionStatus, OrderwireError } from '@orderwire/client';
 import { LANGUAGES, lang, type MessageKey, t } from './i18n.js';
 import type { Claims, Problem } from './session.js';
 
@@ -19,6 +19,11 @@ let nextId = 1;
 let toasts: Toast[] = [];
 const listeners = new Set<(list: Toast[]) => void>();
 const publish = (): void => listeners.forEach((l) => l(toasts));
+
+/** What to tell the user about a failure: the hub's message for a refusal, else the error's text. */
+export function messageOf(err: unknown): string {
+  return err instanceof OrderwireError ? err.message : String(err);
+}
 
 /** Shows a message for `ms` (5 s; errors 8 s); returns a function that dismisses it. */
 export function toast(
