@@ -51,14 +51,19 @@ function ipcChild(script, env = {}, execArgv = ['--expose-gc']) {
 }
 
 let statId = 0;
-/** BENCH_PROFILE=dir writes a V8 CPU profile of every server into that folder (see the README). */
+/**
+ * BENCH_PROFILE=dir writes a V8 CPU profile of every server into that folder (see the README):
+ * of the measured window only where a scenario marks one (S3, S5), else of the whole process.
+ */
 const PROFILE = process.env.BENCH_PROFILE;
+/** BENCH_PROFILE_WHOLE=1: profile whole processes (start-up and warm-up included) instead. */
+const WINDOWED = process.env.BENCH_PROFILE_WHOLE !== '1';
 
 async function serverProc(script, env) {
   const p = ipcChild(
     script,
     env,
-    PROFILE ? ['--expose-gc', '--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : ['--expose-gc'],
+    PROFILE && !WINDOWED ? ['--expose-gc', '--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : ['--expose-gc'],
   );
   const ready = await p.wait((m) => m.type === 'ready', 60_000);
   return {
@@ -68,6 +73,14 @@ async function serverProc(script, env) {
       const id = ++statId;
       p.send({ cmd: 'stats', id, ...opts });
       return p.wait((m) => m.type === 'stats' && m.id === id);
+    },
+    /** Starts (`start`) or ends and writes (`stop`) a profile of the measured window. */
+    profile: async (what, label) => {
+      if (!PROFILE || !WINDOWED) return;
+      const id = ++statId;
+      const file = `${PROFILE}/${label}-${p.child.pid}.cpuprofile`;
+      p.send({ cmd: `profile-${what}`, id, file });
+      await p.wait((m) => (m.type === 'profiling' || m.type === 'profiled') && m.id === id);
     },
     stop: () =>
       new Promise((resolve) => {
@@ -156,6 +169,8 @@ export async function startContender(name, redis) {
     urls: servers.map((s) => s.url),
     servers,
     cpuMs: () => servers.reduce((sum, s) => sum + procCpuMs(s.pid), 0),
+    /** BENCH_PROFILE: profiles every server over a scenario's measured window. */
+    profile: (what, label) => Promise.all(servers.map((s) => s.profile(what, `${label}-${name}`))),
     redisCpuMs: () => (usesRedis(name) ? redis.cpuMs() : 0),
     stop: () => Promise.all(servers.map((s) => s.stop())),
   };

@@ -152,6 +152,8 @@ export async function fanout(contender, cfg) {
     pub.send({ type: 'go' });
     // CPU and throughput are measured after the warm-up.
     await settle(warmupMs);
+    const profileLabel = `${volatile ? 'volatile' : 'durable'}-room${cfg.room}-${cfg.payloadBytes}B`;
+    await contender.profile('start', profileLabel);
     const s0 = contender.cpuMs();
     const r0 = contender.redisCpuMs();
     const g0 = (await recv.cpuMs()) + (await pub.cpuMs());
@@ -162,6 +164,7 @@ export async function fanout(contender, cfg) {
     const serverMs = contender.cpuMs() - s0;
     const redisMs = contender.redisCpuMs() - r0;
     const generatorMs = (await recv.cpuMs()) + (await pub.cpuMs()) - g0;
+    await contender.profile('stop', profileLabel);
     recv.send({ type: 'stop' });
     const received = await recv.collect('result', jobs.length);
     const accepted = published.reduce((s, r) => s + r.accepted, 0);

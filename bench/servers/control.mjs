@@ -1,6 +1,11 @@
 // What every contender process answers over IPC: heap and RSS (after a GC on request), CPU time
 // and event-loop delay, so that the orchestrator measures servers the same way.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+/** BENCH_PROFILE: the V8 profiler runs over the measured window only (see scenarios.mjs). */
+let profiler;
 
 export function serveControl(extra = () => ({})) {
   const eld = monitorEventLoopDelay({ resolution: 5 });
@@ -24,6 +29,18 @@ export function serveControl(extra = () => ({})) {
         ...extra(),
       });
       if (msg.resetEld) eld.reset();
+    } else if (msg?.cmd === 'profile-start') {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+      await profiler.post('Profiler.start');
+      process.send({ type: 'profiling', id: msg.id });
+    } else if (msg?.cmd === 'profile-stop') {
+      const { profile } = await profiler.post('Profiler.stop');
+      profiler.disconnect();
+      writeFileSync(msg.file, JSON.stringify(profile));
+      process.send({ type: 'profiled', id: msg.id });
     } else if (msg?.cmd === 'exit') {
       process.exit(0);
     }
