@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { IdempotencyBounds, IdempotencyStore } from '../idempotency-store.js';
+import { bindScripts } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /**
@@ -33,11 +34,16 @@ return false`;
 
 /** First results by user and requestId, cluster-wide, expiring by TTL, capped per user and in all. */
 export class RedisIdempotencyStore implements IdempotencyStore {
+  /** The store's Lua scripts, called by SHA (lua-scripts.ts). */
+  private readonly lua: ReturnType<typeof scriptsOf>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly bounds: IdempotencyBounds,
-  ) {}
+  ) {
+    this.lua = scriptsOf(redis);
+  }
 
   async get(owner: string, requestId: string): Promise<unknown> {
     const member = memberOf(owner, requestId);
@@ -57,8 +63,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   async setIfAbsent(owner: string, requestId: string, result: unknown, ttlMs: number): Promise<unknown> {
     const member = memberOf(owner, requestId);
     const k = this.keys;
-    const stored = (await this.redis.eval(
-      SET_IF_ABSENT,
+    const stored = (await this.lua.idempotencySet(
       3,
       k.idempotency(member),
       k.idempotencyByUser(owner),
@@ -78,3 +83,5 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 function memberOf(owner: string, requestId: string): string {
   return `${owner}|${requestId}`;
 }
+
+const scriptsOf = (redis: Redis) => bindScripts(redis, { idempotencySet: SET_IF_ABSENT });

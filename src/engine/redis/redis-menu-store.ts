@@ -1,6 +1,7 @@
 import type { Menu, MenuContent } from '@orderwire/contracts';
 import type { Redis } from 'ioredis';
 import type { MenuStore, MenuStoreBounds } from '../menu-store.js';
+import { bindScripts } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** KEYS: menu, menuTenants. ARGV: content JSON, updatedAt, MENU_MAX_TENANTS, tenant. -1: full. */
@@ -24,11 +25,16 @@ return redis.call('HINCRBY', KEYS[1], 'version', 1)`;
  * rewrites the menu. Menus are not personal data and are stored unsealed.
  */
 export class RedisMenuStore implements MenuStore {
+  /** The store's Lua scripts, called by SHA (lua-scripts.ts). */
+  private readonly lua: ReturnType<typeof scriptsOf>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly bounds: MenuStoreBounds,
-  ) {}
+  ) {
+    this.lua = scriptsOf(redis);
+  }
 
   async get(tenantId: string): Promise<Menu | undefined> {
     const hash = await this.redis.hgetall(this.keys.menu(tenantId));
@@ -53,8 +59,7 @@ export class RedisMenuStore implements MenuStore {
       ...(content.settings ? { settings: content.settings } : {}),
     };
     const version = Number(
-      await this.redis.eval(
-        PUT,
+      await this.lua.menuPut(
         2,
         this.keys.menu(tenantId),
         this.keys.menuTenants,
@@ -73,8 +78,7 @@ export class RedisMenuStore implements MenuStore {
     available: boolean,
     at: string,
   ): Promise<number | undefined> {
-    const version = await this.redis.eval(
-      SET_AVAILABILITY,
+    const version = await this.lua.menuAvailability(
       1,
       this.keys.menu(tenantId),
       sku,
@@ -88,3 +92,5 @@ export class RedisMenuStore implements MenuStore {
     return this.redis.scard(this.keys.menuTenants);
   }
 }
+
+const scriptsOf = (redis: Redis) => bindScripts(redis, { menuPut: PUT, menuAvailability: SET_AVAILABILITY });

@@ -12,6 +12,7 @@ import type {
   StoredMessage,
   Targets,
 } from '../message-store.js';
+import { bindScripts } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 import { ADD_DEAD_LETTER, APPEND, PRUNE_DEAD_LETTERS, TRIM } from './redis-message-scripts.js';
 import { Sealer } from './sealer.js';
@@ -30,13 +31,18 @@ interface Stored {
  * cursor issued by any other.
  */
 export class RedisMessageStore implements MessageStore {
+  /** The store's Lua scripts, called by SHA (lua-scripts.ts). */
+  private readonly lua: ReturnType<typeof scriptsOf>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly opts: MessageStoreBounds,
     /** Seals stored messages and dead letters (they carry addresses and notes) at rest. */
     private readonly sealer = new Sealer(),
-  ) {}
+  ) {
+    this.lua = scriptsOf(redis);
+  }
 
   async append(envelope: Envelope<DurableType>, targets: Targets, publishedAt: number): Promise<string> {
     const body: Stored = { envelope: { ...envelope, cursor: undefined }, targets, publishedAt };
@@ -44,8 +50,7 @@ export class RedisMessageStore implements MessageStore {
     const ttl = Math.max(0, publishedAt + this.opts.ttlMs - Date.now());
     const k = this.keys;
     const sealed = this.sealer.seal(JSON.stringify(body));
-    const [seq, epoch] = (await this.redis.eval(
-      APPEND,
+    const [seq, epoch] = (await this.lua.messageAppend(
       8,
       k.seq,
       k.epoch,
@@ -157,8 +162,7 @@ export class RedisMessageStore implements MessageStore {
 
   async prune(now: number): Promise<number> {
     while (
-      (await this.redis.eval(
-        PRUNE_DEAD_LETTERS,
+      (await this.lua.pruneDeadLetters(
         2,
         this.keys.deadLetterExpiry,
         this.keys.deadLetterTenants,
@@ -177,8 +181,7 @@ export class RedisMessageStore implements MessageStore {
   async addDeadLetter(letter: DeadLetter): Promise<void> {
     const k = this.keys;
     const { ttlMs, perTenant, max } = this.opts.deadLetters;
-    await this.redis.eval(
-      ADD_DEAD_LETTER,
+    await this.lua.addDeadLetter(
       5,
       k.deadLetter(letter.messageId),
       k.deadLetters(letter.tenantId),
@@ -244,8 +247,7 @@ export class RedisMessageStore implements MessageStore {
       if (n === 0) return dropped;
       const floorSeq = page[(n - 1) * 2 + 1];
       const k = this.keys;
-      await this.redis.eval(
-        TRIM,
+      await this.lua.trimLog(
         4,
         log,
         k.floor(tenantId),
@@ -260,3 +262,11 @@ export class RedisMessageStore implements MessageStore {
     }
   }
 }
+
+const scriptsOf = (redis: Redis) =>
+  bindScripts(redis, {
+    messageAppend: APPEND,
+    pruneDeadLetters: PRUNE_DEAD_LETTERS,
+    addDeadLetter: ADD_DEAD_LETTER,
+    trimLog: TRIM,
+  });

@@ -2,6 +2,7 @@ import type { Order } from '@orderwire/contracts';
 import { ALL_TENANTS, FINAL_STATUSES, formatOrderNumber } from '@orderwire/contracts';
 import type { Redis } from 'ioredis';
 import type { OrderStore, OrderStoreBounds } from '../order-store.js';
+import { bindScripts } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 import { Sealer } from './sealer.js';
 
@@ -71,13 +72,18 @@ return 1`;
 
 /** The order board in Redis: one key per order, sorted sets of the active ones. */
 export class RedisOrderStore implements OrderStore {
+  /** The store's Lua scripts, called by SHA (lua-scripts.ts). */
+  private readonly lua: ReturnType<typeof scriptsOf>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly bounds: OrderStoreBounds,
     /** Seals the personal fields (delivery address, notes); the status stays readable for the CAS. */
     private readonly sealer = new Sealer(),
-  ) {}
+  ) {
+    this.lua = scriptsOf(redis);
+  }
 
   async get(tenantId: string, orderId: string): Promise<Order | undefined> {
     const raw = await this.redis.get(this.keys.order(tenantId, orderId));
@@ -89,8 +95,7 @@ export class RedisOrderStore implements OrderStore {
     const { orderNumber: _ignored, ...rest } = incoming;
     const order: Order = { orderNumber: NUMBER_PLACEHOLDER, ...rest };
     const seq = Number(
-      await this.redis.eval(
-        CREATE,
+      await this.lua.orderCreate(
         6,
         ...this.keysOf(order),
         this.keys.orderNumbers(order.tenantId, day),
@@ -103,7 +108,7 @@ export class RedisOrderStore implements OrderStore {
 
   async update(order: Order, expectedRevision: number): Promise<boolean> {
     return (
-      (await this.redis.eval(UPDATE, 5, ...this.keysOf(order), ...this.argsOf(order), expectedRevision)) === 1
+      (await this.lua.orderUpdate(5, ...this.keysOf(order), ...this.argsOf(order), expectedRevision)) === 1
     );
   }
 
@@ -215,3 +220,5 @@ function split(member: string): [string, string] {
   const at = member.indexOf('|');
   return [member.slice(0, at), member.slice(at + 1)];
 }
+
+const scriptsOf = (redis: Redis) => bindScripts(redis, { orderCreate: CREATE, orderUpdate: UPDATE });

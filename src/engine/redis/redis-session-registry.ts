@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { PresenceCounts } from '@orderwire/contracts';
 import type { Redis } from 'ioredis';
 import type { RegisterResult, SessionEntry, SessionRegistry } from '../session-registry.js';
+import { bindScripts } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /**
@@ -38,11 +39,16 @@ export class RedisSessionRegistry implements SessionRegistry {
   private readonly logger = new Logger(RedisSessionRegistry.name);
   private timer?: NodeJS.Timeout;
 
+  /** The store's Lua scripts, called by SHA (lua-scripts.ts). */
+  private readonly lua: ReturnType<typeof scriptsOf>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly nodeId: string,
-  ) {}
+  ) {
+    this.lua = scriptsOf(redis);
+  }
 
   /** Starts the heartbeat and the clean-up of dead nodes. */
   start(): void {
@@ -68,8 +74,7 @@ export class RedisSessionRegistry implements SessionRegistry {
   }
 
   async register(entry: SessionEntry, caps: { perUser: number; perTenant: number }): Promise<RegisterResult> {
-    const result = (await this.redis.eval(
-      REGISTER,
+    const result = (await this.lua.sessionRegister(
       3,
       this.keys.userSessions(entry.userKey),
       this.keys.tenantSessions(entry.tenantId),
@@ -86,8 +91,7 @@ export class RedisSessionRegistry implements SessionRegistry {
   }
 
   async unregister(entry: SessionEntry, nodeId = this.nodeId): Promise<boolean> {
-    const result = (await this.redis.eval(
-      UNREGISTER,
+    const result = (await this.lua.sessionUnregister(
       3,
       this.keys.userSessions(entry.userKey),
       this.keys.tenantSessions(entry.tenantId),
@@ -159,3 +163,6 @@ function parse(m: string): SessionEntry {
   ];
   return { sessionId, userKey, tenantId, role };
 }
+
+const scriptsOf = (redis: Redis) =>
+  bindScripts(redis, { sessionRegister: REGISTER, sessionUnregister: UNREGISTER });
