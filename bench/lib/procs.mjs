@@ -131,7 +131,17 @@ export async function startRedis() {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-  return { url, pid: proc.pid, cpuMs: () => procCpuMs(proc.pid), stop: () => proc.kill('SIGKILL') };
+  // Calls per Redis command (INFO commandstats; commands run by Lua scripts count too).
+  const admin = new Redis(url, { maxRetriesPerRequest: 1 });
+  admin.on('error', () => undefined);
+  const calls = async () => {
+    const out = {};
+    for (const m of (await admin.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
+      out[m[1]] = Number(m[2]);
+    return out;
+  };
+  const stop = () => (admin.disconnect(), proc.kill('SIGKILL'));
+  return { url, pid: proc.pid, cpuMs: () => procCpuMs(proc.pid), calls, stop };
 }
 
 /** The contenders that run on the bench's Redis (their Redis CPU is theirs). */
@@ -172,6 +182,8 @@ export async function startContender(name, redis) {
     /** BENCH_PROFILE: profiles every server over a scenario's measured window. */
     profile: (what, label) => Promise.all(servers.map((s) => s.profile(what, `${label}-${name}`))),
     redisCpuMs: () => (usesRedis(name) ? redis.cpuMs() : 0),
+    /** Redis calls per command so far (see startRedis), or undefined without Redis. */
+    redisCalls: () => (usesRedis(name) ? redis.calls() : Promise.resolve(undefined)),
     stop: () => Promise.all(servers.map((s) => s.stop())),
   };
 }

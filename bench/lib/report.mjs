@@ -154,8 +154,8 @@ export function renderMarkdown(r) {
     L.push(
       '**S3 fan-out** (closed loop; durable `order.created` to a crew room, volatile `courier.location` to one customer)',
       '',
-      '| case | contender | deliveries/s | ratio | ratio to its cluster baseline | CPU µs per delivery | e2e p50 / p99 ms | lost | dup | reordered | server CPU % | Redis CPU % | generators CPU % | busiest generator thread % |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+      '| case | contender | deliveries/s | ratio | ratio to its cluster baseline | CPU µs per delivery | Redis calls per message | e2e p50 / p99 ms | lost | dup | reordered | server CPU % | Redis CPU % | generators CPU % | busiest generator thread % |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     );
     for (const s of r.scenarios.S3) {
       const base = s.byContender['baseline-socketio'];
@@ -165,7 +165,7 @@ export function renderMarkdown(r) {
           ? s.byContender[n.replace('hub-', 'baseline-socketio-')]
           : undefined;
         L.push(
-          `| ${s.label} | ${n} | ${mmm(c.deliveriesPerSecond, 0)} | ${fmt(ratio(c.deliveriesPerSecond, base?.deliveriesPerSecond), 2)} | ${fmt(ratio(c.deliveriesPerSecond, peer?.deliveriesPerSecond), 2)} | ${fmt(med(c.cpuUsPerDelivery), 1)} | ${fmt(med(c.e2eP50Ms), 1)} / ${fmt(med(c.e2eP99Ms), 1)} | ${fmt(c.lost?.max ?? c.lost, 0)} | ${fmt(c.duplicated?.max, 0)} | ${fmt(c.reordered?.max, 0)} | ${fmt(med(c.serverCpuPct), 0)} | ${fmt(med(c.redisCpuPct), 0)} | ${fmt(med(c.generatorCpuPct), 0)} | ${fmt(med(c.busiestGeneratorThreadPct), 0)} |`,
+          `| ${s.label} | ${n} | ${mmm(c.deliveriesPerSecond, 0)} | ${fmt(ratio(c.deliveriesPerSecond, base?.deliveriesPerSecond), 2)} | ${fmt(ratio(c.deliveriesPerSecond, peer?.deliveriesPerSecond), 2)} | ${fmt(med(c.cpuUsPerDelivery), 1)} | ${fmt(med(c.redisCallsPerMessage), 1)} | ${fmt(med(c.e2eP50Ms), 1)} / ${fmt(med(c.e2eP99Ms), 1)} | ${fmt(c.lost?.max ?? c.lost, 0)} | ${fmt(c.duplicated?.max, 0)} | ${fmt(c.reordered?.max, 0)} | ${fmt(med(c.serverCpuPct), 0)} | ${fmt(med(c.redisCpuPct), 0)} | ${fmt(med(c.generatorCpuPct), 0)} | ${fmt(med(c.busiestGeneratorThreadPct), 0)} |`,
         );
       }
     }

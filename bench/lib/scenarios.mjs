@@ -156,6 +156,7 @@ export async function fanout(contender, cfg) {
     await contender.profile('start', profileLabel);
     const s0 = contender.cpuMs();
     const r0 = contender.redisCpuMs();
+    const calls0 = await contender.redisCalls();
     const g0 = (await recv.cpuMs()) + (await pub.cpuMs());
     const t0 = Date.now();
     const published = await pub.collect('result', pubs.length);
@@ -163,6 +164,7 @@ export async function fanout(contender, cfg) {
     // CPU over the publishing window (the drain after it would dilute it).
     const serverMs = contender.cpuMs() - s0;
     const redisMs = contender.redisCpuMs() - r0;
+    const calls1 = await contender.redisCalls();
     const generatorMs = (await recv.cpuMs()) + (await pub.cpuMs()) - g0;
     await contender.profile('stop', profileLabel);
     recv.send({ type: 'stop' });
@@ -189,6 +191,20 @@ export async function fanout(contender, cfg) {
       busiestGeneratorThreadPct: round(Math.max(...[...published, ...received].map((r) => r.busyPct)), 0),
     };
     if (usesRedis(contender.name)) out.redisCpuPct = round((100 * redisMs) / pubWall, 0);
+    if (calls0 && measured > 0) {
+      // Redis calls per published message in the window (its deliveries over the room's size),
+      // by command: the round trips and work each message costs, whatever the machine's speed.
+      const messages = measured / (volatile ? 1 : cfg.room);
+      const per = Object.entries(calls1)
+        .map(([cmd, n]) => [cmd, round((n - (calls0[cmd] ?? 0) - (cmd === 'info' ? 1 : 0)) / messages, 2)])
+        .filter(([, n]) => n > 0)
+        .sort((a, b) => b[1] - a[1]);
+      out.redisCallsPerMessage = round(
+        per.reduce((sum, [, n]) => sum + n, 0),
+        1,
+      );
+      out.redisCalls = Object.fromEntries(per);
+    }
     // What transfers to real hardware: CPU per delivered message, every server process and Redis.
     out.cpuUsPerDelivery = measured > 0 ? round((1000 * (serverMs + redisMs)) / measured, 1) : null;
     return out;
