@@ -21,7 +21,7 @@ import type { ClusterBus, FanoutMessage } from '../engine/cluster-bus.js';
 import { parseCursor } from '../engine/cursor.js';
 import { CLUSTER_BUS, JOB_SCHEDULER, MESSAGE_STORE } from '../engine/engine.tokens.js';
 import type { JobScheduler } from '../engine/job-scheduler.js';
-import type { DeadLetter, MessageStore } from '../engine/message-store.js';
+import type { DeadLetter, MessageStore, StoredMessage } from '../engine/message-store.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { type Audience, route } from '../routing/routing.table.js';
 import { EnvelopeFactory } from './envelope.factory.js';
@@ -124,7 +124,6 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
    * then, or, on a cluster, once every message before it in the log was (DeliverySequencer).
    */
   async publish<T extends DurableType>(input: PublishInput<T>): Promise<Envelope<T>> {
-    const now = input.publishedAt ?? Date.now();
     if (input.id && !input.fresh) {
       // A retried service job: the message may be stored already; deliver it again (at least once).
       const stored = await this.store.get(input.id);
@@ -134,25 +133,40 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
         return stored.envelope as Envelope<T>;
       }
     }
+    const message = this.prepare(input);
+    await this.store.append(message.envelope, message.targets, message.publishedAt);
+    this.release(message);
+    return message.envelope as Envelope<T>;
+  }
+
+  /**
+   * A new durable message, addressed but not stored yet: for a write that stores it in the same
+   * step as an order change (OrderStore.place and update), after which it goes to release().
+   */
+  prepare<T extends DurableType>(input: PublishInput<T>): StoredMessage<T> {
+    const publishedAt = input.publishedAt ?? Date.now();
     const envelope = this.envelopes.create(
       input.type,
       input.tenantId,
       input.data,
       input.sender,
-      now,
+      publishedAt,
       input.id,
     );
     envelope.requiresAck = true;
     const targets = route(input.type, { ...input.audience, tenantId: input.tenantId });
-    await this.store.append(envelope as Envelope<DurableType>, targets, now);
+    return { envelope: envelope as Envelope<T>, targets, publishedAt };
+  }
+
+  /** A stored message (it has its cursor) to every node's sockets: see publish(). */
+  release(stored: StoredMessage): void {
     if (this.events.has('message.published')) {
-      void this.events.emit('message.published', { envelope: envelope as Envelope<DurableType> });
+      void this.events.emit('message.published', { envelope: stored.envelope });
     }
-    const message: FanoutMessage = { envelope: envelope as Envelope<DurableType>, targets, publishedAt: now };
+    const message: FanoutMessage = stored;
     this.bus.publish(message);
     // Written here once every earlier seq was (see DeliverySequencer): at once, on one node.
     this.sequencer.offer(message);
-    return envelope;
   }
 
   /** Volatile publish: best effort, never stored or replayed. */

@@ -55,9 +55,10 @@ function memoryProviders(config: AppConfig): Provider[] {
   const jobs = new MemoryJobScheduler();
   const bridge = new MemoryServiceBridge();
   const webhooks = new MemoryWebhookQueue(webhookPolicy(config));
+  const messages = new MemoryMessageStore(messageBounds(config));
   return [
-    { provide: MESSAGE_STORE, useFactory: () => new MemoryMessageStore(messageBounds(config)) },
-    { provide: ORDER_STORE, useFactory: () => new MemoryOrderStore(config.orders) },
+    { provide: MESSAGE_STORE, useValue: messages },
+    { provide: ORDER_STORE, useFactory: () => new MemoryOrderStore(config.orders, messages) },
     { provide: MENU_STORE, useFactory: () => new MemoryMenuStore(config.menu) },
     { provide: AUDIT_STORE, useFactory: () => new MemoryAuditStore(config.audit) },
     {

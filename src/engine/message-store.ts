@@ -5,8 +5,8 @@ import type { Targets } from '../routing/routing.table.js';
 export type { Targets };
 
 /** A durable message as stored: the envelope (with its cursor) and whom it was addressed to. */
-export interface StoredMessage {
-  envelope: Envelope<DurableType>;
+export interface StoredMessage<T extends DurableType = DurableType> {
+  envelope: Envelope<T>;
   targets: Targets;
   /** Epoch milliseconds of the publish; retention counts from here. */
   publishedAt: number;

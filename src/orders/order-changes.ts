@@ -1,6 +1,8 @@
-import type { Order, OrderPlaceDto, OrderStatus } from '@orderwire/contracts';
+import type { CommandReply, Order, OrderPlaceDto, OrderStatus } from '@orderwire/contracts';
 import { newUlid } from '@orderwire/contracts';
+import type { ActiveOrderLimits } from '../engine/order-store.js';
 import { forCouriers } from '../routing/routing.table.js';
+import { HubException } from '../util/hub.exception.js';
 
 /** A new order as `order.place` makes it, priced by the menu: `placed`, unpaid, revision 0. */
 export function newOrder(
@@ -54,3 +56,24 @@ export function forPeople(o: Order): { orderNumber?: string; deliveryAddress?: O
     ...(forCouriers(o) && o.deliveryAddress ? { deliveryAddress: o.deliveryAddress } : {}),
   };
 }
+
+/** LIMIT_REACHED for MAX_ACTIVE_ORDERS_PER_CUSTOMER or MAX_ACTIVE_ORDERS_PER_TENANT. */
+export function limitReached(scope: 'customer' | 'tenant', limits: ActiveOrderLimits): HubException {
+  const limit = scope === 'customer' ? limits.perCustomer : limits.perTenant;
+  return new HubException(
+    'LIMIT_REACHED',
+    scope === 'customer'
+      ? `at most ${limit} active orders per customer: wait for one to finish`
+      : `this restaurant has ${limit} active orders, its limit: try again later`,
+    { scope, limit },
+  );
+}
+
+/** The reply to `order.place`. */
+export const placed = (o: Order): CommandReply<'order.place'> => ({
+  orderId: o.orderId,
+  ...(o.orderNumber ? { orderNumber: o.orderNumber } : {}),
+  status: o.status,
+  total: o.total,
+  currency: o.currency,
+});

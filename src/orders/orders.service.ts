@@ -22,21 +22,14 @@ import { DeliveryService } from '../delivery/delivery.service.js';
 import { ORDER_STORE, SESSION_REGISTRY } from '../engine/engine.tokens.js';
 import type { OrderStore } from '../engine/order-store.js';
 import type { SessionRegistry } from '../engine/session-registry.js';
+import type { StoredMessage } from '../engine/message-store.js';
 import { AlertsService } from '../monitoring/alerts.service.js';
 import { forCouriers } from '../routing/routing.table.js';
-import { forPeople, moved, newOrder } from './order-changes.js';
+import { forPeople, limitReached, moved, newOrder, placed } from './order-changes.js';
 import { MenuService } from './menu.service.js';
 import { ORDER_GATE, type OrderGate } from './order-gate.js';
 
 const BOARD_LIMIT = 1000;
-
-const placed = (o: Order): CommandReply<'order.place'> => ({
-  orderId: o.orderId,
-  ...(o.orderNumber ? { orderNumber: o.orderNumber } : {}),
-  status: o.status,
-  total: o.total,
-  currency: o.currency,
-});
 
 /** What decides which crew stations hear of an order (routing.table.ts). */
 export const stationsOf = (o: Order): { status: OrderStatus; fulfillment: Order['fulfillment'] } => ({
@@ -79,16 +72,29 @@ export class OrdersService {
     const priced = await this.menus.price(session.tenantId, dto);
     const at = new Date();
     const order = newOrder(session.tenantId, session.userId, dto, priced, at);
-    await this.admit(session, dto.orderId);
+    const limits = this.config.limits.activeOrders;
     // The restaurant's own backend may refuse it (docs/protocol.md section 12, decisions): asked
     // once the menu and the limits let it in, before anything is stored; a retry of a stored
     // order (or a clash with another's) is answered below without asking again.
     if (this.gate.decides(order.tenantId)) {
+      await this.admit(session, dto.orderId);
       const known = dto.orderId !== undefined && (await this.orders.get(order.tenantId, dto.orderId));
       if (!known) await this.gate.decide(order);
     }
-    const stored = await this.orders.create(order, this.menus.businessDay(priced.settings, at));
-    if (!stored) {
+    // Limits, number, order and its order.created: one atomic step (OrderStore.place).
+    const message = this.delivery.prepare({
+      type: 'order.created',
+      tenantId: order.tenantId,
+      data: { order },
+      sender: senderOf(session),
+      audience: { customerId: order.customerId, order: stationsOf(order) },
+      id: orderCreatedMessageId(order.tenantId, order.orderId, order.createdAt),
+      publishedAt: at.getTime(),
+    });
+    const day = this.menus.businessDay(priced.settings, at);
+    const result = await this.orders.place(order, day, limits, message);
+    if ('limit' in result) throw limitReached(result.limit, limits);
+    if ('exists' in result) {
       const existing = await this.orders.get(order.tenantId, order.orderId);
       if (existing && existing.customerId === session.userId) {
         // A retry. If the node that stored the order died before publishing it, nobody has
@@ -98,7 +104,8 @@ export class OrdersService {
       }
       throw conflict('an order with this orderId already exists', { orderId: order.orderId });
     }
-    await this.publishCreated(session, stored, true);
+    const stored = result.placed;
+    this.delivery.release(message);
     void this.events.emit('audit', {
       tenantId: stored.tenantId,
       actor: actorOf(session),
@@ -129,9 +136,9 @@ export class OrdersService {
   }
 
   /**
-   * MAX_ACTIVE_ORDERS_PER_CUSTOMER and MAX_ACTIVE_ORDERS_PER_TENANT: a new order past either is
-   * LIMIT_REACHED (a retry of an order that exists goes on, and `create` answers it). Checked
-   * before the write, so concurrent placements on several nodes can pass it by a few.
+   * MAX_ACTIVE_ORDERS_PER_CUSTOMER and MAX_ACTIVE_ORDERS_PER_TENANT before a decision webhook is
+   * asked (a retry of an order that exists goes on). The binding check is OrderStore.place's, in
+   * the same step as the write; this one only spares the backend an order that would be refused.
    */
   private async admit(session: Session, orderId: string | undefined): Promise<void> {
     const { perCustomer, perTenant } = this.config.limits.activeOrders;
@@ -140,14 +147,7 @@ export class OrdersService {
       active.customer >= perCustomer ? 'customer' : active.tenant >= perTenant ? 'tenant' : undefined;
     if (!scope) return;
     if (orderId && (await this.orders.get(session.tenantId, orderId))?.customerId === session.userId) return;
-    const limit = scope === 'customer' ? perCustomer : perTenant;
-    throw new HubException(
-      'LIMIT_REACHED',
-      scope === 'customer'
-        ? `at most ${limit} active orders per customer: wait for one to finish`
-        : `this restaurant has ${limit} active orders, its limit: try again later`,
-      { scope, limit },
-    );
+    throw limitReached(scope, this.config.limits.activeOrders);
   }
 
   async cancel(session: Session, dto: OrderCancelDto): Promise<{ orderId: string; status: OrderStatus }> {
@@ -201,13 +201,17 @@ export class OrdersService {
   /**
    * A change of one order as compare-and-set on its revision: read, `mutate` (which may refuse by
    * throwing, or return undefined to leave the order alone), write; when another change won in
-   * between (a payment, another crew member), read again and retry, up to 3 times.
+   * between (a payment, another crew member), read again and retry, up to 3 times. With
+   * `announce`, the message it builds from the change is stored in the same step as the write
+   * (OrderStore.update), so the log has the board's changes in the board's order; the caller
+   * releases it (DeliveryService.release).
    */
   async change(
     tenantId: string,
     orderId: string,
     mutate: (order: Order) => Order | undefined,
-  ): Promise<{ before: Order; after?: Order } | undefined> {
+    announce?: (before: Order, after: Order) => StoredMessage,
+  ): Promise<{ before: Order; after?: Order; message?: StoredMessage } | undefined> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const before = await this.orders.get(tenantId, orderId);
       if (!before) return undefined;
@@ -215,7 +219,8 @@ export class OrdersService {
       if (!draft) return { before };
       const revision = before.revision ?? 0;
       const after: Order = { ...draft, revision: revision + 1 };
-      if (await this.orders.update(after, revision)) return { before, after };
+      const message = announce?.(before, after);
+      if (await this.orders.update(after, revision, message)) return { before, after, message };
     }
     throw conflict('the order changed meanwhile; reload it and try again', { orderId });
   }
@@ -228,7 +233,7 @@ export class OrdersService {
     extra: { etaMinutes?: number; note?: string },
     check: (order: Order) => void,
   ): Promise<{ orderId: string; status: OrderStatus }> {
-    const changed = await this.change(tenantId, orderId, (order) => {
+    const mutate = (order: Order): Order => {
       if (session.role === 'customer' && order.customerId !== session.userId) throw notFound('order');
       check(order);
       if (!isLegalTransition(order.status, to, order.fulfillment)) {
@@ -239,24 +244,27 @@ export class OrdersService {
         });
       }
       return moved(order, to, new Date(), extra.etaMinutes);
-    });
+    };
+    const announce = (before: Order, after: Order): StoredMessage =>
+      this.delivery.prepare({
+        type: 'order.status_updated',
+        tenantId,
+        data: {
+          orderId,
+          status: to,
+          previousStatus: before.status,
+          ...(extra.etaMinutes !== undefined ? { etaMinutes: extra.etaMinutes, etaAt: after.etaAt } : {}),
+          ...(extra.note !== undefined ? { note: extra.note } : {}),
+          updatedBy: senderOf(session),
+          ...forPeople(after),
+        },
+        sender: senderOf(session),
+        audience: { customerId: after.customerId, order: stationsOf(after) },
+      });
+    const changed = await this.change(tenantId, orderId, mutate, announce);
     if (!changed?.after) throw notFound('order');
-    const { before, after } = changed;
-    await this.delivery.publish({
-      type: 'order.status_updated',
-      tenantId,
-      data: {
-        orderId,
-        status: to,
-        previousStatus: before.status,
-        ...(extra.etaMinutes !== undefined ? { etaMinutes: extra.etaMinutes, etaAt: after.etaAt } : {}),
-        ...(extra.note !== undefined ? { note: extra.note } : {}),
-        updatedBy: senderOf(session),
-        ...forPeople(after),
-      },
-      sender: senderOf(session),
-      audience: { customerId: after.customerId, order: stationsOf(after) },
-    });
+    const { before } = changed;
+    this.delivery.release(changed.message!);
     void this.events.emit('audit', {
       tenantId,
       actor: actorOf(session),

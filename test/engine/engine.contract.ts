@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { DurableType, Envelope, Order } from '@orderwire/contracts';
 import { formatOrderNumber } from '@orderwire/contracts';
-import { parseCursor } from '../../src/engine/cursor.js';
+import { formatCursor, parseCursor } from '../../src/engine/cursor.js';
 import type { IdempotencyStore } from '../../src/engine/idempotency-store.js';
 import type { JobScheduler } from '../../src/engine/job-scheduler.js';
-import type { MessageStore, Targets } from '../../src/engine/message-store.js';
+import type { MessageStore, StoredMessage, Targets } from '../../src/engine/message-store.js';
 import type { AuditStore } from '../../src/engine/audit-store.js';
 import type { MenuStore } from '../../src/engine/menu-store.js';
 import type { OrderStore } from '../../src/engine/order-store.js';
@@ -105,6 +105,23 @@ const letter = (messageId: string, tenantId: string) => ({
   lastError: 'no ack',
   at: new Date().toISOString(),
 });
+
+/** An order's order.created, not stored yet (what OrderStore.place stores with it). */
+function created(o: Order): StoredMessage<'order.created'> {
+  const env = envelope(o.tenantId) as Envelope<'order.created'>;
+  env.data = { order: o };
+  return { envelope: env, targets: { crew: [`t:${o.tenantId}`] }, publishedAt: Date.now() };
+}
+
+/** A status message of one order, marked with the revision it announces. */
+function statusMessage(tenantId: string, orderId: string, revision: number): StoredMessage {
+  const env = envelope(tenantId, 'order.status_updated');
+  env.data = { orderId, revision } as never;
+  return { envelope: env, targets: { crew: [`t:${tenantId}`] }, publishedAt: Date.now() };
+}
+
+const LIMITS = { perCustomer: 100, perTenant: 100 };
+const crewP = { role: 'crew', tenantId: 'P', rooms: ['t:P'] } as const;
 
 /** The business day the contract's orders are numbered on. */
 const DAY = '2026-12-02';
@@ -372,6 +389,95 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         expect((await engine.orders.get('A', 'done-1'))?.status).toBe('cancelled');
         expect((await engine.orders.get('A', `done-${max}`))?.status).toBe('cancelled');
         expect((await engine.orders.get('A', 'still-active'))?.status).toBe('placed');
+      });
+
+      it('places an order and its order.created in one step: numbered in the log, cursor set', async () => {
+        const before = parseCursor(await engine.messages.head())!;
+        const message = created(order('P', 'p-1'));
+        const result = await engine.orders.place(order('P', 'p-1'), DAY, LIMITS, message);
+        expect(result).toEqual({ placed: expect.objectContaining({ orderId: 'p-1', orderNumber: 'A-001' }) });
+        // The envelope carries the stored order (its number) and has its place in the log.
+        expect(message.envelope.data.order.orderNumber).toBe('A-001');
+        expect(parseCursor(message.envelope.cursor!)!.seq).toBe(before.seq + 1);
+        const stored = await engine.messages.get(message.envelope.id);
+        expect(stored?.envelope.cursor).toBe(message.envelope.cursor);
+        expect((stored?.envelope.data as { order: Order }).order).toMatchObject({
+          orderId: 'p-1',
+          orderNumber: 'A-001',
+          customerId: 'c-1',
+        });
+        const range = await engine.messages.readRange(before.epoch, before.seq + 1, before.seq + 1, 10);
+        expect((range[0]?.envelope.data as { order: Order }).order.orderNumber).toBe('A-001');
+        const replay = await engine.messages.readAfter(formatCursor(before.epoch, before.seq), crewP, 10);
+        expect(replay.messages.map((m) => (m.envelope.data as { order: Order }).order.orderNumber)).toEqual([
+          'A-001',
+        ]);
+        // The same id again: nothing written, no number taken, nothing appended.
+        const again = created(order('P', 'p-1', 'c-2'));
+        expect(await engine.orders.place(order('P', 'p-1', 'c-2'), DAY, LIMITS, again)).toEqual({
+          exists: true,
+        });
+        expect(again.envelope.cursor).toBeUndefined();
+        expect(await engine.messages.get(again.envelope.id)).toBeUndefined();
+        expect(parseCursor(await engine.messages.head())!.seq).toBe(before.seq + 1);
+        expect((await engine.orders.get('P', 'p-1'))?.customerId).toBe('c-1');
+        const next = await engine.orders.place(order('P', 'p-2'), DAY, LIMITS, created(order('P', 'p-2')));
+        expect(next).toEqual({ placed: expect.objectContaining({ orderNumber: 'A-002' }) });
+      });
+
+      it('refuses a placement at the active-order limits, exactly, with nothing written', async () => {
+        const limits = { perCustomer: 2, perTenant: 3 };
+        const head = async () => parseCursor(await engine.messages.head())!.seq;
+        const place = (id: string, customer: string) =>
+          engine.orders.place(order('L', id, customer), DAY, limits, created(order('L', id, customer)));
+        expect(await place('l-1', 'c-1')).toHaveProperty('placed');
+        expect(await place('l-2', 'c-1')).toHaveProperty('placed');
+        const at = await head();
+        expect(await place('l-3', 'c-1')).toEqual({ limit: 'customer' });
+        expect(await head()).toBe(at);
+        expect(await engine.orders.get('L', 'l-3')).toBeUndefined();
+        // Concurrent placements by other customers: exactly one fits under the tenant's limit.
+        const results = await Promise.all(['c-2', 'c-3', 'c-4', 'c-5'].map((c, i) => place(`m-${i}`, c)));
+        expect(results.filter((r) => 'placed' in r)).toHaveLength(1);
+        expect(results.filter((r) => 'limit' in r && r.limit === 'tenant')).toHaveLength(3);
+        expect(await head()).toBe(at + 1);
+        expect(await engine.orders.countActive('L', 'c-1')).toEqual({ tenant: 3, customer: 2 });
+        // No number was taken by a refused placement: the next one is the fourth.
+        const l1 = (await engine.orders.get('L', 'l-1'))!;
+        await engine.orders.update({ ...l1, status: 'cancelled', revision: 1 }, 0);
+        expect(await place('l-4', 'c-1')).toEqual({
+          placed: expect.objectContaining({ orderNumber: 'A-004' }),
+        });
+      });
+
+      it('appends an update’s message only when the compare-and-set wins, in the board’s order', async () => {
+        const o = (await engine.orders.create(order('U', 'u-1'), DAY))!;
+        const head = async () => parseCursor(await engine.messages.head())!.seq;
+        const at = await head();
+        const lost = statusMessage('U', 'u-1', 1);
+        expect(await engine.orders.update({ ...o, revision: 1 }, 5, lost)).toBe(false);
+        expect(lost.envelope.cursor).toBeUndefined();
+        expect(await head()).toBe(at);
+        // Writers racing on one order, each reading, changing and retrying on a lost CAS (as
+        // OrdersService.change does): every revision is in the log once, in revision order.
+        const writer = async () => {
+          for (let done = 0; done < 10;) {
+            const current = (await engine.orders.get('U', 'u-1'))!;
+            const revision = current.revision ?? 0;
+            const message = statusMessage('U', 'u-1', revision + 1);
+            if (await engine.orders.update({ ...current, revision: revision + 1 }, revision, message)) {
+              expect(message.envelope.cursor).toBeDefined();
+              done++;
+            }
+          }
+        };
+        await Promise.all([writer(), writer(), writer()]);
+        expect((await engine.orders.get('U', 'u-1'))?.revision).toBe(30);
+        const { epoch } = parseCursor(await engine.messages.head())!;
+        const log = await engine.messages.readRange(epoch, at + 1, at + 100, 100);
+        expect(log.map((m) => (m.envelope.data as unknown as { revision: number }).revision)).toEqual(
+          Array.from({ length: 30 }, (_, i) => i + 1),
+        );
       });
     });
 

@@ -11,9 +11,10 @@ import { MemoryWebhookQueue } from '../../src/engine/memory/memory-webhook-queue
 describeEngineContract('memory', () => {
   const jobs = new MemoryJobScheduler();
   const webhooks = new MemoryWebhookQueue(CONTRACT_SETTINGS.webhooks);
+  const messages = new MemoryMessageStore(CONTRACT_SETTINGS.messages);
   return Promise.resolve({
-    messages: new MemoryMessageStore(CONTRACT_SETTINGS.messages),
-    orders: new MemoryOrderStore(CONTRACT_SETTINGS.orders),
+    messages,
+    orders: new MemoryOrderStore(CONTRACT_SETTINGS.orders, messages),
     menus: new MemoryMenuStore(CONTRACT_SETTINGS.menu),
     audit: new MemoryAuditStore(CONTRACT_SETTINGS.audit),
     idempotency: new MemoryIdempotencyStore(CONTRACT_SETTINGS.idempotency),

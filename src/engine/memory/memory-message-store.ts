@@ -40,6 +40,11 @@ export class MemoryMessageStore implements MessageStore {
   constructor(private readonly opts: MessageStoreBounds) {}
 
   append(envelope: Envelope<DurableType>, targets: Targets, publishedAt: number): Promise<string> {
+    return Promise.resolve(this.appendNow({ envelope, targets, publishedAt }));
+  }
+
+  /** append(), synchronously: what the order store calls within its own step. */
+  appendNow({ envelope, targets, publishedAt }: StoredMessage): string {
     const seq = this.nextSeq++;
     const cursor = formatCursor(this.epoch, seq);
     envelope.cursor = cursor;
@@ -57,7 +62,7 @@ export class MemoryMessageStore implements MessageStore {
       over++;
     }
     if (over > 0) this.dropOldest(over, false);
-    return Promise.resolve(cursor);
+    return cursor;
   }
 
   readAfter(cursor: string, reader: ReplayReader, limit: number): Promise<ReplayResult> {

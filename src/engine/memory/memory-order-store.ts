@@ -1,6 +1,8 @@
 import type { Order } from '@orderwire/contracts';
 import { ALL_TENANTS, FINAL_STATUSES, formatOrderNumber } from '@orderwire/contracts';
-import type { OrderStore, OrderStoreBounds } from '../order-store.js';
+import type { StoredMessage } from '../message-store.js';
+import type { ActiveOrderLimits, OrderStore, OrderStoreBounds, PlaceResult } from '../order-store.js';
+import type { MemoryMessageStore } from './memory-message-store.js';
 
 /**
  * Orders of every tenant in one process, with an index of the active ones, and of the final ones
@@ -16,15 +18,41 @@ export class MemoryOrderStore implements OrderStore {
   /** Orders numbered per tenant and business day; the last 3 days of each tenant are kept. */
   private readonly numbers = new Map<string, Map<string, number>>();
 
-  constructor(private readonly bounds: OrderStoreBounds) {}
+  constructor(
+    private readonly bounds: OrderStoreBounds,
+    /** The message log: place() and update() append to it in the same synchronous step. */
+    private readonly messages: MemoryMessageStore,
+  ) {}
 
   get(tenantId: string, orderId: string): Promise<Order | undefined> {
     return Promise.resolve(this.orders.get(tenantId)?.get(orderId));
   }
 
   create(incoming: Order, day: string): Promise<Order | undefined> {
+    return Promise.resolve(this.createNow(incoming, day));
+  }
+
+  place(
+    incoming: Order,
+    day: string,
+    limits: ActiveOrderLimits,
+    message: StoredMessage<'order.created'>,
+  ): Promise<PlaceResult> {
+    const { tenantId, orderId, customerId } = incoming;
+    if (this.orders.get(tenantId)?.has(orderId)) return Promise.resolve({ exists: true });
+    if ((this.activeByCustomer.get(`${tenantId}|${customerId}`) ?? 0) >= limits.perCustomer)
+      return Promise.resolve({ limit: 'customer' });
+    if ((this.active.get(tenantId)?.size ?? 0) >= limits.perTenant)
+      return Promise.resolve({ limit: 'tenant' });
+    const placed = this.createNow(incoming, day)!;
+    message.envelope.data.order = placed;
+    this.messages.appendNow(message);
+    return Promise.resolve({ placed });
+  }
+
+  private createNow(incoming: Order, day: string): Order | undefined {
     const tenant = this.tenant(this.orders, incoming.tenantId);
-    if (tenant.has(incoming.orderId)) return Promise.resolve(undefined);
+    if (tenant.has(incoming.orderId)) return undefined;
     const order: Order = {
       ...incoming,
       orderNumber: formatOrderNumber(this.nextNumber(incoming.tenantId, day)),
@@ -34,7 +62,7 @@ export class MemoryOrderStore implements OrderStore {
       this.tenant(this.active, order.tenantId).set(order.orderId, order);
       this.countCustomer(order, 1);
     } else this.finalized(order);
-    return Promise.resolve(order);
+    return order;
   }
 
   private nextNumber(tenantId: string, day: string): number {
@@ -46,7 +74,7 @@ export class MemoryOrderStore implements OrderStore {
     return n;
   }
 
-  update(order: Order, expectedRevision: number): Promise<boolean> {
+  update(order: Order, expectedRevision: number, message?: StoredMessage): Promise<boolean> {
     const tenant = this.orders.get(order.tenantId);
     const current = tenant?.get(order.orderId);
     if (!tenant || !current || (current.revision ?? 0) !== expectedRevision) return Promise.resolve(false);
@@ -56,6 +84,7 @@ export class MemoryOrderStore implements OrderStore {
       if (active.delete(order.orderId)) this.countCustomer(order, -1);
       this.finalized(order);
     } else active.set(order.orderId, order);
+    if (message) this.messages.appendNow(message);
     return Promise.resolve(true);
   }
 

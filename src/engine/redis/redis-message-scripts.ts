@@ -4,41 +4,58 @@
  * Stores the message and indexes it in its tenant's log and the global one, atomically; then,
  * while the global log is over its count or byte bound, drops the oldest messages (their bodies,
  * both index entries, and raises the floors so a replay from before them is not `recovered`).
- * KEYS: seq, epoch, message, tenant log, global log, tenants, meta (id -> "size|tenant"), bytes.
- * ARGV: body, ttl ms, id, new epoch, tenant, size, max count, max bytes, key prefix.
+ * A Lua function, so that a script changing an order appends its message in the same step
+ * (redis-order-store.ts): `append_message(k, a)` with k = the 8 keys and a = the 9 arguments
+ * below, returning `{seq, epoch}`.
+ * k: seq, epoch, message, tenant log, global log, tenants, meta (id -> "size|tenant"), bytes.
+ * a: body, ttl ms, id, new epoch, tenant, size, max count, max bytes, key prefix.
  */
-export const APPEND = `
-local e = redis.call('GET', KEYS[2])
-if not e then e = ARGV[4]; redis.call('SET', KEYS[2], e) end
-local seq = redis.call('INCR', KEYS[1])
-if tonumber(ARGV[2]) > 0 then redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2]) end
-redis.call('ZADD', KEYS[4], seq, ARGV[3])
-redis.call('ZADD', KEYS[5], seq, ARGV[3])
-redis.call('SADD', KEYS[6], ARGV[5])
-redis.call('HSET', KEYS[7], ARGV[3], ARGV[6] .. '|' .. ARGV[5])
-local bytes = redis.call('INCRBY', KEYS[8], ARGV[6])
-local count = redis.call('ZCARD', KEYS[5])
-local maxCount, maxBytes, p = tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9]
-local n = 0
-while (count > maxCount or bytes > maxBytes) and count > 1 and n < 256 do
-  local oldest = redis.call('ZRANGE', KEYS[5], 0, 0, 'WITHSCORES')
-  local id, s = oldest[1], oldest[2]
-  local meta = redis.call('HGET', KEYS[7], id)
-  redis.call('ZREM', KEYS[5], id)
-  redis.call('DEL', p .. 'msg:' .. id)
-  redis.call('SET', p .. 'log:floor:*', s)
-  if meta then
-    local at = string.find(meta, '|', 1, true)
-    local tenant = string.sub(meta, at + 1)
-    redis.call('HDEL', KEYS[7], id)
-    redis.call('ZREM', p .. 'log:' .. tenant, id)
-    redis.call('SET', p .. 'log:floor:' .. tenant, s)
-    bytes = redis.call('DECRBY', KEYS[8], tonumber(string.sub(meta, 1, at - 1)))
+export const APPEND_FUNCTION = `
+local function append_message(k, a)
+  local e = redis.call('GET', k[2])
+  if not e then e = a[4]; redis.call('SET', k[2], e) end
+  local seq = redis.call('INCR', k[1])
+  if tonumber(a[2]) > 0 then redis.call('SET', k[3], a[1], 'PX', a[2]) end
+  redis.call('ZADD', k[4], seq, a[3])
+  redis.call('ZADD', k[5], seq, a[3])
+  redis.call('SADD', k[6], a[5])
+  redis.call('HSET', k[7], a[3], a[6] .. '|' .. a[5])
+  local bytes = redis.call('INCRBY', k[8], a[6])
+  local count = redis.call('ZCARD', k[5])
+  local maxCount, maxBytes, p = tonumber(a[7]), tonumber(a[8]), a[9]
+  local n = 0
+  while (count > maxCount or bytes > maxBytes) and count > 1 and n < 256 do
+    local oldest = redis.call('ZRANGE', k[5], 0, 0, 'WITHSCORES')
+    local id, s = oldest[1], oldest[2]
+    local meta = redis.call('HGET', k[7], id)
+    redis.call('ZREM', k[5], id)
+    redis.call('DEL', p .. 'msg:' .. id)
+    redis.call('SET', p .. 'log:floor:*', s)
+    if meta then
+      local at = string.find(meta, '|', 1, true)
+      local tenant = string.sub(meta, at + 1)
+      redis.call('HDEL', k[7], id)
+      redis.call('ZREM', p .. 'log:' .. tenant, id)
+      redis.call('SET', p .. 'log:floor:' .. tenant, s)
+      bytes = redis.call('DECRBY', k[8], tonumber(string.sub(meta, 1, at - 1)))
+    end
+    count = count - 1
+    n = n + 1
   end
-  count = count - 1
-  n = n + 1
+  return {seq, e}
 end
-return {seq, e}`;
+`;
+
+/** Marks a stored message numbered in the same step (redis-order-scripts.ts PLACE): `#<n>#<body>`. */
+export const NUMBERED = '#';
+
+/** How many keys and arguments `append_message` takes (a script passes them last). */
+export const APPEND_KEYS = 8;
+export const APPEND_ARGS = 9;
+
+/** APPEND_FUNCTION on its own: KEYS and ARGV are its k and a. */
+export const APPEND = `${APPEND_FUNCTION}
+return append_message(KEYS, ARGV)`;
 
 /**
  * Removes expired ids from a log and raises its floor; for the global log (ARGV[1] == '1') also

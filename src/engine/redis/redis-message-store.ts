@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DurableType, Envelope } from '@orderwire/contracts';
-import { ALL_TENANTS } from '@orderwire/contracts';
+import type { Order } from '@orderwire/contracts';
+import { ALL_TENANTS, formatOrderNumber } from '@orderwire/contracts';
 import type { Redis } from 'ioredis';
 import { formatCursor, parseCursor } from '../cursor.js';
 import type {
@@ -14,16 +15,10 @@ import type {
 } from '../message-store.js';
 import { bindScripts } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
-import { ADD_DEAD_LETTER, APPEND, PRUNE_DEAD_LETTERS, TRIM } from './redis-message-scripts.js';
+import { ADD_DEAD_LETTER, APPEND, NUMBERED, PRUNE_DEAD_LETTERS, TRIM } from './redis-message-scripts.js';
 import { Sealer } from './sealer.js';
 
 const PAGE = 500;
-
-interface Stored {
-  envelope: Envelope<DurableType>;
-  targets: Targets;
-  publishedAt: number;
-}
 
 /**
  * The message log in Redis: each message under its own key with a TTL of MESSAGE_TTL_SECONDS,
@@ -45,31 +40,49 @@ export class RedisMessageStore implements MessageStore {
   }
 
   async append(envelope: Envelope<DurableType>, targets: Targets, publishedAt: number): Promise<string> {
-    const body: Stored = { envelope: { ...envelope, cursor: undefined }, targets, publishedAt };
+    const { keys, args } = this.appendCall({ envelope, targets, publishedAt });
+    const [seq, epoch] = (await this.lua.messageAppend(keys.length, ...keys, ...args)) as [number, string];
+    return this.appended(envelope, epoch, seq);
+  }
+
+  /**
+   * The keys and arguments of APPEND_FUNCTION for `entry` (APPEND_KEYS and APPEND_ARGS of them):
+   * what a script that changes an order passes to append its message in the same step.
+   */
+  appendCall(entry: StoredMessage): { keys: string[]; args: Array<string | number> } {
+    const { envelope, targets, publishedAt } = entry;
+    const body: StoredMessage = { envelope: { ...envelope, cursor: undefined }, targets, publishedAt };
     // A message already past retention is indexed but not kept (it is gone for replay).
     const ttl = Math.max(0, publishedAt + this.opts.ttlMs - Date.now());
     const k = this.keys;
     const sealed = this.sealer.seal(JSON.stringify(body));
-    const [seq, epoch] = (await this.lua.messageAppend(
-      8,
-      k.seq,
-      k.epoch,
-      k.message(envelope.id),
-      k.log(envelope.tenantId),
-      k.log(ALL_TENANTS),
-      k.tenants,
-      k.logSizes,
-      k.logBytes,
-      sealed,
-      ttl,
-      envelope.id,
-      randomBytes(6).toString('base64url'),
-      envelope.tenantId,
-      sealed.length,
-      this.opts.retentionMax,
-      this.opts.retentionMaxBytes,
-      k.scriptPrefix,
-    )) as [number, string];
+    return {
+      keys: [
+        k.seq,
+        k.epoch,
+        k.message(envelope.id),
+        k.log(envelope.tenantId),
+        k.log(ALL_TENANTS),
+        k.tenants,
+        k.logSizes,
+        k.logBytes,
+      ],
+      args: [
+        sealed,
+        ttl,
+        envelope.id,
+        randomBytes(6).toString('base64url'),
+        envelope.tenantId,
+        sealed.length,
+        this.opts.retentionMax,
+        this.opts.retentionMaxBytes,
+        k.scriptPrefix,
+      ],
+    };
+  }
+
+  /** Sets the cursor of a message APPEND_FUNCTION stored as `seq` in `epoch`, and returns it. */
+  appended(envelope: Envelope<DurableType>, epoch: string, seq: number): string {
     const cursor = formatCursor(epoch, seq);
     envelope.cursor = cursor;
     return cursor;
@@ -105,7 +118,7 @@ export class RedisMessageStore implements MessageStore {
           recovered = false; // expired before a prune removed it from the index
           continue;
         }
-        const stored = this.sealer.openJson<Stored>(raw);
+        const stored = this.open(raw);
         const targeted = stored.targets[reader.role];
         if (!targeted || !targeted.some((room) => rooms.has(room))) continue;
         if (messages.length === limit) return { messages, recovered: false };
@@ -140,7 +153,7 @@ export class RedisMessageStore implements MessageStore {
     for (let i = 0; i < ids.length; i++) {
       const raw = bodies[i];
       if (raw === null) continue; // expired: gone for everyone
-      const stored = this.sealer.openJson<Stored>(raw);
+      const stored = this.open(raw);
       stored.envelope.cursor = formatCursor(epoch, Number(page[i * 2 + 1]));
       out.push(stored);
     }
@@ -155,8 +168,23 @@ export class RedisMessageStore implements MessageStore {
       .get(this.keys.epoch)
       .exec()) as [[unknown, string | null], [unknown, string | null], [unknown, string | null]];
     if (!raw) return undefined;
-    const stored = this.sealer.openJson<Stored>(raw);
+    const stored = this.open(raw);
     if (score !== null && epoch) stored.envelope.cursor = formatCursor(epoch, Number(score));
+    return stored;
+  }
+
+  /**
+   * A stored message. An `order.created` stored with its order (redis-order-store.ts, PLACE) is
+   * `#<n>#<body>`: the order was numbered in the same step, after its body was sealed, so the
+   * number goes in front (it is no personal data) and into the order here.
+   */
+  private open(raw: string): StoredMessage {
+    if (!raw.startsWith(NUMBERED)) return this.sealer.openJson<StoredMessage>(raw);
+    const end = raw.indexOf(NUMBERED, 1);
+    const stored = this.sealer.openJson<StoredMessage>(raw.slice(end + 1));
+    (stored.envelope.data as { order: Order }).order.orderNumber = formatOrderNumber(
+      Number(raw.slice(1, end)),
+    );
     return stored;
   }
 

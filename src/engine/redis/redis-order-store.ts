@@ -1,74 +1,13 @@
 import type { Order } from '@orderwire/contracts';
 import { ALL_TENANTS, FINAL_STATUSES, formatOrderNumber } from '@orderwire/contracts';
 import type { Redis } from 'ioredis';
-import type { OrderStore, OrderStoreBounds } from '../order-store.js';
+import type { StoredMessage } from '../message-store.js';
+import type { ActiveOrderLimits, OrderStore, OrderStoreBounds, PlaceResult } from '../order-store.js';
+import type { RedisMessageStore } from './redis-message-store.js';
+import { CREATE, NUMBER_PLACEHOLDER, NUMBER_TTL_SECONDS, PLACE, UPDATE } from './redis-order-scripts.js';
 import { bindScripts } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 import { Sealer } from './sealer.js';
-
-/**
- * A final order: indexed by when it became final, its key expiring after the retention; past
- * the cap the oldest final orders are deleted at once. ARGV[7..9]: retention ms, cap, key prefix.
- */
-const FINALIZE = `
-local function finalize()
-  redis.call('PEXPIRE', KEYS[1], ARGV[7])
-  redis.call('ZADD', KEYS[5], ARGV[6], ARGV[4])
-  local over = redis.call('ZCARD', KEYS[5]) - tonumber(ARGV[8])
-  if over <= 0 then return end
-  for _, member in ipairs(redis.call('ZRANGE', KEYS[5], 0, over - 1)) do
-    local at = string.find(member, '|', 1, true)
-    redis.call('DEL', ARGV[9] .. 'order:' .. string.sub(member, 1, at - 1) .. ':' .. string.sub(member, at + 1))
-    redis.call('ZREM', KEYS[5], member)
-  end
-end
-`;
-
-/** A new order's JSON starts with this `orderNumber` member, for CREATE to fill in. */
-const NUMBER_PLACEHOLDER = '#';
-const NUMBER_HEAD = `{"orderNumber":"${NUMBER_PLACEHOLDER}"`;
-/** Day counters outlive their day by a day (a late retry still finds its day's counter). */
-const NUMBER_TTL_SECONDS = 2 * 86_400;
-
-/**
- * KEYS: order, active, activeAll, customer, finals, the tenant's counter of the day. ARGV: json
- * (starting with NUMBER_HEAD), createdAt ms, id, tenant|id, final?, updatedAt ms, FINALIZE's,
- * counter TTL. Returns 0 if the order exists, else its sequence number; the number is formatted
- * as formatOrderNumber does (contracts/order.ts).
- */
-const CREATE = `${FINALIZE}
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-local head = '${NUMBER_HEAD}'
-if string.sub(ARGV[1], 1, #head) ~= head then return redis.error_reply('the order JSON must start with its number') end
-local n = redis.call('INCR', KEYS[6])
-redis.call('EXPIRE', KEYS[6], ARGV[10])
-local letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ'
-local block = math.floor((n - 1) / 999)
-local number = tostring(n)
-if block < #letters then number = string.sub(letters, block + 1, block + 1) .. '-' .. string.format('%03d', (n - 1) % 999 + 1) end
-redis.call('SET', KEYS[1], '{"orderNumber":"' .. number .. '"' .. string.sub(ARGV[1], #head + 1))
-if ARGV[5] == '1' then
-  finalize()
-else
-  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
-  redis.call('ZADD', KEYS[3], ARGV[2], ARGV[4])
-  redis.call('SADD', KEYS[4], ARGV[3])
-end
-return n`;
-
-/** KEYS 1-5 and ARGV 1-9 as CREATE's, plus ARGV[10]: the revision the stored order must still have. */
-const UPDATE = `${FINALIZE}
-local raw = redis.call('GET', KEYS[1])
-if not raw then return 0 end
-if (cjson.decode(raw)['revision'] or 0) ~= tonumber(ARGV[10]) then return 0 end
-redis.call('SET', KEYS[1], ARGV[1])
-if ARGV[5] == '1' then
-  redis.call('ZREM', KEYS[2], ARGV[3])
-  redis.call('ZREM', KEYS[3], ARGV[4])
-  redis.call('SREM', KEYS[4], ARGV[3])
-  finalize()
-end
-return 1`;
 
 /** The order board in Redis: one key per order, sorted sets of the active ones. */
 export class RedisOrderStore implements OrderStore {
@@ -79,6 +18,8 @@ export class RedisOrderStore implements OrderStore {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly bounds: OrderStoreBounds,
+    /** The message log: place() and update() append their message in the same script. */
+    private readonly messages: RedisMessageStore,
     /** Seals the personal fields (delivery address, notes); the status stays readable for the CAS. */
     private readonly sealer = new Sealer(),
   ) {
@@ -106,10 +47,48 @@ export class RedisOrderStore implements OrderStore {
     return seq === 0 ? undefined : { ...order, orderNumber: formatOrderNumber(seq) };
   }
 
-  async update(order: Order, expectedRevision: number): Promise<boolean> {
-    return (
-      (await this.lua.orderUpdate(5, ...this.keysOf(order), ...this.argsOf(order), expectedRevision)) === 1
-    );
+  async place(
+    incoming: Order,
+    day: string,
+    limits: ActiveOrderLimits,
+    message: StoredMessage<'order.created'>,
+  ): Promise<PlaceResult> {
+    const { orderNumber: _ignored, ...rest } = incoming;
+    const order: Order = { orderNumber: NUMBER_PLACEHOLDER, ...rest };
+    message.envelope.data.order = order;
+    const append = this.messages.appendCall(message);
+    const [n, seq, epoch] = (await this.lua.orderPlace(
+      6 + append.keys.length,
+      ...this.keysOf(order),
+      this.keys.orderNumbers(order.tenantId, day),
+      ...append.keys,
+      ...this.argsOf(order),
+      NUMBER_TTL_SECONDS,
+      limits.perCustomer,
+      limits.perTenant,
+      ...append.args,
+    )) as [number, number?, string?];
+    if (n === 0) return { exists: true };
+    if (n < 0) return { limit: n === -1 ? 'customer' : 'tenant' };
+    const placed = { ...order, orderNumber: formatOrderNumber(n) };
+    message.envelope.data.order = placed;
+    this.messages.appended(message.envelope, epoch!, seq!);
+    return { placed };
+  }
+
+  async update(order: Order, expectedRevision: number, message?: StoredMessage): Promise<boolean> {
+    const append = message ? this.messages.appendCall(message) : { keys: [], args: [] };
+    const [won, seq, epoch] = (await this.lua.orderUpdate(
+      5 + append.keys.length,
+      ...this.keysOf(order),
+      ...append.keys,
+      ...this.argsOf(order),
+      expectedRevision,
+      ...append.args,
+    )) as [number, number?, string?];
+    if (won !== 1) return false;
+    if (message) this.messages.appended(message.envelope, epoch!, seq!);
+    return true;
   }
 
   async listActive(tenantId: string, limit: number): Promise<Order[]> {
@@ -221,4 +200,5 @@ function split(member: string): [string, string] {
   return [member.slice(0, at), member.slice(at + 1)];
 }
 
-const scriptsOf = (redis: Redis) => bindScripts(redis, { orderCreate: CREATE, orderUpdate: UPDATE });
+const scriptsOf = (redis: Redis) =>
+  bindScripts(redis, { orderCreate: CREATE, orderPlace: PLACE, orderUpdate: UPDATE });
