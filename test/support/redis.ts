@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from '@jest/globals';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { freePort } from './free-port.js';
+import { restartablePort } from './free-port.js';
 import { describeRequiring } from './requirement.js';
 
 /** A Redis for the tests: a private `redis-server` on a free port, or the one named by REDIS_URL. */
@@ -43,7 +43,7 @@ export async function startRedis(): Promise<TestRedis> {
     };
     return { url, owned: false, prefix, kill: external, start: external, stop: async () => {} };
   }
-  const port = await freePort();
+  const port = await restartablePort();
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
     child = spawn(
@@ -71,14 +71,16 @@ export async function startRedis(): Promise<TestRedis> {
       });
       try {
         await probe.connect();
-        await probe.ping();
+        // Ours, not another process that took the port while this one was down.
+        const pid = /process_id:(\d+)/.exec(await probe.info('server'))?.[1];
         probe.disconnect();
-        return;
+        if (Number(pid) === child?.pid) return;
       } catch {
         probe.disconnect();
-        if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
-        await new Promise((r) => setTimeout(r, 50));
       }
+      if (child.exitCode !== null) throw new Error(`redis-server exited: is port ${port} taken?`);
+      if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
+      await new Promise((r) => setTimeout(r, 50));
     }
   };
   const kill = async (): Promise<void> => {
