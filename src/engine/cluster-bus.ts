@@ -11,35 +11,82 @@ export interface FanoutMessage {
   again?: boolean;
 }
 
-/** How nodes tell each other about durable messages. */
+/** How nodes tell each other about durable messages, and small notices (a menu changed). */
 export interface ClusterBus {
   /** Binds to the namespace the nodes talk through, once it exists. */
   bind(nsp: Namespace, onMessage: (msg: FanoutMessage) => void): void;
   publish(msg: FanoutMessage): void;
+  /**
+   * Tells every other node `payload` under `topic`, best effort (a notice sent while Redis is
+   * away, or before the bus is bound, is lost): for caches that also expire on their own.
+   */
+  notify(topic: string, payload: string): void;
+  /** Hears other nodes' notices of `topic`. */
+  onNotice(topic: string, listener: (payload: string) => void): void;
 }
 
 /** One node: nobody else to tell. */
 export class LocalClusterBus implements ClusterBus {
   bind(): void {}
   publish(): void {}
+  notify(): void {}
+  onNotice(): void {}
 }
 
-const EVENT = 'orderwire:fanout';
+/** Durable messages, a batch per event-loop turn (see publish). */
+const BATCH = 'orderwire:fanout:batch';
+/** One message: what nodes before batching sent, still heard during a rolling upgrade. */
+const ONE = 'orderwire:fanout';
+const NOTICE = 'orderwire:notice';
+/** Messages per batch at most (a larger turn sends several). */
+const BATCH_MAX = 256;
 
 /**
- * Through the Socket.IO cluster adapter (`serverSideEmit`): with the Redis streams adapter the
- * messages share one ordered stream, and a node that loses Redis for a while resumes from its
- * offset instead of missing what was published meanwhile.
+ * Through the Socket.IO cluster adapter (`serverSideEmit`, Redis pub/sub with the streams adapter
+ * 0.3.1: best effort, in order per publishing node). A node that misses a message (Redis gone for
+ * a while) reads it from the log when the next one shows the gap (delivery/sequencer.ts).
  */
 export class AdapterClusterBus implements ClusterBus {
   private nsp?: Namespace;
+  private batch: FanoutMessage[] = [];
+  private readonly notices = new Map<string, Array<(payload: string) => void>>();
 
   bind(nsp: Namespace, onMessage: (msg: FanoutMessage) => void): void {
     this.nsp = nsp;
-    nsp.on(EVENT, (msg: FanoutMessage) => onMessage(msg));
+    nsp.on(BATCH, (batch: FanoutMessage[]) => {
+      if (Array.isArray(batch)) for (const m of batch) onMessage(m);
+    });
+    nsp.on(ONE, (msg: FanoutMessage) => onMessage(msg));
+    nsp.on(NOTICE, (topic: string, payload: string) => {
+      for (const listener of this.notices.get(topic) ?? []) listener(payload);
+    });
   }
 
+  /**
+   * Queues the message; the turn's messages go out together once its I/O callbacks and their
+   * promise continuations ran (setImmediate): a turn that read many Redis replies at once (the
+   * appends of many commands) publishes them in one message, one encoding and one write.
+   */
   publish(msg: FanoutMessage): void {
-    this.nsp?.serverSideEmit(EVENT, msg);
+    if (!this.nsp) return;
+    this.batch.push(msg);
+    if (this.batch.length === 1) setImmediate(() => this.flush());
+  }
+
+  notify(topic: string, payload: string): void {
+    this.nsp?.serverSideEmit(NOTICE, topic, payload);
+  }
+
+  onNotice(topic: string, listener: (payload: string) => void): void {
+    let list = this.notices.get(topic);
+    if (!list) this.notices.set(topic, (list = []));
+    list.push(listener);
+  }
+
+  private flush(): void {
+    const batch = this.batch;
+    this.batch = [];
+    for (let i = 0; i < batch.length; i += BATCH_MAX)
+      this.nsp?.serverSideEmit(BATCH, batch.slice(i, i + BATCH_MAX));
   }
 }

@@ -1,0 +1,69 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Namespace } from 'socket.io';
+import { AdapterClusterBus, type FanoutMessage } from './cluster-bus.js';
+
+/** The two things the bus uses of a namespace: serverSideEmit out, `on` in. */
+function namespace() {
+  const sent: unknown[][] = [];
+  const handlers = new Map<string, (...args: unknown[]) => void>();
+  const nsp = {
+    serverSideEmit: (...args: unknown[]) => (sent.push(args), true),
+    on: (event: string, fn: (...args: unknown[]) => void) => handlers.set(event, fn),
+  };
+  return {
+    nsp: nsp as unknown as Namespace,
+    sent,
+    hear: (event: string, ...args: unknown[]) => handlers.get(event)!(...args),
+  };
+}
+
+const message = (i: number): FanoutMessage =>
+  ({ envelope: { id: `m${i}` }, targets: {}, publishedAt: i }) as unknown as FanoutMessage;
+const turn = () => new Promise((r) => setImmediate(r));
+
+describe('AdapterClusterBus', () => {
+  it('sends the messages of one event-loop turn together, in order, at most 256 per emit', async () => {
+    const { nsp, sent } = namespace();
+    const bus = new AdapterClusterBus();
+    bus.bind(nsp, () => undefined);
+    for (let i = 0; i < 300; i++) bus.publish(message(i));
+    expect(sent).toHaveLength(0);
+    await turn();
+    expect(sent.map(([event, batch]) => [event, (batch as FanoutMessage[]).length])).toEqual([
+      ['orderwire:fanout:batch', 256],
+      ['orderwire:fanout:batch', 44],
+    ]);
+    const ids = sent.flatMap(([, batch]) => (batch as FanoutMessage[]).map((m) => m.envelope.id));
+    expect(ids).toEqual(Array.from({ length: 300 }, (_, i) => `m${i}`));
+    bus.publish(message(300));
+    await turn();
+    expect(sent).toHaveLength(3);
+  });
+
+  it('hears batches, single messages (nodes before batching) and notices; ignores a malformed batch', () => {
+    const { nsp, hear } = namespace();
+    const bus = new AdapterClusterBus();
+    const got: string[] = [];
+    bus.bind(nsp, (m) => got.push(m.envelope.id));
+    const menus: string[] = [];
+    bus.onNotice('menu.changed', (tenant) => menus.push(tenant));
+    hear('orderwire:fanout:batch', [message(1), message(2)]);
+    hear('orderwire:fanout', message(3));
+    hear('orderwire:fanout:batch', { not: 'an array' });
+    hear('orderwire:notice', 'menu.changed', 'r-1');
+    hear('orderwire:notice', 'other', 'x');
+    expect(got).toEqual(['m1', 'm2', 'm3']);
+    expect(menus).toEqual(['r-1']);
+  });
+
+  it('sends nothing before it is bound', async () => {
+    const bus = new AdapterClusterBus();
+    bus.publish(message(1));
+    bus.notify('menu.changed', 'r-1');
+    await turn();
+    const { nsp, sent } = namespace();
+    bus.bind(nsp, () => undefined);
+    await turn();
+    expect(sent).toHaveLength(0);
+  });
+});
