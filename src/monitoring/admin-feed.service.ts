@@ -66,7 +66,20 @@ export class AdminFeedService implements OnApplicationBootstrap, OnModuleDestroy
     this.presenceTimer.unref();
   }
 
+  /**
+   * `activity.log` to the tenant's and the platform's admins, when any is connected on any node
+   * (presence, at most a second old): with none, a cluster would broadcast it to nobody.
+   */
   activity(session: Pick<Session, 'userId' | 'role' | 'tenantId'>, action: string): void {
+    background(this.logger, 'activity feed', this.sendActivity(session, action));
+  }
+
+  private async sendActivity(session: Pick<Session, 'userId' | 'role' | 'tenantId'>, action: string) {
+    const [tenant, platform] = await Promise.all([
+      this.sessions.presence(session.tenantId),
+      session.tenantId === ALL_TENANTS ? undefined : this.sessions.presence(ALL_TENANTS),
+    ]);
+    if (tenant.admin === 0 && (platform?.admin ?? 0) === 0) return;
     this.delivery.emitVolatile({
       type: 'activity.log',
       tenantId: session.tenantId,

@@ -82,7 +82,7 @@ export class RedisEngine {
     const sealer = new Sealer(config.encryption?.keys);
     this.messages = new RedisMessageStore(this.store, this.keys, messageBounds(config), sealer);
     this.orders = new RedisOrderStore(this.store, this.keys, config.orders, this.messages, sealer);
-    this.menus = new RedisMenuStore(this.store, this.keys, config.menu);
+    this.menus = new RedisMenuStore(this.store, this.keys, config.menu, this.bus);
     this.audit = new RedisAuditStore(this.store, this.keys, config.audit);
     this.idempotency = new RedisIdempotencyStore(this.store, this.keys, config.limits.idempotency);
     this.sessions = new RedisSessionRegistry(this.store, this.keys, nodeId);

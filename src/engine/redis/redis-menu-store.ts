@@ -2,7 +2,16 @@ import type { Menu, MenuContent } from '@orderwire/contracts';
 import type { Redis } from 'ioredis';
 import type { MenuStore, MenuStoreBounds } from '../menu-store.js';
 import { bindScripts } from './lua-scripts.js';
+import { type ClusterBus, LocalClusterBus } from '../cluster-bus.js';
 import type { RedisKeys } from './redis-keys.js';
+import { ReadCache } from './read-cache.js';
+
+/**
+ * How long a node prices from its copy of a menu at most, should another node's notice that it
+ * changed be lost (Redis pub/sub is best effort); normally the notice drops the copy at once.
+ */
+export const MENU_CACHE_MS = 1000;
+const MENU_CHANGED = 'menu.changed';
 
 /** KEYS: menu, menuTenants. ARGV: content JSON, updatedAt, MENU_MAX_TENANTS, tenant. -1: full. */
 const PUT = `
@@ -28,15 +37,31 @@ export class RedisMenuStore implements MenuStore {
   /** The store's Lua scripts, called by SHA (lua-scripts.ts). */
   private readonly lua: ReturnType<typeof scriptsOf>;
 
+  /** Menus read here, per tenant (every order.place prices from its tenant's menu). */
+  private readonly cache: ReadCache<Menu | undefined>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly bounds: MenuStoreBounds,
+    /** Other nodes' notices that a tenant's menu changed (the cached copy goes). */
+    private readonly bus: ClusterBus = new LocalClusterBus(),
   ) {
     this.lua = scriptsOf(redis);
+    // Tenants without a menu are cached too, so the bound is above MENU_MAX_TENANTS.
+    this.cache = new ReadCache(MENU_CACHE_MS, bounds.maxTenants + 1000);
+    bus.onNotice(MENU_CHANGED, (tenantId) => this.cache.invalidate(tenantId));
   }
 
-  async get(tenantId: string): Promise<Menu | undefined> {
+  /**
+   * From this node's copy when it has one: at most MENU_CACHE_MS old, dropped at once when the
+   * menu changes through this node, and when another node says it changed it (ClusterBus notice).
+   */
+  get(tenantId: string): Promise<Menu | undefined> {
+    return this.cache.get(tenantId, () => this.read(tenantId));
+  }
+
+  private async read(tenantId: string): Promise<Menu | undefined> {
     const hash = await this.redis.hgetall(this.keys.menu(tenantId));
     if (!hash.content) return undefined;
     const content = JSON.parse(hash.content) as MenuContent;
@@ -69,6 +94,7 @@ export class RedisMenuStore implements MenuStore {
         tenantId,
       ),
     );
+    this.changed(tenantId);
     return version < 0 ? undefined : { ...stored, version, updatedAt: at };
   }
 
@@ -85,7 +111,13 @@ export class RedisMenuStore implements MenuStore {
       available ? '1' : '0',
       at,
     );
+    this.changed(tenantId);
     return version === null ? undefined : Number(version);
+  }
+
+  private changed(tenantId: string): void {
+    this.cache.invalidate(tenantId);
+    this.bus.notify(MENU_CHANGED, tenantId);
   }
 
   count(): Promise<number> {

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { RegisterResult, SessionEntry, SessionRegistry } from '../session-registry.js';
 import { bindScripts } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
+import { ReadCache } from './read-cache.js';
 
 /**
  * KEYS: user set, tenant hash, node set. ARGV: sessionId, perUser, perTenant, role, node member.
@@ -27,6 +28,14 @@ redis.call('HINCRBY', KEYS[2], ARGV[2], -1)
 redis.call('SREM', KEYS[3], ARGV[3])
 return 1`;
 
+/**
+ * How old a tenant's presence counts read here may be: other nodes' connections and disconnections
+ * show after at most this long; this node's own at once (they drop its copy).
+ */
+export const PRESENCE_CACHE_MS = 1000;
+/** Tenants whose presence a node keeps a copy of, at most. */
+const PRESENCE_CACHE_MAX = 10_000;
+
 const ALIVE_EVERY_MS = 5000;
 const ALIVE_TTL_MS = 15_000;
 
@@ -41,6 +50,8 @@ export class RedisSessionRegistry implements SessionRegistry {
 
   /** The store's Lua scripts, called by SHA (lua-scripts.ts). */
   private readonly lua: ReturnType<typeof scriptsOf>;
+  /** Presence per tenant (read for every order.place and the admin feed; see PRESENCE_CACHE_MS). */
+  private readonly counts = new ReadCache<PresenceCounts>(PRESENCE_CACHE_MS, PRESENCE_CACHE_MAX);
 
   constructor(
     private readonly redis: Redis,
@@ -85,6 +96,7 @@ export class RedisSessionRegistry implements SessionRegistry {
       entry.role,
       member(entry),
     )) as number;
+    this.counts.invalidate(entry.tenantId);
     if (result === -1) return { ok: false, reason: 'user' };
     if (result === -2) return { ok: false, reason: 'tenant' };
     return { ok: true };
@@ -100,10 +112,15 @@ export class RedisSessionRegistry implements SessionRegistry {
       entry.role,
       member(entry),
     )) as number;
+    this.counts.invalidate(entry.tenantId);
     return result === 1;
   }
 
-  async presence(tenantId: string): Promise<PresenceCounts> {
+  presence(tenantId: string): Promise<PresenceCounts> {
+    return this.counts.get(tenantId, () => this.readPresence(tenantId));
+  }
+
+  private async readPresence(tenantId: string): Promise<PresenceCounts> {
     const [customer, crew, admin] = await this.redis.hmget(
       this.keys.tenantSessions(tenantId),
       'customer',
