@@ -19,6 +19,7 @@ const { values: args } = parseArgs({
     repeats: { type: 'string' },
     seconds: { type: 'string' },
     cases: { type: 'string' },
+    clients: { type: 'string' },
   },
 });
 const quick = args.quick;
@@ -96,6 +97,8 @@ const CFG = quick
     };
 
 if (args.seconds) for (const c of [...CFG.s3, CFG.s3volatile]) c.seconds = Number(args.seconds);
+// S1's idle connections (`--clients 19000`): one process may hold at most `ulimit -n` sockets.
+if (args.clients) CFG.s1.clients = Number(args.clients);
 
 const started = Date.now();
 const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s]`, ...a);
