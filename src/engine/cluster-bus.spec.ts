@@ -29,11 +29,14 @@ describe('AdapterClusterBus', () => {
     for (let i = 0; i < 300; i++) bus.publish(message(i));
     expect(sent).toHaveLength(0);
     await turn();
-    expect(sent.map(([event, batch]) => [event, (batch as FanoutMessage[]).length])).toEqual([
+    const batches = sent.map(
+      ([event, batch]) => [event, JSON.parse(batch as string) as FanoutMessage[]] as const,
+    );
+    expect(batches.map(([event, batch]) => [event, batch.length])).toEqual([
       ['orderwire:fanout:batch', 256],
       ['orderwire:fanout:batch', 44],
     ]);
-    const ids = sent.flatMap(([, batch]) => (batch as FanoutMessage[]).map((m) => m.envelope.id));
+    const ids = batches.flatMap(([, batch]) => batch.map((m) => m.envelope.id));
     expect(ids).toEqual(Array.from({ length: 300 }, (_, i) => `m${i}`));
     bus.publish(message(300));
     await turn();
@@ -47,12 +50,15 @@ describe('AdapterClusterBus', () => {
     bus.bind(nsp, (m) => got.push(m.envelope.id));
     const menus: string[] = [];
     bus.onNotice('menu.changed', (tenant) => menus.push(tenant));
-    hear('orderwire:fanout:batch', [message(1), message(2)]);
+    hear('orderwire:fanout:batch', JSON.stringify([message(1), message(2)]));
     hear('orderwire:fanout', message(3));
+    hear('orderwire:fanout:batch', [message(4)]);
     hear('orderwire:fanout:batch', { not: 'an array' });
+    hear('orderwire:fanout:batch', '{"not":"an array"}');
+    hear('orderwire:fanout:batch', 'not json');
     hear('orderwire:notice', 'menu.changed', 'r-1');
     hear('orderwire:notice', 'other', 'x');
-    expect(got).toEqual(['m1', 'm2', 'm3']);
+    expect(got).toEqual(['m1', 'm2', 'm3', 'm4']);
     expect(menus).toEqual(['r-1']);
   });
 
