@@ -5,6 +5,7 @@ import { describeRedis, startRedis, type TestRedis } from './support/redis.js';
 import type { DurableType, Envelope } from '@orderwire/contracts';
 import { newUlid } from '@orderwire/contracts';
 import { DeliveryService } from '../src/delivery/delivery.service.js';
+import { MetricsService } from '../src/metrics/metrics.service.js';
 import { MESSAGE_STORE } from '../src/engine/engine.tokens.js';
 import type { MessageStore } from '../src/engine/message-store.js';
 import { route } from '../src/routing/routing.table.js';
@@ -25,6 +26,10 @@ describeRedis('two hub nodes sharing one Redis', () => {
     await node2?.close();
     await redis?.stop();
   });
+
+  /** Messages a node read from the log because the cluster bus had not brought them in time. */
+  const gapReads = async (node: TestHub): Promise<number> =>
+    (await node.app.get(MetricsService).gapReads.get()).values.reduce((n, v) => n + v.value, 0);
 
   it('a node that drains disconnects its own sockets only, never those of the other node', async () => {
     const env = { REDIS_URL: redis.url, REDIS_PREFIX: node1.config.engine.prefix, NODE_ID: 'node-3' };
@@ -60,6 +65,8 @@ describeRedis('two hub nodes sharing one Redis', () => {
     await admin.waitFor('presence.changed', (e) => (e.data.online as { customer: number }).customer === 1);
     await crew.ok('heartbeat', { clientTime: 1 });
     expect(crew.of('order.created').filter((e) => e.id === got.id)).toHaveLength(1);
+    // Both came over the cluster bus, none had to be read from the log.
+    for (const node of [node1, node2]) expect(await gapReads(node)).toBe(0);
     for (const c of [crew, admin, customer]) c.close();
   });
 

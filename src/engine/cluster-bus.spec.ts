@@ -51,6 +51,7 @@ describe('AdapterClusterBus', () => {
     const menus: string[] = [];
     bus.onNotice('menu.changed', (tenant) => menus.push(tenant));
     hear('orderwire:fanout:batch', JSON.stringify([message(1), message(2)]));
+    hear('orderwire:fanout:batch', new Uint8Array(Buffer.from(JSON.stringify([message(5)]))));
     hear('orderwire:fanout', message(3));
     hear('orderwire:fanout:batch', [message(4)]);
     hear('orderwire:fanout:batch', { not: 'an array' });
@@ -58,7 +59,7 @@ describe('AdapterClusterBus', () => {
     hear('orderwire:fanout:batch', 'not json');
     hear('orderwire:notice', 'menu.changed', 'r-1');
     hear('orderwire:notice', 'other', 'x');
-    expect(got).toEqual(['m1', 'm2', 'm3', 'm4']);
+    expect(got).toEqual(['m1', 'm2', 'm5', 'm3', 'm4']);
     expect(menus).toEqual(['r-1']);
   });
 

@@ -84,24 +84,29 @@ export class AdapterClusterBus implements ClusterBus {
   }
 
   /**
-   * The batch goes as one JSON string: the adapter's msgpack then copies one string instead of
-   * walking every envelope field by field in JavaScript (12 % of a node's CPU at 1,800 orders/s,
-   * paid again by every node that decodes it, the sender included: pub/sub echoes to it).
+   * The batch goes as the bytes of its JSON: the adapter's msgpack then copies one buffer,
+   * instead of walking every envelope field by field in JavaScript (12 % of a node's CPU at
+   * 1,800 orders/s, paid again by every node that decodes it, the sender included: pub/sub echoes
+   * to it); a string would still be measured character by character (`utf8Count`, 3 %).
    */
   private flush(): void {
     const batch = this.batch;
     this.batch = [];
     for (let i = 0; i < batch.length; i += BATCH_MAX)
-      this.nsp?.serverSideEmit(BATCH, JSON.stringify(batch.slice(i, i + BATCH_MAX)));
+      this.nsp?.serverSideEmit(BATCH, Buffer.from(JSON.stringify(batch.slice(i, i + BATCH_MAX))));
   }
 }
 
-/** A batch as sent (a JSON string), or an array; anything else is no message at all. */
+/** A batch as sent (JSON bytes, or a string), or an array; anything else is no message at all. */
 function parseBatch(batch: unknown): FanoutMessage[] {
   if (Array.isArray(batch)) return batch as FanoutMessage[];
-  if (typeof batch !== 'string') return [];
+  let text: string;
+  if (typeof batch === 'string') text = batch;
+  else if (batch instanceof Uint8Array)
+    text = Buffer.from(batch.buffer, batch.byteOffset, batch.byteLength).toString();
+  else return [];
   try {
-    const parsed = JSON.parse(batch) as unknown;
+    const parsed = JSON.parse(text) as unknown;
     return Array.isArray(parsed) ? (parsed as FanoutMessage[]) : [];
   } catch {
     return [];
