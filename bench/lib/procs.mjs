@@ -1,5 +1,5 @@
 // Starting the contenders and the load generators as child processes, and reading their CPU.
-import { fork, spawn } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -222,4 +222,31 @@ export async function startGenerator(jobs) {
         p.child.kill('SIGKILL');
       }),
   };
+}
+
+/**
+ * Several generator processes as one (the same interface as startGenerator's): for more sockets
+ * than one process may hold open (`ulimit -n`).
+ */
+export async function startGenerators(jobsPerProcess) {
+  const gens = await Promise.all(jobsPerProcess.map((jobs) => startGenerator(jobs)));
+  return {
+    /** One message of `type` from every job of every process (`count` is their number). */
+    collect: async (type, count, timeoutMs) => {
+      if (count !== jobsPerProcess.flat().length) throw new Error('collect one message per job');
+      const parts = await Promise.all(
+        gens.map((g, i) => g.collect(type, jobsPerProcess[i].length, timeoutMs)),
+      );
+      return parts.flat();
+    },
+    send: (m) => gens.forEach((g) => g.send(m)),
+    cpuMs: async () => (await Promise.all(gens.map((g) => g.cpuMs()))).reduce((a, b) => a + b, 0),
+    stop: () => Promise.all(gens.map((g) => g.stop())),
+  };
+}
+
+/** The open-file limit of processes started from here (`ulimit -n`). */
+export function openFileLimit() {
+  const out = spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).stdout.trim();
+  return out === 'unlimited' ? Infinity : Number(out);
 }

@@ -1,6 +1,9 @@
 // The five scenarios. Each takes a started contender and returns plain numbers.
 import { percentiles, round } from './stats.mjs';
-import { startGenerator, usesRedis } from './procs.mjs';
+import { openFileLimit, startGenerator, startGenerators, usesRedis } from './procs.mjs';
+
+/** Client sockets one generator process holds at most (S1). */
+const SOCKETS_PER_GENERATOR = 15_000;
 
 const settle = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -21,20 +24,34 @@ async function cpuWindow(contender, gen, run) {
 /** S1: ramp to `clients` connections; connects/s, handshake p99, heap and RSS per idle connection. */
 export async function s1(contender, cfg) {
   const server = contender.servers[0];
+  // The server holds one socket per client, and so do the generators: each process may hold at
+  // most `ulimit -n`. Past SOCKETS_PER_GENERATOR the clients spread over more generator processes.
+  const limit = openFileLimit();
+  if (cfg.clients + 1000 > limit)
+    throw new Error(
+      `S1 with ${cfg.clients} clients needs ulimit -n of ${cfg.clients + 1000} for the server; it is ${limit}`,
+    );
   const before = await server.stats({ gc: true });
-  const per = Math.ceil(cfg.clients / cfg.workers);
-  const gen = await startGenerator(
-    Array.from({ length: cfg.workers }, () => ({
-      scenario: 'connect',
-      kind: contender.kind,
-      url: contender.urls[0],
-      count: per,
-      concurrency: cfg.concurrency,
-    })),
+  const processes = Math.ceil(cfg.clients / Math.min(SOCKETS_PER_GENERATOR, limit - 1000));
+  const workers = Math.max(cfg.workers, processes);
+  const per = Math.ceil(cfg.clients / workers);
+  // Each worker connects from its own loopback address, so that no (source, destination) pair
+  // runs out of the 28,000 ephemeral ports.
+  const jobs = Array.from({ length: workers }, (_, i) => ({
+    scenario: 'connect',
+    kind: contender.kind,
+    url: contender.urls[0],
+    count: per,
+    concurrency: cfg.concurrency,
+    localAddress: `127.0.0.${2 + (i % 250)}`,
+    index: i,
+  }));
+  const gen = await startGenerators(
+    Array.from({ length: processes }, (_, p) => jobs.filter((_, i) => i % processes === p)),
   );
   try {
     const result = await cpuWindow(contender, gen, async () => {
-      const results = await gen.collect('result', cfg.workers);
+      const results = await gen.collect('result', workers);
       const seconds = Math.max(...results.map((r) => r.seconds));
       const count = results.reduce((s, r) => s + r.count, 0);
       const h = percentiles(results.map((r) => r.hist));
@@ -50,7 +67,7 @@ export async function s1(contender, cfg) {
     result.heapPerConnectionKiB = round((after.heapUsed - before.heapUsed) / result.clients / 1024, 2);
     result.rssPerConnectionKiB = round((after.rss - before.rss) / result.clients / 1024, 2);
     gen.send({ type: 'close' });
-    await gen.collect('closed', cfg.workers);
+    await gen.collect('closed', workers);
     return result;
   } finally {
     await gen.stop();

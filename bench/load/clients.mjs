@@ -14,12 +14,13 @@ export function token(claims) {
 }
 
 /** Connects and resolves once the server's welcome arrived: `{ client, ms }`. */
-export function open(kind, url, { role, sub, tenant, cursor, crewRole, onEvent }) {
+export function open(kind, url, { role, sub, tenant, cursor, crewRole, onEvent, localAddress }) {
   const started = clock();
   return new Promise((resolve, reject) => {
     if (kind === 'ws') {
       const ws = new WebSocket(`${url.replace('http', 'ws')}/ws?role=${role}&tenant=${tenant}&sub=${sub}`, {
         perMessageDeflate: false,
+        localAddress,
       });
       const acks = new Map();
       let next = 0;
@@ -56,6 +57,8 @@ export function open(kind, url, { role, sub, tenant, cursor, crewRole, onEvent }
       auth,
       forceNew: true,
       reconnection: false,
+      // The source address (engine.io-client hands it to ws): several spread S1's ports.
+      ...(localAddress ? { localAddress } : {}),
     });
     batchWrites(socket.io.engine);
     const client = {

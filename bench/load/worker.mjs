@@ -98,6 +98,7 @@ const scenarios = {
         role: 'crew',
         sub: `w${job.index}-c${i}`,
         tenant: `t${i % 50}`,
+        localAddress: job.localAddress,
       });
       h.recordValue(Math.max(1, Math.round(ms * 1000)));
       clients.push(client);
