@@ -18,7 +18,7 @@ import { conflict, forbidden, HubException, notFound } from '../util/hub.excepti
 import { tenantOf } from '../session/tenant-scope.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { orderCreatedMessageId } from './order-message-id.js';
-import { DeliveryService } from '../delivery/delivery.service.js';
+import { DeliveryService, type PublishInput } from '../delivery/delivery.service.js';
 import { ORDER_STORE, SESSION_REGISTRY } from '../engine/engine.tokens.js';
 import type { OrderStore } from '../engine/order-store.js';
 import type { SessionRegistry } from '../engine/session-registry.js';
@@ -39,6 +39,18 @@ export const stationsOf = (o: Order): { status: OrderStatus; fulfillment: Order[
 
 function senderOf(session: Session): Sender {
   return { id: session.userId, type: session.role };
+}
+
+/** An order's `order.created`, under the id every publish of it has. */
+function createdOf(session: Session, order: Order): PublishInput<'order.created'> {
+  return {
+    type: 'order.created',
+    tenantId: order.tenantId,
+    data: { order },
+    sender: senderOf(session),
+    audience: { customerId: order.customerId, order: stationsOf(order) },
+    id: orderCreatedMessageId(order.tenantId, order.orderId, order.createdAt),
+  };
 }
 
 /** The live order board and the status machine. */
@@ -82,23 +94,15 @@ export class OrdersService {
       if (!known) await this.gate.decide(order);
     }
     // Limits, number, order and its order.created: one atomic step (OrderStore.place).
-    const message = this.delivery.prepare({
-      type: 'order.created',
-      tenantId: order.tenantId,
-      data: { order },
-      sender: senderOf(session),
-      audience: { customerId: order.customerId, order: stationsOf(order) },
-      id: orderCreatedMessageId(order.tenantId, order.orderId, order.createdAt),
-      publishedAt: at.getTime(),
-    });
+    const message = this.delivery.prepare({ ...createdOf(session, order), publishedAt: at.getTime() });
     const day = this.menus.businessDay(priced.settings, at);
     const result = await this.orders.place(order, day, limits, message);
     if ('limit' in result) throw limitReached(result.limit, limits);
     if ('exists' in result) {
       const existing = await this.orders.get(order.tenantId, order.orderId);
       if (existing && existing.customerId === session.userId) {
-        // A retry. If the node that stored the order died before publishing it, nobody has
-        // heard of it yet: publish it now, under the id its first publish had (once, either way).
+        // A retry. Its order.created was stored with it; the node that stored them may have died
+        // before handing it on: deliver it again (the same id, so once in the log either way).
         if (existing.status === 'placed') await this.publishCreated(session, existing, false);
         return placed(existing);
       }
@@ -124,15 +128,7 @@ export class OrdersService {
   }
 
   private async publishCreated(session: Session, order: Order, fresh: boolean): Promise<void> {
-    await this.delivery.publish({
-      type: 'order.created',
-      tenantId: order.tenantId,
-      data: { order },
-      sender: senderOf(session),
-      audience: { customerId: order.customerId, order: stationsOf(order) },
-      id: orderCreatedMessageId(order.tenantId, order.orderId, order.createdAt),
-      fresh,
-    });
+    await this.delivery.publish({ ...createdOf(session, order), fresh });
   }
 
   /**
