@@ -291,6 +291,44 @@ describeEngines(
         await b.close();
       }
     }, 30000);
+
+    it('two nodes: a new price published through one node prices the next order on the other at once', async () => {
+      const redis = redisOf();
+      const env = { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix() };
+      const a = await startHub({ ...env, NODE_ID: 'price-a' });
+      const b = await startHub({ ...env, NODE_ID: 'price-b' });
+      try {
+        const customer = await connect(b, 'customer', 'c-2');
+        const first = customer.next('menu.updated', (e) => e.data.version === 1, 8000);
+        expect((await publishMenu(a, 'r-1')).status).toBe(202);
+        await first;
+        // Node b priced from the menu and keeps a copy of it (up to a second).
+        const before = await customer.cmd(
+          'order.place',
+          pickup([{ sku: 'fries', quantity: 1, unitPrice: 300 }]),
+        );
+        expect(before.data?.total).toBe(300);
+        const raised = {
+          ...MENU,
+          items: MENU.items.map((i) => (i.sku === 'fries' ? { ...i, price: 350 } : i)),
+        };
+        const second = customer.next('menu.updated', (e) => e.data.version === 2, 8000);
+        expect((await publishMenu(a, 'r-1', raised)).status).toBe(202);
+        await second;
+        // Within the second node b would have kept its copy, its next order has the new price:
+        // the menu's change dropped every node's copy (a cluster-bus notice).
+        const after = await customer.cmd(
+          'order.place',
+          pickup([{ sku: 'fries', quantity: 1, unitPrice: 350 }]),
+        );
+        expect(after.error).toBeUndefined();
+        expect(after.data?.total).toBe(350);
+        customer.close();
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    }, 30000);
   },
 );
 
