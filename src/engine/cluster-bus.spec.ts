@@ -73,4 +73,24 @@ describe('AdapterClusterBus', () => {
     await turn();
     expect(sent).toHaveLength(0);
   });
+
+  it('survives an adapter that throws while sending, and sends the next turn again', async () => {
+    const { nsp, sent } = namespace();
+    let broken = true;
+    const emit = nsp.serverSideEmit.bind(nsp);
+    nsp.serverSideEmit = ((...args: unknown[]) => {
+      if (broken) throw new Error('adapter closed');
+      return emit(...(args as [string]));
+    }) as typeof nsp.serverSideEmit;
+    const bus = new AdapterClusterBus();
+    bus.bind(nsp, () => undefined);
+    bus.publish(message(1));
+    await turn();
+    broken = false;
+    bus.publish(message(2));
+    await turn();
+    expect(
+      sent.map(([, batch]) => JSON.parse(String(batch as Buffer)).map((m: FanoutMessage) => m.envelope.id)),
+    ).toEqual([['m2']]);
+  });
 });

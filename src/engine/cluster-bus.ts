@@ -92,8 +92,14 @@ export class AdapterClusterBus implements ClusterBus {
   private flush(): void {
     const batch = this.batch;
     this.batch = [];
-    for (let i = 0; i < batch.length; i += BATCH_MAX)
-      this.nsp?.serverSideEmit(BATCH, Buffer.from(JSON.stringify(batch.slice(i, i + BATCH_MAX))));
+    for (let i = 0; i < batch.length; i += BATCH_MAX) {
+      try {
+        this.nsp?.serverSideEmit(BATCH, Buffer.from(JSON.stringify(batch.slice(i, i + BATCH_MAX))));
+      } catch {
+        // Not sent (the adapter closing, say): the other nodes read these from the log, as any
+        // message the bus lost (delivery/sequencer.ts). A throw here would end the process.
+      }
+    }
   }
 }
 
