@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import request from 'supertest';
 import WebSocket from 'ws';
+import type { Order } from '@orderwire/contracts';
+import { MESSAGE_STORE } from '../src/engine/engine.tokens.js';
+import type { MessageStore } from '../src/engine/message-store.js';
 import { connect, refused } from './support/client.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { describeRequiring } from './support/requirement.js';
@@ -382,6 +385,15 @@ describeRedis('hardening: personal data at rest (redis engine)', () => {
         });
         const created = await crew.waitFor('order.created');
         expect(created.data.order).toMatchObject({ orderId, notes: 'ring twice, door code 4711' });
+        // The log's copy, numbered in the script that stored the order after its body was sealed,
+        // reads back whole, its number with it.
+        const logged = await hub.app.get<MessageStore>(MESSAGE_STORE).get(created.id);
+        expect((logged?.envelope.data as { order: Order }).order).toMatchObject({
+          orderId,
+          orderNumber: (created.data.order as Order).orderNumber,
+          notes: 'ring twice, door code 4711',
+          deliveryAddress: { line1: '12 Secret Lane', city: 'Porto' },
+        });
         // A reconnect reads the board and the log back from Redis.
         const again = await connect(hub, 'crew', 'k-2', { cursor: '0' });
         const board = again.of('order.board')[0].data as { orders: Array<{ deliveryAddress: unknown }> };
@@ -395,6 +407,7 @@ describeRedis('hardening: personal data at rest (redis engine)', () => {
     try {
       const sealed = await run({ DATA_ENCRYPTION_KEY: `k1:${key}` });
       expect(sealed).toContain('enc:v1:k1:');
+      expect(sealed).toMatch(/^#1#enc:v1:k1:/m); // the order.created: its number, then the sealed body
       expect(sealed).not.toContain('Secret Lane');
       expect(sealed).not.toContain('door code');
       const clear = await run({});
