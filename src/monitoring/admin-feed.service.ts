@@ -75,11 +75,15 @@ export class AdminFeedService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async sendActivity(session: Pick<Session, 'userId' | 'role' | 'tenantId'>, action: string) {
-    const [tenant, platform] = await Promise.all([
+    // Presence unreadable (Redis away): send it, as before there was a check.
+    const admins = await Promise.all([
       this.sessions.presence(session.tenantId),
       session.tenantId === ALL_TENANTS ? undefined : this.sessions.presence(ALL_TENANTS),
-    ]);
-    if (tenant.admin === 0 && (platform?.admin ?? 0) === 0) return;
+    ]).then(
+      ([tenant, platform]) => tenant.admin + (platform?.admin ?? 0),
+      () => 1,
+    );
+    if (admins === 0) return;
     this.delivery.emitVolatile({
       type: 'activity.log',
       tenantId: session.tenantId,
