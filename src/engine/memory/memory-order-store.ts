@@ -40,10 +40,9 @@ export class MemoryOrderStore implements OrderStore {
   ): Promise<PlaceResult> {
     const { tenantId, orderId, customerId } = incoming;
     if (this.orders.get(tenantId)?.has(orderId)) return Promise.resolve({ exists: true });
-    if ((this.activeByCustomer.get(`${tenantId}|${customerId}`) ?? 0) >= limits.perCustomer)
-      return Promise.resolve({ limit: 'customer' });
-    if ((this.active.get(tenantId)?.size ?? 0) >= limits.perTenant)
-      return Promise.resolve({ limit: 'tenant' });
+    const active = this.activeCounts(tenantId, customerId);
+    if (active.customer >= limits.perCustomer) return Promise.resolve({ limit: 'customer' });
+    if (active.tenant >= limits.perTenant) return Promise.resolve({ limit: 'tenant' });
     const placed = this.createNow(incoming, day)!;
     message.envelope.data.order = placed;
     this.messages.appendNow(message);
@@ -104,10 +103,14 @@ export class MemoryOrderStore implements OrderStore {
   }
 
   countActive(tenantId: string, customerId: string): Promise<{ tenant: number; customer: number }> {
-    return Promise.resolve({
+    return Promise.resolve(this.activeCounts(tenantId, customerId));
+  }
+
+  private activeCounts(tenantId: string, customerId: string): { tenant: number; customer: number } {
+    return {
       tenant: this.active.get(tenantId)?.size ?? 0,
       customer: this.activeByCustomer.get(`${tenantId}|${customerId}`) ?? 0,
-    });
+    };
   }
 
   private countCustomer(order: Order, delta: 1 | -1): void {
