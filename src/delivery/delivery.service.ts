@@ -17,7 +17,7 @@ import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { background } from '../util/background.js';
 import { HubEvents } from '../util/hub-events.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import type { ClusterBus, FanoutMessage } from '../engine/cluster-bus.js';
+import type { ClusterBus } from '../engine/cluster-bus.js';
 import { parseCursor } from '../engine/cursor.js';
 import { CLUSTER_BUS, JOB_SCHEDULER, MESSAGE_STORE } from '../engine/engine.tokens.js';
 import type { JobScheduler } from '../engine/job-scheduler.js';
@@ -163,10 +163,9 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     if (this.events.has('message.published')) {
       void this.events.emit('message.published', { envelope: stored.envelope });
     }
-    const message: FanoutMessage = stored;
-    this.bus.publish(message);
+    this.bus.publish(stored);
     // Written here once every earlier seq was (see DeliverySequencer): at once, on one node.
-    this.sequencer.offer(message);
+    this.sequencer.offer(stored);
   }
 
   /** Volatile publish: best effort, never stored or replayed. */
