@@ -296,6 +296,48 @@ describeBrowser('the console views in Chromium', () => {
     }, 30_000);
   });
 
+  it('a view opened in a background tab (no frames, timers throttled) still gets the board and marks new tickets', async () => {
+    const hub = await startHub();
+    // Like a background tab: animation frames never come and short timers wait a second, so the
+    // view's subscriptions are made late. The hub's first messages must not be missed for that.
+    const background = `(() => {
+      window.requestAnimationFrame = () => 0;
+      const later = window.setTimeout.bind(window);
+      window.setTimeout = (fn, ms, ...args) => later(fn, ms && ms < 1000 ? 1000 : ms, ...args);
+    })();`;
+    let kitchen: Opened | undefined;
+    try {
+      await publishMenu(hub, 'r-bg');
+      const ana = await connect(hub, 'customer', 'c-ana', { tenantId: 'r-bg' });
+      const before = await ana.ok('order.place', {
+        items: [{ sku: 'fries', quantity: 1 }],
+        fulfillment: 'pickup',
+      });
+      const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB' });
+      await context.addInitScript(background);
+      const page = await context.newPage();
+      kitchen = { page, context, errors: [] };
+      page.on('pageerror', (e) => kitchen!.errors.push(e.message));
+      await page.goto(
+        `${hub.url}/console/crew#token=${tokenFor('crew', 'k-bg', 'r-bg', { crewRole: 'kitchen' })}`,
+      );
+      await live(page);
+      // The order placed before the page opened comes with the board, not highlighted as new.
+      await page.waitForSelector(`[data-testid=ticket-${before.orderId}]`, { timeout: 10_000 });
+      expect(await page.getAttribute(`[data-testid=ticket-${before.orderId}]`, 'class')).not.toContain('new');
+      const after = await ana.ok('order.place', {
+        items: [{ sku: 'burger', quantity: 1 }],
+        fulfillment: 'pickup',
+      });
+      await page.waitForSelector(`[data-testid=ticket-${after.orderId}].new`, { timeout: 10_000 });
+      expect(kitchen.errors).toEqual([]);
+      ana.close();
+    } finally {
+      await kitchen?.context.close();
+      await hub.close();
+    }
+  }, 30_000);
+
   it('the admin sees an undelivered message appear and sends it again', async () => {
     const hub = await startHub({ DELIVERY_BACKOFF_MS: '40', DELIVERY_MAX_ATTEMPTS: '2' });
     const admin = await open(browser, hub, 'admin', tokenFor('admin', 'boss', 'r-dl'), DESKTOP);

@@ -6,7 +6,11 @@ import { clock, orderName } from './lib/format.js';
 import { t, type MessageKey } from './lib/i18n.js';
 import { messageOf, toast } from './lib/ui.js';
 
-/** The admin view's feeds and forms: alerts, announcements, undelivered messages, activity. */
+/**
+ * The admin view's feeds and forms: alerts, announcements, undelivered messages, activity. The
+ * feeds subscribe as they mount and ask the hub for their lists once the connection is `live`
+ * (the manager connects after the view's subscriptions are made: see useConnect).
+ */
 
 interface AuditItem {
   id: string;
@@ -19,7 +23,7 @@ interface AuditItem {
   details?: Record<string, unknown>;
 }
 
-export function Alerts({ m, orders }: { m: GlobalWebSocketManager; orders: Order[] }) {
+export function Alerts({ m, orders, live }: { m: GlobalWebSocketManager; orders: Order[]; live: boolean }) {
   const byId = new Map(orders.map((o) => [o.orderId, o]));
   /** The hub's message, with an order id it names written as people call the order. */
   const words = (a: AlertData): string => {
@@ -28,8 +32,18 @@ export function Alerts({ m, orders }: { m: GlobalWebSocketManager; orders: Order
     return o && id ? a.message.replace(id, orderName(o)) : a.message;
   };
   const [alerts, setAlerts] = useState<Array<AlertData & { id: string; at: string }>>([]);
+  const [historyLoaded, setHistoryLoaded] = useState(false);
+  useEffect(
+    () =>
+      m.on('system.alert', (e) =>
+        setAlerts((list) => [{ id: e.id, at: e.timestamp, ...e.data }, ...list].slice(0, 50)),
+      ),
+    [m],
+  );
   useEffect(() => {
-    // History first (the audit trail keeps alerts), then live ones.
+    // Live ones as they come, the history (the audit trail keeps alerts) once connected, once.
+    if (!live || historyLoaded) return;
+    setHistoryLoaded(true);
     void m
       .send('admin.audit', { action: 'alert', limit: 20 } as never)
       .then((r) => {
@@ -47,10 +61,7 @@ export function Alerts({ m, orders }: { m: GlobalWebSocketManager; orders: Order
         ]);
       })
       .catch(() => undefined);
-    return m.on('system.alert', (e) =>
-      setAlerts((list) => [{ id: e.id, at: e.timestamp, ...e.data }, ...list].slice(0, 50)),
-    );
-  }, [m]);
+  }, [m, live]);
   return (
     <section class="card" aria-labelledby="alerts-h" data-testid="alerts">
       <h2 id="alerts-h">{t('admin.alerts')}</h2>
@@ -66,15 +77,16 @@ export function Alerts({ m, orders }: { m: GlobalWebSocketManager; orders: Order
   );
 }
 
-export function Activity({ m, orders }: { m: GlobalWebSocketManager; orders: Order[] }) {
+export function Activity({ m, orders, live }: { m: GlobalWebSocketManager; orders: Order[]; live: boolean }) {
   const [items, setItems] = useState<AuditItem[]>([]);
   const latest = orders.reduce((max, o) => (o.updatedAt > max ? o.updatedAt : max), '');
   useEffect(() => {
+    if (!live) return;
     void m
       .send('admin.audit', { limit: 30 } as never)
       .then((r) => setItems((r as { items: AuditItem[] }).items))
       .catch(() => undefined);
-  }, [m, latest]);
+  }, [m, latest, live]);
   return (
     <section class="card" aria-labelledby="activity-h" data-testid="activity">
       <h2 id="activity-h">{t('admin.activity')}</h2>
@@ -90,19 +102,24 @@ export function Activity({ m, orders }: { m: GlobalWebSocketManager; orders: Ord
   );
 }
 
-export function DeadLetters({ m }: { m: GlobalWebSocketManager }) {
+export function DeadLetters({ m, live }: { m: GlobalWebSocketManager; live: boolean }) {
   const [items, setItems] = useState<DeadLetterItem[]>([]);
   const load = (): void =>
     void m
       .send('admin.dead_letters', {})
       .then((r) => setItems(r.items))
       .catch(() => undefined);
+  useEffect(
+    () =>
+      m.on('system.alert', (e) => {
+        if (e.data.code === 'DELIVERY_FAILED') load();
+      }),
+    [m],
+  );
+  // On every (re)connect: what failed meanwhile is listed too.
   useEffect(() => {
-    load();
-    return m.on('system.alert', (e) => {
-      if (e.data.code === 'DELIVERY_FAILED') load();
-    });
-  }, [m]);
+    if (live) load();
+  }, [m, live]);
   return (
     <section class="card" aria-labelledby="dl-h" data-testid="dead-letters">
       <h2 id="dl-h">{t('admin.deadLetters')}</h2>

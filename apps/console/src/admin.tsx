@@ -197,14 +197,15 @@ function OrderBoard({ orders }: { orders: Order[] }) {
 function AdminView({ hub }: ViewProps) {
   const m = hub.manager;
   const { orders } = useOrders(m);
+  const live = hub.status === 'open';
   return (
     <div class="admin">
-      <Kpis m={m} live={hub.status === 'open'} />
+      <Kpis m={m} live={live} />
       <OrderBoard orders={orders} />
-      <Alerts m={m} orders={orders} />
+      <Alerts m={m} orders={orders} live={live} />
       <Announce m={m} />
-      <DeadLetters m={m} />
-      <Activity m={m} orders={orders} />
+      <DeadLetters m={m} live={live} />
+      <Activity m={m} orders={orders} live={live} />
     </div>
   );
 }

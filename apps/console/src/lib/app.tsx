@@ -1,7 +1,7 @@
 import { type FunctionComponent, render } from 'preact';
 import { useState } from 'preact/hooks';
 import { t, type MessageKey } from './i18n.js';
-import { type Hub, useHub } from './hub.js';
+import { type Hub, useConnect, useHub } from './hub.js';
 import {
   claimsOf,
   type Claims,
@@ -137,6 +137,7 @@ function Connected({
   onSignIn: (p: Problem) => void;
 }) {
   const hub = useHub(view, config, onSignIn);
+  useConnect(hub);
   const token = storedToken(view);
   const who = (token && claimsOf(token)) || { sub: '?', role: view };
   const title = t(

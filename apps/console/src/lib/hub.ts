@@ -41,6 +41,9 @@ export interface Hub {
  * One manager for the view's role, for as long as the component lives: its status and what is
  * wrong, re-read every second (a refusal does not change the status). `onSignIn` is called when
  * only a new sign-in helps (a token refused for good, a token source that failed).
+ *
+ * The manager is returned unconnected: the caller connects it with `useConnect` once the view's
+ * subscriptions are made, or the first `order.board` and `menu.updated` could come before them.
  */
 export function useHub(view: View, config: ConsoleConfig, onSignIn: (p: Problem) => void): Hub | undefined {
   const [hub, setHub] = useState<Hub>();
@@ -92,7 +95,6 @@ export function useHub(view: View, config: ConsoleConfig, onSignIn: (p: Problem)
     };
     const stop = manager.onStatus(update);
     const timer = setInterval(update, 1000);
-    manager.connect();
     update();
     return () => {
       stop();
@@ -101,4 +103,18 @@ export function useHub(view: View, config: ConsoleConfig, onSignIn: (p: Problem)
     };
   }, [view, config]);
   return hub;
+}
+
+/**
+ * Connects the hub's manager once the view that uses it has subscribed. Call it in the component
+ * that renders the view: effects run children first, so the view's `m.on(...)` calls (made in its
+ * own effects, in the same commit) are in place before the socket opens. Connecting earlier lost
+ * the first `order.board` whenever effects ran late (a busy or background tab: frames paused,
+ * timers throttled), and the view then never marked a ticket as new.
+ */
+export function useConnect(hub: Hub | undefined): void {
+  const manager = hub?.manager;
+  useEffect(() => {
+    manager?.connect();
+  }, [manager]);
 }
