@@ -107,6 +107,17 @@ describe('commands: success paths and error codes', () => {
     expect((await other.cmd('order.place', sampleOrder({ orderId: 'o-1' }))).error?.code).toBe('CONFLICT');
   });
 
+  it('order.place: an item that is an array (empty, or wrapping a valid item) is VALIDATION_FAILED, never an order', async () => {
+    const item = { sku: 'x', name: 'X', quantity: 1, unitPrice: 100 };
+    for (const items of [[[]], [[item]], [item, [item]]]) {
+      const reply = await customer.cmd('order.place', { items, currency: 'EUR', fulfillment: 'pickup' });
+      expect(reply.error?.code).toBe('VALIDATION_FAILED');
+      expect(reply.error?.details?.fields).toEqual([
+        { field: 'items', messages: ['each item must be an object'] },
+      ]);
+    }
+  });
+
   it('order.update_status follows the status machine and reaches the customer', async () => {
     for (const status of ['accepted', 'preparing', 'ready', 'out_for_delivery']) {
       expect(await crew.ok('order.update_status', { orderId: 'o-1', status, etaMinutes: 10 })).toEqual({

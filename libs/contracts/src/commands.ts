@@ -155,6 +155,8 @@ export class OrderPlaceDto extends CommandDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
+  // Without it class-validator takes an array as an item (it validates the inner array's elements).
+  @IsObject({ each: true, message: 'each item must be an object' })
   @ValidateNested({ each: true })
   @Type(() => OrderPlaceItemDto)
   items!: OrderPlaceItemDto[];
