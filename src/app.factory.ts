@@ -10,6 +10,7 @@ import { SOCKET_ADAPTER, type SocketAdapterFactory } from './engine/engine.token
 import type { HubSocket } from './transport/hub-server.js';
 import { SlowConsumerService } from './delivery/slow-consumer.service.js';
 import { HubIoAdapter } from './transport/hub-io.adapter.js';
+import { CommandLane } from './commands/command-lane.js';
 import { HubModule } from './hub.module.js';
 import { ApiExceptionFilter } from './publish/api-exception.filter.js';
 import { NestLogger } from './util/nest-logger.js';
@@ -80,8 +81,13 @@ export async function createHub(config: AppConfig, options: HubOptions = {}): Pr
   const origins = app.get(OriginPolicy);
   app.enableCors(origins.cors());
   app.useWebSocketAdapter(
-    new HubIoAdapter(app, config, origins, app.get<SocketAdapterFactory>(SOCKET_ADAPTER), (socket, bytes) =>
-      app.get(SlowConsumerService).shed(socket as HubSocket, bytes),
+    new HubIoAdapter(
+      app,
+      config,
+      origins,
+      app.get<SocketAdapterFactory>(SOCKET_ADAPTER),
+      (socket, bytes) => app.get(SlowConsumerService).shed(socket as HubSocket, bytes),
+      app.get(CommandLane),
     ),
   );
   if (config.http.apiDocs) {

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { COMMAND_TYPES, COMMANDS, NAMESPACES, ROLES } from '@orderwire/contracts';
+import { CommandLane } from '../src/commands/command-lane.js';
 import { connect, sampleOrder, type TestClient } from './support/client.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { tokenFor } from './support/tokens.js';
@@ -22,6 +24,16 @@ describe('commands: success paths and error codes', () => {
   afterAll(async () => {
     for (const c of [customer, other, crew, courier, admin]) c.close();
     await hub.close();
+  });
+
+  it("every command of every role runs on the command lane (commands/command-lane.ts), none on Nest's per-call path", () => {
+    const expected = Object.fromEntries(
+      ROLES.map((role) => [
+        NAMESPACES[role],
+        COMMAND_TYPES.filter((c) => (COMMANDS[c].roles as readonly string[]).includes(role)).sort(),
+      ]),
+    );
+    expect(hub.app.get(CommandLane).covered()).toEqual(expected);
   });
 
   it('order.place creates the order, replies, and crew, admins and the owner receive order.created', async () => {

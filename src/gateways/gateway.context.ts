@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CommandLane } from '../commands/command-lane.js';
 import { HandshakeMiddleware } from '../auth/handshake.middleware.js';
 import { SessionControlService } from '../auth/session-control.service.js';
 import { DeadLetterService } from '../delivery/dead-letter.service.js';
@@ -30,5 +31,6 @@ export class GatewayContext {
     readonly audit: AuditService,
     readonly events: HubEvents,
     readonly webhooks: WebhooksService,
+    readonly lane: CommandLane,
   ) {}
 }

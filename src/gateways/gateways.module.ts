@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { CommandLane } from '../commands/command-lane.js';
 import { CommandsModule } from '../commands/commands.module.js';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
@@ -33,7 +34,8 @@ const GATEWAYS = [CustomerGateway, CrewGateway, AdminGateway];
     AuthModule,
     CommandsModule,
   ],
-  providers: [ConnectionService, GatewayContext, ShutdownService, ...GATEWAYS],
+  // CommandLane here: it takes the enhancers Nest made for this module's gateways.
+  providers: [ConnectionService, GatewayContext, ShutdownService, CommandLane, ...GATEWAYS],
 })
 export class GatewaysModule implements OnModuleInit {
   onModuleInit(): void {

@@ -24,6 +24,7 @@ export abstract class RoleGateway implements OnGatewayInit, OnGatewayConnection,
   afterInit(nsp: HubNamespace): void {
     this.ctx.server.attach(this.role, nsp);
     nsp.use(this.ctx.handshake.for(this.role));
+    this.ctx.lane.register(nsp.name, this);
   }
 
   handleConnection(socket: HubSocket): void {

@@ -12,6 +12,17 @@ import { hubParser } from './hub-parser.js';
 
 type RawConn = Parameters<RawSessions['opened']>[0];
 
+/**
+ * Command handlers bound without Nest's per-call wrapping, under the rules the gateways declare
+ * (commands/command-lane.ts implements it). A handler it returns undefined for keeps Nest's.
+ */
+export interface CommandLanes {
+  handler(
+    namespace: string,
+    message: string,
+  ): ((socket: Socket, data: unknown, ack: unknown) => Promise<unknown>) | undefined;
+}
+
 /** Which browser origins may connect (auth/origin.policy.ts implements it from CORS_ORIGINS). */
 export interface Origins {
   cors(): ServerOptions['cors'];
@@ -34,6 +45,7 @@ export class HubIoAdapter extends IoAdapter {
     private readonly clusterAdapter: SocketAdapterFactory,
     /** Tells a socket why it is being shed for not reading (it is closed right after). */
     private readonly onSlowConsumer: (socket: Socket, queuedBytes: number) => void = () => undefined,
+    private readonly lanes?: CommandLanes,
   ) {
     super(app);
     const { limits, http } = config;
@@ -107,7 +119,8 @@ export class HubIoAdapter extends IoAdapter {
    * Nest's IoAdapter keeps an rxjs pipeline (fromEvent, mergeMap, takeUntil) per handler per
    * socket for the socket's whole life, which tripled the heap of an idle connection. This binds
    * plain listeners instead, with the same semantics: the handler's result (value, promise or
-   * observable) is the ack reply, `{ event, data }` is emitted, nothing is sent for nil.
+   * observable) is the ack reply, `{ event, data }` is emitted, nothing is sent for nil. A
+   * command the lanes take is called through them instead of Nest's per-call callback.
    */
   override bindMessageHandlers(
     socket: Socket,
@@ -115,11 +128,12 @@ export class HubIoAdapter extends IoAdapter {
     _transform: (data: unknown) => Observable<unknown>,
   ): void {
     for (const { message, callback, isAckHandledManually } of handlers) {
+      const lane = this.lanes?.handler(socket.nsp.name, message as string);
       socket.on(message as string, (...payload: unknown[]) => {
         const { data, ack } = this.mapPayload(payload);
         void this.run(
           socket,
-          () => callback(data, ack),
+          lane ? () => lane(socket, data, ack) : () => callback(data, ack),
           ack as ((reply: unknown) => void) | undefined,
           isAckHandledManually,
         );
