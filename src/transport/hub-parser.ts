@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as Parser from 'socket.io-parser';
 import type { Packet } from 'socket.io-parser';
+import { keptJson } from '../util/encoded-json.js';
 
 // The CommonJS build, which socket.io itself loads: an ESM import would get the package's
 // `esm-debug` build (debug logging on every packet) as a second copy.
@@ -19,24 +20,35 @@ function prefixOf(packet: Packet): string {
 }
 
 /**
- * socket.io-parser's encoder, except that an event's arguments are serialised once: a durable
- * message goes to several namespaces (the order's customer, the crew, the admins) and again on
- * every retry, each time as its own packet with its own namespace and ack id but the same
- * arguments array. The wire format is exactly socket.io-parser's; packets with binary
- * attachments are left to it entirely.
+ * socket.io-parser's encoder, with the same wire format, doing less per packet:
+ *
+ * - An event's arguments are serialised once: a durable message goes to several namespaces (the
+ *   order's customer, the crew, the admins) and again on every retry, each time as its own packet
+ *   with its own namespace and ack id but the same arguments array. An envelope whose JSON the
+ *   message store already made (util/encoded-json.ts) is not serialised again at all.
+ * - Events and acks are not searched for binary values (socket.io-parser walks every argument,
+ *   5 % of a node's CPU on `order.place`): the hub sends JSON only. Every input that a message or
+ *   a reply is made from is refused with VALIDATION_FAILED when it carries a binary value (the
+ *   payload shape check of commands, HTTP publish and the Broadcaster: docs/protocol.md), and the
+ *   redis engine's log and cluster bus carry JSON. A binary value would be written as its JSON.
+ *
+ * Every other packet (connect, disconnect, errors) is socket.io-parser's.
  */
 export class HubEncoder extends Encoder {
   override encode(packet: Packet): ReturnType<Parser.Encoder['encode']> {
-    if (packet.type !== PacketType.EVENT || !Array.isArray(packet.data)) return super.encode(packet);
-    const args = packet.data as Args;
-    const body = args[BODY];
-    if (body !== undefined) return [prefixOf(packet) + body];
-    const encoded = super.encode(packet);
-    if (encoded.length === 1 && typeof encoded[0] === 'string') {
-      const prefix = prefixOf(packet);
-      if ((encoded[0] as string).startsWith(prefix)) args[BODY] = (encoded[0] as string).slice(prefix.length);
+    const { type, data } = packet;
+    if ((type !== PacketType.EVENT && type !== PacketType.ACK) || !Array.isArray(data)) {
+      return super.encode(packet);
     }
-    return encoded;
+    if (type === PacketType.ACK) return [prefixOf(packet) + JSON.stringify(data)];
+    const args = data as Args;
+    let body = args[BODY];
+    if (body === undefined) {
+      const kept = args.length === 2 && typeof args[0] === 'string' ? keptJson(args[1]) : undefined;
+      body = kept !== undefined ? `[${JSON.stringify(args[0])},${kept}]` : JSON.stringify(args);
+      args[BODY] = body;
+    }
+    return [prefixOf(packet) + body];
   }
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DurableType, Envelope } from '@orderwire/contracts';
 import { ALL_TENANTS } from '@orderwire/contracts';
 import { formatCursor, parseCursor } from '../cursor.js';
+import { keepJson } from '../../util/encoded-json.js';
 import type {
   DeadLetter,
   MessageStore,
@@ -48,7 +49,8 @@ export class MemoryMessageStore implements MessageStore {
     const seq = this.nextSeq++;
     const cursor = formatCursor(this.epoch, seq);
     envelope.cursor = cursor;
-    const entry: Entry = { envelope, targets, publishedAt, seq, size: JSON.stringify(envelope).length };
+    // Its JSON, measured for the byte bound, is kept for the sockets' encoder (util/encoded-json).
+    const entry: Entry = { envelope, targets, publishedAt, seq, size: keepJson(envelope).length };
     this.entries.push(entry);
     this.byId.set(envelope.id, entry);
     this.bytes += entry.size;
