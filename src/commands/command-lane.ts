@@ -63,6 +63,8 @@ interface Plan {
   filters: Filter[];
 }
 
+type Planned = Plan & { run: LaneHandler };
+
 export type LaneHandler = (socket: Socket, data: unknown, ack: unknown) => Promise<unknown>;
 
 /**
@@ -84,14 +86,14 @@ export type LaneHandler = (socket: Socket, data: unknown, ack: unknown) => Promi
  */
 @Injectable()
 export class CommandLane {
-  private readonly plans = new Map<string, Map<string, Plan>>();
+  private readonly plans = new Map<string, Map<string, Planned>>();
   private readonly fallback = new BaseWsExceptionFilter();
 
   constructor(private readonly moduleRef: ModuleRef) {}
 
   /** Reads a gateway's handlers: called from its afterInit, with its namespace's name. */
   register(namespace: string, gateway: object): void {
-    const plans = new Map<string, Plan>();
+    const plans = new Map<string, Planned>();
     for (let proto = Object.getPrototypeOf(gateway); proto && proto !== Object.prototype;) {
       for (const name of Object.getOwnPropertyNames(proto)) {
         const method = (proto as Record<string, unknown>)[name];
@@ -99,17 +101,20 @@ export class CommandLane {
         const pattern: unknown = Reflect.getMetadata(MESSAGE_METADATA, method);
         if (typeof pattern !== 'string' || plans.has(pattern)) continue;
         const plan = this.plan(gateway, name, method as Plan['method'], pattern);
-        if (plan) plans.set(pattern, plan);
+        if (plan)
+          plans.set(pattern, { ...plan, run: (socket, data, ack) => this.invoke(plan, socket, data, ack) });
       }
       proto = Object.getPrototypeOf(proto);
     }
     this.plans.set(namespace, plans);
   }
 
-  /** The lane's handler for a namespace's message, or undefined: Nest's own callback is used. */
+  /**
+   * The lane's handler for a namespace's message, or undefined: Nest's own callback is used. One
+   * function per handler, made at register(): binding it to a socket allocates nothing more.
+   */
   handler(namespace: string, message: string): LaneHandler | undefined {
-    const plan = this.plans.get(namespace)?.get(message);
-    return plan && ((socket, data, ack) => this.invoke(plan, socket, data, ack));
+    return this.plans.get(namespace)?.get(message)?.run;
   }
 
   /** The messages on the lane, per namespace (for tests and the boot log). */
