@@ -231,6 +231,36 @@ describe("CommandLane: the gateways' declared rules, without Nest's per-call wra
     expect(calls).toContain('x=7 ack=function');
   });
 
+  it('binds the method the gateway has: an override without @SubscribeMessage is not subscribed (as in Nest)', async () => {
+    class Base {
+      @SubscribeMessage('b.kept')
+      kept() {
+        return 'base';
+      }
+      @SubscribeMessage('b.dropped')
+      dropped() {
+        return 'base';
+      }
+    }
+    class Derived extends Base {
+      @SubscribeMessage('b.kept')
+      override kept() {
+        return 'derived';
+      }
+    }
+    const l = await lane();
+    l.register('/b', new Derived());
+    expect(await l.handler('/b', 'b.kept')!(socket(), {}, ack)).toBe('derived');
+    expect(l.covered()['/b']).toEqual(['b.dropped', 'b.kept']);
+    class Silenced extends Base {
+      override dropped() {
+        return 'silenced';
+      }
+    }
+    l.register('/s2', new Silenced());
+    expect(l.covered()['/s2']).toEqual(['b.kept']);
+  });
+
   it('leaves to Nest what it cannot read wholly: custom parameters, parameter pipes, scoped enhancers', async () => {
     const l = await lane();
     expect(l.handler('/t', 't.custom')).toBeUndefined();

@@ -96,7 +96,8 @@ export class CommandLane {
     const plans = new Map<string, Planned>();
     for (let proto = Object.getPrototypeOf(gateway); proto && proto !== Object.prototype;) {
       for (const name of Object.getOwnPropertyNames(proto)) {
-        const method = (proto as Record<string, unknown>)[name];
+        // The method the gateway has under that name (an override, if any), as Nest binds it.
+        const method = (gateway as Record<string, unknown>)[name];
         if (typeof method !== 'function' || name === 'constructor') continue;
         const pattern: unknown = Reflect.getMetadata(MESSAGE_METADATA, method);
         if (typeof pattern !== 'string' || plans.has(pattern)) continue;
@@ -117,7 +118,7 @@ export class CommandLane {
     return this.plans.get(namespace)?.get(message)?.run;
   }
 
-  /** The messages on the lane, per namespace (for tests and the boot log). */
+  /** The messages on the lane, per namespace (tests check that every hub command is). */
   covered(): Record<string, string[]> {
     return Object.fromEntries([...this.plans].map(([nsp, plans]) => [nsp, [...plans.keys()].sort()]));
   }
