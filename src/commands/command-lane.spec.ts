@@ -22,7 +22,7 @@ import { Ack, ConnectedSocket, MessageBody, SubscribeMessage, WsException } from
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { map, type Observable, of } from 'rxjs';
+import { catchError, map, type Observable, of } from 'rxjs';
 import type { Socket } from 'socket.io';
 import { COMMAND_LANE_PINS, CommandLane } from './command-lane.js';
 
@@ -116,8 +116,7 @@ class TestGateway {
 
   @SubscribeMessage('t.observable')
   observable(@MessageBody('x') x: number, @Ack() ack: unknown) {
-    calls.push(`x=${x} ack=${typeof ack}`);
-    return of('observed');
+    return calls.push(`x=${x} ack=${typeof ack}`) && of('observed');
   }
 
   @SubscribeMessage('t.custom')
@@ -134,7 +133,6 @@ class ScopedGateway {
   scoped(@MessageBody() _dto: PlaceDto) {}
 }
 
-/** Only the built-in catch-all-less path: a filter for Boom alone. */
 @UseFilters(CatchBoom)
 class NarrowGateway {
   @SubscribeMessage('n.plain')
@@ -143,14 +141,15 @@ class NarrowGateway {
   }
 }
 
-async function lane(): Promise<CommandLane> {
+async function lane(more?: new () => object): Promise<CommandLane> {
   const module = await Test.createTestingModule({
-    providers: [TestGateway, NarrowGateway, ScopedGateway, CommandLane],
+    providers: [TestGateway, NarrowGateway, ScopedGateway, CommandLane, ...(more ? [more] : [])],
   }).compile();
   const l = module.get(CommandLane);
   l.register('/t', module.get(TestGateway));
   l.register('/n', module.get(NarrowGateway));
   l.register('/s', await module.resolve(ScopedGateway));
+  if (more) l.register('/w', module.get(more));
   return l;
 }
 
@@ -196,6 +195,35 @@ describe("CommandLane: the gateways' declared rules, without Nest's per-call wra
     calls.length = 0;
     expect(await l.handler('/t', 't.run')!(socket(), { cached: true }, ack)).toBe('from the cache');
     expect(calls).toEqual(['guard t.run TestGateway.run', 'interceptor before']);
+  });
+
+  it("two interceptors: the inner one's throw reaches the outer one as an error of next.handle()", async () => {
+    const seen: string[] = [];
+    @Injectable()
+    class Outer implements NestInterceptor {
+      intercept(_ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+        return next.handle().pipe(
+          catchError((err: Error) => {
+            seen.push(`outer saw ${err.message}`);
+            return of('recovered');
+          }),
+        );
+      }
+    }
+    @Injectable()
+    class Inner implements NestInterceptor {
+      intercept(): Observable<unknown> {
+        throw new Error('inner threw');
+      }
+    }
+    @UseInterceptors(Outer, Inner)
+    class Twice {
+      @SubscribeMessage('w.run')
+      run() {}
+    }
+    const l = await lane(Twice);
+    expect(await l.handler('/w', 'w.run')!(socket(), {}, ack)).toBe('recovered');
+    expect(seen).toEqual(['outer saw inner threw']);
   });
 
   it("errors go to the first filter that catches them, the method's before the class's", async () => {
