@@ -13,7 +13,6 @@ import { SERVICE_BRIDGE } from '../engine/engine.tokens.js';
 import type { ServiceBridge } from '../engine/service-bridge.js';
 import { HubException } from '../util/hub.exception.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
-import { wsOf } from './ws-context.js';
 
 const FORWARDED: ReadonlySet<string> = new Set(SERVICE_COMMANDS);
 
@@ -33,7 +32,7 @@ export class CommandForwardInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const ws = wsOf(context);
+    const ws = context.switchToWs();
     const type = ws.getPattern() as CommandType;
     if (!FORWARDED.has(type)) return next.handle();
     if (!this.bridge.hasSubscribers(type) && !this.webhooks.wants(type)) return next.handle();

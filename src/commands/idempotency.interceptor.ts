@@ -12,7 +12,6 @@ import type { HubSocket } from '../transport/hub-server.js';
 import { IDEMPOTENCY_STORE } from '../engine/engine.tokens.js';
 import type { IdempotencyStore } from '../engine/idempotency-store.js';
 import { HubException } from '../util/hub.exception.js';
-import { wsOf } from './ws-context.js';
 
 /** Outcomes that are not the command's own result, so a retry with the same requestId runs again. */
 const TRANSIENT: ReadonlySet<ErrorCode> = new Set([
@@ -39,7 +38,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const ws = wsOf(context);
+    const ws = context.switchToWs();
     const data: unknown = ws.getData();
     const requestId = (data as { requestId?: unknown } | null)?.requestId;
     if (typeof requestId !== 'string' || requestId.length === 0 || requestId.length > 64)
