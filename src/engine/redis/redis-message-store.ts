@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { DurableType, Envelope } from '@orderwire/contracts';
 import type { Order } from '@orderwire/contracts';
 import { ALL_TENANTS, formatOrderNumber } from '@orderwire/contracts';
@@ -17,6 +16,7 @@ import { bindScripts } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 import { ADD_DEAD_LETTER, APPEND, NUMBERED, PRUNE_DEAD_LETTERS, TRIM } from './redis-message-scripts.js';
 import { Sealer } from './sealer.js';
+import { epochCandidate } from './epoch-candidate.js';
 
 const PAGE = 500;
 
@@ -71,7 +71,7 @@ export class RedisMessageStore implements MessageStore {
         sealed,
         ttl,
         envelope.id,
-        randomBytes(6).toString('base64url'),
+        epochCandidate(),
         envelope.tenantId,
         sealed.length,
         this.opts.retentionMax,
@@ -134,7 +134,7 @@ export class RedisMessageStore implements MessageStore {
   async head(): Promise<string> {
     let [epoch, seq] = await this.redis.mget(this.keys.epoch, this.keys.seq);
     if (!epoch) {
-      await this.redis.set(this.keys.epoch, randomBytes(6).toString('base64url'), 'NX');
+      await this.redis.set(this.keys.epoch, epochCandidate(), 'NX');
       [epoch, seq] = await this.redis.mget(this.keys.epoch, this.keys.seq);
     }
     return formatCursor(epoch!, Number(seq ?? 0));
