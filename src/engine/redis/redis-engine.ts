@@ -56,6 +56,7 @@ export class RedisEngine {
     this.store = new Redis(url, {
       connectionName: `${prefix}:${nodeId}:store`,
       enableOfflineQueue: false,
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
       retryStrategy: retry,
     });
