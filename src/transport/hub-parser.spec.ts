@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { Encoder, PacketType } from 'socket.io-parser';
+import { Decoder, Encoder, type Packet, PacketType } from 'socket.io-parser';
 import fc from 'fast-check';
 import { keepJson, keptJson } from '../util/encoded-json.js';
-import { HubEncoder } from './hub-parser.js';
+import { decodeAck, HubDecoder, HubEncoder } from './hub-parser.js';
 
 describe('HubEncoder', () => {
   const plain = new Encoder();
@@ -70,5 +70,79 @@ describe('HubEncoder', () => {
       data: { message: 'no', data: { code: 'X' } },
     };
     expect(hub.encode(error)).toEqual(plain.encode(error));
+  });
+});
+
+/** What a decoder makes of `str`: the packet it emits, or the error it throws. */
+function decoded(decoder: Decoder, str: string): Packet | string {
+  let out: Packet | string = 'nothing decoded';
+  const onDecoded = (p: Packet): void => void (out = p);
+  decoder.on('decoded', onDecoded);
+  try {
+    decoder.add(str);
+  } catch (err) {
+    out = `throws ${(err as Error).message}`;
+  } finally {
+    decoder.off('decoded', onDecoded);
+  }
+  return out;
+}
+
+describe('HubDecoder', () => {
+  it('decodes acks exactly as socket.io-parser does', () => {
+    const nsp = fc.constantFrom('/', '/crew', '/customer', '/admin');
+    fc.assert(
+      fc.property(nsp, fc.nat(), fc.array(fc.jsonValue(), { maxLength: 3 }), (n, id, data) => {
+        const [str] = new Encoder().encode({ type: PacketType.ACK, nsp: n, id, data }) as string[];
+        expect(decodeAck(str!)).toBeDefined();
+        expect(decoded(new HubDecoder(), str!)).toEqual(decoded(new Decoder(), str!));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('agrees with socket.io-parser on any string, well-formed or not (what a hostile client may send)', () => {
+    const ackish = fc
+      .tuple(
+        fc.constantFrom('3', '3/crew,', '3/', '3/crew', '2/crew,', '31', '3/crew,9'),
+        fc.string({ unit: fc.constantFrom('0', '9', ',', '/', '[', ']', '{', '}', '"', ' ', '-', 'a') }),
+      )
+      .map(([head, tail]) => head + tail);
+    fc.assert(
+      fc.property(fc.oneof(ackish, fc.string()), (str) => {
+        expect(decoded(new HubDecoder(), str)).toEqual(decoded(new Decoder(), str));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('leaves acks in unusual shapes to socket.io-parser', () => {
+    for (const str of ['3/crew,', '3/crew,12', '3/crew, 5[]', '3/crew,12{}', '3/crew,1234567890123456[]']) {
+      expect(decodeAck(str)).toBeUndefined();
+    }
+    expect(decodeAck('3/crew,12["a",1]')).toEqual({
+      type: PacketType.ACK,
+      nsp: '/crew',
+      id: 12,
+      data: ['a', 1],
+    });
+    expect(decodeAck('37[]')).toEqual({ type: PacketType.ACK, nsp: '/', id: 7, data: [] });
+  });
+
+  it('hands events and binary acks to socket.io-parser', () => {
+    const event = '2/crew,4["order.place",{"a":1}]';
+    expect(decoded(new HubDecoder(), event)).toEqual(decoded(new Decoder(), event));
+    const hub = new HubDecoder();
+    const packets: Packet[] = [];
+    hub.on('decoded', (p: Packet) => packets.push(p));
+    hub.add('61-/crew,5[{"_placeholder":true,"num":0}]');
+    hub.add(Buffer.from('ab'));
+    expect(packets).toEqual([{ type: PacketType.ACK, nsp: '/crew', id: 5, data: [Buffer.from('ab')] }]);
+    // A plain ack while a binary packet waits for its attachments is refused, as by socket.io-parser
+    // (its `reconstructor`, read by HubDecoder: socket.io-parser is pinned, pins.spec.ts).
+    for (const decoder of [new HubDecoder(), new Decoder()]) {
+      decoder.add('61-/crew,5[{"_placeholder":true,"num":0}]');
+      expect(decoded(decoder, '3/crew,6[]')).toBe('throws got plaintext data when reconstructing a packet');
+    }
   });
 });
