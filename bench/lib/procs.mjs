@@ -1,7 +1,7 @@
 // Starting the contenders and the load generators as child processes, and reading their CPU.
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { BENCH_SECRET } from '../load/clients.mjs';
@@ -56,6 +56,8 @@ let statId = 0;
  * of the measured window only where a scenario marks one (S3, S5), else of the whole process.
  */
 const PROFILE = process.env.BENCH_PROFILE;
+// The folder is made here: a server writing into a missing one would die at the end of its window.
+if (PROFILE) mkdirSync(PROFILE, { recursive: true });
 /** BENCH_PROFILE_WHOLE=1: profile whole processes (start-up and warm-up included) instead. */
 const WINDOWED = process.env.BENCH_PROFILE_WHOLE !== '1';
 
