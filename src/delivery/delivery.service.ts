@@ -15,6 +15,7 @@ import type {
 } from '@orderwire/contracts';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { background } from '../util/background.js';
+import { keepJson } from '../util/encoded-json.js';
 import { HubEvents } from '../util/hub-events.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { ClusterBus } from '../engine/cluster-bus.js';
@@ -160,6 +161,9 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
 
   /** A stored message (it has its cursor) to every node's sockets: see publish(). */
   release(stored: StoredMessage): void {
+    // Its JSON once, for the bus to the other nodes and the encoder to this node's sockets
+    // (util/encoded-json.ts); the envelope is frozen from here on.
+    keepJson(stored.envelope);
     if (this.events.has('message.published')) {
       void this.events.emit('message.published', { envelope: stored.envelope });
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Namespace } from 'socket.io';
-import { AdapterClusterBus, type FanoutMessage } from './cluster-bus.js';
+import { keepJson } from '../util/encoded-json.js';
+import { AdapterClusterBus, batchJson, type FanoutMessage } from './cluster-bus.js';
 
 /** The two things the bus uses of a namespace: serverSideEmit out, `on` in. */
 function namespace() {
@@ -92,5 +93,29 @@ describe('AdapterClusterBus', () => {
     expect(
       sent.map(([, batch]) => JSON.parse(String(batch as Buffer)).map((m: FanoutMessage) => m.envelope.id)),
     ).toEqual([['m2']]);
+  });
+
+  it("batchJson is JSON.stringify's text, taking an envelope's JSON from where it was kept", () => {
+    const envelope = (id: string) => ({
+      id,
+      type: 'order.created',
+      data: { order: { orderId: id, notes: 'a "quote", \u2028 and ünïcode', items: [{ q: 1 }] } },
+      requiresAck: true,
+      cursor: `e.${id}`,
+    });
+    const batch = [
+      { envelope: envelope('m1'), targets: { crew: ['t:r-1'] }, publishedAt: 1 },
+      { envelope: envelope('m2'), targets: {}, publishedAt: 2, again: true },
+      { envelope: envelope('m3'), targets: { admin: ['all'] }, publishedAt: 3, again: false },
+    ] as unknown as FanoutMessage[];
+    expect(batchJson(batch)).toBe(JSON.stringify(batch));
+    expect(batchJson([])).toBe('[]');
+    // Kept: the kept text is used as it is (the encoder writes the same text to sockets).
+    const kept = envelope('m4');
+    const text = keepJson(kept);
+    const withKept = [{ envelope: kept, targets: {}, publishedAt: 4 }] as unknown as FanoutMessage[];
+    expect(batchJson(withKept)).toBe(JSON.stringify(withKept));
+    kept.data.order.notes = 'changed after it was kept'; // nested: not frozen, not in the text
+    expect(batchJson(withKept)).toBe(`[{"envelope":${text},"targets":{},"publishedAt":4}]`);
   });
 });

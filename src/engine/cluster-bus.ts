@@ -1,5 +1,6 @@
 import type { DurableType, Envelope } from '@orderwire/contracts';
 import type { Namespace } from 'socket.io';
+import { keptJson } from '../util/encoded-json.js';
 import type { Targets } from './message-store.js';
 
 /** A stored durable message on its way to the other nodes, each of which delivers it locally. */
@@ -94,13 +95,29 @@ export class AdapterClusterBus implements ClusterBus {
     this.batch = [];
     for (let i = 0; i < batch.length; i += BATCH_MAX) {
       try {
-        this.nsp?.serverSideEmit(BATCH, Buffer.from(JSON.stringify(batch.slice(i, i + BATCH_MAX))));
+        this.nsp?.serverSideEmit(BATCH, Buffer.from(batchJson(batch.slice(i, i + BATCH_MAX))));
       } catch {
         // Not sent (the adapter closing, say): the other nodes read these from the log, as any
         // message the bus lost (delivery/sequencer.ts). A throw here would end the process.
       }
     }
   }
+}
+
+/**
+ * JSON.stringify(batch), with each envelope's JSON taken from the envelope where it was kept
+ * (DeliveryService.release keeps it; the encoder writes the same JSON to this node's sockets).
+ */
+export function batchJson(batch: FanoutMessage[]): string {
+  let out = '[';
+  for (let i = 0; i < batch.length; i++) {
+    const { envelope, targets, publishedAt, again } = batch[i]!;
+    const env = keptJson(envelope) ?? JSON.stringify(envelope);
+    const rest = again === undefined ? '' : `,"again":${JSON.stringify(again)}`;
+    out += i ? ',' : '';
+    out += `{"envelope":${env},"targets":${JSON.stringify(targets)},"publishedAt":${JSON.stringify(publishedAt)}${rest}}`;
+  }
+  return `${out}]`;
 }
 
 /** A batch as sent (JSON bytes, or a string), or an array; anything else is no message at all. */
