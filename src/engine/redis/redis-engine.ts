@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { withTimeout } from '../../util/with-timeout.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { AdapterClusterBus } from '../cluster-bus.js';
+import { coalesceWrites } from './coalesced-writes.js';
 import type { EngineHealth, SocketAdapterFactory } from '../engine.tokens.js';
 import { messageBounds } from '../message-store.js';
 import { BullmqJobScheduler } from './bullmq-job-scheduler.js';
@@ -56,10 +57,11 @@ export class RedisEngine {
     this.store = new Redis(url, {
       connectionName: `${prefix}:${nodeId}:store`,
       enableOfflineQueue: false,
-      enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
       retryStrategy: retry,
     });
+    // A turn's commands in one write (coalesced-writes.ts): one EVALSHA per order adds up.
+    coalesceWrites(this.store);
     this.queues = new Redis(url, {
       connectionName: `${prefix}:${nodeId}:queues`,
       maxRetriesPerRequest: null,
