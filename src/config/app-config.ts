@@ -34,7 +34,13 @@ export interface AppConfig {
     maxTokenTtlMs: number;
     maxServiceTokenTtlMs: number;
   };
-  engine: { kind: 'memory' | 'redis'; redisUrl?: string; prefix: string; nodeId: string };
+  engine: {
+    kind: 'memory' | 'redis';
+    /** Where each part of the redis engine's traffic goes (REDIS_*_URL, each REDIS_URL if unset). */
+    redisUrls?: RedisUrls;
+    prefix: string;
+    nodeId: string;
+  };
   delivery: {
     messageTtlMs: number;
     retentionMax: number;
@@ -121,4 +127,13 @@ export interface WebhookConfig {
   /** Commands it accepts or rejects before the hub carries them out, and what a failure means. */
   decides: DecidableCommand[];
   onFailure: 'reject' | 'accept';
+}
+
+/** The redis engine's Redis instances by role; any of them may be the same. */
+export interface RedisUrls {
+  /** Orders, the message log, menus, the audit trail, idempotency, caches: REDIS_URL. */
+  store: string;
+  queues: string;
+  adapter: string;
+  sessions: string;
 }

@@ -135,6 +135,23 @@ export class EnvSchema extends EnvIntegrations {
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
   REDIS_URL?: string;
 
+  /**
+   * Redis instances of their own for parts of the redis engine's traffic (docs/scaling.md): the
+   * BullMQ queues (services connect here), the Socket.IO adapter's stream and pub/sub, and the
+   * sessions. Each defaults to REDIS_URL, which keeps the orders, the log and the rest.
+   */
+  @IsOptional()
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
+  REDIS_QUEUES_URL?: string;
+
+  @IsOptional()
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
+  REDIS_ADAPTER_URL?: string;
+
+  @IsOptional()
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
+  REDIS_SESSIONS_URL?: string;
+
   /** POST /dev/token for the console; default on only with the built-in development secret. */
   @IsOptional()
   @Transform(toBool)

@@ -37,12 +37,33 @@ describe('loadConfig', () => {
     });
     expect(c.jwt.algorithm).toBe('RS256');
     expect(c.jwt.key).toContain('\n');
+    const url = 'redis://127.0.0.1:6379';
     expect(c.engine).toMatchObject({
       kind: 'redis',
-      redisUrl: 'redis://127.0.0.1:6379',
+      redisUrls: { store: url, queues: url, adapter: url, sessions: url },
       prefix: 'orderwire',
     });
     expect(c.engine.nodeId).toMatch(/^node-[0-9a-f]{10}$/);
+  });
+
+  it('sends queues, the adapter and sessions to Redis instances of their own; refuses them without REDIS_URL', () => {
+    const c = loadConfig({
+      REDIS_URL: 'redis://store:6379',
+      REDIS_QUEUES_URL: 'redis://queues:6379/1',
+      REDIS_SESSIONS_URL: 'rediss://:secret@sessions:6380',
+    });
+    expect(c.engine.redisUrls).toEqual({
+      store: 'redis://store:6379',
+      queues: 'redis://queues:6379/1',
+      adapter: 'redis://store:6379',
+      sessions: 'rediss://:secret@sessions:6380',
+    });
+    expect(() => loadConfig({ REDIS_ADAPTER_URL: 'redis://adapter:6379' })).toThrow(
+      /REDIS_ADAPTER_URL: the redis engine's; set REDIS_URL too/,
+    );
+    expect(() => loadConfig({ REDIS_URL: 'redis://a:1', REDIS_QUEUES_URL: 'http://q:1' })).toThrow(
+      /REDIS_QUEUES_URL/,
+    );
   });
 
   it('reads lists', () => {
@@ -65,7 +86,9 @@ describe('loadConfig', () => {
   });
 
   it('CONSOLE_TOKEN_URL is a path on this origin or an https URL, nothing else (abuse: scripts, clear text, hosts)', () => {
-    expect(loadConfig({ CONSOLE_TOKEN_URL: '/auth/orderwire-token' }).consoleTokenUrl).toBe('/auth/orderwire-token');
+    expect(loadConfig({ CONSOLE_TOKEN_URL: '/auth/orderwire-token' }).consoleTokenUrl).toBe(
+      '/auth/orderwire-token',
+    );
     expect(loadConfig({ CONSOLE_TOKEN_URL: 'https://login.example/token?aud=hub' }).consoleTokenUrl).toBe(
       'https://login.example/token?aud=hub',
     );

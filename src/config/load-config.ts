@@ -82,6 +82,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (production && s.DEV_TOKENS) {
     throw new ConfigError('DEV_TOKENS: refused in production (it mints admin tokens for any tenant)');
   }
+  const split = (['REDIS_QUEUES_URL', 'REDIS_ADAPTER_URL', 'REDIS_SESSIONS_URL'] as const).filter(
+    (k) => s[k],
+  );
+  if (!s.REDIS_URL && split.length > 0) {
+    throw new ConfigError(
+      `${split.join(', ')}: the redis engine's; set REDIS_URL too (unset, the hub runs on memory)`,
+    );
+  }
   if (!!s.TLS_CERT_FILE !== !!s.TLS_KEY_FILE) {
     throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
   }
@@ -117,7 +125,16 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     engine: {
       kind: s.REDIS_URL ? 'redis' : 'memory',
-      ...(s.REDIS_URL ? { redisUrl: s.REDIS_URL } : {}),
+      ...(s.REDIS_URL
+        ? {
+            redisUrls: {
+              store: s.REDIS_URL,
+              queues: s.REDIS_QUEUES_URL ?? s.REDIS_URL,
+              adapter: s.REDIS_ADAPTER_URL ?? s.REDIS_URL,
+              sessions: s.REDIS_SESSIONS_URL ?? s.REDIS_URL,
+            },
+          }
+        : {}),
       prefix: s.REDIS_PREFIX,
       nodeId: s.NODE_ID ?? `node-${randomBytes(5).toString('hex')}`,
     },

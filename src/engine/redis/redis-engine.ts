@@ -23,9 +23,11 @@ import { Sealer } from './sealer.js';
 import { StreamsAdapter } from './streams-adapter.js';
 
 /**
- * Everything the redis engine puts behind the seams, built from one REDIS_URL:
+ * Everything the redis engine puts behind the seams, built from REDIS_URL and, where set, the
+ * Redis instances of their own for queues, the adapter and sessions (RedisUrls):
  * - `store`: commands fail fast while Redis is away (no offline queue), so callers get an
  *   error at once rather than a hang, and nothing is acknowledged that was not written;
+ * - `sessions`: the session registry's, like `store` (the same client unless REDIS_SESSIONS_URL);
  * - `queues`: BullMQ's connection (it needs `maxRetriesPerRequest: null`);
  * - `adapter`: the Socket.IO streams adapter's, which buffers through short outages.
  */
@@ -33,6 +35,7 @@ export class RedisEngine {
   private readonly logger = new Logger(RedisEngine.name);
   readonly keys: RedisKeys;
   readonly store: Redis;
+  readonly sessionsClient: Redis;
   readonly queues: Redis;
   readonly adapterClient: Redis;
   private readonly streams: StreamsAdapter;
@@ -48,36 +51,52 @@ export class RedisEngine {
   readonly bus = new AdapterClusterBus();
   readonly adapter: SocketAdapterFactory;
   readonly health: EngineHealth;
+  private readonly pinged: ReadonlyArray<readonly [string, Redis]>;
 
   constructor(config: AppConfig) {
-    const url = config.engine.redisUrl!;
+    const urls = config.engine.redisUrls!;
     const { prefix, nodeId } = config.engine;
     const retry = (times: number): number => Math.min(200 * times, 2000);
     this.keys = new RedisKeys(prefix);
-    this.store = new Redis(url, {
-      connectionName: `${prefix}:${nodeId}:store`,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      retryStrategy: retry,
-    });
+    const failFast = (role: string) =>
+      ({
+        connectionName: `${prefix}:${nodeId}:${role}`,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        retryStrategy: retry,
+      }) as const;
+    this.store = new Redis(urls.store, failFast('store'));
+    this.sessionsClient =
+      urls.sessions === urls.store ? this.store : new Redis(urls.sessions, failFast('sessions'));
     // A turn's commands in one write (coalesced-writes.ts): one EVALSHA per order adds up.
     coalesceWrites(this.store);
-    this.queues = new Redis(url, {
+    if (this.sessionsClient !== this.store) coalesceWrites(this.sessionsClient);
+    this.queues = new Redis(urls.queues, {
       connectionName: `${prefix}:${nodeId}:queues`,
       maxRetriesPerRequest: null,
       retryStrategy: retry,
     });
     this.streams = new StreamsAdapter(
-      url,
+      urls.adapter,
       { connectionName: `${prefix}:${nodeId}:adapter`, retryStrategy: retry },
       { streamName: `${prefix}:socket.io`, channelPrefix: `${prefix}:socket.io`, maxLen: 100_000 },
     );
     this.adapterClient = this.streams.client;
+    // What the dependency monitor pings, by the name it reports: a role's Redis only when it is
+    // an instance of its own (on REDIS_URL's, the store's ping speaks for it).
+    this.pinged = [
+      ['redis', this.store],
+      ...(urls.sessions !== urls.store ? [['redis-sessions', this.sessionsClient] as const] : []),
+      ...(urls.queues !== urls.store ? [['redis-queues', this.queues] as const] : []),
+      ...(urls.adapter !== urls.store ? [['redis-adapter', this.adapterClient] as const] : []),
+    ];
     for (const [name, client] of [
       ['store', this.store],
+      ['sessions', this.sessionsClient],
       ['queues', this.queues],
       ['adapter', this.adapterClient],
     ] as const) {
+      if (name === 'sessions' && client === this.store) continue;
       client.on('error', (err: Error) =>
         this.logger.debug({ err: err.message, client: name }, 'redis error'),
       );
@@ -88,27 +107,30 @@ export class RedisEngine {
     this.menus = new RedisMenuStore(this.store, this.keys, config.menu, this.bus);
     this.audit = new RedisAuditStore(this.store, this.keys, config.audit);
     this.idempotency = new RedisIdempotencyStore(this.store, this.keys, config.limits.idempotency);
-    this.sessions = new RedisSessionRegistry(this.store, this.keys, nodeId);
+    this.sessions = new RedisSessionRegistry(this.sessionsClient, this.keys, nodeId);
     this.jobs = new BullmqJobScheduler(this.queues, bullPrefix(prefix), nodeId);
     this.bridge = new BullmqServiceBridge(this.queues, prefix, config.services);
     this.webhooks = new BullmqWebhookQueue(this.queues, bullPrefix(prefix), webhookPolicy(config));
     this.adapter = this.streams.factory;
-    this.health = { down: () => this.down(), connected: () => this.store.status === 'ready' };
+    this.health = {
+      down: () => this.down(),
+      connected: () => this.store.status === 'ready' && this.sessionsClient.status === 'ready',
+    };
   }
 
   /** Waits for the first connection, so that a node with a bad REDIS_URL fails at boot. */
   async start(): Promise<void> {
-    await Promise.all([this.store, this.queues, this.adapterClient].map((c) => waitReady(c)));
+    await Promise.all(this.clients().map((c) => waitReady(c)));
     this.sessions.start();
   }
 
   /**
    * Says goodbye (releases this node's sessions), closes the queues and the connections, all
-   * within `withinMs`; what is still pending then is force-disconnected. With Redis already
-   * unreachable, everything is forced at once: a polite close would wait for Redis to return.
+   * within `withinMs`; what is still pending then is force-disconnected. With one of its Redis
+   * instances already unreachable, everything is forced at once: a polite close would wait for it.
    */
   async close(withinMs: number): Promise<void> {
-    const clients = [this.store, this.queues, this.adapterClient];
+    const clients = this.clients();
     const forced = await closeWithin(
       [
         { name: 'sessions', close: () => this.sessions.stop(), force: () => this.sessions.halt() },
@@ -129,18 +151,27 @@ export class RedisEngine {
         },
       ],
       withinMs,
-      this.store.status !== 'ready',
+      this.pinged.some(([, c]) => c.status !== 'ready'),
     );
     if (forced.length > 0) this.logger.warn({ forced }, 'redis connections force-closed at shutdown');
   }
 
+  /** Every connection of this engine, each once. */
+  private clients(): Redis[] {
+    return [...new Set([this.store, this.sessionsClient, this.queues, this.adapterClient])];
+  }
+
+  /** The names of the engine's Redis instances that do not answer a PING within 1 s. */
   private async down(): Promise<string[]> {
-    try {
-      await withTimeout(this.store.ping(), 1000);
-      return [];
-    } catch {
-      return ['redis'];
-    }
+    const answers = await Promise.all(
+      this.pinged.map(([name, client]) =>
+        withTimeout(client.ping(), 1000).then(
+          () => undefined,
+          () => name,
+        ),
+      ),
+    );
+    return answers.filter((name): name is string => name !== undefined);
   }
 }
 
