@@ -3,6 +3,7 @@ import request from 'supertest';
 import { connect, type Reply, sampleOrder } from './support/client.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { describeRedis, startRedis, type TestRedis } from './support/redis.js';
+import { MenuService } from '../src/orders/menu.service.js';
 
 async function until(
   check: () => Promise<boolean> | boolean,
@@ -38,6 +39,23 @@ describeRedis('when Redis goes away and comes back', () => {
     await node1?.close();
     await node2?.close();
     await redis?.stop();
+  });
+
+  it('a connection whose menu cannot be read after its board (Redis went away that moment) stays up', async () => {
+    // The race CI hit: Redis killed between the board and the menu read. Made deterministic by
+    // failing the read the way the store client fails it while Redis is gone.
+    const menus = node2.app.get(MenuService);
+    const get = menus.get;
+    menus.get = () => Promise.reject(new Error('Connection is closed.'));
+    try {
+      const crew = await connect(node2, 'crew', 'k-menu');
+      await crew.ok('heartbeat', { clientTime: 1 });
+      expect(crew.socket.connected).toBe(true);
+      expect(crew.of('menu.updated')).toHaveLength(0);
+      crew.close();
+    } finally {
+      menus.get = get;
+    }
   });
 
   it('readiness, alerts, commands and local serving follow Redis down and up, with no restart', async () => {

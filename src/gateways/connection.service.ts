@@ -95,10 +95,25 @@ export class ConnectionService implements OnModuleInit {
     }
     if (!socket.connected) return;
     this.delivery.emitTo(socket, 'order.board', { orders: await this.orders.board(session) });
-    const menu = session.tenantId === ALL_TENANTS ? undefined : await this.menus.get(session.tenantId);
-    if (menu && socket.connected) this.delivery.emitTo(socket, 'menu.updated', menu);
+    await this.sendMenu(socket);
     this.feed.presenceChanged(session.tenantId);
     this.feed.activity(session, 'connected');
+  }
+
+  /**
+   * The tenant's menu after the board. Best effort: the connection is set up by now, and a menu
+   * that cannot be read (Redis went away a moment ago) must not drop it, since existing
+   * connections keep working while Redis is gone; the menu comes with its next change or connect.
+   */
+  private async sendMenu(socket: HubSocket): Promise<void> {
+    const { tenantId } = socket.data.session;
+    if (tenantId === ALL_TENANTS) return;
+    try {
+      const menu = await this.menus.get(tenantId);
+      if (menu && socket.connected) this.delivery.emitTo(socket, 'menu.updated', menu);
+    } catch (err) {
+      this.logger.warn({ err, tenantId }, 'menu not sent on connect');
+    }
   }
 
   async disconnected(socket: HubSocket): Promise<void> {
