@@ -275,4 +275,24 @@ describe('retries on a live connection: a failed handler, not a backlog', () => 
     failsFirst.close();
     customer.close();
   });
+
+  it('a client whose acknowledgements always take longer than the backoff gets each message once, after its first', async () => {
+    // A phone on a slow network: every ack 500 ms after the message, against a 300 ms backoff,
+    // with time between orders, so nothing else was acked within the backoff. Its first message
+    // comes before the hub has measured it and may be sent twice; then its usual time holds the
+    // retries back (delivery/ack-time.ts). Without that, every message was sent twice.
+    const slow = await crewWith('slowack', 500, () => true);
+    const customer = await connect(hub, 'customer', 'c-s', { tenantId: 'slowack' });
+    const ids = ['s-0', 's-1', 's-2', 's-3', 's-4', 's-5'];
+    for (const orderId of ids) {
+      await customer.ok('order.place', sampleOrder({ orderId }));
+      await new Promise((r) => setTimeout(r, 900));
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    const got = slow.of('order.created').map((e) => (e.data.order as { orderId: string }).orderId);
+    expect(got.filter((id) => id === 's-0').length).toBeGreaterThanOrEqual(1);
+    expect(got.filter((id) => id !== 's-0')).toEqual(ids.slice(1));
+    slow.close();
+    customer.close();
+  });
 });

@@ -3,11 +3,14 @@ import type { DeadLetter, Targets } from '../engine/message-store.js';
 import { parseUserKey } from '../routing/rooms.js';
 import type { AckingSocket, DurableWriter } from '../transport/socket-writer.js';
 import type { HubSocket } from '../transport/hub-server.js';
+import { ackWait, observeAckTime } from './ack-time.js';
 
 /** A durable message still waiting for acknowledgements on this node. */
 interface Pending {
   envelope: Envelope<DurableType>;
   publishedAt: number;
+  /** When this node first wrote it, by this node's clock (publishedAt may be another node's). */
+  sentAt: number;
   /** User keys that received it here and have not acknowledged yet. */
   waiting: Set<string>;
   attempts: number;
@@ -74,7 +77,7 @@ export class DeliveryPolicy {
 
   /** First delivery of a new message to the sockets of `targets` on this node. */
   fanOut(envelope: Envelope<DurableType>, targets: Targets, publishedAt: number): void {
-    const p: Pending = { envelope, publishedAt, waiting: new Set(), attempts: 1, packets: [] };
+    const p = pendingOf(envelope, publishedAt, 1);
     const { writer } = this.port;
     for (const role of Object.keys(targets) as Role[]) {
       const rooms = new Set(targets[role]);
@@ -105,7 +108,7 @@ export class DeliveryPolicy {
 
   /** A dead letter delivered again to its recipients that are online here, as a new first attempt. */
   requeue(envelope: Envelope<DurableType>, userKeys: Iterable<string>): void {
-    const p: Pending = { envelope, publishedAt: Date.now(), waiting: new Set(), attempts: 0, packets: [] };
+    const p = pendingOf(envelope, Date.now(), 0);
     this.pending.set(envelope.id, p);
     this.sendToUsers(p, new Set(userKeys), new Set());
     this.afterAttempt(p);
@@ -144,11 +147,18 @@ export class DeliveryPolicy {
     if (packetId !== undefined && packetId > (from.tracking.lastAckId ?? -1))
       from.tracking.lastAckId = packetId;
     const p = this.pending.get(messageId);
+    // The socket's usual acknowledgement time, from first copies: an ack names its packet, so a
+    // first copy's is told from a retry's (TCP needs Karn's rule for that); replays (no packet
+    // id) are old messages, not a measure of the socket.
+    if (p && packetId !== undefined && packetId === firstPacket(p, from.role))
+      observeAckTime(from.tracking, now - p.sentAt);
     if (!p || !p.waiting.delete(from.userKey)) return;
     this.port.ackLatency(now - p.publishedAt);
-    // The user's other sessions need not ack any more: drop their callbacks for this message.
-    const siblings = this.port.writer.members(from.role, from.userRoom);
-    if (siblings && siblings.size > 1) this.dropAcks(from.role, siblings, p, from.id);
+    // The user's sessions need not ack this message any more: drop their callbacks for it, this
+    // socket's other copies too (one whose handler failed would stay owed, and make the socket
+    // look behind to every later retry, see `behind`).
+    const sessions = this.port.writer.members(from.role, from.userRoom);
+    if (sessions && (sessions.size > 1 || p.packets.length > 1)) this.dropAcks(from.role, sessions, p);
     if (p.waiting.size === 0) this.finish(p);
   }
 
@@ -181,11 +191,13 @@ export class DeliveryPolicy {
    * Sockets whose copy is most likely still on its way: sending it again would only make a
    * duplicate (TCP loses nothing on a live connection). A socket is behind when it still owes an
    * acknowledgement for something written before its first copy (it processes in order and has
-   * not got this far), or when it acknowledged something within the backoff but nothing written
-   * after its last copy (it is working through its backlog). A socket that acknowledged later
-   * messages (its handler failed on this one) or that has been quiet for the backoff with this
-   * message first in line gets it again. A retry that skips a socket still counts as an attempt,
-   * so a socket that never catches up ends in the dead letters as before.
+   * not got this far), when it acknowledged something within the backoff but nothing written
+   * after its last copy (it is working through its backlog), or when the message is younger than
+   * the socket usually takes to acknowledge (ack-time.ts: a slow network or a busy client). A
+   * socket that acknowledged later messages (its handler failed on this one) or that has been
+   * quiet for the backoff and its usual time with this message first in line gets it again. A
+   * retry that skips a socket still counts as an attempt, so a socket that never catches up ends
+   * in the dead letters as before.
    */
   private behind(p: Pending): Set<string> {
     const out = new Set<string>();
@@ -208,6 +220,7 @@ export class DeliveryPolicy {
         if (first < 0 || (tracking.lastAckId ?? -1) > last) continue;
         const oldest = owed.keys().next().value as number;
         if (oldest < first || now - (tracking.lastAckAt ?? 0) < this.opts.backoffMs) out.add(id);
+        else if (now - p.sentAt < ackWait(tracking)) out.add(id);
       }
     }
     return out;
@@ -250,10 +263,10 @@ export class DeliveryPolicy {
     }
   }
 
-  private dropAcks(role: Role, socketIds: Iterable<string>, p: Pending, except?: string): void {
+  private dropAcks(role: Role, socketIds: Iterable<string>, p: Pending): void {
     const ids: number[] = [];
     for (const [packetRole, packetId] of p.packets) if (packetRole === role) ids.push(packetId);
-    this.port.writer.dropAcks(role, socketIds, ids, except);
+    this.port.writer.dropAcks(role, socketIds, ids);
   }
 
   private async deadLetter(p: Pending): Promise<void> {
@@ -271,4 +284,15 @@ export class DeliveryPolicy {
     };
     await this.port.deadLettered(letter, p.envelope);
   }
+}
+
+/** A message waiting for acknowledgements, written by this node from now on. */
+function pendingOf(envelope: Envelope<DurableType>, publishedAt: number, attempts: number): Pending {
+  return { envelope, publishedAt, sentAt: Date.now(), waiting: new Set(), attempts, packets: [] };
+}
+
+/** The packet id of the message's first write to `role`'s sockets (written at `sentAt`). */
+function firstPacket(p: Pending, role: Role): number | undefined {
+  for (const [packetRole, packetId] of p.packets) if (packetRole === role) return packetId;
+  return undefined;
 }

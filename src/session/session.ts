@@ -46,6 +46,9 @@ export interface SessionRuntime {
   /** The newest Socket.IO packet id this socket acknowledged a durable message with, and when. */
   lastAckId?: number;
   lastAckAt?: number;
+  /** How long this socket usually takes to acknowledge (delivery/ack-time.ts). */
+  ackSrttMs?: number;
+  ackRttVarMs?: number;
   /** The name of this user's room (Rooms.user), made once. */
   userRoom?: string;
 }

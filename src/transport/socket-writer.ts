@@ -6,8 +6,11 @@ import { parseUserKey, Rooms } from '../routing/rooms.js';
 /** Socket.IO parser packet type of an event. */
 const EVENT_PACKET = 2;
 
-/** When a socket last acknowledged a durable message, and the newest packet id it acknowledged. */
-export type AckTracking = Pick<SessionRuntime, 'lastAckAt' | 'lastAckId'>;
+/**
+ * When a socket last acknowledged a durable message, the newest packet id it acknowledged, and
+ * how long it usually takes (delivery/ack-time.ts).
+ */
+export type AckTracking = Pick<SessionRuntime, 'lastAckAt' | 'lastAckId' | 'ackSrttMs' | 'ackRttVarMs'>;
 
 /** The socket an acknowledgement came from. */
 export interface AckingSocket {
@@ -50,8 +53,8 @@ export interface DurableWriter {
   /** Packet ids the socket still owes an acknowledgement for, oldest first; undefined if it is gone. */
   owedAcks(role: Role, socketId: string): ReadonlyMap<number, unknown> | undefined;
   ackTracking(role: Role, socketId: string): AckTracking | undefined;
-  /** Forgets the sockets' ack callbacks for `packetIds` (the message is done with), but `except`'s. */
-  dropAcks(role: Role, socketIds: Iterable<string>, packetIds: readonly number[], except?: string): void;
+  /** Forgets the sockets' ack callbacks for `packetIds` (the message is done with). */
+  dropAcks(role: Role, socketIds: Iterable<string>, packetIds: readonly number[]): void;
 }
 
 /**
@@ -153,11 +156,13 @@ export class SocketIoWriter implements DurableWriter {
     return this.nsp(role)?.sockets.get(socketId)?.data.session?.[RUNTIME];
   }
 
-  dropAcks(role: Role, socketIds: Iterable<string>, packetIds: readonly number[], except?: string): void {
+  dropAcks(role: Role, socketIds: Iterable<string>, packetIds: readonly number[]): void {
     const nsp = this.nsp(role);
     if (!nsp || packetIds.length === 0) return;
     for (const id of socketIds) {
-      const socket = id === except ? undefined : nsp.sockets.get(id);
+      // The acknowledging socket's own callback may be among them: Socket.IO deletes it after the
+      // call (onack), so deleting it first changes nothing.
+      const socket = nsp.sockets.get(id);
       if (!socket) continue;
       const acks = acksOf(socket);
       for (const packetId of packetIds) acks.delete(packetId);
