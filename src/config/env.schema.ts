@@ -6,7 +6,6 @@ import {
   IsOptional,
   IsString,
   IsTimeZone,
-  IsUrl,
   Matches,
   Max,
   Min,
@@ -15,6 +14,7 @@ import {
 
 import { EnvIntegrations } from './env.integrations.js';
 import { toBool, toInt, toList } from './env.transforms.js';
+import { IsRedisUrl } from './redis-url.validator.js';
 
 /**
  * Every setting of the hub, with its default (the bounds on what clients may do are in
@@ -132,7 +132,7 @@ export class EnvSchema extends EnvIntegrations {
   PUBLISH_TIMEOUT_MS = 2000;
 
   @IsOptional()
-  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
+  @IsRedisUrl()
   REDIS_URL?: string;
 
   /**
@@ -141,15 +141,15 @@ export class EnvSchema extends EnvIntegrations {
    * sessions. Each defaults to REDIS_URL, which keeps the orders, the log and the rest.
    */
   @IsOptional()
-  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
+  @IsRedisUrl()
   REDIS_QUEUES_URL?: string;
 
   @IsOptional()
-  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
+  @IsRedisUrl()
   REDIS_ADAPTER_URL?: string;
 
   @IsOptional()
-  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
+  @IsRedisUrl()
   REDIS_SESSIONS_URL?: string;
 
   /** POST /dev/token for the console; default on only with the built-in development secret. */

@@ -66,6 +66,27 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes a primary behind Sentinel for any Redis role; refuses a malformed one without echoing it', () => {
+    const sentinel = 'redis+sentinel://:pw@s1:26379,s2:26379,s3:26379/orders';
+    const c = loadConfig({ REDIS_URL: sentinel, REDIS_QUEUES_URL: 'rediss+sentinel://q1,q2/queues/1' });
+    expect(c.engine.redisUrls).toMatchObject({ store: sentinel, queues: 'rediss+sentinel://q1,q2/queues/1' });
+    const refused = (env: Record<string, string>): string => {
+      try {
+        loadConfig(env);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(refused({ REDIS_URL: 'redis+sentinel://:hunter2@s1,s2' })).toMatch(
+      /REDIS_URL: the primary name is missing/,
+    );
+    expect(
+      refused({ REDIS_URL: 'redis://a:1', REDIS_SESSIONS_URL: 'redis+sentinel://:hunter2@bad host/m' }),
+    ).toMatch(/REDIS_SESSIONS_URL: a sentinel's host is not a host name/);
+    expect(refused({ REDIS_URL: 'redis+sentinel://:hunter2@s1/m?retry=1' })).not.toContain('hunter2');
+  });
+
   it('reads lists', () => {
     expect(
       loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example', WS_TRANSPORTS: 'polling' }),

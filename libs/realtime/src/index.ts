@@ -21,3 +21,11 @@ export type {
 export { enqueuePublish } from './queue.transport.js';
 export { closeWithin, type Closable } from './bounded-close.js';
 export { exitOnSignals, type ShutdownSignalOptions } from './shutdown-signals.js';
+export {
+  isSentinelUrl,
+  MAX_SENTINELS,
+  createRedis,
+  RedisUrlError,
+  SENTINEL_SCHEMES,
+  sentinelOptions,
+} from './redis-url.js';

@@ -15,6 +15,7 @@ import { Redis } from 'ioredis';
 import { closeWithin } from './bounded-close.js';
 import { RealtimeError } from './realtime.error.js';
 import type { RealtimeTransport, TransportHealth } from './realtime.transport.js';
+import { createRedis } from './redis-url.js';
 
 export const DEFAULT_CLOSE_TIMEOUT_MS = 2000;
 
@@ -74,7 +75,7 @@ export class QueueTransport implements RealtimeTransport {
   ) {
     const { redis } = options;
     this.owned = 'url' in redis;
-    this.connection = 'url' in redis ? new Redis(redis.url, { maxRetriesPerRequest: null }) : redis.client;
+    this.connection = 'url' in redis ? createRedis(redis.url, { maxRetriesPerRequest: null }) : redis.client;
     this.connection.on('error', (err: Error) => this.down(err));
     this.connection.on('ready', () => this.up());
     this.publishQueue = new Queue(QUEUE_NAMES.publish, {

@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 
 export interface RealtimeModuleOptions {
   /**
-   * The Redis of the hub cluster (redis engine): a URL or a client to share. Omit it in a module
+   * The Redis of the hub cluster (redis engine): a URL (`redis://`, `rediss://`, or Sentinel's
+   * `redis+sentinel://`, see redis-url.ts) or a client to share. Omit it in a module
    * that runs inside the hub process: the hub is then used directly (memory engine included).
    */
   redis?: { url: string } | { client: Redis };

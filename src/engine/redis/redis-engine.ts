@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { bullPrefix } from '@orderwire/contracts';
-import { closeWithin } from '@orderwire/realtime';
+import { closeWithin, createRedis } from '@orderwire/realtime';
 import { Redis } from 'ioredis';
 import { withTimeout } from '../../util/with-timeout.js';
 import type { AppConfig } from '../../config/app-config.js';
@@ -24,7 +24,8 @@ import { StreamsAdapter } from './streams-adapter.js';
 
 /**
  * Everything the redis engine puts behind the seams, built from REDIS_URL and, where set, the
- * Redis instances of their own for queues, the adapter and sessions (RedisUrls):
+ * Redis instances of their own for queues, the adapter and sessions (RedisUrls; each URL may name
+ * a primary behind Sentinel, `redis+sentinel://`, @orderwire/realtime's redis-url.ts):
  * - `store`: commands fail fast while Redis is away (no offline queue), so callers get an
  *   error at once rather than a hang, and nothing is acknowledged that was not written;
  * - `sessions`: the session registry's, like `store` (the same client unless REDIS_SESSIONS_URL);
@@ -65,13 +66,13 @@ export class RedisEngine {
         maxRetriesPerRequest: 1,
         retryStrategy: retry,
       }) as const;
-    this.store = new Redis(urls.store, failFast('store'));
+    this.store = createRedis(urls.store, failFast('store'));
     this.sessionsClient =
-      urls.sessions === urls.store ? this.store : new Redis(urls.sessions, failFast('sessions'));
+      urls.sessions === urls.store ? this.store : createRedis(urls.sessions, failFast('sessions'));
     // A turn's commands in one write (coalesced-writes.ts): one EVALSHA per order adds up.
     coalesceWrites(this.store);
     if (this.sessionsClient !== this.store) coalesceWrites(this.sessionsClient);
-    this.queues = new Redis(urls.queues, {
+    this.queues = createRedis(urls.queues, {
       connectionName: `${prefix}:${nodeId}:queues`,
       maxRetriesPerRequest: null,
       retryStrategy: retry,

@@ -1,5 +1,6 @@
 import { createAdapter, type RedisStreamsAdapterOptions } from '@socket.io/redis-streams-adapter';
-import { Redis, type RedisOptions } from 'ioredis';
+import { createRedis } from '@orderwire/realtime';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { SocketAdapterFactory } from '../engine.tokens.js';
 
 /**
@@ -9,14 +10,20 @@ import type { SocketAdapterFactory } from '../engine.tokens.js';
 export const STREAMS_ADAPTER_PIN = { '@socket.io/redis-streams-adapter': '0.3.1' } as const;
 
 /** The adapter's client, remembering the connections the adapter duplicates from it. */
-class AdapterClient extends Redis {
-  readonly duplicates: Redis[] = [];
+type AdapterClient = Redis & { readonly duplicates: Redis[] };
 
-  override duplicate(override?: Partial<RedisOptions>): Redis {
-    const copy = super.duplicate(override);
-    this.duplicates.push(copy);
-    return copy;
-  }
+function adapterClient(url: string, options: RedisOptions): AdapterClient {
+  const client = createRedis(url, options);
+  const duplicates: Redis[] = [];
+  const duplicate = client.duplicate.bind(client);
+  return Object.assign(client, {
+    duplicates,
+    duplicate(override?: Partial<RedisOptions>): Redis {
+      const copy = duplicate(override);
+      duplicates.push(copy);
+      return copy;
+    },
+  });
 }
 
 /**
@@ -42,7 +49,7 @@ export class StreamsAdapter {
     clientOptions: Pick<RedisOptions, 'connectionName' | 'retryStrategy'>,
     adapterOptions: RedisStreamsAdapterOptions,
   ) {
-    this.client = new AdapterClient(url, clientOptions);
+    this.client = adapterClient(url, clientOptions);
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     // Socket.IO calls the factory with `new` (namespace.js): a function, not an arrow.

@@ -1,0 +1,104 @@
+import { describe, expect, it } from '@jest/globals';
+import { createRedis, isSentinelUrl, MAX_SENTINELS, RedisUrlError, sentinelOptions } from './redis-url.js';
+
+describe('Redis URLs with Sentinel', () => {
+  it('reads the sentinels, the primary name, the db and the primary’s credentials', () => {
+    expect(
+      sentinelOptions('redis+sentinel://app:s%40cret@10.0.0.1:26380,10.0.0.2,s3.local:5000/orders/2'),
+    ).toEqual({
+      sentinels: [
+        { host: '10.0.0.1', port: 26380 },
+        { host: '10.0.0.2', port: 26379 },
+        { host: 's3.local', port: 5000 },
+      ],
+      name: 'orders',
+      db: 2,
+      username: 'app',
+      password: 's@cret',
+      failoverDetector: true,
+    });
+  });
+
+  it('a password alone, the sentinels’ own credentials, IPv6 sentinels', () => {
+    expect(
+      sentinelOptions(
+        'redis+sentinel://:pw@[::1]:26379,[fd00::2]/mymaster?sentinelUsername=sen&sentinelPassword=x%2Fy',
+      ),
+    ).toEqual({
+      sentinels: [
+        { host: '::1', port: 26379 },
+        { host: 'fd00::2', port: 26379 },
+      ],
+      name: 'mymaster',
+      password: 'pw',
+      sentinelUsername: 'sen',
+      sentinelPassword: 'x/y',
+      failoverDetector: true,
+    });
+  });
+
+  it('rediss+sentinel: TLS to the sentinels and to the primary', () => {
+    expect(sentinelOptions('rediss+sentinel://h1/m')).toMatchObject({
+      tls: {},
+      enableTLSForSentinelMode: true,
+      sentinelTLS: {},
+    });
+  });
+
+  it('tells sentinel URLs from plain ones, whatever the case of the scheme', () => {
+    expect(isSentinelUrl('REDIS+SENTINEL://h/m')).toBe(true);
+    expect(isSentinelUrl('redis://h:6379')).toBe(false);
+    expect(isSentinelUrl('redis+sentinel:h/m')).toBe(false);
+  });
+
+  it.each([
+    ['redis+sentinel://h1,h2', 'the primary name is missing'],
+    ['redis+sentinel://h1/', 'the primary name'],
+    ['redis+sentinel://h1/na me', 'the primary name'],
+    ['redis+sentinel://h1/m/x', 'the database'],
+    ['redis+sentinel://h1/m/0/extra', 'the path'],
+    ['redis+sentinel://h1:0/m', 'port is out of range'],
+    ['redis+sentinel://h1:99999/m', 'port is out of range'],
+    ['redis+sentinel://h1:port/m', 'host is not a host name'],
+    ['redis+sentinel://,h2/m', 'host is not a host name'],
+    ['redis+sentinel://h1/m?timeout=5', 'unknown option timeout'],
+    ['redis+sentinel://u:%E0%A4%A@h1/m', 'percent-encoding'],
+    ['redis://h1/m', 'not a redis+sentinel: or rediss+sentinel: URL'],
+  ])('refuses %s (%s)', (url, reason) => {
+    expect(() => sentinelOptions(url)).toThrow(RedisUrlError);
+    expect(() => sentinelOptions(url)).toThrow(reason);
+  });
+
+  it('abuse: a flood of sentinels or an endless name is refused, and no message repeats the password', () => {
+    const many = Array.from({ length: MAX_SENTINELS + 1 }, (_, i) => `h${i}`).join(',');
+    expect(() => sentinelOptions(`redis+sentinel://${many}/m`)).toThrow(
+      `more than ${MAX_SENTINELS} sentinels`,
+    );
+    expect(() => sentinelOptions(`redis+sentinel://h/${'m'.repeat(129)}`)).toThrow('the primary name');
+    for (const url of ['redis+sentinel://u:hunter2@bad host/m', 'redis+sentinel://u:hunter2@h/m?x=hunter2']) {
+      expect(() => sentinelOptions(url)).toThrow(RedisUrlError);
+      try {
+        sentinelOptions(url);
+      } catch (err) {
+        expect((err as Error).message).not.toContain('hunter2');
+      }
+    }
+  });
+
+  it('createRedis: a plain URL goes to ioredis as it is, a sentinel URL as options; nothing connects', () => {
+    const plain = createRedis('redis://:pw@127.0.0.1:6390/3', { lazyConnect: true });
+    expect(plain.options).toMatchObject({ host: '127.0.0.1', port: 6390, db: 3, password: 'pw' });
+    const viaSentinel = createRedis('redis+sentinel://127.0.0.1:26390/orders', {
+      lazyConnect: true,
+      connectionName: 'n1',
+    });
+    expect(viaSentinel.options).toMatchObject({
+      sentinels: [{ host: '127.0.0.1', port: 26390 }],
+      name: 'orders',
+      connectionName: 'n1',
+    });
+    expect(() => createRedis('redis+sentinel://h1/', { lazyConnect: true })).toThrow(RedisUrlError);
+    plain.disconnect();
+    viaSentinel.disconnect();
+  });
+});

@@ -1,0 +1,121 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * Redis behind Sentinel, named by one URL, so that every setting that takes a Redis URL (the hub's
+ * REDIS_URL and REDIS_*_URL, a service's `redis.url`) can take it:
+ *
+ *   redis+sentinel://[[user]:password@]host[:port][,host[:port]…]/<primary name>[/<db>][?options]
+ *
+ * The hosts are the sentinels (port 26379 when left out); the user and password are the primary's
+ * (and its replicas'), as in `redis://`. `rediss+sentinel://` uses TLS to the sentinels and to
+ * the primary. Options: `sentinelUsername`, `sentinelPassword` (sentinels with their own ACL).
+ * Clients ask the sentinels for the primary, and leave it the moment the sentinels announce a new
+ * one (ioredis' `failoverDetector`, a `+switch-master` subscription on each sentinel): without
+ * it, a client keeps writing to the old primary until Sentinel gets round to making it a replica
+ * (up to seconds after a manual failover), and those writes are lost when it resyncs.
+ */
+export const SENTINEL_SCHEMES = ['redis+sentinel:', 'rediss+sentinel:'] as const;
+
+/** At most this many sentinels in one URL (a deployment runs three or five). */
+export const MAX_SENTINELS = 16;
+
+const NAME = /^[A-Za-z0-9._-]{1,128}$/;
+const HOST = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])$/;
+const OPTIONS = new Set(['sentinelUsername', 'sentinelPassword']);
+
+/** What is wrong with a Redis URL; the message never repeats a password. */
+export class RedisUrlError extends Error {}
+
+/** Whether `url` names Redis through Sentinel. */
+export function isSentinelUrl(url: string): boolean {
+  return SENTINEL_SCHEMES.some((s) => url.toLowerCase().startsWith(`${s}//`));
+}
+
+/** The ioredis options of a `redis+sentinel://` URL (see SENTINEL_SCHEMES); throws RedisUrlError. */
+export function sentinelOptions(url: string): RedisOptions {
+  const scheme = SENTINEL_SCHEMES.find((s) => url.toLowerCase().startsWith(`${s}//`));
+  if (!scheme) throw new RedisUrlError(`not a ${SENTINEL_SCHEMES.join(' or ')} URL`);
+  const rest = url.slice(scheme.length + 2);
+  const [beforeQuery, query = ''] = splitOnce(rest, '?');
+  const slash = beforeQuery.indexOf('/');
+  if (slash < 0) throw new RedisUrlError('the primary name is missing: …/<name>');
+  const authority = beforeQuery.slice(0, slash);
+  const path = beforeQuery.slice(slash + 1).split('/');
+  const at = authority.lastIndexOf('@');
+  const userinfo = at >= 0 ? authority.slice(0, at) : undefined;
+  const hosts = authority.slice(at + 1).split(',');
+  if (hosts.length > MAX_SENTINELS) throw new RedisUrlError(`more than ${MAX_SENTINELS} sentinels`);
+  const sentinels = hosts.map(hostPort);
+  const [name, db, ...extra] = path;
+  if (!name || !NAME.test(name)) throw new RedisUrlError('the primary name: 1-128 of A-Z a-z 0-9 . _ -');
+  if (extra.length > 0) throw new RedisUrlError('the path is /<primary name>[/<db>]');
+  const options: RedisOptions = { sentinels, name, failoverDetector: true };
+  if (db !== undefined && db !== '') {
+    if (!/^\d{1,5}$/.test(db)) throw new RedisUrlError('the database: a number');
+    options.db = Number(db);
+  }
+  if (userinfo !== undefined) {
+    const [user, password] = splitOnce(userinfo, ':');
+    if (user) options.username = decode(user);
+    if (password) options.password = decode(password);
+  }
+  for (const [key, value] of new URLSearchParams(query)) {
+    if (!OPTIONS.has(key))
+      throw new RedisUrlError(`unknown option ${key} (known: ${[...OPTIONS].join(', ')})`);
+    if (key === 'sentinelUsername') options.sentinelUsername = value;
+    else options.sentinelPassword = value;
+  }
+  if (scheme === 'rediss+sentinel:') {
+    options.tls = {};
+    options.enableTLSForSentinelMode = true;
+    options.sentinelTLS = {};
+  }
+  return options;
+}
+
+/**
+ * A client for `url` with `options` on top: a `redis://` or `rediss://` URL is left to ioredis to
+ * read, a sentinel URL becomes its options (sentinelOptions; throws RedisUrlError).
+ */
+export function createRedis(url: string, options: RedisOptions = {}): Redis {
+  if (!isSentinelUrl(url)) return new Redis(url, options);
+  return endsItsSentinelWatch(new Redis({ ...sentinelOptions(url), ...options }));
+}
+
+/**
+ * ioredis (6.0.0) ends the failover detector's sentinel subscriptions in `disconnect()` only: a
+ * client ended with QUIT, as BullMQ ends its connections, leaves them open and reconnecting every
+ * minute for good (a leak, and a process that never exits). Here a client that has ended is
+ * also disconnected (public API; a second disconnect does nothing else), and so is every
+ * duplicate made from it (BullMQ's workers duplicate their connection).
+ * test/redis-sentinel.e2e-spec.ts checks it against a real sentinel.
+ */
+function endsItsSentinelWatch(client: Redis): Redis {
+  client.on('end', () => client.disconnect());
+  const duplicate = client.duplicate.bind(client);
+  client.duplicate = (override?: Partial<RedisOptions>) => endsItsSentinelWatch(duplicate(override));
+  return client;
+}
+
+function hostPort(entry: string): { host: string; port: number } {
+  const m = /^(.*?)(?::(\d{1,5}))?$/.exec(entry)!;
+  const host = m[1]!;
+  const port = m[2] === undefined ? 26379 : Number(m[2]);
+  if (!HOST.test(host))
+    throw new RedisUrlError(`a sentinel's host is not a host name or address: "${host.slice(0, 64)}"`);
+  if (port < 1 || port > 65535) throw new RedisUrlError(`a sentinel's port is out of range: ${port}`);
+  return { host: host.startsWith('[') ? host.slice(1, -1) : host, port };
+}
+
+function splitOnce(s: string, sep: string): [string, string | undefined] {
+  const i = s.indexOf(sep);
+  return i < 0 ? [s, undefined] : [s.slice(0, i), s.slice(i + 1)];
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new RedisUrlError('the user or password is not valid percent-encoding');
+  }
+}
