@@ -77,7 +77,15 @@ const CFG = quick
       repeats: Number(args.repeats ?? 3),
       s1: { clients: 10_000, workers: 2, concurrency: 100, contenders: S1_CONTENDERS },
       s2: { rates: [500, 1000, 2000, 4000, 8000], seconds: 1.5, contenders: S2_CONTENDERS },
-      s3: [fan(1), fan(10), fan(100, 100, { window: 16, drainMs: 1000 }), fan(10, 1024)],
+      s3: [
+        fan(1),
+        fan(10),
+        fan(100, 100, { window: 16, drainMs: 1000 }),
+        fan(10, 1024),
+        // As the SDK sends order.place: with a requestId (the hub remembers each result for
+        // retries); the baselines have nothing like it, so this is what idempotency costs.
+        fan(10, 100, { requestIds: true, contenders: S1_CONTENDERS.filter((c) => c !== 'baseline-ws') }),
+      ],
       s3volatile: fan(1, 100, { volatile: true }),
       s3contenders: ALL,
       s4: { count: 1000 },
@@ -171,14 +179,15 @@ try {
   if (want('S3')) {
     results.scenarios.S3 = [];
     for (const cfg of [...CFG.s3, CFG.s3volatile]) {
-      const label = `S3 ${cfg.volatile ? 'volatile' : 'durable'} room=${cfg.room} ${cfg.payloadBytes}B`;
+      const label = `S3 ${cfg.volatile ? 'volatile' : 'durable'} room=${cfg.room} ${cfg.payloadBytes}B${cfg.requestIds ? ' requestId' : ''}`;
       if (args.cases && !args.cases.split(',').some((c) => label.includes(c))) continue;
-      const contenders = cfg.volatile
-        ? CFG.s3contenders.filter((c) => !c.endsWith('-redis-2'))
-        : CFG.s3contenders;
+      const contenders =
+        cfg.contenders ??
+        (cfg.volatile ? CFG.s3contenders.filter((c) => !c.endsWith('-redis-2')) : CFG.s3contenders);
       results.scenarios.S3.push({
         label,
         volatile: Boolean(cfg.volatile),
+        requestIds: Boolean(cfg.requestIds),
         room: cfg.room,
         payloadBytes: cfg.payloadBytes,
         byContender: aggregate(await interleaved(label, contenders, (c) => fanout(c, cfg))),

@@ -56,7 +56,9 @@ export function targetsOf(r) {
   }
   // Issue #15: the redis engine against the same cluster on plain Socket.IO, and what a second
   // node costs per message (on one machine two nodes cannot add throughput; CPU transfers).
-  const room10 = (r.scenarios.S3 ?? []).find((s) => !s.volatile && s.room === 10 && s.payloadBytes === 100);
+  const room10 = (r.scenarios.S3 ?? []).find(
+    (s) => !s.volatile && !s.requestIds && s.room === 10 && s.payloadBytes === 100,
+  );
   const redis1 = room10?.byContender['hub-redis-1'];
   const base1 = room10?.byContender['baseline-socketio-redis-1'];
   if (redis1 && base1) {

@@ -152,6 +152,7 @@ export async function fanout(contender, cfg) {
     payloadBytes: cfg.payloadBytes,
     warmupSeconds: cfg.warmupSeconds ?? 0,
     announce: Boolean(cfg.announce),
+    requestIds: Boolean(cfg.requestIds),
     volatile,
     // Hubs price order.place from the tenant's menu, as in production (BENCH_MENU=off: without).
     menu: process.env.BENCH_MENU !== 'off',

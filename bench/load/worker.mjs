@@ -335,6 +335,8 @@ const scenarios = {
               currency: 'EUR',
               fulfillment: 'pickup',
               notes: mark,
+              // As the SDK sends it (S3's requestId case): unique, so each one runs once.
+              ...(job.requestIds && job.kind === 'hub' ? { requestId: `${job.index}-${s}-${begin}` } : {}),
             });
       if (r?.ok) accepted++;
     };
