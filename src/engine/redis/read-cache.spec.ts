@@ -31,6 +31,24 @@ describe('ReadCache', () => {
     expect(r.calls()).toBe(2);
   });
 
+  it('a get right after a shared read ends does not overtake the gets that waited for it', async () => {
+    // Orders placed while the menu was read must not be carried out after orders placed just
+    // after it (a hit is the same promise, so its continuation queues behind theirs).
+    const cache = new ReadCache<string>(1000, 10);
+    const r = reads(['v1']);
+    const order: string[] = [];
+    for (const name of ['w1', 'w2']) void cache.get('a', r.read).then(() => order.push(name));
+    r.release();
+    for (let tick = 0; tick < 8; tick++) {
+      await Promise.resolve();
+      void cache.get('a', r.read).then(() => order.push(`later${tick}`));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(order.slice(0, 2)).toEqual(['w1', 'w2']);
+    expect(order).toEqual(['w1', 'w2', ...Array.from({ length: 8 }, (_, tick) => `later${tick}`)]);
+    expect(r.calls()).toBe(1);
+  });
+
   it('shares one read among overlapping gets of a key', async () => {
     const cache = new ReadCache<string>(1000, 10);
     const r = reads(['v1']);

@@ -7,7 +7,13 @@
  * fresh after a write through this node.
  */
 export class ReadCache<V> {
-  private readonly entries = new Map<string, { value: V; until: number }>();
+  /**
+   * Each key's read, kept as its promise: a hit hands out the very promise the read's waiters
+   * got, so a caller that comes just after a read ends continues after them, in call order. (A
+   * fresh `Promise.resolve(value)` took fewer steps than the waiters' chain and overtook them:
+   * orders placed just after a menu read were carried out before orders placed during it.)
+   */
+  private readonly entries = new Map<string, { value: Promise<V>; until: number }>();
   private readonly reading = new Map<string, Promise<V>>();
   private changes = 0;
 
@@ -19,13 +25,26 @@ export class ReadCache<V> {
 
   get(key: string, read: () => Promise<V>): Promise<V> {
     const hit = this.entries.get(key);
-    if (hit && hit.until > this.now()) return Promise.resolve(hit.value);
+    if (hit && hit.until > this.now()) return hit.value;
     const shared = this.reading.get(key);
     if (shared) return shared;
-    const pending: Promise<V> = this.read(key, read).finally(() => {
-      if (this.reading.get(key) === pending) this.reading.delete(key);
-    });
+    const at = this.changes;
+    const started = this.now();
+    const pending = read();
     this.reading.set(key, pending);
+    // Registered before any caller's continuation, so it runs first when the read ends.
+    pending.then(
+      () => {
+        if (this.reading.get(key) === pending) this.reading.delete(key);
+        if (at !== this.changes) return;
+        this.entries.delete(key);
+        this.entries.set(key, { value: pending, until: started + this.ttlMs });
+        if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+      },
+      () => {
+        if (this.reading.get(key) === pending) this.reading.delete(key);
+      },
+    );
     return pending;
   }
 
@@ -38,17 +57,5 @@ export class ReadCache<V> {
   /** How many keys are kept (for tests). */
   get size(): number {
     return this.entries.size;
-  }
-
-  private async read(key: string, read: () => Promise<V>): Promise<V> {
-    const at = this.changes;
-    const started = this.now();
-    const value = await read();
-    if (at === this.changes) {
-      this.entries.delete(key);
-      this.entries.set(key, { value, until: started + this.ttlMs });
-      if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
-    }
-    return value;
   }
 }
