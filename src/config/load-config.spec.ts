@@ -83,7 +83,7 @@ describe('loadConfig', () => {
     );
     expect(
       refused({ REDIS_URL: 'redis://a:1', REDIS_SESSIONS_URL: 'redis+sentinel://:hunter2@bad host/m' }),
-    ).toMatch(/REDIS_SESSIONS_URL: a sentinel's host is not a host name/);
+    ).toMatch(/REDIS_SESSIONS_URL: sentinel 1 of 1: the host is not a host name/);
     expect(refused({ REDIS_URL: 'redis+sentinel://:hunter2@s1/m?retry=1' })).not.toContain('hunter2');
   });
 

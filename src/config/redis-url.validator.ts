@@ -13,7 +13,7 @@ export function redisUrlProblem(value: unknown): string | undefined {
       throw err;
     }
   }
-  const plain = isURL(value, { protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true });
+  const plain = isURL(value, { protocols: ['redis', 'rediss'], require_tld: false });
   return plain ? undefined : 'not a redis://, rediss:// or redis+sentinel:// URL';
 }
 

@@ -45,7 +45,7 @@ export function sentinelOptions(url: string): RedisOptions {
   const userinfo = at >= 0 ? authority.slice(0, at) : undefined;
   const hosts = authority.slice(at + 1).split(',');
   if (hosts.length > MAX_SENTINELS) throw new RedisUrlError(`more than ${MAX_SENTINELS} sentinels`);
-  const sentinels = hosts.map(hostPort);
+  const sentinels = hosts.map((entry, i) => hostPort(entry, `sentinel ${i + 1} of ${hosts.length}`));
   const [name, db, ...extra] = path;
   if (!name || !NAME.test(name)) throw new RedisUrlError('the primary name: 1-128 of A-Z a-z 0-9 . _ -');
   if (extra.length > 0) throw new RedisUrlError('the path is /<primary name>[/<db>]');
@@ -60,8 +60,11 @@ export function sentinelOptions(url: string): RedisOptions {
     if (password) options.password = decode(password);
   }
   for (const [key, value] of new URLSearchParams(query)) {
-    if (!OPTIONS.has(key))
-      throw new RedisUrlError(`unknown option ${key} (known: ${[...OPTIONS].join(', ')})`);
+    if (!OPTIONS.has(key)) {
+      // Named only when it looks like a name (an unencoded `&` in a password makes a fragment of it a key).
+      const named = /^[A-Za-z]{1,32}$/.test(key) ? ` ${key}` : '';
+      throw new RedisUrlError(`unknown option${named} (known: ${[...OPTIONS].join(', ')})`);
+    }
     if (key === 'sentinelUsername') options.sentinelUsername = value;
     else options.sentinelPassword = value;
   }
@@ -97,13 +100,13 @@ function endsItsSentinelWatch(client: Redis): Redis {
   return client;
 }
 
-function hostPort(entry: string): { host: string; port: number } {
+/** `which` names the entry in errors: never its text, which may hold a misplaced password. */
+function hostPort(entry: string, which: string): { host: string; port: number } {
   const m = /^(.*?)(?::(\d{1,5}))?$/.exec(entry)!;
   const host = m[1]!;
   const port = m[2] === undefined ? 26379 : Number(m[2]);
-  if (!HOST.test(host))
-    throw new RedisUrlError(`a sentinel's host is not a host name or address: "${host.slice(0, 64)}"`);
-  if (port < 1 || port > 65535) throw new RedisUrlError(`a sentinel's port is out of range: ${port}`);
+  if (!HOST.test(host)) throw new RedisUrlError(`${which}: the host is not a host name or address`);
+  if (port < 1 || port > 65535) throw new RedisUrlError(`${which}: the port is out of range`);
   return { host: host.startsWith('[') ? host.slice(1, -1) : host, port };
 }
 
