@@ -53,6 +53,18 @@ describe('DeliveryPolicy and each socket’s acknowledgement time', () => {
     expect(port.letters).toEqual([]);
   });
 
+  it('a socket not measured yet is taken to be as slow as the node’s others (a new one on a busy node)', async () => {
+    writer.add('s1', 'customer', 'c-1');
+    await slowAcks('s1', 5, 1500); // the node's sockets take 1.5 s
+    const fresh = writer.add('s2', 'customer', 'c-2');
+    const m = message();
+    policy.fanOut(m, toCustomers, Date.now());
+    writer.ack('s1'); // s1 acks at once; s2, new here, takes its time
+    await jest.advanceTimersByTimeAsync(FIRST_RETRY);
+    expect(fresh.got).toEqual([m.id]);
+    expect(fresh.tracking.ackSrttMs).toBeUndefined();
+  });
+
   it('without the measure (a fast socket) a quiet one is retried after the backoff as before', async () => {
     const s = writer.add('s1', 'customer', 'c-1');
     await slowAcks('s1', 3, 10);

@@ -3,7 +3,7 @@ import type { DeadLetter, Targets } from '../engine/message-store.js';
 import { parseUserKey } from '../routing/rooms.js';
 import type { AckingSocket, DurableWriter } from '../transport/socket-writer.js';
 import type { HubSocket } from '../transport/hub-server.js';
-import { ackWait, observeAckTime } from './ack-time.js';
+import { type AckTime, ackWait, observeAckTime } from './ack-time.js';
 
 /** A durable message still waiting for acknowledgements on this node. */
 interface Pending {
@@ -59,6 +59,8 @@ export interface DeliveryPolicyOptions {
  */
 export class DeliveryPolicy {
   private readonly pending = new Map<string, Pending>();
+  /** Every socket's acknowledgement time on this node: what a socket without its own measure gets. */
+  private readonly nodeAckTime: AckTime = {};
 
   constructor(
     private readonly port: DeliveryPolicyPort,
@@ -147,11 +149,12 @@ export class DeliveryPolicy {
     if (packetId !== undefined && packetId > (from.tracking.lastAckId ?? -1))
       from.tracking.lastAckId = packetId;
     const p = this.pending.get(messageId);
-    // The socket's usual acknowledgement time, from first copies: an ack names its packet, so a
-    // first copy's is told from a retry's (TCP needs Karn's rule for that); replays (no packet
-    // id) are old messages, not a measure of the socket.
-    if (p && packetId !== undefined && packetId === firstPacket(p, from.role))
+    // The socket's (and node's) usual ack time, from first copies only (an ack names its packet,
+    // so no Karn's rule is needed); replays (no packet id) say nothing about the socket.
+    if (p && packetId !== undefined && packetId === firstPacket(p, from.role)) {
       observeAckTime(from.tracking, now - p.sentAt);
+      observeAckTime(this.nodeAckTime, now - p.sentAt);
+    }
     if (!p || !p.waiting.delete(from.userKey)) return;
     this.port.ackLatency(now - p.publishedAt);
     // The user's sessions need not ack this message any more: drop their callbacks for it, this
@@ -188,16 +191,14 @@ export class DeliveryPolicy {
   }
 
   /**
-   * Sockets whose copy is most likely still on its way: sending it again would only make a
-   * duplicate (TCP loses nothing on a live connection). A socket is behind when it still owes an
-   * acknowledgement for something written before its first copy (it processes in order and has
-   * not got this far), when it acknowledged something within the backoff but nothing written
-   * after its last copy (it is working through its backlog), or when the message is younger than
-   * the socket usually takes to acknowledge (ack-time.ts: a slow network or a busy client). A
-   * socket that acknowledged later messages (its handler failed on this one) or that has been
-   * quiet for the backoff and its usual time with this message first in line gets it again. A
-   * retry that skips a socket still counts as an attempt, so a socket that never catches up ends
-   * in the dead letters as before.
+   * Sockets whose copy is most likely still on its way: a second would only be a duplicate (TCP
+   * loses nothing on a live connection). Behind: it still owes an ack for something written
+   * before its first copy (it has not got this far), or acked something within the backoff but
+   * nothing written after its last copy (working through its backlog), or the message is younger
+   * than it usually takes to ack (ack-time.ts: a slow network, a busy client). One that acked
+   * later messages (its handler failed on this one) or was quiet that long with this message
+   * first in line gets it again. A skipped retry still counts as an attempt: a socket that never
+   * catches up ends in the dead letters as before.
    */
   private behind(p: Pending): Set<string> {
     const out = new Set<string>();
@@ -220,7 +221,8 @@ export class DeliveryPolicy {
         if (first < 0 || (tracking.lastAckId ?? -1) > last) continue;
         const oldest = owed.keys().next().value as number;
         if (oldest < first || now - (tracking.lastAckAt ?? 0) < this.opts.backoffMs) out.add(id);
-        else if (now - p.sentAt < ackWait(tracking)) out.add(id);
+        // A socket not measured yet (its first messages) is taken to be as slow as the node's.
+        else if (now - p.sentAt < (ackWait(tracking) || ackWait(this.nodeAckTime))) out.add(id);
       }
     }
     return out;
