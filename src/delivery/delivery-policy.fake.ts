@@ -1,8 +1,9 @@
 // The fakes of DeliveryPolicy's unit tests (not built: tsconfig.build.json leaves *.fake.ts out).
+import { afterEach, beforeEach, jest } from '@jest/globals';
 import type { DurableType, Envelope, Role } from '@orderwire/contracts';
 import type { DeadLetter, Targets } from '../engine/message-store.js';
 import type { AckHandler, AckTracking, DurableWriter } from '../transport/socket-writer.js';
-import type { DeliveryPolicyPort } from './delivery-policy.js';
+import { DeliveryPolicy, type DeliveryPolicyPort } from './delivery-policy.js';
 
 export interface FakeSocket {
   id: string;
@@ -155,4 +156,23 @@ export function fakePort(writer: FakeWriter): FakePort {
     retried: () => undefined,
   };
   return port;
+}
+
+/**
+ * A fresh writer, port and policy (1 s backoff, 3 attempts, fake timers) for each test of the
+ * calling `describe`: read them from the returned object inside the tests.
+ */
+export function policyPerTest(): { writer: FakeWriter; port: FakePort; policy: DeliveryPolicy } {
+  const t = {} as { writer: FakeWriter; port: FakePort; policy: DeliveryPolicy };
+  beforeEach(() => {
+    jest.useFakeTimers();
+    t.writer = new FakeWriter();
+    t.port = fakePort(t.writer);
+    t.policy = new DeliveryPolicy(t.port, { backoffMs: 1000, maxAttempts: 3 });
+  });
+  afterEach(() => {
+    t.policy.clear();
+    jest.useRealTimers();
+  });
+  return t;
 }

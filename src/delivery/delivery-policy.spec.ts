@@ -1,30 +1,21 @@
 import 'reflect-metadata';
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { DeliveryPolicy } from './delivery-policy.js';
+import { beforeEach, describe, expect, it, jest } from '@jest/globals';
+import type { DeliveryPolicy } from './delivery-policy.js';
 import {
   FakeWriter,
-  fakePort,
   FIRST_RETRY,
   message,
+  policyPerTest,
   toCustomers,
   type FakePort,
 } from './delivery-policy.fake.js';
 
 describe('DeliveryPolicy', () => {
+  const t = policyPerTest();
   let writer: FakeWriter;
   let port: FakePort;
   let policy: DeliveryPolicy;
-
-  beforeEach(() => {
-    jest.useFakeTimers();
-    writer = new FakeWriter();
-    port = fakePort(writer);
-    policy = new DeliveryPolicy(port, { backoffMs: 1000, maxAttempts: 3 });
-  });
-  afterEach(() => {
-    policy.clear();
-    jest.useRealTimers();
-  });
+  beforeEach(() => void ({ writer, port, policy } = t));
 
   it('writes once per addressed socket; every user acking ends the message, with no retry', async () => {
     const a = writer.add('s1', 'customer', 'c-1');
