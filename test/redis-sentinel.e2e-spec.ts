@@ -7,26 +7,16 @@ import { connect, sampleOrder } from './support/client.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { describeRequiring } from './support/requirement.js';
 import { sentinelMissing, startSentinel, type TestSentinel } from './support/sentinel.js';
+import { until } from './support/webhook-receiver.js';
 
 @Injectable()
 class Holder {
   constructor(readonly broadcaster: Broadcaster) {}
 }
 
-async function until(check: () => Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${check.toString()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function ready(hub: TestHub, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while ((await fetch(`${hub.url}/health/ready`)).status !== 200) {
-    if (Date.now() > deadline) throw new Error('the hub did not become ready');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Until the hub's /health/ready answers 200 (its Redis connections are up). */
+function ready(hub: TestHub, ms = 20_000): Promise<void> {
+  return until(async () => (await fetch(`${hub.url}/health/ready`)).status === 200, ms);
 }
 
 describeRequiring(
@@ -90,10 +80,10 @@ describeRequiring(
       const client = createRedis(sentinel.url);
       const copy = client.duplicate();
       await Promise.all([client.ping(), copy.ping()]);
-      await until(async () => (await sentinel.subscribers()) === before + 2);
+      await until(async () => (await sentinel.subscribers()) === before + 2, 5000);
       await Promise.all([client.quit(), copy.quit()]);
       // ioredis alone leaves both failover detectors subscribed and reconnecting (redis-url.ts).
-      await until(async () => (await sentinel.subscribers()) === before);
+      await until(async () => (await sentinel.subscribers()) === before, 5000);
     });
 
     it('follows a failover to the new primary: the log survives and a cursor from before it replays', async () => {

@@ -27,11 +27,10 @@ export function sentinelMissing(): string | undefined {
   return 'redis-server is not on the PATH (apt-get install redis-server): this suite starts a primary, a replica and a sentinel';
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+/** Until `check` holds; a check that throws (a server still starting) counts as not yet. */
+async function settle(what: string, check: () => Promise<boolean>, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;
-  for (;;) {
-    const got = await probe().catch(() => undefined);
-    if (got !== undefined) return got;
+  while (!(await check().catch(() => false))) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -79,12 +78,12 @@ export async function startSentinel(name = 'orders'): Promise<TestSentinel> {
   };
   const role = async (port: number): Promise<unknown[]> => (await client(port).call('ROLE')) as unknown[];
   // Ready: the replica in sync, and the sentinel knows of it.
-  await until('the replica to sync', async () =>
-    /master_link_status:up/.test(await client(replica).info('replication')) ? true : undefined,
+  await settle('the replica to sync', async () =>
+    /master_link_status:up/.test(await client(replica).info('replication')),
   );
-  await until('the sentinel to see the replica', async () => {
+  await settle('the sentinel to see the replica', async () => {
     const replicas = (await sentinel.call('SENTINEL', 'REPLICAS', name)) as unknown[];
-    return replicas.length === 1 ? true : undefined;
+    return replicas.length === 1;
   });
   return {
     url: `redis+sentinel://127.0.0.1:${sentinelPort}/${name}`,
@@ -97,12 +96,10 @@ export async function startSentinel(name = 'orders'): Promise<TestSentinel> {
       // Nothing acknowledged may be lost in the test's failover: wait until the replica has it all.
       const offset = async (port: number): Promise<number> =>
         Number(/master_repl_offset:(\d+)/.exec(await client(port).info('replication'))![1]);
-      await until('the replica to catch up', async () =>
-        (await offset(to)) >= (await offset(from)) ? true : undefined,
-      );
+      await settle('the replica to catch up', async () => (await offset(to)) >= (await offset(from)));
       await sentinel.call('SENTINEL', 'FAILOVER', name);
-      await until('the failover', async () => ((await primaryPort()) === to ? true : undefined));
-      await until('the new primary', async () => ((await role(to))[0] === 'master' ? true : undefined));
+      await settle('the failover', async () => (await primaryPort()) === to);
+      await settle('the new primary', async () => (await role(to))[0] === 'master');
       // Not waiting for the old primary to become a replica: Sentinel does that when it next looks
       // at it (seconds later), and clients must not write to it meanwhile (failoverDetector).
       return { from, to };

@@ -26,14 +26,19 @@ const OPTIONS = new Set(['sentinelUsername', 'sentinelPassword']);
 /** What is wrong with a Redis URL; the message never repeats a password. */
 export class RedisUrlError extends Error {}
 
+/** The sentinel scheme `url` starts with, whatever its case. */
+function sentinelScheme(url: string): (typeof SENTINEL_SCHEMES)[number] | undefined {
+  return SENTINEL_SCHEMES.find((s) => url.toLowerCase().startsWith(`${s}//`));
+}
+
 /** Whether `url` names Redis through Sentinel. */
 export function isSentinelUrl(url: string): boolean {
-  return SENTINEL_SCHEMES.some((s) => url.toLowerCase().startsWith(`${s}//`));
+  return sentinelScheme(url) !== undefined;
 }
 
 /** The ioredis options of a `redis+sentinel://` URL (see SENTINEL_SCHEMES); throws RedisUrlError. */
 export function sentinelOptions(url: string): RedisOptions {
-  const scheme = SENTINEL_SCHEMES.find((s) => url.toLowerCase().startsWith(`${s}//`));
+  const scheme = sentinelScheme(url);
   if (!scheme) throw new RedisUrlError(`not a ${SENTINEL_SCHEMES.join(' or ')} URL`);
   const rest = url.slice(scheme.length + 2);
   const [beforeQuery, query = ''] = splitOnce(rest, '?');
