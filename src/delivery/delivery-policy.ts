@@ -149,19 +149,20 @@ export class DeliveryPolicy {
     if (packetId !== undefined && packetId > (from.tracking.lastAckId ?? -1))
       from.tracking.lastAckId = packetId;
     const p = this.pending.get(messageId);
+    const copies = p ? packetIdsOf(p, from.role) : [];
     // The socket's (and node's) usual ack time, from first copies only (an ack names its packet,
     // so no Karn's rule is needed); replays (no packet id) say nothing about the socket.
-    if (p && packetId !== undefined && packetId === firstPacket(p, from.role)) {
+    if (p && packetId !== undefined && packetId === copies[0]) {
       observeAckTime(from.tracking, now - p.sentAt);
       observeAckTime(this.nodeAckTime, now - p.sentAt);
     }
     if (!p || !p.waiting.delete(from.userKey)) return;
     this.port.ackLatency(now - p.publishedAt);
-    // The user's sessions need not ack this message any more: drop their callbacks for it, this
-    // socket's other copies too (one whose handler failed would stay owed, and make the socket
-    // look behind to every later retry, see `behind`).
+    // The user's sessions need not ack it any more: drop their callbacks, this socket's other copies
+    // too (one whose handler failed would stay owed and make it look behind for good, `behind`).
     const sessions = this.port.writer.members(from.role, from.userRoom);
-    if (sessions && (sessions.size > 1 || p.packets.length > 1)) this.dropAcks(from.role, sessions, p);
+    if (sessions && (sessions.size > 1 || copies.length > 1))
+      this.port.writer.dropAcks(from.role, sessions, copies);
     if (p.waiting.size === 0) this.finish(p);
   }
 
@@ -266,9 +267,7 @@ export class DeliveryPolicy {
   }
 
   private dropAcks(role: Role, socketIds: Iterable<string>, p: Pending): void {
-    const ids: number[] = [];
-    for (const [packetRole, packetId] of p.packets) if (packetRole === role) ids.push(packetId);
-    this.port.writer.dropAcks(role, socketIds, ids);
+    this.port.writer.dropAcks(role, socketIds, packetIdsOf(p, role));
   }
 
   private async deadLetter(p: Pending): Promise<void> {
@@ -293,8 +292,9 @@ function pendingOf(envelope: Envelope<DurableType>, publishedAt: number, attempt
   return { envelope, publishedAt, sentAt: Date.now(), waiting: new Set(), attempts, packets: [] };
 }
 
-/** The packet id of the message's first write to `role`'s sockets (written at `sentAt`). */
-function firstPacket(p: Pending, role: Role): number | undefined {
-  for (const [packetRole, packetId] of p.packets) if (packetRole === role) return packetId;
-  return undefined;
+/** The packet ids of the message's writes to `role`'s sockets, the first (at `sentAt`) first. */
+function packetIdsOf(p: Pending, role: Role): number[] {
+  const ids: number[] = [];
+  for (const [packetRole, packetId] of p.packets) if (packetRole === role) ids.push(packetId);
+  return ids;
 }
