@@ -1,13 +1,8 @@
-import {
-  type CallHandler,
-  type ExecutionContext,
-  Inject,
-  Injectable,
-  type NestInterceptor,
-} from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { ClientCommand, CommandType } from '@orderwire/contracts';
 import { newUlid, SERVICE_COMMANDS } from '@orderwire/contracts';
-import { from, mergeMap, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { type AroundInterceptor, aroundIntercept, type Proceed } from './around.js';
 import type { HubSocket } from '../transport/hub-server.js';
 import { SERVICE_BRIDGE } from '../engine/engine.tokens.js';
 import type { ServiceBridge } from '../engine/service-bridge.js';
@@ -25,32 +20,42 @@ const FORWARDED: ReadonlySet<string> = new Set(SERVICE_COMMANDS);
  * at COMMAND_QUEUE_MAX refuses the command before it is carried out.
  */
 @Injectable()
-export class CommandForwardInterceptor implements NestInterceptor {
+export class CommandForwardInterceptor implements AroundInterceptor {
   constructor(
     @Inject(SERVICE_BRIDGE) private readonly bridge: ServiceBridge,
     private readonly webhooks: WebhooksService,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return aroundIntercept(this, context, next);
+  }
+
+  around(context: ExecutionContext, proceed: Proceed): Promise<unknown> {
     const ws = context.switchToWs();
     const type = ws.getPattern() as CommandType;
-    if (!FORWARDED.has(type)) return next.handle();
-    if (!this.bridge.hasSubscribers(type) && !this.webhooks.wants(type)) return next.handle();
+    if (!FORWARDED.has(type)) return proceed();
+    if (!this.bridge.hasSubscribers(type) && !this.webhooks.wants(type)) return proceed();
     const full = this.bridge.backlogged(type);
     if (full) {
       // Refused before it is carried out: a service that has fallen this far behind would
       // otherwise grow its queue without a bound (docs/protocol.md, LIMIT_REACHED).
-      throw new HubException(
-        'LIMIT_REACHED',
-        `a service that handles ${type} is ${full.waiting} commands behind; try again later`,
-        { scope: 'service', limit: full.limit },
+      const message = `a service that handles ${type} is ${full.waiting} commands behind; try again later`;
+      return Promise.reject(
+        new HubException('LIMIT_REACHED', message, { scope: 'service', limit: full.limit }),
       );
     }
-    const socket = ws.getClient<HubSocket>();
-    const data = ws.getData() as Record<string, unknown>;
-    return next
-      .handle()
-      .pipe(mergeMap((reply) => from(this.forward(socket, type, data, reply).then(() => reply))));
+    return this.carryOut(ws.getClient<HubSocket>(), type, ws.getData(), proceed);
+  }
+
+  private async carryOut(
+    socket: HubSocket,
+    type: CommandType,
+    data: Record<string, unknown>,
+    proceed: Proceed,
+  ): Promise<unknown> {
+    const reply = await proceed();
+    await this.forward(socket, type, data, reply);
+    return reply;
   }
 
   private async forward(

@@ -26,6 +26,7 @@ import { MESSAGE_METADATA } from '@nestjs/websockets/constants.js';
 import { WsParamtype } from '@nestjs/websockets/enums/ws-paramtype.enum.js';
 import { from, isObservable, lastValueFrom, mergeAll, type Observable, throwError } from 'rxjs';
 import type { Socket } from 'socket.io';
+import { type AroundInterceptor, isAround, type Proceed, settled } from './around.js';
 import { Route, WsCall } from './ws-call.js';
 
 /**
@@ -59,6 +60,8 @@ interface Plan {
   argsLength: number;
   guards: CanActivate[];
   interceptors: NestInterceptor[];
+  /** The interceptors again when every one is an AroundInterceptor: no observable is made. */
+  around?: AroundInterceptor[];
   pipes: PipeTransform[];
   filters: Filter[];
 }
@@ -76,11 +79,12 @@ export type LaneHandler = (socket: Socket, data: unknown, ack: unknown) => Promi
  * pipe in turn) and the handler; a failure anywhere goes to the first filter that catches it.
  * What it leaves out is the wrapping Nest adds on every call (WsContextCreator, WsProxy,
  * InterceptorsConsumer: deferred and async-scoped observables, a promise per interceptor, an
- * rxjs pipe for errors), about a fifth of a volatile command's CPU. When the interceptors hand
- * the route's observable back untouched (no requestId, nothing to forward), the handler is called
- * directly, with no observable at all. One difference from Nest, which the interceptors do not
- * notice: an inner interceptor's intercept() runs when the outer one calls `next.handle()`, not
- * when it subscribes (see chain()).
+ * rxjs pipe for errors), about a fifth of a volatile command's CPU. When every interceptor is an
+ * AroundInterceptor (commands/around.ts: the hub's are), they are called in their promise form
+ * and no observable is made at all; otherwise, when the interceptors hand the route's observable
+ * back untouched, the handler is called directly. One difference from Nest, which the
+ * interceptors do not notice: an inner interceptor's intercept() runs when the outer one calls
+ * `next.handle()`, not when it subscribes (see chain()).
  *
  * A handler the lane cannot read wholly (a custom parameter decorator, a parameter pipe, an
  * enhancer that is not a singleton) stays with Nest: `handler()` returns undefined for it, and
@@ -153,6 +157,7 @@ export class CommandLane {
       argsLength: params.reduce((n, p) => Math.max(n, p.index + 1), 0),
       guards,
       interceptors,
+      around: interceptors.every(isAround) ? interceptors : undefined,
       pipes,
       // As Nest's ExceptionFiltersContext: the method's filters first, the class's last first.
       filters: filters.reverse().map((f) => ({
@@ -193,6 +198,7 @@ export class CommandLane {
       for (const guard of plan.guards) {
         if (!(await settle(guard.canActivate(context)))) throw new WsException('Forbidden resource');
       }
+      if (plan.around) return await this.around(plan.around, 0, context, () => this.call(plan, args));
       const route = new Route(() => this.call(plan, args));
       const out = this.chain(plan.interceptors, 0, context, route);
       return out === route ? await route.run() : await lastValueFrom(out, { defaultValue: undefined });
@@ -222,7 +228,29 @@ export class CommandLane {
       for (const pipe of plan.pipes) value = await pipe.transform(value, meta as never);
       values[p.index] = value;
     }
-    return plan.method.apply(plan.gateway, values);
+    return settled(await plan.method.apply(plan.gateway, values));
+  }
+
+  /**
+   * The interceptors through their promise form (commands/around.ts), outermost first: each one's
+   * `proceed` is the next one, then the pipes and handler. `proceed` never throws: an
+   * interceptor's throw comes back as a rejection, as an error of next.handle() would.
+   */
+  private around(
+    interceptors: AroundInterceptor[],
+    i: number,
+    context: ExecutionContext,
+    handler: Proceed,
+  ): Promise<unknown> {
+    if (i === interceptors.length) return handler();
+    const proceed: Proceed = () => {
+      try {
+        return this.around(interceptors, i + 1, context, handler);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    };
+    return interceptors[i].around(context, proceed);
   }
 
   /**

@@ -1,12 +1,7 @@
-import {
-  type CallHandler,
-  type ExecutionContext,
-  Inject,
-  Injectable,
-  type NestInterceptor,
-} from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { ErrorCode, ProtocolErrorBody } from '@orderwire/contracts';
-import { catchError, from, map, mergeMap, type Observable, of, throwError } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { type AroundInterceptor, aroundIntercept, type Proceed } from './around.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { HubSocket } from '../transport/hub-server.js';
 import { IDEMPOTENCY_STORE } from '../engine/engine.tokens.js';
@@ -29,7 +24,7 @@ type Stored = { reply: unknown } | { error: ProtocolErrorBody };
  * this node share the first run.
  */
 @Injectable()
-export class IdempotencyInterceptor implements NestInterceptor {
+export class IdempotencyInterceptor implements AroundInterceptor {
   private readonly inFlight = new Map<string, Promise<Stored>>();
 
   constructor(
@@ -38,25 +33,28 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const ws = context.switchToWs();
-    const data: unknown = ws.getData();
-    const requestId = (data as { requestId?: unknown } | null)?.requestId;
-    if (typeof requestId !== 'string' || requestId.length === 0 || requestId.length > 64)
-      return next.handle();
-    const { userKey } = ws.getClient<HubSocket>().data.session;
-    // PROTOCOL section 5: the same requestId from the same user, whatever the command.
-    return from(this.resolve(userKey, requestId, next)).pipe(
-      mergeMap((stored) =>
-        'error' in stored ? throwError(() => HubException.fromBody(stored.error)) : of(stored.reply),
-      ),
-    );
+    return aroundIntercept(this, context, next);
   }
 
-  private async resolve(owner: string, requestId: string, next: CallHandler): Promise<Stored> {
+  around(context: ExecutionContext, proceed: Proceed): Promise<unknown> {
+    const ws = context.switchToWs();
+    const requestId = ws.getData<{ requestId?: unknown } | null>()?.requestId;
+    if (typeof requestId !== 'string' || requestId.length === 0 || requestId.length > 64) return proceed();
+    // PROTOCOL section 5: the same requestId from the same user, whatever the command.
+    return this.replay(ws.getClient<HubSocket>().data.session.userKey, requestId, proceed);
+  }
+
+  private async replay(owner: string, requestId: string, proceed: Proceed): Promise<unknown> {
+    const stored = await this.resolve(owner, requestId, proceed);
+    if ('error' in stored) throw HubException.fromBody(stored.error);
+    return stored.reply;
+  }
+
+  private async resolve(owner: string, requestId: string, proceed: Proceed): Promise<Stored> {
     const key = `${owner}|${requestId}`;
     const running = this.inFlight.get(key);
     if (running) return running;
-    const run = this.run(owner, requestId, next);
+    const run = this.run(owner, requestId, proceed);
     this.inFlight.set(key, run);
     try {
       return await run;
@@ -65,26 +63,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 
-  private async run(owner: string, requestId: string, next: CallHandler): Promise<Stored> {
+  private async run(owner: string, requestId: string, proceed: Proceed): Promise<Stored> {
     const previous = (await this.store.get(owner, requestId)) as Stored | undefined;
     if (previous) return previous;
-    const outcome = await new Promise<Stored>((resolve, reject) => {
-      next
-        .handle()
-        .pipe(
-          map((reply): Stored => ({ reply })),
-          catchError((err: unknown) => {
-            if (err instanceof HubException && !TRANSIENT.has(err.code))
-              return of({ error: err.toBody() } as Stored);
-            throw err;
-          }),
-        )
-        .subscribe({
-          next: resolve,
-          error: reject,
-          complete: () => resolve({ reply: undefined }),
-        });
-    });
+    let outcome: Stored;
+    try {
+      outcome = { reply: await proceed() };
+    } catch (err) {
+      if (!(err instanceof HubException) || TRANSIENT.has(err.code)) throw err;
+      outcome = { error: err.toBody() };
+    }
     const { ttlMs } = this.config.limits.idempotency;
     return (await this.store.setIfAbsent(owner, requestId, outcome, ttlMs)) as Stored;
   }
