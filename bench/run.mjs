@@ -85,6 +85,11 @@ const CFG = quick
         // As the SDK sends order.place: with a requestId (the hub remembers each result for
         // retries); the baselines have nothing like it, so this is what idempotency costs.
         fan(10, 100, { requestIds: true, contenders: S1_CONTENDERS.filter((c) => c !== 'baseline-ws') }),
+        // The clusters at one fixed rate, below every one's saturation (open loop, 500 orders/s
+        // from each publisher): CPU per delivery at equal throughput. Closed-loop, a second node
+        // and its Redis traffic compete for the same two cores with the first node and the
+        // generators, and that contention, which real hardware does not have, is counted too.
+        fan(10, 100, { rate: 500, contenders: ALL.filter((c) => c.includes('-redis-')) }),
       ],
       s3volatile: fan(1, 100, { volatile: true }),
       s3contenders: ALL,
@@ -179,7 +184,7 @@ try {
   if (want('S3')) {
     results.scenarios.S3 = [];
     for (const cfg of [...CFG.s3, CFG.s3volatile]) {
-      const label = `S3 ${cfg.volatile ? 'volatile' : 'durable'} room=${cfg.room} ${cfg.payloadBytes}B${cfg.requestIds ? ' requestId' : ''}`;
+      const label = `S3 ${cfg.volatile ? 'volatile' : 'durable'} room=${cfg.room} ${cfg.payloadBytes}B${cfg.requestIds ? ' requestId' : ''}${cfg.rate ? ` at ${cfg.rate * cfg.publishers} orders/s` : ''}`;
       if (args.cases && !args.cases.split(',').some((c) => label.includes(c))) continue;
       const contenders =
         cfg.contenders ??
@@ -188,6 +193,7 @@ try {
         label,
         volatile: Boolean(cfg.volatile),
         requestIds: Boolean(cfg.requestIds),
+        ...(cfg.rate ? { ordersPerSecond: cfg.rate * cfg.publishers } : {}),
         room: cfg.room,
         payloadBytes: cfg.payloadBytes,
         byContender: aggregate(await interleaved(label, contenders, (c) => fanout(c, cfg))),
