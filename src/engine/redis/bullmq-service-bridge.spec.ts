@@ -13,7 +13,7 @@ describeRedis('BullmqServiceBridge: a publish taken by a node that dies', () => 
   });
   afterAll(() => redis.stop());
 
-  it('is done by another node within the lock and one stalled check (5 s + 5 s), not a minute later', async () => {
+  it('is done by another node within the lock and the stalled checks (5 s each), not a minute later', async () => {
     const prefix = redis.prefix();
     const connect = () => new Redis(redis.url, { maxRetriesPerRequest: null });
     const [a, b] = [connect(), connect()];
@@ -32,12 +32,18 @@ describeRedis('BullmqServiceBridge: a publish taken by a node that dies', () => 
     dying.disconnect(); // as SIGKILL would: no lock renewal, nothing handed back
     a.disconnect();
     const diedAt = Date.now();
-    const redone = await new Promise<string>((resolve) =>
-      survivor.consumePublishes(async (j) => resolve(j.id)),
-    );
-    expect(redone).toBe('stalled-1');
-    expect(Date.now() - diedAt).toBeLessThan(15_000);
-    await survivor.close();
-    b.disconnect();
-  }, 30_000);
+    try {
+      const redone = await new Promise<string>((resolve) =>
+        survivor.consumePublishes(async (j) => resolve(j.id)),
+      );
+      expect(redone).toBe('stalled-1');
+      // Up to 5 s of lock left at the death, then a check that marks the job and the next that
+      // moves it (10 s typically; one period more on a loaded machine). BullMQ's defaults (30 s
+      // lock, 30 s checks) would take a minute.
+      expect(Date.now() - diedAt).toBeLessThan(20_000);
+    } finally {
+      await survivor.close();
+      b.disconnect();
+    }
+  }, 40_000);
 });
