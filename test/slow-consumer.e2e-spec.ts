@@ -111,6 +111,34 @@ describe('slow consumers', () => {
     reader.close();
   }, 90_000); // seconds alone; several times that beside the browser suite on a 2-core runner
 
+  it("retries of what a user left unacknowledged wait for its new socket's replay: no burst that cuts it as slow", async () => {
+    hub = await startHub({
+      SLOW_CONSUMER_MAX_BYTES: String(1024 * 1024),
+      SLOW_CONSUMER_SOFT_BYTES: String(256 * 1024),
+      SLOW_CONSUMER_SOFT_MS: '60000',
+      REPLAY_MAX: '50000',
+    });
+    const first = await connect(hub, 'customer', 'c-1', { autoAck: false });
+    const start = first.received[0].data.cursor as string;
+    const n = 6000; // ~6.4 MB: more than loopback's socket buffers plus the bound
+    await publishMany(hub, n, ['c-1'], first); // it reads every one and acknowledges none
+    first.close();
+    // Back at once, from its old cursor, before most retries are due (1 s, 2 s, 4 s after each
+    // publish), and slow to read for a while: the replay waits for room, paced; the retries that
+    // come due meanwhile are the replay's to bring. Written as they came due, a burst past the
+    // bound (the hub had sent thousands at once) cut the socket as SLOW_CONSUMER mid-replay.
+    const back = await connect(hub, 'customer', 'c-1', { cursor: start, awaitBoard: false });
+    const tcp = tcpOf(back);
+    tcp.pause();
+    await new Promise((r) => setTimeout(r, 4000));
+    tcp.resume();
+    await back.waitFor('order.board', () => true, 30_000);
+    await until('the replay', () => new Set(notificationIds(back)).size === n);
+    expect(back.socket.connected).toBe(true);
+    expect(await shedCount(hub)).toBe(0);
+    back.close();
+  }, 90_000);
+
   it('a socket above SLOW_CONSUMER_SOFT_BYTES for SLOW_CONSUMER_SOFT_MS is cut too, and the hub keeps serving', async () => {
     hub = await startHub({
       SLOW_CONSUMER_MAX_BYTES: String(512 * 1024 * 1024),

@@ -126,6 +126,21 @@ describe('DeliveryPolicy', () => {
     expect(port.holds).toEqual([m.id]);
   });
 
+  it('retries skip a socket in its replay: the replay brings the message, paced (no burst after a reconnect)', async () => {
+    writer.add('s1', 'customer', 'c-1');
+    const m = message();
+    policy.fanOut(m, toCustomers, Date.now());
+    writer.sockets.delete('s1'); // gone without acknowledging it
+    const back = writer.add('s2', 'customer', 'c-1'); // the user is back, its replay under way
+    port.heldIds.add('s2');
+    await jest.advanceTimersByTimeAsync(FIRST_RETRY);
+    expect(back.got).toEqual([]);
+    expect(policy.pendingCount).toBe(1);
+    port.heldIds.delete('s2'); // the replay is over (its cursor was past the message, say)
+    await policy.redeliver(m.id);
+    expect(back.got).toEqual([m.id]);
+  });
+
   it('retries from a local timer when the job scheduler cannot take the retry', async () => {
     const s = writer.add('s1', 'customer', 'c-1');
     port.failRetries = true;

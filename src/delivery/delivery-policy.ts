@@ -3,7 +3,8 @@ import type { DeadLetter, Targets } from '../engine/message-store.js';
 import { parseUserKey } from '../routing/rooms.js';
 import type { AckingSocket, DurableWriter } from '../transport/socket-writer.js';
 import type { HubSocket } from '../transport/hub-server.js';
-import { type AckTime, ackWait, observeAckTime } from './ack-time.js';
+import { type AckTime, observeAckTime } from './ack-time.js';
+import { behind } from './retry-gate.js';
 
 /** A durable message still waiting for acknowledgements on this node. */
 interface Pending {
@@ -54,7 +55,7 @@ export interface DeliveryPolicyOptions {
 /**
  * Durable delivery on this node: writes a message to the sockets it addresses (once per
  * namespace, one encoding), counts acknowledgements per user, retries with backoff those who
- * did not acknowledge (skipping sockets still working through their backlog, see `behind`) and,
+ * did not acknowledge (skipping sockets still working through their backlog, retry-gate.ts) and,
  * after `maxAttempts`, dead-letters the message. Touches sockets only through DurableWriter.
  */
 export class DeliveryPolicy {
@@ -125,7 +126,14 @@ export class DeliveryPolicy {
     if (p.waiting.size === 0) return this.finish(p);
     if (p.attempts >= this.opts.maxAttempts) return this.deadLetter(p);
     p.attempts++;
-    if (this.sendToUsers(p, p.waiting, this.behind(p)) > 0) this.port.retried();
+    const skip = behind(
+      p,
+      this.port.writer,
+      (role) => this.port.held(role),
+      this.opts.backoffMs,
+      this.nodeAckTime,
+    );
+    if (this.sendToUsers(p, p.waiting, skip) > 0) this.port.retried();
     this.afterAttempt(p);
   }
 
@@ -159,7 +167,7 @@ export class DeliveryPolicy {
     if (!p || !p.waiting.delete(from.userKey)) return;
     this.port.ackLatency(now - p.publishedAt);
     // The user's sessions need not ack it any more: drop their callbacks, this socket's other copies
-    // too (one whose handler failed would stay owed and make it look behind for good, `behind`).
+    // too (one whose handler failed would stay owed and make it look behind for good, retry-gate.ts).
     const sessions = this.port.writer.members(from.role, from.userRoom);
     if (sessions && (sessions.size > 1 || copies.length > 1))
       this.port.writer.dropAcks(from.role, sessions, copies);
@@ -189,44 +197,6 @@ export class DeliveryPolicy {
       this.port.warn({ err, messageId: id }, 'redelivery not queued; using a local timer');
       setTimeout(() => this.port.background('redelivery', this.redeliver(id)), delay).unref();
     });
-  }
-
-  /**
-   * Sockets whose copy is most likely still on its way: a second would only be a duplicate (TCP
-   * loses nothing on a live connection). Behind: it still owes an ack for something written
-   * before its first copy (it has not got this far), or acked something within the backoff but
-   * nothing written after its last copy (working through its backlog), or the message is younger
-   * than it usually takes to ack (ack-time.ts: a slow network, a busy client). One that acked
-   * later messages (its handler failed on this one) or was quiet that long with this message
-   * first in line gets it again. A skipped retry still counts as an attempt: a socket that never
-   * catches up ends in the dead letters as before.
-   */
-  private behind(p: Pending): Set<string> {
-    const out = new Set<string>();
-    const now = Date.now();
-    const { writer } = this.port;
-    for (const key of p.waiting) {
-      const { role, ids } = writer.socketsOf(key);
-      for (const id of ids ?? []) {
-        const owed = writer.owedAcks(role, id);
-        const tracking = writer.ackTracking(role, id);
-        if (!owed || !tracking) continue;
-        // This socket's copies are the packets of this message it still owes an ack for, in write order.
-        let first = -1;
-        let last = -1;
-        for (const [packetRole, packetId] of p.packets) {
-          if (packetRole !== role || !owed.has(packetId)) continue;
-          if (first < 0) first = packetId;
-          last = packetId;
-        }
-        if (first < 0 || (tracking.lastAckId ?? -1) > last) continue;
-        const oldest = owed.keys().next().value as number;
-        if (oldest < first || now - (tracking.lastAckAt ?? 0) < this.opts.backoffMs) out.add(id);
-        // A socket not measured yet (its first messages) is taken to be as slow as the node's.
-        else if (now - p.sentAt < (ackWait(tracking) || ackWait(this.nodeAckTime))) out.add(id);
-      }
-    }
-    return out;
   }
 
   private afterAttempt(p: Pending): void {

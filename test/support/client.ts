@@ -32,6 +32,8 @@ export interface ClientOptions {
   query?: Record<string, string>;
   /** How long `connect` waits for `order.board` (after a replay, which may be long). Default 5 s. */
   boardTimeoutMs?: number;
+  /** False: `connect` resolves once connected, without waiting for `order.board`. */
+  awaitBoard?: boolean;
 }
 
 type Waiter = { type: string; pred: (e: Envelope) => boolean; resolve: (e: Envelope) => void };
@@ -141,7 +143,7 @@ export async function connect(
     client.socket.once('connect_error', (err) => reject(err));
     client.socket.once('connect', () => resolve());
   });
-  await client.waitFor('order.board', () => true, opts.boardTimeoutMs);
+  if (opts.awaitBoard !== false) await client.waitFor('order.board', () => true, opts.boardTimeoutMs);
   return client;
 }
 
