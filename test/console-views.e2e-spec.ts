@@ -453,7 +453,9 @@ describeBrowser('the console views in Chromium', () => {
       } finally {
         await hub.close().catch(() => undefined);
       }
-    }, 45_000);
+      // Two hubs started, three pages, and the SDK's reconnect backoff across the restart: over
+      // 45 s once in CI beside the other suites on two cores (each wait above is bounded itself).
+    }, 60_000);
 
     it('with CONSOLE_TOKEN_URL the view fetches its token from the platform, again before it expires; a failing endpoint is said', async () => {
       // The platform's token endpoint, on the same origin (as behind one proxy): a real route.
