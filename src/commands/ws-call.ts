@@ -1,5 +1,5 @@
 import type { ExecutionContext, Type } from '@nestjs/common';
-import { isObservable, Observable, type Subscription } from 'rxjs';
+import { Observable } from 'rxjs';
 
 /**
  * A call's context for guards, interceptors and filters: Nest's ExecutionContext of type 'ws'
@@ -47,22 +47,20 @@ export class WsCall implements ExecutionContext {
   }
 }
 
-/** The route handler of one call, run when subscribed (as Nest's is), or directly by the lane. */
+/**
+ * The route handler of one call, run when subscribed (as Nest's is), or directly by the lane. Its
+ * reply is settled already (an observable's last value, commands/around.ts `settled`).
+ */
 export class Route extends Observable<unknown> {
   constructor(readonly run: () => Promise<unknown>) {
     super((subscriber) => {
-      let inner: Subscription | undefined;
       run().then(
         (value) => {
-          if (isObservable(value)) inner = value.subscribe(subscriber);
-          else {
-            subscriber.next(value);
-            subscriber.complete();
-          }
+          subscriber.next(value);
+          subscriber.complete();
         },
         (err: unknown) => subscriber.error(err),
       );
-      return () => inner?.unsubscribe();
     });
   }
 }
