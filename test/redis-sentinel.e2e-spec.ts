@@ -45,6 +45,12 @@ describeRequiring(
       await sentinel?.stop();
     });
 
+    /** A notification to the tenant's crew, published by the service through the queues. */
+    const notifyCrew = (message: string) =>
+      service
+        .get(Holder)
+        .broadcaster.notification('r-1', { level: 'info', message }, { to: { roles: ['crew'] } });
+
     const orderIdOf = (e: { data: Record<string, unknown> }): string =>
       (e.data.order as { orderId: string }).orderId;
 
@@ -53,13 +59,7 @@ describeRequiring(
       const customer = await connect(hub, 'customer', 'c-1');
       const { orderId } = await customer.ok('order.place', sampleOrder());
       await crew.waitFor('order.created', (e) => orderIdOf(e) === orderId);
-      const { id } = await service
-        .get(Holder)
-        .broadcaster.notification(
-          'r-1',
-          { level: 'info', message: 'via sentinel' },
-          { to: { roles: ['crew'] } },
-        );
+      const { id } = await notifyCrew('via sentinel');
       await crew.waitFor('notification', (e) => e.id === id);
       const primary = sentinel.client(await sentinel.primaryPort());
       expect(await primary.exists(`${prefix}:order:r-1:${orderId}`)).toBe(1);
@@ -114,13 +114,7 @@ describeRequiring(
       expect(replayed).toContain(after.orderId);
       expect(replayed).not.toContain(before.orderId);
       // The service's queue connection followed it too.
-      const { id } = await service
-        .get(Holder)
-        .broadcaster.notification(
-          'r-1',
-          { level: 'info', message: 'after failover' },
-          { to: { roles: ['crew'] } },
-        );
+      const { id } = await notifyCrew('after failover');
       await back.waitFor('notification', (e) => e.id === id, 15_000);
       back.close();
       customer.close();
