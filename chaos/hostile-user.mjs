@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
-import { token } from '../bench/load/clients.mjs';
+import { BENCH_SECRET, token } from '../bench/load/clients.mjs';
 import { freePort, rssMb } from './lib/cluster.mjs';
 import { sleep } from './lib/wait.mjs';
 
@@ -36,7 +36,7 @@ const { values: args } = parseArgs({
 const SECONDS = Number(args.seconds);
 const SESSIONS = Number(args.sessions);
 const RATE = Number(args.rate);
-const SECRET = 'orderwire-bench-secret-0123456789';
+const SECRET = BENCH_SECRET; // this run's: a production hub refuses any secret the repo ships
 
 /** The largest order.place the default MESSAGE_MAX_BYTES (16 KiB) lets through. */
 function bigOrder(orderId) {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -30,8 +31,10 @@ type Compose = {
       volumes?: string[];
       stop_grace_period?: string;
       command?: string[];
+      secrets?: string[];
     }
   >;
+  secrets?: Record<string, { environment?: string }>;
 };
 type K8sDoc = {
   kind: string;
@@ -40,10 +43,16 @@ type K8sDoc = {
   data?: Record<string, string>;
 };
 
-/** compose.yaml with `${VAR:-default}` and `${VAR:?message}` as a developer who sets JWT_SECRET gets them. */
+/** The values a developer sets for compose.yaml's required variables (`${VAR:?message}`). */
+const REQUIRED = {
+  JWT_SECRET: randomBytes(32).toString('hex'),
+  METRICS_TOKEN: randomBytes(32).toString('hex'),
+};
+
+/** compose.yaml with `${VAR:-default}` and `${VAR:?message}` as a developer who sets REQUIRED gets them. */
 function compose(): Compose {
   const text = read('compose.yaml')
-    .replace(/\$\{JWT_SECRET:\?[^}]*\}/g, 'a-developer-secret-of-32-characters!')
+    .replace(/\$\{(\w+):\?[^}]*\}/g, (_, name: keyof typeof REQUIRED) => REQUIRED[name])
     .replace(/\$\{\w+:-([^}]*)\}/g, '$1');
   return parse(text, { merge: true }) as Compose;
 }
@@ -113,13 +122,18 @@ describe('the deploy files', () => {
   it('Prometheus scrapes both hubs with their token; every series of the Grafana dashboard is one the hub exports', () => {
     const prometheus = parse(read('deploy/prometheus/prometheus.yml')) as {
       scrape_configs: Array<{
-        authorization: { credentials: string };
+        authorization: { credentials_file: string };
         static_configs: Array<{ targets: string[] }>;
       }>;
     };
     const job = prometheus.scrape_configs[0];
     expect(job.static_configs[0].targets).toEqual(['hub-1:8080', 'hub-2:8080']);
-    expect(job.authorization.credentials).toBe(compose().services['hub-1'].environment!.METRICS_TOKEN);
+    // The token comes from the hubs' METRICS_TOKEN through a compose secret, never a shipped value.
+    expect(job.authorization.credentials_file).toBe('/run/secrets/metrics_token');
+    const { services, secrets } = compose();
+    expect(services.prometheus.secrets).toEqual(['metrics_token']);
+    expect(secrets?.metrics_token).toEqual({ environment: 'METRICS_TOKEN' });
+    expect(services['hub-1'].environment!.METRICS_TOKEN).toBe(REQUIRED.METRICS_TOKEN);
 
     const dashboard = JSON.parse(read('deploy/grafana/dashboards/orderwire.json')) as {
       panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
@@ -178,7 +192,15 @@ describeRequiring(
       const secret = (
         find('Secret', 'orderwire-secrets') as unknown as { stringData: Record<string, string> }
       ).stringData;
-      const settings = loadConfig({ ...config, ...secret, NODE_ID: 'orderwire-hub-5d9c7-abcde' });
+      // Applied as shipped, the placeholders keep the hub from starting; replaced, it starts.
+      const node = { NODE_ID: 'orderwire-hub-5d9c7-abcde' };
+      expect(() => loadConfig({ ...config, ...secret, ...node })).toThrow(
+        /refused in production: JWT_SECRET is .*METRICS_TOKEN is /,
+      );
+      const replaced = Object.fromEntries(
+        Object.keys(secret).map((k) => [k, randomBytes(32).toString('hex')] as const),
+      );
+      const settings = loadConfig({ ...config, ...replaced, ...node });
       const preStopMs = 5000;
       expect(hub.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(
         preStopMs + settings.shutdown.graceMs + settings.shutdown.closeMs + 2000,
@@ -217,7 +239,7 @@ describeRedis('the image’s runtime stage, without Docker', () => {
       PORT: String(port),
       REDIS_URL: redis.url,
       REDIS_PREFIX: redis.prefix(),
-      JWT_SECRET: 'a-production-secret-of-32-chars!',
+      JWT_SECRET: randomBytes(32).toString('hex'), // production refuses any secret the repo ships
       CORS_ORIGINS: 'https://app.example',
       LOG_FORMAT: 'pretty', // pino-pretty is not installed here: the hub must log JSON instead
     };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -223,6 +224,38 @@ describeRedis('hardening: revocation outlives every token it revokes (redis engi
   }, 20000);
 });
 
+describe('hardening: a production hub refuses a secret anyone knows', () => {
+  const main = join(import.meta.dirname, '../dist/main.js');
+  const boot = (env: Record<string, string>) =>
+    spawnSync(process.execPath, [main], {
+      env: { PATH: process.env.PATH!, NODE_ENV: 'production', CORS_ORIGINS: '*', PORT: '0', ...env },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+
+  it('the development secret and the k8s placeholder: exit 78 with one line naming the setting', () => {
+    for (const secret of [
+      'orderwire-development-secret-do-not-use',
+      'replace-with-at-least-32-random-characters',
+    ]) {
+      const run = boot({ JWT_SECRET: secret });
+      expect(run.status).toBe(78);
+      const lines = run.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^orderwire: refused in production: JWT_SECRET is /);
+      expect(run.stdout).not.toContain('listening');
+    }
+    const metrics = boot({
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      METRICS_TOKEN: 'replace-with-a-random-metrics-token',
+    });
+    expect([metrics.status, metrics.stderr]).toEqual([
+      78,
+      expect.stringContaining('METRICS_TOKEN is a value this repository ships'),
+    ]);
+  });
+});
+
 describe('hardening: /metrics', () => {
   it('in production it is served only with METRICS_TOKEN, and only to its bearer', async () => {
     const prod = { NODE_ENV: 'production', CORS_ORIGINS: 'http://console.test' };
@@ -232,7 +265,7 @@ describe('hardening: /metrics', () => {
     } finally {
       await closed.close();
     }
-    const token = 'scrape-me-0123456789abcdef';
+    const token = randomBytes(24).toString('hex'); // production refuses any token the repo ships
     const open = await startHub({ ...prod, METRICS_TOKEN: token });
     try {
       expect((await fetch(`${open.url}/metrics`)).status).toBe(401);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { configWarnings } from '../src/config/config-warnings.js';
 import { loadConfig } from '../src/config/load-config.js';
@@ -212,12 +213,14 @@ describe('WEBHOOKS settings', () => {
   });
 
   it('warns at boot about plain http in production and about the memory engine losing unsent deliveries', () => {
+    // Secrets of this run's: production refuses any the repository ships (known-secrets.ts).
+    const random = (): string => randomBytes(32).toString('hex');
     const env = {
-      ...base,
+      JWT_SECRET: random(),
       NODE_ENV: 'production',
       CORS_ORIGINS: 'https://app.example',
-      METRICS_TOKEN: 'm'.repeat(32),
-      WEBHOOKS: JSON.stringify([{ ...hook, url: 'http://pos.internal:8080/hook' }]),
+      METRICS_TOKEN: random(),
+      WEBHOOKS: JSON.stringify([{ ...hook, secret: random(), url: 'http://pos.internal:8080/hook' }]),
     };
     expect(configWarnings(loadConfig(env), env)).toEqual([
       'webhook pos posts to pos.internal:8080 over plain http: commands and order data in clear',

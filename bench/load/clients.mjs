@@ -1,9 +1,11 @@
 // One client API over the three contenders: Socket.IO (hub and baseline-socketio) or raw ws.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 
-export const BENCH_SECRET = 'orderwire-bench-secret-0123456789';
+// A secret of this run's (the processes it starts inherit it through BENCH_SECRET): a value
+// the repository shipped would be one a production hub refuses (src/config/known-secrets.ts).
+export const BENCH_SECRET = (process.env.BENCH_SECRET ??= randomBytes(32).toString('hex'));
 export const clock = () => performance.timeOrigin + performance.now();
 
 const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');

@@ -2,15 +2,18 @@
 // restart keeps what it acknowledged, as a production Redis for the hub must), hub nodes built
 // from dist/ in production mode, and a load balancer in front of them. Loopback only.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { BENCH_SECRET } from '../../bench/load/clients.mjs';
 import { startProxy } from './proxy.mjs';
 import { sleep, until } from './wait.mjs';
 
-export const CHAOS_SECRET = 'orderwire-bench-secret-0123456789';
-export const METRICS_TOKEN = 'chaos-metrics-token-0123456789';
+// This run's secrets: the hubs run in production, which refuses any value the repository ships.
+export const CHAOS_SECRET = BENCH_SECRET;
+export const METRICS_TOKEN = randomBytes(24).toString('hex');
 
 export function freePort() {
   return new Promise((ok) => {

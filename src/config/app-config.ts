@@ -112,6 +112,8 @@ export interface AppConfig {
   devTokens: boolean;
   /** CONSOLE_TOKEN_URL: where the console views fetch tokens (a path, or an https URL). */
   consoleTokenUrl?: string;
+  /** Configured secrets anyone could know or guess (refused in production; a warning elsewhere). */
+  weakSecrets: Array<{ setting: string; reason: string }>;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -81,6 +81,9 @@ export function configWarnings(config: AppConfig, env: Record<string, string | u
       'no JWT_SECRET or JWT_PUBLIC_KEY set: using the built-in development secret; never in production',
     );
   }
+  for (const { setting, reason } of config.weakSecrets) {
+    lines.push(`${setting} is ${reason}: a production hub refuses to start with it`);
+  }
   if (config.devTokens) {
     lines.push(
       'DEV_TOKENS is on: POST /dev/token mints tokens of any role for any tenant; never expose this hub',

@@ -1,10 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configWarnings, KNOWN_SETTINGS, unknownSettings } from './config-warnings.js';
 import { withEnvFile } from './env-file.js';
 import { ConfigError, DEV_JWT_SECRET, loadConfig } from './load-config.js';
+
+/** A secret of this run's: production refuses any the repository ships (known-secrets.ts). */
+const REAL = randomBytes(32).toString('hex');
 
 describe('loadConfig', () => {
   it('defaults to the memory engine on :8080 with the development secret outside production', () => {
@@ -97,13 +101,13 @@ describe('loadConfig', () => {
   });
 
   it('production refuses CORS_ORIGINS unset and DEV_TOKENS; DEV_TOKENS defaults on only with the dev secret', () => {
-    const prod = { NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-0123456789' };
+    const prod = { NODE_ENV: 'production', JWT_SECRET: REAL };
     expect(() => loadConfig(prod)).toThrow(/CORS_ORIGINS: required in production/);
     expect(() => loadConfig({ ...prod, CORS_ORIGINS: '*', DEV_TOKENS: 'true' })).toThrow(/DEV_TOKENS/);
     expect(loadConfig({ ...prod, CORS_ORIGINS: 'https://shop.example' }).devTokens).toBe(false);
     expect(loadConfig({}).devTokens).toBe(true); // the built-in dev secret, memory engine
-    expect(loadConfig({ JWT_SECRET: 'a-real-secret-0123456789' }).devTokens).toBe(false);
-    expect(loadConfig({ JWT_SECRET: 'a-real-secret-0123456789', DEV_TOKENS: 'true' }).devTokens).toBe(true);
+    expect(loadConfig({ JWT_SECRET: REAL }).devTokens).toBe(false);
+    expect(loadConfig({ JWT_SECRET: REAL, DEV_TOKENS: 'true' }).devTokens).toBe(true);
   });
 
   it('CONSOLE_TOKEN_URL is a path on this origin or an https URL, nothing else (abuse: scripts, clear text, hosts)', () => {
@@ -126,7 +130,7 @@ describe('loadConfig', () => {
   });
 
   it('CATALOG_REQUIRED defaults on in production and off elsewhere; either may be set', () => {
-    const prod = { NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-0123456789', CORS_ORIGINS: '*' };
+    const prod = { NODE_ENV: 'production', JWT_SECRET: REAL, CORS_ORIGINS: '*' };
     expect(loadConfig(prod).menu).toEqual({ required: true, maxBytes: 256 * 1024, maxTenants: 10_000 });
     expect(loadConfig({ ...prod, CATALOG_REQUIRED: 'false' }).menu.required).toBe(false);
     expect(loadConfig({}).menu.required).toBe(false);

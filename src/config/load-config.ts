@@ -4,6 +4,7 @@ import { validateSync } from 'class-validator';
 import type { AppConfig } from './app-config.js';
 import { withEnvFile } from './env-file.js';
 import { EnvSchema } from './env.schema.js';
+import { keyWeakness, secretWeakness } from './known-secrets.js';
 import { parseWebhooks } from './webhooks-config.js';
 
 /** Used only outside production when no key is configured, so that `npm start` works at once. */
@@ -92,6 +93,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   if (!!s.TLS_CERT_FILE !== !!s.TLS_KEY_FILE) {
     throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
+  }
+
+  const hooks = webhooks(s.WEBHOOKS, s.WEBHOOKS_FILE);
+  const keyring = s.DATA_ENCRYPTION_KEY ? parseKeyring(s.DATA_ENCRYPTION_KEY) : undefined;
+  const weak = weakSecrets(s, hooks, keyring);
+  if (production && weak.length > 0) {
+    throw new ConfigError(
+      `refused in production: ${weak.map((w) => `${w.setting} is ${w.reason}`).join('; ')} (make one with: openssl rand -hex 32)`,
+    );
   }
 
   return {
@@ -203,7 +213,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     publish: { timeoutMs: s.PUBLISH_TIMEOUT_MS },
     services: { subscriberTtlMs: s.COMMAND_SUBSCRIBER_TTL_MS, queueMax: s.COMMAND_QUEUE_MAX },
     webhooks: {
-      hooks: webhooks(s.WEBHOOKS, s.WEBHOOKS_FILE),
+      hooks,
       timeoutMs: s.WEBHOOK_TIMEOUT_MS,
       maxAttempts: s.WEBHOOK_MAX_ATTEMPTS,
       backoffMs: s.WEBHOOK_BACKOFF_MS,
@@ -211,7 +221,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       decisionTimeoutMs: s.WEBHOOK_DECISION_TIMEOUT_MS,
       decisionsMax: s.WEBHOOK_DECISIONS_MAX,
     },
-    ...(s.DATA_ENCRYPTION_KEY ? { encryption: { keys: parseKeyring(s.DATA_ENCRYPTION_KEY) } } : {}),
+    ...(keyring ? { encryption: { keys: keyring.map(({ id, key }) => ({ id, key })) } } : {}),
     shutdown: {
       graceMs: s.SHUTDOWN_GRACE_MS,
       closeMs: s.SHUTDOWN_CLOSE_MS,
@@ -221,7 +231,29 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     // built-in development secret (which nobody trusts), or when asked for by name.
     devTokens: s.DEV_TOKENS ?? (insecureDevSecret && !s.REDIS_URL),
     consoleTokenUrl: s.CONSOLE_TOKEN_URL,
+    weakSecrets: weak,
   };
+}
+
+/**
+ * Every configured secret that anyone could know or guess (known-secrets.ts): refused in
+ * production, warned about elsewhere. The built-in development secret is not configured, so it
+ * is not listed here (its own warning says it).
+ */
+function weakSecrets(
+  s: EnvSchema,
+  hooks: AppConfig['webhooks']['hooks'],
+  keyring: Array<{ id: string; key: Buffer; text: string }> | undefined,
+): Array<{ setting: string; reason: string }> {
+  const out: Array<{ setting: string; reason: string }> = [];
+  const check = (setting: string, reason: string | undefined): void => {
+    if (reason) out.push({ setting, reason });
+  };
+  if (s.JWT_SECRET) check('JWT_SECRET', secretWeakness(s.JWT_SECRET));
+  if (s.METRICS_TOKEN) check('METRICS_TOKEN', secretWeakness(s.METRICS_TOKEN));
+  for (const hook of hooks) check(`webhook ${hook.id}'s secret`, secretWeakness(hook.secret));
+  for (const k of keyring ?? []) check(`DATA_ENCRYPTION_KEY ${k.id}`, keyWeakness(k.text, k.key));
+  return out;
 }
 
 function webhooks(raw: string | undefined, file: string | undefined): AppConfig['webhooks']['hooks'] {
@@ -237,7 +269,7 @@ function webhooks(raw: string | undefined, file: string | undefined): AppConfig[
  * encrypts; every one decrypts, so a key can be rotated in by putting it first and retired once
  * nothing encrypted under it is still kept.
  */
-function parseKeyring(raw: string): Array<{ id: string; key: Buffer }> {
+function parseKeyring(raw: string): Array<{ id: string; key: Buffer; text: string }> {
   const keys = raw.split(',').map((entry) => {
     const [id, b64, extra] = entry.trim().split(':');
     const key = Buffer.from(b64 ?? '', 'base64');
@@ -246,7 +278,7 @@ function parseKeyring(raw: string): Array<{ id: string; key: Buffer }> {
         'DATA_ENCRYPTION_KEY: expected kid:base64key[,kid:base64key…], each key 32 bytes (openssl rand -base64 32)',
       );
     }
-    return { id, key };
+    return { id, key, text: b64 };
   });
   if (new Set(keys.map((k) => k.id)).size !== keys.length) {
     throw new ConfigError('DATA_ENCRYPTION_KEY: key ids must be unique');

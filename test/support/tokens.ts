@@ -1,7 +1,10 @@
-import { createHmac, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHmac, createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 
-/** The HS256 secret every test hub is started with. */
-export const TEST_SECRET = 'orderwire-test-secret-0123456789';
+/**
+ * The HS256 secret every test hub of this process is started with: random, since a production
+ * hub refuses any secret the repository ships (src/config/known-secrets.ts).
+ */
+export const TEST_SECRET = randomBytes(32).toString('hex');
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
