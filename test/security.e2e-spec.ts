@@ -69,6 +69,28 @@ describe('hardening: tokens, scopes and headers (memory engine)', () => {
     (await connect(hub, 'crew', 'k-1', { token: withinIat })).close();
   });
 
+  it('refuses tokens issued in the future: iat past CLOCK_SKEW_SECONDS, exp beyond the lifetime from now', async () => {
+    const tenYears = 10 * 365 * 86_400;
+    const future = { iat: now() + tenYears, exp: now() + tenYears + 600 };
+    const customer = mintToken({ sub: 'c-1', role: 'customer', tenantId: 'r-1', ...future });
+    expect(await refused(hub, 'customer', 'c-1', { token: customer })).toEqual({
+      code: 'UNAUTHORIZED',
+      message: expect.stringMatching(/issued in the future/),
+    });
+    const publisher = service({ tenants: ['r-1'], ...future });
+    const res = await post(notification('r-1'), publisher);
+    expect([res.status, res.body.error?.code]).toEqual([401, 'UNAUTHORIZED']);
+    // iat ahead by more than the skew (60 s), however short the lifetime.
+    const ahead = mintToken({ sub: 'c-1', role: 'customer', tenantId: 'r-1', iat: now() + 120, exp: now() + 300 });
+    expect((await refused(hub, 'customer', 'c-1', { token: ahead })).code).toBe('UNAUTHORIZED');
+    // exp - now is bounded as well as exp - iat: a modest lifetime starting in the future is not.
+    const late = mintToken({ sub: 'c-1', role: 'customer', tenantId: 'r-1', iat: now() + 50, exp: now() + 3700 });
+    expect((await refused(hub, 'customer', 'c-1', { token: late })).message).toMatch(/lives longer/);
+    // A clock a little ahead (within the skew) still connects.
+    const skewed = mintToken({ sub: 'c-1', role: 'customer', tenantId: 'r-1', iat: now() + 30, exp: now() + 600 });
+    (await connect(hub, 'customer', 'c-1', { token: skewed })).close();
+  });
+
   it('POST bodies with keys that reach a prototype are refused with 400 VALIDATION_FAILED', async () => {
     const token = service({ sub: 'svc-proto' });
     const deep = `{"type":"notification","tenantId":"r-1","data":${'['.repeat(2000)}${']'.repeat(2000)}}`;
@@ -201,8 +223,14 @@ async function revokedStaysRevoked(env: Record<string, string>): Promise<void> {
     const admin = await connect(hub, 'admin', 'a-1');
     await admin.ok('admin.disconnect', { userId: 'k-stolen', reason: 'stolen device', revokeTokens: true });
     await victim.waitDisconnect();
+    // Issued within the skew after the revocation (a clock ahead, or minted in that minute): refused.
+    const ahead = tokenFor('crew', 'k-stolen', 'r-1', { iat: now() + 30 });
+    expect((await refused(hub, 'crew', 'k-stolen', { token: ahead })).code).toBe('UNAUTHORIZED');
     await new Promise((r) => setTimeout(r, 3000)); // past MESSAGE_TTL_SECONDS, the old retention
     expect((await refused(hub, 'crew', 'k-stolen', { token })).code).toBe('UNAUTHORIZED');
+    expect((await refused(hub, 'crew', 'k-stolen', { token: ahead })).code).toBe('UNAUTHORIZED');
+    const minuteLater = tokenFor('crew', 'k-stolen', 'r-1', { iat: now() + 61 });
+    expect((await refused(hub, 'crew', 'k-stolen', { token: minuteLater })).message).toMatch(/future/);
     admin.close();
   } finally {
     await hub.close();

@@ -86,7 +86,7 @@ export class HandshakeMiddleware {
     const claims = this.verifier.verify(auth.token ?? bearer(handshake.headers.authorization), role);
     const key = userKey(claims.role, claims.tenantId, claims.sub);
     const revokedAt = await this.sessions.revokedAt(key);
-    if (revokedAt !== undefined && (claims.iat ?? 0) * 1000 < revokedAt) {
+    if (this.verifier.revokedBy(claims, revokedAt)) {
       throw new AuthError('UNAUTHORIZED', 'this token has been revoked');
     }
     const sessionId = newUlid();

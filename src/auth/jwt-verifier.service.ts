@@ -87,9 +87,19 @@ export class JwtVerifier {
   }
 
   /**
-   * Signature, algorithm, exp, nbf, iss and aud, and a lifetime of at most `maxTtlMs`: `exp - iat`,
-   * or `exp - now` for a token without `iat`. A longer-lived token would outlive revocations,
-   * which are kept for that long.
+   * Whether a revocation at `revokedAt` (ms) refuses a token: every token of the user issued up to
+   * the revocation plus the clock skew, so a token minted on a clock a little ahead, or minted in
+   * the minute after, is refused too. A token without `iat` counts as issued at 0.
+   */
+  revokedBy(claims: { iat?: number }, revokedAt: number | undefined): boolean {
+    return revokedAt !== undefined && (claims.iat ?? 0) * 1000 <= revokedAt + this.config.jwt.clockSkewMs;
+  }
+
+  /**
+   * Signature, algorithm, exp, nbf, iss and aud; `iat` no later than now plus the clock skew; and
+   * a lifetime of at most `maxTtlMs`, both as `exp - iat` and as `exp - now` (plus the skew). A
+   * token issued in the future would escape both the lifetime bound and revocation; a
+   * longer-lived one would outlive revocations, which are kept for that long.
    */
   private decode(token: unknown, maxTtlMs: number): Record<string, unknown> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 8192) {
@@ -109,8 +119,13 @@ export class JwtVerifier {
     if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) {
       throw new AuthError('UNAUTHORIZED', 'iat must be a number');
     }
-    const from = typeof iat === 'number' ? iat * 1000 : Date.now();
-    if (exp * 1000 - from > maxTtlMs) {
+    const now = Date.now();
+    const skew = this.config.jwt.clockSkewMs;
+    if (typeof iat === 'number' && iat * 1000 > now + skew) {
+      throw new AuthError('UNAUTHORIZED', 'the token was issued in the future (iat is ahead of this clock)');
+    }
+    const lifetime = Math.max(exp * 1000 - now - skew, typeof iat === 'number' ? (exp - iat) * 1000 : 0);
+    if (lifetime > maxTtlMs) {
       throw new AuthError(
         'UNAUTHORIZED',
         `the token lives longer than the hub accepts (${Math.floor(maxTtlMs / 1000)} s)`,

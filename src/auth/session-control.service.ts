@@ -27,9 +27,11 @@ export class SessionControlService {
     const room = dto.sessionId ? Rooms.session(tenantId, dto.sessionId) : Rooms.user(tenantId, dto.userId!);
     if (dto.revokeTokens && dto.userId) {
       const now = Date.now();
-      // Every token issued before now dies within MAX_TOKEN_TTL_SECONDS of its iat (the verifier
-      // refuses longer lives), so a revocation kept that long outlives every token it revokes.
-      const keepMs = Math.max(this.config.jwt.maxTokenTtlMs, this.config.delivery.messageTtlMs);
+      // Every token issued up to now plus the skew dies within MAX_TOKEN_TTL_SECONDS of its iat
+      // (the verifier refuses longer lives, and iat ahead of its clock), so a revocation kept that
+      // long, plus the skew, outlives every token it revokes.
+      const keepMs =
+        Math.max(this.config.jwt.maxTokenTtlMs, this.config.delivery.messageTtlMs) + 2 * this.config.jwt.clockSkewMs;
       for (const role of ROLES) {
         await this.sessions.revoke(userKey(role, tenantId, dto.userId), now, keepMs);
       }

@@ -33,6 +33,8 @@ export interface AppConfig {
     /** Tokens living longer (exp - iat, or exp - now) are refused. */
     maxTokenTtlMs: number;
     maxServiceTokenTtlMs: number;
+    /** CLOCK_SKEW_SECONDS: how far `iat` may be ahead; a revocation covers `iat` up to it past. */
+    clockSkewMs: number;
   };
   engine: {
     kind: 'memory' | 'redis';

@@ -132,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       insecureDevSecret,
       maxTokenTtlMs: s.MAX_TOKEN_TTL_SECONDS * 1000,
       maxServiceTokenTtlMs: s.MAX_SERVICE_TOKEN_TTL_SECONDS * 1000,
+      clockSkewMs: s.CLOCK_SKEW_SECONDS * 1000,
     },
     engine: {
       kind: s.REDIS_URL ? 'redis' : 'memory',

@@ -150,7 +150,7 @@ export class ConnectionService implements OnModuleInit {
       throw new HubException('FORBIDDEN', 'the new token must carry the same sub, role and tenantId');
     }
     const revokedAt = await this.sessions.revokedAt(session.userKey);
-    if (revokedAt !== undefined && (claims.iat ?? 0) * 1000 < revokedAt) {
+    if (this.verifier.revokedBy(claims, revokedAt)) {
       this.metrics.authFailures.inc({ code: 'UNAUTHORIZED' });
       throw new HubException('UNAUTHORIZED', 'this token has been revoked');
     }
