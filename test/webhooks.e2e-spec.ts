@@ -66,6 +66,7 @@ function webhooksSuite(engine: string, env: () => Record<string, string>): void 
         tenantId: 'r-1',
         data: {
           type: 'order.place',
+          tenantId: 'r-1',
           user: { id: 'c-1', role: 'customer', tenantId: 'r-1' },
           requestId: 'wh-1',
           reply: { orderId, status: 'placed' },
@@ -86,6 +87,27 @@ function webhooksSuite(engine: string, env: () => Record<string, string>): void 
       await new Promise((r) => setTimeout(r, 200));
       expect(pos.of('command', 'order.place')).toHaveLength(1);
       for (const c of [customer, crew]) c.close();
+    });
+
+    it('a platform admin’s cancel reaches the tenant’s webhook, carrying the tenant it acted on', async () => {
+      const customer = await connect(hub, 'customer', 'c-pa');
+      const platform = await connect(hub, 'admin', 'root', {
+        token: mintToken({ sub: 'root', role: 'admin', tenantId: '*' }),
+      });
+      const { orderId } = await customer.ok('order.place', sampleOrder());
+      await platform.ok('order.cancel', { orderId, tenantId: 'r-1', reason: 'duplicate' });
+      const mine = () =>
+        pos
+          .of('command', 'order.cancel')
+          .find((c) => (c.body.data as { data: { orderId: string } }).data.orderId === orderId);
+      await until(() => mine() !== undefined);
+      const cancel = mine()!;
+      expect(cancel.body).toMatchObject({
+        tenantId: 'r-1',
+        data: { tenantId: 'r-1', user: { id: 'root', role: 'admin', tenantId: '*' } },
+      });
+      expect(other.of('command', 'order.cancel')).toEqual([]);
+      for (const c of [customer, platform]) c.close();
     });
 
     it('retries after a 500 with the same delivery id, freshly signed', async () => {

@@ -1,6 +1,6 @@
 import { type CallHandler, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { ClientCommand, CommandType } from '@orderwire/contracts';
-import { newUlid, SERVICE_COMMANDS } from '@orderwire/contracts';
+import { ALL_TENANTS, newUlid, SERVICE_COMMANDS } from '@orderwire/contracts';
 import type { Observable } from 'rxjs';
 import { type AroundInterceptor, aroundIntercept, type Proceed } from './around.js';
 import type { HubSocket } from '../transport/hub-server.js';
@@ -71,6 +71,8 @@ export class CommandForwardInterceptor implements AroundInterceptor {
       type,
       data,
       reply: (reply as { data?: unknown } | undefined)?.data,
+      // A platform admin acts on the tenant it named (the handler has checked it: tenantOf).
+      tenantId: s.tenantId === ALL_TENANTS && typeof data.tenantId === 'string' ? data.tenantId : s.tenantId,
       user: {
         id: s.userId,
         role: s.role,

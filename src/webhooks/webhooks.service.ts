@@ -54,7 +54,7 @@ export class WebhooksService implements OnApplicationBootstrap {
 
   /** Queues an accepted command for every webhook that takes it in its tenant. */
   async command(command: ClientCommand): Promise<void> {
-    const tenantId = command.user.tenantId;
+    const tenantId = command.tenantId;
     for (const hook of this.for(tenantId, (h) => (h.commands as readonly string[]).includes(command.type))) {
       await this.enqueue(hook, 'command', command.type, tenantId, command.commandId, command);
     }

@@ -50,7 +50,7 @@ export class OrdersHandler implements OnApplicationBootstrap, OnModuleDestroy {
     const { orderId, status, total, currency } = command.reply;
     const fresh = this.ledger.record({
       orderId,
-      tenantId: command.user.tenantId,
+      tenantId: command.tenantId,
       customerId: command.user.id,
       total,
       currency,
@@ -60,12 +60,12 @@ export class OrdersHandler implements OnApplicationBootstrap, OnModuleDestroy {
       handledByCrew: false,
     });
     if (fresh) this.logger.log(`order ${orderId} of ${command.user.id} recorded`);
-    this.later(this.config.paymentDelayMs, () => this.confirmPayment(command.user.tenantId, orderId));
+    this.later(this.config.paymentDelayMs, () => this.confirmPayment(command.tenantId, orderId));
   }
 
   @OnClientCommand('order.cancel')
   async onCancel(command: ClientCommand<'order.cancel'>): Promise<void> {
-    const entry = this.ledger.get(command.user.tenantId, command.data.orderId);
+    const entry = this.ledger.get(command.tenantId, command.data.orderId);
     if (!entry) return;
     entry.status = 'cancelled';
     if (entry.paid) {
@@ -88,7 +88,7 @@ export class OrdersHandler implements OnApplicationBootstrap, OnModuleDestroy {
 
   @OnClientCommand('order.update_status')
   async onUpdate(command: ClientCommand<'order.update_status'>): Promise<void> {
-    const entry = this.ledger.get(command.user.tenantId, command.data.orderId);
+    const entry = this.ledger.get(command.tenantId, command.data.orderId);
     if (!entry) return;
     entry.status = command.data.status;
     entry.handledByCrew = true;

@@ -98,6 +98,12 @@ export interface ClientCommandOf<C extends CommandType> {
   data: CommandData<C>;
   /** The hub's reply to the client (for example the orderId, number and total of order.place). */
   reply?: CommandReply<C>;
+  /**
+   * The tenant the command acted on: the user's own, or the one a platform admin named (never
+   * `"*"`). Route and store by this, not by `user.tenantId`.
+   */
+  tenantId: string;
+  /** Who sent it; `user.tenantId` is `"*"` for a platform admin. */
   user: { id: string; role: Role; tenantId: string; crewRole?: CrewRole };
   sessionId: string;
   requestId?: string;
