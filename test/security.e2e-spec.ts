@@ -81,13 +81,31 @@ describe('hardening: tokens, scopes and headers (memory engine)', () => {
     const res = await post(notification('r-1'), publisher);
     expect([res.status, res.body.error?.code]).toEqual([401, 'UNAUTHORIZED']);
     // iat ahead by more than the skew (60 s), however short the lifetime.
-    const ahead = mintToken({ sub: 'c-1', role: 'customer', tenantId: 'r-1', iat: now() + 120, exp: now() + 300 });
+    const ahead = mintToken({
+      sub: 'c-1',
+      role: 'customer',
+      tenantId: 'r-1',
+      iat: now() + 120,
+      exp: now() + 300,
+    });
     expect((await refused(hub, 'customer', 'c-1', { token: ahead })).code).toBe('UNAUTHORIZED');
     // exp - now is bounded as well as exp - iat: a modest lifetime starting in the future is not.
-    const late = mintToken({ sub: 'c-1', role: 'customer', tenantId: 'r-1', iat: now() + 50, exp: now() + 3700 });
+    const late = mintToken({
+      sub: 'c-1',
+      role: 'customer',
+      tenantId: 'r-1',
+      iat: now() + 50,
+      exp: now() + 3700,
+    });
     expect((await refused(hub, 'customer', 'c-1', { token: late })).message).toMatch(/lives longer/);
     // A clock a little ahead (within the skew) still connects.
-    const skewed = mintToken({ sub: 'c-1', role: 'customer', tenantId: 'r-1', iat: now() + 30, exp: now() + 600 });
+    const skewed = mintToken({
+      sub: 'c-1',
+      role: 'customer',
+      tenantId: 'r-1',
+      iat: now() + 30,
+      exp: now() + 600,
+    });
     (await connect(hub, 'customer', 'c-1', { token: skewed })).close();
   });
 
@@ -281,6 +299,37 @@ describe('hardening: a production hub refuses a secret anyone knows', () => {
       78,
       expect.stringContaining('METRICS_TOKEN is a value this repository ships'),
     ]);
+  });
+});
+
+describe('hardening: production defaults', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startHub({ NODE_ENV: 'production', CORS_ORIGINS: 'http://console.test' });
+  });
+  afterAll(() => hub.close());
+  const post = (token: string) =>
+    request(hub.app.getHttpServer())
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${token}`)
+      .send(notification('r-2'));
+
+  it('a service token without a scope claim is refused; tenants ["*"] names every tenant', async () => {
+    const unscoped = await post(service({}));
+    expect([unscoped.status, unscoped.body.error.code]).toEqual([401, 'UNAUTHORIZED']);
+    expect(unscoped.body.error.message).toMatch(/needs a scope/);
+    expect((await post(service({ tenants: ['*'] }))).status).toBe(202);
+    expect((await post(service({ tenantId: 'r-2' }))).status).toBe(202);
+  });
+
+  it('/api/docs is off unless API_DOCS=true asks for it', async () => {
+    expect((await fetch(`${hub.url}/api/docs/json`)).status).toBe(404);
+    const docs = await startHub({ NODE_ENV: 'production', CORS_ORIGINS: '*', API_DOCS: 'true' });
+    try {
+      expect((await fetch(`${docs.url}/api/docs/json`)).status).toBe(200);
+    } finally {
+      await docs.close();
+    }
   });
 });
 

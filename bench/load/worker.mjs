@@ -54,7 +54,7 @@ async function publishMenu(url, tenant, lines) {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      authorization: `Bearer ${token({ sub: 'bench-pos', role: 'service' })}`,
+      authorization: `Bearer ${token({ sub: 'bench-pos', role: 'service', tenants: ['*'] })}`,
     },
     body: JSON.stringify({
       type: 'menu.updated',

@@ -38,9 +38,10 @@ export class JwtVerifier {
 
   /**
    * A service token (`role: "service"`) for the HTTP publish API. Its tenant scope is `tenants`
-   * (a list of tenant ids, or `["*"]`) or `tenantId`; neither means every tenant. A scope of any
-   * other shape (a string, a list with anything but tenant ids, both claims) is refused: read
-   * loosely, a malformed scope could widen to every tenant.
+   * (a list of tenant ids, or `["*"]`) or `tenantId`. Neither is refused in production (a
+   * platform-wide service says so with `tenants: ["*"]`) and means every tenant elsewhere. A scope
+   * of any other shape (a string, a list with anything but tenant ids, both claims) is refused:
+   * read loosely, a malformed scope could widen to every tenant.
    */
   verifyService(token: unknown): { sub: string; tenants: string[] | '*' } {
     const payload = this.decode(token, this.config.jwt.maxServiceTokenTtlMs);
@@ -60,6 +61,12 @@ export class JwtVerifier {
     if (tenantId !== undefined) {
       if (!isScopeEntry(tenantId)) throw new AuthError('UNAUTHORIZED', 'tenantId is malformed');
       return { sub, tenants: tenantId === ALL_TENANTS ? '*' : [tenantId] };
+    }
+    if (this.config.env === 'production') {
+      throw new AuthError(
+        'UNAUTHORIZED',
+        'a service token needs a scope: tenants (a list of tenant ids, or ["*"] for every tenant) or tenantId',
+      );
     }
     return { sub, tenants: '*' };
   }

@@ -55,10 +55,11 @@ export class EnvSchema extends EnvIntegrations {
   @IsBoolean()
   TRUST_PROXY = false;
 
-  /** The OpenAPI document of the HTTP API at /api/docs (UI) and /api/docs/json. */
+  /** The OpenAPI document of the HTTP API at /api/docs (UI) and /api/docs/json; default off in production. */
+  @IsOptional()
   @Transform(toBool)
   @IsBoolean()
-  API_DOCS = true;
+  API_DOCS?: boolean;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';

@@ -110,7 +110,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       port: s.PORT,
       host: s.HOST,
       trustProxy: s.TRUST_PROXY,
-      apiDocs: s.API_DOCS,
+      apiDocs: s.API_DOCS ?? !production,
       corsOrigins: s.CORS_ORIGINS ?? ['*'],
       ...(s.TLS_CERT_FILE && s.TLS_KEY_FILE
         ? { tls: { certFile: s.TLS_CERT_FILE, keyFile: s.TLS_KEY_FILE } }

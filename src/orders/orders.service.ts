@@ -106,7 +106,13 @@ export class OrdersService {
         if (existing.status === 'placed') await this.publishCreated(session, existing, false);
         return placed(existing);
       }
-      throw conflict('an order with this orderId already exists', { orderId: order.orderId });
+      // Another customer's: answered as a field the client must change, never as "it exists"
+      // (CONFLICT would confirm to one customer that another has an order with that id).
+      throw new HubException('VALIDATION_FAILED', 'choose another orderId, or leave it out', {
+        fields: [
+          { field: 'orderId', messages: ['this orderId cannot be used: choose another, or leave it out'] },
+        ],
+      });
     }
     const stored = result.placed;
     this.delivery.release(message);
