@@ -116,6 +116,71 @@ function stationsSuite(engine: string, env: () => Record<string, string>): void 
       admin.close();
     });
 
+    it('crew roles bound status changes: FORBIDDEN naming the step, the order unchanged', async () => {
+      const rider = await crewOf(hub, 'd-3', 'courier'); // the suite's courier left with its replay test
+      const refusal = async (by: TestClient, command: string, data: object) =>
+        (await by.cmd(command, data)).error;
+      const forbidden = (crewRole: string, from: string, to: string, fulfillment: string) => ({
+        code: 'FORBIDDEN',
+        message: expect.stringContaining(`${crewRole} crew cannot`),
+        details: { crewRole, from, to, fulfillment },
+      });
+      // A courier cannot touch a pickup order, nor the kitchen steps of a delivery order.
+      const pickup = await customer.ok(
+        'order.place',
+        sampleOrder({ fulfillment: 'pickup', deliveryAddress: undefined }),
+      );
+      expect(
+        await refusal(rider, 'order.update_status', { orderId: pickup.orderId, status: 'accepted' }),
+      ).toEqual(forbidden('courier', 'placed', 'accepted', 'pickup'));
+      expect(
+        await refusal(rider, 'order.update_status', { orderId: pickup.orderId, status: 'rejected' }),
+      ).toEqual(forbidden('courier', 'placed', 'rejected', 'pickup'));
+      expect(await refusal(rider, 'order.cancel', { orderId: pickup.orderId })).toEqual(
+        forbidden('courier', 'placed', 'cancelled', 'pickup'),
+      );
+      for (const status of ['accepted', 'preparing', 'ready']) await step(kitchen, pickup.orderId, status);
+      expect(
+        await refusal(rider, 'order.update_status', { orderId: pickup.orderId, status: 'picked_up' }),
+      ).toEqual(forbidden('courier', 'ready', 'picked_up', 'pickup'));
+      // The kitchen cooks; the hand-over of a pickup order is the front's, and so is a cancel.
+      expect(
+        await refusal(kitchen, 'order.update_status', { orderId: pickup.orderId, status: 'picked_up' }),
+      ).toEqual(forbidden('kitchen', 'ready', 'picked_up', 'pickup'));
+      expect(await refusal(kitchen, 'order.cancel', { orderId: pickup.orderId })).toEqual(
+        forbidden('kitchen', 'ready', 'cancelled', 'pickup'),
+      );
+      await step(front, pickup.orderId, 'picked_up');
+      // Delivery: the kitchen and the front cannot send it out; the courier can.
+      const delivery = await customer.ok('order.place', sampleOrder());
+      expect(
+        await refusal(rider, 'order.update_status', { orderId: delivery.orderId, status: 'accepted' }),
+      ).toEqual(forbidden('courier', 'placed', 'accepted', 'delivery'));
+      for (const status of ['accepted', 'preparing', 'ready']) await step(front, delivery.orderId, status);
+      for (const [by, role] of [
+        [kitchen, 'kitchen'],
+        [front, 'front'],
+      ] as const) {
+        expect(
+          await refusal(by, 'order.update_status', { orderId: delivery.orderId, status: 'out_for_delivery' }),
+        ).toEqual(forbidden(role, 'ready', 'out_for_delivery', 'delivery'));
+      }
+      await step(rider, delivery.orderId, 'out_for_delivery');
+      await step(rider, delivery.orderId, 'delivered');
+      // Crew without a crewRole keep every crew right.
+      const other = await customer.ok(
+        'order.place',
+        sampleOrder({ fulfillment: 'pickup', deliveryAddress: undefined }),
+      );
+      for (const status of ['accepted', 'preparing', 'ready', 'picked_up'])
+        await step(plain, other.orderId, status);
+      const cancelled = await customer.ok('order.place', sampleOrder());
+      await plain.ok('order.cancel', { orderId: cancelled.orderId });
+      const board =
+        (await customer.ok('heartbeat', { clientTime: 0 })) && statusesOf(kitchen, pickup.orderId);
+      expect(board).toEqual(['accepted', 'preparing', 'ready', 'picked_up']);
+    });
+
     it('auth.refresh with another crewRole moves the session to that station', async () => {
       const mover = await crewOf(hub, 'm-1', 'courier');
       await mover.ok('auth.refresh', { token: tokenFor('crew', 'm-1', 'r-1', { crewRole: 'kitchen' }) });

@@ -304,8 +304,17 @@ const scenarios = {
           deliveryAddress: { line1: 'a', city: 'b' },
         });
         orderId = placed.data.orderId;
-        for (const status of ['accepted', 'preparing', 'ready', 'out_for_delivery'])
-          await client.send('order.update_status', { orderId, status });
+        // The kitchen's steps by the front (a courier may take only the delivery steps).
+        const { client: front } = await open(job.kind, job.url, {
+          role: 'crew',
+          sub: `front-${job.index}`,
+          tenant,
+          crewRole: 'front',
+        });
+        for (const status of ['accepted', 'preparing', 'ready'])
+          await front.send('order.update_status', { orderId, status });
+        await client.send('order.update_status', { orderId, status: 'out_for_delivery' });
+        front.close();
         owner.close();
       }
       location =

@@ -191,9 +191,10 @@ export class Customer {
 const NEXT = ['accepted', 'preparing', 'ready', 'out_for_delivery', 'delivered'];
 
 /**
- * The crew: takes every new order to delivered, with positions on the way. It works the queue at
- * the front station (couriers only hear of delivery orders once they are ready) and sends the
- * positions through a courier session of its own.
+ * The crew: takes every new order to delivered, with positions on the way. It works the queue as
+ * crew without a crewRole (every crew right: the front may not send an order out, and couriers
+ * only hear of delivery orders once they are ready) and sends the positions through a courier
+ * session of its own.
  */
 export class Courier {
   id = 'courier-1';
@@ -204,7 +205,7 @@ export class Courier {
 
   constructor(url, ledger) {
     this.ledger = ledger;
-    this.m = manager(url, 'crew', 'courier-1', { crewRole: 'front' });
+    this.m = manager(url, 'crew', 'courier-1', {});
     this.gps = manager(url, 'crew', 'courier-1-gps', { crewRole: 'courier' });
     this.queue = [];
     this.m.on('order.created', (e) => {

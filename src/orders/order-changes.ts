@@ -1,5 +1,5 @@
-import type { CommandReply, Order, OrderPlaceDto, OrderStatus } from '@orderwire/contracts';
-import { newUlid } from '@orderwire/contracts';
+import type { CommandReply, CrewRole, Order, OrderPlaceDto, OrderStatus } from '@orderwire/contracts';
+import { crewMayMove, newUlid } from '@orderwire/contracts';
 import type { ActiveOrderLimits } from '../engine/order-store.js';
 import { forCouriers } from '../routing/routing.table.js';
 import { HubException } from '../util/hub.exception.js';
@@ -77,3 +77,18 @@ export const placed = (o: Order): CommandReply<'order.place'> => ({
   total: o.total,
   currency: o.currency,
 });
+
+/**
+ * The crew role table (docs/protocol.md section 5, "Crew roles"): FORBIDDEN naming the step, so a
+ * screen can say why. `cancelled` is `order.cancel`.
+ */
+export function assertCrewMay(crewRole: CrewRole | undefined, order: Order, to: OrderStatus): void {
+  if (crewMayMove(crewRole, to, order.fulfillment)) return;
+  const step = to === 'cancelled' ? 'cancel' : `move from ${order.status} to ${to}`;
+  throw new HubException('FORBIDDEN', `${crewRole} crew cannot ${step} a ${order.fulfillment} order`, {
+    crewRole,
+    from: order.status,
+    to,
+    fulfillment: order.fulfillment,
+  });
+}

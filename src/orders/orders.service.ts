@@ -25,7 +25,7 @@ import type { SessionRegistry } from '../engine/session-registry.js';
 import type { StoredMessage } from '../engine/message-store.js';
 import { AlertsService } from '../monitoring/alerts.service.js';
 import { forCouriers } from '../routing/routing.table.js';
-import { forPeople, limitReached, moved, newOrder, placed } from './order-changes.js';
+import { assertCrewMay, forPeople, limitReached, moved, newOrder, placed } from './order-changes.js';
 import { MenuService } from './menu.service.js';
 import { ORDER_GATE, type OrderGate } from './order-gate.js';
 
@@ -238,6 +238,7 @@ export class OrdersService {
     const mutate = (order: Order): Order => {
       if (session.role === 'customer' && order.customerId !== session.userId) throw notFound('order');
       check(order);
+      if (session.role === 'crew') assertCrewMay(session.crewRole, order, to);
       if (!isLegalTransition(order.status, to, order.fulfillment)) {
         throw conflict(`an order cannot go from ${order.status} to ${to}`, {
           from: order.status,

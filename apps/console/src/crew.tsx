@@ -1,5 +1,5 @@
 import type { Menu, Order, OrderStatus } from '@orderwire/contracts/protocol';
-import { nextStatuses } from '@orderwire/contracts/protocol';
+import { type CrewRole, crewMayMove, nextStatuses } from '@orderwire/contracts/protocol';
 import { useRef, useState } from 'preact/hooks';
 import { actionLabel, DESTRUCTIVE, sendStep, sendWithUndo } from './lib/actions.js';
 import { mount, type ViewProps } from './lib/app.js';
@@ -40,8 +40,9 @@ function Ticket(props: {
   now: number;
   isNew: boolean;
   slaSeconds: number;
+  crewRole?: CrewRole;
 }) {
-  const { o, m, now, isNew, slaSeconds } = props;
+  const { o, m, now, isNew, slaSeconds, crewRole } = props;
   const [armed, setArmed] = useState<OrderStatus>();
   // An estimate the customer sees as "expected at": given with the next step while cooking.
   const [eta, setEta] = useState('');
@@ -104,19 +105,21 @@ function Ticket(props: {
         />
       )}
       <div class="actions">
-        {nextStatuses(o.status, o.fulfillment).map((to) => (
-          <button
-            key={to}
-            type="button"
-            class={DESTRUCTIVE.has(to) ? `danger${armed === to ? ' armed' : ''}` : 'primary'}
-            data-testid={`step-${o.orderId}-${to}`}
-            onClick={() => tap(to)}
-          >
-            {armed === to
-              ? t('action.confirm', { action: actionLabel(to), order: orderName(o) })
-              : actionLabel(to)}
-          </button>
-        ))}
+        {nextStatuses(o.status, o.fulfillment)
+          .filter((to) => crewMayMove(crewRole, to, o.fulfillment))
+          .map((to) => (
+            <button
+              key={to}
+              type="button"
+              class={DESTRUCTIVE.has(to) ? `danger${armed === to ? ' armed' : ''}` : 'primary'}
+              data-testid={`step-${o.orderId}-${to}`}
+              onClick={() => tap(to)}
+            >
+              {armed === to
+                ? t('action.confirm', { action: actionLabel(to), order: orderName(o) })
+                : actionLabel(to)}
+            </button>
+          ))}
       </div>
     </article>
   );
@@ -201,6 +204,7 @@ function Board({ hub, who, config }: ViewProps) {
                   m={m}
                   now={now}
                   slaSeconds={config.acceptSlaSeconds}
+                  crewRole={who.crewRole as CrewRole | undefined}
                   isNew={(firstSeen.get(o.orderId) ?? 0) > now - NEW_MS}
                 />
               ))}

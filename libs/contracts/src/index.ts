@@ -1,6 +1,7 @@
 export * from './roles.js';
 export * from './errors.js';
 export * from './order.js';
+export * from './crew-rights.js';
 export * from './messages.js';
 export * from './commands.js';
 export * from './limits.js';

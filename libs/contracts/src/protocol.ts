@@ -5,6 +5,7 @@
 export * from './roles.js';
 export * from './errors.js';
 export * from './order.js';
+export * from './crew-rights.js';
 export * from './messages.js';
 export * from './limits.js';
 export * from './ids.js';
