@@ -15,6 +15,7 @@ import { HubModule } from './hub.module.js';
 import { ApiExceptionFilter } from './publish/api-exception.filter.js';
 import { NestLogger } from './util/nest-logger.js';
 import { OPENAPI_PATH, setupOpenApi } from './publish/openapi.js';
+import { httpsServerOptions } from './config/tls-policy.js';
 
 /** Builds a hub app (not yet listening): used by main.ts and by the test support. */
 export interface HubOptions {
@@ -70,7 +71,7 @@ export async function createHub(config: AppConfig, options: HubOptions = {}): Pr
     bufferLogs: true,
     bodyParser: false,
     rawBody: true,
-    ...(tls ? { httpsOptions: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}),
+    ...(tls ? { httpsOptions: httpsServerOptions(tls) } : {}),
   });
   app.useLogger(app.get(NestLogger));
   app.use(securityHeaders(!!tls, config.consoleTokenUrl));

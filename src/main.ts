@@ -36,7 +36,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as { port: number } | null;
   logger.info(
-    `orderwire hub listening on http://${config.http.host}:${address?.port}${config.ws.path} (engine ${config.engine.kind}, node ${config.engine.nodeId})`,
+    `orderwire hub listening on ${config.http.tls ? 'https' : 'http'}://${config.http.host}:${address?.port}${config.ws.path} (engine ${config.engine.kind}, node ${config.engine.nodeId})`,
   );
   if (source.file) logger.info(`settings read from ${source.file} (the environment wins over it)`);
   for (const line of configWarnings(config, source.env)) logger.warn(line);

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
@@ -15,7 +16,9 @@ import { connect, refused } from './support/client.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { describeRequiring } from './support/requirement.js';
 import { describeRedis, startRedis } from './support/redis.js';
-import { mintToken, tokenFor } from './support/tokens.js';
+import { mintToken, TEST_SECRET, tokenFor } from './support/tokens.js';
+import { startChild } from './support/child.js';
+import { loadConfig } from '../src/config/load-config.js';
 
 const notification = (tenantId = 'r-1') => ({
   type: 'notification',
@@ -405,14 +408,15 @@ describeRequiring(
   'hardening: native TLS',
   spawnSync('openssl', ['version']).error ? 'openssl is missing (apt-get install openssl)' : undefined,
   () => {
-    it('TLS_CERT_FILE and TLS_KEY_FILE serve https and wss, with HSTS', async () => {
+    /** A self-signed certificate for 127.0.0.1 made by openssl: `newkey` as `rsa:2048`, `ec` … */
+    const certificate = (newkey: string[], digest = '-sha256'): { cert: string; key: string } => {
       const dir = mkdtempSync(join(tmpdir(), 'orderwire-tls-'));
       const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
       const made = spawnSync('openssl', [
         'req',
         '-x509',
-        '-newkey',
-        'rsa:2048',
+        ...newkey,
+        digest,
         '-nodes',
         '-days',
         '1',
@@ -426,6 +430,76 @@ describeRequiring(
         cert,
       ]);
       expect(made.status).toBe(0);
+      return { cert, key };
+    };
+    const bootError = (files: { cert: string; key: string }): string => {
+      try {
+        loadConfig({ TLS_CERT_FILE: files.cert, TLS_KEY_FILE: files.key });
+        return '';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+
+    it('refuses at boot a 1024-bit RSA key, a 224-bit EC key, a SHA-1 signature, a key of another certificate', () => {
+      expect(bootError(certificate(['-newkey', 'rsa:1024']))).toMatch(/RSA of 1024 bits \(at least 2048\)/);
+      expect(bootError(certificate(['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:secp224r1']))).toMatch(
+        /EC on secp224r1 \(at least 256 bits\)/,
+      );
+      expect(bootError(certificate(['-newkey', 'rsa:2048'], '-sha1'))).toMatch(/signed with SHA-1/);
+      const [a, b] = [certificate(['-newkey', 'rsa:2048']), certificate(['-newkey', 'rsa:2048'])];
+      expect(bootError({ cert: a.cert, key: b.key })).toMatch(/does not belong/);
+      expect(bootError(a)).toBe('');
+      expect(bootError(certificate(['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1']))).toBe('');
+    });
+
+    it('TLS 1.2 at least, forward-secret suites only; the boot log says https', async () => {
+      const { cert, key } = certificate(['-newkey', 'rsa:2048']);
+      const hub = await startHub({ TLS_CERT_FILE: cert, TLS_KEY_FILE: key });
+      const ca = readFileSync(cert, 'utf8');
+      const handshake = (options: Record<string, unknown>) =>
+        new Promise<string>((resolve) => {
+          const socket = tlsConnect(
+            { host: '127.0.0.1', port: hub.port, ca, servername: undefined, ...options },
+            () => {
+              resolve(`${socket.getProtocol()} ${socket.getCipher().name}`);
+              socket.end();
+            },
+          );
+          socket.on('error', (err) => resolve(`refused: ${err.message}`));
+        });
+      try {
+        expect(
+          await handshake({ maxVersion: 'TLSv1.1', minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' }),
+        ).toMatch(/^refused/);
+        expect(await handshake({ maxVersion: 'TLSv1.2', ciphers: 'AES128-SHA' })).toMatch(/^refused/);
+        expect(await handshake({ maxVersion: 'TLSv1.2', ciphers: 'AES128-GCM-SHA256' })).toMatch(/^refused/);
+        expect(await handshake({ maxVersion: 'TLSv1.2' })).toMatch(/^TLSv1\.2 ECDHE-RSA-/);
+        expect(await handshake({})).toMatch(/^TLSv1\.3 /);
+      } finally {
+        await hub.close();
+      }
+      const child = await startChild(
+        join(import.meta.dirname, '../dist/main.js'),
+        {
+          TLS_CERT_FILE: cert,
+          TLS_KEY_FILE: key,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          JWT_SECRET: TEST_SECRET,
+          LOG_FORMAT: 'json',
+        },
+        'listening',
+      );
+      try {
+        expect(child.output()).toMatch(/listening on https:\/\/127\.0\.0\.1:\d+\/ws/);
+      } finally {
+        child.proc.kill('SIGKILL');
+      }
+    });
+
+    it('TLS_CERT_FILE and TLS_KEY_FILE serve https and wss, with HSTS', async () => {
+      const { cert, key } = certificate(['-newkey', 'rsa:2048']);
       const hub = await startHub({ TLS_CERT_FILE: cert, TLS_KEY_FILE: key });
       const ca = readFileSync(cert, 'utf8');
       try {

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsInt, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 
 import { toInt } from './env.transforms.js';
 
@@ -8,6 +8,16 @@ import { toInt } from './env.transforms.js';
  * stored results and unread bytes (README, "Bounds"). Part of EnvSchema.
  */
 export class EnvLimits {
+  /**
+   * How far a token's `iat` may be ahead of this node's clock; a revocation also refuses tokens
+   * issued up to this long after it (a token minted in that window is refused too).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  CLOCK_SKEW_SECONDS = 60;
+
   @Transform(toInt)
   @IsInt()
   @Min(256)

@@ -101,16 +101,6 @@ export class EnvSchema extends EnvIntegrations {
   @Min(60)
   MAX_SERVICE_TOKEN_TTL_SECONDS = 30 * 86_400;
 
-  /**
-   * How far a token's `iat` may be ahead of this node's clock; a revocation also refuses tokens
-   * issued up to this long after it (a token minted in that window is refused too).
-   */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(300)
-  CLOCK_SKEW_SECONDS = 60;
-
   /** Bearer token for GET /metrics; in production /metrics is served only with one. */
   @IsOptional()
   @IsString()

@@ -5,6 +5,7 @@ import type { AppConfig } from './app-config.js';
 import { withEnvFile } from './env-file.js';
 import { EnvSchema } from './env.schema.js';
 import { keyWeakness, secretWeakness } from './known-secrets.js';
+import { tlsProblem } from './tls-policy.js';
 import { parseWebhooks } from './webhooks-config.js';
 
 /** Used only outside production when no key is configured, so that `npm start` works at once. */
@@ -94,6 +95,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (!!s.TLS_CERT_FILE !== !!s.TLS_KEY_FILE) {
     throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
   }
+  const tlsUnfit = s.TLS_CERT_FILE && s.TLS_KEY_FILE ? tlsProblem(s.TLS_CERT_FILE, s.TLS_KEY_FILE) : undefined;
+  if (tlsUnfit) throw new ConfigError(tlsUnfit);
 
   const hooks = webhooks(s.WEBHOOKS, s.WEBHOOKS_FILE);
   const keyring = s.DATA_ENCRYPTION_KEY ? parseKeyring(s.DATA_ENCRYPTION_KEY) : undefined;
