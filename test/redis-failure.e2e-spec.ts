@@ -73,7 +73,11 @@ describeRedis('when Redis goes away and comes back', () => {
     // The node keeps serving its connections; what needs Redis fails fast with a clear message.
     expect((await customer.ok('heartbeat', { clientTime: 1 })).serverTime).toEqual(expect.any(Number));
     const refused = await customer.cmd('order.place', sampleOrder());
-    expect(refused.error).toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('storage') });
+    expect(refused.error).toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('storage'),
+      details: { retryAfterMs: 1000 },
+    });
 
     await redis.start();
     await admin.waitFor(
@@ -148,4 +152,71 @@ describeRedis('when Redis goes away and comes back', () => {
     }
     for (const c of [admin, local, remote]) c.close();
   }, 60000);
+});
+
+describeRedis('when Redis freezes (SIGSTOP: the connection open, nothing answered)', () => {
+  it('commands are answered UNAVAILABLE within REDIS_COMMAND_TIMEOUT_MS; a retry places the order once', async () => {
+    const redis = await startRedis();
+    if (!redis.owned) throw new Error('this test needs a private redis-server it can freeze');
+    const hub = await startHub({
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redis.prefix(),
+      REDIS_COMMAND_TIMEOUT_MS: '500',
+    });
+    try {
+      const customer = await connect(hub, 'customer', 'c-frozen');
+      const crew = await connect(hub, 'crew', 'k-frozen');
+      redis.pause();
+      let took: number;
+      try {
+        const started = Date.now();
+        const placed = await customer.cmd('order.place', sampleOrder({ orderId: 'o-frozen' }));
+        const withRequest = await customer.cmd(
+          'order.place',
+          sampleOrder({ orderId: 'o-frozen-2', requestId: 'r-frozen' }),
+        );
+        took = Date.now() - started;
+        for (const reply of [placed, withRequest]) {
+          expect(reply.error).toEqual({
+            code: 'UNAVAILABLE',
+            message: expect.stringContaining('retry'),
+            details: { retryAfterMs: 1000 },
+          });
+        }
+        // The node itself still answers what needs no storage.
+        expect((await customer.ok('heartbeat', { clientTime: 1 })).serverTime).toEqual(expect.any(Number));
+      } finally {
+        redis.resume();
+      }
+      expect(took).toBeLessThan(2 * (500 + 1000));
+      // Nothing half-written: the retries place each order exactly once, announced once.
+      const again = await customer.ok('order.place', sampleOrder({ orderId: 'o-frozen' }));
+      const second = await customer.ok(
+        'order.place',
+        sampleOrder({ orderId: 'o-frozen-2', requestId: 'r-frozen' }),
+      );
+      expect([again.status, second.status]).toEqual(['placed', 'placed']);
+      for (const id of ['o-frozen', 'o-frozen-2'])
+        await crew.waitFor('order.created', (e) => (e.data.order as { orderId: string }).orderId === id);
+      await crew.ok('heartbeat', { clientTime: 2 });
+      // One message per order (a copy delivered again carries the same id; the SDK drops it).
+      const idsOf = (orderId: string) =>
+        new Set(
+          crew
+            .of('order.created')
+            .filter((e) => (e.data.order as { orderId: string }).orderId === orderId)
+            .map((e) => e.id),
+        );
+      expect([idsOf('o-frozen').size, idsOf('o-frozen-2').size]).toEqual([1, 1]);
+      const board = await connect(hub, 'crew', 'k-board');
+      const orders = (board.of('order.board')[0].data.orders as Array<{ orderId: string }>).map(
+        (o) => o.orderId,
+      );
+      expect(orders.filter((id) => id.startsWith('o-frozen')).sort()).toEqual(['o-frozen', 'o-frozen-2']);
+      for (const c of [customer, crew, board]) c.close();
+    } finally {
+      await hub.close();
+      await redis.stop();
+    }
+  }, 30000);
 });

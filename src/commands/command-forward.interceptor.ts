@@ -7,6 +7,9 @@ import type { HubSocket } from '../transport/hub-server.js';
 import { SERVICE_BRIDGE } from '../engine/engine.tokens.js';
 import type { ServiceBridge } from '../engine/service-bridge.js';
 import { HubException } from '../util/hub.exception.js';
+import { unavailable } from '../util/unavailable.js';
+import { withTimeout } from '../util/with-timeout.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 
 const FORWARDED: ReadonlySet<string> = new Set(SERVICE_COMMANDS);
@@ -24,6 +27,7 @@ export class CommandForwardInterceptor implements AroundInterceptor {
   constructor(
     @Inject(SERVICE_BRIDGE) private readonly bridge: ServiceBridge,
     private readonly webhooks: WebhooksService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -84,10 +88,14 @@ export class CommandForwardInterceptor implements AroundInterceptor {
       receivedAt: new Date().toISOString(),
     } as ClientCommand;
     try {
-      await Promise.all([this.bridge.dispatch(command), this.webhooks.command(command)]);
+      // The queues' connection waits through outages (BullMQ's): the command's deadline is here.
+      await withTimeout(
+        Promise.all([this.bridge.dispatch(command), this.webhooks.command(command)]),
+        this.config.engine.commandTimeoutMs,
+        'hand-off timed out',
+      );
     } catch {
-      throw new HubException(
-        'INTERNAL',
+      throw unavailable(
         'the command was carried out but could not be handed to the services; retry it with the same requestId',
       );
     }

@@ -14,6 +14,7 @@ const TRANSIENT: ReadonlySet<ErrorCode> = new Set([
   'INTERNAL',
   'VALIDATION_FAILED',
   'BACKEND_UNAVAILABLE',
+  'UNAVAILABLE',
 ]);
 
 type Stored = { reply: unknown } | { error: ProtocolErrorBody };

@@ -8,6 +8,7 @@ import type { HubSocket } from '../transport/hub-server.js';
 import { DependencyMonitor } from '../monitoring/dependency.monitor.js';
 import { fail, isAckFn } from './ack.js';
 import { HubException } from '../util/hub.exception.js';
+import { isUnavailable, unavailable } from '../util/unavailable.js';
 
 /** Turns every failure of a command into the ack `{ ok: false, error }`; never a stack. */
 @Catch()
@@ -35,12 +36,12 @@ export class WsExceptionFilter implements ExceptionFilter {
         return e as ProtocolErrorBody;
       return { code: 'FORBIDDEN', message: typeof e === 'string' ? e : 'forbidden' };
     }
-    if (this.dependencies.isDown) {
+    if (isUnavailable(exception) || this.dependencies.isDown) {
       this.logger.warn(
-        { sessionId: socket?.data?.session?.sessionId },
-        'command failed: a dependency is down',
+        { sessionId: socket?.data?.session?.sessionId, err: (exception as Error)?.message },
+        'command failed: the storage did not answer',
       );
-      return { code: 'INTERNAL', message: 'the hub cannot reach its storage right now; retry shortly' };
+      return unavailable().toBody();
     }
     this.logger.error({ err: exception, sessionId: socket?.data?.session?.sessionId }, 'command failed');
     return { code: 'INTERNAL', message: 'internal error' };

@@ -42,6 +42,8 @@ export interface AppConfig {
     redisUrls?: RedisUrls;
     prefix: string;
     nodeId: string;
+    /** REDIS_COMMAND_TIMEOUT_MS: the deadline of a Redis call on a command's path. */
+    commandTimeoutMs: number;
   };
   delivery: {
     messageTtlMs: number;

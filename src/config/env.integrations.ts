@@ -10,6 +10,16 @@ import { toInt } from './env.transforms.js';
  */
 export class EnvIntegrations extends EnvLimits {
   /**
+   * Redis engine: the deadline of every Redis call on a command's path (the store, the sessions,
+   * the hand-off to services and webhooks). Past it the command is answered UNAVAILABLE.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  REDIS_COMMAND_TIMEOUT_MS = 2000;
+
+  /**
    * Redis engine: a service that subscribed to client commands and has not renewed its
    * subscription (every 30 s while it runs) for this long is gone: its queue is no longer fed.
    */

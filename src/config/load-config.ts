@@ -150,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
           }
         : {}),
       prefix: s.REDIS_PREFIX,
+      commandTimeoutMs: s.REDIS_COMMAND_TIMEOUT_MS,
       nodeId: s.NODE_ID ?? `node-${randomBytes(5).toString('hex')}`,
     },
     delivery: {

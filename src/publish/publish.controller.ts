@@ -49,6 +49,7 @@ const STATUS: Record<ErrorCode, number> = {
   PAYMENT_REQUIRED: HttpStatus.CONFLICT,
   REJECTED: HttpStatus.UNPROCESSABLE_ENTITY,
   BACKEND_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+  UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   SLOW_CONSUMER: HttpStatus.TOO_MANY_REQUESTS, // never answered over HTTP; here for completeness
   INTERNAL: HttpStatus.INTERNAL_SERVER_ERROR,
 };

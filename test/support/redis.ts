@@ -16,6 +16,9 @@ export interface TestRedis {
   kill(): Promise<void>;
   /** Starts it again on the same port. */
   start(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open, nothing is answered; `resume` thaws it. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -41,7 +44,19 @@ export async function startRedis(): Promise<TestRedis> {
     const external = async () => {
       throw new Error('cannot kill or restart a Redis named by REDIS_URL');
     };
-    return { url, owned: false, prefix, kill: external, start: external, stop: async () => {} };
+    const cannot = () => {
+      throw new Error('cannot freeze a Redis named by REDIS_URL');
+    };
+    return {
+      url,
+      owned: false,
+      prefix,
+      kill: external,
+      start: external,
+      pause: cannot,
+      resume: cannot,
+      stop: async () => {},
+    };
   }
   const port = await restartablePort();
   let child: ChildProcess | undefined;
@@ -91,8 +106,16 @@ export async function startRedis(): Promise<TestRedis> {
       c.kill('SIGKILL');
     });
   };
+  const signal = (name: 'SIGSTOP' | 'SIGCONT') => () => void child?.kill(name);
+  const pause = signal('SIGSTOP');
+  const resume = signal('SIGCONT');
+  // A frozen server is thawed before it is killed, so that it can exit.
+  const stop = async (): Promise<void> => {
+    resume();
+    await kill();
+  };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, owned: true, prefix, kill, start, stop: kill };
+  return { url: `redis://127.0.0.1:${port}`, owned: true, prefix, kill, start, pause, resume, stop };
 }
 
 /**

@@ -29,6 +29,9 @@ export const ERROR_CODES = [
   // (`details.retryAfterMs`). Nothing was stored either way.
   'REJECTED',
   'BACKEND_UNAVAILABLE',
+  // Extension (docs/protocol.md section 5): the hub's storage did not answer within
+  // REDIS_COMMAND_TIMEOUT_MS (or is known to be down); transient, `details.retryAfterMs`.
+  'UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

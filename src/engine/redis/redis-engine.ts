@@ -65,6 +65,9 @@ export class RedisEngine {
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
         retryStrategy: retry,
+        // A frozen Redis (the connection open, nothing answered) must not leave commands waiting:
+        // past the deadline the call fails and the client's command is answered UNAVAILABLE.
+        commandTimeout: config.engine.commandTimeoutMs,
       }) as const;
     this.store = createRedis(urls.store, failFast('store'));
     this.sessionsClient =
