@@ -166,7 +166,7 @@ export class Customer {
       // the order itself (a cap, the menu, validation) means the load is not what it claims.
       if (
         err?.code &&
-        !['INTERNAL', 'TIMEOUT', 'CLOSED', 'RATE_LIMITED', 'TOO_MANY_CONNECTIONS'].includes(err.code)
+        !['INTERNAL', 'UNAVAILABLE', 'TIMEOUT', 'CLOSED', 'RATE_LIMITED', 'TOO_MANY_CONNECTIONS'].includes(err.code)
       )
         this.ledger.ordersRefused.set(err.code, (this.ledger.ordersRefused.get(err.code) ?? 0) + 1);
     }
