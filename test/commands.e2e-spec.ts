@@ -15,7 +15,8 @@ describe('commands: success paths and error codes', () => {
 
   beforeAll(async () => {
     hub = await startHub({ ORDER_ACCEPT_SLA_SECONDS: '1' });
-    crew = await connect(hub, 'crew', 'k-1', { extraClaims: { crewRole: 'kitchen' } });
+    // Crew without a crewRole keep every crew step (test/stations.e2e-spec.ts holds the roles).
+    crew = await connect(hub, 'crew', 'k-1');
     courier = await connect(hub, 'crew', 'd-1', { extraClaims: { crewRole: 'courier' } });
     admin = await connect(hub, 'admin', 'a-1');
     customer = await connect(hub, 'customer', 'c-1');

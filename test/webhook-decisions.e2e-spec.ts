@@ -28,6 +28,7 @@ function decisionsSuite(engine: string, env: () => Record<string, string>): void
         ...env(),
         WEBHOOK_DECISION_TIMEOUT_MS: '1000',
         WEBHOOK_DECISIONS_MAX: '2',
+        WEBHOOK_DECISIONS_PER_TENANT: '2',
         WEBHOOKS: JSON.stringify([
           {
             id: 'gate',
@@ -229,3 +230,134 @@ function decisionsSuite(engine: string, env: () => Record<string, string>): void
 }
 
 describeEngines('webhook decisions', decisionsSuite);
+
+describe('webhook decisions: one tenant’s failing backend cannot stop order-taking for the others', () => {
+  const hanging = new Receiver(); // r-1's decider
+  const healthy = new Receiver(); // r-2's decider
+  let hub: TestHub;
+  let release!: () => void;
+  beforeAll(async () => {
+    for (const r of [hanging, healthy]) await r.start();
+    healthy.answer = () => ({ body: { accept: true } });
+    const decider = (id: string, url: string, tenant: string) => ({
+      id,
+      url,
+      secret: WEBHOOK_SECRET,
+      tenants: [tenant],
+      decides: ['order.place'],
+    });
+    hub = await startHub({
+      WEBHOOK_DECISION_TIMEOUT_MS: '5000',
+      WEBHOOK_DECISIONS_MAX: '32',
+      WEBHOOK_DECISIONS_PER_TENANT: '4', // and 2 per customer, the default
+      WEBHOOK_BREAKER_FAILURES: '3',
+      WEBHOOK_BREAKER_COOLDOWN_MS: '600000',
+      MAX_ACTIVE_ORDERS_PER_CUSTOMER: '1000',
+      RATE_COMMANDS_PER_SECOND: '1000',
+      RATE_COMMAND_BURST: '1000',
+      RATE_USER_COMMANDS_PER_SECOND: '1000',
+      RATE_USER_COMMAND_BURST: '1000',
+      WEBHOOKS: JSON.stringify([decider('hang', hanging.url, 'r-1'), decider('fine', healthy.url, 'r-2')]),
+    });
+  });
+  afterAll(async () => {
+    release?.();
+    await hub?.close();
+    for (const r of [hanging, healthy]) await r.stop();
+  });
+
+  /** Milliseconds each of `n` placements of r-2 customers took; every one must be placed. */
+  const placeR2 = async (n: number, round: string): Promise<number[]> => {
+    const customers = await Promise.all(
+      [1, 2, 3, 4].map((i) => connect(hub, 'customer', `r2-${round}-${i}`, { tenantId: 'r-2' })),
+    );
+    const took: number[] = [];
+    await Promise.all(
+      customers.map(async (c, i) => {
+        for (let k = i; k < n; k += customers.length) {
+          const started = performance.now();
+          const reply = await c.cmd('order.place', sampleOrder());
+          took.push(performance.now() - started);
+          expect([reply.ok, reply.error?.code]).toEqual([true, undefined]);
+        }
+      }),
+    );
+    for (const c of customers) c.close();
+    return took.sort((a, b) => a - b);
+  };
+  const p99 = (sorted: number[]) => sorted[Math.ceil(sorted.length * 0.99) - 1];
+
+  it('r-1’s decider hangs and 7 of its customers send 266 placements: r-2 keeps placing at its usual pace', async () => {
+    const before = await placeR2(40, 'before');
+    const held = new Promise<void>((r) => (release = r));
+    hanging.answer = () => ({ body: { accept: true }, after: held });
+    const flooders = await Promise.all(
+      Array.from({ length: 7 }, (_, i) => connect(hub, 'customer', `r1-${i}`, { tenantId: 'r-1' })),
+    );
+    const flood = flooders.flatMap((c) =>
+      Array.from({ length: 38 }, () => c.cmd('order.place', sampleOrder())),
+    );
+    await until(() => hanging.of('decision', 'order.place').length === 4);
+    const during = await placeR2(40, 'during');
+    // Unchanged: r-2 waits for nothing of r-1's (a generous bound for a shared CI machine; the
+    // hang lasts until released, 5 s at most).
+    expect(p99(during)).toBeLessThan(Math.max(3 * p99(before), p99(before) + 250));
+    release();
+    const replies = await Promise.all(flood);
+    expect(replies).toHaveLength(266);
+    // r-1 held 4 decisions (its tenant's share); the rest were answered at once.
+    expect(replies.filter((r) => r.ok)).toHaveLength(4);
+    const refused = replies.filter((r) => !r.ok).map((r) => r.error!);
+    expect(new Set(refused.map((e) => e.code))).toEqual(new Set(['BACKEND_UNAVAILABLE']));
+    // Refused by r-1's share (or by a customer's own two), never by the node's bound.
+    expect(refused.filter((e) => !['tenant', 'customer'].includes(String(e.details?.scope)))).toEqual([]);
+    expect(refused.filter((e) => e.details?.scope === 'tenant').length).toBeGreaterThan(200);
+    expect(hanging.of('decision', 'order.place')).toHaveLength(4);
+    const metrics = await fetch(`${hub.url}/metrics`).then((r) => r.text());
+    const count = (result: string) =>
+      Number(new RegExp(`orderwire_webhook_decisions_total\\{webhook="hang",result="${result}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+    expect(count('tenant_busy') + count('customer_busy')).toBe(262);
+    expect(count('busy')).toBe(0);
+    for (const c of flooders) c.close();
+  });
+
+  it('one customer holds at most WEBHOOK_DECISIONS_PER_CUSTOMER decisions', async () => {
+    let open!: () => void;
+    const held = new Promise<void>((r) => (open = r));
+    healthy.answer = () => ({ body: { accept: true }, after: held });
+    const c = await connect(hub, 'customer', 'r2-greedy', { tenantId: 'r-2' });
+    const from = healthy.of('decision', 'order.place').length;
+    const first = [c.cmd('order.place', sampleOrder()), c.cmd('order.place', sampleOrder())];
+    await until(() => healthy.of('decision', 'order.place').length === from + 2);
+    const third = await c.cmd('order.place', sampleOrder());
+    open();
+    expect(third.error).toMatchObject({ code: 'BACKEND_UNAVAILABLE', details: { scope: 'customer' } });
+    expect((await Promise.all(first)).map((r) => r.ok)).toEqual([true, true]);
+    healthy.answer = () => ({ body: { accept: true } });
+    c.close();
+  });
+
+  it('after WEBHOOK_BREAKER_FAILURES failures in a row the breaker opens: answered at once, the backend not asked', async () => {
+    hanging.answer = () => 500;
+    const c = await connect(hub, 'customer', 'r1-breaker', { tenantId: 'r-1' });
+    const from = hanging.of('decision', 'order.place').length;
+    for (let i = 0; i < 3; i++) {
+      expect((await c.cmd('order.place', sampleOrder())).error?.code).toBe('BACKEND_UNAVAILABLE');
+    }
+    expect(hanging.of('decision', 'order.place')).toHaveLength(from + 3);
+    const started = performance.now();
+    const refused = await c.cmd('order.place', sampleOrder());
+    expect(refused.error).toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
+    // Told to come back when the breaker lets a call through (the cool-down, 10 minutes here).
+    expect(refused.error!.details!.retryAfterMs).toBeGreaterThan(500_000);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(hanging.of('decision', 'order.place')).toHaveLength(from + 3);
+    const metrics = await fetch(`${hub.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/orderwire_webhook_breaker_state\{webhook="hang"\} 1/);
+    expect(metrics).toMatch(/orderwire_webhook_breaker_state\{webhook="fine"\} 0/);
+    expect(metrics).toMatch(/orderwire_webhook_decisions_total\{webhook="hang",result="open"\} 1/);
+    // Other tenants are not touched by r-1's breaker.
+    expect((await placeR2(4, 'after')).length).toBe(4);
+    c.close();
+  });
+});

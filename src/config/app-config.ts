@@ -107,6 +107,12 @@ export interface AppConfig {
     /** Decisions (order.place accepted or rejected by a backend): per POST, and in flight per node. */
     decisionTimeoutMs: number;
     decisionsMax: number;
+    /** In flight per tenant and per customer on a node: fair shares of decisionsMax. */
+    decisionsPerTenant: number;
+    decisionsPerCustomer: number;
+    /** A deciding webhook's circuit breaker: consecutive failures that open it, and its cool-down. */
+    breakerFailures: number;
+    breakerCooldownMs: number;
   };
   /** AES-256-GCM keys for personal data at rest (redis engine): the first encrypts, all decrypt. */
   encryption?: { keys: Array<{ id: string; key: Buffer }> };

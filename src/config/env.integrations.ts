@@ -90,4 +90,33 @@ export class EnvIntegrations extends EnvLimits {
   @IsInt()
   @Min(1)
   WEBHOOK_DECISIONS_MAX = 256;
+
+  /**
+   * Decisions in flight per tenant on a node (default an eighth of WEBHOOK_DECISIONS_MAX, at least
+   * 1): one tenant's hanging backend, or its customers' flood, leaves the rest to other tenants.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_DECISIONS_PER_TENANT?: number;
+
+  /** Decisions in flight per customer on a node: one waiting order, and a retry. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_DECISIONS_PER_CUSTOMER = 2;
+
+  /** Consecutive failures of a deciding webhook after which its circuit breaker opens. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_BREAKER_FAILURES = 5;
+
+  /** How long an open breaker answers at once before it lets one decision through again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  WEBHOOK_BREAKER_COOLDOWN_MS = 30_000;
 }

@@ -95,7 +95,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (!!s.TLS_CERT_FILE !== !!s.TLS_KEY_FILE) {
     throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
   }
-  const tlsUnfit = s.TLS_CERT_FILE && s.TLS_KEY_FILE ? tlsProblem(s.TLS_CERT_FILE, s.TLS_KEY_FILE) : undefined;
+  const tlsUnfit =
+    s.TLS_CERT_FILE && s.TLS_KEY_FILE ? tlsProblem(s.TLS_CERT_FILE, s.TLS_KEY_FILE) : undefined;
   if (tlsUnfit) throw new ConfigError(tlsUnfit);
 
   const hooks = webhooks(s.WEBHOOKS, s.WEBHOOKS_FILE);
@@ -225,6 +226,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       queueMax: s.WEBHOOK_QUEUE_MAX,
       decisionTimeoutMs: s.WEBHOOK_DECISION_TIMEOUT_MS,
       decisionsMax: s.WEBHOOK_DECISIONS_MAX,
+      decisionsPerTenant: Math.min(
+        s.WEBHOOK_DECISIONS_MAX,
+        s.WEBHOOK_DECISIONS_PER_TENANT ?? Math.max(1, Math.floor(s.WEBHOOK_DECISIONS_MAX / 8)),
+      ),
+      decisionsPerCustomer: s.WEBHOOK_DECISIONS_PER_CUSTOMER,
+      breakerFailures: s.WEBHOOK_BREAKER_FAILURES,
+      breakerCooldownMs: s.WEBHOOK_BREAKER_COOLDOWN_MS,
     },
     ...(keyring ? { encryption: { keys: keyring.map(({ id, key }) => ({ id, key })) } } : {}),
     shutdown: {

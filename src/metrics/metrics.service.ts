@@ -76,8 +76,14 @@ export class MetricsService {
   });
   readonly webhookDecisions = new Counter({
     name: 'orderwire_webhook_decisions_total',
-    help: 'Orders put to deciding webhooks, by result: accepted, rejected, failed (no valid answer), busy (past WEBHOOK_DECISIONS_MAX, not asked)',
+    help: 'Orders put to deciding webhooks, by result: accepted, rejected, failed (no valid answer), busy / tenant_busy / customer_busy (past WEBHOOK_DECISIONS_MAX / _PER_TENANT / _PER_CUSTOMER, not asked), open (its circuit breaker open, not asked)',
     labelNames: ['webhook', 'result'],
+    registers: [this.registry],
+  });
+  readonly webhookBreaker = new Gauge({
+    name: 'orderwire_webhook_breaker_state',
+    help: "A deciding webhook's circuit breaker: 0 closed, 1 open (answered at once), 2 half-open (one call let through)",
+    labelNames: ['webhook'],
     registers: [this.registry],
   });
   readonly webhookDecisionSeconds = new Histogram({

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Order, WebhookBody } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig, type WebhookConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -6,6 +6,11 @@ import type { OrderGate } from '../orders/order-gate.js';
 import { HubException } from '../util/hub.exception.js';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { type DecisionOutcome, postDecision, signedHeaders } from './webhook-post.js';
+import { BREAKER_STATE_VALUE, CircuitBreaker } from './circuit-breaker.js';
+import { DecisionSlots } from './decision-slots.js';
+
+/** The clock of the decisions' breakers: tests provide their own. */
+export const DECISIONS_CLOCK = Symbol('DECISIONS_CLOCK');
 
 /** How long a client is told to wait before placing again after BACKEND_UNAVAILABLE. */
 const RETRY_AFTER_MS = 2000;
@@ -17,8 +22,12 @@ type Verdict = { hook: WebhookConfig; outcome: DecisionOutcome };
 /**
  * Deciding webhooks (docs/protocol.md section 12, decisions): an order, priced and within the
  * limits, is put to the tenant's deciding backends at once, before it is stored; the order goes
- * on only when each accepts (or fails with `onFailure: accept`). Bounded per node by
- * WEBHOOK_DECISIONS_MAX placements in flight.
+ * on only when each accepts (or fails with `onFailure: accept`). Placements in flight are bounded
+ * per node (WEBHOOK_DECISIONS_MAX), per tenant (WEBHOOK_DECISIONS_PER_TENANT, a share of the
+ * node's) and per customer (WEBHOOK_DECISIONS_PER_CUSTOMER), so one tenant's hanging backend, or
+ * its customers' flood, cannot take the slots of every other tenant; and each webhook has a
+ * circuit breaker (WEBHOOK_BREAKER_FAILURES, WEBHOOK_BREAKER_COOLDOWN_MS) that answers at once
+ * while its backend keeps failing.
  */
 @Injectable()
 export class WebhookDecisions implements OrderGate {
@@ -26,17 +35,26 @@ export class WebhookDecisions implements OrderGate {
   /** Whether some decider takes every tenant, and the tenants named by the others. */
   private readonly everyTenant: boolean;
   private readonly tenants: ReadonlySet<string>;
-  private inFlight = 0;
+  private readonly slots: DecisionSlots;
+  private readonly breakers = new Map<string, CircuitBreaker>();
   private readonly failing = new Map<string, { since: number; warnedAt: number; count: number }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     @InjectLogger(WebhookDecisions.name) private readonly logger: HubLogger,
+    @Optional() @Inject(DECISIONS_CLOCK) clock: () => number = Date.now,
   ) {
     this.deciders = config.webhooks.hooks.filter((h) => h.decides.includes('order.place'));
     this.everyTenant = this.deciders.some((h) => !h.tenants);
     this.tenants = new Set(this.deciders.flatMap((h) => h.tenants ?? []));
+    const { decisionsMax, decisionsPerTenant, decisionsPerCustomer, breakerFailures, breakerCooldownMs } =
+      config.webhooks;
+    this.slots = new DecisionSlots(decisionsMax, decisionsPerTenant, decisionsPerCustomer);
+    for (const hook of this.deciders) {
+      this.breakers.set(hook.id, new CircuitBreaker(breakerFailures, breakerCooldownMs, clock));
+      metrics.webhookBreaker.set({ webhook: hook.id }, BREAKER_STATE_VALUE.closed);
+    }
   }
 
   decides(tenantId: string): boolean {
@@ -46,20 +64,23 @@ export class WebhookDecisions implements OrderGate {
   async decide(order: Order): Promise<void> {
     const hooks = this.deciders.filter((h) => !h.tenants || h.tenants.includes(order.tenantId));
     if (hooks.length === 0) return;
-    if (this.inFlight >= this.config.webhooks.decisionsMax) {
-      for (const hook of hooks) this.metrics.webhookDecisions.inc({ webhook: hook.id, result: 'busy' });
+    const full = this.slots.take(order.tenantId, order.customerId);
+    if (full) {
+      const result = full === 'node' ? 'busy' : `${full}_busy`;
+      for (const hook of hooks) this.metrics.webhookDecisions.inc({ webhook: hook.id, result });
       throw new HubException(
         'BACKEND_UNAVAILABLE',
-        'the restaurant is confirming many orders right now: try again in a moment',
-        { retryAfterMs: RETRY_AFTER_MS },
+        full === 'customer'
+          ? 'your previous order is still being confirmed: try again in a moment'
+          : 'the restaurant is confirming many orders right now: try again in a moment',
+        { retryAfterMs: RETRY_AFTER_MS, scope: full },
       );
     }
-    this.inFlight++;
     let verdicts: Verdict[];
     try {
       verdicts = await Promise.all(hooks.map((hook) => this.ask(hook, order)));
     } finally {
-      this.inFlight--;
+      this.slots.give(order.tenantId, order.customerId);
     }
     // A rejection wins over a failure: it is the backend's answer, not the lack of one.
     for (const { outcome } of verdicts) {
@@ -72,17 +93,32 @@ export class WebhookDecisions implements OrderGate {
         );
       }
     }
-    if (verdicts.some(({ hook, outcome }) => !outcome.ok && hook.onFailure === 'reject')) {
+    const unanswered = verdicts.filter(({ hook, outcome }) => !outcome.ok && hook.onFailure === 'reject');
+    if (unanswered.length > 0) {
+      // While a breaker is open, say when it lets a call through again.
+      const wait = Math.max(
+        RETRY_AFTER_MS,
+        ...unanswered.map(({ hook }) => this.breaker(hook).retryAfterMs()),
+      );
       throw new HubException(
         'BACKEND_UNAVAILABLE',
         'the restaurant could not confirm this order in time: try again in a moment',
-        { retryAfterMs: RETRY_AFTER_MS },
+        { retryAfterMs: wait },
       );
     }
   }
 
+  private breaker(hook: WebhookConfig): CircuitBreaker {
+    return this.breakers.get(hook.id)!;
+  }
+
   /** One signed POST to one decider, measured; its failure logged (sparingly), never thrown. */
   private async ask(hook: WebhookConfig, order: Order): Promise<Verdict> {
+    const breaker = this.breaker(hook);
+    if (!breaker.admit()) {
+      this.metrics.webhookDecisions.inc({ webhook: hook.id, result: 'open' });
+      return { hook, outcome: { ok: false, error: 'circuit open: the backend kept failing' } };
+    }
     const id = `${hook.id}.${order.orderId}.decision`;
     const body = JSON.stringify({
       id,
@@ -98,8 +134,14 @@ export class WebhookDecisions implements OrderGate {
     stop();
     const result = !outcome.ok ? 'failed' : outcome.decision.accept ? 'accepted' : 'rejected';
     this.metrics.webhookDecisions.inc({ webhook: hook.id, result });
-    if (outcome.ok) this.failing.delete(hook.id);
-    else this.failed(hook, order, outcome.error);
+    if (outcome.ok) {
+      breaker.succeeded();
+      this.failing.delete(hook.id);
+    } else {
+      breaker.failed();
+      this.failed(hook, order, outcome.error);
+    }
+    this.metrics.webhookBreaker.set({ webhook: hook.id }, BREAKER_STATE_VALUE[breaker.state]);
     return { hook, outcome };
   }
 
