@@ -16,6 +16,8 @@ import { ApiExceptionFilter } from './publish/api-exception.filter.js';
 import { NestLogger } from './util/nest-logger.js';
 import { OPENAPI_PATH, setupOpenApi } from './publish/openapi.js';
 import { httpsServerOptions } from './config/tls-policy.js';
+import { checkKeyring } from './engine/redis/keyring-canary.js';
+import { RedisKeys } from './engine/redis/redis-keys.js';
 
 /** Builds a hub app (not yet listening): used by main.ts and by the test support. */
 export interface HubOptions {
@@ -62,12 +64,17 @@ function securityHeaders(tls: boolean, consoleTokenUrl?: string): ReturnType<typ
 }
 
 export async function createHub(config: AppConfig, options: HubOptions = {}): Promise<INestApplication> {
+  // Before anything is built: a keyring that cannot open what Redis keeps refuses the boot.
+  if (config.engine.kind === 'redis') await checkKeyring(config, new RedisKeys(config.engine.prefix));
   const root: DynamicModule = {
     module: class OrderwireApp {},
     imports: [HubModule.forRoot(config), ...(options.imports ?? [])],
   };
   const { tls } = config.http;
   const app = await NestFactory.create<NestExpressApplication>(root, {
+    // A failure at boot (a keyring that cannot open what Redis keeps, Redis unreachable) is thrown
+    // to the caller, which says it in one line (main.ts), instead of Nest's process.abort().
+    abortOnError: false,
     bufferLogs: true,
     bodyParser: false,
     rawBody: true,

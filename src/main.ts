@@ -21,7 +21,17 @@ async function bootstrap(): Promise<void> {
     }
     throw err;
   }
-  const app = await createHub(config);
+  let app;
+  try {
+    app = await createHub(config);
+  } catch (err) {
+    // A setting that the running system refuses (the keyring, say): one line, as at config time.
+    if (err instanceof ConfigError) {
+      process.stderr.write(`orderwire: ${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
   const logger = app.get<HubLogger>(ROOT_LOGGER).child({ context: 'Main' });
   // A safety net: a failure nobody awaited is logged, and the node keeps serving.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));

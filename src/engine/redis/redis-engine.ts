@@ -20,6 +20,7 @@ import { RedisMenuStore } from './redis-menu-store.js';
 import { RedisOrderStore } from './redis-order-store.js';
 import { RedisSessionRegistry } from './redis-session-registry.js';
 import { Sealer } from './sealer.js';
+import { KeyringCanary, sealedRetentionMs } from './keyring-canary.js';
 import { StreamsAdapter } from './streams-adapter.js';
 
 /**
@@ -53,6 +54,7 @@ export class RedisEngine {
   readonly adapter: SocketAdapterFactory;
   readonly health: EngineHealth;
   private readonly pinged: ReadonlyArray<readonly [string, Redis]>;
+  private readonly canary: KeyringCanary;
 
   constructor(config: AppConfig) {
     const urls = config.engine.redisUrls!;
@@ -106,6 +108,8 @@ export class RedisEngine {
       );
     }
     const sealer = new Sealer(config.encryption?.keys);
+    const keyring = config.encryption?.keys ?? [];
+    this.canary = new KeyringCanary(this.store, this.keys.keyring, keyring, sealedRetentionMs(config));
     this.messages = new RedisMessageStore(this.store, this.keys, messageBounds(config), sealer);
     this.orders = new RedisOrderStore(this.store, this.keys, config.orders, this.messages, sealer);
     this.menus = new RedisMenuStore(this.store, this.keys, config.menu, this.bus);
@@ -125,6 +129,9 @@ export class RedisEngine {
   /** Waits for the first connection, so that a node with a bad REDIS_URL fails at boot. */
   async start(): Promise<void> {
     await Promise.all(this.clients().map((c) => waitReady(c)));
+    // checkKeyring (app.factory.ts) has held the keyring against what is kept: the current key's
+    // canary now, and hourly.
+    await this.canary.start();
     this.sessions.start();
   }
 
@@ -135,6 +142,7 @@ export class RedisEngine {
    */
   async close(withinMs: number): Promise<void> {
     const clients = this.clients();
+    this.canary.stop();
     const forced = await closeWithin(
       [
         { name: 'sessions', close: () => this.sessions.stop(), force: () => this.sessions.halt() },

@@ -29,6 +29,8 @@ export class RedisKeys {
   readonly nodes: string;
   /** Tenants with a menu (MENU_MAX_TENANTS). */
   readonly menuTenants: string;
+  /** A sealed canary per DATA_ENCRYPTION_KEY key id that sealed data still kept (keyring-canary.ts). */
+  readonly keyring: string;
 
   constructor(readonly prefix: string) {
     this.epoch = this.k('logidx:epoch');
@@ -44,6 +46,7 @@ export class RedisKeys {
     this.idempotencyAll = this.k('idemidx:all');
     this.nodes = this.k('nodes');
     this.menuTenants = this.k('menuidx:tenants');
+    this.keyring = this.k('keyring:canary');
   }
 
   message = (id: string): string => this.k(`msg:${id}`);
