@@ -4,6 +4,7 @@ import { validateSync } from 'class-validator';
 import type { AppConfig } from './app-config.js';
 import { withEnvFile } from './env-file.js';
 import { EnvSchema } from './env.schema.js';
+import { parseKeyring as parseSharedKeyring } from '@orderwire/realtime';
 import { keyWeakness, secretWeakness } from './known-secrets.js';
 import { tlsProblem } from './tls-policy.js';
 import { parseWebhooks } from './webhooks-config.js';
@@ -277,24 +278,13 @@ function webhooks(raw: string | undefined, file: string | undefined): AppConfig[
   }
 }
 
-/**
- * DATA_ENCRYPTION_KEY: `kid:base64key`, comma-separated; each key 32 bytes (AES-256). The first
- * encrypts; every one decrypts, so a key can be rotated in by putting it first and retired once
- * nothing encrypted under it is still kept.
- */
+/** DATA_ENCRYPTION_KEY (@orderwire/realtime's parseKeyring, which the services use too). */
 function parseKeyring(raw: string): Array<{ id: string; key: Buffer; text: string }> {
-  const keys = raw.split(',').map((entry) => {
-    const [id, b64, extra] = entry.trim().split(':');
-    const key = Buffer.from(b64 ?? '', 'base64');
-    if (!id || !/^[A-Za-z0-9_-]{1,16}$/.test(id) || extra !== undefined || key.length !== 32) {
-      throw new ConfigError(
-        'DATA_ENCRYPTION_KEY: expected kid:base64key[,kid:base64key…], each key 32 bytes (openssl rand -base64 32)',
-      );
-    }
-    return { id, key, text: b64 };
-  });
-  if (new Set(keys.map((k) => k.id)).size !== keys.length) {
-    throw new ConfigError('DATA_ENCRYPTION_KEY: key ids must be unique');
+  let keys: Array<{ id: string; key: Buffer }>;
+  try {
+    keys = parseSharedKeyring(raw);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
   }
-  return keys;
+  return keys.map((k, i) => ({ ...k, text: raw.split(',')[i]!.trim().split(':')[1]! }));
 }

@@ -4,6 +4,8 @@ export interface OrdersServiceConfig {
   redisUrl?: string;
   /** The hub cluster's REDIS_PREFIX. */
   prefix: string;
+  /** The hub cluster's DATA_ENCRYPTION_KEY, when the hubs seal: the queued jobs are sealed too. */
+  dataEncryptionKey?: string;
   /** Tenants this service serves; `*` for all. */
   tenants: string[];
   /** Tenants whose menu (menu.ts) it publishes at start (MENU_TENANTS, default none). */
@@ -27,6 +29,7 @@ export function readOrdersServiceConfig(
   return {
     redisUrl: env.REDIS_URL || undefined,
     prefix: env.REDIS_PREFIX || 'orderwire',
+    dataEncryptionKey: env.DATA_ENCRYPTION_KEY || undefined,
     tenants: (env.SERVICE_TENANTS || '*').split(',').map((t) => t.trim()),
     menuTenants: (env.MENU_TENANTS || '')
       .split(',')

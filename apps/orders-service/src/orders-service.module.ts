@@ -17,6 +17,7 @@ export class OrdersServiceModule {
           ...(config.redisUrl ? { redis: { url: config.redisUrl } } : {}),
           prefix: config.prefix,
           tenants: config.tenants,
+          ...(config.dataEncryptionKey ? { dataEncryptionKey: config.dataEncryptionKey } : {}),
         }),
       ],
       providers: [{ provide: ORDERS_SERVICE_CONFIG, useValue: config }, OrderLedger, OrdersHandler],

@@ -29,3 +29,5 @@ export {
   SENTINEL_SCHEMES,
   sentinelOptions,
 } from './redis-url.js';
+export { parseKeyring, Sealer } from './sealer.js';
+export { openedJob, type SealedJob, sealedJob } from './sealed-job.js';

@@ -16,6 +16,8 @@ import { closeWithin } from './bounded-close.js';
 import { RealtimeError } from './realtime.error.js';
 import type { RealtimeTransport, TransportHealth } from './realtime.transport.js';
 import { createRedis } from './redis-url.js';
+import { openedJob, type SealedJob, sealedJob } from './sealed-job.js';
+import { Sealer } from './sealer.js';
 
 export const DEFAULT_CLOSE_TIMEOUT_MS = 2000;
 
@@ -35,12 +37,16 @@ export const DEFAULT_CONCURRENCY = 16;
  * requestId when there is one, so a repeat is a no-op that answers the first message's id. Used
  * by this transport and by the hub's own HTTP intake.
  */
-export async function enqueuePublish(queue: Queue, job: PublishJob): Promise<{ id: string }> {
+export async function enqueuePublish(
+  queue: Queue,
+  job: PublishJob,
+  sealer: Sealer = new Sealer(),
+): Promise<{ id: string }> {
   const jobId = publishJobId(job);
-  await queue.add(job.type, job, { jobId, ...QUEUE_JOB_OPTIONS });
+  await queue.add(job.type, sealedJob(sealer, job), { jobId, ...QUEUE_JOB_OPTIONS });
   if (!job.requestId) return { id: job.id };
-  const first = await Job.fromId<PublishJob>(queue, jobId);
-  return { id: first?.data.id ?? job.id };
+  const first = await Job.fromId<PublishJob | SealedJob>(queue, jobId);
+  return { id: first ? openedJob(sealer, first.data).id : job.id };
 }
 
 export interface QueueTransportOptions {
@@ -50,6 +56,8 @@ export interface QueueTransportOptions {
   publishTimeoutMs: number;
   concurrency: number;
   closeTimeoutMs: number;
+  /** The hub cluster's DATA_ENCRYPTION_KEY keyring: jobs are kept sealed, as the hub keeps them. */
+  sealer?: Sealer;
 }
 
 /**
@@ -102,7 +110,7 @@ export class QueueTransport implements RealtimeTransport {
       );
     });
     try {
-      return await Promise.race([enqueuePublish(this.publishQueue, job), timeout]);
+      return await Promise.race([enqueuePublish(this.publishQueue, job, this.options.sealer), timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -110,7 +118,8 @@ export class QueueTransport implements RealtimeTransport {
 
   subscribe(type: CommandType, handler: (command: ClientCommand) => Promise<void>): void {
     const queue = QUEUE_NAMES.commands(type, this.options.serviceId);
-    const worker = new Worker(queue, (job: Job) => handler(job.data as ClientCommand), {
+    const sealer = this.options.sealer ?? new Sealer();
+    const worker = new Worker(queue, (job: Job) => handler(openedJob<ClientCommand>(sealer, job.data)), {
       connection: this.connection,
       prefix: bullPrefix(this.options.prefix),
       concurrency: this.options.concurrency,

@@ -31,6 +31,12 @@ export interface RealtimeModuleOptions {
    * force-disconnected (at once when Redis is unreachable). Default 2000 ms.
    */
   closeTimeoutMs?: number;
+  /**
+   * The hub cluster's DATA_ENCRYPTION_KEY (`kid:base64key[,…]`), when the hubs set one: the
+   * publishes this service queues and the commands it reads are kept sealed in Redis, as the hub
+   * keeps them. A service without it cannot read the commands of hubs that seal.
+   */
+  dataEncryptionKey?: string;
 }
 
 /**

@@ -14,6 +14,7 @@ import { IN_PROCESS_HUB, type InProcessHub, type RealtimeModuleOptions } from '.
 import { RealtimeHealthIndicator } from './realtime.health.js';
 import { ConfigurableRealtimeModule, REALTIME_OPTIONS } from './realtime.module-definition.js';
 import { REALTIME_TRANSPORT } from './realtime.tokens.js';
+import { parseKeyring, Sealer } from './sealer.js';
 import type { RealtimeTransport } from './realtime.transport.js';
 
 function transportFor(options: RealtimeModuleOptions, hub: InProcessHub | undefined): RealtimeTransport {
@@ -31,6 +32,7 @@ function transportFor(options: RealtimeModuleOptions, hub: InProcessHub | undefi
         publishTimeoutMs: options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS,
         concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
         closeTimeoutMs: options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
+        ...(options.dataEncryptionKey ? { sealer: new Sealer(parseKeyring(options.dataEncryptionKey)) } : {}),
       },
       new Logger('RealtimeModule'),
     );

@@ -10,7 +10,7 @@ import {
   subscribedCommandsKey,
   subscriptionField,
 } from '@orderwire/contracts';
-import { enqueuePublish } from '@orderwire/realtime';
+import { enqueuePublish, openedJob, Sealer, sealedJob } from '@orderwire/realtime';
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CommandHandler, PublishHandler, ServiceBridge } from '../service-bridge.js';
@@ -64,6 +64,8 @@ export class BullmqServiceBridge implements ServiceBridge {
     private readonly connection: Redis,
     private readonly redisPrefix: string,
     private readonly bounds: ServiceBridgeBounds,
+    /** DATA_ENCRYPTION_KEY: publishes and commands are kept sealed (the services hold the key too). */
+    private readonly sealer: Sealer = new Sealer(),
   ) {
     this.prefix = bullPrefix(redisPrefix);
     void this.refresh();
@@ -91,23 +93,25 @@ export class BullmqServiceBridge implements ServiceBridge {
     const options = { jobId: command.commandId, ...QUEUE_JOB_OPTIONS };
     await Promise.all(
       (this.subscribers.get(command.type) ?? []).map((s) =>
-        this.queue(s.queue).add(command.type, command, options),
+        this.queue(s.queue).add(command.type, sealedJob(this.sealer, command), options),
       ),
     );
   }
 
   subscribe(type: CommandType, handler: CommandHandler, service: string): void {
-    this.worker(QUEUE_NAMES.commands(type, service), (job) => handler(job.data as ClientCommand));
+    this.worker(QUEUE_NAMES.commands(type, service), (job) =>
+      handler(openedJob<ClientCommand>(this.sealer, job.data)),
+    );
     this.own.add(subscriptionField(type, service));
     void this.refresh();
   }
 
   enqueuePublish(job: PublishJob): Promise<{ id: string }> {
-    return enqueuePublish(this.queue(QUEUE_NAMES.publish), job);
+    return enqueuePublish(this.queue(QUEUE_NAMES.publish), job, this.sealer);
   }
 
   consumePublishes(handler: PublishHandler): void {
-    this.worker(QUEUE_NAMES.publish, (job) => handler(job.data as PublishJob));
+    this.worker(QUEUE_NAMES.publish, (job) => handler(openedJob<PublishJob>(this.sealer, job.data)));
   }
 
   async close(): Promise<void> {

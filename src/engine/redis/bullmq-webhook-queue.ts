@@ -4,6 +4,8 @@ import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WebhookJob, WebhookQueue, WebhookRetryPolicy, WebhookSender } from '../webhook-queue.js';
 import { disconnectAll } from './bullmq-disconnect.js';
+import { openedJob, type SealedJob, sealedJob } from '@orderwire/realtime';
+import { Sealer } from './sealer.js';
 
 /**
  * BullMQ, one queue per webhook (`webhooks-<id>`): deliveries survive a node and wait while the
@@ -20,12 +22,14 @@ export class BullmqWebhookQueue implements WebhookQueue {
     private readonly connection: Redis,
     private readonly prefix: string,
     private readonly policy: WebhookRetryPolicy,
+    /** DATA_ENCRYPTION_KEY: a job's body (the order, its address and notes) is kept sealed. */
+    private readonly sealer: Sealer = new Sealer(),
   ) {}
 
   async add(job: WebhookJob): Promise<'queued' | 'full'> {
     const queue = this.queue(job.webhookId);
     if ((await queue.count()) >= this.policy.queueMax) return 'full';
-    await queue.add(job.type, job, {
+    await queue.add(job.type, sealedJob(this.sealer, job), {
       jobId: job.queueId,
       attempts: this.policy.maxAttempts,
       backoff: { type: 'exponential', delay: this.policy.backoffMs },
@@ -39,8 +43,8 @@ export class BullmqWebhookQueue implements WebhookQueue {
     for (const id of webhookIds) {
       const worker = new Worker(
         QUEUE_NAMES.webhooks(id),
-        (job: Job<WebhookJob>) =>
-          send(job.data, {
+        (job: Job<WebhookJob | SealedJob>) =>
+          send(openedJob(this.sealer, job.data), {
             attempt: job.attemptsMade + 1,
             last: job.attemptsMade + 1 >= this.policy.maxAttempts,
           }),

@@ -9,6 +9,7 @@ import {
 } from '../audit-store.js';
 import { bindScripts } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
+import { Sealer } from './sealer.js';
 
 /** Entries read per XREVRANGE while looking for a page's matches. */
 const CHUNK = 200;
@@ -54,6 +55,8 @@ export class RedisAuditStore implements AuditStore {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly bounds: AuditStoreBounds,
+    /** DATA_ENCRYPTION_KEY: each entry is sealed whole (crew notes, a customer's cancel reason). */
+    private readonly sealer: Sealer = new Sealer(),
   ) {
     this.lua = scriptsOf(redis);
   }
@@ -63,7 +66,7 @@ export class RedisAuditStore implements AuditStore {
       return Promise.reject(new Error(`${AUDIT_QUEUE_MAX} audit entries are waiting for Redis`));
     return new Promise((resolve, reject) => {
       const done = (err?: unknown) => (err === undefined ? resolve() : reject(err as Error));
-      this.queue.push({ key: this.keys.audit(entry.tenantId), json: JSON.stringify(entry), done });
+      this.queue.push({ key: this.keys.audit(entry.tenantId), json: this.sealer.sealJson(entry)!, done });
       if (this.queue.length === 1) setImmediate(() => this.flush());
     });
   }
@@ -102,7 +105,7 @@ export class RedisAuditStore implements AuditStore {
         if (items.length === q.limit || scanned++ >= (this.bounds.scanMax ?? AUDIT_SCAN_MAX)) {
           return { items, next: items.length ? items[items.length - 1].id : from.replace('(', '') };
         }
-        const entry = { id, ...(JSON.parse(fields[1]) as Omit<AuditEntry, 'id'>) };
+        const entry = { id, ...this.sealer.openJson<Omit<AuditEntry, 'id'>>(fields[1]) };
         if (matches(entry, q)) items.push(entry);
         from = `(${id}`;
       }

@@ -82,10 +82,12 @@ export class RedisEngine {
       maxRetriesPerRequest: null,
       retryStrategy: retry,
     });
+    const sealer = new Sealer(config.encryption?.keys);
     this.streams = new StreamsAdapter(
       urls.adapter,
       { connectionName: `${prefix}:${nodeId}:adapter`, retryStrategy: retry },
       { streamName: `${prefix}:socket.io`, channelPrefix: `${prefix}:socket.io`, maxLen: 100_000 },
+      sealer,
     );
     this.adapterClient = this.streams.client;
     // What the dependency monitor pings, by the name it reports: a role's Redis only when it is
@@ -107,18 +109,17 @@ export class RedisEngine {
         this.logger.debug({ err: err.message, client: name }, 'redis error'),
       );
     }
-    const sealer = new Sealer(config.encryption?.keys);
     const keyring = config.encryption?.keys ?? [];
     this.canary = new KeyringCanary(this.store, this.keys.keyring, keyring, sealedRetentionMs(config));
     this.messages = new RedisMessageStore(this.store, this.keys, messageBounds(config), sealer);
     this.orders = new RedisOrderStore(this.store, this.keys, config.orders, this.messages, sealer);
     this.menus = new RedisMenuStore(this.store, this.keys, config.menu, this.bus);
-    this.audit = new RedisAuditStore(this.store, this.keys, config.audit);
+    this.audit = new RedisAuditStore(this.store, this.keys, config.audit, sealer);
     this.idempotency = new RedisIdempotencyStore(this.store, this.keys, config.limits.idempotency);
     this.sessions = new RedisSessionRegistry(this.sessionsClient, this.keys, nodeId);
     this.jobs = new BullmqJobScheduler(this.queues, bullPrefix(prefix), nodeId);
-    this.bridge = new BullmqServiceBridge(this.queues, prefix, config.services);
-    this.webhooks = new BullmqWebhookQueue(this.queues, bullPrefix(prefix), webhookPolicy(config));
+    this.bridge = new BullmqServiceBridge(this.queues, prefix, config.services, sealer);
+    this.webhooks = new BullmqWebhookQueue(this.queues, bullPrefix(prefix), webhookPolicy(config), sealer);
     this.adapter = this.streams.factory;
     this.health = {
       down: () => this.down(),

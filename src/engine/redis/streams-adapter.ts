@@ -2,6 +2,8 @@ import { createAdapter, type RedisStreamsAdapterOptions } from '@socket.io/redis
 import { createRedis } from '@orderwire/realtime';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { SocketAdapterFactory } from '../engine.tokens.js';
+import { sealAdapterTraffic } from './sealed-adapter-client.js';
+import { Sealer } from './sealer.js';
 
 /**
  * The version of `@socket.io/redis-streams-adapter` whose connection handling this wraps, pinned
@@ -12,8 +14,8 @@ export const STREAMS_ADAPTER_PIN = { '@socket.io/redis-streams-adapter': '0.3.1'
 /** The adapter's client, remembering the connections the adapter duplicates from it. */
 type AdapterClient = Redis & { readonly duplicates: Redis[] };
 
-function adapterClient(url: string, options: RedisOptions): AdapterClient {
-  const client = createRedis(url, options);
+function adapterClient(url: string, options: RedisOptions, sealer: Sealer): AdapterClient {
+  const client = sealAdapterTraffic(createRedis(url, options), sealer);
   const duplicates: Redis[] = [];
   const duplicate = client.duplicate.bind(client);
   return Object.assign(client, {
@@ -48,8 +50,9 @@ export class StreamsAdapter {
     url: string,
     clientOptions: Pick<RedisOptions, 'connectionName' | 'retryStrategy'>,
     adapterOptions: RedisStreamsAdapterOptions,
+    sealer: Sealer = new Sealer(),
   ) {
-    this.client = adapterClient(url, clientOptions);
+    this.client = adapterClient(url, clientOptions, sealer);
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     // Socket.IO calls the factory with `new` (namespace.js): a function, not an arrow.
