@@ -389,7 +389,9 @@ describeBrowser('the console views in Chromium', () => {
         await dev.page.fill('#dev-tenant', 'r-dev');
         await dev.page.click('[data-testid=dev-submit]');
         await live(dev.page);
-        await expect(dev.page.textContent('[data-testid=who]')).resolves.toBe('kitchen-1 · r-dev');
+        await expect(dev.page.textContent('[data-testid=who]')).resolves.toBe(
+          'Signed in as kitchen-1 · r-dev · kitchen',
+        );
         await dev.context.close();
 
         const prod = await open(browser, plain, 'crew', undefined, PHONE);
@@ -425,8 +427,8 @@ describeBrowser('the console views in Chromium', () => {
         await refused.context.close();
 
         const wrong = await open(browser, hub, 'admin', tokenFor('crew', 'k-3', 'r-1'), PHONE);
-        await wrong.page.waitForSelector('[data-testid=problem][data-problem="problem.wrong_role"]');
-        await expect(wrong.page.textContent('[data-testid=problem]')).resolves.toContain('crew role');
+        await wrong.page.waitForSelector('[data-testid=problem][data-problem="problem.link_wrong_role"]');
+        await expect(wrong.page.textContent('[data-testid=problem]')).resolves.toContain('signs in a crew');
         await wrong.context.close();
 
         // A demo session; then the hub is redeployed on the same address with a real secret and
@@ -457,6 +459,63 @@ describeBrowser('the console views in Chromium', () => {
       // 45 s once in CI beside the other suites on two cores (each wait above is bounded itself).
     }, 60_000);
 
+    it('a link that would sign the tab in as someone else asks first; the header says who is signed in', async () => {
+      const hub = await startHub();
+      const { page, context, errors } = await open(
+        browser,
+        hub,
+        'crew',
+        tokenFor('crew', 'k-me', 'r-1'),
+        PHONE,
+      );
+      // A link in the same tab (its sessionStorage kept), as a victim would follow it.
+      const follow = async (path: string, token: string) => {
+        await page.goto('about:blank');
+        await page.goto(`${hub.url}${path}#token=${token}`);
+      };
+      const who = () => page.textContent('[data-testid=who]');
+      try {
+        await live(page);
+        await expect(who()).resolves.toMatch(/k-me · r-1 · crew/);
+        await follow('/console/crew', tokenFor('crew', 'k-attacker', 'r-1'));
+        await page.waitForSelector('[data-testid=handover]');
+        await expect(page.textContent('[data-testid=handover]')).resolves.toMatch(
+          /k-attacker · r-1 · crew.*k-me · r-1 · crew/s,
+        );
+        expect(await page.isVisible('[data-testid=connection]')).toBe(false); // nothing connects meanwhile
+        expect(page.url()).not.toContain('token='); // out of the address bar at once
+        expect(await axe(page)).toEqual([]);
+        await page.click('[data-testid=handover-keep]');
+        await live(page);
+        await expect(who()).resolves.toMatch(/k-me/);
+        // Asked again, and this time accepted.
+        await follow('/console/crew', tokenFor('crew', 'k-relief', 'r-1'));
+        await page.click('[data-testid=handover-accept]');
+        await live(page);
+        await expect(who()).resolves.toMatch(/k-relief · r-1 · crew/);
+        // The same person's new token (a refresh) is taken without asking.
+        await follow('/console/crew', tokenFor('crew', 'k-relief', 'r-1'));
+        await live(page);
+        expect(await page.isVisible('[data-testid=handover]')).toBe(false);
+        // A link for another restaurant than it names: said, even with nobody to replace.
+        await follow('/console/crew?tenant=r-1', tokenFor('crew', 'k-relief', 'r-2'));
+        await page.waitForSelector('[data-testid=handover] .warn');
+        await expect(page.textContent('[data-testid=handover] .warn')).resolves.toContain('r-1');
+        await page.click('[data-testid=handover-keep]');
+        await live(page);
+        await expect(who()).resolves.toMatch(/k-relief · r-1/);
+        // A customer's link on the crew view: refused, said, and the crew sign-in untouched.
+        await follow('/console/crew', tokenFor('customer', 'c-x', 'r-1'));
+        await page.waitForSelector('[data-testid=problem][data-problem="problem.link_wrong_role"]');
+        await live(page);
+        await expect(who()).resolves.toMatch(/k-relief · r-1/);
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+        await hub.close();
+      }
+    }, 60_000);
+
     it('with CONSOLE_TOKEN_URL the view fetches its token from the platform, again before it expires; a failing endpoint is said', async () => {
       // The platform's token endpoint, on the same origin (as behind one proxy): a real route.
       let served = 0;
@@ -483,7 +542,9 @@ describeBrowser('the console views in Chromium', () => {
       try {
         const view = await open(browser, hub, 'crew', undefined, PHONE);
         await live(view.page);
-        await expect(view.page.textContent('[data-testid=who]')).resolves.toBe('k-platform · r-1');
+        await expect(view.page.textContent('[data-testid=who]')).resolves.toBe(
+          'Signed in as k-platform · r-1 · kitchen',
+        );
         // Past the first token's 8 s life, still live: the SDK fetched another before it expired.
         await new Promise((r) => setTimeout(r, 9000));
         await view.page.waitForSelector('[data-testid=connection][data-status=open]');

@@ -7,6 +7,8 @@ import {
   type Claims,
   type ConsoleConfig,
   devSignIn,
+  type Handover,
+  handOver,
   loadConsoleConfig,
   type Problem,
   saveToken,
@@ -125,16 +127,66 @@ function SignIn({
   );
 }
 
+/** Names a sign-in for a person: who, where, as what. */
+function identity(c: Claims): string {
+  return `${c.sub} · ${c.tenantId ?? '*'} · ${c.crewRole ?? c.role}`;
+}
+
+/** A link would sign this tab in as someone else (or for another restaurant): ask first. */
+function SwitchUser({
+  view,
+  ask,
+  onDone,
+}: {
+  view: View;
+  ask: Extract<Handover, { kind: 'ask' }>;
+  onDone: () => void;
+}) {
+  return (
+    <Shell title={t(`app.title.${view}` as MessageKey)} who={ask.current}>
+      <section
+        class="card signin handover"
+        data-testid="handover"
+        role="alertdialog"
+        aria-labelledby="handover-title"
+      >
+        <h2 id="handover-title">{t('handover.title')}</h2>
+        <p>{t('handover.body', { next: identity(ask.next) })}</p>
+        {ask.current && <p>{t('handover.current', { current: identity(ask.current) })}</p>}
+        {ask.otherTenant && <p class="warn">{t('handover.otherTenant', { tenant: ask.otherTenant })}</p>}
+        <div class="actions">
+          <button type="button" class="primary" data-testid="handover-keep" onClick={() => onDone()}>
+            {ask.current ? t('handover.keep', { current: ask.current.sub }) : t('handover.cancel')}
+          </button>
+          <button
+            type="button"
+            data-testid="handover-accept"
+            onClick={() => {
+              saveToken(view, ask.token);
+              onDone();
+            }}
+          >
+            {t('handover.accept', { next: ask.next.sub })}
+          </button>
+        </div>
+      </section>
+    </Shell>
+  );
+}
+
 function Connected({
   view,
   config,
   Body,
   onSignIn,
+  notice,
 }: {
   view: View;
   config: ConsoleConfig;
   Body: FunctionComponent<ViewProps>;
   onSignIn: (p: Problem) => void;
+  /** Something to say above the view (a link that was refused). */
+  notice?: Problem;
 }) {
   const hub = useHub(view, config, onSignIn);
   useConnect(hub);
@@ -153,6 +205,7 @@ function Connected({
         onSignIn({ key: 'signin.intro', signIn: true });
       }}
     >
+      <ProblemBanner problem={notice} />
       <ProblemBanner problem={hub?.problem} onRetry={hub?.problem ? () => hub.manager.resume() : undefined} />
       {hub && <Body hub={hub} who={who} config={config} />}
     </Shell>
@@ -163,10 +216,12 @@ function App({
   view,
   config,
   Body,
+  handover,
 }: {
   view: View;
   config: ConsoleConfig;
   Body: FunctionComponent<ViewProps>;
+  handover?: Handover;
 }) {
   const initial = (): Problem | undefined => {
     const token = storedToken(view);
@@ -176,8 +231,27 @@ function App({
       return { key: 'problem.wrong_role', vars: { role: claims.role, view }, signIn: true };
     return undefined;
   };
-  const [problem, setProblem] = useState<Problem | undefined>(initial);
+  // A refused link is said: on the sign-in form, or above the view of whoever is signed in.
+  const refused = handover?.kind === 'refused' ? handover.problem : undefined;
+  const [problem, setProblem] = useState<Problem | undefined>(() => {
+    const first = initial();
+    return first && refused ? { ...refused, signIn: true } : first;
+  });
   const [round, setRound] = useState(0);
+  const [asking, setAsking] = useState(handover?.kind === 'ask' ? handover : undefined);
+  if (asking) {
+    return (
+      <SwitchUser
+        view={view}
+        ask={asking}
+        onDone={() => {
+          setAsking(undefined);
+          setProblem(initial());
+          setRound(round + 1);
+        }}
+      />
+    );
+  }
   if (problem) {
     return (
       <SignIn
@@ -191,12 +265,25 @@ function App({
       />
     );
   }
-  return <Connected key={round} view={view} config={config} Body={Body} onSignIn={setProblem} />;
+  return (
+    <Connected
+      key={round}
+      view={view}
+      config={config}
+      Body={Body}
+      onSignIn={setProblem}
+      notice={round === 0 ? refused : undefined}
+    />
+  );
 }
 
 /** Starts a view: the platform's token from the address, the hub's console settings, then the app. */
 export async function mount(view: View, Body: FunctionComponent<ViewProps>): Promise<void> {
-  takeFragmentToken(view);
+  const linked = takeFragmentToken();
+  const handover = linked ? handOver(view, linked) : undefined;
   const config = await loadConsoleConfig();
-  render(<App view={view} config={config} Body={Body} />, document.getElementById('app')!);
+  render(
+    <App view={view} config={config} Body={Body} handover={handover} />,
+    document.getElementById('app')!,
+  );
 }

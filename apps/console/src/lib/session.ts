@@ -58,15 +58,55 @@ const devKey = (view: View): string => `orderwire:console:${view}:dev`;
 
 /**
  * The token the platform handed over in the address (`#token=…`, a fragment: never sent to a
- * server), kept for this tab and taken out of the address bar at once.
+ * server), taken out of the address bar at once. It is not kept yet: see `handOver`.
  */
-export function takeFragmentToken(view: View): void {
+export function takeFragmentToken(): string | undefined {
   const fragment = new URLSearchParams(location.hash.slice(1));
   const token = fragment.get('token') ?? fragment.get('access_token');
-  if (!token) return;
-  sessionStorage.setItem(tokenKey(view), token);
-  sessionStorage.removeItem(devKey(view));
+  if (!token) return undefined;
   history.replaceState(null, '', location.pathname + location.search);
+  return token;
+}
+
+/** Whether two sign-ins are the same person in the same place (a refreshed token, say). */
+export function sameIdentity(a: Claims, b: Claims): boolean {
+  return a.sub === b.sub && a.role === b.role && a.tenantId === b.tenantId && a.crewRole === b.crewRole;
+}
+
+/** What to do with a token from a link: kept at once, asked about first, or refused. */
+export type Handover =
+  | { kind: 'kept' }
+  | { kind: 'ask'; token: string; next: Claims; current?: Claims; otherTenant?: string }
+  | { kind: 'refused'; problem: Problem };
+
+/**
+ * A link's token (a crafted link could sign this tab in as someone else, who would then receive
+ * this person's orders and address): a token for another role than the view is refused and said
+ * so; one that would replace the person signed in here, or is for another restaurant than the
+ * link's `?tenant=`, is asked about first; the same person's (a refresh) or a first sign-in is
+ * kept, and the header shows who is signed in.
+ */
+export function handOver(view: View, token: string): Handover {
+  const next = claimsOf(token);
+  if (!next) return { kind: 'refused', problem: { key: 'signin.invalid', signIn: true } };
+  if (next.role !== view) {
+    return { kind: 'refused', problem: { key: 'problem.link_wrong_role', vars: { role: next.role, view } } };
+  }
+  const stored = storedToken(view);
+  const current = stored ? claimsOf(stored) : undefined;
+  const tenant = new URLSearchParams(location.search).get('tenant') ?? undefined;
+  const otherTenant = tenant && next.tenantId !== tenant && next.tenantId !== '*' ? tenant : undefined;
+  if (!otherTenant && (!current || sameIdentity(current, next))) {
+    saveToken(view, token);
+    return { kind: 'kept' };
+  }
+  return {
+    kind: 'ask',
+    token,
+    next,
+    ...(current ? { current } : {}),
+    ...(otherTenant ? { otherTenant } : {}),
+  };
 }
 
 export function saveToken(view: View, token: string): void {

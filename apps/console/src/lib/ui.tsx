@@ -136,8 +136,9 @@ export function Shell(props: {
         </h1>
         <div class="bar-end">
           {props.who && (
-            <span class="who" data-testid="who">
-              {props.who.sub} · {props.who.tenantId ?? '*'}
+            <span class="who" data-testid="who" title={t('app.signedInAs')}>
+              <span class="sr-only">{t('app.signedInAs')} </span>
+              <b>{props.who.sub}</b> · {props.who.tenantId ?? '*'} · {props.who.crewRole ?? props.who.role}
             </span>
           )}
           {props.status && <ConnectionBadge status={props.status} />}
