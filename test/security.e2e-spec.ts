@@ -279,7 +279,9 @@ describe('hardening: a production hub refuses a secret anyone knows', () => {
     spawnSync(process.execPath, [main], {
       env: { PATH: process.env.PATH!, NODE_ENV: 'production', CORS_ORIGINS: '*', PORT: '0', ...env },
       encoding: 'utf8',
-      timeout: 15_000,
+      // A hub that started (what this guards against) is killed, not drained.
+      timeout: 10_000,
+      killSignal: 'SIGKILL',
     });
 
   it('the development secret and the k8s placeholder: exit 78 with one line naming the setting', () => {
@@ -302,7 +304,7 @@ describe('hardening: a production hub refuses a secret anyone knows', () => {
       78,
       expect.stringContaining('METRICS_TOKEN is a value this repository ships'),
     ]);
-  });
+  }, 60_000);
 });
 
 describe('hardening: production defaults', () => {
