@@ -29,7 +29,7 @@ import { NOTIFICATION_LEVELS, type NotificationLevel } from './messages.js';
 import { FULFILLMENTS, ORDER_STATUSES, type Fulfillment, type OrderStatus } from './order.js';
 import { ROLES, type CrewRole, type Role } from './roles.js';
 import { MENU_ID_PATTERN, MENU_MAX_MODIFIERS, MenuModifierDto, ModifierList } from './menu.js';
-import { ID_PATTERN, TENANT_PATTERN } from './service-commands.js';
+import { ID_PATTERN, TENANT_PATTERN } from './patterns.js';
 
 /** Tenant ids: the alphabet of ids (order ids, …), so that room names built from them are unambiguous. */
 export { TENANT_PATTERN };

@@ -15,7 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import type { Sender } from './messages.js';
+import type { Sender } from './roles.js';
 import type { OrderItem } from './order.js';
 
 /** Skus and modifier ids: short, printable, no separators that a Redis field or room could mean. */

@@ -1,11 +1,7 @@
 import type { DeliveryAddress, Order, OrderStatus } from './order.js';
-import type { CrewRole, Role, SenderType } from './roles.js';
+import type { CrewRole, Role, Sender } from './roles.js';
 import type { MenuAvailabilityData, MenuContent, MenuUpdatedData } from './menu.js';
 
-export interface Sender {
-  id: string;
-  type: SenderType;
-}
 
 /** What the server emits for every message: the event name equals `type` (PROTOCOL section 3). */
 export interface Envelope<T extends ServerEventType = ServerEventType> {

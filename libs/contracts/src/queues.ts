@@ -1,6 +1,7 @@
 import type { Role } from './roles.js';
 import type { CrewRole } from './roles.js';
-import type { PublishableType, PublishData, Sender } from './messages.js';
+import type { PublishableType, PublishData } from './messages.js';
+import type { Sender } from './roles.js';
 import type { CommandData, CommandReply, CommandType } from './commands.js';
 
 /**

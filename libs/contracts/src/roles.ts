@@ -6,6 +6,12 @@ export type Role = (typeof ROLES)[number];
 export const SENDER_TYPES = ['customer', 'crew', 'admin', 'service', 'system'] as const;
 export type SenderType = (typeof SENDER_TYPES)[number];
 
+/** Who sent a message (the envelope's `sender`). */
+export interface Sender {
+  id: string;
+  type: SenderType;
+}
+
 export const CREW_ROLES = ['kitchen', 'courier', 'front'] as const;
 export type CrewRole = (typeof CREW_ROLES)[number];
 

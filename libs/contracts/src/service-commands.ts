@@ -1,8 +1,7 @@
 import type { CommandType } from './commands.js';
 
-/** Ids that clients choose (order ids) and tenant ids: short, printable, no room-name separators. */
-export const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-export const TENANT_PATTERN = ID_PATTERN;
+// Where they were first defined (patterns.ts keeps them apart, so commands.ts needs nothing here).
+export { ID_PATTERN, TENANT_PATTERN } from './patterns.js';
 
 /** Commands that change something, and so are handed to subscribed services once accepted. */
 export const SERVICE_COMMANDS: readonly CommandType[] = [
