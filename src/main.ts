@@ -8,30 +8,23 @@ import type { HubLogger } from './util/logging.js';
 /** Beyond the drain and the engine's close: the sockets' goodbyes (1 s) and the HTTP server. */
 const SHUTDOWN_SLACK_MS = 2000;
 
+/** Settings refused, at config time or by the running system (the keyring): one line, exit 78. */
+async function orRefuse<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`orderwire: ${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}
+
 async function bootstrap(): Promise<void> {
-  let config;
-  let source;
-  try {
-    source = readProcessEnv();
-    config = loadConfig(source.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`orderwire: ${err.message}\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
-  let app;
-  try {
-    app = await createHub(config);
-  } catch (err) {
-    // A setting that the running system refuses (the keyring, say): one line, as at config time.
-    if (err instanceof ConfigError) {
-      process.stderr.write(`orderwire: ${err.message}\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
+  const source = await orRefuse(readProcessEnv);
+  const config = await orRefuse(() => loadConfig(source.env));
+  const app = await orRefuse(() => createHub(config));
   const logger = app.get<HubLogger>(ROOT_LOGGER).child({ context: 'Main' });
   // A safety net: a failure nobody awaited is logged, and the node keeps serving.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));

@@ -235,7 +235,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       breakerFailures: s.WEBHOOK_BREAKER_FAILURES,
       breakerCooldownMs: s.WEBHOOK_BREAKER_COOLDOWN_MS,
     },
-    ...(keyring ? { encryption: { keys: keyring.map(({ id, key }) => ({ id, key })) } } : {}),
+    ...(keyring ? { encryption: { keys: keyring } } : {}),
     shutdown: {
       graceMs: s.SHUTDOWN_GRACE_MS,
       closeMs: s.SHUTDOWN_CLOSE_MS,
@@ -257,7 +257,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
 function weakSecrets(
   s: EnvSchema,
   hooks: AppConfig['webhooks']['hooks'],
-  keyring: Array<{ id: string; key: Buffer; text: string }> | undefined,
+  keyring: Array<{ id: string; key: Buffer }> | undefined,
 ): Array<{ setting: string; reason: string }> {
   const out: Array<{ setting: string; reason: string }> = [];
   const check = (setting: string, reason: string | undefined): void => {
@@ -266,7 +266,7 @@ function weakSecrets(
   if (s.JWT_SECRET) check('JWT_SECRET', secretWeakness(s.JWT_SECRET));
   if (s.METRICS_TOKEN) check('METRICS_TOKEN', secretWeakness(s.METRICS_TOKEN));
   for (const hook of hooks) check(`webhook ${hook.id}'s secret`, secretWeakness(hook.secret));
-  for (const k of keyring ?? []) check(`DATA_ENCRYPTION_KEY ${k.id}`, keyWeakness(k.text, k.key));
+  for (const k of keyring ?? []) check(`DATA_ENCRYPTION_KEY ${k.id}`, keyWeakness(k.key.toString('base64'), k.key));
   return out;
 }
 
@@ -279,12 +279,10 @@ function webhooks(raw: string | undefined, file: string | undefined): AppConfig[
 }
 
 /** DATA_ENCRYPTION_KEY (@orderwire/realtime's parseKeyring, which the services use too). */
-function parseKeyring(raw: string): Array<{ id: string; key: Buffer; text: string }> {
-  let keys: Array<{ id: string; key: Buffer }>;
+function parseKeyring(raw: string): Array<{ id: string; key: Buffer }> {
   try {
-    keys = parseSharedKeyring(raw);
+    return parseSharedKeyring(raw);
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
-  return keys.map((k, i) => ({ ...k, text: raw.split(',')[i]!.trim().split(':')[1]! }));
 }
