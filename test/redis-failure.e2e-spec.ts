@@ -220,3 +220,23 @@ describeRedis('when Redis freezes (SIGSTOP: the connection open, nothing answere
     }
   }, 30000);
 });
+
+describeRedis('a redis hub closed in its first moments', () => {
+  it('leaves no rejected command unhandled (the adapter’s SUBSCRIBEs cut by the close)', async () => {
+    const redis = await startRedis();
+    const unhandled: unknown[] = [];
+    const note = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', note);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const hub = await startHub({ REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix() });
+        await hub.close();
+      }
+      await new Promise((r) => setTimeout(r, 500)); // the closed connections' queues are flushed
+      expect(unhandled.map((r) => (r as Error).message)).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', note);
+      await redis.stop();
+    }
+  }, 30000);
+});

@@ -23,9 +23,29 @@ function adapterClient(url: string, options: RedisOptions, sealer: Sealer): Adap
     duplicate(override?: Partial<RedisOptions>): Redis {
       const copy = duplicate(override);
       duplicates.push(copy);
+      handledSubscribes(copy);
       return copy;
     },
   });
+}
+
+/**
+ * The adapter (0.3.1, util.js SUBSCRIBE/SSUBSCRIBE) subscribes its duplicate and drops the
+ * promise: a hub closed before those SUBSCRIBEs were answered left one unhandled "Connection is
+ * closed" rejection per namespace. The promise the adapter drops gets a handler here (the same
+ * promise is returned, so nothing else changes); a failure to subscribe while running is the
+ * connection's, which the client reports and retries.
+ */
+function handledSubscribes(client: Redis): void {
+  for (const name of ['subscribe', 'ssubscribe'] as const) {
+    const original = client[name]?.bind(client) as ((...args: unknown[]) => Promise<unknown>) | undefined;
+    if (!original) continue;
+    (client as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      const result = original(...args);
+      result.catch(() => undefined);
+      return result;
+    };
+  }
 }
 
 /**
