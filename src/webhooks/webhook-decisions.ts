@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Order, WebhookBody } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig, type WebhookConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -8,9 +8,6 @@ import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { type DecisionOutcome, postDecision, signedHeaders } from './webhook-post.js';
 import { BREAKER_STATE_VALUE, CircuitBreaker } from './circuit-breaker.js';
 import { DecisionSlots } from './decision-slots.js';
-
-/** The clock of the decisions' breakers: tests provide their own. */
-export const DECISIONS_CLOCK = Symbol('DECISIONS_CLOCK');
 
 /** How long a client is told to wait before placing again after BACKEND_UNAVAILABLE. */
 const RETRY_AFTER_MS = 2000;
@@ -43,7 +40,6 @@ export class WebhookDecisions implements OrderGate {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     @InjectLogger(WebhookDecisions.name) private readonly logger: HubLogger,
-    @Optional() @Inject(DECISIONS_CLOCK) clock: () => number = Date.now,
   ) {
     this.deciders = config.webhooks.hooks.filter((h) => h.decides.includes('order.place'));
     this.everyTenant = this.deciders.some((h) => !h.tenants);
@@ -52,7 +48,7 @@ export class WebhookDecisions implements OrderGate {
       config.webhooks;
     this.slots = new DecisionSlots(decisionsMax, decisionsPerTenant, decisionsPerCustomer);
     for (const hook of this.deciders) {
-      this.breakers.set(hook.id, new CircuitBreaker(breakerFailures, breakerCooldownMs, clock));
+      this.breakers.set(hook.id, new CircuitBreaker(breakerFailures, breakerCooldownMs));
       metrics.webhookBreaker.set({ webhook: hook.id }, BREAKER_STATE_VALUE.closed);
     }
   }
