@@ -23,6 +23,12 @@ import { RedisKeys } from './engine/redis/redis-keys.js';
 export interface HubOptions {
   /** Modules to run inside the hub process, such as a service using RealtimeModule in-process. */
   imports?: ModuleImports;
+  /**
+   * How command handlers are called: on the command lane (the default: the same guards,
+   * interceptors, pipe and filter, without Nest's per-call wrapping), or on Nest's own path
+   * (test/command-paths.e2e-spec.ts compares the two).
+   */
+  commandPath?: 'lane' | 'nest';
 }
 type ModuleImports = NonNullable<DynamicModule['imports']>;
 
@@ -95,7 +101,7 @@ export async function createHub(config: AppConfig, options: HubOptions = {}): Pr
       origins,
       app.get<SocketAdapterFactory>(SOCKET_ADAPTER),
       (socket, bytes) => app.get(SlowConsumerService).shed(socket as HubSocket, bytes),
-      app.get(CommandLane),
+      options.commandPath === 'nest' ? undefined : app.get(CommandLane),
     ),
   );
   if (config.http.apiDocs) {

@@ -6,11 +6,12 @@ import { HandshakeMiddleware } from './handshake.middleware.js';
 import { JwtVerifier } from './jwt-verifier.service.js';
 import { OriginPolicy } from './origin.policy.js';
 import { SessionControlService } from './session-control.service.js';
+import { TokenLifetime } from './token-lifetime.service.js';
 
-/** Tokens, the handshake, origins, `admin.disconnect` and revocation. */
+/** Tokens, the handshake, origins, a connection's token lifetime, `admin.disconnect` and revocation. */
 @Module({
   imports: [MetricsModule, TransportModule, DeliveryModule],
-  providers: [JwtVerifier, OriginPolicy, HandshakeMiddleware, SessionControlService],
-  exports: [JwtVerifier, OriginPolicy, HandshakeMiddleware, SessionControlService],
+  providers: [JwtVerifier, OriginPolicy, HandshakeMiddleware, SessionControlService, TokenLifetime],
+  exports: [JwtVerifier, OriginPolicy, HandshakeMiddleware, SessionControlService, TokenLifetime],
 })
 export class AuthModule {}

@@ -1,9 +1,9 @@
 import { type CallHandler, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { ClientCommand, CommandType } from '@orderwire/contracts';
-import { ALL_TENANTS, newUlid, SERVICE_COMMANDS } from '@orderwire/contracts';
+import { ALL_TENANTS, newUlid } from '@orderwire/contracts';
 import type { Observable } from 'rxjs';
 import { type AroundInterceptor, aroundIntercept, type Proceed } from './around.js';
-import type { HubSocket } from '../transport/hub-server.js';
+import { type Session, sessionOfClient } from '../session/session.js';
 import { SERVICE_BRIDGE } from '../engine/engine.tokens.js';
 import type { ServiceBridge } from '../engine/service-bridge.js';
 import { HubException } from '../util/hub.exception.js';
@@ -11,11 +11,10 @@ import { unavailable } from '../util/unavailable.js';
 import { withTimeout } from '../util/with-timeout.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
-
-const FORWARDED: ReadonlySet<string> = new Set(SERVICE_COMMANDS);
+import { declaredFor } from './command.decorators.js';
 
 /**
- * Hands every accepted command to the services subscribed to it (PROTOCOL section 7) and to the
+ * Hands every accepted command whose unit declares `forward` to the services subscribed to it (PROTOCOL section 7) and to the
  * webhooks that take it (docs/protocol.md section 12), before the client gets its reply, so that
  * an accepted command is queued at least once for each. It sits outside the idempotency
  * interceptor: a client retrying with the same requestId after a failed hand-off queues it again,
@@ -35,9 +34,10 @@ export class CommandForwardInterceptor implements AroundInterceptor {
   }
 
   around(context: ExecutionContext, proceed: Proceed): Promise<unknown> {
+    const rule = declaredFor(context).rule;
+    if (!rule?.forward) return proceed();
+    const { type } = rule;
     const ws = context.switchToWs();
-    const type = ws.getPattern() as CommandType;
-    if (!FORWARDED.has(type)) return proceed();
     if (!this.bridge.hasSubscribers(type) && !this.webhooks.wants(type)) return proceed();
     const full = this.bridge.backlogged(type);
     if (full) {
@@ -48,27 +48,26 @@ export class CommandForwardInterceptor implements AroundInterceptor {
         new HubException('LIMIT_REACHED', message, { scope: 'service', limit: full.limit }),
       );
     }
-    return this.carryOut(ws.getClient<HubSocket>(), type, ws.getData(), proceed);
+    return this.carryOut(sessionOfClient(ws.getClient()), type, ws.getData(), proceed);
   }
 
   private async carryOut(
-    socket: HubSocket,
+    session: Session,
     type: CommandType,
     data: Record<string, unknown>,
     proceed: Proceed,
   ): Promise<unknown> {
     const reply = await proceed();
-    await this.forward(socket, type, data, reply);
+    await this.forward(session, type, data, reply);
     return reply;
   }
 
   private async forward(
-    socket: HubSocket,
+    s: Session,
     type: CommandType,
     data: Record<string, unknown>,
     reply: unknown,
   ): Promise<void> {
-    const s = socket.data.session;
     const requestId = typeof data.requestId === 'string' ? data.requestId : undefined;
     const command = {
       commandId: requestId ? `req-${encodeURIComponent(`${s.userKey}|${requestId}`)}` : newUlid(),

@@ -3,10 +3,11 @@ import type { ErrorCode, ProtocolErrorBody } from '@orderwire/contracts';
 import type { Observable } from 'rxjs';
 import { type AroundInterceptor, aroundIntercept, type Proceed } from './around.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import type { HubSocket } from '../transport/hub-server.js';
+import { sessionOfClient } from '../session/session.js';
 import { IDEMPOTENCY_STORE } from '../engine/engine.tokens.js';
 import type { IdempotencyStore } from '../engine/idempotency-store.js';
 import { HubException } from '../util/hub.exception.js';
+import { declaredFor } from './command.decorators.js';
 
 /** Outcomes that are not the command's own result, so a retry with the same requestId runs again. */
 const TRANSIENT: ReadonlySet<ErrorCode> = new Set([
@@ -22,7 +23,7 @@ type Stored = { reply: unknown } | { error: ProtocolErrorBody };
 /**
  * `requestId` idempotency (PROTOCOL section 5): the same requestId from the same user within
  * IDEMPOTENCY_TTL_SECONDS gets the first result and does not run again. Concurrent repeats on
- * this node share the first run.
+ * this node share the first run. Every command, unless its unit declares `idempotent: false`.
  */
 @Injectable()
 export class IdempotencyInterceptor implements AroundInterceptor {
@@ -41,8 +42,9 @@ export class IdempotencyInterceptor implements AroundInterceptor {
     const ws = context.switchToWs();
     const requestId = ws.getData<{ requestId?: unknown } | null>()?.requestId;
     if (typeof requestId !== 'string' || requestId.length === 0 || requestId.length > 64) return proceed();
+    if (declaredFor(context).rule?.idempotent === false) return proceed();
     // PROTOCOL section 5: the same requestId from the same user, whatever the command.
-    return this.replay(ws.getClient<HubSocket>().data.session.userKey, requestId, proceed);
+    return this.replay(sessionOfClient(ws.getClient()).userKey, requestId, proceed);
   }
 
   private async replay(owner: string, requestId: string, proceed: Proceed): Promise<unknown> {

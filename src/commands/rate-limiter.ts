@@ -8,10 +8,10 @@ import { HubException } from '../util/hub.exception.js';
 import { KeyedBuckets, take } from '../util/token-bucket.js';
 
 /**
- * The per-socket limits and the per-user one (all of a user's sessions on this node), applied by
- * the packet middleware (admission) to every command and unknown event: a token bucket per
- * socket (RATE_COMMANDS_PER_SECOND, bursts of RATE_COMMAND_BURST), one per user, and a tighter
- * one for courier.location. A refusal is RATE_LIMITED with `details.retryAfterMs`; RATE_STRIKES
+ * The per-socket limits and the per-user one (all of a user's sessions on this node), applied to
+ * every command (RateLimitInterceptor) and unknown event (admission): a token bucket per socket
+ * (RATE_COMMANDS_PER_SECOND, bursts of RATE_COMMAND_BURST), one per user, and a tighter one for
+ * the commands whose unit declares `rate: 'courier'` (courier.location). A refusal is RATE_LIMITED with `details.retryAfterMs`; RATE_STRIKES
  * refusals within RATE_STRIKE_WINDOW_MS disconnect the socket.
  */
 @Injectable()
@@ -28,7 +28,7 @@ export class RateLimiter {
   private readonly users: KeyedBuckets;
 
   /** Throws RATE_LIMITED when the socket is over its limit (and disconnects repeat offenders). */
-  check(socket: HubSocket, event: string): void {
+  check(socket: HubSocket, bucket?: 'courier'): void {
     const l = this.config.limits;
     const now = Date.now();
     const state = (socket.data.session[RUNTIME].rate ??= newState(l.commandBurst, l.courierPerSecond, now));
@@ -42,7 +42,7 @@ export class RateLimiter {
       wait = this.users.take(socket.data.session.userKey, now);
       if (wait > 0) scope = 'user';
     }
-    if (wait === 0 && event === 'courier.location') {
+    if (wait === 0 && bucket === 'courier') {
       const courier = { tokens: state.courierTokens, at: state.courierRefilledAt };
       wait = take(courier, l.courierPerSecond, l.courierPerSecond, now);
       state.courierTokens = courier.tokens;

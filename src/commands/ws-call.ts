@@ -1,5 +1,4 @@
 import type { ExecutionContext, Type } from '@nestjs/common';
-import { Observable } from 'rxjs';
 
 /**
  * A call's context for guards, interceptors and filters: Nest's ExecutionContext of type 'ws'
@@ -44,23 +43,5 @@ export class WsCall implements ExecutionContext {
   }
   switchToRpc(): ReturnType<ExecutionContext['switchToRpc']> {
     throw new Error('a WebSocket command has no RPC context');
-  }
-}
-
-/**
- * The route handler of one call, run when subscribed (as Nest's is), or directly by the lane. Its
- * reply is settled already (an observable's last value, commands/around.ts `settled`).
- */
-export class Route extends Observable<unknown> {
-  constructor(readonly run: () => Promise<unknown>) {
-    super((subscriber) => {
-      run().then(
-        (value) => {
-          subscriber.next(value);
-          subscriber.complete();
-        },
-        (err: unknown) => subscriber.error(err),
-      );
-    });
   }
 }

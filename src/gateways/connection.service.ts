@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ALL_TENANTS } from '@orderwire/contracts';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
-import { HubException } from '../util/hub.exception.js';
 import { PacketMiddleware } from '../commands/packet.middleware.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
@@ -15,17 +14,12 @@ import { AdminFeedService } from '../monitoring/admin-feed.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { MenuService } from '../orders/menu.service.js';
 import { OrdersService } from '../orders/orders.service.js';
-import { Rooms, roomsOf } from '../routing/rooms.js';
-import { AuthError } from '../auth/auth.error.js';
-import { JwtVerifier } from '../auth/jwt-verifier.service.js';
-import { RUNTIME } from '../session/session.js';
-
-/** setTimeout's ceiling; longer token lifetimes re-arm the timer. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { roomsOf } from '../routing/rooms.js';
+import { TokenLifetime } from '../auth/token-lifetime.service.js';
 
 /**
  * The life of a connected session: rooms, the welcome, the replay from `auth.cursor`, the order
- * board and the menu, token expiry and refresh, and the goodbye.
+ * board and the menu, the token's lifetime (auth/token-lifetime.service.ts), and the goodbye.
  */
 @Injectable()
 export class ConnectionService implements OnModuleInit {
@@ -41,7 +35,7 @@ export class ConnectionService implements OnModuleInit {
     private readonly menus: MenuService,
     private readonly feed: AdminFeedService,
     private readonly metrics: MetricsService,
-    private readonly verifier: JwtVerifier,
+    private readonly lifetime: TokenLifetime,
     private readonly server: HubServer,
     private readonly events: HubEvents,
   ) {}
@@ -71,7 +65,7 @@ export class ConnectionService implements OnModuleInit {
       roomsOf(session.role, session.tenantId, session.userId, session.sessionId, session.crewRole),
     );
     this.metrics.recordConnection(session.role, session.tenantId, 1);
-    this.armExpiry(socket);
+    this.lifetime.arm(socket);
     const head = session.cursor === undefined ? await this.store.head() : undefined;
     const replay = await this.replays.prepare(socket, session.cursor);
     try {
@@ -119,7 +113,7 @@ export class ConnectionService implements OnModuleInit {
   async disconnected(socket: HubSocket): Promise<void> {
     const session = socket.data.session;
     if (!session) return;
-    clearTimeout(session[RUNTIME].expiryTimer);
+    this.lifetime.ended(session);
     const removed = await this.sessions.unregister({
       sessionId: session.sessionId,
       userKey: session.userKey,
@@ -130,60 +124,5 @@ export class ConnectionService implements OnModuleInit {
     this.metrics.recordConnection(session.role, session.tenantId, -1);
     this.feed.presenceChanged(session.tenantId);
     this.feed.activity(session, 'disconnected');
-  }
-
-  /** auth.refresh: a new token for the same user, role and tenant replaces the old one. */
-  async refresh(socket: HubSocket, token: string): Promise<{ exp: number }> {
-    const session = socket.data.session;
-    let claims;
-    try {
-      claims = this.verifier.verify(token, session.role);
-    } catch (err) {
-      if (err instanceof AuthError) {
-        this.metrics.authFailures.inc({ code: err.code });
-        throw new HubException(err.code, err.message);
-      }
-      throw err;
-    }
-    if (claims.sub !== session.userId || claims.tenantId !== session.tenantId) {
-      this.metrics.authFailures.inc({ code: 'FORBIDDEN' });
-      throw new HubException('FORBIDDEN', 'the new token must carry the same sub, role and tenantId');
-    }
-    const revokedAt = await this.sessions.revokedAt(session.userKey);
-    if (this.verifier.revokedBy(claims, revokedAt)) {
-      this.metrics.authFailures.inc({ code: 'UNAUTHORIZED' });
-      throw new HubException('UNAUTHORIZED', 'this token has been revoked');
-    }
-    session.claims = claims;
-    if (session.role === 'crew' && session.crewRole !== claims.crewRole) {
-      // A new station: its order events from now on, not the old one's.
-      void socket.leave(Rooms.station(session.tenantId, session.crewRole ?? 'all'));
-      void socket.join(Rooms.station(session.tenantId, claims.crewRole ?? 'all'));
-    }
-    session.crewRole = claims.crewRole;
-    this.armExpiry(socket);
-    return { exp: claims.exp };
-  }
-
-  private armExpiry(socket: HubSocket): void {
-    const session = socket.data.session;
-    const runtime = session[RUNTIME];
-    clearTimeout(runtime.expiryTimer);
-    const left = session.claims.exp * 1000 - Date.now();
-    if (left <= 0) return this.expire(socket);
-    runtime.expiryTimer = setTimeout(
-      () => (left > MAX_TIMER_MS ? this.armExpiry(socket) : this.expire(socket)),
-      Math.min(left, MAX_TIMER_MS),
-    );
-    runtime.expiryTimer.unref();
-  }
-
-  private expire(socket: HubSocket): void {
-    this.delivery.emitTo(socket, 'system.error', {
-      code: 'TOKEN_EXPIRED',
-      message: 'the token expired; reconnect with a new one',
-    });
-    this.logger.debug({ sessionId: socket.data.session.sessionId }, 'token expired');
-    socket.disconnect(true);
   }
 }

@@ -1,30 +1,39 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, ModuleRef } from '@nestjs/core';
+import { NAMESPACES } from '@orderwire/contracts';
 import { AuthModule } from '../auth/auth.module.js';
 import { CommandLane } from '../commands/command-lane.js';
+import { commandHandlers } from '../commands/command.decorators.js';
+import { commandUnitProblems } from '../commands/command-units.js';
 import { CommandsModule } from '../commands/commands.module.js';
+import { COMMAND_UNITS } from '../commands/units/index.js';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { MonitoringModule } from '../monitoring/monitoring.module.js';
 import { OrdersModule } from '../orders/orders.module.js';
 import { TransportModule } from '../transport/transport.module.js';
 import { AdminGateway } from './admin.gateway.js';
-import { commandMapProblems } from './command-map.js';
 import { ConnectionService } from './connection.service.js';
 import { CrewGateway } from './crew.gateway.js';
 import { CustomerGateway } from './customer.gateway.js';
 import { GatewayContext } from './gateway.context.js';
 import { ShutdownService } from './shutdown.service.js';
+import { unitGateways } from './unit-gateways.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
-const GATEWAYS = [CustomerGateway, CrewGateway, AdminGateway];
+const ROLE_GATEWAYS = [CustomerGateway, CrewGateway, AdminGateway];
+const UNIT_GATEWAYS = unitGateways(COMMAND_UNITS);
 
 /**
- * The role namespaces' gateways, the connection lifecycle and the drain on shutdown. Loading this
- * module checks the gateways against COMMANDS (command-map.ts) at init: the hub does not start on
- * a drift.
+ * The role namespaces: their lifecycle gateways, the command units' gateways, the connection
+ * lifecycle and the drain on shutdown. At init it checks the command units against COMMANDS (every
+ * provider of the app that declares @Command handlers, so a unit outside COMMAND_UNITS is seen
+ * too): the hub does not start on a drift, or on a command declared without @Roles. Then it puts
+ * the units' handlers on the command lane.
  */
 @Module({
   imports: [
+    DiscoveryModule,
     MetricsModule,
     TransportModule,
     DeliveryModule,
@@ -35,11 +44,32 @@ const GATEWAYS = [CustomerGateway, CrewGateway, AdminGateway];
     CommandsModule,
   ],
   // CommandLane here: it takes the enhancers Nest made for this module's gateways.
-  providers: [ConnectionService, GatewayContext, ShutdownService, CommandLane, ...GATEWAYS],
+  providers: [
+    ConnectionService,
+    GatewayContext,
+    ShutdownService,
+    CommandLane,
+    ...ROLE_GATEWAYS,
+    ...UNIT_GATEWAYS.map((g) => g.gateway),
+  ],
 })
 export class GatewaysModule implements OnModuleInit {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly lane: CommandLane,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
   onModuleInit(): void {
-    const mismatches = commandMapProblems(GATEWAYS);
-    if (mismatches.length) throw new Error(`the gateways do not match COMMANDS:\n${mismatches.join('\n')}`);
+    const gateways = new Set<unknown>(UNIT_GATEWAYS.map((g) => g.gateway));
+    const elsewhere = this.discovery
+      .getProviders()
+      .map((p) => p.metatype)
+      .filter((t): t is NonNullable<typeof t> & (new () => unknown) => typeof t === 'function')
+      .filter((t) => !gateways.has(t) && !COMMAND_UNITS.includes(t as never) && commandHandlers(t).size > 0);
+    const problems = commandUnitProblems([...COMMAND_UNITS, ...elsewhere]);
+    if (problems.length) throw new Error(`the command units do not match COMMANDS:\n${problems.join('\n')}`);
+    for (const { role, gateway } of UNIT_GATEWAYS)
+      this.lane.register(NAMESPACES[role], this.moduleRef.get(gateway, { strict: true }));
   }
 }

@@ -51,6 +51,16 @@ export interface SessionRuntime {
   ackRttVarMs?: number;
   /** The name of this user's room (Rooms.user), made once. */
   userRoom?: string;
+  /** Set when the connection has gone: commands still on their way are refused (SessionGuard). */
+  ended?: boolean;
+}
+
+/**
+ * The session of a connection, as the transport keeps it (`socket.data.session`): what commands,
+ * guards and interceptors get instead of the socket.
+ */
+export function sessionOfClient(client: unknown): Session {
+  return (client as { data: { session: Session } }).data.session;
 }
 
 /** Who a session is, as an audit entry's actor. */

@@ -20,7 +20,7 @@ export interface CommandLanes {
   handler(
     namespace: string,
     message: string,
-  ): ((socket: Socket, data: unknown, ack: unknown) => Promise<unknown>) | undefined;
+  ): ((client: unknown, data: unknown, ack: unknown) => Promise<unknown>) | undefined;
 }
 
 /** Which browser origins may connect (auth/origin.policy.ts implements it from CORS_ORIGINS). */
@@ -113,6 +113,38 @@ export class HubIoAdapter extends IoAdapter {
     if (!sockets) this.socketsOf.set(socket.conn, (sockets = new Set()));
     sockets.add(socket);
     socket.once('disconnect', () => sockets.delete(socket));
+  }
+
+  /**
+   * Nest binds a connection listener per gateway on its namespace, and a disconnect listener per
+   * gateway on every socket; with a gateway per command unit and role that passes EventEmitter's
+   * 10. One listener each here, calling the gateways' callbacks in the order they were bound.
+   */
+  private readonly onConnect = new WeakMap<object, Array<(...args: unknown[]) => void>>();
+  private readonly onDisconnect = new WeakMap<object, Array<(reason: unknown) => void>>();
+
+  override bindClientConnect(server: Server, callback: (...args: unknown[]) => void): void {
+    let callbacks = this.onConnect.get(server);
+    if (!callbacks) {
+      const all: Array<(...args: unknown[]) => void> = (callbacks = []);
+      this.onConnect.set(server, all);
+      server.on('connection', (...args: unknown[]) => {
+        for (const cb of all) cb(...args);
+      });
+    }
+    callbacks.push(callback);
+  }
+
+  override bindClientDisconnect(client: Socket, callback: (reason: unknown) => void): void {
+    let callbacks = this.onDisconnect.get(client);
+    if (!callbacks) {
+      const all: Array<(reason: unknown) => void> = (callbacks = []);
+      this.onDisconnect.set(client, all);
+      client.once('disconnect', (reason: unknown) => {
+        for (const cb of all) cb(reason);
+      });
+    }
+    callbacks.push(callback);
   }
 
   /**

@@ -1,0 +1,28 @@
+import { AdminAnnounceCommand } from './admin-announce.command.js';
+import { AdminDeadLetterCommands } from './admin-dead-letters.commands.js';
+import { AdminDisconnectCommand } from './admin-disconnect.command.js';
+import { AdminViewCommands } from './admin-views.commands.js';
+import { ConnectionCommands } from './connection.commands.js';
+import { CourierLocationCommand } from './courier-location.command.js';
+import { MenuSetAvailabilityCommand } from './menu-set-availability.command.js';
+import { OrderCancelCommand } from './order-cancel.command.js';
+import { OrderPlaceCommand } from './order-place.command.js';
+import { OrderUpdateStatusCommand } from './order-update-status.command.js';
+
+/**
+ * Every command unit of the hub: one class per command (or small family), each declaring its
+ * handlers with @Command, @Roles and @CrewRoles. A command of COMMANDS without a unit here, or a
+ * unit that does not match COMMANDS, stops the hub at boot (command-units.ts).
+ */
+export const COMMAND_UNITS = [
+  OrderPlaceCommand,
+  OrderCancelCommand,
+  OrderUpdateStatusCommand,
+  CourierLocationCommand,
+  MenuSetAvailabilityCommand,
+  AdminAnnounceCommand,
+  AdminDisconnectCommand,
+  AdminDeadLetterCommands,
+  AdminViewCommands,
+  ConnectionCommands,
+];
