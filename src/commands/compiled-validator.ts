@@ -1,52 +1,8 @@
+import { nestedTypeOf } from '@orderwire/contracts';
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
-import { createRequire } from 'node:module';
 
 type Plain = Record<string, unknown>;
 type Ctor = new () => object;
-
-/** The parts of class-validator's ValidationMetadata that the executor reads. */
-interface Metadata {
-  type: string;
-  propertyName: string;
-  constraints: unknown[];
-  constraintCls: object;
-  each: boolean;
-  groups?: string[];
-  always?: boolean;
-  validateIf?: (object: unknown, value: unknown) => boolean;
-}
-interface ConstraintMetadata {
-  async: boolean;
-  instance: { validate(value: unknown, args: unknown): unknown };
-}
-interface ValidatorStorage {
-  getTargetValidationMetadatas(
-    target: Ctor,
-    schema: string,
-    always: boolean,
-    strictGroups: boolean,
-    groups?: string[],
-  ): Metadata[];
-  getTargetValidatorConstraints(cls: object): ConstraintMetadata[];
-}
-interface TransformerStorage {
-  findTypeMetadata(
-    target: Ctor,
-    property: string,
-  ): { typeFunction: () => Ctor; options?: { discriminator?: unknown } } | undefined;
-  findTransformMetadatas(target: Ctor, property: string, transformationType: number): unknown[];
-  getExposedMetadatas(target: Ctor): unknown[];
-  getExcludedMetadatas(target: Ctor): unknown[];
-  getStrategy(target: Ctor): string;
-}
-
-/** class-transformer's decorator registry: the module its decorators write to (not in its entry). */
-const { defaultMetadataStorage } = createRequire(import.meta.url)('class-transformer/cjs/storage.js') as {
-  defaultMetadataStorage: TransformerStorage;
-};
-
-/** class-transformer's TransformationType.PLAIN_TO_CLASS. */
-const PLAIN_TO_CLASS = 0;
 
 /** One rule: a constraint of a decorator, with the arguments class-validator would pass it. */
 interface Rule {
@@ -65,17 +21,20 @@ interface Property {
 }
 
 /**
- * A validator compiled from a DTO's class-validator decorators: the same constraint functions that
+ * A validator compiled from a DTO's class-validator decorators, read through class-validator's
+ * public metadata storage (`getMetadataStorage()`): the same constraint functions that
  * class-validator runs, with class-validator's order and conditions (whitelist with
- * forbidNonWhitelisted, @IsOptional/@ValidateIf, @IsDefined, `each`, @ValidateNested through
- * class-transformer's @Type), without its per-call bookkeeping (error objects for every property,
- * message formatting, promise collection), which cost about 30 µs of a 50 µs command.
+ * forbidNonWhitelisted, @IsOptional/@ValidateIf, @IsDefined, `each`, @ValidateNested through the
+ * contracts' @Nested, which is class-transformer's @Type and keeps the class where this reads
+ * it), without its per-call bookkeeping (error objects for every property, message formatting,
+ * promise collection), which cost about 30 µs of a 50 µs command.
  *
  * It only answers "valid": `parse` returns the DTO instance class-transformer would build, or
  * undefined whenever anything fails or looks unusual, and the pipe then runs class-validator
  * itself, so every error a client sees is class-validator's own. A class using anything this does
- * not model (groups, async or promise validation, class-transformer @Transform/@Expose/@Exclude,
- * a discriminator, a nested property without @Type) is not compiled at all.
+ * not model (groups, async or promise validation, a nested property without @Nested) is not
+ * compiled at all. class-transformer's other decorators (@Transform, @Expose, @Exclude), which this
+ * cannot see, are refused in the contracts by the lint (eslint.config.js).
  */
 export class CompiledValidator {
   private constructor(
@@ -96,17 +55,10 @@ export class CompiledValidator {
   }
 
   private static compile(cls: Ctor): CompiledValidator | undefined {
-    const validators = getMetadataStorage() as unknown as ValidatorStorage;
-    const transformer = defaultMetadataStorage;
+    const validators = getMetadataStorage();
     // The options WsValidationPipe gives class-validator: no groups, `always` off.
     const metadatas = validators.getTargetValidationMetadatas(cls, undefined as never, false, false);
     if (metadatas.length === 0) return undefined; // forbidUnknownValues: class-validator refuses it
-    if (
-      transformer.getStrategy(cls) !== 'none' ||
-      transformer.getExposedMetadatas(cls).length > 0 ||
-      transformer.getExcludedMetadatas(cls).length > 0
-    )
-      return undefined;
     const byName = new Map<string, Property>();
     for (const m of metadatas) {
       if (m.groups?.length || m.always) return undefined;
@@ -122,10 +74,11 @@ export class CompiledValidator {
           const list = m.type === ValidationTypes.IS_DEFINED ? p.defined : p.rules;
           for (const c of validators.getTargetValidatorConstraints(m.constraintCls)) {
             if (c.async) return undefined;
+            const constraint = c.instance as { validate(value: unknown, args: unknown): unknown };
             list.push({
               each: m.each,
-              validateIf: m.validateIf,
-              validate: c.instance.validate.bind(c.instance),
+              validateIf: (m as { validateIf?: Rule['validateIf'] }).validateIf,
+              validate: constraint.validate.bind(constraint),
               args: {
                 targetName: cls.name,
                 property: m.propertyName,
@@ -138,9 +91,8 @@ export class CompiledValidator {
           break;
         }
         case ValidationTypes.NESTED_VALIDATION: {
-          const type = transformer.findTypeMetadata(cls, m.propertyName);
-          if (!type || type.options?.discriminator) return undefined;
-          const nested = type.typeFunction();
+          const nested = nestedTypeOf(cls, m.propertyName);
+          if (!nested) return undefined;
           if (!CompiledValidator.for(nested)) return undefined;
           if (p.nested && p.nested !== nested) return undefined;
           p.nested = nested;
@@ -152,8 +104,6 @@ export class CompiledValidator {
           return undefined; // promise validation, or a type this does not know
       }
     }
-    for (const name of byName.keys())
-      if (transformer.findTransformMetadatas(cls, name, PLAIN_TO_CLASS).length > 0) return undefined;
     return new CompiledValidator(cls, [...byName.values()], new Set(byName.keys()));
   }
 

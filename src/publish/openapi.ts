@@ -1,9 +1,29 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { ERROR_CODES, PUBLISH_DATA_DTOS, PUBLISHABLE_TYPES, PublishTargetDto } from '@orderwire/contracts';
-// class-transformer keeps the @Type() of nested fields here; the schema generator follows them.
-import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
+import {
+  ERROR_CODES,
+  nestedTypeOf,
+  PUBLISH_DATA_DTOS,
+  PUBLISHABLE_TYPES,
+  PublishTargetDto,
+} from '@orderwire/contracts';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+
+type SchemaOptions = NonNullable<Parameters<typeof validationMetadatasToSchemas>[0]>;
+
+/**
+ * What the schema generator asks of class-transformer's metadata storage, answered from the
+ * contracts' @Nested (class-transformer keeps its own storage outside its public API): the class of
+ * a nested property; nothing is exposed or excluded (the contracts use neither).
+ */
+const nestedTypes = {
+  findTypeMetadata: (target: new () => object, property: string) => {
+    const type = nestedTypeOf(target, property);
+    return type ? { typeFunction: () => type } : undefined;
+  },
+  getExposedMetadatas: () => [],
+  findExcludeMetadata: () => undefined,
+} as unknown as SchemaOptions['classTransformerMetadataStorage'];
 
 type Schemas = NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>;
 type SchemaObject = Schemas[string];
@@ -55,7 +75,7 @@ export function createDocument(app: INestApplication, version: string): OpenAPIO
 export function publishSchemas(): Record<string, SchemaObject> {
   const all = validationMetadatasToSchemas({
     refPointerPrefix: REF,
-    classTransformerMetadataStorage: defaultMetadataStorage,
+    classTransformerMetadataStorage: nestedTypes,
   }) as Record<string, SchemaObject>;
   const variants: Record<string, SchemaObject> = {};
   for (const type of PUBLISHABLE_TYPES) {

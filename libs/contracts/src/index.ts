@@ -14,3 +14,4 @@ export * from './audit.js';
 export * from './webhooks.js';
 export { DECIDABLE_COMMANDS, SERVICE_COMMANDS } from './service-commands.js';
 export type { DecidableCommand } from './service-commands.js';
+export { Nested, nestedTypeOf } from './nested.js';

@@ -1,4 +1,4 @@
-import { Type } from 'class-transformer';
+import { Nested } from './nested.js';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -89,7 +89,7 @@ export function ModifierList(): PropertyDecorator {
       IsArray(),
       ArrayMaxSize(MENU_MAX_MODIFIERS),
       ValidateNested({ each: true }),
-      Type(() => MenuModifierDto),
+      Nested(() => MenuModifierDto),
     ])
       d(target, key);
   };
@@ -118,13 +118,13 @@ export class TenantSettingsDto {
 
 /** The data of a published `menu.updated`. */
 export class MenuContentDto {
-  @IsOptional() @ValidateNested() @Type(() => TenantSettingsDto) settings?: TenantSettingsDto;
+  @IsOptional() @ValidateNested() @Nested(() => TenantSettingsDto) settings?: TenantSettingsDto;
   @IsISO4217CurrencyCode() currency!: string;
   @IsArray()
   @ArrayMinSize(0)
   @ArrayMaxSize(MENU_MAX_ITEMS)
   @ValidateNested({ each: true })
-  @Type(() => MenuItemDto)
+  @Nested(() => MenuItemDto)
   items!: MenuItemDto[];
 }
 

@@ -2,7 +2,6 @@ import type { DeliveryAddress, Order, OrderStatus } from './order.js';
 import type { CrewRole, Role, Sender } from './roles.js';
 import type { MenuAvailabilityData, MenuContent, MenuUpdatedData } from './menu.js';
 
-
 /** What the server emits for every message: the event name equals `type` (PROTOCOL section 3). */
 export interface Envelope<T extends ServerEventType = ServerEventType> {
   id: string;

@@ -1,4 +1,5 @@
-import { plainToInstance, Type } from 'class-transformer';
+import { plainToInstance } from 'class-transformer';
+import { Nested } from './nested.js';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -53,7 +54,7 @@ export class PublishRequestDto {
   @IsIn(PUBLISHABLE_TYPES) type!: PublishableType;
   @IsString() @Matches(TENANT_PATTERN) tenantId!: string;
   @IsObject() data!: Record<string, unknown>;
-  @IsOptional() @ValidateNested() @Type(() => PublishTargetDto) to?: PublishTargetDto;
+  @IsOptional() @ValidateNested() @Nested(() => PublishTargetDto) to?: PublishTargetDto;
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) requestId?: string;
 }
 
@@ -70,13 +71,13 @@ class OrderDataDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
-  @Type(() => OrderItemDto)
+  @Nested(() => OrderItemDto)
   items!: OrderItemDto[];
   @IsInt() @Min(0) total!: number;
   @IsISO4217CurrencyCode() currency!: string;
   @IsIn(FULFILLMENTS) fulfillment!: string;
   @IsIn(ORDER_STATUSES) status!: string;
-  @IsOptional() @ValidateNested() @Type(() => DeliveryAddressDto) deliveryAddress?: DeliveryAddressDto;
+  @IsOptional() @ValidateNested() @Nested(() => DeliveryAddressDto) deliveryAddress?: DeliveryAddressDto;
   @IsOptional() @IsString() @MaxLength(500) notes?: string;
   @IsOptional() @IsInt() @Min(0) @Max(1440) etaMinutes?: number;
   @IsString() createdAt!: string;
@@ -85,7 +86,7 @@ class OrderDataDto {
 }
 
 class OrderCreatedDataDto {
-  @IsObject() @ValidateNested() @Type(() => OrderDataDto) order!: OrderDataDto;
+  @IsObject() @ValidateNested() @Nested(() => OrderDataDto) order!: OrderDataDto;
 }
 
 class OrderStatusUpdatedDataDto {
@@ -94,7 +95,7 @@ class OrderStatusUpdatedDataDto {
   @IsIn(ORDER_STATUSES) previousStatus!: string;
   @IsOptional() @IsInt() @Min(0) @Max(1440) etaMinutes?: number;
   @IsOptional() @IsString() @MaxLength(500) note?: string;
-  @IsObject() @ValidateNested() @Type(() => ActorDto) updatedBy!: ActorDto;
+  @IsObject() @ValidateNested() @Nested(() => ActorDto) updatedBy!: ActorDto;
 }
 
 class PaymentConfirmedDataDto {
