@@ -1,11 +1,11 @@
-export {
-  GlobalWebSocketManager,
-  type ConnectionStatus,
-  type GlobalWebSocketManagerOptions,
-  type OfflineInfo,
-  type OfflineReason,
-  type RecoveryInfo,
-} from './global-websocket-manager.js';
+export { GlobalWebSocketManager } from './global-websocket-manager.js';
+export type {
+  ConnectionStatus,
+  GlobalWebSocketManagerOptions,
+  OfflineInfo,
+  OfflineReason,
+  RecoveryInfo,
+} from './manager-options.js';
 export { OrderwireError, type ClientErrorCode } from './orderwire-error.js';
 export { MemoryStorage, type KeyValueStorage } from './storage.js';
 export type { Envelope, ServerEventMap, ServerEventType, CommandType } from '@orderwire/contracts/protocol';
