@@ -12,8 +12,8 @@ const LAYERS = [
   'transport', // the role namespaces; the only code touching Socket.IO/engine.io internals
   'delivery', // durable delivery: order, policy, replay, retention, dead letters
   'monitoring', // metrics, health, alerts, admin feed
-  'orders', // the order lifecycle
   'webhooks', // commands and events POSTed to the operator's backends, signed and retried
+  'orders', // the order lifecycle (gated by the deciding webhooks)
   'auth', // handshake, tokens, sessions
   'commands', // the command pipeline: admission, role check, validation, interceptors, replies
   'gateways', // the role namespaces

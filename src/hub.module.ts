@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
 import { CommandsModule } from './commands/commands.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
@@ -17,44 +17,55 @@ import { HubEvents } from './util/hub-events.js';
 import { LoggingModule } from './util/logging.js';
 
 /**
- * The hub, configured once from a validated AppConfig: the feature modules (one per folder of
- * src, each importing only modules below it, as the folders do) and what every one of them may
- * inject — the config, the event bus, the drain flag and the engine (EngineModule is global).
+ * What every module of the hub may inject without importing it, and nothing more: the validated
+ * config, the event bus and the drain flag (the engine's EngineModule and the loggers are global
+ * too). No feature is here: each feature module imports the modules it uses.
+ */
+@Global()
+@Module({})
+class HubCoreModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const providers = [{ provide: APP_CONFIG, useValue: config }, HubEvents, DrainState];
+    return { module: HubCoreModule, providers, exports: [APP_CONFIG, HubEvents, DrainState] };
+  }
+}
+
+/**
+ * The hub's in-process port for a RealtimeModule living in the same process (a Nest service
+ * started with createHub's `imports`): PublishModule, which exports IN_PROCESS_HUB and nothing
+ * else, made global because that module is the service's, not the hub's, and cannot import it.
+ */
+@Global()
+@Module({ imports: [PublishModule], exports: [PublishModule] })
+class InProcessHubModule {}
+
+/**
+ * The hub, configured once from a validated AppConfig: the composition root. It imports the
+ * feature modules (one per folder of src, each importing only modules below it, as the folders do)
+ * and exports none of them.
  */
 @Module({})
 export class HubModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: HubModule,
-      // Global, so that a RealtimeModule living in the hub process finds IN_PROCESS_HUB, and the
-      // feature modules the config, the event bus and the drain flag.
-      global: true,
       imports: [
+        HubCoreModule.forRoot(config),
         LoggingModule.forRoot(config.log),
         EngineModule.forRoot(config),
         MetricsModule,
         TransportModule,
         DeliveryModule,
         MonitoringModule,
-        OrdersModule,
         WebhooksModule,
+        OrdersModule,
         AuthModule,
         CommandsModule,
         GatewaysModule,
         PublishModule,
+        InProcessHubModule,
       ],
       controllers: [ConsoleController],
-      providers: [{ provide: APP_CONFIG, useValue: config }, HubEvents, DrainState],
-      exports: [
-        APP_CONFIG,
-        HubEvents,
-        DrainState,
-        DeliveryModule,
-        OrdersModule,
-        WebhooksModule,
-        MetricsModule,
-        PublishModule,
-      ],
     };
   }
 }

@@ -1,5 +1,7 @@
+import { HandshakeMiddleware } from '../auth/handshake.middleware.js';
+import { HubServer } from '../transport/hub-server.js';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
-import { GatewayContext } from './gateway.context.js';
+import { ConnectionService } from './connection.service.js';
 import { HubGateway } from './hub-gateway.decorator.js';
 import { RoleGateway } from './role.gateway.js';
 
@@ -8,7 +10,12 @@ import { RoleGateway } from './role.gateway.js';
 export class AdminGateway extends RoleGateway {
   protected readonly role = 'admin' as const;
 
-  constructor(ctx: GatewayContext, @InjectLogger(AdminGateway.name) logger: HubLogger) {
-    super(ctx, logger);
+  constructor(
+    handshake: HandshakeMiddleware,
+    server: HubServer,
+    connections: ConnectionService,
+    @InjectLogger(AdminGateway.name) logger: HubLogger,
+  ) {
+    super(handshake, server, connections, logger);
   }
 }

@@ -16,7 +16,6 @@ import { AdminGateway } from './admin.gateway.js';
 import { ConnectionService } from './connection.service.js';
 import { CrewGateway } from './crew.gateway.js';
 import { CustomerGateway } from './customer.gateway.js';
-import { GatewayContext } from './gateway.context.js';
 import { ShutdownService } from './shutdown.service.js';
 import { unitGateways } from './unit-gateways.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
@@ -46,7 +45,6 @@ const UNIT_GATEWAYS = unitGateways(COMMAND_UNITS);
   // CommandLane here: it takes the enhancers Nest made for this module's gateways.
   providers: [
     ConnectionService,
-    GatewayContext,
     ShutdownService,
     CommandLane,
     ...ROLE_GATEWAYS,

@@ -1,8 +1,9 @@
 import type { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit } from '@nestjs/websockets';
 import type { Role } from '@orderwire/contracts';
+import type { HandshakeMiddleware } from '../auth/handshake.middleware.js';
 import type { HubLogger } from '../util/logging.js';
-import type { HubNamespace, HubSocket } from '../transport/hub-server.js';
-import type { GatewayContext } from './gateway.context.js';
+import type { HubNamespace, HubServer, HubSocket } from '../transport/hub-server.js';
+import type { ConnectionService } from './connection.service.js';
 
 /**
  * What every role namespace has: the handshake middleware and the connection lifecycle. Commands
@@ -12,24 +13,26 @@ export abstract class RoleGateway implements OnGatewayInit, OnGatewayConnection,
   protected abstract readonly role: Role;
 
   protected constructor(
-    protected readonly ctx: GatewayContext,
+    private readonly handshake: HandshakeMiddleware,
+    private readonly server: HubServer,
+    private readonly connections: ConnectionService,
     protected readonly logger: HubLogger,
   ) {}
 
   afterInit(nsp: HubNamespace): void {
-    this.ctx.server.attach(this.role, nsp);
-    nsp.use(this.ctx.handshake.for(this.role));
+    this.server.attach(this.role, nsp);
+    nsp.use(this.handshake.for(this.role));
   }
 
   handleConnection(socket: HubSocket): void {
-    this.ctx.connections.connected(socket).catch((err: unknown) => {
+    this.connections.connected(socket).catch((err: unknown) => {
       this.logger.error({ err, sessionId: socket.data.session?.sessionId }, 'connection setup failed');
       socket.disconnect(true);
     });
   }
 
   handleDisconnect(socket: HubSocket): void {
-    this.ctx.connections.disconnected(socket).catch((err: unknown) => {
+    this.connections.disconnected(socket).catch((err: unknown) => {
       this.logger.error({ err }, 'disconnect cleanup failed');
     });
   }

@@ -1,15 +1,27 @@
 import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { MonitoringModule } from '../monitoring/monitoring.module.js';
+import { WebhookDecisions } from '../webhooks/webhook-decisions.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { ORDER_GATE, type OrderGate } from './order-gate.js';
 import { OrderSlaService } from './order-sla.service.js';
 import { MenuService } from './menu.service.js';
 import { OrdersService } from './orders.service.js';
 import { ServiceEventsService } from './service-events.service.js';
 
-/** The live order board, the status machine, the acceptance SLA and the menu that prices orders. */
+/**
+ * The live order board, the status machine, the acceptance SLA and the menu that prices orders.
+ * Orders pass the deciding webhooks before they are stored: ORDER_GATE is bound here.
+ */
 @Module({
-  imports: [DeliveryModule, MonitoringModule],
-  providers: [OrdersService, OrderSlaService, MenuService, ServiceEventsService],
+  imports: [DeliveryModule, MonitoringModule, WebhooksModule],
+  providers: [
+    OrdersService,
+    OrderSlaService,
+    MenuService,
+    ServiceEventsService,
+    { provide: ORDER_GATE, useFactory: (decisions: WebhookDecisions): OrderGate => decisions, inject: [WebhookDecisions] },
+  ],
   exports: [OrdersService, MenuService, ServiceEventsService],
 })
 export class OrdersModule {}

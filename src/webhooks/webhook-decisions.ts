@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Order, WebhookBody } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig, type WebhookConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import type { OrderGate } from '../orders/order-gate.js';
 import { HubException } from '../util/hub.exception.js';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { type DecisionOutcome, postDecision, signedHeaders } from './webhook-post.js';
@@ -27,7 +26,7 @@ type Verdict = { hook: WebhookConfig; outcome: DecisionOutcome };
  * while its backend keeps failing.
  */
 @Injectable()
-export class WebhookDecisions implements OrderGate {
+export class WebhookDecisions {
   private readonly deciders: readonly WebhookConfig[];
   /** Whether some decider takes every tenant, and the tenants named by the others. */
   private readonly everyTenant: boolean;

@@ -1,16 +1,15 @@
 import { Module } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module.js';
-import { ORDER_GATE } from '../orders/order-gate.js';
 import { WebhookDecisions } from './webhook-decisions.js';
 import { WebhooksService } from './webhooks.service.js';
 
 /**
- * Webhooks to the operator's backends (docs/protocol.md section 12). Provides the orders' gate
- * (ORDER_GATE: the deciding webhooks); the hub module exports it to every module.
+ * Webhooks to the operator's backends (docs/protocol.md section 12), and the deciding webhooks
+ * (WebhookDecisions), which the orders module binds as its gate.
  */
 @Module({
   imports: [MetricsModule],
-  providers: [WebhooksService, WebhookDecisions, { provide: ORDER_GATE, useExisting: WebhookDecisions }],
-  exports: [WebhooksService, ORDER_GATE],
+  providers: [WebhooksService, WebhookDecisions],
+  exports: [WebhooksService, WebhookDecisions],
 })
 export class WebhooksModule {}
