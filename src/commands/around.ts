@@ -13,6 +13,12 @@ export type Proceed = () => Promise<unknown>;
  */
 export interface AroundInterceptor extends NestInterceptor {
   around(context: ExecutionContext, proceed: Proceed): Promise<unknown>;
+  /**
+   * Whether its rule does anything for this handler (by what the handler declares); when not,
+   * `around` only proceeds, and the command lane leaves it out of that handler's chain. Absent:
+   * every handler.
+   */
+  appliesTo?(handler: object): boolean;
 }
 
 export function isAround(interceptor: NestInterceptor): interceptor is AroundInterceptor {

@@ -11,7 +11,7 @@ import { unavailable } from '../util/unavailable.js';
 import { withTimeout } from '../util/with-timeout.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
-import { declaredFor } from './command.decorators.js';
+import { declaredFor, declaredOn } from './command.decorators.js';
 
 /**
  * Hands every accepted command whose unit declares `forward` to the services subscribed to it (PROTOCOL section 7) and to the
@@ -31,6 +31,10 @@ export class CommandForwardInterceptor implements AroundInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return aroundIntercept(this, context, next);
+  }
+
+  appliesTo(handler: object): boolean {
+    return !!declaredOn(handler).rule?.forward;
   }
 
   around(context: ExecutionContext, proceed: Proceed): Promise<unknown> {

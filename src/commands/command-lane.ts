@@ -71,6 +71,8 @@ export class CommandLane {
         metatypes: (Reflect.getMetadata('design:paramtypes', cls.prototype as object, name) ?? []) as unknown[],
         argsLength: params.reduce((n, p) => Math.max(n, p.index + 1), 0),
         ...enhancers,
+        // An interceptor whose rule does nothing for this handler would only proceed.
+        interceptors: enhancers.interceptors.filter((i) => i.appliesTo?.(method) ?? true),
       };
       plans.set(pattern, (client, data, ack) => this.invoke(plan, client, data, ack));
     }
@@ -112,7 +114,9 @@ export class CommandLane {
     const context = new WsCall(args, plan.gateway.constructor, plan.method);
     try {
       for (const guard of plan.guards) {
-        if (!(await settle(guard.canActivate(context)))) throw new WsException('Forbidden resource');
+        const allowed = guard.canActivate(context);
+        // A guard's plain `true` needs no await (Nest awaits every guard).
+        if (allowed !== true && !(await settle(allowed))) throw new WsException('Forbidden resource');
       }
       return await this.around(plan.interceptors, 0, context, () => this.call(plan, context));
     } catch (err) {

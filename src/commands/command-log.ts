@@ -54,15 +54,14 @@ export class CommandLogInterceptor implements AroundInterceptor {
 
   around(context: ExecutionContext, proceed: Proceed): Promise<unknown> {
     const started = performance.now();
-    return proceed().then(
-      (reply) => {
-        if (this.log.successes) this.log.write(context, undefined, started);
-        return reply;
-      },
-      (err: unknown) => {
-        this.log.write(context, codeOf(err), started);
-        throw err;
-      },
-    );
+    const failed = (err: unknown): never => {
+      this.log.write(context, codeOf(err), started);
+      throw err;
+    };
+    if (!this.log.successes) return proceed().catch(failed);
+    return proceed().then((reply) => {
+      this.log.write(context, undefined, started);
+      return reply;
+    }, failed);
   }
 }

@@ -7,7 +7,7 @@ import { sessionOfClient } from '../session/session.js';
 import { IDEMPOTENCY_STORE } from '../engine/engine.tokens.js';
 import type { IdempotencyStore } from '../engine/idempotency-store.js';
 import { HubException } from '../util/hub.exception.js';
-import { declaredFor } from './command.decorators.js';
+import { declaredFor, declaredOn } from './command.decorators.js';
 
 /** Outcomes that are not the command's own result, so a retry with the same requestId runs again. */
 const TRANSIENT: ReadonlySet<ErrorCode> = new Set([
@@ -36,6 +36,10 @@ export class IdempotencyInterceptor implements AroundInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return aroundIntercept(this, context, next);
+  }
+
+  appliesTo(handler: object): boolean {
+    return declaredOn(handler).rule?.idempotent !== false;
   }
 
   around(context: ExecutionContext, proceed: Proceed): Promise<unknown> {

@@ -3,7 +3,7 @@ import type { Observable } from 'rxjs';
 import { RUNTIME, sessionOfClient } from '../session/session.js';
 import { HubException } from '../util/hub.exception.js';
 import { type AroundInterceptor, aroundIntercept, type Proceed } from './around.js';
-import { declaredFor } from './command.decorators.js';
+import { declaredFor, declaredOn } from './command.decorators.js';
 
 /** Commands on one order that may wait for the one in progress. */
 const MAX_WAITING = 64;
@@ -21,6 +21,10 @@ type Lanes = Map<string, Array<() => void>>;
 export class OrderSerialInterceptor implements AroundInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return aroundIntercept(this, context, next);
+  }
+
+  appliesTo(handler: object): boolean {
+    return !!declaredOn(handler).rule?.perOrder;
   }
 
   around(context: ExecutionContext, proceed: Proceed): Promise<unknown> {
