@@ -33,6 +33,23 @@ const forbidden = LAYERS.map((layer, i) => {
 }).filter((rule) => !rule.to.path.includes('()'));
 
 forbidden.push({
+  name: 'transport-wall',
+  comment:
+    'Socket.IO, engine.io and ws objects, and the namespaces and socket types of transport/hub-server.ts, ' +
+    'stay in src/transport and src/gateways (issue #28): the rest of the hub sees a connection as a Link ' +
+    '(session/link.ts) and the connections as transport/connections.ts. The engine builds the cluster ' +
+    "adapter from its Redis connections (@socket.io/redis-streams-adapter), which is not Socket.IO's server.",
+  severity: 'error',
+  from: { path: '^src/', pathNot: '^src/(transport|gateways)/' },
+  to: {
+    path: [
+      '^node_modules/(socket\\.io|socket\\.io-adapter|socket\\.io-parser|engine\\.io|engine\\.io-parser|ws)/',
+      '^src/transport/hub-server\\.ts$',
+    ],
+  },
+});
+
+forbidden.push({
   name: 'no-circular',
   comment: 'modules that import each other, directly or round a loop (the hub and its libraries)',
   severity: 'error',

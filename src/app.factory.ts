@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { OriginPolicy } from './auth/origin.policy.js';
 import type { AppConfig } from './config/app-config.js';
 import { SOCKET_ADAPTER, type SocketAdapterFactory } from './engine/engine.tokens.js';
-import type { HubSocket } from './transport/hub-server.js';
+import { linkOf } from './transport/socket-link.js';
 import { SlowConsumerService } from './delivery/slow-consumer.service.js';
 import { HubIoAdapter } from './transport/hub-io.adapter.js';
 import { CommandLane } from './commands/command-lane.js';
@@ -100,7 +100,7 @@ export async function createHub(config: AppConfig, options: HubOptions = {}): Pr
       config,
       origins,
       app.get<SocketAdapterFactory>(SOCKET_ADAPTER),
-      (socket, bytes) => app.get(SlowConsumerService).shed(socket as HubSocket, bytes),
+      (socket, bytes) => app.get(SlowConsumerService).shed(linkOf(socket), bytes),
       options.commandPath === 'nest' ? undefined : app.get(CommandLane),
     ),
   );

@@ -6,7 +6,7 @@ import { HubEvents } from '../util/hub-events.js';
 import { tenantOf } from '../session/tenant-scope.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import { HubServer } from '../transport/hub-server.js';
+import { Connections } from '../transport/connections.js';
 import { SESSION_REGISTRY } from '../engine/engine.tokens.js';
 import type { SessionRegistry } from '../engine/session-registry.js';
 import { Rooms, userKey } from '../routing/rooms.js';
@@ -17,7 +17,7 @@ export class SessionControlService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SESSION_REGISTRY) private readonly sessions: SessionRegistry,
-    private readonly server: HubServer,
+    private readonly connections: Connections,
     private readonly delivery: DeliveryService,
     private readonly events: HubEvents,
   ) {}
@@ -31,26 +31,23 @@ export class SessionControlService {
       // (the verifier refuses longer lives, and iat ahead of its clock), so a revocation kept that
       // long, plus the skew, outlives every token it revokes.
       const keepMs =
-        Math.max(this.config.jwt.maxTokenTtlMs, this.config.delivery.messageTtlMs) + 2 * this.config.jwt.clockSkewMs;
+        Math.max(this.config.jwt.maxTokenTtlMs, this.config.delivery.messageTtlMs) +
+        2 * this.config.jwt.clockSkewMs;
       for (const role of ROLES) {
         await this.sessions.revoke(userKey(role, tenantId, dto.userId), now, keepMs);
       }
     }
-    // fetchSockets and the remote disconnect reach every node through the cluster adapter.
-    let disconnected = 0;
-    for (const role of ROLES) {
-      const nsp = this.server.nsp(role);
-      if (!nsp) continue;
-      for (const socket of await nsp.in(room).fetchSockets()) {
-        if (dto.sessionId && dto.userId && socket.data.session.userId !== dto.userId) continue;
-        this.delivery.emitTo(socket, 'system.error', {
-          code: dto.revokeTokens ? 'UNAUTHORIZED' : 'FORBIDDEN',
-          message: `disconnected by an admin: ${dto.reason}`,
-        });
-        socket.disconnect(true);
-        disconnected++;
-      }
-    }
+    // Every node's sessions in the room (the cluster adapter reaches them), each told why.
+    const notice = this.delivery.envelope('system.error', tenantId, {
+      code: dto.revokeTokens ? 'UNAUTHORIZED' : 'FORBIDDEN',
+      message: `disconnected by an admin: ${dto.reason}`,
+    });
+    const disconnected = await this.connections.closeIn(
+      room,
+      (s) => !(dto.sessionId && dto.userId && s.userId !== dto.userId),
+      'system.error',
+      notice,
+    );
     void this.events.emit('audit', {
       tenantId,
       actor: actorOf(admin),

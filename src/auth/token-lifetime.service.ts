@@ -4,8 +4,8 @@ import { SESSION_REGISTRY } from '../engine/engine.tokens.js';
 import type { SessionRegistry } from '../engine/session-registry.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { Rooms } from '../routing/rooms.js';
+import type { Link } from '../session/link.js';
 import { RUNTIME, type Session } from '../session/session.js';
-import type { HubSocket } from '../transport/hub-server.js';
 import { HubException } from '../util/hub.exception.js';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { AuthError } from './auth.error.js';
@@ -30,8 +30,8 @@ export class TokenLifetime {
   ) {}
 
   /** auth.refresh: a new token for the same user, role and tenant replaces the old one. */
-  async refresh(socket: HubSocket, token: string): Promise<{ exp: number }> {
-    const session = socket.data.session;
+  async refresh(link: Link, token: string): Promise<{ exp: number }> {
+    const session = link.session;
     let claims;
     try {
       claims = this.verifier.verify(token, session.role);
@@ -54,23 +54,23 @@ export class TokenLifetime {
     session.claims = claims;
     if (session.role === 'crew' && session.crewRole !== claims.crewRole) {
       // A new station: its order events from now on, not the old one's.
-      void socket.leave(Rooms.station(session.tenantId, session.crewRole ?? 'all'));
-      void socket.join(Rooms.station(session.tenantId, claims.crewRole ?? 'all'));
+      link.leave(Rooms.station(session.tenantId, session.crewRole ?? 'all'));
+      link.join(Rooms.station(session.tenantId, claims.crewRole ?? 'all'));
     }
     session.crewRole = claims.crewRole;
-    this.arm(socket);
+    this.arm(link);
     return { exp: claims.exp };
   }
 
   /** Ends the connection when its token expires (again after every refresh). */
-  arm(socket: HubSocket): void {
-    const session = socket.data.session;
+  arm(link: Link): void {
+    const session = link.session;
     const runtime = session[RUNTIME];
     clearTimeout(runtime.expiryTimer);
     const left = session.claims.exp * 1000 - Date.now();
-    if (left <= 0) return this.expire(socket);
+    if (left <= 0) return this.expire(link);
     runtime.expiryTimer = setTimeout(
-      () => (left > MAX_TIMER_MS ? this.arm(socket) : this.expire(socket)),
+      () => (left > MAX_TIMER_MS ? this.arm(link) : this.expire(link)),
       Math.min(left, MAX_TIMER_MS),
     );
     runtime.expiryTimer.unref();
@@ -82,12 +82,12 @@ export class TokenLifetime {
     session[RUNTIME].ended = true;
   }
 
-  private expire(socket: HubSocket): void {
-    this.delivery.emitTo(socket, 'system.error', {
+  private expire(link: Link): void {
+    this.delivery.emitTo(link, 'system.error', {
       code: 'TOKEN_EXPIRED',
       message: 'the token expired; reconnect with a new one',
     });
-    this.logger.debug({ sessionId: socket.data.session.sessionId }, 'token expired');
-    socket.disconnect(true);
+    this.logger.debug({ sessionId: link.session.sessionId }, 'token expired');
+    link.close();
   }
 }

@@ -3,7 +3,8 @@ import type { ClientCommand, CommandType } from '@orderwire/contracts';
 import { ALL_TENANTS, newUlid } from '@orderwire/contracts';
 import type { Observable } from 'rxjs';
 import { type AroundInterceptor, aroundIntercept, type Proceed } from './around.js';
-import { type Session, sessionOfClient } from '../session/session.js';
+import type { Session } from '../session/session.js';
+import { sessionOf } from '../transport/socket-link.js';
 import { SERVICE_BRIDGE } from '../engine/engine.tokens.js';
 import type { ServiceBridge } from '../engine/service-bridge.js';
 import { HubException } from '../util/hub.exception.js';
@@ -52,7 +53,7 @@ export class CommandForwardInterceptor implements AroundInterceptor {
         new HubException('LIMIT_REACHED', message, { scope: 'service', limit: full.limit }),
       );
     }
-    return this.carryOut(sessionOfClient(ws.getClient()), type, ws.getData(), proceed);
+    return this.carryOut(sessionOf(ws.getClient()), type, ws.getData(), proceed);
   }
 
   private async carryOut(

@@ -56,7 +56,9 @@ class Mark implements PipeTransform {
 class CatchAll implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const ws = host.switchToWs();
-    calls.push(`catch ${(err as Error).message} ack=${typeof host.getArgByIndex(2)} client=${ws.getClient<{ id: string }>().id}`);
+    calls.push(
+      `catch ${(err as Error).message} ack=${typeof host.getArgByIndex(2)} client=${ws.getClient<{ id: string }>().id}`,
+    );
   }
 }
 
@@ -143,7 +145,10 @@ describe("CommandLane: a gateway's declared pipeline, without Nest's per-call wr
     const l = await lane();
     calls.length = 0;
     expect(await l.handler('/t', 'heartbeat')!(client, { allow: false }, ack)).toBeUndefined();
-    expect(calls).toEqual(['guard heartbeat TestGateway.run', 'catch Forbidden resource ack=function client=s1']);
+    expect(calls).toEqual([
+      'guard heartbeat TestGateway.run',
+      'catch Forbidden resource ack=function client=s1',
+    ]);
   });
 
   it('an interceptor that answers without proceeding: no pipe, no handler', async () => {
@@ -165,7 +170,7 @@ describe("CommandLane: a gateway's declared pipeline, without Nest's per-call wr
     expect(await l.handler('/t', 'sync')!(client, {}, ack)).toEqual({ wrapped: 's1' });
   });
 
-  it("leaves to Nest what it cannot run: a gateway without a pipeline, an interceptor that is not an AroundInterceptor", async () => {
+  it('leaves to Nest what it cannot run: a gateway without a pipeline, an interceptor that is not an AroundInterceptor', async () => {
     const l = await lane();
     expect(l.handler('/o', 'heartbeat')).toBeUndefined();
     expect(l.handler('/b', 'heartbeat')).toBeUndefined();

@@ -68,7 +68,8 @@ export class CommandLane {
         method,
         pattern,
         params,
-        metatypes: (Reflect.getMetadata('design:paramtypes', cls.prototype as object, name) ?? []) as unknown[],
+        metatypes: (Reflect.getMetadata('design:paramtypes', cls.prototype as object, name) ??
+          []) as unknown[],
         argsLength: params.reduce((n, p) => Math.max(n, p.index + 1), 0),
         ...enhancers,
         // An interceptor whose rule does nothing for this handler would only proceed.
@@ -130,8 +131,11 @@ export class CommandLane {
   private async call(plan: Plan, context: WsCall): Promise<unknown> {
     const values = new Array<unknown>(plan.argsLength);
     for (const p of plan.params) {
-      let value = p.kind === 'payload' ? context.getData() : p.kind === 'client' ? context.getClient() : p.resolve(context);
-      const meta = { type: p.kind === 'payload' ? 'body' : 'custom', metatype: plan.metatypes[p.index] } as const;
+      let value = p.kind === 'payload' ? context.getData() : p.resolve(context);
+      const meta = {
+        type: p.kind === 'payload' ? 'body' : 'custom',
+        metatype: plan.metatypes[p.index],
+      } as const;
       for (const pipe of plan.pipes) value = await pipe.transform(value, meta as never);
       values[p.index] = value;
     }

@@ -1,6 +1,6 @@
 import { type CallHandler, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import { sessionOfClient } from '../session/session.js';
+import { sessionOf } from '../transport/socket-link.js';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { HubException } from '../util/hub.exception.js';
 import { type AroundInterceptor, aroundIntercept, type Proceed } from './around.js';
@@ -21,7 +21,7 @@ export class CommandLog {
   write(context: ExecutionContext, code: string | undefined, started: number): void {
     if (code === undefined && !this.successes) return;
     const ws = context.switchToWs();
-    const session = sessionOfClient(ws.getClient());
+    const session = sessionOf(ws.getClient());
     const requestId = ws.getData<{ requestId?: unknown } | null>()?.requestId;
     const fields = {
       event: ws.getPattern(),

@@ -56,7 +56,13 @@ describe('commandUnitProblems: the command units against COMMANDS', () => {
 
   it("derives each role's commands and each unit's roles from @Roles", () => {
     const byRole = commandsByRole(COMMAND_UNITS);
-    expect([...byRole.customer].sort()).toEqual(['auth.refresh', 'heartbeat', 'order.cancel', 'order.place', 'sync']);
+    expect([...byRole.customer].sort()).toEqual([
+      'auth.refresh',
+      'heartbeat',
+      'order.cancel',
+      'order.place',
+      'sync',
+    ]);
     expect(byRole.crew.has('courier.location')).toBe(true);
     expect(byRole.crew.has('admin.announce')).toBe(false);
     class Mixed {

@@ -18,7 +18,9 @@ export interface UnitHandler {
 }
 
 export function handlersOfUnits(units: readonly Type<unknown>[]): UnitHandler[] {
-  return units.flatMap((unit) => [...commandHandlers(unit)].map(([method, type]) => ({ unit, method, type })));
+  return units.flatMap((unit) =>
+    [...commandHandlers(unit)].map(([method, type]) => ({ unit, method, type })),
+  );
 }
 
 /** The roles a unit serves: one gateway is made for each (gateways/unit-gateways.ts). */
@@ -31,7 +33,10 @@ export function rolesOfUnit(unit: Type<unknown>): Role[] {
 
 /** The commands each role's namespace has a handler for (admission answers the rest). */
 export function commandsByRole(units: readonly Type<unknown>[]): Record<Role, ReadonlySet<CommandType>> {
-  const out = Object.fromEntries(ROLES.map((r) => [r, new Set<CommandType>()])) as Record<Role, Set<CommandType>>;
+  const out = Object.fromEntries(ROLES.map((r) => [r, new Set<CommandType>()])) as Record<
+    Role,
+    Set<CommandType>
+  >;
   for (const { unit, method, type } of handlersOfUnits(units))
     for (const role of declaredOn(handlerFn(unit, method)).roles ?? []) out[role].add(type);
   return out;
@@ -68,15 +73,21 @@ export function commandUnitProblems(units: readonly Type<unknown>[]): string[] {
     if (!sameSet(crewRoles ?? [], table.crewRoles ?? []))
       problems.push(`${where}: @CrewRoles differ from COMMANDS' crewRoles`);
     if (!!rule?.forward !== FORWARDED.has(type))
-      problems.push(`${where}: forward is ${!!rule?.forward} but SERVICE_COMMANDS says ${FORWARDED.has(type)}`);
+      problems.push(
+        `${where}: forward is ${!!rule?.forward} but SERVICE_COMMANDS says ${FORWARDED.has(type)}`,
+      );
     if (!!rule?.decidable !== DECIDABLE.has(type))
-      problems.push(`${where}: decidable is ${!!rule?.decidable} but DECIDABLE_COMMANDS says ${DECIDABLE.has(type)}`);
+      problems.push(
+        `${where}: decidable is ${!!rule?.decidable} but DECIDABLE_COMMANDS says ${DECIDABLE.has(type)}`,
+      );
     const payload = commandParams(unit, method).find((p) => p.kind === 'payload');
-    const types = (Reflect.getMetadata('design:paramtypes', unit.prototype as object, method) ?? []) as unknown[];
+    const types = (Reflect.getMetadata('design:paramtypes', unit.prototype as object, method) ??
+      []) as unknown[];
     if (!payload || types[payload.index] !== table.dto)
       problems.push(`${where}: does not take COMMANDS' DTO ${table.dto.name} as its @Payload()`);
   }
-  for (const type of COMMAND_TYPES) if (!seen.has(type)) problems.push(`${type}: in COMMANDS, but no unit handles it`);
+  for (const type of COMMAND_TYPES)
+    if (!seen.has(type)) problems.push(`${type}: in COMMANDS, but no unit handles it`);
   return problems;
 }
 

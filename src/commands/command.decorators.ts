@@ -1,8 +1,8 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websockets';
+import { MessageBody, SubscribeMessage } from '@nestjs/websockets';
 import type { CommandType, CrewRole, Role } from '@orderwire/contracts';
-import { sessionOfClient } from '../session/session.js';
+import { linkOf, sessionOf } from '../transport/socket-link.js';
 
 /** Who may send a command: the roles of the token (RolesGuard checks it, the boot check wants it). */
 export const Roles = Reflector.createDecorator<readonly Role[]>();
@@ -52,7 +52,6 @@ export function Command(type: CommandType, options: CommandOptions = {}): Method
 /** Where a handler's parameter comes from, for the command lane (it reads no Nest metadata). */
 export type ParamSource =
   | { index: number; kind: 'payload' }
-  | { index: number; kind: 'client' }
   | { index: number; kind: 'context'; resolve: (context: ExecutionContext) => unknown };
 
 /** The payload, validated into its DTO by the pipe (Nest's @MessageBody). */
@@ -63,26 +62,29 @@ export function Payload(): ParameterDecorator {
   };
 }
 
-const sessionOfContext = (context: ExecutionContext) => sessionOfClient(context.switchToWs().getClient());
-
-/** The sender's session (who, which tenant, which crew role), not its socket. */
-export function CurrentSession(): ParameterDecorator {
-  const decorator = createParamDecorator((_data: unknown, context: ExecutionContext) => sessionOfContext(context))();
+/** A parameter from the call's context: a Nest custom parameter decorator, recorded for the lane. */
+function fromContext(resolve: (context: ExecutionContext) => unknown): ParameterDecorator {
+  const decorator = createParamDecorator((_data: unknown, context: ExecutionContext) => resolve(context))();
   return (target, key, index) => {
     decorator(target, key, index);
-    paramsOf(target, key).push({ index, kind: 'context', resolve: sessionOfContext });
+    paramsOf(target, key).push({ index, kind: 'context', resolve });
   };
 }
 
+const sessionOfContext = (context: ExecutionContext) => sessionOf(context.switchToWs().getClient());
+const linkOfContext = (context: ExecutionContext) => linkOf(context.switchToWs().getClient());
+
+/** The sender's session (who, which tenant, which crew role), not its socket. */
+export function CurrentSession(): ParameterDecorator {
+  return fromContext(sessionOfContext);
+}
+
 /**
- * The connection itself (Nest's @ConnectedSocket), for the few commands about the connection:
- * `sync` writes a replay to it, `auth.refresh` moves it between station rooms.
+ * The sender's connection as a Link (session/link.ts), never a socket, for the few commands about
+ * the connection itself: `sync` writes a replay to it, `auth.refresh` moves it between station rooms.
  */
 export function Connection(): ParameterDecorator {
-  return (target, key, index) => {
-    ConnectedSocket()(target, key, index);
-    paramsOf(target, key).push({ index, kind: 'client' });
-  };
+  return fromContext(linkOfContext);
 }
 
 const HANDLERS = Symbol('orderwire:command handlers');

@@ -9,7 +9,6 @@ import { CommandForwardInterceptor } from './command-forward.interceptor.js';
 import { CommandLog, CommandLogInterceptor } from './command-log.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 import { OrderSerialInterceptor } from './order-serial.interceptor.js';
-import { PacketMiddleware } from './packet.middleware.js';
 import { RateLimitInterceptor } from './rate-limit.interceptor.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RolesGuard } from './roles.guard.js';
@@ -18,7 +17,6 @@ import { SessionGuard } from './session.guard.js';
 const PIPELINE = [
   RateLimiter,
   CommandLog,
-  PacketMiddleware,
   SessionGuard,
   RolesGuard,
   CommandLogInterceptor,
@@ -29,7 +27,7 @@ const PIPELINE = [
 ];
 
 /**
- * Admission and the command pipeline (command-pipeline.ts). The units' gateways bind the
+ * The command pipeline (command-pipeline.ts). The units' gateways bind the
  * pipeline's enhancers by class; Nest builds them in the gateways' module, from what this module
  * exports, and the units' services come from the modules it re-exports.
  */

@@ -3,7 +3,7 @@ import type { ErrorCode, ProtocolErrorBody } from '@orderwire/contracts';
 import type { Observable } from 'rxjs';
 import { type AroundInterceptor, aroundIntercept, type Proceed } from './around.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { sessionOfClient } from '../session/session.js';
+import { sessionOf } from '../transport/socket-link.js';
 import { IDEMPOTENCY_STORE } from '../engine/engine.tokens.js';
 import type { IdempotencyStore } from '../engine/idempotency-store.js';
 import { HubException } from '../util/hub.exception.js';
@@ -48,7 +48,7 @@ export class IdempotencyInterceptor implements AroundInterceptor {
     if (typeof requestId !== 'string' || requestId.length === 0 || requestId.length > 64) return proceed();
     if (declaredFor(context).rule?.idempotent === false) return proceed();
     // PROTOCOL section 5: the same requestId from the same user, whatever the command.
-    return this.replay(sessionOfClient(ws.getClient()).userKey, requestId, proceed);
+    return this.replay(sessionOf(ws.getClient()).userKey, requestId, proceed);
   }
 
   private async replay(owner: string, requestId: string, proceed: Proceed): Promise<unknown> {

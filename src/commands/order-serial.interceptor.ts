@@ -1,6 +1,7 @@
 import { type CallHandler, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import { RUNTIME, sessionOfClient } from '../session/session.js';
+import { RUNTIME } from '../session/session.js';
+import { sessionOf } from '../transport/socket-link.js';
 import { HubException } from '../util/hub.exception.js';
 import { type AroundInterceptor, aroundIntercept, type Proceed } from './around.js';
 import { declaredFor, declaredOn } from './command.decorators.js';
@@ -32,7 +33,7 @@ export class OrderSerialInterceptor implements AroundInterceptor {
     const ws = context.switchToWs();
     const orderId = ws.getData<{ orderId?: unknown } | null>()?.orderId;
     if (typeof orderId !== 'string') return proceed();
-    const lanes = (sessionOfClient(ws.getClient())[RUNTIME].lanes ??= new Map());
+    const lanes = (sessionOf(ws.getClient())[RUNTIME].lanes ??= new Map());
     const waiting = lanes.get(orderId);
     if (!waiting) {
       lanes.set(orderId, []);
@@ -43,7 +44,9 @@ export class OrderSerialInterceptor implements AroundInterceptor {
         new HubException('RATE_LIMITED', 'too many commands waiting on this order', { retryAfterMs: 100 }),
       );
     }
-    return new Promise<void>((resolve) => waiting.push(resolve)).then(() => this.run(lanes, orderId, proceed));
+    return new Promise<void>((resolve) => waiting.push(resolve)).then(() =>
+      this.run(lanes, orderId, proceed),
+    );
   }
 
   private async run(lanes: Lanes, orderId: string, proceed: Proceed): Promise<unknown> {

@@ -1,6 +1,6 @@
 import { type CallHandler, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import type { HubSocket } from '../transport/hub-server.js';
+import { linkOf } from '../transport/socket-link.js';
 import { type AroundInterceptor, aroundIntercept, type Proceed } from './around.js';
 import { declaredFor } from './command.decorators.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -19,7 +19,7 @@ export class RateLimitInterceptor implements AroundInterceptor {
 
   around(context: ExecutionContext, proceed: Proceed): Promise<unknown> {
     try {
-      this.limiter.check(context.switchToWs().getClient<HubSocket>(), declaredFor(context).rule?.rate);
+      this.limiter.check(linkOf(context.switchToWs().getClient()), declaredFor(context).rule?.rate);
     } catch (err) {
       return Promise.reject(err);
     }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RUNTIME, type RateState } from '../session/session.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import type { HubSocket } from '../transport/hub-server.js';
+import type { Link } from '../session/link.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { HubException } from '../util/hub.exception.js';
 import { KeyedBuckets, take } from '../util/token-bucket.js';
@@ -28,10 +28,10 @@ export class RateLimiter {
   private readonly users: KeyedBuckets;
 
   /** Throws RATE_LIMITED when the socket is over its limit (and disconnects repeat offenders). */
-  check(socket: HubSocket, bucket?: 'courier'): void {
+  check(link: Link, bucket?: 'courier'): void {
     const l = this.config.limits;
     const now = Date.now();
-    const state = (socket.data.session[RUNTIME].rate ??= newState(l.commandBurst, l.courierPerSecond, now));
+    const state = (link.session[RUNTIME].rate ??= newState(l.commandBurst, l.courierPerSecond, now));
     const general = { tokens: state.tokens, at: state.refilledAt };
     let wait = take(general, l.commandsPerSecond, l.commandBurst, now);
     state.tokens = general.tokens;
@@ -39,7 +39,7 @@ export class RateLimiter {
     let scope = 'command';
     if (wait === 0) {
       // The user's sessions on this node share one budget, so ten sessions are not ten budgets.
-      wait = this.users.take(socket.data.session.userKey, now);
+      wait = this.users.take(link.session.userKey, now);
       if (wait > 0) scope = 'user';
     }
     if (wait === 0 && bucket === 'courier') {
@@ -54,12 +54,12 @@ export class RateLimiter {
     state.strikes = state.strikes.filter((t) => now - t < l.strikeWindowMs);
     state.strikes.push(now);
     if (state.strikes.length >= l.strikes) {
-      this.delivery.emitTo(socket, 'system.error', {
+      this.delivery.emitTo(link, 'system.error', {
         code: 'RATE_LIMITED',
         message: 'disconnected for breaking the rate limit repeatedly',
       });
       // Let the ack and the error leave before the transport closes.
-      setImmediate(() => socket.disconnect(true));
+      setImmediate(() => link.close());
     }
     throw new HubException('RATE_LIMITED', 'too many commands; slow down', { retryAfterMs: wait });
   }

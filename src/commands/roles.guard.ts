@@ -1,5 +1,5 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { sessionOfClient } from '../session/session.js';
+import { sessionOf } from '../transport/socket-link.js';
 import { HubException } from '../util/hub.exception.js';
 import { declaredFor } from './command.decorators.js';
 import { CommandLog } from './command-log.js';
@@ -16,11 +16,16 @@ export class RolesGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const { roles, crewRoles, rule } = declaredFor(context);
-    const session = sessionOfClient(context.switchToWs().getClient());
+    const session = sessionOf(context.switchToWs().getClient());
     const type = rule?.type ?? context.switchToWs().getPattern();
     let refusal: HubException | undefined;
-    if (!roles?.includes(session.role)) refusal = new HubException('FORBIDDEN', `${type} is not allowed for this role`);
-    else if (crewRoles && session.role === 'crew' && (!session.crewRole || !crewRoles.includes(session.crewRole)))
+    if (!roles?.includes(session.role))
+      refusal = new HubException('FORBIDDEN', `${type} is not allowed for this role`);
+    else if (
+      crewRoles &&
+      session.role === 'crew' &&
+      (!session.crewRole || !crewRoles.includes(session.crewRole))
+    )
       refusal = new HubException('FORBIDDEN', `${type} needs crewRole ${crewRoles.join(' or ')}`);
     if (!refusal) return true;
     this.log.write(context, refusal.code, performance.now());

@@ -1,5 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
-import { RUNTIME, sessionOfClient } from '../session/session.js';
+import { RUNTIME } from '../session/session.js';
+import { sessionOf } from '../transport/socket-link.js';
 import { CLOCK, type Clock, systemClock } from '../util/clock.js';
 import { HubException } from '../util/hub.exception.js';
 import { CommandLog } from './command-log.js';
@@ -18,7 +19,7 @@ export class SessionGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const session = sessionOfClient(context.switchToWs().getClient());
+    const session = sessionOf(context.switchToWs().getClient());
     let refusal: HubException | undefined;
     if (session[RUNTIME].ended) refusal = new HubException('UNAUTHORIZED', 'this session has ended');
     else if (session.claims.exp * 1000 <= this.clock.now())

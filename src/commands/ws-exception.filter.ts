@@ -4,7 +4,8 @@ import type { ProtocolErrorBody } from '@orderwire/contracts';
 import { isErrorCode } from '@orderwire/contracts';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import type { HubSocket } from '../transport/hub-server.js';
+import type { Link } from '../session/link.js';
+import { linkOf } from '../transport/socket-link.js';
 import { DependencyMonitor } from '../monitoring/dependency.monitor.js';
 import { fail, isAckFn } from './ack.js';
 import { HubException } from '../util/hub.exception.js';
@@ -21,14 +22,14 @@ export class WsExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ws = host.switchToWs();
-    const socket = ws.getClient<HubSocket>();
+    const link = linkOf(ws.getClient());
     const ack: unknown = host.getArgByIndex(2);
-    const body = this.toBody(exception, socket);
+    const body = this.toBody(exception, link);
     if (isAckFn(ack)) ack(fail(body));
-    else this.delivery.emitTo(socket, 'system.error', { code: body.code, message: body.message });
+    else this.delivery.emitTo(link, 'system.error', { code: body.code, message: body.message });
   }
 
-  private toBody(exception: unknown, socket: HubSocket): ProtocolErrorBody {
+  private toBody(exception: unknown, link: Link): ProtocolErrorBody {
     if (exception instanceof HubException) return exception.toBody();
     if (exception instanceof WsException) {
       const e = exception.getError();
@@ -38,12 +39,12 @@ export class WsExceptionFilter implements ExceptionFilter {
     }
     if (isUnavailable(exception) || this.dependencies.isDown) {
       this.logger.warn(
-        { sessionId: socket?.data?.session?.sessionId, err: (exception as Error)?.message },
+        { sessionId: link.session?.sessionId, err: (exception as Error)?.message },
         'command failed: the storage did not answer',
       );
       return unavailable().toBody();
     }
-    this.logger.error({ err: exception, sessionId: socket?.data?.session?.sessionId }, 'command failed');
+    this.logger.error({ err: exception, sessionId: link.session?.sessionId }, 'command failed');
     return { code: 'INTERNAL', message: 'internal error' };
   }
 }

@@ -2,7 +2,7 @@ import type { DurableType, Envelope, Role } from '@orderwire/contracts';
 import type { DeadLetter, Targets } from '../engine/message-store.js';
 import { parseUserKey } from '../routing/rooms.js';
 import type { AckingSocket, DurableWriter } from '../transport/socket-writer.js';
-import type { HubSocket } from '../transport/hub-server.js';
+import type { Link } from '../session/link.js';
 import { type AckTime, observeAckTime } from './ack-time.js';
 import { behind } from './retry-gate.js';
 
@@ -96,16 +96,16 @@ export class DeliveryPolicy {
     }
   }
 
-  /** Stored messages written to one socket (a replay), each with its ack callback. */
-  writeTo(socket: HubSocket, envelopes: Iterable<Envelope<DurableType>>): number {
-    const { userKey } = socket.data.session;
+  /** Stored messages written to one connection (a replay), each with its ack callback. */
+  writeTo(link: Link, envelopes: Iterable<Envelope<DurableType>>): number {
+    const { userKey, tenantId } = link.session;
     let n = 0;
     for (const envelope of envelopes) {
       this.pending.get(envelope.id)?.waiting.add(userKey);
-      this.port.writer.write(socket, [envelope.type, envelope], (from) => this.acked(envelope.id, from));
+      this.port.writer.write(link, [envelope.type, envelope], (from) => this.acked(envelope.id, from));
       n++;
     }
-    if (n > 0) this.port.delivered('replay', socket.data.session.tenantId, n);
+    if (n > 0) this.port.delivered('replay', tenantId, n);
     return n;
   }
 

@@ -26,9 +26,9 @@ import type { DeadLetter, MessageStore, StoredMessage } from '../engine/message-
 import { MetricsService } from '../metrics/metrics.service.js';
 import { type Audience, route } from '../routing/routing.table.js';
 import { EnvelopeFactory } from './envelope.factory.js';
-import { SocketIoWriter } from '../transport/socket-writer.js';
+import type { Link } from '../session/link.js';
+import { Connections } from '../transport/connections.js';
 import { DeliveryPolicy } from './delivery-policy.js';
-import { HubServer, type HubSocket } from '../transport/hub-server.js';
 import { ReplayHold } from './replay-hold.js';
 import { DeliverySequencer } from './sequencer.js';
 
@@ -44,9 +44,6 @@ export interface PublishInput<T extends ServerEventType> {
   fresh?: boolean;
   publishedAt?: number;
 }
-
-/** A local socket or a RemoteSocket from fetchSockets(). */
-type OneSocket = Pick<HubSocket, 'data'> & { emit: unknown };
 
 /**
  * Publishing: durable messages are stored (which gives them a cursor), handed to the other nodes
@@ -66,7 +63,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     @Inject(MESSAGE_STORE) private readonly store: MessageStore,
     @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
     @Inject(CLUSTER_BUS) private readonly bus: ClusterBus,
-    private readonly server: HubServer,
+    private readonly connections: Connections,
     private readonly replayHold: ReplayHold,
     private readonly envelopes: EnvelopeFactory,
     private readonly metrics: MetricsService,
@@ -74,7 +71,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
   ) {
     this.policy = new DeliveryPolicy(
       {
-        writer: new SocketIoWriter((role) => this.server.nsp(role)),
+        writer: connections.durableWriter(),
         held: (role) => this.replayHold.held(role),
         hold: (role, rooms, envelope) => this.replayHold.queue(role, rooms, envelope),
         scheduleRetry: (id, delayMs) => this.jobs.schedule('redelivery', id, delayMs),
@@ -107,9 +104,9 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
 
   /** Other nodes' durable messages are delivered to this node's sockets like local ones. */
   onApplicationBootstrap(): void {
-    const nsp = this.server.nsp('customer');
-    if (nsp)
-      this.bus.bind(nsp as never, (m) =>
+    const channel = this.connections.channel();
+    if (channel)
+      this.bus.bind(channel, (m) =>
         m.again ? this.policy.fanOut(m.envelope, m.targets, m.publishedAt) : this.sequencer.offer(m),
       );
     void this.sequencer.start();
@@ -177,13 +174,9 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     const targets = route(input.type, { ...input.audience, tenantId: input.tenantId });
     let envelope: Envelope<T> | undefined;
     for (const role of Object.keys(targets) as Role[]) {
-      const nsp = this.server.nsp(role);
-      if (!nsp || !this.server.mayReach(role, targets[role]!)) continue;
+      if (!this.connections.mayReach(role, targets[role]!)) continue;
       envelope ??= this.envelopes.create(input.type, input.tenantId, input.data, input.sender);
-      nsp
-        .to(targets[role]!)
-        .except([...this.replayHold.held(role)])
-        .emit(input.type as string, envelope);
+      this.connections.emit(role, targets[role]!, this.replayHold.held(role), input.type, envelope);
     }
   }
 
@@ -195,9 +188,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     tenantId: string,
     data: ServerEventMap[T],
   ): void {
-    const nsp = this.server.nsp(role);
-    if (!nsp) return;
-    nsp.local.to(room).emit(type as string, this.envelopes.create(type, tenantId, data));
+    this.connections.emitLocal(role, room, type, this.envelopes.create(type, tenantId, data));
   }
 
   /** A message to every socket of a namespace on this node: volatile. */
@@ -207,18 +198,22 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     tenantId: string,
     data: ServerEventMap[T],
   ): void {
-    this.server.nsp(role)?.local.emit(type as string, this.envelopes.create(type, tenantId, data));
+    this.connections.emitLocal(role, undefined, type, this.envelopes.create(type, tenantId, data));
   }
 
-  /** A message to one socket, here or (fetched) on another node: volatile. */
-  emitTo<T extends ServerEventType>(socket: OneSocket, type: T, data: ServerEventMap[T]): void {
-    const envelope = this.envelopes.create(type, socket.data.session.tenantId, data);
-    (socket.emit as (ev: string, ...args: unknown[]) => boolean)(type, envelope);
+  /** A message to one connection of this node: volatile. */
+  emitTo<T extends ServerEventType>(link: Link, type: T, data: ServerEventMap[T]): void {
+    link.emit(type, this.envelopes.create(type, link.session.tenantId, data));
   }
 
-  /** Writes stored durable messages to one socket (replay), each with its ack callback. */
-  writeDurable(socket: HubSocket, envelopes: Iterable<Envelope<DurableType>>): number {
-    return this.policy.writeTo(socket, envelopes);
+  /** The envelope of a message, not sent (for a caller that sends it itself). */
+  envelope<T extends ServerEventType>(type: T, tenantId: string, data: ServerEventMap[T]): Envelope<T> {
+    return this.envelopes.create(type, tenantId, data);
+  }
+
+  /** Writes stored durable messages to one connection (replay), each with its ack callback. */
+  writeDurable(link: Link, envelopes: Iterable<Envelope<DurableType>>): number {
+    return this.policy.writeTo(link, envelopes);
   }
 
   /** Messages waiting for acknowledgement on this node. */

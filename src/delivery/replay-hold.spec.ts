@@ -2,23 +2,25 @@ import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
 import type { DurableType, Envelope } from '@orderwire/contracts';
 import type { AppConfig } from '../config/app-config.js';
-import { RUNTIME } from '../session/session.js';
-import type { HubServer, HubSocket } from '../transport/hub-server.js';
+import type { Link } from '../session/link.js';
+import { RUNTIME, type Session } from '../session/session.js';
+import type { Connections } from '../transport/connections.js';
 import { ReplayHold } from './replay-hold.js';
 
-const socket = (id: string, rooms: string[]): HubSocket =>
+/** A connection as ReplayHold sees it (a Link): its id, session, rooms. */
+const socket = (id: string, rooms: string[]): Link =>
   ({
     id,
-    rooms: new Set(rooms),
     connected: true,
-    data: { session: { role: 'customer', [RUNTIME]: {} } },
-  }) as never;
+    session: { role: 'customer', [RUNTIME]: {} } as unknown as Session,
+    inRoom: (room: string) => rooms.includes(room),
+  }) as Link;
 const message = (id: string): Envelope<DurableType> => ({ id }) as Envelope<DurableType>;
 
-function holdWith(sockets: HubSocket[], replayMax = 3): ReplayHold {
-  const nsp = { sockets: new Map(sockets.map((s) => [s.id, s])) };
-  const server = { nsp: () => nsp } as unknown as HubServer;
-  return new ReplayHold(server, { delivery: { replayMax } } as AppConfig);
+function holdWith(links: Link[], replayMax = 3): ReplayHold {
+  const byId = new Map(links.map((l) => [l.id, l]));
+  const connections = { link: (_role: string, id: string) => byId.get(id) } as unknown as Connections;
+  return new ReplayHold(connections, { delivery: { replayMax } } as AppConfig);
 }
 
 describe('ReplayHold', () => {
@@ -35,7 +37,7 @@ describe('ReplayHold', () => {
     expect(queued.map((e) => e.id)).toEqual(['m3']);
     expect(overflowed).toBe(false);
     expect(hold.held('customer').size).toBe(0);
-    expect(a.data.session[RUNTIME].held).toBeUndefined();
+    expect(a.session[RUNTIME].held).toBeUndefined();
   });
 
   it('queues at most REPLAY_MAX messages per socket, then flags it to catch up from its cursor', () => {
@@ -43,7 +45,7 @@ describe('ReplayHold', () => {
     const hold = holdWith([a], 3);
     hold.begin(a);
     for (let i = 1; i <= 10; i++) hold.queue('customer', new Set(['u:1']), message(`m${i}`));
-    expect(a.data.session[RUNTIME].held).toHaveLength(3);
+    expect(a.session[RUNTIME].held).toHaveLength(3);
     expect(hold.end(a, [])).toEqual({ queued: [], overflowed: true });
     // The flag goes with the hold: a later replay of the same socket starts clean.
     hold.begin(a);

@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DurableType, Envelope, Role } from '@orderwire/contracts';
 import { ROLES } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { Link } from '../session/link.js';
 import { RUNTIME } from '../session/session.js';
-import { HubServer, type HubSocket } from '../transport/hub-server.js';
+import { Connections } from '../transport/connections.js';
 
 /**
  * The replay hold, whole: while a replay is read and written to a socket, live durable messages
@@ -23,7 +24,7 @@ export class ReplayHold {
   private readonly overflowed = new Set<string>();
 
   constructor(
-    private readonly server: HubServer,
+    private readonly connections: Connections,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.maxQueued = config.delivery.replayMax;
@@ -34,22 +35,20 @@ export class ReplayHold {
     return this.holding.get(role)!;
   }
 
-  /** Puts the socket on hold, before its replay is read. */
-  begin(socket: HubSocket): void {
-    this.holding.get(socket.data.session.role)!.add(socket.id);
+  /** Puts the connection on hold, before its replay is read. */
+  begin(link: Link): void {
+    this.holding.get(link.session.role)!.add(link.id);
   }
 
   /** Queues the message on held sockets of `role` in any of `rooms`. */
   queue(role: Role, rooms: ReadonlySet<string>, envelope: Envelope<DurableType>): void {
-    const nsp = this.server.nsp(role);
-    if (!nsp) return;
     for (const id of this.holding.get(role)!) {
-      const socket = nsp.sockets.get(id);
-      if (!socket) continue;
       if (this.overflowed.has(id)) continue;
+      const link = this.connections.link(role, id);
+      if (!link) continue;
       for (const room of rooms) {
-        if (!socket.rooms.has(room)) continue;
-        const queued = (socket.data.session[RUNTIME].held ??= []);
+        if (!link.inRoom(room)) continue;
+        const queued = (link.session[RUNTIME].held ??= []);
         if (queued.length >= this.maxQueued) this.overflowed.add(id);
         else queued.push(envelope);
         break;
@@ -64,15 +63,15 @@ export class ReplayHold {
    * catch up from its cursor).
    */
   end(
-    socket: HubSocket,
+    link: Link,
     replayed: readonly Envelope<DurableType>[],
   ): { queued: Envelope<DurableType>[]; overflowed: boolean } {
-    const runtime = socket.data.session[RUNTIME];
+    const runtime = link.session[RUNTIME];
     const queued = runtime.held;
     runtime.held = undefined;
-    this.holding.get(socket.data.session.role)!.delete(socket.id);
-    const overflowed = this.overflowed.delete(socket.id);
-    if (overflowed || !queued?.length || !socket.connected) return { queued: [], overflowed };
+    this.holding.get(link.session.role)!.delete(link.id);
+    const overflowed = this.overflowed.delete(link.id);
+    if (overflowed || !queued?.length || !link.connected) return { queued: [], overflowed };
     const written = new Set(replayed.map((e) => e.id));
     return { queued: queued.filter((e) => !written.has(e.id)), overflowed };
   }

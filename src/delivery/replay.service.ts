@@ -3,9 +3,8 @@ import type { DurableType, Envelope } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MESSAGE_STORE } from '../engine/engine.tokens.js';
 import type { MessageStore } from '../engine/message-store.js';
-import { waitForRoom } from '../transport/frame-batching.js';
+import type { Link } from '../session/link.js';
 import { DeliveryService } from './delivery.service.js';
-import type { HubSocket } from '../transport/hub-server.js';
 import { ReplayHold } from './replay-hold.js';
 import { SlowConsumerService } from './slow-consumer.service.js';
 
@@ -38,12 +37,12 @@ export class ReplayService {
    * caller tells the client the outcome (system.welcome), then calls `finish`, which writes the
    * replay and what was held meanwhile. If the read fails, the hold is released and it throws.
    */
-  async prepare(socket: HubSocket, cursor: string | undefined): Promise<PreparedReplay> {
-    const { role, tenantId } = socket.data.session;
-    this.hold.begin(socket);
+  async prepare(link: Link, cursor: string | undefined): Promise<PreparedReplay> {
+    const { role, tenantId } = link.session;
+    this.hold.begin(link);
     try {
       if (cursor === undefined) return { replayed: 0, recovered: true, envelopes: [] };
-      const rooms = [...socket.rooms].filter((r) => r !== socket.id);
+      const rooms = link.rooms();
       const result = await this.store.readAfter(
         cursor,
         { role, tenantId, rooms },
@@ -52,29 +51,29 @@ export class ReplayService {
       const envelopes = result.messages.map((m) => m.envelope);
       return { replayed: envelopes.length, recovered: result.recovered, envelopes };
     } catch (err) {
-      this.hold.end(socket, []);
+      this.hold.end(link, []);
       throw err;
     }
   }
 
   /** A replay the client asked for (the `replay` command): prepare, then finish at once. */
-  async replay(socket: HubSocket, cursor: string | undefined): Promise<ReplayOutcome> {
-    const prepared = await this.prepare(socket, cursor);
-    await this.finish(socket, prepared);
+  async replay(link: Link, cursor: string | undefined): Promise<ReplayOutcome> {
+    const prepared = await this.prepare(link, cursor);
+    await this.finish(link, prepared);
     return { replayed: prepared.replayed, recovered: prepared.recovered };
   }
 
   /** Writes the prepared replay, then the messages held during it, and releases the hold. */
-  async finish(socket: HubSocket, prepared: PreparedReplay): Promise<void> {
+  async finish(link: Link, prepared: PreparedReplay): Promise<void> {
     try {
-      await this.write(socket, prepared.envelopes);
+      await this.write(link, prepared.envelopes);
     } finally {
-      const { queued, overflowed } = this.hold.end(socket, prepared.envelopes);
-      if (queued.length > 0) this.delivery.writeDurable(socket, queued);
-      if (overflowed && socket.connected) {
+      const { queued, overflowed } = this.hold.end(link, prepared.envelopes);
+      if (queued.length > 0) this.delivery.writeDurable(link, queued);
+      if (overflowed && link.connected) {
         // More than REPLAY_MAX live messages arrived during the replay: catch up from the cursor.
-        this.slowConsumers.shedDuringReplay(socket, this.config.delivery.replayMax);
-        socket.disconnect(true);
+        this.slowConsumers.shedDuringReplay(link, this.config.delivery.replayMax);
+        link.close();
       }
     }
   }
@@ -84,18 +83,18 @@ export class ReplayService {
    * taken most of the one before: a long replay to a client on a slow link then neither piles up
    * in memory nor trips the slow-consumer bounds that it would otherwise cause itself.
    */
-  private async write(socket: HubSocket, envelopes: Envelope<DurableType>[]): Promise<void> {
+  private async write(link: Link, envelopes: Envelope<DurableType>[]): Promise<void> {
     const slice = this.config.limits.slowConsumer.softBytes / 2;
     let from = 0;
     let bytes = 0;
     for (let i = 0; i < envelopes.length; i++) {
       bytes += JSON.stringify(envelopes[i]).length;
       if (bytes < slice && i < envelopes.length - 1) continue;
-      if (!socket.connected) return;
-      this.delivery.writeDurable(socket, envelopes.slice(from, i + 1));
+      if (!link.connected) return;
+      this.delivery.writeDurable(link, envelopes.slice(from, i + 1));
       from = i + 1;
       bytes = 0;
-      if (from < envelopes.length && !(await waitForRoom(socket.conn as never, slice))) return;
+      if (from < envelopes.length && !(await link.drained(slice))) return;
     }
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { DeliveryService } from './delivery.service.js';
-import type { HubSocket } from '../transport/hub-server.js';
+import type { Link } from '../session/link.js';
 
 /**
  * What the hub says to a socket it sheds for not reading what was written to it (past
@@ -20,23 +20,23 @@ export class SlowConsumerService {
   ) {}
 
   /** Past the transport's byte bounds: `queuedBytes` were waiting unread (the transport closes it). */
-  shed(socket: HubSocket, queuedBytes: number): void {
-    this.goodbye(socket, `${queuedBytes} bytes were waiting unread`, { queuedBytes });
+  shed(link: Link, queuedBytes: number): void {
+    this.goodbye(link, `${queuedBytes} bytes were waiting unread`, { queuedBytes });
   }
 
   /** Past REPLAY_MAX live messages held during its replay (ReplayService disconnects it). */
-  shedDuringReplay(socket: HubSocket, heldMax: number): void {
-    this.goodbye(socket, `more than ${heldMax} messages arrived during your replay`, { heldMax });
+  shedDuringReplay(link: Link, heldMax: number): void {
+    this.goodbye(link, `more than ${heldMax} messages arrived during your replay`, { heldMax });
   }
 
-  private goodbye(socket: HubSocket, why: string, detail: Record<string, number>): void {
-    const { session } = socket.data;
+  private goodbye(link: Link, why: string, detail: Record<string, number>): void {
+    const { session } = link;
     this.metrics.slowConsumers.inc({ role: session.role });
     this.logger.warn(
       { sessionId: session.sessionId, userId: session.userId, tenantId: session.tenantId, ...detail },
       'slow consumer disconnected',
     );
-    this.delivery.emitTo(socket, 'system.error', {
+    this.delivery.emitTo(link, 'system.error', {
       code: 'SLOW_CONSUMER',
       message: `disconnected: ${why}; reconnect with your cursor to catch up`,
     });

@@ -1,5 +1,4 @@
 import type { DurableType, Envelope } from '@orderwire/contracts';
-import type { Namespace } from 'socket.io';
 import { keptJson } from '../util/encoded-json.js';
 import type { Targets } from './message-store.js';
 
@@ -12,10 +11,19 @@ export interface FanoutMessage {
   again?: boolean;
 }
 
+/**
+ * The wire the nodes share: events to every other node, and the events they send. The transport
+ * gives one (transport/connections.ts: server-side events over the Socket.IO cluster adapter).
+ */
+export interface BusChannel {
+  on(event: string, listener: (...args: unknown[]) => void): void;
+  send(event: string, ...args: unknown[]): void;
+}
+
 /** How nodes tell each other about durable messages, and small notices (a menu changed). */
 export interface ClusterBus {
-  /** Binds to the namespace the nodes talk through, once it exists. */
-  bind(nsp: Namespace, onMessage: (msg: FanoutMessage) => void): void;
+  /** Binds to the channel the nodes talk through, once it exists. */
+  bind(channel: BusChannel, onMessage: (msg: FanoutMessage) => void): void;
   publish(msg: FanoutMessage): void;
   /**
    * Tells every other node `payload` under `topic`, best effort (a notice sent while Redis is
@@ -43,23 +51,23 @@ const NOTICE = 'orderwire:notice';
 const BATCH_MAX = 256;
 
 /**
- * Through the Socket.IO cluster adapter (`serverSideEmit`, Redis pub/sub with the streams adapter
- * 0.3.1: best effort, in order per publishing node). A node that misses a message (Redis gone for
+ * Through the channel the transport gives (the Socket.IO cluster adapter's server-side events, Redis
+ * pub/sub with the streams adapter 0.3.1: best effort, in order per publishing node). A node that misses a message (Redis gone for
  * a while) reads it from the log when the next one shows the gap (delivery/sequencer.ts).
  */
 export class AdapterClusterBus implements ClusterBus {
-  private nsp?: Namespace;
+  private channel?: BusChannel;
   private batch: FanoutMessage[] = [];
   private readonly notices = new Map<string, Array<(payload: string) => void>>();
 
-  bind(nsp: Namespace, onMessage: (msg: FanoutMessage) => void): void {
-    this.nsp = nsp;
-    nsp.on(BATCH, (batch: unknown) => {
+  bind(channel: BusChannel, onMessage: (msg: FanoutMessage) => void): void {
+    this.channel = channel;
+    channel.on(BATCH, (batch: unknown) => {
       for (const m of parseBatch(batch)) onMessage(m);
     });
-    nsp.on(ONE, (msg: FanoutMessage) => onMessage(msg));
-    nsp.on(NOTICE, (topic: string, payload: string) => {
-      for (const listener of this.notices.get(topic) ?? []) listener(payload);
+    channel.on(ONE, (msg: unknown) => onMessage(msg as FanoutMessage));
+    channel.on(NOTICE, (topic: unknown, payload: unknown) => {
+      for (const listener of this.notices.get(topic as string) ?? []) listener(payload as string);
     });
   }
 
@@ -69,13 +77,13 @@ export class AdapterClusterBus implements ClusterBus {
    * appends of many commands) publishes them in one message, one encoding and one write.
    */
   publish(msg: FanoutMessage): void {
-    if (!this.nsp) return;
+    if (!this.channel) return;
     this.batch.push(msg);
     if (this.batch.length === 1) setImmediate(() => this.flush());
   }
 
   notify(topic: string, payload: string): void {
-    this.nsp?.serverSideEmit(NOTICE, topic, payload);
+    this.channel?.send(NOTICE, topic, payload);
   }
 
   onNotice(topic: string, listener: (payload: string) => void): void {
@@ -95,7 +103,7 @@ export class AdapterClusterBus implements ClusterBus {
     this.batch = [];
     for (let i = 0; i < batch.length; i += BATCH_MAX) {
       try {
-        this.nsp?.serverSideEmit(BATCH, Buffer.from(batchJson(batch.slice(i, i + BATCH_MAX))));
+        this.channel?.send(BATCH, Buffer.from(batchJson(batch.slice(i, i + BATCH_MAX))));
       } catch {
         // Not sent (the adapter closing, say): the other nodes read these from the log, as any
         // message the bus lost (delivery/sequencer.ts). A throw here would end the process.

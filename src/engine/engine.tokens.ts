@@ -21,7 +21,11 @@ export interface EngineHealth {
  * process); the redis engine gives a cluster adapter here. Read once by HubIoAdapter.
  */
 export const SOCKET_ADAPTER = Symbol('SOCKET_ADAPTER');
-export type SocketAdapterFactory = import('socket.io').ServerOptions['adapter'] | undefined;
+/**
+ * Socket.IO's `adapter` option (a function from a namespace to its adapter), typed here without
+ * Socket.IO: the transport hands it to the server (transport/hub-io.adapter.ts).
+ */
+export type SocketAdapterFactory = ((nsp: never) => unknown) | undefined;
 
 /** How durable messages reach the other nodes (see cluster-bus.ts). */
 export const CLUSTER_BUS = Symbol('CLUSTER_BUS');

@@ -1,4 +1,4 @@
-import { HandshakeMiddleware } from '../auth/handshake.middleware.js';
+import { HandshakeMiddleware } from './handshake.middleware.js';
 import { HubServer } from '../transport/hub-server.js';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { ConnectionService } from './connection.service.js';

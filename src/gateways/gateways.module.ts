@@ -13,11 +13,14 @@ import { MonitoringModule } from '../monitoring/monitoring.module.js';
 import { OrdersModule } from '../orders/orders.module.js';
 import { TransportModule } from '../transport/transport.module.js';
 import { AdminGateway } from './admin.gateway.js';
+import { Admission } from './admission.js';
 import { ConnectionService } from './connection.service.js';
+import { HandshakeMiddleware } from './handshake.middleware.js';
 import { CrewGateway } from './crew.gateway.js';
 import { CustomerGateway } from './customer.gateway.js';
 import { ShutdownService } from './shutdown.service.js';
 import { unitGateways } from './unit-gateways.js';
+import { WelcomeService } from './welcome.service.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 const ROLE_GATEWAYS = [CustomerGateway, CrewGateway, AdminGateway];
@@ -44,7 +47,10 @@ const UNIT_GATEWAYS = unitGateways(COMMAND_UNITS);
   ],
   // CommandLane here: it takes the enhancers Nest made for this module's gateways.
   providers: [
+    Admission,
+    HandshakeMiddleware,
     ConnectionService,
+    WelcomeService,
     ShutdownService,
     CommandLane,
     ...ROLE_GATEWAYS,

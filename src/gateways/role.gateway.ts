@@ -1,6 +1,6 @@
 import type { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit } from '@nestjs/websockets';
 import type { Role } from '@orderwire/contracts';
-import type { HandshakeMiddleware } from '../auth/handshake.middleware.js';
+import type { HandshakeMiddleware } from './handshake.middleware.js';
 import type { HubLogger } from '../util/logging.js';
 import type { HubNamespace, HubServer, HubSocket } from '../transport/hub-server.js';
 import type { ConnectionService } from './connection.service.js';

@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { HubServer } from '../transport/hub-server.js';
 import { DrainState } from '../util/drain.state.js';
+import { linkOf } from '../transport/socket-link.js';
 
 /**
  * Draining on SIGTERM: tell every socket `system.shutdown`, stop accepting, let commands in
@@ -29,7 +30,7 @@ export class ShutdownService implements BeforeApplicationShutdown {
     this.logger.info({ signal, sockets }, 'draining');
     for (const nsp of this.server.all()) {
       for (const socket of nsp.sockets.values()) {
-        this.delivery.emitTo(socket, 'system.shutdown', {
+        this.delivery.emitTo(linkOf(socket), 'system.shutdown', {
           reconnectInMs: this.config.shutdown.reconnectInMs,
         });
       }

@@ -6,7 +6,7 @@ import { background } from '../util/background.js';
 import type { Session } from '../session/session.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import { HubServer } from '../transport/hub-server.js';
+import { Connections } from '../transport/connections.js';
 import { JOB_SCHEDULER, MESSAGE_STORE, SESSION_REGISTRY } from '../engine/engine.tokens.js';
 import type { JobScheduler } from '../engine/job-scheduler.js';
 import type { MessageStore } from '../engine/message-store.js';
@@ -39,7 +39,7 @@ export class AdminFeedService implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(MESSAGE_STORE) private readonly store: MessageStore,
     @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
     private readonly delivery: DeliveryService,
-    private readonly server: HubServer,
+    private readonly connections: Connections,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -96,7 +96,7 @@ export class AdminFeedService implements OnApplicationBootstrap, OnModuleDestroy
   async snapshot(scope: string): Promise<MetricsData> {
     const connections = { customer: 0, crew: 0, admin: 0, total: 0 };
     if (scope === ALL_TENANTS) {
-      for (const role of ROLES) connections[role] = this.server.nsp(role)?.sockets.size ?? 0;
+      for (const role of ROLES) connections[role] = this.connections.count(role);
     } else {
       Object.assign(connections, await this.sessions.presence(scope));
     }
@@ -120,9 +120,7 @@ export class AdminFeedService implements OnApplicationBootstrap, OnModuleDestroy
     this.lastTotalRate = round(interval.total / seconds);
     this.lastRates = new Map([...interval.byTenant].map(([t, n]) => [t, round(n / seconds)]));
     this.lastP99 = interval.p99;
-    const admins = this.server.nsp('admin');
-    if (!admins) return;
-    for (const room of admins.adapter.rooms.keys()) {
+    for (const room of this.connections.rooms('admin')) {
       if (!room.startsWith('t:')) continue;
       const tenantId = room.slice(2);
       const data = await this.snapshot(tenantId);

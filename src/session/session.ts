@@ -55,14 +55,6 @@ export interface SessionRuntime {
   ended?: boolean;
 }
 
-/**
- * The session of a connection, as the transport keeps it (`socket.data.session`): what commands,
- * guards and interceptors get instead of the socket.
- */
-export function sessionOfClient(client: unknown): Session {
-  return (client as { data: { session: Session } }).data.session;
-}
-
 /** Who a session is, as an audit entry's actor. */
 export function actorOf(session: Session): AuditActor {
   return {

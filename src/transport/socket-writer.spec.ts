@@ -7,6 +7,7 @@ import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { RUNTIME } from '../session/session.js';
 import type { HubNamespace } from './hub-server.js';
 import { type AckingSocket, SocketIoWriter } from './socket-writer.js';
+import { linkOf } from './socket-link.js';
 
 /**
  * SocketIoWriter against the pinned socket.io and socket.io-adapter (pins.ts), with real clients:
@@ -117,7 +118,7 @@ describe('SocketIoWriter on the pinned Socket.IO', () => {
   it('writes to one socket with an ack callback, and finds sockets by user and room', async () => {
     const socket = nsp.sockets.get(serverIds.alice)!;
     const acks: Array<number | undefined> = [];
-    writer.write(socket, ['notification', { id: 'r1' }], (_from, packetId) => acks.push(packetId));
+    writer.write(linkOf(socket), ['notification', { id: 'r1' }], (_from, packetId) => acks.push(packetId));
     await until(() => acks.length === 1);
     expect(acks).toEqual([undefined]);
     expect(received.alice).toContain('r1');

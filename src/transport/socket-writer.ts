@@ -1,6 +1,8 @@
 import type { Role } from '@orderwire/contracts';
+import type { Link } from '../session/link.js';
 import { RUNTIME, type SessionRuntime } from '../session/session.js';
 import type { HubNamespace, HubSocket } from './hub-server.js';
+import type { SocketLink } from './socket-link.js';
 import { parseUserKey, Rooms } from '../routing/rooms.js';
 
 /** Socket.IO parser packet type of an event. */
@@ -44,8 +46,8 @@ export interface DurableWriter {
     args: unknown[],
     onAck: AckHandler,
   ): { written: number; packetId?: number };
-  /** Writes one event to one socket with an ack callback (a replay). */
-  write(socket: HubSocket, args: unknown[], onAck: AckHandler): void;
+  /** Writes one event to one connection with an ack callback (a replay). */
+  write(link: Link, args: unknown[], onAck: AckHandler): void;
   /** Ids of `role`'s sockets in `room` on this node. */
   members(role: Role, room: string): ReadonlySet<string> | undefined;
   /** `userKey`'s role, user room, and the ids of their sockets on this node. */
@@ -126,7 +128,8 @@ export class SocketIoWriter implements DurableWriter {
     return { written, packetId: packet.id };
   }
 
-  write(socket: HubSocket, args: unknown[], onAck: AckHandler): void {
+  write(link: Link, args: unknown[], onAck: AckHandler): void {
+    const { socket } = link as SocketLink;
     (socket.emit as (ev: string, ...a: unknown[]) => boolean)(
       args[0] as string,
       ...args.slice(1),

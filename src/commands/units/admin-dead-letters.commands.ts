@@ -23,6 +23,8 @@ export class AdminDeadLetterCommands {
   @Command('admin.replay', { forward: true })
   @Roles(['admin'])
   async replay(@CurrentSession() session: Session, @Payload() dto: AdminReplayDto) {
-    return ok(await this.deadLetters.replay(session, dto.messageId, (letter) => this.webhooks.replay(letter)));
+    return ok(
+      await this.deadLetters.replay(session, dto.messageId, (letter) => this.webhooks.replay(letter)),
+    );
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuthRefreshDto, HeartbeatDto, SyncDto } from '@orderwire/contracts';
 import { TokenLifetime } from '../../auth/token-lifetime.service.js';
 import { ReplayService } from '../../delivery/replay.service.js';
-import type { HubSocket } from '../../transport/hub-server.js';
+import type { Link } from '../../session/link.js';
 import { ok } from '../ack.js';
 import { Command, Connection, Payload, Roles } from '../command.decorators.js';
 
@@ -22,13 +22,13 @@ export class ConnectionCommands {
 
   @Command('auth.refresh')
   @Roles(['customer', 'crew', 'admin'])
-  async refresh(@Connection() socket: HubSocket, @Payload() dto: AuthRefreshDto) {
-    return ok(await this.lifetime.refresh(socket, dto.token));
+  async refresh(@Connection() link: Link, @Payload() dto: AuthRefreshDto) {
+    return ok(await this.lifetime.refresh(link, dto.token));
   }
 
   @Command('sync')
   @Roles(['customer', 'crew', 'admin'])
-  async sync(@Connection() socket: HubSocket, @Payload() dto: SyncDto) {
-    return ok(await this.replays.replay(socket, dto.cursor));
+  async sync(@Connection() link: Link, @Payload() dto: SyncDto) {
+    return ok(await this.replays.replay(link, dto.cursor));
   }
 }

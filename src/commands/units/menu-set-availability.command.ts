@@ -19,7 +19,8 @@ export class MenuSetAvailabilityCommand {
   @CrewRoles(['kitchen', 'front'])
   async run(@CurrentSession() session: Session, @Payload() dto: MenuSetAvailabilityDto) {
     const reply = await this.menus.setAvailability(session, dto);
-    if (session.role === 'crew') this.feed.activity(session, `menu.${dto.available ? 'available' : 'unavailable'}`);
+    if (session.role === 'crew')
+      this.feed.activity(session, `menu.${dto.available ? 'available' : 'unavailable'}`);
     return ok(reply);
   }
 }

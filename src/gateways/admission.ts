@@ -1,17 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { inspectShape, isCommandType, type CommandType, type Role, type ShapeProblem } from '@orderwire/contracts';
+import {
+  inspectShape,
+  isCommandType,
+  type CommandType,
+  type Role,
+  type ShapeProblem,
+} from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import type { HubSocket } from '../transport/hub-server.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { type AckFn, fail, isAckFn } from './ack.js';
+import { type AckFn, fail, isAckFn } from '../commands/ack.js';
 import { DrainState } from '../util/drain.state.js';
 import { HubException } from '../util/hub.exception.js';
-import { CommandLog } from './command-log.js';
-import { commandsByRole } from './command-units.js';
-import { RateLimiter } from './rate-limiter.js';
-import { COMMAND_UNITS } from './units/index.js';
-import { WsCall } from './ws-call.js';
+import { CommandLog } from '../commands/command-log.js';
+import { commandsByRole } from '../commands/command-units.js';
+import { RateLimiter } from '../commands/rate-limiter.js';
+import { COMMAND_UNITS } from '../commands/units/index.js';
+import { WsCall } from '../commands/ws-call.js';
+import { linkOf } from '../transport/socket-link.js';
 
 type Conn = HubSocket['conn'];
 
@@ -27,7 +34,7 @@ type Conn = HubSocket['conn'];
  * (command-pipeline.ts).
  */
 @Injectable()
-export class PacketMiddleware {
+export class Admission {
   /** The size of the last frame read on each engine connection. */
   private readonly lastFrame = new WeakMap<Conn, number>();
 
@@ -76,7 +83,7 @@ export class PacketMiddleware {
       this.log.write(new WsCall([socket, args[1], ack, type]), e.code, started);
       if (ack) return reply(fail(e.toBody()));
       this.metrics.recordCommand(type, e.code);
-      this.delivery.emitTo(socket, 'system.error', { code: e.code, message: e.message });
+      this.delivery.emitTo(linkOf(socket), 'system.error', { code: e.code, message: e.message });
     };
     if ((this.lastFrame.get(socket.conn) ?? 0) > this.config.limits.messageBytes) {
       return refuse(
@@ -88,7 +95,7 @@ export class PacketMiddleware {
     }
     if (type === 'unknown') {
       try {
-        this.limiter.check(socket);
+        this.limiter.check(linkOf(socket));
       } catch (e) {
         return refuse(e as HubException);
       }

@@ -6,29 +6,45 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DrainState } from '../util/drain.state.js';
 import { background } from '../util/background.js';
 import { KeyedBuckets } from '../util/token-bucket.js';
-import type { HubSocket } from '../transport/hub-server.js';
 import { SESSION_REGISTRY } from '../engine/engine.tokens.js';
 import type { SessionRegistry } from '../engine/session-registry.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { userKey } from '../routing/rooms.js';
+import { RUNTIME, type Session } from '../session/session.js';
 import { AuthError } from './auth.error.js';
-import { clientAddress } from '../transport/raw-sessions.js';
-import { RUNTIME } from '../session/session.js';
 import { JwtVerifier } from './jwt-verifier.service.js';
 import { OriginPolicy } from './origin.policy.js';
 
-type Next = (err?: Error) => void;
+/** What a connection's handshake says, as the gateways' middleware reads it from Socket.IO. */
+export interface HandshakeFacts {
+  origin: string | undefined;
+  /** The client's address (behind a trusted proxy, the one it names). */
+  ip: string;
+  /** Whether the query string carries a `token` (refused: it ends up in access logs). */
+  queryToken: boolean;
+  /** Socket.IO's `auth` payload: `token`, `cursor`. */
+  auth: Record<string, unknown>;
+  authorization: string | undefined;
+}
+
+/** An admitted connection: its session, registered; `release` gives its place back. */
+export interface Admitted {
+  session: Session;
+  release(): void;
+}
 
 /**
- * Socket.IO middleware on each role namespace (Nest guards do not run on connection,
- * nestjs/nest#9231). Every refusal reaches the client as `connect_error` with `data.code`.
+ * Who may open a connection to a role's namespace (Nest guards do not run on connection,
+ * nestjs/nest#9231): the node is not draining, the origin is allowed, the address is under its
+ * handshake rate, the token is valid for the role and not revoked, and the user and tenant are
+ * under their session caps. Every refusal is an AuthError with a protocol code.
  */
 @Injectable()
-export class HandshakeMiddleware {
+export class Handshake {
   private readonly perIp: KeyedBuckets;
 
   constructor(
-    @InjectLogger(HandshakeMiddleware.name) private readonly logger: HubLogger,
+    @InjectLogger(Handshake.name) private readonly logger: HubLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SESSION_REGISTRY) private readonly sessions: SessionRegistry,
     private readonly verifier: JwtVerifier,
@@ -40,50 +56,19 @@ export class HandshakeMiddleware {
     this.perIp = new KeyedBuckets(rate, rate);
   }
 
-  for(role: Role): (socket: HubSocket, next: Next) => void {
-    return (socket, next) => {
-      this.authenticate(role, socket).then(
-        () => next(),
-        (err: unknown) => {
-          // Anything but a refusal is the hub's own trouble (its storage, say), not the client's
-          // token: "retry later", never UNAUTHORIZED, which would make a client fetch a new
-          // token or give up (the chaos suite's Redis restart found this).
-          const refusal =
-            err instanceof AuthError
-              ? err
-              : new AuthError(
-                  'TOO_MANY_CONNECTIONS',
-                  'the hub cannot complete handshakes right now; retry later',
-                );
-          if (!(err instanceof AuthError)) this.logger.error({ err }, 'handshake failed');
-          this.metrics.authFailures.inc({ code: refusal.code });
-          this.logger.debug(
-            { namespace: role, code: refusal.code, ip: socket.handshake.address },
-            'handshake refused',
-          );
-          next(refusal);
-        },
-      );
-    };
-  }
-
-  private async authenticate(role: Role, socket: HubSocket): Promise<void> {
+  async admit(role: Role, facts: HandshakeFacts): Promise<Admitted> {
     const started = performance.now();
-    const { handshake } = socket;
     if (this.drain.draining) throw new AuthError('TOO_MANY_CONNECTIONS', 'this node is draining; reconnect');
-    if (!this.origins.allows(handshake.headers.origin)) {
-      throw new AuthError('FORBIDDEN', 'this origin is not allowed');
-    }
-    const ip = this.clientIp(socket);
-    if (this.perIp.take(ip) > 0) {
+    if (!this.origins.allows(facts.origin)) throw new AuthError('FORBIDDEN', 'this origin is not allowed');
+    if (this.perIp.take(facts.ip) > 0) {
       this.metrics.rateLimited.inc({ scope: 'handshake' });
       throw new AuthError('RATE_LIMITED', 'too many handshakes from this address');
     }
-    if (handshake.query && 'token' in handshake.query) {
+    if (facts.queryToken) {
       throw new AuthError('UNAUTHORIZED', 'tokens in the query string are refused; use auth.token');
     }
-    const auth = (handshake.auth ?? {}) as Record<string, unknown>;
-    const claims = this.verifier.verify(auth.token ?? bearer(handshake.headers.authorization), role);
+    const { auth } = facts;
+    const claims = this.verifier.verify(auth.token ?? bearer(facts.authorization), role);
     const key = userKey(claims.role, claims.tenantId, claims.sub);
     const revokedAt = await this.sessions.revokedAt(key);
     if (this.verifier.revokedBy(claims, revokedAt)) {
@@ -103,7 +88,7 @@ export class HandshakeMiddleware {
           : 'this tenant has too many sessions',
       );
     }
-    socket.data.session = {
+    const session: Session = {
       sessionId,
       userId: claims.sub,
       role,
@@ -115,15 +100,26 @@ export class HandshakeMiddleware {
       cursor: typeof auth.cursor === 'string' && auth.cursor.length <= 256 ? auth.cursor : undefined,
       [RUNTIME]: {},
     };
-    // A socket that passes here but whose transport closes before it connects never sees
-    // `disconnect`: release its place when the connection goes.
-    socket.conn.once('close', () => {
-      if (!socket.connected) background(this.logger, 'session release', this.sessions.unregister(entry));
-    });
+    return {
+      session,
+      release: () => background(this.logger, 'session release', this.sessions.unregister(entry)),
+    };
   }
 
-  private clientIp(socket: HubSocket): string {
-    return clientAddress(socket.request, this.config.http.trustProxy);
+  /**
+   * What the client is told when `admit` failed. Anything but a refusal is the hub's own trouble
+   * (its storage, say), not the client's token: "retry later", never UNAUTHORIZED, which would make
+   * a client fetch a new token or give up (the chaos suite's Redis restart found this).
+   */
+  refusal(err: unknown, role: Role, ip: string): AuthError {
+    const refusal =
+      err instanceof AuthError
+        ? err
+        : new AuthError('TOO_MANY_CONNECTIONS', 'the hub cannot complete handshakes right now; retry later');
+    if (!(err instanceof AuthError)) this.logger.error({ err }, 'handshake failed');
+    this.metrics.authFailures.inc({ code: refusal.code });
+    this.logger.debug({ namespace: role, code: refusal.code, ip }, 'handshake refused');
+    return refusal;
   }
 }
 
