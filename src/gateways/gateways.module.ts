@@ -12,18 +12,16 @@ import { MetricsModule } from '../metrics/metrics.module.js';
 import { MonitoringModule } from '../monitoring/monitoring.module.js';
 import { OrdersModule } from '../orders/orders.module.js';
 import { TransportModule } from '../transport/transport.module.js';
-import { AdminGateway } from './admin.gateway.js';
 import { Admission } from './admission.js';
 import { ConnectionService } from './connection.service.js';
 import { HandshakeMiddleware } from './handshake.middleware.js';
-import { CrewGateway } from './crew.gateway.js';
-import { CustomerGateway } from './customer.gateway.js';
+import { roleGateways } from './role.gateway.js';
 import { ShutdownService } from './shutdown.service.js';
 import { unitGateways } from './unit-gateways.js';
 import { WelcomeService } from './welcome.service.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
-const ROLE_GATEWAYS = [CustomerGateway, CrewGateway, AdminGateway];
+const ROLE_GATEWAYS = roleGateways();
 const UNIT_GATEWAYS = unitGateways(COMMAND_UNITS);
 
 /**

@@ -1,22 +1,27 @@
+import { Injectable, type Type } from '@nestjs/common';
 import type { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit } from '@nestjs/websockets';
-import type { Role } from '@orderwire/contracts';
-import type { HandshakeMiddleware } from './handshake.middleware.js';
-import type { HubLogger } from '../util/logging.js';
-import type { HubNamespace, HubServer, HubSocket } from '../transport/hub-server.js';
-import type { ConnectionService } from './connection.service.js';
+import { WebSocketGateway } from '@nestjs/websockets';
+import { NAMESPACES, ROLES, type Role } from '@orderwire/contracts';
+import { HubServer, type HubNamespace, type HubSocket } from '../transport/hub-server.js';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
+import { ConnectionService } from './connection.service.js';
+import { HandshakeMiddleware } from './handshake.middleware.js';
 
 /**
  * What every role namespace has: the handshake middleware and the connection lifecycle. Commands
- * are not here: each is a unit (commands/units), served on the namespaces of its roles.
+ * are not here: each is a unit (commands/units), served on the namespaces of its roles
+ * (unit-gateways.ts). One gateway per role of ROLES (roleGateways): a role added to the contracts
+ * has its namespace without a file of its own.
  */
-export abstract class RoleGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
-  protected abstract readonly role: Role;
+@Injectable()
+export class RoleGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  protected readonly role!: Role;
 
-  protected constructor(
+  constructor(
     private readonly handshake: HandshakeMiddleware,
     private readonly server: HubServer,
     private readonly connections: ConnectionService,
-    protected readonly logger: HubLogger,
+    @InjectLogger('Gateway') protected readonly logger: HubLogger,
   ) {}
 
   afterInit(nsp: HubNamespace): void {
@@ -36,4 +41,18 @@ export abstract class RoleGateway implements OnGatewayInit, OnGatewayConnection,
       this.logger.error({ err }, 'disconnect cleanup failed');
     });
   }
+}
+
+/** The gateway of each role's namespace: `CustomerGateway` on `/customer`, and so on. */
+export function roleGateways(): Array<Type<RoleGateway>> {
+  return ROLES.map((role) => {
+    const name = `${role[0]!.toUpperCase()}${role.slice(1)}Gateway`;
+    const gateway = {
+      [name]: class extends RoleGateway {
+        protected override readonly role = role;
+      },
+    }[name]!;
+    WebSocketGateway({ namespace: NAMESPACES[role] })(gateway);
+    return gateway;
+  });
 }

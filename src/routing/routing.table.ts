@@ -1,5 +1,5 @@
 import type { Fulfillment, OrderStatus, Role, ServerEventType } from '@orderwire/contracts';
-import { ALL_TENANTS } from '@orderwire/contracts';
+import { ALL_TENANTS, ROLES } from '@orderwire/contracts';
 import { Rooms } from './rooms.js';
 
 /**
@@ -65,9 +65,7 @@ const owner = (t: Targets, a: Audience): Targets =>
 const named = (t: Targets, a: Audience): Targets => {
   for (const id of a.userIds ?? []) {
     const room = Rooms.user(a.tenantId, id);
-    add(t, 'customer', room);
-    add(t, 'crew', room);
-    add(t, 'admin', room);
+    for (const role of ROLES) add(t, role, room);
   }
   return t;
 };
@@ -79,10 +77,10 @@ const roles = (t: Targets, a: Audience): Targets => {
   return t;
 };
 
-/** Every session of the tenant: its customers, crew and admins (not platform admins). */
+/** Every session of the tenant, whatever its role (not platform admins). */
 const tenantWide: Rule = (a) => {
   const room = Rooms.tenant(a.tenantId);
-  return { customer: [room], crew: [room], admin: [room] };
+  return Object.fromEntries(ROLES.map((role) => [role, [room]]));
 };
 const orderEvent: Rule = (a) => admins(crew(owner(named({}, a), a), a), a);
 const adminsOnly: Rule = (a) => admins({}, a);
