@@ -23,14 +23,6 @@ export function handlersOfUnits(units: readonly Type<unknown>[]): UnitHandler[] 
   );
 }
 
-/** The roles a unit serves: one gateway is made for each (gateways/unit-gateways.ts). */
-export function rolesOfUnit(unit: Type<unknown>): Role[] {
-  const roles = new Set<Role>();
-  for (const [method] of commandHandlers(unit))
-    for (const role of declaredOn(handlerFn(unit, method)).roles ?? []) roles.add(role);
-  return ROLES.filter((r) => roles.has(r));
-}
-
 /** The commands each role's namespace has a handler for (admission answers the rest). */
 export function commandsByRole(units: readonly Type<unknown>[]): Record<Role, ReadonlySet<CommandType>> {
   const out = Object.fromEntries(ROLES.map((r) => [r, new Set<CommandType>()])) as Record<

@@ -63,7 +63,7 @@ export function Payload(): ParameterDecorator {
 }
 
 /** A parameter from the call's context: a Nest custom parameter decorator, recorded for the lane. */
-function fromContext(resolve: (context: ExecutionContext) => unknown): ParameterDecorator {
+export function fromContext(resolve: (context: ExecutionContext) => unknown): ParameterDecorator {
   const decorator = createParamDecorator((_data: unknown, context: ExecutionContext) => resolve(context))();
   return (target, key, index) => {
     decorator(target, key, index);

@@ -15,21 +15,19 @@ import { TransportModule } from '../transport/transport.module.js';
 import { Admission } from './admission.js';
 import { ConnectionService } from './connection.service.js';
 import { HandshakeMiddleware } from './handshake.middleware.js';
-import { roleGateways } from './role.gateway.js';
+import { roleGateways } from './role-gateways.js';
 import { ShutdownService } from './shutdown.service.js';
-import { unitGateways } from './unit-gateways.js';
 import { WelcomeService } from './welcome.service.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
-const ROLE_GATEWAYS = roleGateways();
-const UNIT_GATEWAYS = unitGateways(COMMAND_UNITS);
+const ROLE_GATEWAYS = roleGateways(COMMAND_UNITS);
 
 /**
- * The role namespaces: their lifecycle gateways, the command units' gateways, the connection
- * lifecycle and the drain on shutdown. At init it checks the command units against COMMANDS (every
- * provider of the app that declares @Command handlers, so a unit outside COMMAND_UNITS is seen
- * too): the hub does not start on a drift, or on a command declared without @Roles. Then it puts
- * the units' handlers on the command lane.
+ * The role namespaces: a gateway per role with its command units' handlers (role-gateways.ts), the
+ * units themselves, the connection lifecycle and the drain on shutdown. At init it checks the
+ * command units against COMMANDS (every provider of the app that declares @Command handlers, so a
+ * unit outside COMMAND_UNITS is seen too): the hub does not start on a drift, or on a command
+ * declared without @Roles. Then it puts the gateways' handlers on the command lane.
  */
 @Module({
   imports: [
@@ -51,8 +49,8 @@ const UNIT_GATEWAYS = unitGateways(COMMAND_UNITS);
     WelcomeService,
     ShutdownService,
     CommandLane,
-    ...ROLE_GATEWAYS,
-    ...UNIT_GATEWAYS.map((g) => g.gateway),
+    ...COMMAND_UNITS,
+    ...ROLE_GATEWAYS.map((g) => g.gateway),
   ],
 })
 export class GatewaysModule implements OnModuleInit {
@@ -63,7 +61,7 @@ export class GatewaysModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const gateways = new Set<unknown>(UNIT_GATEWAYS.map((g) => g.gateway));
+    const gateways = new Set<unknown>(ROLE_GATEWAYS.map((g) => g.gateway));
     const elsewhere = this.discovery
       .getProviders()
       .map((p) => p.metatype)
@@ -71,7 +69,7 @@ export class GatewaysModule implements OnModuleInit {
       .filter((t) => !gateways.has(t) && !COMMAND_UNITS.includes(t as never) && commandHandlers(t).size > 0);
     const problems = commandUnitProblems([...COMMAND_UNITS, ...elsewhere]);
     if (problems.length) throw new Error(`the command units do not match COMMANDS:\n${problems.join('\n')}`);
-    for (const { role, gateway } of UNIT_GATEWAYS)
+    for (const { role, gateway } of ROLE_GATEWAYS)
       this.lane.register(NAMESPACES[role], this.moduleRef.get(gateway, { strict: true }));
   }
 }

@@ -1,26 +1,27 @@
 import { Injectable, type Type } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit } from '@nestjs/websockets';
-import { WebSocketGateway } from '@nestjs/websockets';
-import { NAMESPACES, ROLES, type Role } from '@orderwire/contracts';
+import type { Role } from '@orderwire/contracts';
 import { HubServer, type HubNamespace, type HubSocket } from '../transport/hub-server.js';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { ConnectionService } from './connection.service.js';
 import { HandshakeMiddleware } from './handshake.middleware.js';
 
 /**
- * What every role namespace has: the handshake middleware and the connection lifecycle. Commands
- * are not here: each is a unit (commands/units), served on the namespaces of its roles
- * (unit-gateways.ts). One gateway per role of ROLES (roleGateways): a role added to the contracts
- * has its namespace without a file of its own.
+ * A role's namespace: the handshake middleware, the connection lifecycle, and (role-gateways.ts)
+ * the handlers of the command units whose @Roles name the role, each handing the command to its
+ * unit. One class per role of ROLES.
  */
 @Injectable()
 export class RoleGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   protected readonly role!: Role;
+  private readonly units = new Map<Type<unknown>, object>();
 
   constructor(
     private readonly handshake: HandshakeMiddleware,
     private readonly server: HubServer,
     private readonly connections: ConnectionService,
+    private readonly moduleRef: ModuleRef,
     @InjectLogger('Gateway') protected readonly logger: HubLogger,
   ) {}
 
@@ -41,18 +42,13 @@ export class RoleGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       this.logger.error({ err }, 'disconnect cleanup failed');
     });
   }
-}
 
-/** The gateway of each role's namespace: `CustomerGateway` on `/customer`, and so on. */
-export function roleGateways(): Array<Type<RoleGateway>> {
-  return ROLES.map((role) => {
-    const name = `${role[0]!.toUpperCase()}${role.slice(1)}Gateway`;
-    const gateway = {
-      [name]: class extends RoleGateway {
-        protected override readonly role = role;
-      },
-    }[name]!;
-    WebSocketGateway({ namespace: NAMESPACES[role] })(gateway);
-    return gateway;
-  });
+  /** The instance Nest made of a command unit (a provider of the gateways' module). */
+  unit<T extends object>(type: Type<T>): T {
+    const known = this.units.get(type) as T | undefined;
+    if (known) return known;
+    const unit = this.moduleRef.get(type, { strict: false });
+    this.units.set(type, unit);
+    return unit;
+  }
 }

@@ -116,38 +116,6 @@ export class HubIoAdapter extends IoAdapter {
   }
 
   /**
-   * Nest binds a connection listener per gateway on its namespace, and a disconnect listener per
-   * gateway on every socket; with a gateway per command unit and role that passes EventEmitter's
-   * 10. One listener each here, calling the gateways' callbacks in the order they were bound.
-   */
-  private readonly onConnect = new WeakMap<object, Array<(...args: unknown[]) => void>>();
-  private readonly onDisconnect = new WeakMap<object, Array<(reason: unknown) => void>>();
-
-  override bindClientConnect(server: Server, callback: (...args: unknown[]) => void): void {
-    let callbacks = this.onConnect.get(server);
-    if (!callbacks) {
-      const all: Array<(...args: unknown[]) => void> = (callbacks = []);
-      this.onConnect.set(server, all);
-      server.on('connection', (...args: unknown[]) => {
-        for (const cb of all) cb(...args);
-      });
-    }
-    callbacks.push(callback);
-  }
-
-  override bindClientDisconnect(client: Socket, callback: (reason: unknown) => void): void {
-    let callbacks = this.onDisconnect.get(client);
-    if (!callbacks) {
-      const all: Array<(reason: unknown) => void> = (callbacks = []);
-      this.onDisconnect.set(client, all);
-      client.once('disconnect', (reason: unknown) => {
-        for (const cb of all) cb(reason);
-      });
-    }
-    callbacks.push(callback);
-  }
-
-  /**
    * Nest's IoAdapter keeps an rxjs pipeline (fromEvent, mergeMap, takeUntil) per handler per
    * socket for the socket's whole life, which tripled the heap of an idle connection. This binds
    * plain listeners instead, with the same semantics: the handler's result (value, promise or
@@ -161,16 +129,35 @@ export class HubIoAdapter extends IoAdapter {
   ): void {
     for (const { message, callback, isAckHandledManually } of handlers) {
       const lane = this.lanes?.handler(socket.nsp.name, message as string);
-      socket.on(message as string, (...payload: unknown[]) => {
-        const { data, ack } = this.mapPayload(payload);
-        void this.run(
-          socket,
-          lane ? () => lane(socket, data, ack) : () => callback(data, ack),
-          ack as ((reply: unknown) => void) | undefined,
-          isAckHandledManually,
-        );
-      });
+      const call = callback as (data: unknown, ack: unknown) => unknown;
+      socket.on(
+        message as string,
+        lane
+          ? this.listener(socket, lane, undefined, isAckHandledManually)
+          : this.listener(socket, undefined, call, isAckHandledManually),
+      );
     }
+  }
+
+  /**
+   * One event's listener on one socket. Made apart from the loop above so that a laned handler's
+   * listener does not keep Nest's bound callback alive for the socket's whole life.
+   */
+  private listener(
+    socket: Socket,
+    lane: ((socket: Socket, data: unknown, ack: unknown) => Promise<unknown>) | undefined,
+    callback: ((data: unknown, ack: unknown) => unknown) | undefined,
+    isAckHandledManually: boolean | undefined,
+  ): (...payload: unknown[]) => void {
+    return (...payload) => {
+      const { data, ack } = this.mapPayload(payload);
+      void this.run(
+        socket,
+        lane ? () => lane(socket, data, ack) : () => callback!(data, ack),
+        ack as ((reply: unknown) => void) | undefined,
+        isAckHandledManually,
+      );
+    };
   }
 
   private async run(
