@@ -38,10 +38,6 @@ export class Outbox {
     return this.items[0];
   }
 
-  includes(item: OutboxItem): boolean {
-    return this.items.includes(item);
-  }
-
   push(item: OutboxItem): void {
     this.items.push(item);
     this.save();
