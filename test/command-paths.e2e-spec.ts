@@ -46,7 +46,12 @@ const SCRIPT: Step[] = [
   { who: 'customer', event: 'no.such.event', data: {} },
   { who: 'kitchen', event: 'courier.location', data: { orderId: 'o-1', lat: 1, lng: 2 } },
   { who: 'crew', event: 'order.update_status', data: { orderId: 'o-1', status: 'accepted', etaMinutes: 15 } },
-  { who: 'crew', event: 'order.update_status', data: { orderId: 'o-1', status: 'preparing' }, pipelined: true },
+  {
+    who: 'crew',
+    event: 'order.update_status',
+    data: { orderId: 'o-1', status: 'preparing' },
+    pipelined: true,
+  },
   { who: 'crew', event: 'order.update_status', data: { orderId: 'o-1', status: 'ready' } },
   { who: 'crew', event: 'order.update_status', data: { orderId: 'o-1', status: 'placed' } },
   { who: 'crew', event: 'order.update_status', data: { orderId: 'o-1', status: 'out_for_delivery' } },
@@ -55,14 +60,30 @@ const SCRIPT: Step[] = [
   { who: 'other', event: 'order.cancel', data: { orderId: 'o-1' } },
   { who: 'kitchen', event: 'menu.set_availability', data: { sku: 'burger', available: false } },
   { who: 'admin', event: 'menu.set_availability', data: { sku: 'burger', available: true, tenantId: 'r-2' } },
-  { who: 'admin', event: 'admin.announce', data: { audience: ['customer', 'crew'], level: 'info', message: 'hi' } },
+  { who: 'kitchen', event: 'store.set_status', data: { status: 'paused' } },
+  {
+    who: 'admin',
+    event: 'store.set_status',
+    data: { status: 'busy', extraPrepMinutes: 10, reason: 'full house' },
+  },
+  { who: 'admin', event: 'store.set_status', data: { status: 'open', until: '2099-01-01T00:00:00Z' } },
+  { who: 'admin', event: 'store.set_status', data: { status: 'open' } },
+  {
+    who: 'admin',
+    event: 'admin.announce',
+    data: { audience: ['customer', 'crew'], level: 'info', message: 'hi' },
+  },
   { who: 'admin', event: 'metrics.snapshot', data: {} },
   { who: 'admin', event: 'admin.dead_letters', data: { limit: 5 } },
   { who: 'admin', event: 'admin.replay', data: { messageId: '01NOSUCHMESSAGE000000000000' } },
   { who: 'customer', event: 'sync', data: { cursor: 'garbage' } },
   { who: 'customer', event: 'auth.refresh', data: { token: 'not-a-token' } },
   { who: 'customer', event: 'auth.refresh', data: { token: tokenFor('customer', 'c-1') } },
-  { who: 'customer', event: 'order.place', data: order('o-2', { fulfillment: 'pickup', deliveryAddress: undefined }) },
+  {
+    who: 'customer',
+    event: 'order.place',
+    data: order('o-2', { fulfillment: 'pickup', deliveryAddress: undefined }),
+  },
   { who: 'customer', event: 'order.cancel', data: { orderId: 'o-2', reason: 'changed my mind' } },
   { who: 'customer', event: 'order.cancel', data: { orderId: 'o-2' } },
   { who: 'admin', event: 'admin.disconnect', data: { userId: 'c-2', reason: 'end of test' } },
@@ -79,7 +100,13 @@ const VOLATILE = new Set(['serverTime', 'exp', 'cursor', 'sessionId', 'commandId
 function normalize(value: unknown, key = ''): unknown {
   if (VOLATILE.has(key) && value !== undefined) return `<${key}>`;
   if (typeof value === 'string')
-    return ULID.test(value) ? '<ulid>' : ISO.test(value) ? '<time>' : STREAM_ID.test(value) ? '<stream-id>' : value;
+    return ULID.test(value)
+      ? '<ulid>'
+      : ISO.test(value)
+        ? '<time>'
+        : STREAM_ID.test(value)
+          ? '<stream-id>'
+          : value;
   if (Array.isArray(value)) return value.map((v) => normalize(v));
   if (value && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalize(v, k)]));
@@ -108,7 +135,13 @@ async function runScript(path: 'lane' | 'nest'): Promise<Trace> {
   const hub: TestHub = await startHub(
     {
       WEBHOOKS: JSON.stringify([
-        { id: 'svc', url: services.url, secret: WEBHOOK_SECRET, tenants: ['r-1'], commands: SERVICE_COMMANDS },
+        {
+          id: 'svc',
+          url: services.url,
+          secret: WEBHOOK_SECRET,
+          tenants: ['r-1'],
+          commands: SERVICE_COMMANDS,
+        },
       ]),
     },
     { commandPath: path, imports: [TestClock] },
@@ -134,18 +167,27 @@ async function runScript(path: 'lane' | 'nest'): Promise<Trace> {
     }
     offsetMs = 0;
     // Durable messages reach each client in order: once the last announcement is in, so is the rest.
-    await clients.admin.ok('admin.announce', { audience: ['customer', 'crew', 'admin'], level: 'info', message: 'end' });
+    await clients.admin.ok('admin.announce', {
+      audience: ['customer', 'crew', 'admin'],
+      level: 'info',
+      message: 'end',
+    });
     const done = (e: Envelope) => e.data.message === 'end';
     for (const who of ['customer', 'crew', 'kitchen', 'courier', 'admin'] as const)
       await clients[who].waitFor('notification', done);
     const forwardedOk = replies.filter(
-      (r, i) => (SERVICE_COMMANDS as readonly string[]).includes(SCRIPT[i]?.event) && (r as { ok: boolean }).ok,
+      (r, i) =>
+        (SERVICE_COMMANDS as readonly string[]).includes(SCRIPT[i]?.event) && (r as { ok: boolean }).ok,
     ).length;
-    await until(() => services.of('command', 'admin.announce').length > 1 && services.got.length >= forwardedOk);
+    await until(
+      () => services.of('command', 'admin.announce').length > 1 && services.got.length >= forwardedOk,
+    );
     const received = Object.fromEntries(
       Object.entries(clients).map(([who, c]) => [
         who,
-        c.received.filter((e) => e.type !== 'metrics.update' && e.type !== 'admin.activity').map((e) => normalize(e)),
+        c.received
+          .filter((e) => e.type !== 'metrics.update' && e.type !== 'admin.activity')
+          .map((e) => normalize(e)),
       ]),
     ) as Record<Who, unknown[]>;
     const forwarded = services.got
@@ -173,7 +215,11 @@ describe("command paths: the command lane and Nest's own path give the same resu
   });
 
   it('the script is not all refusals: most commands succeed, and each refusal has its code', () => {
-    const codes = lane.replies.map((r) => ((r as { ok: boolean; error?: { code: string } }).ok ? 'ok' : (r as { error: { code: string } }).error.code));
+    const codes = lane.replies.map((r) =>
+      (r as { ok: boolean; error?: { code: string } }).ok
+        ? 'ok'
+        : (r as { error: { code: string } }).error.code,
+    );
     expect(codes.filter((c) => c === 'ok').length).toBeGreaterThan(15);
     expect(new Set(codes)).toEqual(
       new Set([

@@ -46,6 +46,7 @@ const VALID: Record<(typeof PUBLISHABLE_TYPES)[number], Record<string, unknown>>
     currency: 'EUR',
     items: [{ sku: 'burger', name: 'Burger', price: 850, available: true }],
   },
+  'store.status': { status: 'busy', extraPrepMinutes: 10, reason: 'a full house' },
 };
 
 /** Bodies both the document and the hub must refuse. */

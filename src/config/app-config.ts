@@ -1,5 +1,5 @@
 import type { Algorithm } from 'jsonwebtoken';
-import type { CommandType, DecidableCommand, DurableType } from '@orderwire/contracts';
+import type { CommandType, DecidableCommand, WebhookEventType } from '@orderwire/contracts';
 
 /** The validated, typed configuration of one hub node. Built once by `loadConfig`. */
 export interface AppConfig {
@@ -135,7 +135,7 @@ export interface WebhookConfig {
   secret: string;
   tenants?: string[];
   commands: CommandType[];
-  events: DurableType[];
+  events: WebhookEventType[];
   /** Commands it accepts or rejects before the hub carries them out, and what a failure means. */
   decides: DecidableCommand[];
   onFailure: 'reject' | 'accept';

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 // The protocol without the DTO classes: loading those needs reflect-metadata, and config is read first.
 import {
   DECIDABLE_COMMANDS,
-  DURABLE_TYPES,
   SERVICE_COMMANDS,
   TENANT_PATTERN,
+  WEBHOOK_EVENT_TYPES,
 } from '@orderwire/contracts/protocol';
 import type { WebhookConfig } from './app-config.js';
 
@@ -72,7 +72,9 @@ function webhook(entry: unknown, where: string): WebhookConfig {
   const commands = list(e.commands, `${where}.commands`, (c) =>
     (SERVICE_COMMANDS as readonly string[]).includes(c),
   );
-  const events = list(e.events, `${where}.events`, (t) => (DURABLE_TYPES as readonly string[]).includes(t));
+  const events = list(e.events, `${where}.events`, (t) =>
+    (WEBHOOK_EVENT_TYPES as readonly string[]).includes(t),
+  );
   const decides = list(e.decides, `${where}.decides`, (c) =>
     (DECIDABLE_COMMANDS as readonly string[]).includes(c),
   );
@@ -104,7 +106,7 @@ function list(value: unknown, where: string, valid: (item: string) => boolean): 
 
 function knownNames(where: string): string {
   if (where.endsWith('commands')) return SERVICE_COMMANDS.join(', ');
-  if (where.endsWith('events')) return DURABLE_TYPES.join(', ');
+  if (where.endsWith('events')) return WEBHOOK_EVENT_TYPES.join(', ');
   if (where.endsWith('decides')) return DECIDABLE_COMMANDS.join(', ');
   return 'tenant ids';
 }

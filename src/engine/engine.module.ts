@@ -17,6 +17,7 @@ import {
   JOB_SCHEDULER,
   AUDIT_STORE,
   MENU_STORE,
+  STORE_STATUS_STORE,
   MESSAGE_STORE,
   ORDER_STORE,
   SERVICE_BRIDGE,
@@ -29,6 +30,7 @@ import { MemoryIdempotencyStore } from './memory/memory-idempotency-store.js';
 import { MemoryAuditStore } from './memory/memory-audit-store.js';
 import { MemoryJobScheduler } from './memory/memory-job-scheduler.js';
 import { MemoryMenuStore } from './memory/memory-menu-store.js';
+import { MemoryStoreStatusStore } from './memory/memory-store-status-store.js';
 import { MemoryMessageStore } from './memory/memory-message-store.js';
 import { MemoryOrderStore } from './memory/memory-order-store.js';
 import { MemoryServiceBridge } from './memory/memory-service-bridge.js';
@@ -60,6 +62,7 @@ function memoryProviders(config: AppConfig): Provider[] {
     { provide: MESSAGE_STORE, useValue: messages },
     { provide: ORDER_STORE, useFactory: () => new MemoryOrderStore(config.orders, messages) },
     { provide: MENU_STORE, useFactory: () => new MemoryMenuStore(config.menu) },
+    { provide: STORE_STATUS_STORE, useFactory: () => new MemoryStoreStatusStore(config.menu) },
     { provide: AUDIT_STORE, useFactory: () => new MemoryAuditStore(config.audit) },
     {
       provide: IDEMPOTENCY_STORE,
@@ -97,6 +100,7 @@ function redisProviders(config: AppConfig): Provider[] {
     from(MESSAGE_STORE, (e) => e.messages),
     from(ORDER_STORE, (e) => e.orders),
     from(MENU_STORE, (e) => e.menus),
+    from(STORE_STATUS_STORE, (e) => e.storeStatuses),
     from(AUDIT_STORE, (e) => e.audit),
     from(IDEMPOTENCY_STORE, (e) => e.idempotency),
     from(SESSION_REGISTRY, (e) => e.sessions),
@@ -126,6 +130,7 @@ export class EngineModule {
         MESSAGE_STORE,
         ORDER_STORE,
         MENU_STORE,
+        STORE_STATUS_STORE,
         AUDIT_STORE,
         IDEMPOTENCY_STORE,
         SESSION_REGISTRY,

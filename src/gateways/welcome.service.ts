@@ -8,6 +8,7 @@ import type { MessageStore } from '../engine/message-store.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { MenuService } from '../orders/menu.service.js';
 import { OrdersService } from '../orders/orders.service.js';
+import { StoreStatusService } from '../orders/store-status.service.js';
 import type { Link } from '../session/link.js';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 
@@ -26,6 +27,7 @@ export class WelcomeService {
     private readonly replays: ReplayService,
     private readonly orders: OrdersService,
     private readonly menus: MenuService,
+    private readonly storeStatus: StoreStatusService,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -54,23 +56,26 @@ export class WelcomeService {
     }
     if (!link.connected) return false;
     this.delivery.emitTo(link, 'order.board', { orders: await this.orders.board(session) });
-    await this.sendMenu(link);
+    await this.sendState(link);
     return true;
   }
 
   /**
-   * The tenant's menu after the board. Best effort: the connection is set up by now, and a menu
-   * that cannot be read (Redis went away a moment ago) must not drop it, since existing
-   * connections keep working while Redis is gone; the menu comes with its next change or connect.
+   * The tenant's menu and its store's status after the board. Best effort: the connection is set
+   * up by now, and state that cannot be read (Redis went away a moment ago) must not drop it,
+   * since existing connections keep working while Redis is gone; each comes with its next change
+   * or connect.
    */
-  private async sendMenu(link: Link): Promise<void> {
+  private async sendState(link: Link): Promise<void> {
     const { tenantId } = link.session;
     if (tenantId === ALL_TENANTS) return;
     try {
       const menu = await this.menus.get(tenantId);
       if (menu && link.connected) this.delivery.emitTo(link, 'menu.updated', menu);
+      const status = await this.storeStatus.data(tenantId);
+      if (link.connected) this.delivery.emitTo(link, 'store.status', status);
     } catch (err) {
-      this.logger.warn({ err, tenantId }, 'menu not sent on connect');
+      this.logger.warn({ err, tenantId }, 'menu or store status not sent on connect');
     }
   }
 }

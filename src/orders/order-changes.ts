@@ -4,13 +4,17 @@ import type { ActiveOrderLimits } from '../engine/order-store.js';
 import { forCouriers } from '../routing/routing.table.js';
 import { HubException } from '../util/hub.exception.js';
 
-/** A new order as `order.place` makes it, priced by the menu: `placed`, unpaid, revision 0. */
+/**
+ * A new order as `order.place` makes it, priced by the menu: `placed`, unpaid, revision 0, expected
+ * `prepMinutes` after `at`.
+ */
 export function newOrder(
   tenantId: string,
   customerId: string,
   dto: OrderPlaceDto,
   priced: Pick<Order, 'items' | 'total' | 'currency'>,
   at: Date,
+  prepMinutes: number,
 ): Order {
   const now = at.toISOString();
   return {
@@ -24,6 +28,8 @@ export function newOrder(
     status: 'placed',
     ...(dto.deliveryAddress ? { deliveryAddress: { ...dto.deliveryAddress } } : {}),
     ...(dto.notes !== undefined ? { notes: dto.notes } : {}),
+    etaMinutes: prepMinutes,
+    etaAt: new Date(at.getTime() + prepMinutes * 60_000).toISOString(),
     payment: { status: 'pending', updatedAt: now },
     revision: 0,
     createdAt: now,

@@ -7,6 +7,8 @@ import { ORDER_GATE, type OrderGate } from './order-gate.js';
 import { OrderSlaService } from './order-sla.service.js';
 import { MenuService } from './menu.service.js';
 import { OrdersService } from './orders.service.js';
+import { CourierService } from './courier.service.js';
+import { StoreStatusService } from './store-status.service.js';
 import { ServiceEventsService } from './service-events.service.js';
 
 /**
@@ -17,11 +19,17 @@ import { ServiceEventsService } from './service-events.service.js';
   imports: [DeliveryModule, MonitoringModule, WebhooksModule],
   providers: [
     OrdersService,
+    CourierService,
+    StoreStatusService,
     OrderSlaService,
     MenuService,
     ServiceEventsService,
-    { provide: ORDER_GATE, useFactory: (decisions: WebhookDecisions): OrderGate => decisions, inject: [WebhookDecisions] },
+    {
+      provide: ORDER_GATE,
+      useFactory: (decisions: WebhookDecisions): OrderGate => decisions,
+      inject: [WebhookDecisions],
+    },
   ],
-  exports: [OrdersService, MenuService, ServiceEventsService],
+  exports: [OrdersService, CourierService, StoreStatusService, MenuService, ServiceEventsService],
 })
 export class OrdersModule {}

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type {
   CommandReply,
-  CourierLocationDto,
   Order,
   OrderCancelDto,
   OrderPlaceDto,
@@ -9,7 +8,13 @@ import type {
   OrderUpdateStatusDto,
   Sender,
 } from '@orderwire/contracts';
-import { canCancel, FINAL_STATUSES, isLegalTransition, nextStatuses } from '@orderwire/contracts';
+import {
+  canCancel,
+  DEFAULT_PREP_MINUTES,
+  FINAL_STATUSES,
+  isLegalTransition,
+  nextStatuses,
+} from '@orderwire/contracts';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { background } from '../util/background.js';
 import { actorOf, type Session } from '../session/session.js';
@@ -79,11 +84,23 @@ export class OrdersService {
     return session.role === 'crew' && session.crewRole === 'courier' ? active.filter(forCouriers) : active;
   }
 
-  async place(session: Session, dto: OrderPlaceDto): Promise<CommandReply<'order.place'>> {
+  /** Whether `orderId` names an order this customer placed already (a retry of `order.place`). */
+  async isRetry(session: Session, orderId: string | undefined): Promise<boolean> {
+    if (orderId === undefined) return false;
+    return (await this.orders.get(session.tenantId, orderId))?.customerId === session.userId;
+  }
+
+  /** `order.place`; a busy store adds `extraPrepMinutes` to the ETA the order gets. */
+  async place(
+    session: Session,
+    dto: OrderPlaceDto,
+    extraPrepMinutes = 0,
+  ): Promise<CommandReply<'order.place'>> {
     // The restaurant's menu sets names and prices (docs/protocol.md section 9), never the client.
     const priced = await this.menus.price(session.tenantId, dto);
     const at = new Date();
-    const order = newOrder(session.tenantId, session.userId, dto, priced, at);
+    const prepMinutes = (priced.settings?.prepMinutes ?? DEFAULT_PREP_MINUTES) + extraPrepMinutes;
+    const order = newOrder(session.tenantId, session.userId, dto, priced, at, prepMinutes);
     const limits = this.config.limits.activeOrders;
     // The restaurant's own backend may refuse it (docs/protocol.md section 12, decisions): asked
     // once the menu and the limits let it in, before anything is stored; a retry of a stored
@@ -177,27 +194,6 @@ export class OrdersService {
         });
       }
     });
-  }
-
-  /** Relays a courier's position to the order's customer while it is out for delivery. */
-  async courierLocation(session: Session, dto: CourierLocationDto): Promise<{ relayed: boolean }> {
-    const order = await this.orders.get(session.tenantId, dto.orderId);
-    if (!order) throw notFound('order');
-    if (order.status !== 'out_for_delivery') return { relayed: false };
-    this.delivery.emitVolatile({
-      type: 'courier.location',
-      tenantId: order.tenantId,
-      data: {
-        orderId: order.orderId,
-        lat: dto.lat,
-        lng: dto.lng,
-        ...(dto.heading !== undefined ? { heading: dto.heading } : {}),
-        at: new Date().toISOString(),
-      },
-      sender: senderOf(session),
-      audience: { customerId: order.customerId },
-    });
-    return { relayed: true };
   }
 
   /**

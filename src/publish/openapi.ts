@@ -8,6 +8,7 @@ import {
   PublishTargetDto,
 } from '@orderwire/contracts';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { IS_ISO8601 } from 'class-validator';
 
 type SchemaOptions = NonNullable<Parameters<typeof validationMetadatasToSchemas>[0]>;
 
@@ -76,6 +77,8 @@ export function publishSchemas(): Record<string, SchemaObject> {
   const all = validationMetadatasToSchemas({
     refPointerPrefix: REF,
     classTransformerMetadataStorage: nestedTypes,
+    // The hub takes times with their date and time (a store status' `until`), not dates alone.
+    additionalConverters: { [IS_ISO8601]: { type: 'string', format: 'date-time' } },
   }) as Record<string, SchemaObject>;
   const variants: Record<string, SchemaObject> = {};
   for (const type of PUBLISHABLE_TYPES) {

@@ -7,6 +7,7 @@ import type {
   PublishRequest,
   Role,
   Sender,
+  StoreStatusChange,
 } from '@orderwire/contracts';
 import { newUlid, ROLES, validatePublishRequest } from '@orderwire/contracts';
 import type { InProcessHub } from '@orderwire/realtime';
@@ -16,6 +17,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ENGINE_HEALTH, type EngineHealth, SERVICE_BRIDGE } from '../engine/engine.tokens.js';
 import type { ServiceBridge } from '../engine/service-bridge.js';
 import { MenuService } from '../orders/menu.service.js';
+import { StoreStatusService } from '../orders/store-status.service.js';
 import { stationsOf } from '../orders/orders.service.js';
 import { ServiceEventsService } from '../orders/service-events.service.js';
 
@@ -43,6 +45,7 @@ export class PublishService implements OnModuleInit, InProcessHub {
     private readonly delivery: DeliveryService,
     private readonly serviceEvents: ServiceEventsService,
     private readonly menus: MenuService,
+    private readonly store: StoreStatusService,
   ) {}
 
   onModuleInit(): void {
@@ -56,7 +59,7 @@ export class PublishService implements OnModuleInit, InProcessHub {
    */
   async accept(request: PublishRequest, sender: Sender): Promise<{ id: string }> {
     if (!this.health.connected()) throw new Error('the engine cannot reach its storage');
-    if (request.type === 'menu.updated') await this.menus.admit(request.tenantId);
+    await this.admit(request);
     return withTimeout(
       this.bridge.enqueuePublish({ ...request, id: newUlid(), sender, publishedAt: Date.now() }),
       this.config.publish.timeoutMs,
@@ -71,8 +74,15 @@ export class PublishService implements OnModuleInit, InProcessHub {
     if (!checked.ok) {
       throw new PublishRefused('VALIDATION_FAILED', 'invalid publish', { fields: checked.fields });
     }
-    if (checked.value.type === 'menu.updated') await this.menus.admit(checked.value.tenantId);
+    await this.admit(checked.value);
     return this.bridge.enqueuePublish({ ...checked.value, id, sender, publishedAt });
+  }
+
+  /** LIMIT_REACHED for a new tenant's menu or store status past MENU_MAX_TENANTS. */
+  private async admit(request: PublishRequest): Promise<void> {
+    if (request.type === 'menu.updated') await this.menus.admit(request.tenantId);
+    if (request.type === 'store.status')
+      await this.store.admit(request.tenantId, request.data as unknown as StoreStatusChange);
   }
 
   /** InProcessHub: a command subscription from inside this process. */
@@ -81,11 +91,12 @@ export class PublishService implements OnModuleInit, InProcessHub {
   }
 
   /**
-   * Takes a queued publish to the clients: a menu is stored and sent (state, not logged);
+   * Takes a queued publish to the clients: a menu or a store status is stored and sent (state, not logged);
    * anything else keeps the board in step, then is delivered durably.
    */
   async deliver(job: PublishJob): Promise<void> {
     if (job.type === 'menu.updated') return this.menus.apply(job);
+    if (job.type === 'store.status') return this.store.apply(job);
     const { order, data } = await this.serviceEvents.apply(job);
     const roles: Role[] | undefined =
       job.to?.roles ?? (job.type === 'notification' && !job.to?.userIds ? [...ROLES] : undefined);

@@ -100,6 +100,7 @@ export const ROUTES: Readonly<Partial<Record<ServerEventType, Rule>>> = {
   'system.metrics': adminsOnly,
   'menu.updated': tenantWide,
   'menu.availability_changed': tenantWide,
+  'store.status': tenantWide,
 };
 
 /** The one routing function: the rooms, per namespace, that receive `type` for `audience`. */

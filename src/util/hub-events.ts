@@ -1,5 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { AuditEntry, DeadLetterItem, DurableType, Envelope } from '@orderwire/contracts';
+import type {
+  AuditEntry,
+  DeadLetterItem,
+  DurableType,
+  Envelope,
+  StoreStatusData,
+} from '@orderwire/contracts';
 
 /** What one part of the hub tells the others, by name, with its payload. */
 export interface HubEventMap {
@@ -20,6 +26,11 @@ export interface HubEventMap {
    * it to the backends that asked for its type. Emitted only while someone listens.
    */
   'message.published': { envelope: Envelope<DurableType> };
+  /**
+   * The store's status changed (orders): by a command, a service, or its `until` passing; on the
+   * one node that made the change. Webhooks send it to the backends that asked for `store.status`.
+   */
+  'store.status': { tenantId: string; data: StoreStatusData };
 }
 
 type Listener<K extends keyof HubEventMap> = (payload: HubEventMap[K]) => void | Promise<void>;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import type { ClientCommand, DurableType, Envelope, WebhookBody } from '@orderwire/contracts';
+import type { ClientCommand, Envelope, WebhookBody, WebhookEventType } from '@orderwire/contracts';
 import { newUlid } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig, type WebhookConfig } from '../config/app-config.js';
 import { MESSAGE_STORE, WEBHOOK_QUEUE } from '../engine/engine.tokens.js';
@@ -42,8 +42,20 @@ export class WebhooksService implements OnApplicationBootstrap {
       this.hooks.map((h) => h.id),
       (job, attempt) => this.send(job, attempt),
     );
-    if (this.hooks.some((h) => h.events.length > 0)) {
+    if (this.hooks.some((h) => h.events.some((e) => e !== 'store.status'))) {
       this.events.on('message.published', ({ envelope }) => this.event(envelope));
+    }
+    if (this.hooks.some((h) => h.events.includes('store.status'))) {
+      this.events.on('store.status', ({ tenantId, data }) =>
+        this.event({
+          id: newUlid(),
+          type: 'store.status',
+          data,
+          timestamp: new Date().toISOString(),
+          sender: data.updatedBy,
+          tenantId,
+        }),
+      );
     }
   }
 
@@ -81,7 +93,7 @@ export class WebhooksService implements OnApplicationBootstrap {
     }
   }
 
-  private async event(envelope: Envelope<DurableType>): Promise<void> {
+  private async event(envelope: Envelope<WebhookEventType>): Promise<void> {
     for (const hook of this.for(envelope.tenantId, (h) => h.events.includes(envelope.type))) {
       await this.enqueue(hook, 'event', envelope.type, envelope.tenantId, envelope.id, envelope);
     }

@@ -7,6 +7,7 @@ import type { JobScheduler } from '../../src/engine/job-scheduler.js';
 import type { MessageStore, StoredMessage, Targets } from '../../src/engine/message-store.js';
 import type { AuditStore } from '../../src/engine/audit-store.js';
 import type { MenuStore } from '../../src/engine/menu-store.js';
+import type { StoreStatusStore, StoreStatusWrite } from '../../src/engine/store-status-store.js';
 import type { OrderStore } from '../../src/engine/order-store.js';
 import type { SessionRegistry } from '../../src/engine/session-registry.js';
 import type { WebhookAttempt, WebhookJob, WebhookQueue } from '../../src/engine/webhook-queue.js';
@@ -16,6 +17,7 @@ export interface EngineUnderTest {
   messages: MessageStore;
   orders: OrderStore;
   menus: MenuStore;
+  storeStatuses: StoreStatusStore;
   audit: AuditStore;
   idempotency: IdempotencyStore;
   sessions: SessionRegistry;
@@ -533,6 +535,60 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         expect(await engine.menus.get('one-too-many')).toBeUndefined();
         expect((await engine.menus.put('m-0', content, 'later'))?.version).toBe(2);
         expect(await engine.menus.count()).toBe(max);
+      });
+    });
+
+    describe('StoreStatusStore', () => {
+      const by = { id: 'f-1', type: 'crew' } as const;
+      const status = (s: Partial<StoreStatusWrite> = {}): StoreStatusWrite => ({
+        status: 'paused',
+        extraPrepMinutes: 0,
+        updatedBy: by,
+        updatedAt: '2026-01-01T00:00:00.000Z',
+        ...s,
+      });
+
+      it('keeps one status per tenant, versioned; `expected` refuses a change made meanwhile', async () => {
+        expect(await engine.storeStatuses.get('A')).toBeUndefined();
+        const first = await engine.storeStatuses.set('A', status({ reason: 'oven' }));
+        expect(first).toEqual({ ...status({ reason: 'oven' }), version: 1 });
+        expect(await engine.storeStatuses.get('A', { fresh: true })).toEqual(first);
+        expect(await engine.storeStatuses.get('A')).toEqual(first);
+        expect(await engine.storeStatuses.set('A', status({ status: 'open' }), 5)).toBe('changed');
+        expect(await engine.storeStatuses.get('A')).toEqual(first);
+        expect(await engine.storeStatuses.set('A', status({ status: 'open' }), 1)).toMatchObject({
+          status: 'open',
+          version: 2,
+        });
+        expect(await engine.storeStatuses.get('B')).toBeUndefined();
+      });
+
+      it('lists the tenants whose until has passed, and forgets an until once the status changes', async () => {
+        await engine.storeStatuses.set('A', status({ until: '2026-01-01T10:00:00.000Z' }));
+        await engine.storeStatuses.set('B', status({ until: '2026-01-01T12:00:00.000Z' }));
+        await engine.storeStatuses.set('C', status({ status: 'busy', extraPrepMinutes: 10 }));
+        const at = (iso: string) => Date.parse(iso);
+        expect(await engine.storeStatuses.due(at('2026-01-01T09:59:59.999Z'), 10)).toEqual([]);
+        expect(await engine.storeStatuses.due(at('2026-01-01T10:00:00.000Z'), 10)).toEqual(['A']);
+        expect((await engine.storeStatuses.due(at('2026-01-02T00:00:00.000Z'), 10)).sort()).toEqual([
+          'A',
+          'B',
+        ]);
+        expect(await engine.storeStatuses.due(at('2026-01-02T00:00:00.000Z'), 1)).toHaveLength(1);
+        await engine.storeStatuses.set('A', status({ status: 'open' }));
+        expect(await engine.storeStatuses.due(at('2026-01-02T00:00:00.000Z'), 10)).toEqual(['B']);
+      });
+
+      it('keeps statuses of at most MENU_MAX_TENANTS tenants; those that have one may still change it', async () => {
+        const max = CONTRACT_SETTINGS.menu.maxTenants;
+        for (let i = 0; i < max; i++)
+          expect(await engine.storeStatuses.set(`s-${i}`, status())).not.toBe('full');
+        expect(await engine.storeStatuses.count()).toBe(max);
+        expect(await engine.storeStatuses.set('one-too-many', status())).toBe('full');
+        expect(await engine.storeStatuses.get('one-too-many')).toBeUndefined();
+        expect(await engine.storeStatuses.set('s-0', status({ status: 'open' }))).toMatchObject({
+          version: 2,
+        });
       });
     });
 

@@ -3,6 +3,7 @@ import { MemoryIdempotencyStore } from '../../src/engine/memory/memory-idempoten
 import { MemoryJobScheduler } from '../../src/engine/memory/memory-job-scheduler.js';
 import { MemoryAuditStore } from '../../src/engine/memory/memory-audit-store.js';
 import { MemoryMenuStore } from '../../src/engine/memory/memory-menu-store.js';
+import { MemoryStoreStatusStore } from '../../src/engine/memory/memory-store-status-store.js';
 import { MemoryMessageStore } from '../../src/engine/memory/memory-message-store.js';
 import { MemoryOrderStore } from '../../src/engine/memory/memory-order-store.js';
 import { MemorySessionRegistry } from '../../src/engine/memory/memory-session-registry.js';
@@ -16,6 +17,7 @@ describeEngineContract('memory', () => {
     messages,
     orders: new MemoryOrderStore(CONTRACT_SETTINGS.orders, messages),
     menus: new MemoryMenuStore(CONTRACT_SETTINGS.menu),
+    storeStatuses: new MemoryStoreStatusStore(CONTRACT_SETTINGS.menu),
     audit: new MemoryAuditStore(CONTRACT_SETTINGS.audit),
     idempotency: new MemoryIdempotencyStore(CONTRACT_SETTINGS.idempotency),
     sessions: new MemorySessionRegistry(),

@@ -15,10 +15,14 @@ import type { OrderStatus } from './order.js';
 import { CourierLocationDto, OrderCancelDto, OrderPlaceDto, OrderUpdateStatusDto } from './order-commands.js';
 import type { CrewRole, Role } from './roles.js';
 import { TENANT_PATTERN } from './patterns.js';
+import { StoreSetStatusDto } from './store-commands.js';
+import type { StoreStatusData } from './store-status.js';
 
 export * from './command-base.js';
 export * from './order-commands.js';
 export * from './admin-commands.js';
+export * from './store-commands.js';
+export * from './store-status.js';
 
 /** Tenant ids: the alphabet of ids (order ids, …), so that room names built from them are unambiguous. */
 export { TENANT_PATTERN };
@@ -64,6 +68,8 @@ export interface CommandMap {
     data: MenuSetAvailabilityDto;
     reply: { sku: string; available: boolean; version: number };
   };
+  /** Extension (docs/protocol.md section 13): the reply is the status now in force. */
+  'store.set_status': { data: StoreSetStatusDto; reply: StoreStatusData };
   'admin.announce': { data: AdminAnnounceDto; reply: { id: string } };
   'admin.disconnect': { data: AdminDisconnectDto; reply: { disconnected: number } };
   'metrics.snapshot': { data: EmptyCommandDto; reply: MetricsData };
@@ -96,6 +102,7 @@ export const COMMANDS: Readonly<Record<CommandType, CommandRule>> = {
     crewRoles: ['kitchen', 'front'],
     dto: MenuSetAvailabilityDto,
   },
+  'store.set_status': { roles: ['crew', 'admin'], crewRoles: ['front'], dto: StoreSetStatusDto },
   'admin.announce': { roles: ['admin'], dto: AdminAnnounceDto },
   'admin.disconnect': { roles: ['admin'], dto: AdminDisconnectDto },
   'metrics.snapshot': { roles: ['admin'], dto: EmptyCommandDto },

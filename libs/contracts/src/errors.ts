@@ -32,6 +32,9 @@ export const ERROR_CODES = [
   // Extension (docs/protocol.md section 5): the hub's storage did not answer within
   // REDIS_COMMAND_TIMEOUT_MS (or is known to be down); transient, `details.retryAfterMs`.
   'UNAVAILABLE',
+  // Extension (docs/protocol.md section 13): the store is paused or closed and takes no orders;
+  // `details: { status, nextOpenAt? }`.
+  'STORE_CLOSED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -52,7 +52,15 @@ export interface TenantSettings {
   timezone?: string;
   /** Crew may accept an order only once its payment is `paid` (PAYMENT_REQUIRED otherwise). */
   paymentBeforeAccept?: boolean;
+  /**
+   * Minutes from placing an order to having it ready (DEFAULT_PREP_MINUTES without it): the ETA the
+   * hub gives a new order, plus `extraPrepMinutes` while the store is busy (docs/protocol.md 13).
+   */
+  prepMinutes?: number;
 }
+
+/** The prep time of a restaurant that publishes none (`settings.prepMinutes`). */
+export const DEFAULT_PREP_MINUTES = 20;
 
 /** What a service publishes as `menu.updated`: the whole catalog of one tenant. */
 export interface MenuContent {
@@ -114,6 +122,7 @@ export class MenuItemDto {
 export class TenantSettingsDto {
   @IsOptional() @IsString() @MaxLength(64) timezone?: string;
   @IsOptional() @IsBoolean() paymentBeforeAccept?: boolean;
+  @IsOptional() @IsInt() @Min(1) @Max(240) prepMinutes?: number;
 }
 
 /** The data of a published `menu.updated`. */

@@ -1,6 +1,7 @@
 import type { DeliveryAddress, Order, OrderStatus } from './order.js';
 import type { CrewRole, Role, Sender } from './roles.js';
 import type { MenuAvailabilityData, MenuContent, MenuUpdatedData } from './menu.js';
+import type { StoreStatusChange, StoreStatusData } from './store-status.js';
 
 /** What the server emits for every message: the event name equals `type` (PROTOCOL section 3). */
 export interface Envelope<T extends ServerEventType = ServerEventType> {
@@ -149,6 +150,8 @@ export interface ServerEventMap {
   'menu.updated': MenuUpdatedData;
   /** Extension: one item marked (un)available by crew. */
   'menu.availability_changed': MenuAvailabilityData;
+  /** Extension (docs/protocol.md section 13): whether the store takes orders, and its extra prep time. */
+  'store.status': StoreStatusData;
 }
 export type ServerEventType = keyof ServerEventMap;
 
@@ -170,6 +173,7 @@ export const SERVER_EVENT_TYPES = [
   'system.shutdown',
   'menu.updated',
   'menu.availability_changed',
+  'store.status',
 ] as const satisfies readonly ServerEventType[];
 
 /** Durable types: acknowledged, retried, replayed from a cursor (PROTOCOL section 6). */
@@ -186,18 +190,31 @@ export type DurableType = (typeof DURABLE_TYPES)[number];
 
 /**
  * Types a service may publish (through `Broadcaster` or `POST /api/v1/events`): the durable ones,
- * and `menu.updated`, which the hub stores as the tenant's menu (state, sent on every connect,
- * so not logged or replayed).
+ * `menu.updated`, which the hub stores as the tenant's menu, and `store.status`, which sets the
+ * store's status (state, sent on every connect, so not logged or replayed).
  */
 export const PUBLISHABLE_TYPES = [
   ...DURABLE_TYPES,
   'menu.updated',
+  'store.status',
 ] as const satisfies readonly ServerEventType[];
 export type PublishableType = (typeof PUBLISHABLE_TYPES)[number];
 /** What a service publishes as `data`: the message's data, except a menu's version and time. */
 export type PublishData<T extends PublishableType> = T extends 'menu.updated'
   ? MenuContent
-  : ServerEventMap[T];
+  : T extends 'store.status'
+    ? StoreStatusChange
+    : ServerEventMap[T];
+
+/**
+ * What a webhook may take as events (docs/protocol.md section 12): the durable types, and
+ * `store.status`, every change of the store's status (by a command, a service, or its `until`).
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  ...DURABLE_TYPES,
+  'store.status',
+] as const satisfies readonly ServerEventType[];
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** The Socket.IO event map of a connected client, Immich-style: event name to listener. */
 export type ServerToClientEvents = {

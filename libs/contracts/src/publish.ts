@@ -30,6 +30,8 @@ import {
   type PublishableType,
 } from './messages.js';
 import { MenuContentDto, menuProblem } from './menu.js';
+import { StoreStatusContentDto } from './store-commands.js';
+import { storeStatusProblem, type StoreStatusChange } from './store-status.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { FULFILLMENTS, ORDER_STATUSES } from './order.js';
 import type { PublishRequest } from './queues.js';
@@ -132,6 +134,7 @@ class AlertDataDto {
 /** The DTO that validates each publishable type's `data` (also what the OpenAPI schema is made of). */
 export const PUBLISH_DATA_DTOS: Readonly<Record<PublishableType, new () => object>> = {
   'menu.updated': MenuContentDto,
+  'store.status': StoreStatusContentDto,
   'order.created': OrderCreatedDataDto,
   'order.status_updated': OrderStatusUpdatedDataDto,
   'payment.confirmed': PaymentConfirmedDataDto,
@@ -179,6 +182,10 @@ export function validatePublishRequest(
     const problem = menuProblem(request.data as never) ?? menuTooLarge(request.data, limits.menuBytes);
     if (problem)
       return { ok: false, fields: [{ field: `data.${problem.field}`, messages: [problem.message] }] };
+  }
+  if (request.type === 'store.status') {
+    const problem = storeStatusProblem(request.data as unknown as StoreStatusChange, Date.now());
+    if (problem) return { ok: false, fields: [{ ...problem, field: `data.${problem.field}` }] };
   }
   if (
     request.type === 'order.created' &&

@@ -10,6 +10,7 @@ export const SERVICE_COMMANDS: readonly CommandType[] = [
   'order.update_status',
   'courier.location',
   'menu.set_availability',
+  'store.set_status',
   'admin.announce',
   'admin.disconnect',
   'admin.replay',

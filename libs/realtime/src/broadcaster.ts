@@ -10,6 +10,7 @@ import type {
   PublishableType,
   PublishRequest,
   PublishTarget,
+  StoreStatusChange,
 } from '@orderwire/contracts';
 import { newUlid, validatePublishRequest } from '@orderwire/contracts';
 import type { RealtimeModuleOptions } from './realtime.constants.js';
@@ -110,6 +111,19 @@ export class Broadcaster {
    */
   menuUpdated(tenantId: string, data: MenuContent, options: PublishOptions = {}): Promise<{ id: string }> {
     return this.publish({ type: 'menu.updated', tenantId, data, ...options });
+  }
+
+  /**
+   * `store.status`: sets the store's status (docs/protocol.md section 13), as `store.set_status`
+   * does: `open`, `busy` (with `extraPrepMinutes`), `paused` or `closed`, `until` a time when it
+   * returns to `open` by itself. The hub sends it to every session of the tenant.
+   */
+  storeStatus(
+    tenantId: string,
+    data: StoreStatusChange,
+    options: PublishOptions = {},
+  ): Promise<{ id: string }> {
+    return this.publish({ type: 'store.status', tenantId, data, ...options });
   }
 
   /** `notification` to the roles and users in `options.to` (every role when none is named). */

@@ -8,6 +8,7 @@ import { MenuSetAvailabilityCommand } from './menu-set-availability.command.js';
 import { OrderCancelCommand } from './order-cancel.command.js';
 import { OrderPlaceCommand } from './order-place.command.js';
 import { OrderUpdateStatusCommand } from './order-update-status.command.js';
+import { StoreSetStatusCommand } from './store-set-status.command.js';
 
 /**
  * Every command unit of the hub: one class per command (or small family), each declaring its
@@ -20,6 +21,7 @@ export const COMMAND_UNITS = [
   OrderUpdateStatusCommand,
   CourierLocationCommand,
   MenuSetAvailabilityCommand,
+  StoreSetStatusCommand,
   AdminAnnounceCommand,
   AdminDisconnectCommand,
   AdminDeadLetterCommands,

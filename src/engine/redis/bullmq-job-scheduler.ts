@@ -12,6 +12,8 @@ import { disconnectAll } from './bullmq-disconnect.js';
 const RETENTION = {
   redelivery: { removeOnComplete: true, removeOnFail: { count: 1000 } },
   'order-sla': { removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } },
+  // Keyed by tenant and version: a change of status that set `until` schedules once, whichever node.
+  'store-until': { removeOnComplete: { age: 3600 }, removeOnFail: { count: 1000 } },
 } as const;
 
 /**
@@ -94,6 +96,7 @@ export class BullmqJobScheduler implements JobScheduler {
   }
 
   private name(kind: JobKind): string {
-    return kind === 'redelivery' ? QUEUE_NAMES.redelivery(this.nodeId) : QUEUE_NAMES.orderSla;
+    if (kind === 'redelivery') return QUEUE_NAMES.redelivery(this.nodeId);
+    return kind === 'order-sla' ? QUEUE_NAMES.orderSla : QUEUE_NAMES.storeUntil;
   }
 }

@@ -17,6 +17,7 @@ import { RedisKeys } from './redis-keys.js';
 import { RedisMessageStore } from './redis-message-store.js';
 import { RedisAuditStore } from './redis-audit-store.js';
 import { RedisMenuStore } from './redis-menu-store.js';
+import { RedisStoreStatusStore } from './redis-store-status-store.js';
 import { RedisOrderStore } from './redis-order-store.js';
 import { RedisSessionRegistry } from './redis-session-registry.js';
 import { Sealer } from './sealer.js';
@@ -44,6 +45,7 @@ export class RedisEngine {
   readonly messages: RedisMessageStore;
   readonly orders: RedisOrderStore;
   readonly menus: RedisMenuStore;
+  readonly storeStatuses: RedisStoreStatusStore;
   readonly audit: RedisAuditStore;
   readonly idempotency: RedisIdempotencyStore;
   readonly sessions: RedisSessionRegistry;
@@ -114,6 +116,7 @@ export class RedisEngine {
     this.messages = new RedisMessageStore(this.store, this.keys, messageBounds(config), sealer);
     this.orders = new RedisOrderStore(this.store, this.keys, config.orders, this.messages, sealer);
     this.menus = new RedisMenuStore(this.store, this.keys, config.menu, this.bus);
+    this.storeStatuses = new RedisStoreStatusStore(this.store, this.keys, config.menu, this.bus);
     this.audit = new RedisAuditStore(this.store, this.keys, config.audit, sealer);
     this.idempotency = new RedisIdempotencyStore(this.store, this.keys, config.limits.idempotency);
     this.sessions = new RedisSessionRegistry(this.sessionsClient, this.keys, nodeId);

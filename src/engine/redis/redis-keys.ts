@@ -29,6 +29,9 @@ export class RedisKeys {
   readonly nodes: string;
   /** Tenants with a menu (MENU_MAX_TENANTS). */
   readonly menuTenants: string;
+  /** Tenants with a store status (MENU_MAX_TENANTS), and those with an `until`, by its time. */
+  readonly storeTenants: string;
+  readonly storeUntil: string;
   /** A sealed canary per DATA_ENCRYPTION_KEY key id that sealed data still kept (keyring-canary.ts). */
   readonly keyring: string;
 
@@ -47,6 +50,8 @@ export class RedisKeys {
     this.nodes = this.k('nodes');
     this.menuTenants = this.k('menuidx:tenants');
     this.keyring = this.k('keyring:canary');
+    this.storeTenants = this.k('storeidx:tenants');
+    this.storeUntil = this.k('storeidx:until');
   }
 
   message = (id: string): string => this.k(`msg:${id}`);
@@ -72,6 +77,9 @@ export class RedisKeys {
   audit = (tenantId: string): string => this.k(`audit:${tenantId}`);
   /** A tenant's menu: `content` (JSON), `version`, `updatedAt`, and `a:<sku>` availability marks. */
   menu = (tenantId: string): string => this.k(`menu:${tenantId}`);
+
+  /** A tenant's store status: `s` (the record as JSON) and `v` (its version). */
+  storeStatus = (tenantId: string): string => this.k(`store:${tenantId}`);
 
   userSessions = (userKey: string): string => this.k(`sess:user:${userKey}`);
   tenantSessions = (tenantId: string): string => this.k(`sess:tenant:${tenantId}`);

@@ -1,0 +1,317 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { MovableClock, clockModule } from './support/clock.js';
+import { connect, type Envelope, sampleOrder, type TestClient } from './support/client.js';
+import { startHub, type TestHub } from './support/hub.js';
+import { describeEngines } from './support/redis.js';
+import { mintToken } from './support/tokens.js';
+import { Receiver, until, WEBHOOK_SECRET } from './support/webhook-receiver.js';
+
+const HOUR = 3_600_000;
+/** Tokens that outlive the hours the tests move the hub's clock by (the session guard reads it). */
+const LONG = { exp: Math.floor(Date.now() / 1000) + 80_000 };
+const as = (hub: TestHub, role: 'customer' | 'crew' | 'admin', sub: string, tenantId = 'r-1', claims = {}) =>
+  connect(hub, role, sub, { tenantId, extraClaims: { ...LONG, ...claims } });
+const front = (hub: TestHub, sub = 'f-1') => as(hub, 'crew', sub, 'r-1', { crewRole: 'front' });
+const statusOf = (e: Envelope) => e.data as { status: string; version: number; [k: string]: unknown };
+const at = (clock: MovableClock, ms: number) => new Date(clock.now() + ms).toISOString();
+
+function publishStatus(hub: TestHub, tenantId: string, data: unknown) {
+  return request(hub.app.getHttpServer())
+    .post('/api/v1/events')
+    .set('Authorization', `Bearer ${mintToken({ sub: 'pos', role: 'service', tenants: [tenantId] })}`)
+    .send({ type: 'store.status', tenantId, data });
+}
+
+/** The store's status (docs/protocol.md section 13) on one hub; `env` chooses the engine. */
+function storeSuite(engine: string, env: () => Record<string, string>): void {
+  describe(`the store's status (${engine} engine)`, () => {
+    const clock = new MovableClock();
+    const hooks = new Receiver(WEBHOOK_SECRET);
+    let hub: TestHub;
+    let customer: TestClient;
+    let frontCrew: TestClient;
+    let kitchen: TestClient;
+    let admin: TestClient;
+    beforeAll(async () => {
+      await hooks.start();
+      const webhook = { id: 'ops', url: hooks.url, secret: WEBHOOK_SECRET, tenants: ['r-1'] };
+      hub = await startHub(
+        {
+          ...env(),
+          WEBHOOKS: JSON.stringify([
+            { ...webhook, commands: ['store.set_status'], events: ['store.status'] },
+          ]),
+        },
+        { imports: [clockModule(clock)] },
+      );
+      customer = await as(hub, 'customer', 'c-1');
+      frontCrew = await front(hub);
+      kitchen = await as(hub, 'crew', 'k-1', 'r-1', { crewRole: 'kitchen' });
+      admin = await as(hub, 'admin', 'a-1');
+    });
+    afterAll(async () => {
+      for (const c of [customer, frontCrew, kitchen, admin]) c?.close();
+      await hub?.close();
+      await hooks.stop();
+    });
+
+    it('every session of the tenant gets the status on connect, after its board: open until someone says otherwise', async () => {
+      for (const c of [customer, frontCrew, kitchen, admin]) {
+        const types = c.received.map((e) => e.type);
+        expect(types.indexOf('store.status')).toBeGreaterThan(types.indexOf('order.board'));
+        expect(c.of('store.status')[0].data).toEqual({
+          status: 'open',
+          extraPrepMinutes: 0,
+          version: 0,
+          updatedBy: { id: 'hub', type: 'system' },
+        });
+      }
+    });
+
+    it('paused: every session hears it, order.place is STORE_CLOSED with when it opens, until passes by the clock', async () => {
+      const until1h = at(clock, HOUR);
+      const heard = [customer, kitchen, admin].map((c) => c.next('store.status'));
+      const reply = await frontCrew.ok('store.set_status', {
+        status: 'paused',
+        until: until1h,
+        reason: 'oven broke',
+      });
+      expect(reply).toEqual({
+        status: 'paused',
+        extraPrepMinutes: 0,
+        until: until1h,
+        reason: 'oven broke',
+        nextOpenAt: until1h,
+        version: 1,
+        updatedBy: { id: 'f-1', type: 'crew' },
+      });
+      for (const e of await Promise.all(heard)) expect(e.data).toEqual(reply);
+      const refused = await customer.cmd('order.place', sampleOrder());
+      expect(refused.error).toMatchObject({
+        code: 'STORE_CLOSED',
+        details: { status: 'paused', nextOpenAt: until1h },
+      });
+      // An hour later by the hub's clock (no one sleeps): open again, for orders and for new sessions.
+      clock.advance(HOUR + 1000);
+      expect((await customer.ok('order.place', sampleOrder())).status).toBe('placed');
+      const late = await as(hub, 'customer', 'c-2');
+      expect(late.of('store.status')[0].data).toMatchObject({
+        status: 'open',
+        version: 2,
+        updatedBy: { id: 'hub', type: 'system' },
+      });
+      late.close();
+    });
+
+    it('returns to open by itself at until: one store.status to everyone, audited, to the webhook', async () => {
+      const reopened = [customer, frontCrew, admin].map((c) =>
+        c.next('store.status', (e) => statusOf(e).status === 'open', 8000),
+      );
+      // A real timer (the job) fires at until: 300 ms from now on the hub's clock.
+      const set = await admin.ok('store.set_status', { status: 'closed', until: at(clock, 300) });
+      const events = await Promise.all(reopened);
+      for (const e of events) {
+        expect(e.data).toMatchObject({ status: 'open', version: (set.version as number) + 1 });
+        expect(e.sender).toEqual({ id: 'hub', type: 'system' });
+      }
+      await until(() =>
+        hooks.of('event', 'store.status').some((g) => statusOf(g.body.data as Envelope).status === 'open'),
+      );
+      const audit = async () =>
+        (
+          (await admin.ok('admin.audit', { action: 'store.status' })).items as Array<Record<string, unknown>>
+        )[0];
+      await until(async () => (await audit()) !== undefined);
+      expect(await audit()).toMatchObject({
+        actor: { id: 'hub', type: 'system' },
+        before: { status: 'closed' },
+        after: { status: 'open', extraPrepMinutes: 0 },
+      });
+    });
+
+    it('busy adds its minutes to the ETA every new order gets (20 minutes of prep without settings)', async () => {
+      const eta = async () => {
+        const placed = customer.next('order.created');
+        await customer.ok('order.place', sampleOrder());
+        return (await placed).data.order as { etaMinutes: number; etaAt: string; createdAt: string };
+      };
+      const calm = await eta();
+      expect(calm.etaMinutes).toBe(20);
+      expect(Date.parse(calm.etaAt) - Date.parse(calm.createdAt)).toBe(20 * 60_000);
+      await frontCrew.ok('store.set_status', { status: 'busy', extraPrepMinutes: 10 });
+      expect((await eta()).etaMinutes).toBe(30);
+      // busy without minutes: STORE_BUSY_DEFAULT_MINUTES (15).
+      expect((await frontCrew.ok('store.set_status', { status: 'busy' })).extraPrepMinutes).toBe(15);
+      expect((await eta()).etaMinutes).toBe(35);
+      await frontCrew.ok('store.set_status', { status: 'open' });
+      expect((await eta()).etaMinutes).toBe(20);
+    });
+
+    it('a retry of an order the store took still gets its answer while closed; a new one does not', async () => {
+      const first = await customer.ok('order.place', sampleOrder({ orderId: 'o-retry' }));
+      await admin.ok('store.set_status', { status: 'closed', reason: 'end of service' });
+      expect(await customer.ok('order.place', sampleOrder({ orderId: 'o-retry' }))).toEqual(first);
+      const refused = await customer.cmd('order.place', sampleOrder({ orderId: 'o-new' }));
+      // Closed without until: no nextOpenAt to give.
+      expect(refused.error).toMatchObject({ code: 'STORE_CLOSED', details: { status: 'closed' } });
+      expect(refused.error?.details).not.toHaveProperty('nextOpenAt');
+      await admin.ok('store.set_status', { status: 'open' });
+    });
+
+    it('who may: front crew and admins of the tenant; kitchen, couriers, customers and other tenants may not', async () => {
+      expect((await kitchen.cmd('store.set_status', { status: 'paused' })).error?.code).toBe('FORBIDDEN');
+      expect((await customer.cmd('store.set_status', { status: 'paused' })).error?.code).toBe('FORBIDDEN');
+      expect(
+        (await frontCrew.cmd('store.set_status', { status: 'paused', tenantId: 'r-2' })).error?.code,
+      ).toBe('FORBIDDEN');
+      const other = await as(hub, 'admin', 'a-2', 'r-2');
+      const r1 = customer.next('store.status', () => true, 300).catch(() => 'none');
+      expect((await other.cmd('store.set_status', { status: 'paused', tenantId: 'r-1' })).error?.code).toBe(
+        'FORBIDDEN',
+      );
+      // r-2's own change reaches r-2 only.
+      await other.ok('store.set_status', { status: 'paused' });
+      expect(await r1).toBe('none');
+      expect((await customer.ok('order.place', sampleOrder())).status).toBe('placed');
+      await other.ok('store.set_status', { status: 'open' });
+      other.close();
+      // A platform admin names the tenant.
+      const platform = await as(hub, 'admin', 'p-1', '*');
+      expect((await platform.cmd('store.set_status', { status: 'paused' })).error?.code).toBe(
+        'VALIDATION_FAILED',
+      );
+      expect((await platform.ok('store.set_status', { status: 'busy', tenantId: 'r-1' })).status).toBe(
+        'busy',
+      );
+      await platform.ok('store.set_status', { status: 'open', tenantId: 'r-1' });
+      platform.close();
+    });
+
+    it('refuses bad input with VALIDATION_FAILED naming the field', async () => {
+      const field = async (data: Record<string, unknown>) => {
+        const reply = await frontCrew.cmd('store.set_status', data);
+        expect(reply.error?.code).toBe('VALIDATION_FAILED');
+        return (reply.error?.details?.fields as Array<{ field: string }>)[0].field;
+      };
+      expect(await field({ status: 'party' })).toBe('status');
+      expect(await field({})).toBe('status');
+      expect(await field({ status: 'paused', extraPrepMinutes: 10 })).toBe('extraPrepMinutes');
+      expect(await field({ status: 'busy', extraPrepMinutes: 241 })).toBe('extraPrepMinutes');
+      expect(await field({ status: 'busy', extraPrepMinutes: 2.5 })).toBe('extraPrepMinutes');
+      expect(await field({ status: 'paused', until: at(clock, -1000) })).toBe('until');
+      expect(await field({ status: 'paused', until: at(clock, 8 * 24 * HOUR) })).toBe('until');
+      expect(await field({ status: 'paused', until: 'tomorrow' })).toBe('until');
+      expect(await field({ status: 'paused', until: '2026-13-45T99:00:00Z' })).toBe('until');
+      expect(await field({ status: 'open', until: at(clock, HOUR) })).toBe('until');
+      expect(await field({ status: 'paused', reason: 'x'.repeat(10_000) })).toBe('reason');
+      expect(await field({ status: 'paused', surprise: true })).toBe('surprise');
+      // Nothing changed: the store is still open.
+      expect((await customer.ok('order.place', sampleOrder())).status).toBe('placed');
+    });
+
+    it('a service may publish store.status; a bad one is refused at the door', async () => {
+      const heard = customer.next('store.status', (e) => statusOf(e).status === 'paused');
+      expect((await publishStatus(hub, 'r-1', { status: 'paused', reason: 'private event' })).status).toBe(
+        202,
+      );
+      expect((await heard).data).toMatchObject({
+        status: 'paused',
+        reason: 'private event',
+        updatedBy: { id: 'pos', type: 'service' },
+      });
+      const bad = await publishStatus(hub, 'r-1', { status: 'paused', until: at(clock, -HOUR) });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.details.fields[0].field).toBe('data.until');
+      const reopened = customer.next('store.status', (e) => statusOf(e).status === 'open');
+      expect((await publishStatus(hub, 'r-1', { status: 'open' })).status).toBe(202);
+      await reopened;
+    });
+
+    it('hands each store.set_status to the webhooks that take it, with its reply', async () => {
+      await frontCrew.ok('store.set_status', { status: 'busy', extraPrepMinutes: 5, requestId: 'busy-5' });
+      await until(() =>
+        hooks.of('command', 'store.set_status').some((g) => JSON.stringify(g.body).includes('busy-5')),
+      );
+      const got = hooks
+        .of('command', 'store.set_status')
+        .find((g) => JSON.stringify(g.body).includes('busy-5'))!;
+      expect(got.verified).toBe(true);
+      expect(got.body.data).toMatchObject({
+        type: 'store.set_status',
+        data: { status: 'busy', extraPrepMinutes: 5 },
+        reply: { status: 'busy', extraPrepMinutes: 5 },
+      });
+      await frontCrew.ok('store.set_status', { status: 'open' });
+    });
+  });
+}
+
+describeEngines(
+  'the store status',
+  (engine, env) => storeSuite(engine, env),
+  (redis) => {
+    describe('the store status across restarts and nodes (redis engine)', () => {
+      it('an until that passed while no node ran is swept at start: open, audited once', async () => {
+        const clock = new MovableClock();
+        const env = { REDIS_URL: redis().url, REDIS_PREFIX: redis().prefix() };
+        const first = await startHub(env, { imports: [clockModule(clock)] });
+        const admin = await as(first, 'admin', 'a-1');
+        await admin.ok('store.set_status', { status: 'paused', until: at(clock, HOUR) });
+        admin.close();
+        await first.close();
+        clock.advance(HOUR + 1000);
+        const second = await startHub(env, { imports: [clockModule(clock)] });
+        try {
+          const auditor = await as(second, 'admin', 'a-1');
+          const reopened = async () =>
+            (await auditor.ok('admin.audit', { action: 'store.status' })).items as Array<
+              Record<string, unknown>
+            >;
+          await until(async () => (await reopened()).length > 0);
+          expect(await reopened()).toHaveLength(1);
+          expect(auditor.of('store.status')[0].data).toMatchObject({ status: 'open', version: 2 });
+          const customer = await as(second, 'customer', 'c-1');
+          expect((await customer.ok('order.place', sampleOrder())).status).toBe('placed');
+          customer.close();
+          auditor.close();
+        } finally {
+          await second.close();
+        }
+      });
+
+      it('two nodes: the return to open runs once, and sessions on both nodes hear it once', async () => {
+        const clock = new MovableClock();
+        const env = { REDIS_URL: redis().url, REDIS_PREFIX: redis().prefix() };
+        const a = await startHub(env, { imports: [clockModule(clock)] });
+        const b = await startHub(env, { imports: [clockModule(clock)] });
+        const onA = await as(a, 'customer', 'c-1');
+        const onB = await as(b, 'customer', 'c-2');
+        const admin = await as(a, 'admin', 'a-1');
+        try {
+          const set = await admin.ok('store.set_status', { status: 'paused', until: at(clock, 500) });
+          const open = (e: Envelope) => statusOf(e).status === 'open';
+          await Promise.all([onA.next('store.status', open, 8000), onB.next('store.status', open, 8000)]);
+          expect((await onB.cmd('order.place', sampleOrder())).ok).toBe(true);
+          // Time for a second node's announcement, if there were one.
+          await admin.ok('heartbeat', { clientTime: 1 });
+          await onB.ok('heartbeat', { clientTime: 1 });
+          for (const c of [onA, onB]) {
+            expect(
+              c
+                .of('store.status')
+                .filter(open)
+                .map((e) => e.data.version),
+            ).toEqual([0, (set.version as number) + 1]);
+          }
+          const audit = (await admin.ok('admin.audit', { action: 'store.status' })).items as unknown[];
+          expect(audit).toHaveLength(1);
+        } finally {
+          for (const c of [onA, onB, admin]) c.close();
+          await a.close();
+          await b.close();
+        }
+      });
+    });
+  },
+);
