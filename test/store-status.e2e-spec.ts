@@ -60,7 +60,7 @@ function storeSuite(engine: string, env: () => Record<string, string>): void {
       for (const c of [customer, frontCrew, kitchen, admin]) {
         const types = c.received.map((e) => e.type);
         expect(types.indexOf('store.status')).toBeGreaterThan(types.indexOf('order.board'));
-        expect(c.of('store.status')[0].data).toEqual({
+        expect((await c.waitFor('store.status')).data).toEqual({
           status: 'open',
           extraPrepMinutes: 0,
           version: 0,
@@ -96,7 +96,7 @@ function storeSuite(engine: string, env: () => Record<string, string>): void {
       clock.advance(HOUR + 1000);
       expect((await customer.ok('order.place', sampleOrder())).status).toBe('placed');
       const late = await as(hub, 'customer', 'c-2');
-      expect(late.of('store.status')[0].data).toMatchObject({
+      expect((await late.waitFor('store.status')).data).toMatchObject({
         status: 'open',
         version: 2,
         updatedBy: { id: 'hub', type: 'system' },
@@ -228,6 +228,126 @@ function storeSuite(engine: string, env: () => Record<string, string>): void {
       await reopened;
     });
 
+    describe('opening hours', () => {
+      // Lunch 11:00-14:30 every day, and Saturday night 18:00-02:00, in Berlin.
+      const lunch = { open: '11:00', close: '14:30' };
+      const week = { mon: [lunch], tue: [lunch], wed: [lunch], thu: [lunch], fri: [lunch], sun: [lunch] };
+      const hours = { weekly: { ...week, sat: [lunch, { open: '18:00', close: '02:00' }] } };
+      const menu = (settings: Record<string, unknown>) => ({
+        currency: 'EUR',
+        items: [{ sku: 'burger', name: 'Burger', price: 850, available: true }],
+        settings,
+      });
+      const publishMenu = (data: unknown) =>
+        request(hub.app.getHttpServer())
+          .post('/api/v1/events')
+          .set('Authorization', `Bearer ${mintToken({ sub: 'pos', role: 'service', tenants: ['r-h'] })}`)
+          .send({ type: 'menu.updated', tenantId: 'r-h', data });
+      const line = { items: [{ sku: 'burger', quantity: 1 }], fulfillment: 'pickup' };
+
+      it('outside the hours the store is closed with nextOpenAt, by itself; across midnight and back', async () => {
+        // Saturday 2026-03-28, 15:00 CET: between lunch and the night.
+        clock.set(Date.parse('2026-03-28T14:00:00Z'));
+        const guest = await as(hub, 'customer', 'g-1', 'r-h');
+        const heard = guest.next('store.status', (e) => statusOf(e).status === 'closed');
+        expect((await publishMenu(menu({ timezone: 'Europe/Berlin', hours }))).status).toBe(202);
+        expect((await heard).data).toMatchObject({
+          status: 'closed',
+          reason: 'outside opening hours',
+          nextOpenAt: '2026-03-28T17:00:00.000Z',
+          updatedBy: { id: 'hub', type: 'system' },
+        });
+        expect((await guest.cmd('order.place', line)).error).toMatchObject({
+          code: 'STORE_CLOSED',
+          details: { status: 'closed', nextOpenAt: '2026-03-28T17:00:00.000Z' },
+        });
+        // 01:30 on Sunday (the night range runs past midnight), then 03:00 CEST: the clocks skipped
+        // 02:00-03:00, and the night range ended when they did.
+        clock.set(Date.parse('2026-03-29T00:30:00Z'));
+        expect((await guest.ok('order.place', line)).status).toBe('placed');
+        clock.set(Date.parse('2026-03-29T01:00:00Z'));
+        expect((await guest.cmd('order.place', line)).error).toMatchObject({
+          code: 'STORE_CLOSED',
+          details: { nextOpenAt: '2026-03-29T09:00:00.000Z' },
+        });
+        const late = await as(hub, 'customer', 'g-2', 'r-h');
+        expect((await late.waitFor('store.status')).data).toMatchObject({
+          status: 'closed',
+          nextOpenAt: '2026-03-29T09:00:00.000Z',
+        });
+        late.close();
+        guest.close();
+      });
+
+      it('opens by itself at the hour: one store.status to the tenant, from the hub', async () => {
+        // 300 ms before Sunday's 11:00 CEST on the hub's clock: the wake job is due then.
+        clock.set(Date.parse('2026-03-29T09:00:00Z') - 300);
+        const guest = await as(hub, 'customer', 'g-3', 'r-h');
+        expect((await guest.waitFor('store.status')).data).toMatchObject({ status: 'closed' });
+        // New hours (a holiday added): the hub looks again, and wakes at 11:00.
+        const holiday = { ...hours, exceptions: [{ date: '2026-12-25', ranges: [] }] };
+        const published = await publishMenu(
+          menu({ timezone: 'Europe/Berlin', hours: holiday, prepMinutes: 25 }),
+        );
+        expect(published.status).toBe(202);
+        const opened = await guest.next('store.status', (e) => statusOf(e).status === 'open', 8000);
+        expect(opened.sender).toEqual({ id: 'hub', type: 'system' });
+        const placed = guest.next('order.created');
+        await guest.ok('order.place', line);
+        expect(((await placed).data.order as { etaMinutes: number }).etaMinutes).toBe(25);
+        guest.close();
+      });
+
+      it('people may close it further inside the hours; a busy store is still closed outside them', async () => {
+        const frontH = await as(hub, 'crew', 'fh-1', 'r-h', { crewRole: 'front' });
+        clock.set(Date.parse('2026-03-30T10:00:00Z')); // Monday 12:00 CEST
+        expect((await frontH.ok('store.set_status', { status: 'busy', extraPrepMinutes: 5 })).status).toBe(
+          'busy',
+        );
+        clock.set(Date.parse('2026-03-30T13:00:00Z')); // 15:00: after lunch
+        const guest = await as(hub, 'customer', 'g-4', 'r-h');
+        expect((await guest.waitFor('store.status')).data).toMatchObject({
+          status: 'closed',
+          nextOpenAt: '2026-03-31T09:00:00.000Z',
+        });
+        clock.set(Date.parse('2026-03-31T09:30:00Z'));
+        expect((await frontH.ok('store.set_status', { status: 'open' })).status).toBe('open');
+        frontH.close();
+        guest.close();
+      });
+
+      it('refuses bad hours naming the field: overlaps, inverted, too many ranges (10,000: PAYLOAD_TOO_LARGE), unknown zones', async () => {
+        const field = async (settings: Record<string, unknown>) => {
+          const res = await publishMenu(menu(settings));
+          expect(res.status).toBe(400);
+          return (res.body.error.details.fields as Array<{ field: string }>)[0].field;
+        };
+        const z = { timezone: 'Europe/Berlin' };
+        expect(
+          await field({ ...z, hours: { weekly: { mon: [lunch, { open: '12:00', close: '13:00' }] } } }),
+        ).toBe('data.settings.hours.weekly.mon.1');
+        expect(await field({ ...z, hours: { weekly: { mon: [{ open: '14:00', close: '13:00' }] } } })).toBe(
+          'data.settings.hours.weekly.mon.0',
+        );
+        const seven = Array.from({ length: 7 }, () => lunch);
+        expect(await field({ ...z, hours: { weekly: { mon: seven } } })).toBe(
+          'data.settings.hours.weekly.mon',
+        );
+        // 10,000 ranges are past MENU_MAX_BYTES before anything reads them.
+        const many = Array.from({ length: 10_000 }, () => lunch);
+        const huge = await publishMenu(menu({ ...z, hours: { weekly: { mon: many } } }));
+        expect([huge.status, huge.body.error.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+        expect(await field({ timezone: 'Mars/Olympus', hours })).toBe('data.settings.timezone');
+        expect(await field({ hours })).toBe('data.settings.timezone');
+        expect(await field({ ...z, hours: { weekly: { mon: [{ open: '25:00', close: '26:00' }] } } })).toBe(
+          'data.settings.hours.weekly.mon.0.open',
+        );
+        expect(
+          await field({ ...z, hours: { weekly: {}, exceptions: [{ date: '2026-02-30', ranges: [] }] } }),
+        ).toBe('data.settings.hours.exceptions.0.date');
+      });
+    });
+
     it('hands each store.set_status to the webhooks that take it, with its reply', async () => {
       await frontCrew.ok('store.set_status', { status: 'busy', extraPrepMinutes: 5, requestId: 'busy-5' });
       await until(() =>
@@ -270,7 +390,7 @@ describeEngines(
             >;
           await until(async () => (await reopened()).length > 0);
           expect(await reopened()).toHaveLength(1);
-          expect(auditor.of('store.status')[0].data).toMatchObject({ status: 'open', version: 2 });
+          expect((await auditor.waitFor('store.status')).data).toMatchObject({ status: 'open', version: 2 });
           const customer = await as(second, 'customer', 'c-1');
           expect((await customer.ok('order.place', sampleOrder())).status).toBe('placed');
           customer.close();

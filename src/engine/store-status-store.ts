@@ -16,10 +16,10 @@ export interface StoreStatusStore {
   get(tenantId: string, options?: { fresh?: boolean }): Promise<StoredStoreStatus | undefined>;
   /**
    * Replaces the tenant's status; with `expected`, only while the stored version is that one
-   * (the return to `open` at `until` must not undo a change made meanwhile).
+   * (the hub's own write at a `wakeAt` must not undo a change made meanwhile).
    */
   set(tenantId: string, next: StoreStatusWrite, expected?: number): Promise<StoreStatusSet>;
-  /** Tenants whose `until` is at or before `now` (ms), at most `limit`: the sweep at start. */
+  /** Tenants whose `wakeAt` is at or before `now` (ms), at most `limit`: the sweep at start. */
   due(now: number, limit: number): Promise<string[]>;
   /** How many tenants have a status. */
   count(): Promise<number>;

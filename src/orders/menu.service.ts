@@ -102,16 +102,20 @@ export class MenuService {
     });
   }
 
-  /** A published `menu.updated`: stored, then sent to every session of the tenant. */
-  async apply(job: PublishJob): Promise<void> {
+  /**
+   * A published `menu.updated`: stored, then sent to every session of the tenant. True when it
+   * changed the opening hours or their time zone (the store's status may change with them).
+   */
+  async apply(job: PublishJob): Promise<boolean> {
     const content = job.data as MenuContent;
+    const before = await this.menus.get(job.tenantId);
     const menu = await this.menus.put(job.tenantId, content, new Date(job.publishedAt).toISOString());
     if (!menu) {
       this.logger.warn(
         { tenantId: job.tenantId, limit: this.config.menu.maxTenants, messageId: job.id },
         'a menu was not stored: MENU_MAX_TENANTS tenants have one',
       );
-      return;
+      return false;
     }
     this.delivery.emitVolatile({
       type: 'menu.updated',
@@ -126,6 +130,8 @@ export class MenuService {
       action: 'menu.updated',
       after: { version: menu.version, items: menu.items.length, currency: menu.currency },
     });
+    const schedule = (s?: TenantSettings) => JSON.stringify([s?.hours, s?.hours && s.timezone]);
+    return schedule(before?.settings) !== schedule(menu.settings);
   }
 
   /** menu.set_availability: marks one item, tells the tenant's sessions. */

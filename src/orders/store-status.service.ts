@@ -7,17 +7,20 @@ import type {
   StoreStatusChange,
   StoreStatusData,
   StoredStoreStatus,
+  StoreSchedule,
 } from '@orderwire/contracts';
 import {
   STORE_CLOSED_STATUSES,
   STORE_SYSTEM,
-  storeStatusAt,
-  storeStatusData,
+  storeStatusAwake,
   storeStatusOf,
   storeStatusProblem,
+  storeStatusView,
+  wakeOf,
 } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
+import { MenuService } from './menu.service.js';
 import { JOB_SCHEDULER, STORE_STATUS_STORE } from '../engine/engine.tokens.js';
 import type { JobScheduler } from '../engine/job-scheduler.js';
 import type { StoreStatusStore } from '../engine/store-status-store.js';
@@ -34,12 +37,13 @@ const SWEEP_BATCH = 500;
 
 /**
  * The store's status (docs/protocol.md section 13): set by front crew and admins
- * (`store.set_status`) or a service (`store.status`), sent to every session of the tenant on
- * connect and on change, the gate of `order.place` (STORE_CLOSED while paused or closed) and the
- * extra minutes of a busy kitchen. A status with `until` returns to `open` by itself: a job at
- * that time (BullMQ with the redis engine, so it survives a restart and runs on one node), the
- * sweep at start for any that passed while no node ran, and, between the two, every read, which
- * takes a passed `until` as `open` already.
+ * (`store.set_status`) or a service (`store.status`), closed by itself outside the opening hours
+ * of the menu's settings, sent to every session of the tenant on connect and on change, the gate
+ * of `order.place` (STORE_CLOSED while paused or closed) and the extra minutes of a busy kitchen.
+ * It changes by itself at a `wakeAt` (an `until`, the hours' next change): a job at that time
+ * (BullMQ with the redis engine, so it survives a restart and runs on one node), the sweep at
+ * start for any that passed while no node ran, and, between the two, every read, which already
+ * takes the status as it is by then.
  */
 @Injectable()
 export class StoreStatusService implements OnModuleInit, OnApplicationBootstrap {
@@ -49,26 +53,29 @@ export class StoreStatusService implements OnModuleInit, OnApplicationBootstrap 
     @Inject(STORE_STATUS_STORE) private readonly store: StoreStatusStore,
     @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
     private readonly delivery: DeliveryService,
+    private readonly menus: MenuService,
     private readonly events: HubEvents,
     @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
   onModuleInit(): void {
-    this.jobs.handle('store-until', (key) => this.expire(key));
+    this.jobs.handle('store-wake', (key) => this.wake(key));
   }
 
   onApplicationBootstrap(): void {
     background(this.logger, 'store status sweep', this.sweep());
   }
 
-  /** The status in force now. */
-  async current(tenantId: string): Promise<StoredStoreStatus> {
-    return storeStatusAt(await this.store.get(tenantId), this.clock.now());
+  /** The opening hours the tenant published with its menu, and their time zone. */
+  private async schedule(tenantId: string): Promise<StoreSchedule | undefined> {
+    const { hours, timezone } = await this.menus.settings(tenantId);
+    return hours ? { hours, zone: timezone ?? this.config.orders.timezone } : undefined;
   }
 
   /** What `store.status` carries now. */
   async data(tenantId: string): Promise<StoreStatusData> {
-    return storeStatusData(await this.current(tenantId));
+    const [stored, schedule] = await Promise.all([this.store.get(tenantId), this.schedule(tenantId)]);
+    return storeStatusView(stored, this.clock.now(), schedule);
   }
 
   /**
@@ -92,9 +99,9 @@ export class StoreStatusService implements OnModuleInit, OnApplicationBootstrap 
     if (problem) throw new HubException('VALIDATION_FAILED', 'invalid payload', { fields: [problem] });
     const tenantId = tenantOf(session, dto.tenantId);
     const sender: Sender = { id: session.userId, type: session.role };
-    const stored = await this.change(tenantId, dto, sender, actorOf(session), 'store.set_status');
-    if (stored === 'full') throw this.full();
-    return storeStatusData(stored);
+    const after = await this.change(tenantId, dto, sender, actorOf(session), 'store.set_status');
+    if (after === 'full') throw this.full();
+    return after;
   }
 
   /**
@@ -124,8 +131,8 @@ export class StoreStatusService implements OnModuleInit, OnApplicationBootstrap 
       );
       return;
     }
-    const stored = await this.change(job.tenantId, change, job.sender, job.sender, 'store.status');
-    if (stored === 'full') {
+    const after = await this.change(job.tenantId, change, job.sender, job.sender, 'store.status');
+    if (after === 'full') {
       this.logger.warn(
         { tenantId: job.tenantId, limit: this.config.menu.maxTenants, messageId: job.id },
         'a store status was not stored: MENU_MAX_TENANTS tenants have one',
@@ -133,40 +140,74 @@ export class StoreStatusService implements OnModuleInit, OnApplicationBootstrap 
     }
   }
 
+  /** A status set by people or a service: stored, announced, woken at its `until` or the hours' next change. */
   private async change(
     tenantId: string,
     change: StoreStatusChange,
     by: Sender,
     actor: AuditActor,
     action: string,
-  ): Promise<StoredStoreStatus | 'full'> {
-    const before = await this.current(tenantId);
-    const at = new Date(this.clock.now()).toISOString();
-    const stored = await this.store.set(tenantId, { ...storeStatusOf(change), updatedBy: by, updatedAt: at });
+  ): Promise<StoreStatusData | 'full'> {
+    const now = this.clock.now();
+    const schedule = await this.schedule(tenantId);
+    const before = storeStatusView(await this.store.get(tenantId), now, schedule);
+    const next = storeStatusOf(change);
+    const at = new Date(now).toISOString();
+    const stored = await this.store.set(tenantId, {
+      ...next,
+      updatedBy: by,
+      updatedAt: at,
+      ...wakeOf(next.until, now, schedule),
+    });
     if (stored === 'changed') throw new Error('a status set without `expected` cannot lose a race');
     if (stored === 'full') return stored;
-    this.announce(tenantId, before, stored, actor, action);
-    if (stored.until !== undefined) await this.scheduleReturn(tenantId, stored);
-    return stored;
+    return this.settled(tenantId, before, stored, now, schedule, actor, action);
   }
 
-  /** Sent to the tenant's sessions, the audit trail and the webhooks that take `store.status`. */
-  private announce(
+  /**
+   * The hub looks again at a tenant's status (its `wakeAt` came, its opening hours changed):
+   * writes it one version later, as it is in force now, with the next `wakeAt`, and announces it.
+   * With `expected`, only if no change came since that version (the job of an older `wakeAt`).
+   */
+  async refresh(tenantId: string, expected?: number): Promise<void> {
+    const now = this.clock.now();
+    const [stored, schedule] = await Promise.all([
+      this.store.get(tenantId, { fresh: true }),
+      this.schedule(tenantId),
+    ]);
+    if (expected !== undefined && (stored?.version ?? 0) !== expected) return;
+    // As it was announced: just before its wake (an until passed is read as open from then on).
+    const wake = stored?.wakeAt === undefined ? now : Math.min(now, Date.parse(stored.wakeAt) - 1);
+    const before = storeStatusView(stored, wake, schedule);
+    const next = await this.store.set(
+      tenantId,
+      storeStatusAwake(stored, now, schedule),
+      stored?.version ?? 0,
+    );
+    // Another node (or a new status) came first: it announced.
+    if (next === 'full' || next === 'changed') return;
+    await this.settled(tenantId, before, next, now, schedule, STORE_SYSTEM, 'store.status');
+  }
+
+  /** After a write: sent to the tenant's sessions, audited, to the webhooks; its wake scheduled. */
+  private async settled(
     tenantId: string,
-    before: StoredStoreStatus,
-    after: StoredStoreStatus,
+    before: StoreStatusData,
+    stored: StoredStoreStatus,
+    now: number,
+    schedule: StoreSchedule | undefined,
     actor: AuditActor,
     action: string,
-  ): void {
-    const data = storeStatusData(after);
+  ): Promise<StoreStatusData> {
+    const after = storeStatusView(stored, now, schedule);
     this.delivery.emitVolatile({
       type: 'store.status',
       tenantId,
-      data,
+      data: after,
       sender: after.updatedBy,
       audience: {},
     });
-    const summary = (s: StoredStoreStatus) => ({
+    const summary = (s: StoreStatusData) => ({
       status: s.status,
       extraPrepMinutes: s.extraPrepMinutes,
       ...(s.until !== undefined ? { until: s.until } : {}),
@@ -179,37 +220,28 @@ export class StoreStatusService implements OnModuleInit, OnApplicationBootstrap 
       after: summary(after),
       details: { version: after.version, ...(after.reason !== undefined ? { reason: after.reason } : {}) },
     });
-    void this.events.emit('store.status', { tenantId, data });
+    void this.events.emit('store.status', { tenantId, data: after });
+    if (stored.wakeAt !== undefined) await this.scheduleWake(tenantId, stored.wakeAt);
+    return after;
   }
 
-  private async scheduleReturn(tenantId: string, s: StoredStoreStatus): Promise<void> {
-    const delay = Math.max(0, Date.parse(s.until!) - this.clock.now());
-    await this.jobs.schedule('store-until', `${tenantId}@${s.version}`, delay);
+  private async scheduleWake(tenantId: string, wakeAt: string): Promise<void> {
+    const at = Date.parse(wakeAt);
+    await this.jobs.schedule('store-wake', `${tenantId}@${at}`, Math.max(0, at - this.clock.now()));
   }
 
-  /** The job at `until`: back to `open`, unless the status changed since it was set. */
-  private async expire(key: string): Promise<void> {
-    const at = key.lastIndexOf('@');
-    await this.reopen(key.slice(0, at), Number(key.slice(at + 1)));
-  }
-
-  private async reopen(tenantId: string, version: number): Promise<void> {
+  /** The job at a `wakeAt`: the hub looks again, unless the status changed (and so re-woke) since. */
+  private async wake(key: string): Promise<void> {
+    const split = key.lastIndexOf('@');
+    const tenantId = key.slice(0, split);
     const stored = await this.store.get(tenantId, { fresh: true });
-    if (!stored || stored.version !== version || stored.until === undefined) return;
-    if (Date.parse(stored.until) > this.clock.now())
-      return void (await this.scheduleReturn(tenantId, stored));
-    const open = storeStatusAt(stored, this.clock.now());
-    const next = await this.store.set(
-      tenantId,
-      { status: 'open', extraPrepMinutes: 0, updatedBy: STORE_SYSTEM, updatedAt: open.updatedAt },
-      version,
-    );
-    // Another node (or a new status) came first: it announced.
-    if (next === 'full' || next === 'changed') return;
-    this.announce(tenantId, stored, next, STORE_SYSTEM, 'store.status');
+    if (!stored?.wakeAt || Date.parse(stored.wakeAt) !== Number(key.slice(split + 1))) return;
+    // Early by this node's clock (another node scheduled it): again at the time.
+    if (Date.parse(stored.wakeAt) > this.clock.now()) return this.scheduleWake(tenantId, stored.wakeAt);
+    await this.refresh(tenantId, stored.version);
   }
 
-  /** At start: statuses whose `until` passed while no node ran (or before this one started). */
+  /** At start: statuses whose `wakeAt` passed while no node ran (or before this one started). */
   private async sweep(): Promise<void> {
     const seen = new Set<string>();
     for (;;) {
@@ -217,7 +249,7 @@ export class StoreStatusService implements OnModuleInit, OnApplicationBootstrap 
       for (const tenantId of due) {
         seen.add(tenantId);
         const stored = await this.store.get(tenantId, { fresh: true });
-        if (stored) await this.reopen(tenantId, stored.version);
+        if (stored) await this.refresh(tenantId, stored.version);
       }
       // Each tenant once: one that stays due (another node reopening it meanwhile) ends the sweep.
       if (due.length === 0) return;

@@ -95,7 +95,10 @@ export class PublishService implements OnModuleInit, InProcessHub {
    * anything else keeps the board in step, then is delivered durably.
    */
   async deliver(job: PublishJob): Promise<void> {
-    if (job.type === 'menu.updated') return this.menus.apply(job);
+    if (job.type === 'menu.updated') {
+      if (await this.menus.apply(job)) await this.store.refresh(job.tenantId);
+      return;
+    }
     if (job.type === 'store.status') return this.store.apply(job);
     const { order, data } = await this.serviceEvents.apply(job);
     const roles: Role[] | undefined =

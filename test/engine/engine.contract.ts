@@ -563,9 +563,9 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         expect(await engine.storeStatuses.get('B')).toBeUndefined();
       });
 
-      it('lists the tenants whose until has passed, and forgets an until once the status changes', async () => {
-        await engine.storeStatuses.set('A', status({ until: '2026-01-01T10:00:00.000Z' }));
-        await engine.storeStatuses.set('B', status({ until: '2026-01-01T12:00:00.000Z' }));
+      it('lists the tenants whose wakeAt has passed, and forgets a wakeAt once the status changes', async () => {
+        await engine.storeStatuses.set('A', status({ wakeAt: '2026-01-01T10:00:00.000Z' }));
+        await engine.storeStatuses.set('B', status({ wakeAt: '2026-01-01T12:00:00.000Z' }));
         await engine.storeStatuses.set('C', status({ status: 'busy', extraPrepMinutes: 10 }));
         const at = (iso: string) => Date.parse(iso);
         expect(await engine.storeStatuses.due(at('2026-01-01T09:59:59.999Z'), 10)).toEqual([]);

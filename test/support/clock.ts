@@ -12,6 +12,11 @@ export class MovableClock implements Clock {
   advance(ms: number): void {
     this.offsetMs += ms;
   }
+
+  /** Reads `t` (ms) now, and runs on from there. */
+  set(t: number): void {
+    this.offsetMs = t - Date.now();
+  }
 }
 
 /** A module to pass in createHub's `imports` (startHub's options) so that the hub reads `clock`. */

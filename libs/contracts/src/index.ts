@@ -10,6 +10,8 @@ export * from './publish.js';
 export * from './ids.js';
 export * from './shape.js';
 export * from './menu.js';
+export * from './hours.js';
+export * from './hours-dto.js';
 export * from './audit.js';
 export * from './webhooks.js';
 export { DECIDABLE_COMMANDS, SERVICE_COMMANDS } from './service-commands.js';

@@ -7,6 +7,7 @@ import {
   IsInt,
   IsISO4217CurrencyCode,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -17,6 +18,8 @@ import {
 } from 'class-validator';
 import type { Sender } from './roles.js';
 import type { OrderItem } from './order.js';
+import { hoursProblem, type OpeningHours } from './hours.js';
+import { OpeningHoursDto } from './hours-dto.js';
 
 /** Skus and modifier ids: short, printable, no separators that a Redis field or room could mean. */
 export const MENU_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -57,6 +60,11 @@ export interface TenantSettings {
    * hub gives a new order, plus `extraPrepMinutes` while the store is busy (docs/protocol.md 13).
    */
   prepMinutes?: number;
+  /**
+   * When the store is open, in `timezone` (required with it): outside these hours it is `closed`
+   * by itself (docs/protocol.md section 13).
+   */
+  hours?: OpeningHours;
 }
 
 /** The prep time of a restaurant that publishes none (`settings.prepMinutes`). */
@@ -123,6 +131,7 @@ export class TenantSettingsDto {
   @IsOptional() @IsString() @MaxLength(64) timezone?: string;
   @IsOptional() @IsBoolean() paymentBeforeAccept?: boolean;
   @IsOptional() @IsInt() @Min(1) @Max(240) prepMinutes?: number;
+  @IsOptional() @IsObject() @ValidateNested() @Nested(() => OpeningHoursDto) hours?: OpeningHoursDto;
 }
 
 /** The data of a published `menu.updated`. */
@@ -155,6 +164,11 @@ export function menuProblem(content: MenuContent): { field: string; message: str
   const zone = content.settings?.timezone;
   if (zone !== undefined && !isTimeZone(zone))
     return { field: 'settings.timezone', message: `${zone} is not an IANA time zone` };
+  const hours = content.settings?.hours;
+  if (hours && zone === undefined)
+    return { field: 'settings.timezone', message: 'opening hours need the time zone they are in' };
+  const bad = hours && hoursProblem(hours);
+  if (bad) return { field: `settings.hours.${bad.field}`, message: bad.message };
   const skus = new Set<string>();
   for (const [i, item] of content.items.entries()) {
     if (skus.has(item.sku)) return { field: `items.${i}.sku`, message: `sku ${item.sku} appears twice` };

@@ -21,11 +21,5 @@ export type {
   MenuUpdatedData,
   TenantSettings,
 } from './menu.js';
-export {
-  STORE_BUSY_DEFAULT_MINUTES,
-  STORE_CLOSED_STATUSES,
-  STORE_EXTRA_PREP_MAX_MINUTES,
-  STORE_STATUSES,
-  STORE_UNTIL_MAX_DAYS,
-} from './store-status.js';
-export type { StoreStatus, StoreStatusChange, StoreStatusData } from './store-status.js';
+export * from './store-status.js';
+export * from './hours.js';

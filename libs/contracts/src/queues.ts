@@ -13,8 +13,8 @@ export const QUEUE_NAMES = {
   redelivery: (nodeId: string): string => `redelivery-${nodeId}`,
   /** The ORDER_NOT_ACCEPTED sweeps: any node may run them. */
   orderSla: 'order-sla',
-  /** The return of a store to `open` at its status' `until` (docs/protocol.md section 13). */
-  storeUntil: 'store-until',
+  /** When a store's status changes by itself: its `until`, its opening hours (docs/protocol.md 13). */
+  storeWake: 'store-wake',
   /** Services to the hub: messages to deliver. */
   publish: 'publish',
   /** The hub to backends over HTTP: one webhook's signed deliveries, retried with backoff. */

@@ -1,4 +1,5 @@
 import type { FieldError } from './errors.js';
+import { isOpenAt, nextHoursChange, nextOpening, type OpeningHours } from './hours.js';
 import type { Sender } from './roles.js';
 
 /** The store (docs/protocol.md section 13): whether the restaurant takes orders now. */
@@ -65,10 +66,20 @@ export interface StoredStoreStatus {
   version: number;
   updatedBy: Sender;
   updatedAt: string;
+  /** When the hub next looks again: the `until`, or the next change of the opening hours. */
+  wakeAt?: string;
 }
 
-/** Who returns a store to `open` when its `until` passes. */
+/** Who returns a store to `open` when its `until` passes, and opens and closes it by its hours. */
 export const STORE_SYSTEM: Sender = { id: 'hub', type: 'system' };
+/** The `reason` of a store closed by its opening hours. */
+export const OUTSIDE_HOURS = 'outside opening hours';
+
+/** A restaurant's opening hours and the time zone they are in (its menu's settings). */
+export interface StoreSchedule {
+  hours: OpeningHours;
+  zone: string;
+}
 
 /** The change a status asks for, normalised: minutes only while busy, `until` as UTC ISO. */
 export function storeStatusOf(
@@ -82,39 +93,97 @@ export function storeStatusOf(
   };
 }
 
+const NEVER_SET: StoredStoreStatus = {
+  status: 'open',
+  extraPrepMinutes: 0,
+  version: 0,
+  updatedBy: STORE_SYSTEM,
+  updatedAt: new Date(0).toISOString(),
+};
+
 /**
- * The status in force at `now`: the stored one until its `until` passes, then `open` (the record
- * the hub writes at that moment, one version later). A tenant that never set one is open.
+ * What the hub writes when it looks again at `now` (at a `wakeAt`): the status set by people,
+ * back to `open` once its `until` passed, written one version later with the next `wakeAt`.
  */
-export function storeStatusAt(stored: StoredStoreStatus | undefined, now: number): StoredStoreStatus {
-  if (!stored) {
-    return {
-      status: 'open',
-      extraPrepMinutes: 0,
-      version: 0,
-      updatedBy: STORE_SYSTEM,
-      updatedAt: new Date(0).toISOString(),
-    };
-  }
-  if (stored.until === undefined || Date.parse(stored.until) > now) return stored;
+export function storeStatusAwake(
+  stored: StoredStoreStatus | undefined,
+  now: number,
+  schedule?: StoreSchedule,
+): Omit<StoredStoreStatus, 'version'> {
+  const base = stored ?? NEVER_SET;
+  const expired = base.until !== undefined && Date.parse(base.until) <= now;
+  const manual = expired ? { status: 'open' as const, extraPrepMinutes: 0 } : base;
+  const at = new Date(now).toISOString();
   return {
-    status: 'open',
-    extraPrepMinutes: 0,
-    version: stored.version + 1,
-    updatedBy: STORE_SYSTEM,
-    updatedAt: stored.until,
+    status: manual.status,
+    extraPrepMinutes: manual.extraPrepMinutes,
+    ...(!expired && base.until !== undefined ? { until: base.until } : {}),
+    ...(!expired && base.reason !== undefined ? { reason: base.reason } : {}),
+    updatedBy: expired || !stored ? STORE_SYSTEM : base.updatedBy,
+    updatedAt: at,
+    ...wakeOf(expired ? undefined : base.until, now, schedule),
   };
 }
 
-/** What clients get as `store.status`. */
-export function storeStatusData(s: StoredStoreStatus): StoreStatusData {
+/** The next time the status in force may change by itself: its `until`, or the hours' next change. */
+export function wakeOf(
+  until: string | undefined,
+  now: number,
+  schedule?: StoreSchedule,
+): { wakeAt?: string } {
+  const byHours = schedule ? nextHoursChange(schedule.hours, schedule.zone, now) : undefined;
+  const times = [until === undefined ? undefined : Date.parse(until), byHours].filter(
+    (t): t is number => t !== undefined && t > now,
+  );
+  return times.length ? { wakeAt: new Date(Math.min(...times)).toISOString() } : {};
+}
+
+/**
+ * `store.status` as it is at `now`: the stored status (a passed `until` reads as `open`), closed
+ * outside the opening hours unless people paused or closed it themselves, with `nextOpenAt` while
+ * orders are refused. Its version is one above the stored one when an `until` or a change of the
+ * hours came since it was written, which is the version the hub writes when it wakes then.
+ */
+export function storeStatusView(
+  stored: StoredStoreStatus | undefined,
+  now: number,
+  schedule?: StoreSchedule,
+): StoreStatusData {
+  const base = stored ?? NEVER_SET;
+  const expired = base.until !== undefined && Date.parse(base.until) <= now;
+  const hoursOpen = schedule ? isOpenAt(schedule.hours, schedule.zone, now) : true;
+  const moved =
+    schedule !== undefined &&
+    isOpenAt(schedule.hours, schedule.zone, Date.parse(base.updatedAt)) !== hoursOpen;
+  const version = base.version + (expired || moved ? 1 : 0);
+  const manual: Pick<StoredStoreStatus, 'status' | 'extraPrepMinutes' | 'until' | 'reason' | 'updatedBy'> =
+    expired ? { status: 'open', extraPrepMinutes: 0, updatedBy: STORE_SYSTEM } : base;
+  const opening = (from: number): string | undefined => {
+    const t = schedule ? nextOpening(schedule.hours, schedule.zone, from) : from;
+    return t === undefined ? undefined : new Date(t).toISOString();
+  };
+  if (!hoursOpen && !STORE_CLOSED_STATUSES.has(manual.status)) {
+    const nextOpenAt = opening(now);
+    return {
+      status: 'closed',
+      extraPrepMinutes: 0,
+      reason: OUTSIDE_HOURS,
+      ...(nextOpenAt ? { nextOpenAt } : {}),
+      version,
+      updatedBy: STORE_SYSTEM,
+    };
+  }
+  const nextOpenAt =
+    STORE_CLOSED_STATUSES.has(manual.status) && manual.until !== undefined
+      ? opening(Date.parse(manual.until))
+      : undefined;
   return {
-    status: s.status,
-    extraPrepMinutes: s.extraPrepMinutes,
-    ...(s.until !== undefined ? { until: s.until } : {}),
-    ...(s.reason !== undefined ? { reason: s.reason } : {}),
-    ...(STORE_CLOSED_STATUSES.has(s.status) && s.until !== undefined ? { nextOpenAt: s.until } : {}),
-    version: s.version,
-    updatedBy: s.updatedBy,
+    status: manual.status,
+    extraPrepMinutes: manual.extraPrepMinutes,
+    ...(manual.until !== undefined ? { until: manual.until } : {}),
+    ...(manual.reason !== undefined ? { reason: manual.reason } : {}),
+    ...(nextOpenAt ? { nextOpenAt } : {}),
+    version,
+    updatedBy: manual.updatedBy,
   };
 }

@@ -24,7 +24,7 @@ export class MemoryStoreStatusStore implements StoreStatusStore {
     const due: string[] = [];
     for (const [tenantId, s] of this.statuses) {
       if (due.length >= limit) break;
-      if (s.until !== undefined && Date.parse(s.until) <= now) due.push(tenantId);
+      if (s.wakeAt !== undefined && Date.parse(s.wakeAt) <= now) due.push(tenantId);
     }
     return Promise.resolve(due);
   }

@@ -12,8 +12,8 @@ import { disconnectAll } from './bullmq-disconnect.js';
 const RETENTION = {
   redelivery: { removeOnComplete: true, removeOnFail: { count: 1000 } },
   'order-sla': { removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } },
-  // Keyed by tenant and version: a change of status that set `until` schedules once, whichever node.
-  'store-until': { removeOnComplete: { age: 3600 }, removeOnFail: { count: 1000 } },
+  // Keyed by tenant and wake time: every node scheduling the same wake keeps one job.
+  'store-wake': { removeOnComplete: { age: 3600 }, removeOnFail: { count: 1000 } },
 } as const;
 
 /**
@@ -97,6 +97,6 @@ export class BullmqJobScheduler implements JobScheduler {
 
   private name(kind: JobKind): string {
     if (kind === 'redelivery') return QUEUE_NAMES.redelivery(this.nodeId);
-    return kind === 'order-sla' ? QUEUE_NAMES.orderSla : QUEUE_NAMES.storeUntil;
+    return kind === 'order-sla' ? QUEUE_NAMES.orderSla : QUEUE_NAMES.storeWake;
   }
 }

@@ -29,9 +29,9 @@ export class RedisKeys {
   readonly nodes: string;
   /** Tenants with a menu (MENU_MAX_TENANTS). */
   readonly menuTenants: string;
-  /** Tenants with a store status (MENU_MAX_TENANTS), and those with an `until`, by its time. */
+  /** Tenants with a store status (MENU_MAX_TENANTS), and those with a `wakeAt`, by its time. */
   readonly storeTenants: string;
-  readonly storeUntil: string;
+  readonly storeWake: string;
   /** A sealed canary per DATA_ENCRYPTION_KEY key id that sealed data still kept (keyring-canary.ts). */
   readonly keyring: string;
 
@@ -51,7 +51,7 @@ export class RedisKeys {
     this.menuTenants = this.k('menuidx:tenants');
     this.keyring = this.k('keyring:canary');
     this.storeTenants = this.k('storeidx:tenants');
-    this.storeUntil = this.k('storeidx:until');
+    this.storeWake = this.k('storeidx:wake');
   }
 
   message = (id: string): string => this.k(`msg:${id}`);

@@ -15,8 +15,8 @@ export const STORE_STATUS_CACHE_MS = 1000;
 const STORE_CHANGED = 'store.changed';
 
 /**
- * KEYS: status, tenants, until index. ARGV: record JSON (no version), expected version or '',
- * MENU_MAX_TENANTS, tenant, until (ms) or ''. The new version; -1 full, -2 changed meanwhile.
+ * KEYS: status, tenants, wake index. ARGV: record JSON (no version), expected version or '',
+ * MENU_MAX_TENANTS, tenant, wakeAt (ms) or ''. The new version; -1 full, -2 changed meanwhile.
  */
 const SET = `
 local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
@@ -29,7 +29,8 @@ return v + 1`;
 
 /**
  * One hash per tenant (`s`: the record as JSON, `v`: its version), the tenants that have one
- * (MENU_MAX_TENANTS), and the tenants with an `until` by its time, for the sweep at start. Not
+ * (MENU_MAX_TENANTS), and the tenants by their `wakeAt` (an `until`, the next change of their
+ * opening hours), for the sweep at start. Not
  * personal data: stored unsealed. Every order.place reads its tenant's status: from this node's
  * copy, at most STORE_STATUS_CACHE_MS old and dropped at once when it changes (ClusterBus notice).
  */
@@ -61,19 +62,19 @@ export class RedisStoreStatusStore implements StoreStatusStore {
   }
 
   async set(tenantId: string, next: StoreStatusWrite, expected?: number): Promise<StoreStatusSet> {
-    const until = next.until === undefined ? '' : String(Date.parse(next.until));
+    const wake = next.wakeAt === undefined ? '' : String(Date.parse(next.wakeAt));
     try {
       const version = Number(
         await this.lua.storeStatusSet(
           3,
           this.keys.storeStatus(tenantId),
           this.keys.storeTenants,
-          this.keys.storeUntil,
+          this.keys.storeWake,
           JSON.stringify(next),
           expected === undefined ? '' : String(expected),
           this.bounds.maxTenants,
           tenantId,
-          until,
+          wake,
         ),
       );
       if (version === -1) return 'full';
@@ -86,7 +87,7 @@ export class RedisStoreStatusStore implements StoreStatusStore {
   }
 
   due(now: number, limit: number): Promise<string[]> {
-    return this.redis.zrangebyscore(this.keys.storeUntil, '-inf', now, 'LIMIT', 0, limit);
+    return this.redis.zrangebyscore(this.keys.storeWake, '-inf', now, 'LIMIT', 0, limit);
   }
 
   count(): Promise<number> {
