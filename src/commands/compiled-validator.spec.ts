@@ -20,6 +20,7 @@ const VALID: Record<string, Record<string, unknown>> = {
     deliveryAddress: { line1: '1 Main St', city: 'Lisbon', lat: 38.7, lng: -9.1 },
     notes: 'no onions',
   },
+  'order.place#dine_in': { items: [{ sku: 'burger', quantity: 1 }], fulfillment: 'dine_in', table: 'T4' },
   'order.cancel': { orderId: 'o-1', reason: 'r', tenantId: 't1' },
   'order.update_status': { orderId: 'o-1', status: 'accepted', etaMinutes: 5, note: 'n' },
   'courier.location': { orderId: 'o-1', lat: 1, lng: 2, heading: 90 },
@@ -73,6 +74,11 @@ const edge = fc.oneof(
     'XXX',
     'pickup',
     'delivery',
+    'dine_in',
+    'T4',
+    'a'.repeat(16),
+    'a'.repeat(17),
+    'T4\n',
     'accepted',
     'crew',
     'admin',
@@ -110,7 +116,10 @@ const mutated = (type: string) => {
       return copy;
     }),
     fc
-      .tuple(fc.constantFrom('sku', 'name', 'quantity', 'unitPrice', 'line1', 'city', 'lat', 'other'), edge)
+      .tuple(
+        fc.constantFrom('sku', 'name', 'quantity', 'unitPrice', 'line1', 'city', 'lat', 'table', 'other'),
+        edge,
+      )
       .map(([k, v]) => ({
         ...base,
         items: [{ sku: 's', name: 'n', quantity: 1, unitPrice: 1, [k]: v }],
@@ -141,34 +150,38 @@ describe('CompiledValidator: the same verdicts as class-validator through Nest',
 
   it.each(COMMAND_TYPES)(
     '%s: valid exactly when class-validator says so, to the same instance',
-    async (type) => {
-      const dto = COMMANDS[type].dto;
-      const compiled = CompiledValidator.for(dto)!;
-      let accepted = 0;
-      let refused = 0;
-      await fc.assert(
-        fc.asyncProperty(mutated(type), async (payload) => {
-          const fast = compiled.parse(clone(payload));
-          let expected: unknown;
-          let ok = true;
-          try {
-            expected = await reference(clone(payload), dto);
-          } catch {
-            ok = false;
-          }
-          expect(fast !== undefined).toBe(ok);
-          if (fast === undefined) return void refused++;
-          accepted++;
-          expect(Object.getPrototypeOf(fast)).toBe(Object.getPrototypeOf(expected));
-          expect(fast).toEqual(expected);
-        }),
-        { numRuns: RUNS },
-      );
-      // Both kinds of verdict were exercised.
-      expect(accepted).toBeGreaterThan(0);
-      expect(refused).toBeGreaterThan(0);
-    },
+    async (type) => differential(type, COMMANDS[type].dto),
   );
+
+  it('order.place of a dine-in order (table, no address): the same verdicts', () =>
+    differential('order.place#dine_in', OrderPlaceDto));
+
+  async function differential(type: string, dto: new () => object): Promise<void> {
+    const compiled = CompiledValidator.for(dto)!;
+    let accepted = 0;
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(mutated(type), async (payload) => {
+        const fast = compiled.parse(clone(payload));
+        let expected: unknown;
+        let ok = true;
+        try {
+          expected = await reference(clone(payload), dto);
+        } catch {
+          ok = false;
+        }
+        expect(fast !== undefined).toBe(ok);
+        if (fast === undefined) return void refused++;
+        accepted++;
+        expect(Object.getPrototypeOf(fast)).toBe(Object.getPrototypeOf(expected));
+        expect(fast).toEqual(expected);
+      }),
+      { numRuns: RUNS },
+    );
+    // Both kinds of verdict were exercised.
+    expect(accepted).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0);
+  }
 
   it('an item that is an array: both refuse it (class-validator took it for a list of items until @IsObject each)', async () => {
     const item = { sku: 'burger', quantity: 1 };

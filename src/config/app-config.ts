@@ -62,7 +62,13 @@ export interface AppConfig {
   /** Each tenant's audit trail: how long and how many entries are kept. */
   audit: { retentionMs: number; maxPerTenant: number };
   /** Final orders: how long and how many are kept. */
-  orders: { retentionMs: number; retentionMax: number; timezone: string };
+  orders: {
+    retentionMs: number;
+    retentionMax: number;
+    timezone: string;
+    /** Scheduled orders: SCHEDULE_MIN_LEAD_MINUTES and MAX_SCHEDULED_ORDERS_PER_TENANT. */
+    scheduled: { minLeadMs: number; perTenant: number };
+  };
   limits: {
     messageBytes: number;
     commandsPerSecond: number;

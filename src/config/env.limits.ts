@@ -120,6 +120,18 @@ export class EnvLimits {
   @Min(16 * 1024)
   MENU_MAX_BYTES = 256 * 1024;
 
+  /** A scheduled order's time is at least this far ahead (docs/protocol.md section 13). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SCHEDULE_MIN_LEAD_MINUTES = 15;
+
+  /** Scheduled orders waiting to fire per tenant; past it order.place with scheduledFor is LIMIT_REACHED. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MAX_SCHEDULED_ORDERS_PER_TENANT = 2000;
+
   /** Tenants whose menu is stored; a new tenant's menu past it is refused (LIMIT_REACHED). */
   @Transform(toInt)
   @IsInt()

@@ -178,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       retentionMs: s.ORDER_RETENTION_SECONDS * 1000,
       retentionMax: s.ORDER_RETENTION_MAX,
       timezone: s.ORDER_NUMBER_TIMEZONE,
+      scheduled: { minLeadMs: s.SCHEDULE_MIN_LEAD_MINUTES * 60_000, perTenant: s.MAX_SCHEDULED_ORDERS_PER_TENANT },
     },
     limits: {
       messageBytes: s.MESSAGE_MAX_BYTES,

@@ -18,6 +18,7 @@ import {
   AUDIT_STORE,
   MENU_STORE,
   STORE_STATUS_STORE,
+  SCHEDULED_ORDERS,
   MESSAGE_STORE,
   ORDER_STORE,
   SERVICE_BRIDGE,
@@ -31,6 +32,7 @@ import { MemoryAuditStore } from './memory/memory-audit-store.js';
 import { MemoryJobScheduler } from './memory/memory-job-scheduler.js';
 import { MemoryMenuStore } from './memory/memory-menu-store.js';
 import { MemoryStoreStatusStore } from './memory/memory-store-status-store.js';
+import { MemoryScheduledOrderIndex } from './memory/memory-scheduled-order-index.js';
 import { MemoryMessageStore } from './memory/memory-message-store.js';
 import { MemoryOrderStore } from './memory/memory-order-store.js';
 import { MemoryServiceBridge } from './memory/memory-service-bridge.js';
@@ -63,6 +65,7 @@ function memoryProviders(config: AppConfig): Provider[] {
     { provide: ORDER_STORE, useFactory: () => new MemoryOrderStore(config.orders, messages) },
     { provide: MENU_STORE, useFactory: () => new MemoryMenuStore(config.menu) },
     { provide: STORE_STATUS_STORE, useFactory: () => new MemoryStoreStatusStore(config.menu) },
+    { provide: SCHEDULED_ORDERS, useFactory: () => new MemoryScheduledOrderIndex() },
     { provide: AUDIT_STORE, useFactory: () => new MemoryAuditStore(config.audit) },
     {
       provide: IDEMPOTENCY_STORE,
@@ -101,6 +104,7 @@ function redisProviders(config: AppConfig): Provider[] {
     from(ORDER_STORE, (e) => e.orders),
     from(MENU_STORE, (e) => e.menus),
     from(STORE_STATUS_STORE, (e) => e.storeStatuses),
+    from(SCHEDULED_ORDERS, (e) => e.scheduled),
     from(AUDIT_STORE, (e) => e.audit),
     from(IDEMPOTENCY_STORE, (e) => e.idempotency),
     from(SESSION_REGISTRY, (e) => e.sessions),
@@ -131,6 +135,7 @@ export class EngineModule {
         ORDER_STORE,
         MENU_STORE,
         STORE_STATUS_STORE,
+        SCHEDULED_ORDERS,
         AUDIT_STORE,
         IDEMPOTENCY_STORE,
         SESSION_REGISTRY,

@@ -6,6 +6,7 @@ export const SESSION_REGISTRY = Symbol('SESSION_REGISTRY');
 export const JOB_SCHEDULER = Symbol('JOB_SCHEDULER');
 export const MENU_STORE = Symbol('MENU_STORE');
 export const STORE_STATUS_STORE = Symbol('STORE_STATUS_STORE');
+export const SCHEDULED_ORDERS = Symbol('SCHEDULED_ORDERS');
 export const AUDIT_STORE = Symbol('AUDIT_STORE');
 /** Health of the engine's dependencies, for /health/ready. */
 export const ENGINE_HEALTH = Symbol('ENGINE_HEALTH');

@@ -1,5 +1,5 @@
 /** Named kinds of delayed work. The redis engine maps each to a BullMQ queue. */
-export type JobKind = 'redelivery' | 'order-sla' | 'store-wake';
+export type JobKind = 'redelivery' | 'order-sla' | 'store-wake' | 'order-fire';
 
 export type JobHandler = (key: string) => Promise<void> | void;
 

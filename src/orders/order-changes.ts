@@ -1,4 +1,4 @@
-import type { CommandReply, CrewRole, Order, OrderPlaceDto, OrderStatus } from '@orderwire/contracts';
+import type { CommandReply, CrewRole, Order, OrderPlaceDto, OrderStatus, Sender } from '@orderwire/contracts';
 import { crewMayMove, newUlid } from '@orderwire/contracts';
 import type { ActiveOrderLimits } from '../engine/order-store.js';
 import { forCouriers } from '../routing/routing.table.js';
@@ -6,7 +6,8 @@ import { HubException } from '../util/hub.exception.js';
 
 /**
  * A new order as `order.place` makes it, priced by the menu: `placed`, unpaid, revision 0, expected
- * `prepMinutes` after `at`.
+ * `prepMinutes` after `at`; with a `schedule`, `scheduled` until its `fireAt`, expected at its
+ * `scheduledFor`.
  */
 export function newOrder(
   tenantId: string,
@@ -15,8 +16,10 @@ export function newOrder(
   priced: Pick<Order, 'items' | 'total' | 'currency'>,
   at: Date,
   prepMinutes: number,
+  schedule?: { scheduledFor: string; fireAt: string },
 ): Order {
   const now = at.toISOString();
+  const status = schedule ? 'scheduled' : 'placed';
   return {
     orderId: dto.orderId ?? newUlid(),
     tenantId,
@@ -25,18 +28,26 @@ export function newOrder(
     total: priced.total,
     currency: priced.currency,
     fulfillment: dto.fulfillment,
-    status: 'placed',
+    status,
     ...(dto.deliveryAddress ? { deliveryAddress: { ...dto.deliveryAddress } } : {}),
+    ...(dto.table !== undefined ? { table: dto.table } : {}),
     ...(dto.notes !== undefined ? { notes: dto.notes } : {}),
     etaMinutes: prepMinutes,
-    etaAt: new Date(at.getTime() + prepMinutes * 60_000).toISOString(),
+    etaAt: schedule?.scheduledFor ?? new Date(at.getTime() + prepMinutes * 60_000).toISOString(),
+    ...(schedule ? { scheduledFor: schedule.scheduledFor, fireAt: schedule.fireAt } : {}),
     payment: { status: 'pending', updatedAt: now },
     revision: 0,
     createdAt: now,
     updatedAt: now,
-    statusTimes: { placed: now },
+    statusTimes: { [status]: now },
   };
 }
+
+/** Who a session's messages are from. */
+export const senderOf = (session: { userId: string; role: Sender['type'] }): Sender => ({
+  id: session.userId,
+  type: session.role,
+});
 
 /** `order` in status `to` at `at`; `etaMinutes` (when given) also sets when it is expected. */
 export function moved(order: Order, to: OrderStatus, at: Date, etaMinutes?: number): Order {

@@ -9,6 +9,8 @@ import { MenuService } from './menu.service.js';
 import { OrdersService } from './orders.service.js';
 import { CourierService } from './courier.service.js';
 import { StoreStatusService } from './store-status.service.js';
+import { OrderPlacementService } from './order-placement.service.js';
+import { ScheduledOrdersService } from './scheduled-orders.service.js';
 import { ServiceEventsService } from './service-events.service.js';
 
 /**
@@ -21,6 +23,8 @@ import { ServiceEventsService } from './service-events.service.js';
     OrdersService,
     CourierService,
     StoreStatusService,
+    OrderPlacementService,
+    ScheduledOrdersService,
     OrderSlaService,
     MenuService,
     ServiceEventsService,
@@ -30,6 +34,13 @@ import { ServiceEventsService } from './service-events.service.js';
       inject: [WebhookDecisions],
     },
   ],
-  exports: [OrdersService, CourierService, StoreStatusService, MenuService, ServiceEventsService],
+  exports: [
+    OrdersService,
+    OrderPlacementService,
+    CourierService,
+    StoreStatusService,
+    MenuService,
+    ServiceEventsService,
+  ],
 })
 export class OrdersModule {}

@@ -4,6 +4,7 @@ import type {
   DeadLetterItem,
   DurableType,
   Envelope,
+  Order,
   StoreStatusData,
 } from '@orderwire/contracts';
 
@@ -31,6 +32,11 @@ export interface HubEventMap {
    * one node that made the change. Webhooks send it to the backends that asked for `store.status`.
    */
   'store.status': { tenantId: string; data: StoreStatusData };
+  /**
+   * A scheduled order left `scheduled` (orders): fired to `placed`, or cancelled. The scheduled
+   * orders' index lets it go, and a fired order's acceptance clock starts.
+   */
+  'order.unscheduled': { before: Order; after: Order };
 }
 
 type Listener<K extends keyof HubEventMap> = (payload: HubEventMap[K]) => void | Promise<void>;

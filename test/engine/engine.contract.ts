@@ -8,6 +8,7 @@ import type { MessageStore, StoredMessage, Targets } from '../../src/engine/mess
 import type { AuditStore } from '../../src/engine/audit-store.js';
 import type { MenuStore } from '../../src/engine/menu-store.js';
 import type { StoreStatusStore, StoreStatusWrite } from '../../src/engine/store-status-store.js';
+import type { ScheduledOrderIndex } from '../../src/engine/scheduled-order-index.js';
 import type { OrderStore } from '../../src/engine/order-store.js';
 import type { SessionRegistry } from '../../src/engine/session-registry.js';
 import type { WebhookAttempt, WebhookJob, WebhookQueue } from '../../src/engine/webhook-queue.js';
@@ -18,6 +19,7 @@ export interface EngineUnderTest {
   orders: OrderStore;
   menus: MenuStore;
   storeStatuses: StoreStatusStore;
+  scheduled: ScheduledOrderIndex;
   audit: AuditStore;
   idempotency: IdempotencyStore;
   sessions: SessionRegistry;
@@ -589,6 +591,32 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         expect(await engine.storeStatuses.set('s-0', status({ status: 'open' }))).toMatchObject({
           version: 2,
         });
+      });
+    });
+
+    describe('ScheduledOrderIndex', () => {
+      it('holds a bounded number per tenant, idempotently; lists the due ones earliest first; forgets released ones', async () => {
+        const entry = (tenantId: string, orderId: string, fireAt: number) => ({ tenantId, orderId, fireAt });
+        expect(await engine.scheduled.reserve(entry('A', 'o-1', 3000), 2)).toBe(true);
+        expect(await engine.scheduled.reserve(entry('A', 'o-1', 3000), 2)).toBe(true);
+        expect(await engine.scheduled.reserve(entry('A', 'o-2', 1000), 2)).toBe(true);
+        expect(await engine.scheduled.reserve(entry('A', 'o-3', 2000), 2)).toBe(false);
+        expect(await engine.scheduled.reserve(entry('B', 'o-3', 2000), 2)).toBe(true);
+        expect(await engine.scheduled.count('A')).toBe(2);
+        expect(await engine.scheduled.due(999, 10)).toEqual([]);
+        expect(await engine.scheduled.due(2500, 10)).toEqual([
+          entry('A', 'o-2', 1000),
+          entry('B', 'o-3', 2000),
+        ]);
+        expect(await engine.scheduled.due(5000, 1)).toEqual([entry('A', 'o-2', 1000)]);
+        await engine.scheduled.release('A', 'o-2');
+        await engine.scheduled.release('A', 'o-never');
+        expect(await engine.scheduled.count('A')).toBe(1);
+        expect(await engine.scheduled.due(5000, 10)).toEqual([
+          entry('B', 'o-3', 2000),
+          entry('A', 'o-1', 3000),
+        ]);
+        expect(await engine.scheduled.reserve(entry('A', 'o-3', 2000), 2)).toBe(true);
       });
     });
 

@@ -4,6 +4,7 @@ import { MemoryJobScheduler } from '../../src/engine/memory/memory-job-scheduler
 import { MemoryAuditStore } from '../../src/engine/memory/memory-audit-store.js';
 import { MemoryMenuStore } from '../../src/engine/memory/memory-menu-store.js';
 import { MemoryStoreStatusStore } from '../../src/engine/memory/memory-store-status-store.js';
+import { MemoryScheduledOrderIndex } from '../../src/engine/memory/memory-scheduled-order-index.js';
 import { MemoryMessageStore } from '../../src/engine/memory/memory-message-store.js';
 import { MemoryOrderStore } from '../../src/engine/memory/memory-order-store.js';
 import { MemorySessionRegistry } from '../../src/engine/memory/memory-session-registry.js';
@@ -18,6 +19,7 @@ describeEngineContract('memory', () => {
     orders: new MemoryOrderStore(CONTRACT_SETTINGS.orders, messages),
     menus: new MemoryMenuStore(CONTRACT_SETTINGS.menu),
     storeStatuses: new MemoryStoreStatusStore(CONTRACT_SETTINGS.menu),
+    scheduled: new MemoryScheduledOrderIndex(),
     audit: new MemoryAuditStore(CONTRACT_SETTINGS.audit),
     idempotency: new MemoryIdempotencyStore(CONTRACT_SETTINGS.idempotency),
     sessions: new MemorySessionRegistry(),

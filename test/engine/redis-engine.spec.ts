@@ -27,6 +27,7 @@ describeRedis('redis engine', () => {
       orders: engine.orders,
       menus: engine.menus,
       storeStatuses: engine.storeStatuses,
+      scheduled: engine.scheduled,
       // The engine's own store has AUDIT_SCAN_MAX; the contract's, a smaller read bound.
       audit: new RedisAuditStore(engine.store, engine.keys, CONTRACT_SETTINGS.audit),
       idempotency: engine.idempotency,

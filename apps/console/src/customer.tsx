@@ -16,6 +16,7 @@ import type { GlobalWebSocketManager } from '@orderwire/client';
 const TIMELINE: Record<Order['fulfillment'], OrderStatus[]> = {
   pickup: ['placed', 'accepted', 'preparing', 'ready', 'picked_up'],
   delivery: ['placed', 'accepted', 'preparing', 'ready', 'out_for_delivery', 'delivered'],
+  dine_in: ['placed', 'accepted', 'preparing', 'ready', 'served'],
 };
 
 /** A development hub's stand-in while the restaurant has published no menu (the hub takes client prices then). */

@@ -12,11 +12,14 @@ export const CREW_ROLE_STATUSES: Readonly<
 > = {
   kitchen: [{ to: 'accepted' }, { to: 'rejected' }, { to: 'preparing' }, { to: 'ready' }],
   front: [
+    // A scheduled order fired before its time ("fire now").
+    { to: 'placed' },
     { to: 'accepted' },
     { to: 'rejected' },
     { to: 'preparing' },
     { to: 'ready' },
     { to: 'picked_up', fulfillment: 'pickup' },
+    { to: 'served', fulfillment: 'dine_in' },
     { to: 'cancelled' },
   ],
   courier: [

@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsISO4217CurrencyCode,
+  IsISO8601,
   IsLatitude,
   IsLongitude,
   IsNotEmpty,
@@ -18,6 +19,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateBy,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
@@ -28,6 +30,24 @@ import { FULFILLMENTS, ORDER_STATUSES, type Fulfillment, type OrderStatus } from
 import { ID_PATTERN } from './patterns.js';
 
 /** The DTOs of the order commands: order.place, order.cancel, order.update_status, courier.location. */
+
+/** A dine-in order's table: letters, digits, spaces and `. _ # / -`, 1 to 16 of them. */
+export const TABLE_PATTERN = /^[\p{L}\p{N} ._#/-]{1,16}$/u;
+
+/** A field that only orders of `fulfillment` may carry (`only`), or that they may not (`!only`). */
+function ForFulfillment(fulfillment: Fulfillment, only: boolean): PropertyDecorator {
+  return ValidateBy({
+    name: only ? 'onlyForFulfillment' : 'notForFulfillment',
+    validator: {
+      validate: (_value, args) =>
+        ((args?.object as { fulfillment?: unknown }).fulfillment === fulfillment) === only,
+      defaultMessage: (args) =>
+        only
+          ? `${args?.property} is for ${fulfillment} orders only`
+          : `${fulfillment} orders have no ${args?.property}`,
+    },
+  });
+}
 
 export class OrderItemDto {
   @IsString()
@@ -151,10 +171,27 @@ export class OrderPlaceDto extends CommandDto {
 
   @ValidateIf((o: OrderPlaceDto) => o.fulfillment === 'delivery' || o.deliveryAddress !== undefined)
   @IsDefined({ message: 'deliveryAddress is required for delivery orders' })
+  @ForFulfillment('dine_in', false)
   @IsObject()
   @ValidateNested()
   @Nested(() => DeliveryAddressDto)
   deliveryAddress?: DeliveryAddressDto;
+
+  /** Dine-in: the table, required; no address. */
+  @ValidateIf((o: OrderPlaceDto) => o.fulfillment === 'dine_in' || o.table !== undefined)
+  @IsDefined({ message: 'table is required for dine_in orders' })
+  @IsString()
+  @Matches(TABLE_PATTERN, { message: 'table must be 1 to 16 letters, digits, spaces or . _ # / -' })
+  @ForFulfillment('dine_in', true)
+  table?: string;
+
+  /** An order for later: when it should be ready (docs/protocol.md section 13). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'scheduledFor must be an ISO 8601 time' })
+  @Matches(/T\d\d:\d\d/, { message: 'scheduledFor must have a time of day' })
+  scheduledFor?: string;
 
   @IsOptional()
   @IsString()

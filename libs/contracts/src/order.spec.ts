@@ -13,12 +13,14 @@ describe('the order status machine', () => {
     const legal: string[] = [];
     for (const from of ORDER_STATUSES) {
       for (const to of ORDER_STATUSES) {
-        for (const f of ['pickup', 'delivery'] as const)
+        for (const f of ['pickup', 'delivery', 'dine_in'] as const)
           if (isLegalTransition(from, to, f)) legal.push(`${from}>${to}:${f}`);
       }
     }
     expect(legal.sort()).toEqual(
       [
+        'scheduled>placed',
+        'scheduled>cancelled',
         'placed>accepted',
         'placed>rejected',
         'placed>cancelled',
@@ -29,15 +31,15 @@ describe('the order status machine', () => {
         'ready>cancelled',
         'out_for_delivery>delivered',
       ]
-        .flatMap((t) => [`${t}:pickup`, `${t}:delivery`])
-        .concat(['ready>out_for_delivery:delivery', 'ready>picked_up:pickup'])
+        .flatMap((t) => [`${t}:pickup`, `${t}:delivery`, `${t}:dine_in`])
+        .concat(['ready>out_for_delivery:delivery', 'ready>picked_up:pickup', 'ready>served:dine_in'])
         .sort(),
     );
   });
 
   it('final statuses have no way out', () => {
     for (const s of FINAL_STATUSES) expect(ORDER_TRANSITIONS[s]).toEqual([]);
-    expect([...FINAL_STATUSES].sort()).toEqual(['cancelled', 'delivered', 'picked_up', 'rejected']);
+    expect([...FINAL_STATUSES].sort()).toEqual(['cancelled', 'delivered', 'picked_up', 'rejected', 'served']);
   });
 
   it('lists the next statuses for buttons, by fulfillment', () => {

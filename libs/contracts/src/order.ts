@@ -1,6 +1,8 @@
 import type { Role } from './roles.js';
 
 export const ORDER_STATUSES = [
+  // Extension (docs/protocol.md section 13): an order for later, until the hub fires it to placed.
+  'scheduled',
   'placed',
   'accepted',
   'rejected',
@@ -9,11 +11,14 @@ export const ORDER_STATUSES = [
   'out_for_delivery',
   'delivered',
   'picked_up',
+  // Extension (docs/protocol.md section 13): a dine-in order brought to its table.
+  'served',
   'cancelled',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const FULFILLMENTS = ['pickup', 'delivery'] as const;
+/** Extension: `dine_in`, an order eaten at a table of the restaurant (docs/protocol.md section 13). */
+export const FULFILLMENTS = ['pickup', 'delivery', 'dine_in'] as const;
 export type Fulfillment = (typeof FULFILLMENTS)[number];
 
 export interface OrderItem {
@@ -66,8 +71,14 @@ export interface Order {
   fulfillment: Fulfillment;
   status: OrderStatus;
   deliveryAddress?: DeliveryAddress;
+  /** Extension: the table of a dine-in order (1 to 16 characters). */
+  table?: string;
   notes?: string;
   etaMinutes?: number;
+  /** Extension: a scheduled order's time (ISO 8601): when the customer wants it ready. */
+  scheduledFor?: string;
+  /** Extension: when the hub fires a scheduled order to `placed` (scheduledFor minus the prep time). */
+  fireAt?: string;
   /** Extension: when the crew expects it ready (or delivered), from the last `etaMinutes` they gave. */
   etaAt?: string;
   /** Extension: `pending` from placement until a payment service says otherwise. */
@@ -82,23 +93,27 @@ export interface Order {
 
 /**
  * The status machine as data (PROTOCOL section 5). `fulfillment` restricts the edge, where
- * given: `ready -> out_for_delivery` is for delivery orders only, `ready -> picked_up` for pickup.
+ * given: `ready -> out_for_delivery` is for delivery orders only, `ready -> picked_up` for pickup,
+ * `ready -> served` for dine-in.
  */
 export const ORDER_TRANSITIONS: Readonly<
   Record<OrderStatus, ReadonlyArray<{ to: OrderStatus; fulfillment?: Fulfillment }>>
 > = {
+  scheduled: [{ to: 'placed' }, { to: 'cancelled' }],
   placed: [{ to: 'accepted' }, { to: 'rejected' }, { to: 'cancelled' }],
   accepted: [{ to: 'preparing' }, { to: 'cancelled' }],
   preparing: [{ to: 'ready' }, { to: 'cancelled' }],
   ready: [
     { to: 'out_for_delivery', fulfillment: 'delivery' },
     { to: 'picked_up', fulfillment: 'pickup' },
+    { to: 'served', fulfillment: 'dine_in' },
     { to: 'cancelled' },
   ],
   out_for_delivery: [{ to: 'delivered' }],
   rejected: [],
   delivered: [],
   picked_up: [],
+  served: [],
   cancelled: [],
 };
 
@@ -107,10 +122,18 @@ export const FINAL_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>([
   'cancelled',
   'delivered',
   'picked_up',
+  'served',
 ]);
 
 /** Statuses from which a customer may still cancel their own order. */
-export const CUSTOMER_CANCELLABLE: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['placed', 'accepted']);
+export const CUSTOMER_CANCELLABLE: ReadonlySet<OrderStatus> = new Set<OrderStatus>([
+  'scheduled',
+  'placed',
+  'accepted',
+]);
+
+/** Scheduled orders (docs/protocol.md section 13): how far ahead `scheduledFor` may be. */
+export const SCHEDULE_MAX_DAYS = 7;
 
 /** The one function that says whether a transition is legal. */
 export function isLegalTransition(from: OrderStatus, to: OrderStatus, fulfillment: Fulfillment): boolean {

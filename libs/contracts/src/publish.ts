@@ -19,7 +19,7 @@ import {
   ValidateNested,
   type ValidationError,
 } from 'class-validator';
-import { OrderItemDto, DeliveryAddressDto, TENANT_PATTERN } from './commands.js';
+import { OrderItemDto, DeliveryAddressDto, TABLE_PATTERN, TENANT_PATTERN } from './commands.js';
 import { inspectShape } from './shape.js';
 import type { FieldError } from './errors.js';
 import {
@@ -80,6 +80,7 @@ class OrderDataDto {
   @IsIn(FULFILLMENTS) fulfillment!: string;
   @IsIn(ORDER_STATUSES) status!: string;
   @IsOptional() @ValidateNested() @Nested(() => DeliveryAddressDto) deliveryAddress?: DeliveryAddressDto;
+  @IsOptional() @IsString() @Matches(TABLE_PATTERN) table?: string;
   @IsOptional() @IsString() @MaxLength(500) notes?: string;
   @IsOptional() @IsInt() @Min(0) @Max(1440) etaMinutes?: number;
   @IsString() createdAt!: string;

@@ -15,6 +15,8 @@ export const QUEUE_NAMES = {
   orderSla: 'order-sla',
   /** When a store's status changes by itself: its `until`, its opening hours (docs/protocol.md 13). */
   storeWake: 'store-wake',
+  /** Scheduled orders fired to `placed` at their fire time (docs/protocol.md section 13). */
+  orderFire: 'order-fire',
   /** Services to the hub: messages to deliver. */
   publish: 'publish',
   /** The hub to backends over HTTP: one webhook's signed deliveries, retried with backoff. */

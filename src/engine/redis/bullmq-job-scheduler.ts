@@ -14,6 +14,8 @@ const RETENTION = {
   'order-sla': { removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } },
   // Keyed by tenant and wake time: every node scheduling the same wake keeps one job.
   'store-wake': { removeOnComplete: { age: 3600 }, removeOnFail: { count: 1000 } },
+  // Keyed by tenant and order: every node scheduling one order's fire keeps one job.
+  'order-fire': { removeOnComplete: { age: 3600 }, removeOnFail: { count: 1000 } },
 } as const;
 
 /**
@@ -97,6 +99,7 @@ export class BullmqJobScheduler implements JobScheduler {
 
   private name(kind: JobKind): string {
     if (kind === 'redelivery') return QUEUE_NAMES.redelivery(this.nodeId);
+    if (kind === 'order-fire') return QUEUE_NAMES.orderFire;
     return kind === 'order-sla' ? QUEUE_NAMES.orderSla : QUEUE_NAMES.storeWake;
   }
 }

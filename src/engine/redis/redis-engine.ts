@@ -18,6 +18,7 @@ import { RedisMessageStore } from './redis-message-store.js';
 import { RedisAuditStore } from './redis-audit-store.js';
 import { RedisMenuStore } from './redis-menu-store.js';
 import { RedisStoreStatusStore } from './redis-store-status-store.js';
+import { RedisScheduledOrderIndex } from './redis-scheduled-order-index.js';
 import { RedisOrderStore } from './redis-order-store.js';
 import { RedisSessionRegistry } from './redis-session-registry.js';
 import { Sealer } from './sealer.js';
@@ -46,6 +47,7 @@ export class RedisEngine {
   readonly orders: RedisOrderStore;
   readonly menus: RedisMenuStore;
   readonly storeStatuses: RedisStoreStatusStore;
+  readonly scheduled: RedisScheduledOrderIndex;
   readonly audit: RedisAuditStore;
   readonly idempotency: RedisIdempotencyStore;
   readonly sessions: RedisSessionRegistry;
@@ -117,6 +119,7 @@ export class RedisEngine {
     this.orders = new RedisOrderStore(this.store, this.keys, config.orders, this.messages, sealer);
     this.menus = new RedisMenuStore(this.store, this.keys, config.menu, this.bus);
     this.storeStatuses = new RedisStoreStatusStore(this.store, this.keys, config.menu, this.bus);
+    this.scheduled = new RedisScheduledOrderIndex(this.store, this.keys);
     this.audit = new RedisAuditStore(this.store, this.keys, config.audit, sealer);
     this.idempotency = new RedisIdempotencyStore(this.store, this.keys, config.limits.idempotency);
     this.sessions = new RedisSessionRegistry(this.sessionsClient, this.keys, nodeId);

@@ -32,6 +32,8 @@ export class RedisKeys {
   /** Tenants with a store status (MENU_MAX_TENANTS), and those with a `wakeAt`, by its time. */
   readonly storeTenants: string;
   readonly storeWake: string;
+  /** Every tenant's scheduled orders (`tenant|id`) by fire time: the sweep. */
+  readonly scheduledAll: string;
   /** A sealed canary per DATA_ENCRYPTION_KEY key id that sealed data still kept (keyring-canary.ts). */
   readonly keyring: string;
 
@@ -52,6 +54,7 @@ export class RedisKeys {
     this.keyring = this.k('keyring:canary');
     this.storeTenants = this.k('storeidx:tenants');
     this.storeWake = this.k('storeidx:wake');
+    this.scheduledAll = this.k('orders:scheduled');
   }
 
   message = (id: string): string => this.k(`msg:${id}`);
@@ -66,6 +69,8 @@ export class RedisKeys {
   active = (tenantId: string): string => this.k(`orders:active:${tenantId}`);
   customerOrders = (tenantId: string, customerId: string): string =>
     this.k(`orders:customer:${tenantId}:${customerId}`);
+  /** A tenant's scheduled orders (ids) by fire time (MAX_SCHEDULED_ORDERS_PER_TENANT). */
+  scheduled = (tenantId: string): string => this.k(`orders:scheduled:${tenantId}`);
   /** How many orders the tenant has numbered on business `day` (YYYY-MM-DD). */
   orderNumbers = (tenantId: string, day: string): string => this.k(`ordnum:${tenantId}:${day}`);
 

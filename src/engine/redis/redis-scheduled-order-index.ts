@@ -1,0 +1,63 @@
+import type { Redis } from 'ioredis';
+import type { ScheduledEntry, ScheduledOrderIndex } from '../scheduled-order-index.js';
+import { bindScripts } from './lua-scripts.js';
+import type { RedisKeys } from './redis-keys.js';
+
+/** KEYS: the tenant's set, the index of all. ARGV: max, orderId, fireAt, tenant|orderId. 1 or 0 (full). */
+const RESERVE = `
+if redis.call('ZSCORE', KEYS[1], ARGV[2]) then return 1 end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+return 1`;
+
+/** Per tenant a sorted set of its scheduled orders by fire time, and one of all (`tenant|id`) for the sweep. */
+export class RedisScheduledOrderIndex implements ScheduledOrderIndex {
+  private readonly lua: ReturnType<typeof scriptsOf>;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {
+    this.lua = scriptsOf(redis);
+  }
+
+  async reserve(entry: ScheduledEntry, max: number): Promise<boolean> {
+    const { tenantId, orderId, fireAt } = entry;
+    const ok = await this.lua.scheduledReserve(
+      2,
+      this.keys.scheduled(tenantId),
+      this.keys.scheduledAll,
+      max,
+      orderId,
+      fireAt,
+      `${tenantId}|${orderId}`,
+    );
+    return Number(ok) === 1;
+  }
+
+  async release(tenantId: string, orderId: string): Promise<void> {
+    await this.redis
+      .multi()
+      .zrem(this.keys.scheduled(tenantId), orderId)
+      .zrem(this.keys.scheduledAll, `${tenantId}|${orderId}`)
+      .exec();
+  }
+
+  async due(now: number, limit: number): Promise<ScheduledEntry[]> {
+    const flat = await this.redis.zrangebyscore(this.keys.scheduledAll, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
+    const out: ScheduledEntry[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      const member = flat[i]!;
+      const at = member.indexOf('|');
+      out.push({ tenantId: member.slice(0, at), orderId: member.slice(at + 1), fireAt: Number(flat[i + 1]) });
+    }
+    return out;
+  }
+
+  count(tenantId: string): Promise<number> {
+    return this.redis.zcard(this.keys.scheduled(tenantId));
+  }
+}
+
+const scriptsOf = (redis: Redis) => bindScripts(redis, { scheduledReserve: RESERVE });
