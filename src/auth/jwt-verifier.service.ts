@@ -2,7 +2,14 @@ import { createPublicKey, createSecretKey } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { HubClaims, Role } from '@orderwire/contracts';
-import { ALL_TENANTS, CREW_ROLES, isRole, TENANT_PATTERN } from '@orderwire/contracts';
+import {
+  ALL_TENANTS,
+  CREW_ROLES,
+  isRole,
+  MAX_STATIONS_PER_TOKEN,
+  STATION_PATTERN,
+  TENANT_PATTERN,
+} from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { AuthError } from './auth.error.js';
 
@@ -83,6 +90,18 @@ export class JwtVerifier {
     }
     if (crewRole !== undefined && !(CREW_ROLES as readonly unknown[]).includes(crewRole)) {
       throw new AuthError('UNAUTHORIZED', 'crewRole must be kitchen, courier or front');
+    }
+    const { stations } = payload;
+    if (
+      stations !== undefined &&
+      (!Array.isArray(stations) ||
+        stations.length > MAX_STATIONS_PER_TOKEN ||
+        stations.some((s) => typeof s !== 'string' || !STATION_PATTERN.test(s)))
+    ) {
+      throw new AuthError(
+        'UNAUTHORIZED',
+        `stations must be a list of at most ${MAX_STATIONS_PER_TOKEN} station names`,
+      );
     }
     if (tenantId === ALL_TENANTS && role !== 'admin') {
       throw new AuthError('FORBIDDEN', 'tenantId "*" is for platform admins only');

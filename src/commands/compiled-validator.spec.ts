@@ -24,6 +24,7 @@ const VALID: Record<string, Record<string, unknown>> = {
   'order.cancel': { orderId: 'o-1', reason: 'r', tenantId: 't1' },
   'order.update_status': { orderId: 'o-1', status: 'accepted', etaMinutes: 5, note: 'n' },
   'courier.location': { orderId: 'o-1', lat: 1, lng: 2, heading: 90 },
+  'order.item_ready': { orderId: 'o-1', lineIndexes: [0, 2], tenantId: 't1' },
   'menu.set_availability': { sku: 'fries', available: false, tenantId: 't1' },
   'store.set_status': {
     status: 'busy',

@@ -178,7 +178,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       retentionMs: s.ORDER_RETENTION_SECONDS * 1000,
       retentionMax: s.ORDER_RETENTION_MAX,
       timezone: s.ORDER_NUMBER_TIMEZONE,
-      scheduled: { minLeadMs: s.SCHEDULE_MIN_LEAD_MINUTES * 60_000, perTenant: s.MAX_SCHEDULED_ORDERS_PER_TENANT },
+      scheduled: {
+        minLeadMs: s.SCHEDULE_MIN_LEAD_MINUTES * 60_000,
+        perTenant: s.MAX_SCHEDULED_ORDERS_PER_TENANT,
+      },
     },
     limits: {
       messageBytes: s.MESSAGE_MAX_BYTES,
@@ -267,7 +270,8 @@ function weakSecrets(
   if (s.JWT_SECRET) check('JWT_SECRET', secretWeakness(s.JWT_SECRET));
   if (s.METRICS_TOKEN) check('METRICS_TOKEN', secretWeakness(s.METRICS_TOKEN));
   for (const hook of hooks) check(`webhook ${hook.id}'s secret`, secretWeakness(hook.secret));
-  for (const k of keyring ?? []) check(`DATA_ENCRYPTION_KEY ${k.id}`, keyWeakness(k.key.toString('base64'), k.key));
+  for (const k of keyring ?? [])
+    check(`DATA_ENCRYPTION_KEY ${k.id}`, keyWeakness(k.key.toString('base64'), k.key));
   return out;
 }
 

@@ -43,6 +43,7 @@ export class WelcomeService {
           role: session.role,
           tenantId: session.tenantId,
           crewRole: session.crewRole,
+          ...(session.claims.stations?.length ? { stations: session.claims.stations } : {}),
         },
         serverTime: new Date().toISOString(),
         heartbeatIntervalMs: this.config.ws.pingIntervalMs,

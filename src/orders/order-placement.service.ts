@@ -70,7 +70,8 @@ export class OrderPlacementService {
     // The restaurant's menu sets names and prices (docs/protocol.md section 9), never the client.
     const priced = await this.menus.price(session.tenantId, dto);
     const at = new Date();
-    const prepMinutes = plan?.prepMinutes ?? (priced.settings?.prepMinutes ?? DEFAULT_PREP_MINUTES) + extraPrepMinutes;
+    const prepMinutes =
+      plan?.prepMinutes ?? (priced.settings?.prepMinutes ?? DEFAULT_PREP_MINUTES) + extraPrepMinutes;
     const order = newOrder(session.tenantId, session.userId, dto, priced, at, prepMinutes, plan);
     const limits = this.config.limits.activeOrders;
     // The restaurant's own backend may refuse it (docs/protocol.md section 12, decisions): asked

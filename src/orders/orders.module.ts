@@ -11,6 +11,7 @@ import { CourierService } from './courier.service.js';
 import { StoreStatusService } from './store-status.service.js';
 import { OrderPlacementService } from './order-placement.service.js';
 import { ScheduledOrdersService } from './scheduled-orders.service.js';
+import { KitchenLinesService } from './kitchen-lines.service.js';
 import { ServiceEventsService } from './service-events.service.js';
 
 /**
@@ -25,6 +26,7 @@ import { ServiceEventsService } from './service-events.service.js';
     StoreStatusService,
     OrderPlacementService,
     ScheduledOrdersService,
+    KitchenLinesService,
     OrderSlaService,
     MenuService,
     ServiceEventsService,
@@ -37,6 +39,7 @@ import { ServiceEventsService } from './service-events.service.js';
   exports: [
     OrdersService,
     OrderPlacementService,
+    KitchenLinesService,
     CourierService,
     StoreStatusService,
     MenuService,

@@ -1,11 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type {
-  Order,
-  OrderCancelDto,
-  OrderStatus,
-  OrderUpdateStatusDto,
-  Sender,
-} from '@orderwire/contracts';
+import type { Order, OrderCancelDto, OrderStatus, OrderUpdateStatusDto, Sender } from '@orderwire/contracts';
 import { canCancel, FINAL_STATUSES, isLegalTransition, nextStatuses } from '@orderwire/contracts';
 import { actorOf, type Session } from '../session/session.js';
 import { HubEvents } from '../util/hub-events.js';
@@ -22,8 +16,13 @@ import { assertCrewMay, forPeople, moved, senderOf } from './order-changes.js';
 import { MenuService } from './menu.service.js';
 
 const BOARD_LIMIT = 1000;
-/** Who fires scheduled orders. */
+/** Who fires scheduled orders and readies orders whose lines are all ready. */
 const HUB: Sender = { id: 'hub', type: 'system' };
+/** How the audit trail names the steps the hub takes itself. */
+const HUB_ACTIONS: Partial<Record<OrderStatus, string>> = {
+  placed: 'order.fired',
+  ready: 'order.auto_ready',
+};
 
 /** What decides which crew stations hear of an order (routing.table.ts). */
 export const stationsOf = (o: Order): { status: OrderStatus; fulfillment: Order['fulfillment'] } => ({
@@ -114,13 +113,14 @@ export class OrdersService {
   }
 
   /**
-   * A scheduled order's time came (ScheduledOrdersService): `placed` now, announced by the hub.
-   * False when it is no longer scheduled (cancelled, or fired by another node first).
+   * A step the hub takes itself, announced by it: a scheduled order's time came (`scheduled` to
+   * `placed`), or a preparing order's lines are all ready (`preparing` to `ready`). False when the
+   * order is no longer `from` (cancelled, moved by someone, or by another node first).
    */
-  async fire(tenantId: string, orderId: string): Promise<boolean> {
+  async byHub(tenantId: string, orderId: string, from: OrderStatus, to: OrderStatus): Promise<boolean> {
     try {
-      await this.transition(HUB, tenantId, orderId, 'placed', {}, (order) => {
-        if (order.status !== 'scheduled') throw conflict(`the order is ${order.status}`);
+      await this.transition(HUB, tenantId, orderId, to, {}, (order) => {
+        if (order.status !== from) throw conflict(`the order is ${order.status}`);
       });
       return true;
     } catch (err) {
@@ -175,7 +175,12 @@ export class OrdersService {
     void this.events.emit('audit', {
       tenantId,
       actor: session ? actorOf(session) : HUB,
-      action: to === 'cancelled' ? 'order.cancel' : session ? 'order.update_status' : 'order.fired',
+      action:
+        to === 'cancelled'
+          ? 'order.cancel'
+          : session
+            ? 'order.update_status'
+            : (HUB_ACTIONS[to] ?? 'order.status_updated'),
       orderId,
       before: { status: before.status },
       after: { status: to, ...(extra.etaMinutes !== undefined ? { etaMinutes: extra.etaMinutes } : {}) },

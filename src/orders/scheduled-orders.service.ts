@@ -37,7 +37,7 @@ export interface SchedulePlan {
 /**
  * Scheduled orders (docs/protocol.md section 13): `order.place` with `scheduledFor` stores the
  * order as `scheduled` at once, and the hub fires it to `placed` at `fireAt` (scheduledFor minus
- * the prep time). Firing is a compare-and-set on the order (OrdersService.fire), so it happens
+ * the prep time). Firing is a compare-and-set on the order (OrdersService.byHub), so it happens
  * once however many nodes try: a BullMQ delayed job with the redis engine (one node runs it; a
  * node killed while running it leaves it to another), a timer with the memory engine, and a sweep
  * at start and every 30 s over the index for any whose job was lost.
@@ -144,7 +144,7 @@ export class ScheduledOrdersService implements OnModuleInit, OnApplicationBootst
     const fireAt = Date.parse(order.fireAt ?? order.createdAt);
     // Early by this node's clock (another node scheduled it): again at the time.
     if (fireAt > this.clock.now()) return this.stored(order);
-    await this.orders.fire(tenantId, orderId);
+    await this.orders.byHub(tenantId, orderId, 'scheduled', 'placed');
   }
 
   /** An order left `scheduled` (fired, fired early by the front, cancelled): out of the index. */

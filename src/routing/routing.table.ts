@@ -101,6 +101,7 @@ export const ROUTES: Readonly<Partial<Record<ServerEventType, Rule>>> = {
   'menu.updated': tenantWide,
   'menu.availability_changed': tenantWide,
   'store.status': tenantWide,
+  'order.lines_ready': (a) => admins(crew({}, a), a),
 };
 
 /** The one routing function: the rooms, per namespace, that receive `type` for `audience`. */

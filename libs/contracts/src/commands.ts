@@ -12,7 +12,13 @@ import { CommandDto, EmptyCommandDto, TenantScopedDto } from './command-base.js'
 import type { BoardData, MetricsData } from './messages.js';
 import { MENU_ID_PATTERN } from './menu.js';
 import type { OrderStatus } from './order.js';
-import { CourierLocationDto, OrderCancelDto, OrderPlaceDto, OrderUpdateStatusDto } from './order-commands.js';
+import {
+  CourierLocationDto,
+  OrderCancelDto,
+  OrderItemReadyDto,
+  OrderPlaceDto,
+  OrderUpdateStatusDto,
+} from './order-commands.js';
 import type { CrewRole, Role } from './roles.js';
 import { TENANT_PATTERN } from './patterns.js';
 import { StoreSetStatusDto } from './store-commands.js';
@@ -64,6 +70,11 @@ export interface CommandMap {
   'order.cancel': { data: OrderCancelDto; reply: { orderId: string; status: OrderStatus } };
   'order.update_status': { data: OrderUpdateStatusDto; reply: { orderId: string; status: OrderStatus } };
   'courier.location': { data: CourierLocationDto; reply: { relayed: boolean } };
+  /** Extension (docs/protocol.md section 13): every ready line of the order now, and its status. */
+  'order.item_ready': {
+    data: OrderItemReadyDto;
+    reply: { orderId: string; linesReady: number[]; status: OrderStatus };
+  };
   'menu.set_availability': {
     data: MenuSetAvailabilityDto;
     reply: { sku: string; available: boolean; version: number };
@@ -97,6 +108,7 @@ export const COMMANDS: Readonly<Record<CommandType, CommandRule>> = {
   'order.cancel': { roles: ['customer', 'crew', 'admin'], dto: OrderCancelDto },
   'order.update_status': { roles: ['crew', 'admin'], dto: OrderUpdateStatusDto },
   'courier.location': { roles: ['crew'], crewRoles: ['courier'], dto: CourierLocationDto },
+  'order.item_ready': { roles: ['crew', 'admin'], crewRoles: ['kitchen', 'front'], dto: OrderItemReadyDto },
   'menu.set_availability': {
     roles: ['crew', 'admin'],
     crewRoles: ['kitchen', 'front'],

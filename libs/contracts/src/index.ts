@@ -14,6 +14,11 @@ export * from './hours.js';
 export * from './hours-dto.js';
 export * from './audit.js';
 export * from './webhooks.js';
-export { DECIDABLE_COMMANDS, SERVICE_COMMANDS } from './service-commands.js';
+export {
+  DECIDABLE_COMMANDS,
+  MAX_STATIONS_PER_TOKEN,
+  SERVICE_COMMANDS,
+  STATION_PATTERN,
+} from './service-commands.js';
 export type { DecidableCommand } from './service-commands.js';
 export { Nested, nestedTypeOf } from './nested.js';

@@ -20,6 +20,7 @@ import type { Sender } from './roles.js';
 import type { OrderItem } from './order.js';
 import { hoursProblem, type OpeningHours } from './hours.js';
 import { OpeningHoursDto } from './hours-dto.js';
+import { STATION_PATTERN } from './patterns.js';
 
 /** Skus and modifier ids: short, printable, no separators that a Redis field or room could mean. */
 export const MENU_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -47,6 +48,8 @@ export interface MenuItem {
   category?: string;
   description?: string;
   modifiers?: MenuModifier[];
+  /** The kitchen station that makes it (docs/protocol.md section 13): its lines go to that station. */
+  station?: string;
 }
 
 /** How the restaurant runs, published with its menu (docs/protocol.md section 10). */
@@ -65,6 +68,8 @@ export interface TenantSettings {
    * by itself (docs/protocol.md section 13).
    */
   hours?: OpeningHours;
+  /** When its stations have bumped every line of a preparing order, the hub moves it to `ready`. */
+  autoReadyWhenAllLinesReady?: boolean;
 }
 
 /** The prep time of a restaurant that publishes none (`settings.prepMinutes`). */
@@ -125,6 +130,10 @@ export class MenuItemDto {
   @IsOptional() @IsString() @MaxLength(64) category?: string;
   @IsOptional() @IsString() @MaxLength(500) description?: string;
   @ModifierList() modifiers?: MenuModifierDto[];
+  @IsOptional()
+  @IsString()
+  @Matches(STATION_PATTERN, { message: 'station must be 1 to 32 of A-Z a-z 0-9 _ . -' })
+  station?: string;
 }
 
 export class TenantSettingsDto {
@@ -132,6 +141,7 @@ export class TenantSettingsDto {
   @IsOptional() @IsBoolean() paymentBeforeAccept?: boolean;
   @IsOptional() @IsInt() @Min(1) @Max(240) prepMinutes?: number;
   @IsOptional() @IsObject() @ValidateNested() @Nested(() => OpeningHoursDto) hours?: OpeningHoursDto;
+  @IsOptional() @IsBoolean() autoReadyWhenAllLinesReady?: boolean;
 }
 
 /** The data of a published `menu.updated`. */
@@ -241,6 +251,7 @@ export function priceOrder(
       quantity: line.quantity,
       unitPrice,
       ...(chosen.length ? { modifiers: chosen } : {}),
+      ...(item.station !== undefined ? { station: item.station } : {}),
     });
     total += unitPrice * line.quantity;
   });

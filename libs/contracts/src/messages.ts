@@ -19,7 +19,7 @@ export interface Envelope<T extends ServerEventType = ServerEventType> {
 
 export interface WelcomeData {
   sessionId: string;
-  user: { id: string; role: Role; tenantId: string; crewRole?: CrewRole };
+  user: { id: string; role: Role; tenantId: string; crewRole?: CrewRole; stations?: string[] };
   serverTime: string;
   heartbeatIntervalMs: number;
   recovered: boolean;
@@ -49,6 +49,15 @@ export interface OrderStatusUpdatedData {
   orderNumber?: string;
   /** Extension: on delivery orders from `ready` on, where it goes (couriers first hear of it then). */
   deliveryAddress?: DeliveryAddress;
+}
+/** `order.lines_ready`: lines bumped by a station; `linesReady` is every ready line of the order now. */
+export interface OrderLinesReadyData {
+  orderId: string;
+  orderNumber?: string;
+  lineIndexes: number[];
+  linesReady: number[];
+  status: OrderStatus;
+  readyBy: Sender;
 }
 export interface PaymentConfirmedData {
   orderId: string;
@@ -152,6 +161,8 @@ export interface ServerEventMap {
   'menu.availability_changed': MenuAvailabilityData;
   /** Extension (docs/protocol.md section 13): whether the store takes orders, and its extra prep time. */
   'store.status': StoreStatusData;
+  /** Extension (section 13): stations bumped lines of an order as ready. */
+  'order.lines_ready': OrderLinesReadyData;
 }
 export type ServerEventType = keyof ServerEventMap;
 
@@ -174,6 +185,7 @@ export const SERVER_EVENT_TYPES = [
   'menu.updated',
   'menu.availability_changed',
   'store.status',
+  'order.lines_ready',
 ] as const satisfies readonly ServerEventType[];
 
 /** Durable types: acknowledged, retried, replayed from a cursor (PROTOCOL section 6). */

@@ -247,3 +247,15 @@ export class CourierLocationDto extends OrderRefDto {
   @Max(360)
   heading?: number;
 }
+
+/** `order.item_ready`: a station bumps its lines of a preparing order (docs/protocol.md section 13). */
+export class OrderItemReadyDto extends OrderRefDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  @Max(49, { each: true })
+  lineIndexes!: number[];
+}

@@ -29,6 +29,8 @@ export interface OrderItem {
   unitPrice: number;
   /** The modifiers chosen, as the menu had them when the order was placed. */
   modifiers?: Array<{ id: string; name: string; price: number }>;
+  /** Extension: the kitchen station that makes it, from the menu (docs/protocol.md section 13). */
+  station?: string;
 }
 
 export interface DeliveryAddress {
@@ -75,6 +77,8 @@ export interface Order {
   table?: string;
   notes?: string;
   etaMinutes?: number;
+  /** Extension: the indexes of the lines (`items`) their stations bumped as ready, ascending. */
+  linesReady?: number[];
   /** Extension: a scheduled order's time (ISO 8601): when the customer wants it ready. */
   scheduledFor?: string;
   /** Extension: when the hub fires a scheduled order to `placed` (scheduledFor minus the prep time). */

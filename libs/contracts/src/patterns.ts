@@ -1,3 +1,7 @@
 /** Ids that clients choose (order ids) and tenant ids: short, printable, no room-name separators. */
 export const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 export const TENANT_PATTERN = ID_PATTERN;
+/** A kitchen station of a menu item and of a crew token (`grill`, `fry`, `bar`): 1 to 32 of these. */
+export const STATION_PATTERN = /^[A-Za-z0-9_.-]{1,32}$/;
+/** At most this many stations on one crew token. */
+export const MAX_STATIONS_PER_TOKEN = 16;

@@ -9,7 +9,13 @@ export * from './crew-rights.js';
 export * from './messages.js';
 export * from './limits.js';
 export * from './ids.js';
-export { DECIDABLE_COMMANDS, SERVICE_COMMANDS, TENANT_PATTERN } from './service-commands.js';
+export {
+  DECIDABLE_COMMANDS,
+  MAX_STATIONS_PER_TOKEN,
+  SERVICE_COMMANDS,
+  STATION_PATTERN,
+  TENANT_PATTERN,
+} from './service-commands.js';
 export type { DecidableCommand } from './service-commands.js';
 export type { CommandData, CommandMap, CommandType, CommandReply, DeadLetterItem } from './commands.js';
 export type {

@@ -38,6 +38,8 @@ export interface HubClaims {
   iat?: number;
   nbf?: number;
   crewRole?: CrewRole;
+  /** Extension: the kitchen stations a crew screen makes (docs/protocol.md section 13). */
+  stations?: string[];
   iss?: string;
   aud?: string | string[];
 }

@@ -8,6 +8,7 @@ import { MenuSetAvailabilityCommand } from './menu-set-availability.command.js';
 import { OrderCancelCommand } from './order-cancel.command.js';
 import { OrderPlaceCommand } from './order-place.command.js';
 import { OrderUpdateStatusCommand } from './order-update-status.command.js';
+import { OrderItemReadyCommand } from './order-item-ready.command.js';
 import { StoreSetStatusCommand } from './store-set-status.command.js';
 
 /**
@@ -19,6 +20,7 @@ export const COMMAND_UNITS = [
   OrderPlaceCommand,
   OrderCancelCommand,
   OrderUpdateStatusCommand,
+  OrderItemReadyCommand,
   CourierLocationCommand,
   MenuSetAvailabilityCommand,
   StoreSetStatusCommand,

@@ -45,7 +45,15 @@ export class RedisScheduledOrderIndex implements ScheduledOrderIndex {
   }
 
   async due(now: number, limit: number): Promise<ScheduledEntry[]> {
-    const flat = await this.redis.zrangebyscore(this.keys.scheduledAll, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
+    const flat = await this.redis.zrangebyscore(
+      this.keys.scheduledAll,
+      '-inf',
+      now,
+      'WITHSCORES',
+      'LIMIT',
+      0,
+      limit,
+    );
     const out: ScheduledEntry[] = [];
     for (let i = 0; i < flat.length; i += 2) {
       const member = flat[i]!;
