@@ -73,6 +73,12 @@ const SCRIPT: Step[] = [
   { who: 'admin', event: 'store.set_status', data: { status: 'open' } },
   {
     who: 'admin',
+    event: 'store.set_hours',
+    data: { hours: { weekly: { mon: [{ open: '11:00', close: '10:00' }] } } },
+  },
+  { who: 'crew', event: 'store.set_hours', data: { timezone: 'Europe/Lisbon' } },
+  {
+    who: 'admin',
     event: 'admin.announce',
     data: { audience: ['customer', 'crew'], level: 'info', message: 'hi' },
   },

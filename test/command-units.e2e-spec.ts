@@ -8,7 +8,13 @@ import { loadConfig } from '../src/config/load-config.js';
 import { TEST_SECRET } from './support/tokens.js';
 
 const config = () =>
-  loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0' });
+  loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_SECRET,
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+  });
 
 /** Boots a hub with one more module in it and says how its init ended. */
 async function boot(extra: new () => unknown): Promise<string> {
@@ -51,7 +57,9 @@ describe('the hub does not start with a command unit that does not declare its r
     @Module({ providers: [Rogue] })
     class Extra {}
     const outcome = await boot(Extra);
-    expect(outcome).toContain('Rogue.place (order.place): order.place is handled by OrderPlaceCommand.run already');
+    expect(outcome).toContain(
+      'Rogue.place (order.place): order.place is handled by OrderPlaceCommand.run already',
+    );
     expect(outcome).toContain('Rogue.place (order.place): @Roles(customer, crew) but COMMANDS says customer');
   });
 

@@ -316,6 +316,50 @@ function storeSuite(engine: string, env: () => Record<string, string>): void {
         guest.close();
       });
 
+      it('an admin sets the hours (store.set_hours): in the menu, the store follows at once; bad ones refused', async () => {
+        clock.set(Date.parse('2026-03-30T13:00:00Z')); // Monday 15:00 CEST
+        const admin = await as(hub, 'admin', 'ah-1', 'r-h');
+        const guest = await as(hub, 'customer', 'g-5', 'r-h');
+        const menuHeard = guest.next('menu.updated');
+        const dinner = { open: '18:00', close: '23:00' };
+        const reply = await admin.ok('store.set_hours', {
+          hours: { weekly: { mon: [lunch, { open: '14:45', close: '16:00' }], tue: [dinner] } },
+        });
+        expect(reply.status).toMatchObject({ status: 'open' });
+        expect((await menuHeard).data).toMatchObject({
+          settings: { timezone: 'Europe/Berlin', hours: { weekly: { tue: [dinner] } } },
+          items: [{ sku: 'burger' }],
+        });
+        expect(await guest.ok('order.place', line)).toMatchObject({ status: 'placed' });
+        const code = async (data: Record<string, unknown>) => {
+          const r = await admin.cmd('store.set_hours', data);
+          return [
+            r.error?.code,
+            (r.error?.details?.fields as Array<{ field: string }> | undefined)?.[0]?.field,
+          ];
+        };
+        expect(await code({ hours: { weekly: { mon: [{ open: '14:00', close: '13:00' }] } } })).toEqual([
+          'VALIDATION_FAILED',
+          'hours.weekly.mon.0',
+        ]);
+        expect(await code({ timezone: 'Mars/Olympus' })).toEqual(['VALIDATION_FAILED', 'timezone']);
+        const ranges = (n: number) => ({
+          hours: { weekly: { mon: Array.from({ length: n }, () => lunch) } },
+        });
+        expect(await code(ranges(7))).toEqual(['VALIDATION_FAILED', 'hours.weekly.mon']);
+        // Past MESSAGE_MAX_BYTES (16 KiB) before anything reads it.
+        expect(await code(ranges(600))).toEqual(['PAYLOAD_TOO_LARGE', undefined]);
+        const crew = await front(hub, 'fh-2');
+        expect((await crew.cmd('store.set_hours', { timezone: 'Europe/Berlin' })).error?.code).toBe(
+          'FORBIDDEN',
+        );
+        const noMenu = await as(hub, 'admin', 'ax-1', 'r-none');
+        expect((await noMenu.cmd('store.set_hours', { timezone: 'Europe/Berlin' })).error?.code).toBe(
+          'NOT_FOUND',
+        );
+        for (const c of [admin, guest, crew, noMenu]) c.close();
+      });
+
       it('refuses bad hours naming the field: overlaps, inverted, too many ranges (10,000: PAYLOAD_TOO_LARGE), unknown zones', async () => {
         const field = async (settings: Record<string, unknown>) => {
           const res = await publishMenu(menu(settings));

@@ -315,7 +315,11 @@ describe('webhook decisions: one tenant’s failing backend cannot stop order-ta
     expect(hanging.of('decision', 'order.place')).toHaveLength(4);
     const metrics = await fetch(`${hub.url}/metrics`).then((r) => r.text());
     const count = (result: string) =>
-      Number(new RegExp(`orderwire_webhook_decisions_total\\{webhook="hang",result="${result}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+      Number(
+        new RegExp(`orderwire_webhook_decisions_total\\{webhook="hang",result="${result}"\\} (\\d+)`).exec(
+          metrics,
+        )?.[1] ?? 0,
+      );
     expect(count('tenant_busy') + count('customer_busy')).toBe(262);
     expect(count('busy')).toBe(0);
     for (const c of flooders) c.close();

@@ -26,6 +26,10 @@ const VALID: Record<string, Record<string, unknown>> = {
   'courier.location': { orderId: 'o-1', lat: 1, lng: 2, heading: 90 },
   'order.item_ready': { orderId: 'o-1', lineIndexes: [0, 2], tenantId: 't1' },
   'menu.set_availability': { sku: 'fries', available: false, tenantId: 't1' },
+  'store.set_hours': {
+    hours: { weekly: { mon: [{ open: '11:00', close: '14:30' }], sat: [{ open: '18:00', close: '02:00' }] } },
+    timezone: 'Europe/Lisbon',
+  },
   'store.set_status': {
     status: 'busy',
     extraPrepMinutes: 10,

@@ -145,7 +145,8 @@ export class CompiledValidator {
       const v = value[p.name];
       const nested = CompiledValidator.for(p.nested)!;
       if (Array.isArray(v)) out[p.name] = v.map((item: Plain) => nested.instantiate(item));
-      else if (v !== undefined) out[p.name] = nested.instantiate(v as Plain);
+      // null passes an @IsOptional nested property and stays null, as class-transformer leaves it.
+      else if (v !== undefined && v !== null) out[p.name] = nested.instantiate(v as Plain);
     }
     return out;
   }

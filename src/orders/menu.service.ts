@@ -8,9 +8,10 @@ import type {
   OrderPlaceDto,
   PricingProblem,
   PublishJob,
+  StoreSetHoursDto,
   TenantSettings,
 } from '@orderwire/contracts';
-import { priceOrder } from '@orderwire/contracts';
+import { menuProblem, priceOrder } from '@orderwire/contracts';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
@@ -172,6 +173,43 @@ export class MenuService {
       details: { sku: dto.sku, version },
     });
     return { sku: dto.sku, available: dto.available, version };
+  }
+
+  /**
+   * `store.set_hours`: the menu again with these hours and zone (its items as they are now,
+   * availability marks included), one version later, sent to every session; NOT_FOUND without a
+   * menu, VALIDATION_FAILED as a published menu's hours would be.
+   */
+  async setHours(session: Session, tenantId: string, dto: StoreSetHoursDto): Promise<Menu> {
+    const menu = await this.menus.get(tenantId);
+    if (!menu) throw notFound('menu');
+    const { hours: _old, ...rest } = menu.settings ?? {};
+    const settings: TenantSettings = {
+      ...rest,
+      ...(dto.timezone !== undefined ? { timezone: dto.timezone } : {}),
+      ...(dto.hours ? { hours: dto.hours } : {}),
+    };
+    const content: MenuContent = { currency: menu.currency, items: menu.items, settings };
+    const problem = menuProblem(content);
+    if (problem) {
+      const field = problem.field.replace(/^settings\./, '');
+      throw new HubException('VALIDATION_FAILED', 'invalid payload', {
+        fields: [{ field, messages: [problem.message] }],
+      });
+    }
+    const stored = await this.menus.put(tenantId, content, new Date().toISOString());
+    if (!stored) throw notFound('menu');
+    const by = { id: session.userId, type: session.role };
+    this.delivery.emitVolatile({ type: 'menu.updated', tenantId, data: stored, sender: by, audience: {} });
+    void this.events.emit('audit', {
+      tenantId,
+      actor: actorOf(session),
+      action: 'store.set_hours',
+      before: { hours: menu.settings?.hours ?? null, timezone: menu.settings?.timezone ?? null },
+      after: { hours: settings.hours ?? null, timezone: settings.timezone ?? null },
+      details: { version: stored.version },
+    });
+    return stored;
   }
 
   /**

@@ -21,7 +21,7 @@ import {
 } from './order-commands.js';
 import type { CrewRole, Role } from './roles.js';
 import { TENANT_PATTERN } from './patterns.js';
-import { StoreSetStatusDto } from './store-commands.js';
+import { StoreSetHoursDto, StoreSetStatusDto } from './store-commands.js';
 import type { StoreStatusData } from './store-status.js';
 
 export * from './command-base.js';
@@ -81,6 +81,8 @@ export interface CommandMap {
   };
   /** Extension (docs/protocol.md section 13): the reply is the status now in force. */
   'store.set_status': { data: StoreSetStatusDto; reply: StoreStatusData };
+  /** Extension (section 13): the menu's version with the new hours, and the status they give now. */
+  'store.set_hours': { data: StoreSetHoursDto; reply: { version: number; status: StoreStatusData } };
   'admin.announce': { data: AdminAnnounceDto; reply: { id: string } };
   'admin.disconnect': { data: AdminDisconnectDto; reply: { disconnected: number } };
   'metrics.snapshot': { data: EmptyCommandDto; reply: MetricsData };
@@ -115,6 +117,7 @@ export const COMMANDS: Readonly<Record<CommandType, CommandRule>> = {
     dto: MenuSetAvailabilityDto,
   },
   'store.set_status': { roles: ['crew', 'admin'], crewRoles: ['front'], dto: StoreSetStatusDto },
+  'store.set_hours': { roles: ['admin'], dto: StoreSetHoursDto },
   'admin.announce': { roles: ['admin'], dto: AdminAnnounceDto },
   'admin.disconnect': { roles: ['admin'], dto: AdminDisconnectDto },
   'metrics.snapshot': { roles: ['admin'], dto: EmptyCommandDto },

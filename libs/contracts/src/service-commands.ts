@@ -12,6 +12,7 @@ export const SERVICE_COMMANDS: readonly CommandType[] = [
   'order.item_ready',
   'menu.set_availability',
   'store.set_status',
+  'store.set_hours',
   'admin.announce',
   'admin.disconnect',
   'admin.replay',

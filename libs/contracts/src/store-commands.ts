@@ -1,4 +1,17 @@
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { OpeningHoursDto } from './hours-dto.js';
+import { Nested } from './nested.js';
 import { TenantScopedDto } from './command-base.js';
 import {
   STORE_EXTRA_PREP_MAX_MINUTES,
@@ -43,3 +56,12 @@ export class StoreStatusContentDto implements StoreStatusChange {
 
 statusFields(StoreSetStatusDto.prototype);
 statusFields(StoreStatusContentDto.prototype);
+
+/**
+ * `store.set_hours` (admins): the opening hours, and the time zone they are in, written into the
+ * tenant's menu settings (docs/protocol.md section 13). `hours` left out removes them.
+ */
+export class StoreSetHoursDto extends TenantScopedDto {
+  @IsOptional() @IsObject() @ValidateNested() @Nested(() => OpeningHoursDto) hours?: OpeningHoursDto;
+  @IsOptional() @IsString() @MaxLength(64) timezone?: string;
+}

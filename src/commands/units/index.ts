@@ -10,6 +10,7 @@ import { OrderPlaceCommand } from './order-place.command.js';
 import { OrderUpdateStatusCommand } from './order-update-status.command.js';
 import { OrderItemReadyCommand } from './order-item-ready.command.js';
 import { StoreSetStatusCommand } from './store-set-status.command.js';
+import { StoreSetHoursCommand } from './store-set-hours.command.js';
 
 /**
  * Every command unit of the hub: one class per command (or small family), each declaring its
@@ -24,6 +25,7 @@ export const COMMAND_UNITS = [
   CourierLocationCommand,
   MenuSetAvailabilityCommand,
   StoreSetStatusCommand,
+  StoreSetHoursCommand,
   AdminAnnounceCommand,
   AdminDisconnectCommand,
   AdminDeadLetterCommands,
