@@ -5,7 +5,11 @@ import {
   MemoryStorage,
   type OfflineInfo,
   OrderwireError,
+  followStoreStatus,
+  takesOrdersNow,
 } from '@orderwire/client';
+import type { StoreStatusData } from '@orderwire/contracts';
+import { until } from './support/webhook-receiver.js';
 import { connect, sampleOrder, type TestClient } from './support/client.js';
 import { freePort } from './support/free-port.js';
 import { startHub, type TestHub } from './support/hub.js';
@@ -68,6 +72,29 @@ describe('GlobalWebSocketManager against a real hub', () => {
   afterAll(async () => {
     crew.close();
     await hub.close();
+  });
+
+  it('follows the store: followStoreStatus gives each status once, newest version last; takesOrdersNow says what it means', async () => {
+    const customer = sdk(hub, 'customer', 'c-store');
+    const admin = sdk(hub, 'admin', 'a-store');
+    const seen: StoreStatusData[] = [];
+    const stop = followStoreStatus(customer, (s) => seen.push(s));
+    customer.connect();
+    admin.connect();
+    await Promise.all([opened(customer), opened(admin)]);
+    await until(() => seen.length === 1);
+    expect(takesOrdersNow(seen[0]!)).toBe(true);
+    const reply = await admin.send('store.set_status', { status: 'paused', reason: 'deep clean' });
+    expect(reply).toMatchObject({ status: 'paused', reason: 'deep clean' });
+    await until(() => seen.length === 2);
+    expect(seen[1]).toMatchObject({ status: 'paused', version: reply.version });
+    expect(takesOrdersNow(seen[1]!)).toBe(false);
+    // Orders for now are refused with the code the SDK raises; orders for later are not.
+    await expect(customer.send('order.place', sampleOrder())).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+    await admin.send('store.set_status', { status: 'open' });
+    await until(() => seen.length === 3);
+    stop();
+    expect(seen.map((s) => s.status)).toEqual(['open', 'paused', 'open']);
   });
 
   it('removes duplicates: a message redelivered while its handler still runs is handled once', async () => {

@@ -7,12 +7,14 @@ import { mount, type ViewProps } from './lib/app.js';
 import { Choice } from './lib/fields.js';
 import { clock, minutesSince, money, number, orderName } from './lib/format.js';
 import { t, type MessageKey } from './lib/i18n.js';
-import { useOrders } from './lib/orders.js';
+import { useMenu, useOrders, useStoreStatus } from './lib/orders.js';
+import { HoursEditor } from './hours-editor.js';
+import { StoreBar } from './store-bar.js';
 import { useTick } from './lib/ui.js';
 
 /** How many metric samples the charts keep (one per METRICS_INTERVAL_MS: 5 s → 10 minutes). */
 const SAMPLES = 120;
-const ACTIVE: OrderStatus[] = ['placed', 'accepted', 'preparing', 'ready', 'out_for_delivery'];
+const ACTIVE: OrderStatus[] = ['scheduled', 'placed', 'accepted', 'preparing', 'ready', 'out_for_delivery'];
 
 /** A line chart with labelled axes and units: `values` over the last samples, newest right. */
 function Chart(props: { label: string; unit: string; values: number[]; testid: string; spanMs: number }) {
@@ -151,10 +153,12 @@ function OrderBoard({ orders }: { orders: Order[] }) {
           onChange={setStatus}
           options={[
             { value: 'active' as const, label: t('admin.filter.all') },
-            ...[...ACTIVE, ...(['delivered', 'picked_up', 'rejected', 'cancelled'] as const)].map((s) => ({
-              value: s,
-              label: t(`status.${s}` as MessageKey),
-            })),
+            ...[...ACTIVE, ...(['delivered', 'picked_up', 'served', 'rejected', 'cancelled'] as const)].map(
+              (s) => ({
+                value: s,
+                label: t(`status.${s}` as MessageKey),
+              }),
+            ),
           ]}
         />
         <label>
@@ -194,12 +198,18 @@ function OrderBoard({ orders }: { orders: Order[] }) {
   );
 }
 
-function AdminView({ hub }: ViewProps) {
+function AdminView({ hub, who }: ViewProps) {
   const m = hub.manager;
   const { orders } = useOrders(m);
+  const store = useStoreStatus(m);
+  const menu = useMenu(m);
   const live = hub.status === 'open';
+  // Platform admins act on every tenant: the store's controls are a tenant admin's.
+  const tenantAdmin = who.tenantId !== '*';
   return (
     <div class="admin">
+      {tenantAdmin && <StoreBar m={m} status={store} canSet admin />}
+      {tenantAdmin && <HoursEditor m={m} menu={menu} />}
       <Kpis m={m} live={live} />
       <OrderBoard orders={orders} />
       <Alerts m={m} orders={orders} live={live} />

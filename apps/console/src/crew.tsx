@@ -4,9 +4,10 @@ import { useRef, useState } from 'preact/hooks';
 import { actionLabel, DESTRUCTIVE, sendStep, sendWithUndo } from './lib/actions.js';
 import { mount, type ViewProps } from './lib/app.js';
 import { Courier } from './courier.js';
-import { minutesSince, money, orderName } from './lib/format.js';
+import { clock, minutesSince, money, orderName } from './lib/format.js';
 import { t, type MessageKey } from './lib/i18n.js';
-import { useMenu, useOrders } from './lib/orders.js';
+import { useMenu, useOrders, useStoreStatus } from './lib/orders.js';
+import { StoreBar } from './store-bar.js';
 import { Check, Choice } from './lib/fields.js';
 import { Notices } from './lib/notices.js';
 import { messageOf, toast, useTick } from './lib/ui.js';
@@ -14,10 +15,15 @@ import type { GlobalWebSocketManager } from '@orderwire/client';
 
 type Station = 'all' | 'kitchen' | 'front';
 const COLUMNS: Record<Station, OrderStatus[]> = {
-  all: ['placed', 'accepted', 'preparing', 'ready', 'out_for_delivery'],
-  kitchen: ['placed', 'accepted', 'preparing', 'ready'],
-  front: ['placed', 'ready', 'out_for_delivery'],
+  all: ['scheduled', 'placed', 'accepted', 'preparing', 'ready', 'out_for_delivery'],
+  kitchen: ['scheduled', 'placed', 'accepted', 'preparing', 'ready'],
+  front: ['scheduled', 'placed', 'ready', 'out_for_delivery'],
 };
+/** Every line (no kitchen station chosen), or one station's (docs/protocol.md section 13). */
+const ALL_LINES = '*';
+/** Whether a line is the chosen station's: its own, or one no station makes. */
+const mine = (item: Order['items'][number], line: string): boolean =>
+  line === ALL_LINES || item.station === undefined || item.station === line;
 /** The estimates crew pick from, in minutes. */
 const ETA_CHOICES = [5, 10, 15, 20, 30, 45, 60];
 /** A ticket counts as new this long after it arrived. */
@@ -41,8 +47,9 @@ function Ticket(props: {
   isNew: boolean;
   slaSeconds: number;
   crewRole?: CrewRole;
+  line: string;
 }) {
-  const { o, m, now, isNew, slaSeconds, crewRole } = props;
+  const { o, m, now, isNew, slaSeconds, crewRole, line } = props;
   const [armed, setArmed] = useState<OrderStatus>();
   // An estimate the customer sees as "expected at": given with the next step while cooking.
   const [eta, setEta] = useState('');
@@ -78,18 +85,53 @@ function Ticket(props: {
         </span>
       </header>
       <p class="meta">
-        {t(`fulfillment.${o.fulfillment}` as MessageKey)} · {money(o.total, o.currency)} ·{' '}
-        {o.payment?.status === 'paid' ? t('crew.paid') : t('crew.unpaid')}
+        {o.table ? (
+          <span class="tag table" data-testid={`table-${o.orderId}`}>
+            {t('crew.table', { table: o.table })}
+          </span>
+        ) : (
+          t(`fulfillment.${o.fulfillment}` as MessageKey)
+        )}{' '}
+        · {money(o.total, o.currency)} · {o.payment?.status === 'paid' ? t('crew.paid') : t('crew.unpaid')}
       </p>
+      {o.status === 'scheduled' && o.fireAt && (
+        <p class="fires" data-testid={`fires-${o.orderId}`}>
+          {t('crew.fires', { time: clock(o.fireAt), ready: clock(o.scheduledFor ?? o.fireAt) })}
+        </p>
+      )}
       <ul class="items">
-        {o.items.map((i, n) => (
-          <li key={n}>
-            <b>{i.quantity}×</b> {i.name}
-            {i.modifiers?.length ? (
-              <span class="mods"> + {i.modifiers.map((x) => x.name).join(', ')}</span>
-            ) : null}
-          </li>
-        ))}
+        {o.items.map((i, n) => {
+          const ready = o.linesReady?.includes(n) ?? false;
+          const ours = mine(i, line);
+          return (
+            <li
+              key={n}
+              class={`${ours ? '' : 'other'}${ready ? ' done' : ''}`}
+              data-testid={`line-${o.orderId}-${n}`}
+            >
+              <b>{i.quantity}×</b> {i.name}
+              {i.station && <span class="station"> · {i.station}</span>}
+              {i.modifiers?.length ? (
+                <span class="mods"> + {i.modifiers.map((x) => x.name).join(', ')}</span>
+              ) : null}
+              {ready && <span class="tag ready"> ✓ {t('crew.lineReady')}</span>}
+              {!ready && ours && o.status === 'preparing' && (
+                <button
+                  type="button"
+                  class="bump"
+                  data-testid={`bump-${o.orderId}-${n}`}
+                  onClick={() =>
+                    void m
+                      .send('order.item_ready', { orderId: o.orderId, lineIndexes: [n] })
+                      .catch((err: unknown) => toast(messageOf(err), 'error'))
+                  }
+                >
+                  {t('crew.bump', { name: i.name })}
+                </button>
+              )}
+            </li>
+          );
+        })}
       </ul>
       {o.notes && <p class="notes">“{o.notes}”</p>}
       {estimating && (
@@ -165,11 +207,16 @@ function Board({ hub, who, config }: ViewProps) {
   const [station, setStation] = useState<Station>(initialStation);
   const { orders, firstSeen } = useOrders(m, () => soundRef.current && beep());
   const menu = useMenu(m);
+  const store = useStoreStatus(m);
   const now = useTick(1000);
   const columns = COLUMNS[station];
+  const lines = [...new Set((menu?.items ?? []).flatMap((i) => (i.station ? [i.station] : [])))];
+  const [line, setLine] = useState<string>(who.stations?.[0] ?? ALL_LINES);
+  const shown = line === ALL_LINES ? orders : orders.filter((o) => o.items.some((i) => mine(i, line)));
   return (
     <div class="crew">
       <Notices m={m} />
+      <StoreBar m={m} status={store} canSet={who.crewRole === 'front'} />
       <div class="toolbar">
         <Choice
           label={t('crew.station')}
@@ -181,12 +228,24 @@ function Board({ hub, who, config }: ViewProps) {
             label: t(`crew.station.${s}` as MessageKey),
           }))}
         />
+        {(lines.length > 0 || line !== ALL_LINES) && (
+          <Choice
+            label={t('crew.line')}
+            value={line}
+            testid="line"
+            onChange={setLine}
+            options={[
+              { value: ALL_LINES, label: t('crew.line.all') },
+              ...[...new Set([...lines, ...(who.stations ?? [])])].map((l) => ({ value: l, label: l })),
+            ]}
+          />
+        )}
         <Check label={t('crew.sound')} checked={sound} onChange={setSound} testid="sound" />
       </div>
       {orders.length === 0 && <p class="empty">{t('crew.empty')}</p>}
       <div class="columns" style={{ '--cols': columns.length }}>
         {columns.map((status) => {
-          const here = orders
+          const here = shown
             .filter((o) => o.status === status)
             .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
           return (
@@ -205,6 +264,7 @@ function Board({ hub, who, config }: ViewProps) {
                   now={now}
                   slaSeconds={config.acceptSlaSeconds}
                   crewRole={who.crewRole as CrewRole | undefined}
+                  line={line}
                   isNew={(firstSeen.get(o.orderId) ?? 0) > now - NEW_MS}
                 />
               ))}

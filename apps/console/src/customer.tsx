@@ -1,4 +1,4 @@
-import type { Menu, MenuItem, Order, OrderStatus } from '@orderwire/contracts/protocol';
+import type { Menu, MenuItem, Order, OrderStatus, StoreStatusData } from '@orderwire/contracts/protocol';
 import { FINAL_STATUSES } from '@orderwire/contracts/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { sendWithUndo } from './lib/actions.js';
@@ -6,13 +6,14 @@ import { mount, type ViewProps } from './lib/app.js';
 import { distance, RelativeMap } from './lib/geo.js';
 import { clock, distanceMetres, money, orderName } from './lib/format.js';
 import { t, type MessageKey } from './lib/i18n.js';
-import { useMenu, useOrders } from './lib/orders.js';
+import { useMenu, useOrders, useStoreStatus } from './lib/orders.js';
+import { StoreBar } from './store-bar.js';
 import { TextField } from './lib/fields.js';
 import { Notices } from './lib/notices.js';
 import { messageOf, toast } from './lib/ui.js';
-import type { GlobalWebSocketManager } from '@orderwire/client';
+import { type GlobalWebSocketManager, takesOrdersNow } from '@orderwire/client';
 
-/** The steps a customer follows, by fulfillment. */
+/** The steps a customer follows, by fulfillment (a scheduled order starts one step earlier). */
 const TIMELINE: Record<Order['fulfillment'], OrderStatus[]> = {
   pickup: ['placed', 'accepted', 'preparing', 'ready', 'picked_up'],
   delivery: ['placed', 'accepted', 'preparing', 'ready', 'out_for_delivery', 'delivered'],
@@ -32,11 +33,18 @@ const DEMO_MENU: Menu = {
   ],
 };
 
-function Cart({ menu, m }: { menu: Menu; m: GlobalWebSocketManager }) {
+/** A `datetime-local` value (local wall time) as an ISO instant, or undefined when empty. */
+const instant = (local: string): string | undefined => (local ? new Date(local).toISOString() : undefined);
+
+function Cart({ menu, m, store }: { menu: Menu; m: GlobalWebSocketManager; store?: StoreStatusData }) {
   const [cart, setCart] = useState(new Map<string, number>());
   const [fulfillment, setFulfillment] = useState<Order['fulfillment']>('pickup');
   const [line1, setLine1] = useState('');
   const [city, setCity] = useState('');
+  const [table, setTable] = useState('');
+  // Now, or for later (a scheduled order: docs/protocol.md section 13).
+  const [later, setLater] = useState('');
+  const closed = store !== undefined && !takesOrdersNow(store);
   const [busy, setBusy] = useState(false);
   const [pin, setPin] = useState<{ lat: number; lng: number }>();
   const pinHere = (on: boolean): void => {
@@ -70,8 +78,11 @@ function Cart({ menu, m }: { menu: Menu; m: GlobalWebSocketManager }) {
         currency: menu.currency,
         fulfillment,
         ...(fulfillment === 'delivery' ? { deliveryAddress: { line1, city, ...(pin ?? {}) } } : {}),
+        ...(fulfillment === 'dine_in' ? { table } : {}),
+        ...(later ? { scheduledFor: instant(later) } : {}),
       });
       setCart(new Map());
+      setLater('');
       toast(t('customer.placed', { order: orderName(reply) }), 'success');
     } catch (err) {
       toast(messageOf(err), 'error');
@@ -116,7 +127,7 @@ function Cart({ menu, m }: { menu: Menu; m: GlobalWebSocketManager }) {
       <form onSubmit={(e) => void place(e)}>
         <fieldset class="seg">
           <legend class="sr-only">{t('customer.cart')}</legend>
-          {(['pickup', 'delivery'] as const).map((f) => (
+          {(['pickup', 'delivery', 'dine_in'] as const).map((f) => (
             <label key={f}>
               <input
                 type="radio"
@@ -159,16 +170,27 @@ function Cart({ menu, m }: { menu: Menu; m: GlobalWebSocketManager }) {
             </label>
           </div>
         )}
+        {fulfillment === 'dine_in' && (
+          <TextField id="table" label={t('customer.table')} value={table} onInput={setTable} testid="table" />
+        )}
+        <label for="later">{t('customer.later')}</label>
+        <input
+          id="later"
+          type="datetime-local"
+          value={later}
+          onInput={(e) => setLater((e.target as HTMLInputElement).value)}
+          data-testid="later"
+        />
         <p class="total">
           {t('customer.total')}: <strong data-testid="cart-total">{money(total, menu.currency)}</strong>
         </p>
         <button
           type="submit"
           class="primary wide"
-          disabled={busy || lines.length === 0}
+          disabled={busy || lines.length === 0 || (closed && !later)}
           data-testid="place-order"
         >
-          {busy ? t('customer.placing') : t('customer.place')}
+          {busy ? t('customer.placing') : later ? t('customer.placeLater') : t('customer.place')}
         </button>
       </form>
     </section>
@@ -184,10 +206,14 @@ function Tracking({
   m: GlobalWebSocketManager;
   courier?: { lat: number; lng: number };
 }) {
+  const timeline: OrderStatus[] = [
+    ...(o.scheduledFor ? ['scheduled' as const] : []),
+    ...TIMELINE[o.fulfillment],
+  ];
   const steps =
-    FINAL_STATUSES.has(o.status) && !TIMELINE[o.fulfillment].includes(o.status)
-      ? [...TIMELINE[o.fulfillment].filter((s) => o.statusTimes[s]), o.status]
-      : TIMELINE[o.fulfillment];
+    FINAL_STATUSES.has(o.status) && !timeline.includes(o.status)
+      ? [...timeline.filter((s) => o.statusTimes[s]), o.status]
+      : timeline;
   const dest = o.deliveryAddress;
   const target =
     dest?.lat !== undefined && dest?.lng !== undefined ? { lat: dest.lat, lng: dest.lng } : undefined;
@@ -229,7 +255,13 @@ function Tracking({
         ) : (
           <p data-testid={`courier-${o.orderId}`}>{t('customer.courierNoDest')}</p>
         ))}
-      {(o.status === 'placed' || o.status === 'accepted') && (
+      {o.status === 'scheduled' && o.scheduledFor && (
+        <p data-testid={`scheduled-${o.orderId}`}>
+          {t('customer.scheduledFor', { time: clock(o.scheduledFor) })}
+        </p>
+      )}
+      {o.table && <p data-testid={`table-${o.orderId}`}>{t('crew.table', { table: o.table })}</p>}
+      {(o.status === 'scheduled' || o.status === 'placed' || o.status === 'accepted') && (
         <button
           type="button"
           class="danger"
@@ -247,6 +279,7 @@ function CustomerView({ hub, config }: ViewProps) {
   const m = hub.manager;
   const { orders } = useOrders(m);
   const published = useMenu(m);
+  const store = useStoreStatus(m);
   const menu = published ?? (config.devTokens ? DEMO_MENU : undefined);
   const [courier, setCourier] = useState(new Map<string, { lat: number; lng: number }>());
   useEffect(() => {
@@ -263,7 +296,8 @@ function CustomerView({ hub, config }: ViewProps) {
   return (
     <div class="customer">
       <Notices m={m} />
-      {menu && !tracking && <Cart menu={menu} m={m} />}
+      {store && store.status !== 'open' && <StoreBar m={m} status={store} canSet={false} />}
+      {menu && !tracking && <Cart menu={menu} m={m} store={store} />}
       <section aria-labelledby="orders-h">
         <h2 id="orders-h">{t('customer.orders')}</h2>
         {mine.length === 0 && <p class="empty">{t('customer.noOrders')}</p>}
@@ -271,7 +305,7 @@ function CustomerView({ hub, config }: ViewProps) {
           <Tracking key={o.orderId} o={o} m={m} courier={courier.get(o.orderId)} />
         ))}
       </section>
-      {menu && tracking && <Cart menu={menu} m={m} />}
+      {menu && tracking && <Cart menu={menu} m={m} store={store} />}
     </div>
   );
 }

@@ -8,4 +8,5 @@ export type {
 } from './manager-options.js';
 export { OrderwireError, type ClientErrorCode } from './orderwire-error.js';
 export { MemoryStorage, type KeyValueStorage } from './storage.js';
+export { followStoreStatus, takesOrdersNow } from './store-status.js';
 export type { Envelope, ServerEventMap, ServerEventType, CommandType } from '@orderwire/contracts/protocol';

@@ -1,5 +1,11 @@
-import type { GlobalWebSocketManager } from '@orderwire/client';
-import type { Menu, Order, OrderPayment, OrderStatusUpdatedData } from '@orderwire/contracts/protocol';
+import { followStoreStatus, type GlobalWebSocketManager } from '@orderwire/client';
+import type {
+  Menu,
+  Order,
+  OrderPayment,
+  OrderStatusUpdatedData,
+  StoreStatusData,
+} from '@orderwire/contracts/protocol';
 import { useEffect, useState } from 'preact/hooks';
 
 /** How many orders a view keeps (the hub's board sends at most 1,000). */
@@ -69,6 +75,11 @@ export function useOrders(
         });
         publish();
       }),
+      m.on('order.lines_ready', ({ data }) => {
+        const o = byId.get(data.orderId);
+        if (o) byId.set(data.orderId, { ...o, linesReady: data.linesReady });
+        publish();
+      }),
       m.on('payment.confirmed', ({ data, timestamp }) => pay(data.orderId, 'paid', timestamp)),
       m.on('payment.failed', ({ data, timestamp }) => pay(data.orderId, 'failed', timestamp)),
       m.on('payment.refunded', ({ data, timestamp }) => pay(data.orderId, 'refunded', timestamp)),
@@ -117,4 +128,14 @@ export function useMenu(m: GlobalWebSocketManager): Menu | undefined {
     return () => offs.forEach((off) => off());
   }, [m]);
   return menu;
+}
+
+/**
+ * The store's status (docs/protocol.md section 13): the one each connect brings, then every change
+ * with a higher version.
+ */
+export function useStoreStatus(m: GlobalWebSocketManager): StoreStatusData | undefined {
+  const [status, setStatus] = useState<StoreStatusData>();
+  useEffect(() => followStoreStatus(m, setStatus), [m]);
+  return status;
 }

@@ -17,6 +17,8 @@ export interface Claims {
   role: string;
   tenantId?: string;
   crewRole?: string;
+  /** The kitchen stations a crew screen makes (docs/protocol.md section 13). */
+  stations?: string[];
   exp?: number;
 }
 

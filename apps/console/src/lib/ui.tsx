@@ -22,7 +22,10 @@ const publish = (): void => listeners.forEach((l) => l(toasts));
 
 /** What to tell the user about a failure: the hub's message for a refusal, else the error's text. */
 export function messageOf(err: unknown): string {
-  return err instanceof OrderwireError ? err.message : String(err);
+  if (!(err instanceof OrderwireError)) return String(err);
+  // A refused field says what is wrong with it ("overlaps another range"): that, not "invalid payload".
+  const fields = err.details?.fields as Array<{ messages: string[] }> | undefined;
+  return fields?.length ? fields.flatMap((f) => f.messages).join('; ') : err.message;
 }
 
 /** Shows a message for `ms` (5 s; errors 8 s); returns a function that dismisses it. */
