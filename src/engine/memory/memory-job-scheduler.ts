@@ -1,7 +1,14 @@
 import { Logger } from '@nestjs/common';
 import type { JobHandler, JobKind, JobScheduler } from '../job-scheduler.js';
 
-/** Delayed jobs on timers. They die with the process, like everything in the memory engine. */
+/** The longest a Node timer waits; a longer delay would fire at once (TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Delayed jobs on timers. They die with the process, like everything in the memory engine. A job
+ * further away than a timer can wait (a store's next opening after a long holiday) runs at
+ * MAX_TIMER_MS, early: handlers check the time and schedule themselves again.
+ */
 export class MemoryJobScheduler implements JobScheduler {
   private readonly logger = new Logger(MemoryJobScheduler.name);
   private readonly handlers = new Map<JobKind, JobHandler>();
@@ -18,7 +25,7 @@ export class MemoryJobScheduler implements JobScheduler {
     const timer = setTimeout(() => {
       this.timers.delete(id);
       void this.run(kind, key);
-    }, delayMs);
+    }, Math.min(Math.max(0, delayMs), MAX_TIMER_MS));
     timer.unref();
     this.timers.set(id, timer);
     return Promise.resolve();
