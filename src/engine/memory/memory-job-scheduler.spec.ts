@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { MemoryJobScheduler } from './memory-job-scheduler.js';
 
 describe('MemoryJobScheduler', () => {
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('runs a job further away than a Node timer can wait at the longest wait, not at once', async () => {
     jest.useFakeTimers();
