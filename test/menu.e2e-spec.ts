@@ -250,9 +250,15 @@ function menuSuite(engine: string, env: () => Record<string, string>): void {
     });
 
     it('MENU_MAX_TENANTS: a new tenant’s menu past it is LIMIT_REACHED; a tenant with one may replace it', async () => {
-      // The suite's hub keeps 3 menus: r-1 has one; two more fill it.
+      // The suite's hub keeps 3 menus: r-1 has one; two more fill it. A publish is accepted, then
+      // applied from the queue: the count is of stored menus, so wait until both are stored.
+      const watchers = await Promise.all(
+        ['r-3', 'r-4'].map((t) => connect(hub, 'customer', 'c-w', { tenantId: t })),
+      );
       expect((await publishMenu(hub, 'r-3')).status).toBe(202);
       expect((await publishMenu(hub, 'r-4')).status).toBe(202);
+      await Promise.all(watchers.map((w) => w.waitFor('menu.updated')));
+      for (const w of watchers) w.close();
       const full = await publishMenu(hub, 'r-5');
       expect(full.status).toBe(409);
       expect(full.body.error).toMatchObject({ code: 'LIMIT_REACHED', details: { scope: 'menus', limit: 3 } });
