@@ -8,6 +8,7 @@ import type {
   StoreStatusData,
   StoredStoreStatus,
   StoreSchedule,
+  TenantSettings,
 } from '@orderwire/contracts';
 import {
   STORE_CLOSED_STATUSES,
@@ -68,14 +69,19 @@ export class StoreStatusService implements OnModuleInit, OnApplicationBootstrap 
 
   /** The opening hours the tenant published with its menu, and their time zone. */
   private async schedule(tenantId: string): Promise<StoreSchedule | undefined> {
-    const { hours, timezone } = await this.menus.settings(tenantId);
-    return hours ? { hours, zone: timezone ?? this.config.orders.timezone } : undefined;
+    return this.scheduleOf((await this.menus.get(tenantId))?.settings);
   }
 
-  /** What `store.status` carries now. */
+  private scheduleOf(settings: TenantSettings | undefined): StoreSchedule | undefined {
+    const hours = settings?.hours;
+    return hours ? { hours, zone: settings.timezone ?? this.config.orders.timezone } : undefined;
+  }
+
+  /** What `store.status` carries now (read on every order.place: two reads, no more). */
   async data(tenantId: string): Promise<StoreStatusData> {
-    const [stored, schedule] = await Promise.all([this.store.get(tenantId), this.schedule(tenantId)]);
-    return storeStatusView(stored, this.clock.now(), schedule);
+    const stored = await this.store.get(tenantId);
+    const menu = await this.menus.get(tenantId);
+    return storeStatusView(stored, this.clock.now(), this.scheduleOf(menu?.settings));
   }
 
   /**
