@@ -6,8 +6,9 @@ import { disconnectAll } from './bullmq-disconnect.js';
 
 /**
  * Retention per kind: a redelivery's id (the message id) is reused for its next attempt, so it is
- * freed at once; SLA sweeps are keyed by interval and kept an hour, so that a node scheduling an
- * interval that already ran does not run it again.
+ * freed at once; SLA sweeps (keyed by interval), store wakes (tenant and time) and scheduled
+ * orders' fires (tenant and order) are kept an hour, so that a node scheduling one that already
+ * ran does not run it again (their handlers check the state anyway).
  */
 const RETENTION = {
   redelivery: { removeOnComplete: true, removeOnFail: { count: 1000 } },
