@@ -14,8 +14,8 @@ import { type HubLogger, InjectLogger } from '../util/logging.js';
 
 /**
  * What a new connection is sent, in order: `system.welcome` (with the replay's outcome, or the
- * log's head as its first cursor), the replay from `auth.cursor`, `order.board`, and the tenant's
- * menu. Returns false if the connection went meanwhile.
+ * log's head as its first cursor), the replay from `auth.cursor`, `order.board`, the tenant's
+ * menu and its store's status. Returns false if the connection went meanwhile.
  */
 @Injectable()
 export class WelcomeService {
