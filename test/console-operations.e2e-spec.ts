@@ -128,7 +128,12 @@ describeBrowser(
         'crew',
         tokenFor('crew', 'k-grill', TENANT, { crewRole: 'kitchen', stations: ['grill'] }),
       );
-      const front = await open(browser, hub, 'crew', tokenFor('crew', 'k-2', TENANT, { crewRole: 'kitchen' }));
+      const front = await open(
+        browser,
+        hub,
+        'crew',
+        tokenFor('crew', 'k-2', TENANT, { crewRole: 'kitchen' }),
+      );
       opened.push(customer, grill, front);
       const c = customer.page;
       await c.click('[data-testid=plus-burger]');
@@ -148,17 +153,18 @@ describeBrowser(
       await g.waitForSelector(`[data-testid=line-${orderId}-0].done`);
       // A kitchen screen without stations, seeing every line, gets the bump too.
       await f.waitForSelector(`[data-testid=line-${orderId}-0].done`);
-      // A fries-only order is not the grill's: hidden on its screen.
+      // A fries-only order is not the grill's: hidden on its screen, shown with every line.
       await c.click('[data-testid=plus-fries]');
       await c.click('[data-testid=place-order]');
-      await f.waitForFunction(() => document.querySelectorAll('[data-testid^=ticket-]').length >= 2);
-      const friesOnly = await f.$$eval('[data-testid^=ticket-]', (ts) =>
-        ts.map((t) => t.getAttribute('data-testid')),
-      );
-      const hidden = friesOnly.find((id) => id !== `ticket-${orderId}` && !id!.includes('scheduled'))!;
-      expect(await g.$(`[data-testid=${hidden}]`)).toBeNull();
+      const fries = await c.waitForSelector('[data-testid^=order-][data-status=placed]');
+      const friesId = (await fries.getAttribute('data-testid'))!.slice('order-'.length);
+      await f.waitForSelector(`[data-testid=ticket-${friesId}]`);
       await g.selectOption('[data-testid=line]', '*');
-      await g.waitForSelector(`[data-testid=${hidden}]`);
+      await g.waitForSelector(`[data-testid=ticket-${friesId}]`);
+      // Back to the grill's lines: the order the grill has (it just showed it) is hidden again.
+      await g.selectOption('[data-testid=line]', 'grill');
+      await g.waitForSelector(`[data-testid=ticket-${friesId}]`, { state: 'detached' });
+      expect(await g.$(`[data-testid=ticket-${orderId}]`)).not.toBeNull();
       expect([...customer.errors, ...grill.errors, ...front.errors]).toEqual([]);
     });
 
