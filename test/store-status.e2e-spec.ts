@@ -331,6 +331,16 @@ function storeSuite(engine: string, env: () => Record<string, string>): void {
           items: [{ sku: 'burger' }],
         });
         expect(await guest.ok('order.place', line)).toMatchObject({ status: 'placed' });
+        // The zone alone keeps the hours; hours: null removes them.
+        const zoneOnly = await admin.ok('store.set_hours', { timezone: 'Europe/Lisbon' });
+        const kept = await guest.waitFor('menu.updated', (e) => e.data.version === zoneOnly.version);
+        expect(kept.data.settings).toMatchObject({
+          timezone: 'Europe/Lisbon',
+          hours: { weekly: { tue: [dinner] } },
+        });
+        const removed = await admin.ok('store.set_hours', { hours: null, timezone: 'Europe/Berlin' });
+        const gone = await guest.waitFor('menu.updated', (e) => e.data.version === removed.version);
+        expect(gone.data.settings).not.toHaveProperty('hours');
         const code = async (data: Record<string, unknown>) => {
           const r = await admin.cmd('store.set_hours', data);
           return [

@@ -183,11 +183,13 @@ export class MenuService {
   async setHours(session: Session, tenantId: string, dto: StoreSetHoursDto): Promise<Menu> {
     const menu = await this.menus.get(tenantId);
     if (!menu) throw notFound('menu');
-    const { hours: _old, ...rest } = menu.settings ?? {};
+    // `hours` left out keeps them, `null` removes them.
+    const { hours: old, ...rest } = menu.settings ?? {};
+    const hours = dto.hours === undefined ? old : (dto.hours ?? undefined);
     const settings: TenantSettings = {
       ...rest,
       ...(dto.timezone !== undefined ? { timezone: dto.timezone } : {}),
-      ...(dto.hours ? { hours: dto.hours } : {}),
+      ...(hours ? { hours } : {}),
     };
     const content: MenuContent = { currency: menu.currency, items: menu.items, settings };
     const problem = menuProblem(content);

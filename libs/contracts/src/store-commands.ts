@@ -59,7 +59,7 @@ statusFields(StoreStatusContentDto.prototype);
 
 /**
  * `store.set_hours` (admins): the opening hours, and the time zone they are in, written into the
- * tenant's menu settings (docs/protocol.md section 13). `hours` left out removes them.
+ * tenant's menu settings (docs/protocol.md section 13). `hours` left out keeps them, `null` removes them.
  */
 export class StoreSetHoursDto extends TenantScopedDto {
   @IsOptional() @IsObject() @ValidateNested() @Nested(() => OpeningHoursDto) hours?: OpeningHoursDto;
