@@ -4,7 +4,7 @@ import type { MenuStore, MenuStoreBounds } from '../menu-store.js';
 import { bindScripts } from './lua-scripts.js';
 import { type ClusterBus, LocalClusterBus } from '../cluster-bus.js';
 import type { RedisKeys } from './redis-keys.js';
-import { ReadCache } from './read-cache.js';
+import { SharedReadCache } from './shared-read-cache.js';
 
 /**
  * How long a node prices from its copy of a menu at most, should another node's notice that it
@@ -38,19 +38,18 @@ export class RedisMenuStore implements MenuStore {
   private readonly lua: ReturnType<typeof scriptsOf>;
 
   /** Menus read here, per tenant (every order.place prices from its tenant's menu). */
-  private readonly cache: ReadCache<Menu | undefined>;
+  private readonly cache: SharedReadCache<Menu | undefined>;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly bounds: MenuStoreBounds,
     /** Other nodes' notices that a tenant's menu changed (the cached copy goes). */
-    private readonly bus: ClusterBus = new LocalClusterBus(),
+    bus: ClusterBus = new LocalClusterBus(),
   ) {
     this.lua = scriptsOf(redis);
     // Tenants without a menu are cached too, so the bound is above MENU_MAX_TENANTS.
-    this.cache = new ReadCache(MENU_CACHE_MS, bounds.maxTenants + 1000);
-    bus.onNotice(MENU_CHANGED, (tenantId) => this.cache.invalidate(tenantId));
+    this.cache = new SharedReadCache(MENU_CACHE_MS, bounds.maxTenants + 1000, bus, MENU_CHANGED);
   }
 
   /**
@@ -94,7 +93,7 @@ export class RedisMenuStore implements MenuStore {
         tenantId,
       ),
     );
-    this.changed(tenantId);
+    this.cache.changed(tenantId);
     return version < 0 ? undefined : { ...stored, version, updatedAt: at };
   }
 
@@ -111,13 +110,8 @@ export class RedisMenuStore implements MenuStore {
       available ? '1' : '0',
       at,
     );
-    this.changed(tenantId);
+    this.cache.changed(tenantId);
     return version === null ? undefined : Number(version);
-  }
-
-  private changed(tenantId: string): void {
-    this.cache.invalidate(tenantId);
-    this.bus.notify(MENU_CHANGED, tenantId);
   }
 
   count(): Promise<number> {

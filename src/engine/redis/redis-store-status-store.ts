@@ -5,7 +5,7 @@ import type { MenuStoreBounds } from '../menu-store.js';
 import type { StoreStatusSet, StoreStatusStore, StoreStatusWrite } from '../store-status-store.js';
 import { bindScripts } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
-import { ReadCache } from './read-cache.js';
+import { SharedReadCache } from './shared-read-cache.js';
 
 /**
  * How long a node answers from its copy of a store status at most, should another node's notice
@@ -36,18 +36,17 @@ return v + 1`;
  */
 export class RedisStoreStatusStore implements StoreStatusStore {
   private readonly lua: ReturnType<typeof scriptsOf>;
-  private readonly cache: ReadCache<StoredStoreStatus | undefined>;
+  private readonly cache: SharedReadCache<StoredStoreStatus | undefined>;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly bounds: MenuStoreBounds,
-    private readonly bus: ClusterBus = new LocalClusterBus(),
+    bus: ClusterBus = new LocalClusterBus(),
   ) {
     this.lua = scriptsOf(redis);
     // Tenants without a status are cached too, so the bound is above MENU_MAX_TENANTS.
-    this.cache = new ReadCache(STORE_STATUS_CACHE_MS, bounds.maxTenants + 1000);
-    bus.onNotice(STORE_CHANGED, (tenantId) => this.cache.invalidate(tenantId));
+    this.cache = new SharedReadCache(STORE_STATUS_CACHE_MS, bounds.maxTenants + 1000, bus, STORE_CHANGED);
   }
 
   get(tenantId: string, options?: { fresh?: boolean }): Promise<StoredStoreStatus | undefined> {
@@ -81,8 +80,7 @@ export class RedisStoreStatusStore implements StoreStatusStore {
       if (version === -2) return 'changed';
       return { ...next, version };
     } finally {
-      this.cache.invalidate(tenantId);
-      this.bus.notify(STORE_CHANGED, tenantId);
+      this.cache.changed(tenantId);
     }
   }
 
