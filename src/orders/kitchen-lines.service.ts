@@ -4,7 +4,7 @@ import { DeliveryService } from '../delivery/delivery.service.js';
 import { actorOf, type Session } from '../session/session.js';
 import { tenantOf } from '../session/tenant-scope.js';
 import { HubEvents } from '../util/hub-events.js';
-import { conflict, HubException, notFound } from '../util/hub.exception.js';
+import { conflict, HubException, invalid, notFound } from '../util/hub.exception.js';
 import { MenuService } from './menu.service.js';
 import { senderOf } from './order-changes.js';
 import { OrdersService, stationsOf } from './orders.service.js';
@@ -35,9 +35,7 @@ export class KitchenLinesService {
       }
       const outside = dto.lineIndexes.filter((i) => i >= order.items.length);
       if (outside.length) {
-        throw new HubException('VALIDATION_FAILED', 'invalid payload', {
-          fields: [{ field: 'lineIndexes', messages: [`the order has ${order.items.length} lines`] }],
-        });
+        throw invalid([{ field: 'lineIndexes', messages: [`the order has ${order.items.length} lines`] }]);
       }
       // A station screen bumps its own lines, and lines no station makes; not another station's.
       const foreign = stations?.length
@@ -60,8 +58,9 @@ export class KitchenLinesService {
     if (!changed) throw notFound('order');
     let order = changed.after ?? changed.before;
     if (changed.after) this.announce(session, order, dto.lineIndexes);
-    const settings = await this.menus.settings(tenantId);
-    if (settings.autoReadyWhenAllLinesReady && order.linesReady?.length === order.items.length) {
+    // The menu's settings are read only once every line is ready, not on every bump.
+    const allReady = order.linesReady?.length === order.items.length;
+    if (allReady && (await this.menus.settings(tenantId)).autoReadyWhenAllLinesReady) {
       if (await this.orders.byHub(tenantId, order.orderId, 'preparing', 'ready'))
         order = { ...order, status: 'ready' };
     }

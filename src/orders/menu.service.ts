@@ -20,7 +20,7 @@ import type { MenuStore } from '../engine/menu-store.js';
 import { actorOf, type Session } from '../session/session.js';
 import { HubEvents } from '../util/hub-events.js';
 import { tenantOf } from '../session/tenant-scope.js';
-import { HubException, notFound } from '../util/hub.exception.js';
+import { HubException, invalid, notFound } from '../util/hub.exception.js';
 
 /** What `order.place` is charged: the lines as priced, the total, the currency. */
 export interface Priced {
@@ -195,9 +195,7 @@ export class MenuService {
     const problem = menuProblem(content);
     if (problem) {
       const field = problem.field.replace(/^settings\./, '');
-      throw new HubException('VALIDATION_FAILED', 'invalid payload', {
-        fields: [{ field, messages: [problem.message] }],
-      });
+      throw invalid([{ field, messages: [problem.message] }]);
     }
     const stored = await this.menus.put(tenantId, content, new Date().toISOString());
     if (!stored) throw notFound('menu');
@@ -262,7 +260,7 @@ export class MenuService {
     ]);
     if (dto.currency === undefined)
       fields.push({ field: 'currency', messages: ['currency is required without a menu'] });
-    if (fields.length) throw new HubException('VALIDATION_FAILED', 'invalid payload', { fields });
+    if (fields.length) throw invalid(fields);
     const items = dto.items.map(({ sku, name, quantity, unitPrice }) => ({
       sku,
       name: name!,

@@ -8,7 +8,7 @@ import type { OrderStore } from '../engine/order-store.js';
 import { actorOf, type Session } from '../session/session.js';
 import { background } from '../util/background.js';
 import { HubEvents } from '../util/hub-events.js';
-import { HubException } from '../util/hub.exception.js';
+import { invalid } from '../util/hub.exception.js';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { MenuService } from './menu.service.js';
 import { limitReached, newOrder, placed, senderOf } from './order-changes.js';
@@ -106,11 +106,10 @@ export class OrderPlacementService {
       }
       // Another customer's: answered as a field the client must change, never as "it exists"
       // (CONFLICT would confirm to one customer that another has an order with that id).
-      throw new HubException('VALIDATION_FAILED', 'choose another orderId, or leave it out', {
-        fields: [
-          { field: 'orderId', messages: ['this orderId cannot be used: choose another, or leave it out'] },
-        ],
-      });
+      throw invalid(
+        [{ field: 'orderId', messages: ['this orderId cannot be used: choose another, or leave it out'] }],
+        'choose another orderId, or leave it out',
+      );
     }
     const stored = result.placed;
     this.delivery.release(message);

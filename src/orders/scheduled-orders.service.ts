@@ -16,7 +16,7 @@ import type { ScheduledOrderIndex } from '../engine/scheduled-order-index.js';
 import { background } from '../util/background.js';
 import { CLOCK, type Clock, systemClock } from '../util/clock.js';
 import { HubEvents } from '../util/hub-events.js';
-import { HubException } from '../util/hub.exception.js';
+import { HubException, invalid } from '../util/hub.exception.js';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { MenuService } from './menu.service.js';
 import { OrderSlaService } from './order-sla.service.js';
@@ -99,9 +99,7 @@ export class ScheduledOrdersService implements OnModuleInit, OnApplicationBootst
               ? 'scheduledFor is outside the opening hours'
               : undefined;
     if (why) {
-      throw new HubException('VALIDATION_FAILED', 'invalid payload', {
-        fields: [{ field: 'scheduledFor', messages: [why] }],
-      });
+      throw invalid([{ field: 'scheduledFor', messages: [why] }]);
     }
     const prepMinutes = (settings.prepMinutes ?? DEFAULT_PREP_MINUTES) + extraPrepMinutes;
     return {

@@ -30,7 +30,7 @@ import { tenantOf } from '../session/tenant-scope.js';
 import { background } from '../util/background.js';
 import { CLOCK, type Clock, systemClock } from '../util/clock.js';
 import { HubEvents } from '../util/hub-events.js';
-import { HubException } from '../util/hub.exception.js';
+import { HubException, invalid } from '../util/hub.exception.js';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 
 /** How many overdue `until`s the sweep at start takes per round. */
@@ -102,7 +102,7 @@ export class StoreStatusService implements OnModuleInit, OnApplicationBootstrap 
   /** `store.set_status`. */
   async set(session: Session, dto: StoreSetStatusDto): Promise<StoreStatusData> {
     const problem = storeStatusProblem(dto, this.clock.now());
-    if (problem) throw new HubException('VALIDATION_FAILED', 'invalid payload', { fields: [problem] });
+    if (problem) throw invalid([problem]);
     const tenantId = tenantOf(session, dto.tenantId);
     const sender: Sender = { id: session.userId, type: session.role };
     const after = await this.change(tenantId, dto, sender, actorOf(session), 'store.set_status');
@@ -117,10 +117,7 @@ export class StoreStatusService implements OnModuleInit, OnApplicationBootstrap 
    */
   async admit(tenantId: string, change: StoreStatusChange): Promise<void> {
     const problem = storeStatusProblem(change, this.clock.now());
-    if (problem) {
-      const fields = [{ ...problem, field: `data.${problem.field}` }];
-      throw new HubException('VALIDATION_FAILED', 'invalid publish', { fields });
-    }
+    if (problem) throw invalid([{ ...problem, field: `data.${problem.field}` }], 'invalid publish');
     if ((await this.store.count()) < this.config.menu.maxTenants || (await this.store.get(tenantId))) return;
     throw this.full();
   }

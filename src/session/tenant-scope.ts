@@ -1,6 +1,6 @@
 import { ALL_TENANTS } from '@orderwire/contracts';
 import type { Session } from './session.js';
-import { HubException } from '../util/hub.exception.js';
+import { HubException, invalid } from '../util/hub.exception.js';
 
 /**
  * The tenant a command acts on. Tenant users act on their own tenant only (naming another is
@@ -14,9 +14,10 @@ export function tenantOf(session: Session, requested: string | undefined): strin
     return session.tenantId;
   }
   if (requested === undefined || requested === ALL_TENANTS) {
-    throw new HubException('VALIDATION_FAILED', 'platform admins must name the tenantId', {
-      fields: [{ field: 'tenantId', messages: ['tenantId is required for platform admins'] }],
-    });
+    throw invalid(
+      [{ field: 'tenantId', messages: ['tenantId is required for platform admins'] }],
+      'platform admins must name the tenantId',
+    );
   }
   return requested;
 }

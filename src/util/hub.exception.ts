@@ -1,5 +1,5 @@
 import { WsException } from '@nestjs/websockets';
-import type { ErrorCode, ProtocolErrorBody } from '@orderwire/contracts';
+import type { ErrorCode, FieldError, ProtocolErrorBody } from '@orderwire/contracts';
 
 /** The one error type commands throw: a protocol code, a safe message and optional details. */
 export class HubException extends WsException {
@@ -26,3 +26,6 @@ export const notFound = (what: string): HubException => new HubException('NOT_FO
 export const forbidden = (message: string): HubException => new HubException('FORBIDDEN', message);
 export const conflict = (message: string, details?: ProtocolErrorBody['details']): HubException =>
   new HubException('CONFLICT', message, details);
+/** VALIDATION_FAILED with `details.fields` naming each field at fault and why. */
+export const invalid = (fields: FieldError[], message = 'invalid payload'): HubException =>
+  new HubException('VALIDATION_FAILED', message, { fields });
