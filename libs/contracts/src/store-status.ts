@@ -102,6 +102,18 @@ const NEVER_SET: StoredStoreStatus = {
 };
 
 /**
+ * The status people (or services) set, as it stands at `now`: back to `open`, set by the hub, once
+ * its `until` passed (`expired`); `base` is the stored record (a tenant that never set one, open).
+ */
+function setByPeople(stored: StoredStoreStatus | undefined, now: number) {
+  const base = stored ?? NEVER_SET;
+  const expired = base.until !== undefined && Date.parse(base.until) <= now;
+  const manual: Pick<StoredStoreStatus, 'status' | 'extraPrepMinutes' | 'until' | 'reason' | 'updatedBy'> =
+    expired ? { status: 'open', extraPrepMinutes: 0, updatedBy: STORE_SYSTEM } : base;
+  return { base, expired, manual };
+}
+
+/**
  * What the hub writes when it looks again at `now` (at a `wakeAt`): the status set by people,
  * back to `open` once its `until` passed, written one version later with the next `wakeAt`.
  */
@@ -110,18 +122,15 @@ export function storeStatusAwake(
   now: number,
   schedule?: StoreSchedule,
 ): Omit<StoredStoreStatus, 'version'> {
-  const base = stored ?? NEVER_SET;
-  const expired = base.until !== undefined && Date.parse(base.until) <= now;
-  const manual = expired ? { status: 'open' as const, extraPrepMinutes: 0 } : base;
-  const at = new Date(now).toISOString();
+  const { manual } = setByPeople(stored, now);
   return {
     status: manual.status,
     extraPrepMinutes: manual.extraPrepMinutes,
-    ...(!expired && base.until !== undefined ? { until: base.until } : {}),
-    ...(!expired && base.reason !== undefined ? { reason: base.reason } : {}),
-    updatedBy: expired || !stored ? STORE_SYSTEM : base.updatedBy,
-    updatedAt: at,
-    ...wakeOf(expired ? undefined : base.until, now, schedule),
+    ...(manual.until !== undefined ? { until: manual.until } : {}),
+    ...(manual.reason !== undefined ? { reason: manual.reason } : {}),
+    updatedBy: manual.updatedBy,
+    updatedAt: new Date(now).toISOString(),
+    ...wakeOf(manual.until, now, schedule),
   };
 }
 
@@ -149,15 +158,12 @@ export function storeStatusView(
   now: number,
   schedule?: StoreSchedule,
 ): StoreStatusData {
-  const base = stored ?? NEVER_SET;
-  const expired = base.until !== undefined && Date.parse(base.until) <= now;
+  const { base, expired, manual } = setByPeople(stored, now);
   const hoursOpen = schedule ? isOpenAt(schedule.hours, schedule.zone, now) : true;
   const moved =
     schedule !== undefined &&
     isOpenAt(schedule.hours, schedule.zone, Date.parse(base.updatedAt)) !== hoursOpen;
   const version = base.version + (expired || moved ? 1 : 0);
-  const manual: Pick<StoredStoreStatus, 'status' | 'extraPrepMinutes' | 'until' | 'reason' | 'updatedBy'> =
-    expired ? { status: 'open', extraPrepMinutes: 0, updatedBy: STORE_SYSTEM } : base;
   const opening = (from: number): string | undefined => {
     const t = schedule ? nextOpening(schedule.hours, schedule.zone, from) : from;
     return t === undefined ? undefined : new Date(t).toISOString();
