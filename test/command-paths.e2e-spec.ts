@@ -57,7 +57,16 @@ const SCRIPT: Step[] = [
   { who: 'courier', event: 'order.item_ready', data: { orderId: 'o-1', lineIndexes: [0] } },
   { who: 'crew', event: 'order.update_status', data: { orderId: 'o-1', status: 'ready' } },
   { who: 'crew', event: 'order.update_status', data: { orderId: 'o-1', status: 'placed' } },
+  { who: 'courier', event: 'order.claim', data: { orderId: 'o-1' } },
   { who: 'crew', event: 'order.update_status', data: { orderId: 'o-1', status: 'out_for_delivery' } },
+  { who: 'kitchen', event: 'order.assign_courier', data: { orderId: 'o-1', courierId: 'd-1' } },
+  { who: 'admin', event: 'order.assign_courier', data: { orderId: 'o-1', courierId: null } },
+  { who: 'admin', event: 'order.assign_courier', data: { orderId: 'o-1', courierId: 'd-1' } },
+  {
+    who: 'courier',
+    event: 'order.update_status',
+    data: { orderId: 'o-1', status: 'preparing', handoffCode: '1234' },
+  },
   { who: 'courier', event: 'courier.location', data: { orderId: 'o-1', lat: 38.7, lng: -9.1, heading: 90 } },
   { who: 'courier', event: 'courier.location', data: { orderId: 'o-1', lat: 91, lng: 0 } },
   { who: 'other', event: 'order.cancel', data: { orderId: 'o-1' } },
@@ -106,7 +115,16 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 /** Audit entries' ids: a time and a sequence. */
 const STREAM_ID = /^\d{13}-\d+$/;
 /** Values that differ between two runs of the same script: clocks, ids, cursors, the token. */
-const VOLATILE = new Set(['serverTime', 'exp', 'cursor', 'sessionId', 'commandId', 'next', 'token']);
+const VOLATILE = new Set([
+  'serverTime',
+  'exp',
+  'cursor',
+  'sessionId',
+  'commandId',
+  'next',
+  'token',
+  'handoffCode',
+]);
 
 function normalize(value: unknown, key = ''): unknown {
   if (VOLATILE.has(key) && value !== undefined) return `<${key}>`;

@@ -45,6 +45,7 @@ describe('commands: success paths and error codes', () => {
       status: 'placed',
       total: 1700,
       currency: 'EUR',
+      handoffCode: expect.stringMatching(/^\d{4}$/),
     });
     for (const c of [crew, admin, customer]) {
       const env = await c.waitFor(
@@ -100,6 +101,7 @@ describe('commands: success paths and error codes', () => {
       status: 'placed',
       total: 1700,
       currency: 'EUR',
+      handoffCode: expect.stringMatching(/^\d{4}$/),
     });
     const isIt = (e: { data: Record<string, unknown> }) =>
       (e.data.order as { orderId?: string } | undefined)?.orderId === 'half-placed';
@@ -164,13 +166,22 @@ describe('commands: success paths and error codes', () => {
     );
   });
 
-  it("courier.location goes to the order's customer only, from couriers only", async () => {
+  it("courier.location goes to the order's customer and admins only, from its courier only", async () => {
+    // k-1 (crew without a crewRole) took it out: nobody holds it, so nobody may relay for it yet;
+    // once d-1 holds it, another courier's position is refused (courier.location has 2/s each).
+    const second = await connect(hub, 'crew', 'd-2', { extraClaims: { crewRole: 'courier' } });
+    const spoof = () => second.cmd('courier.location', { orderId: 'o-1', lat: 1, lng: 1 });
+    expect((await spoof()).error?.code).toBe('FORBIDDEN');
+    await admin.ok('order.assign_courier', { orderId: 'o-1', courierId: 'd-1' });
+    expect((await spoof()).error).toMatchObject({ code: 'FORBIDDEN', details: { courierId: 'd-1' } });
+    second.close();
     expect(
       await courier.ok('courier.location', { orderId: 'o-1', lat: 38.7, lng: -9.1, heading: 90 }),
     ).toEqual({ relayed: true });
     const loc = await customer.waitFor('courier.location');
     expect(loc.data).toMatchObject({ orderId: 'o-1', lat: 38.7, lng: -9.1, heading: 90 });
     expect(loc.requiresAck).toBeUndefined();
+    expect((await admin.waitFor('courier.location')).data).toMatchObject({ orderId: 'o-1', lat: 38.7 });
     expect((await crew.cmd('courier.location', { orderId: 'o-1', lat: 1, lng: 1 })).error?.code).toBe(
       'FORBIDDEN',
     );

@@ -37,6 +37,7 @@ const VALID: Record<(typeof PUBLISHABLE_TYPES)[number], Record<string, unknown>>
     previousStatus: 'placed',
     updatedBy: { id: 'pos', type: 'service' },
   },
+  'order.courier_assigned': { orderId: 'o-api-1', courierId: 'd-1' },
   'payment.confirmed': { orderId: 'o-api-1', amount: 850, currency: 'EUR', method: 'card' },
   'payment.failed': { orderId: 'o-api-1', reason: 'declined' },
   'payment.refunded': { orderId: 'o-api-1', amount: 850, currency: 'EUR' },

@@ -192,9 +192,9 @@ const NEXT = ['accepted', 'preparing', 'ready', 'out_for_delivery', 'delivered']
 
 /**
  * The crew: takes every new order to delivered, with positions on the way. It works the queue as
- * crew without a crewRole (every crew right: the front may not send an order out, and couriers
- * only hear of delivery orders once they are ready) and sends the positions through a courier
- * session of its own.
+ * crew without a crewRole (every crew right; couriers only hear of delivery orders once they are
+ * ready) and takes the delivery steps through a courier session of its own, which so holds the
+ * order and may relay its positions (docs/protocol.md section 14).
  */
 export class Courier {
   id = 'courier-1';
@@ -245,7 +245,8 @@ export class Courier {
     for (const status of NEXT) {
       for (let attempt = 0; attempt < 20 && this.running; attempt++) {
         try {
-          await this.m.send('order.update_status', { orderId: order.orderId, status });
+          const via = status === 'out_for_delivery' || status === 'delivered' ? this.gps : this.m;
+          await via.send('order.update_status', { orderId: order.orderId, status });
           const key = `status:${order.orderId}:${status}`;
           this.ledger.expect(order.customerId, key);
           this.ledger.expect('courier-1', key);

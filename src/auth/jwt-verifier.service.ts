@@ -9,11 +9,10 @@ import {
   MAX_STATIONS_PER_TOKEN,
   STATION_PATTERN,
   TENANT_PATTERN,
+  USER_ID_PATTERN,
 } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { AuthError } from './auth.error.js';
-
-const SUB_PATTERN = /^[^\s|\p{Cc}]{1,128}$/u;
 
 /** One entry of a service token's tenant scope: a tenant id, or `*`. */
 function isScopeEntry(t: unknown): t is string {
@@ -53,7 +52,7 @@ export class JwtVerifier {
   verifyService(token: unknown): { sub: string; tenants: string[] | '*' } {
     const payload = this.decode(token, this.config.jwt.maxServiceTokenTtlMs);
     const { sub, role, tenants, tenantId } = payload;
-    if (typeof sub !== 'string' || !SUB_PATTERN.test(sub))
+    if (typeof sub !== 'string' || !USER_ID_PATTERN.test(sub))
       throw new AuthError('UNAUTHORIZED', 'sub is missing');
     if (role !== 'service') throw new AuthError('FORBIDDEN', 'a service token (role "service") is required');
     if (tenants !== undefined && tenantId !== undefined) {
@@ -82,7 +81,7 @@ export class JwtVerifier {
   verify(token: unknown, namespaceRole?: Role): HubClaims {
     const payload = this.decode(token, this.config.jwt.maxTokenTtlMs);
     const { sub, role, tenantId, crewRole } = payload;
-    if (typeof sub !== 'string' || !SUB_PATTERN.test(sub))
+    if (typeof sub !== 'string' || !USER_ID_PATTERN.test(sub))
       throw new AuthError('UNAUTHORIZED', 'sub is missing');
     if (!isRole(role)) throw new AuthError('UNAUTHORIZED', 'role must be customer, crew or admin');
     if (typeof tenantId !== 'string' || (tenantId !== ALL_TENANTS && !TENANT_PATTERN.test(tenantId))) {

@@ -53,7 +53,7 @@ export class CommandForwardInterceptor implements AroundInterceptor {
         new HubException('LIMIT_REACHED', message, { scope: 'service', limit: full.limit }),
       );
     }
-    return this.carryOut(sessionOf(ws.getClient()), type, ws.getData(), proceed);
+    return this.carryOut(sessionOf(ws.getClient()), type, ws.getData(), proceed, rule.withhold);
   }
 
   private async carryOut(
@@ -61,9 +61,11 @@ export class CommandForwardInterceptor implements AroundInterceptor {
     type: CommandType,
     data: Record<string, unknown>,
     proceed: Proceed,
+    withhold: readonly string[] | undefined,
   ): Promise<unknown> {
     const reply = await proceed();
-    await this.forward(session, type, data, reply);
+    const replied = (reply as { data?: unknown } | undefined)?.data;
+    await this.forward(session, type, without(data, withhold), without(replied, withhold));
     return reply;
   }
 
@@ -78,7 +80,7 @@ export class CommandForwardInterceptor implements AroundInterceptor {
       commandId: requestId ? `req-${encodeURIComponent(`${s.userKey}|${requestId}`)}` : newUlid(),
       type,
       data,
-      reply: (reply as { data?: unknown } | undefined)?.data,
+      reply,
       // A platform admin acts on the tenant it named (the handler has checked it: tenantOf).
       tenantId: s.tenantId === ALL_TENANTS && typeof data.tenantId === 'string' ? data.tenantId : s.tenantId,
       user: {
@@ -104,4 +106,12 @@ export class CommandForwardInterceptor implements AroundInterceptor {
       );
     }
   }
+}
+
+/** `value` without the `fields` a unit withholds from services (a copy; the value itself as is). */
+function without<T>(value: T, fields: readonly string[] | undefined): T {
+  if (!fields || !value || typeof value !== 'object' || !fields.some((f) => f in value)) return value;
+  const copy = { ...(value as Record<string, unknown>) };
+  for (const field of fields) delete copy[field];
+  return copy as T;
 }

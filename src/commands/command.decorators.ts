@@ -19,6 +19,11 @@ export interface CommandOptions {
   rate?: 'courier';
   /** Handed, once carried out, to the services subscribed to it and the webhooks that take it. */
   forward?: boolean;
+  /**
+   * Fields of its data and of its reply that are never handed on (a hand-over code: for the
+   * customer and the courier at the door only, docs/protocol.md section 14).
+   */
+  withhold?: readonly string[];
   /** A webhook may accept or reject it before it is carried out (WEBHOOK_DECISIONS). */
   decidable?: boolean;
   /** Commands naming the same `orderId` from one session run one at a time, in arrival order. */

@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { ValidationPipe } from '@nestjs/common';
-import { COMMAND_TYPES, COMMANDS, OrderPlaceDto, OrderPlaceItemDto } from '@orderwire/contracts';
+import {
+  COMMAND_TYPES,
+  COMMANDS,
+  OrderAssignCourierDto,
+  OrderPlaceDto,
+  OrderPlaceItemDto,
+  OrderUpdateStatusDto,
+} from '@orderwire/contracts';
 import fc from 'fast-check';
 import { CompiledValidator } from './compiled-validator.js';
 import { WsValidationPipe } from './ws-validation.pipe.js';
@@ -24,6 +31,10 @@ const VALID: Record<string, Record<string, unknown>> = {
   'order.cancel': { orderId: 'o-1', reason: 'r', tenantId: 't1' },
   'order.update_status': { orderId: 'o-1', status: 'accepted', etaMinutes: 5, note: 'n' },
   'courier.location': { orderId: 'o-1', lat: 1, lng: 2, heading: 90 },
+  'order.update_status#delivered': { orderId: 'o-1', status: 'delivered', handoffCode: '0042' },
+  'order.assign_courier': { orderId: 'o-1', courierId: 'd-1@fleet', tenantId: 't1' },
+  'order.assign_courier#none': { orderId: 'o-1', courierId: null },
+  'order.claim': { orderId: 'o-1' },
   'order.item_ready': { orderId: 'o-1', lineIndexes: [0, 2], tenantId: 't1' },
   'menu.set_availability': { sku: 'fries', available: false, tenantId: 't1' },
   'store.set_hours': {
@@ -160,6 +171,12 @@ describe('CompiledValidator: the same verdicts as class-validator through Nest',
 
   it('order.place of a dine-in order (table, no address): the same verdicts', () =>
     differential('order.place#dine_in', OrderPlaceDto));
+
+  it('order.update_status to delivered with a hand-over code: the same verdicts', () =>
+    differential('order.update_status#delivered', OrderUpdateStatusDto));
+
+  it('order.assign_courier handing an order back (courierId null): the same verdicts', () =>
+    differential('order.assign_courier#none', OrderAssignCourierDto));
 
   async function differential(type: string, dto: new () => object): Promise<void> {
     const compiled = CompiledValidator.for(dto)!;

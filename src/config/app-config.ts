@@ -68,6 +68,8 @@ export interface AppConfig {
     timezone: string;
     /** Scheduled orders: SCHEDULE_MIN_LEAD_MINUTES and MAX_SCHEDULED_ORDERS_PER_TENANT. */
     scheduled: { minLeadMs: number; perTenant: number };
+    /** COURIER_POSITION_TTL_SECONDS: how long a courier's last position is kept and shown. */
+    courierPositionTtlMs: number;
   };
   limits: {
     messageBytes: number;

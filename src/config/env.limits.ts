@@ -132,6 +132,13 @@ export class EnvLimits {
   @Min(1)
   MAX_SCHEDULED_ORDERS_PER_TENANT = 2000;
 
+  /** How long a courier's last position stays on the board (docs/protocol.md section 14). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3600)
+  COURIER_POSITION_TTL_SECONDS = 300;
+
   /** Tenants whose menu is stored; a new tenant's menu past it is refused (LIMIT_REACHED). */
   @Transform(toInt)
   @IsInt()

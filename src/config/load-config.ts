@@ -182,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         minLeadMs: s.SCHEDULE_MIN_LEAD_MINUTES * 60_000,
         perTenant: s.MAX_SCHEDULED_ORDERS_PER_TENANT,
       },
+      courierPositionTtlMs: s.COURIER_POSITION_TTL_SECONDS * 1000,
     },
     limits: {
       messageBytes: s.MESSAGE_MAX_BYTES,

@@ -18,6 +18,7 @@ import {
   AUDIT_STORE,
   MENU_STORE,
   STORE_STATUS_STORE,
+  COURIER_STORE,
   SCHEDULED_ORDERS,
   MESSAGE_STORE,
   ORDER_STORE,
@@ -32,6 +33,7 @@ import { MemoryAuditStore } from './memory/memory-audit-store.js';
 import { MemoryJobScheduler } from './memory/memory-job-scheduler.js';
 import { MemoryMenuStore } from './memory/memory-menu-store.js';
 import { MemoryStoreStatusStore } from './memory/memory-store-status-store.js';
+import { MemoryCourierStore } from './memory/memory-courier-store.js';
 import { MemoryScheduledOrderIndex } from './memory/memory-scheduled-order-index.js';
 import { MemoryMessageStore } from './memory/memory-message-store.js';
 import { MemoryOrderStore } from './memory/memory-order-store.js';
@@ -66,6 +68,7 @@ function memoryProviders(config: AppConfig): Provider[] {
     { provide: MENU_STORE, useFactory: () => new MemoryMenuStore(config.menu) },
     { provide: STORE_STATUS_STORE, useFactory: () => new MemoryStoreStatusStore(config.menu) },
     { provide: SCHEDULED_ORDERS, useFactory: () => new MemoryScheduledOrderIndex() },
+    { provide: COURIER_STORE, useFactory: () => new MemoryCourierStore() },
     { provide: AUDIT_STORE, useFactory: () => new MemoryAuditStore(config.audit) },
     {
       provide: IDEMPOTENCY_STORE,
@@ -105,6 +108,7 @@ function redisProviders(config: AppConfig): Provider[] {
     from(MENU_STORE, (e) => e.menus),
     from(STORE_STATUS_STORE, (e) => e.storeStatuses),
     from(SCHEDULED_ORDERS, (e) => e.scheduled),
+    from(COURIER_STORE, (e) => e.couriers),
     from(AUDIT_STORE, (e) => e.audit),
     from(IDEMPOTENCY_STORE, (e) => e.idempotency),
     from(SESSION_REGISTRY, (e) => e.sessions),
@@ -136,6 +140,7 @@ export class EngineModule {
         MENU_STORE,
         STORE_STATUS_STORE,
         SCHEDULED_ORDERS,
+        COURIER_STORE,
         AUDIT_STORE,
         IDEMPOTENCY_STORE,
         SESSION_REGISTRY,

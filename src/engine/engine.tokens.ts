@@ -8,6 +8,8 @@ export const MENU_STORE = Symbol('MENU_STORE');
 export const STORE_STATUS_STORE = Symbol('STORE_STATUS_STORE');
 export const SCHEDULED_ORDERS = Symbol('SCHEDULED_ORDERS');
 export const AUDIT_STORE = Symbol('AUDIT_STORE');
+/** Couriers' last positions and hand-over codes (see courier-store.ts). */
+export const COURIER_STORE = Symbol('COURIER_STORE');
 /** Health of the engine's dependencies, for /health/ready. */
 export const ENGINE_HEALTH = Symbol('ENGINE_HEALTH');
 

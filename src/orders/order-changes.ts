@@ -86,13 +86,14 @@ export function limitReached(scope: 'customer' | 'tenant', limits: ActiveOrderLi
   );
 }
 
-/** The reply to `order.place`. */
-export const placed = (o: Order): CommandReply<'order.place'> => ({
+/** The reply to `order.place`: with a delivery order's hand-over code, for its customer only. */
+export const placed = (o: Order, handoffCode?: string): CommandReply<'order.place'> => ({
   orderId: o.orderId,
   ...(o.orderNumber ? { orderNumber: o.orderNumber } : {}),
   status: o.status,
   total: o.total,
   currency: o.currency,
+  ...(handoffCode !== undefined ? { handoffCode } : {}),
 });
 
 /**
@@ -109,3 +110,19 @@ export function assertCrewMay(crewRole: CrewRole | undefined, order: Order, to: 
     fulfillment: order.fulfillment,
   });
 }
+
+/** The steps only an order's courier may take, once one holds it (docs/protocol.md section 14). */
+const COURIER_STEPS: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['out_for_delivery', 'delivered']);
+
+/**
+ * The holder rule (docs/protocol.md section 14): crew other than the courier who holds a delivery
+ * order may not take it out or deliver it (FORBIDDEN naming the holder).
+ */
+export function assertCourierMay(session: { userId: string }, order: Order, to: OrderStatus): void {
+  if (!COURIER_STEPS.has(to) || order.courierId === undefined || order.courierId === session.userId) return;
+  throw notHolder(order);
+}
+
+/** FORBIDDEN for crew who are not the order's courier, naming the one who is. */
+export const notHolder = (order: Order): HubException =>
+  new HubException('FORBIDDEN', 'another courier holds this order', { courierId: order.courierId ?? null });

@@ -10,6 +10,7 @@ import { background } from '../util/background.js';
 import { HubEvents } from '../util/hub-events.js';
 import { invalid } from '../util/hub.exception.js';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
+import { HandoffService } from './handoff.service.js';
 import { MenuService } from './menu.service.js';
 import { limitReached, newOrder, placed, senderOf } from './order-changes.js';
 import { ORDER_GATE, type OrderGate } from './order-gate.js';
@@ -45,6 +46,7 @@ export class OrderPlacementService {
     private readonly delivery: DeliveryService,
     private readonly menus: MenuService,
     private readonly events: HubEvents,
+    private readonly handoff: HandoffService,
     @Inject(ORDER_GATE) private readonly gate: OrderGate,
   ) {}
 
@@ -102,7 +104,7 @@ export class OrderPlacementService {
         // before handing it on: deliver it again (the same id, so once in the log either way).
         if (existing.status === 'placed' || existing.status === 'scheduled')
           await this.publishCreated(session, existing, false);
-        return placed(existing);
+        return placed(existing, await this.handoff.issue(existing));
       }
       // Another customer's: answered as a field the client must change, never as "it exists"
       // (CONFLICT would confirm to one customer that another has an order with that id).
@@ -128,7 +130,7 @@ export class OrderPlacementService {
     // The order is placed and published: what follows must not fail the command.
     if (plan) background(this.logger, 'scheduled order', this.scheduled.stored(stored));
     else background(this.logger, 'order follow-up', this.board.afterPlaced(stored));
-    return placed(stored);
+    return placed(stored, await this.handoff.issue(stored));
   }
 
   private async publishCreated(session: Session, order: Order, fresh: boolean): Promise<void> {

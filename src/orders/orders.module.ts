@@ -8,6 +8,7 @@ import { OrderSlaService } from './order-sla.service.js';
 import { MenuService } from './menu.service.js';
 import { OrdersService } from './orders.service.js';
 import { CourierService } from './courier.service.js';
+import { HandoffService } from './handoff.service.js';
 import { StoreStatusService } from './store-status.service.js';
 import { OrderPlacementService } from './order-placement.service.js';
 import { ScheduledOrdersService } from './scheduled-orders.service.js';
@@ -23,6 +24,7 @@ import { ServiceEventsService } from './service-events.service.js';
   providers: [
     OrdersService,
     CourierService,
+    HandoffService,
     StoreStatusService,
     OrderPlacementService,
     ScheduledOrdersService,

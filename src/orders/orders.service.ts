@@ -1,18 +1,31 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Order, OrderCancelDto, OrderStatus, OrderUpdateStatusDto, Sender } from '@orderwire/contracts';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type {
+  BoardOrder,
+  Order,
+  OrderCancelDto,
+  OrderStatus,
+  OrderUpdateStatusDto,
+  Sender,
+} from '@orderwire/contracts';
 import { canCancel, FINAL_STATUSES, isLegalTransition, nextStatuses } from '@orderwire/contracts';
 import { actorOf, type Session } from '../session/session.js';
 import { HubEvents } from '../util/hub-events.js';
 import { conflict, forbidden, HubException, notFound } from '../util/hub.exception.js';
 import { tenantOf } from '../session/tenant-scope.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import { ORDER_STORE, SESSION_REGISTRY } from '../engine/engine.tokens.js';
+import { COURIER_STORE, ORDER_STORE, SESSION_REGISTRY } from '../engine/engine.tokens.js';
+import type { CourierStore } from '../engine/courier-store.js';
 import type { OrderStore } from '../engine/order-store.js';
 import type { SessionRegistry } from '../engine/session-registry.js';
 import type { StoredMessage } from '../engine/message-store.js';
 import { AlertsService } from '../monitoring/alerts.service.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { background } from '../util/background.js';
+import { CLOCK, type Clock, systemClock } from '../util/clock.js';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { forCouriers } from '../routing/routing.table.js';
-import { assertCrewMay, forPeople, moved, senderOf } from './order-changes.js';
+import { HandoffService } from './handoff.service.js';
+import { assertCourierMay, assertCrewMay, forPeople, moved, senderOf } from './order-changes.js';
 import { MenuService } from './menu.service.js';
 
 const BOARD_LIMIT = 1000;
@@ -34,23 +47,57 @@ export const stationsOf = (o: Order): { status: OrderStatus; fulfillment: Order[
 @Injectable()
 export class OrdersService {
   constructor(
+    @InjectLogger(OrdersService.name) private readonly logger: HubLogger,
     @Inject(ORDER_STORE) private readonly orders: OrderStore,
+    @Inject(COURIER_STORE) private readonly couriers: CourierStore,
     @Inject(SESSION_REGISTRY) private readonly sessions: SessionRegistry,
     private readonly delivery: DeliveryService,
     private readonly alerts: AlertsService,
     private readonly menus: MenuService,
     private readonly events: HubEvents,
+    private readonly handoff: HandoffService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
   /**
    * What `order.board` shows this session: its own orders for a customer, the tenant's otherwise;
-   * for couriers, the delivery orders from `ready` on (their station, routing.table.ts).
+   * for couriers, the delivery orders from `ready` on (their station, routing.table.ts) and the
+   * ones they hold. A customer's delivery orders carry their hand-over codes, and the customer's
+   * and admins' orders out for delivery their courier's last position (docs/protocol.md 14).
    */
-  async board(session: Session): Promise<Order[]> {
-    if (session.role === 'customer')
-      return this.orders.listForCustomer(session.tenantId, session.userId, BOARD_LIMIT);
+  async board(session: Session): Promise<BoardOrder[]> {
+    if (session.role === 'customer') {
+      const own = await this.orders.listForCustomer(session.tenantId, session.userId, BOARD_LIMIT);
+      return this.withPositions(await this.withCodes(own));
+    }
     const active = await this.orders.listActive(session.tenantId, BOARD_LIMIT);
-    return session.role === 'crew' && session.crewRole === 'courier' ? active.filter(forCouriers) : active;
+    if (session.role === 'admin') return this.withPositions(active);
+    return session.crewRole === 'courier'
+      ? active.filter((o) => forCouriers(o) || o.courierId === session.userId)
+      : active;
+  }
+
+  private async withCodes(orders: Order[]): Promise<BoardOrder[]> {
+    const codes = await this.handoff.codesOf(orders.filter((o) => !FINAL_STATUSES.has(o.status)));
+    return codes.size === 0
+      ? orders
+      : orders.map((o) => (codes.has(o.orderId) ? { ...o, handoffCode: codes.get(o.orderId) } : o));
+  }
+
+  private async withPositions(orders: BoardOrder[]): Promise<BoardOrder[]> {
+    const out = orders.filter((o) => o.status === 'out_for_delivery' && o.courierId !== undefined);
+    if (out.length === 0) return orders;
+    const positions = await this.couriers.positions(
+      out[0]!.tenantId,
+      out.map((o) => o.orderId),
+    );
+    // Fresh on the hub's clock too (the store expires them by the wall clock): COURIER_POSITION_TTL.
+    const since = this.clock.now() - this.config.orders.courierPositionTtlMs;
+    return orders.map((o) => {
+      const p = positions.get(o.orderId);
+      return p && p.courierId === o.courierId && Date.parse(p.at) > since ? { ...o, courierPosition: p } : o;
+    });
   }
 
   async cancel(session: Session, dto: OrderCancelDto): Promise<{ orderId: string; status: OrderStatus }> {
@@ -70,6 +117,9 @@ export class OrdersService {
     dto: OrderUpdateStatusDto,
   ): Promise<{ orderId: string; status: OrderStatus }> {
     const tenantId = tenantOf(session, dto.tenantId);
+    // The hand-over code (docs/protocol.md section 14): admins confirm a delivery without one.
+    if (dto.status === 'delivered' && session.role === 'crew')
+      await this.handoff.check(session, tenantId, dto);
     const settings = dto.status === 'accepted' ? await this.menus.settings(tenantId) : undefined;
     return this.transition(session, tenantId, dto.orderId, dto.status, dto, (order) => {
       if (settings?.paymentBeforeAccept && order.payment?.status !== 'paid') {
@@ -142,7 +192,10 @@ export class OrdersService {
     const mutate = (order: Order): Order => {
       if (session?.role === 'customer' && order.customerId !== session.userId) throw notFound('order');
       check(order);
-      if (session?.role === 'crew') assertCrewMay(session.crewRole, order, to);
+      if (session?.role === 'crew') {
+        assertCrewMay(session.crewRole, order, to);
+        assertCourierMay(session, order, to);
+      }
       if (!isLegalTransition(order.status, to, order.fulfillment)) {
         throw conflict(`an order cannot go from ${order.status} to ${to}`, {
           from: order.status,
@@ -150,7 +203,11 @@ export class OrdersService {
           allowed: nextStatuses(order.status, order.fulfillment),
         });
       }
-      return moved(order, to, new Date(), extra.etaMinutes);
+      const next = moved(order, to, new Date(), extra.etaMinutes);
+      // A courier who takes out an order nobody holds holds it from now on (section 14).
+      if (to === 'out_for_delivery' && order.courierId === undefined && session?.crewRole === 'courier')
+        next.courierId = session.userId;
+      return next;
     };
     const announce = (before: Order, after: Order): StoredMessage =>
       this.delivery.prepare({
@@ -172,6 +229,7 @@ export class OrdersService {
     if (!changed?.after) throw notFound('order');
     const { before } = changed;
     this.delivery.release(changed.message!);
+    if (FINAL_STATUSES.has(to)) background(this.logger, 'hand-over code', this.handoff.forget(changed.after));
     void this.events.emit('audit', {
       tenantId,
       actor: session ? actorOf(session) : HUB,

@@ -13,6 +13,8 @@ import { ORDER_STORE } from '../engine/engine.tokens.js';
 import type { OrderStore } from '../engine/order-store.js';
 import { background } from '../util/background.js';
 import { HubEvents } from '../util/hub-events.js';
+import { CourierService } from './courier.service.js';
+import { HandoffService } from './handoff.service.js';
 import { MenuService } from './menu.service.js';
 import { forPeople, moved } from './order-changes.js';
 import { OrdersService } from './orders.service.js';
@@ -30,6 +32,8 @@ export interface Applied {
   order?: Order;
   /** The data as the hub stored it (a new order with its number), in place of the published one. */
   data?: PublishJob['data'];
+  /** Users it is also for (the couriers of an assignment), beside those the publish named. */
+  userIds?: string[];
 }
 
 /**
@@ -45,6 +49,8 @@ export class ServiceEventsService {
     private readonly board: OrdersService,
     private readonly menus: MenuService,
     private readonly events: HubEvents,
+    private readonly couriers: CourierService,
+    private readonly handoff: HandoffService,
   ) {}
 
   async apply(job: PublishJob): Promise<Applied> {
@@ -53,6 +59,8 @@ export class ServiceEventsService {
         return this.created(job, (job.data as { order: Order }).order);
       case 'order.status_updated':
         return this.statusUpdated(job, job.data as OrderStatusUpdatedData);
+      case 'order.courier_assigned':
+        return this.courierAssigned(job, job.data as { orderId: string; courierId: string | null });
       default: {
         const paid = PAYMENT_STATUS[job.type];
         if (paid) return this.payment(job, paid);
@@ -76,6 +84,8 @@ export class ServiceEventsService {
     if (stored) {
       this.audit(job, stored.orderId, undefined, { status: stored.status, orderNumber: stored.orderNumber });
       background(this.logger, 'order follow-up', this.board.afterPlaced(stored));
+      // Its customer's app shows the hand-over code from the board (docs/protocol.md section 14).
+      background(this.logger, 'hand-over code', this.handoff.issue(stored));
       return { order: stored, data: { order: stored } };
     }
     // A retried job, or an order the board has already: deliver it as the board has it.
@@ -101,6 +111,32 @@ export class ServiceEventsService {
     return {
       order: after ?? changed?.before,
       ...(after ? { data: { ...data, ...forPeople(after) } } : {}),
+    };
+  }
+
+  /**
+   * A dispatch service's courier (docs/protocol.md section 14): the board follows where the order
+   * may have one; the hub fills in the rest of the message and sends it to both couriers too.
+   */
+  private async courierAssigned(
+    job: PublishJob,
+    data: { orderId: string; courierId: string | null },
+  ): Promise<Applied> {
+    const assigned = await this.couriers.fromService(job.tenantId, data, job.sender);
+    if (!assigned) {
+      this.logger.warn(
+        { orderId: data.orderId, published: data },
+        'a service assigned a courier to an order that cannot have one; delivered, board unchanged',
+      );
+      return { order: await this.orders.get(job.tenantId, data.orderId) };
+    }
+    const { before, after } = assigned;
+    if (after)
+      this.audit(job, after.orderId, { courierId: before.courierId ?? null }, { courierId: data.courierId });
+    return {
+      order: after ?? before,
+      ...(assigned.data ? { data: assigned.data } : {}),
+      userIds: [data.courierId, before.courierId].filter((id): id is string => !!id),
     };
   }
 

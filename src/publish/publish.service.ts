@@ -100,7 +100,7 @@ export class PublishService implements OnModuleInit, InProcessHub {
       return;
     }
     if (job.type === 'store.status') return this.store.apply(job);
-    const { order, data } = await this.serviceEvents.apply(job);
+    const { order, data, userIds } = await this.serviceEvents.apply(job);
     const roles: Role[] | undefined =
       job.to?.roles ?? (job.type === 'notification' && !job.to?.userIds ? [...ROLES] : undefined);
     await this.delivery.publish({
@@ -112,7 +112,7 @@ export class PublishService implements OnModuleInit, InProcessHub {
       publishedAt: job.publishedAt,
       audience: {
         customerId: order?.customerId,
-        userIds: job.to?.userIds,
+        userIds: userIds ? [...(job.to?.userIds ?? []), ...userIds] : job.to?.userIds,
         roles,
         ...(order ? { order: stationsOf(order) } : {}),
       },

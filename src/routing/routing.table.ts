@@ -69,6 +69,13 @@ const named = (t: Targets, a: Audience): Targets => {
   }
   return t;
 };
+/** Named users' crew sessions only (a courier assigned to an order). */
+const namedCrew = (t: Targets, a: Audience): Targets => {
+  for (const id of a.userIds ?? []) add(t, 'crew', Rooms.user(a.tenantId, id));
+  return t;
+};
+/** The tenant's own admins, not platform admins (a courier's every position is for the tenant). */
+const tenantAdmins = (t: Targets, a: Audience): Targets => add(t, 'admin', Rooms.tenant(a.tenantId));
 const roles = (t: Targets, a: Audience): Targets => {
   for (const role of a.roles ?? []) {
     if (role === 'admin') admins(t, a);
@@ -93,7 +100,7 @@ export const ROUTES: Readonly<Partial<Record<ServerEventType, Rule>>> = {
   'payment.failed': orderEvent,
   'payment.refunded': orderEvent,
   notification: (a) => roles(named({}, a), a),
-  'courier.location': (a) => owner({}, a),
+  'courier.location': (a) => tenantAdmins(owner({}, a), a),
   'system.alert': adminsOnly,
   'presence.changed': adminsOnly,
   'activity.log': adminsOnly,
@@ -102,6 +109,7 @@ export const ROUTES: Readonly<Partial<Record<ServerEventType, Rule>>> = {
   'menu.availability_changed': tenantWide,
   'store.status': tenantWide,
   'order.lines_ready': (a) => admins(crew({}, a), a),
+  'order.courier_assigned': (a) => admins(crew(owner(namedCrew({}, a), a), a), a),
 };
 
 /** The one routing function: the rooms, per namespace, that receive `type` for `audience`. */

@@ -12,13 +12,8 @@ import { CommandDto, EmptyCommandDto, TenantScopedDto } from './command-base.js'
 import type { BoardData, MetricsData } from './messages.js';
 import { MENU_ID_PATTERN } from './menu.js';
 import type { OrderStatus } from './order.js';
-import {
-  CourierLocationDto,
-  OrderCancelDto,
-  OrderItemReadyDto,
-  OrderPlaceDto,
-  OrderUpdateStatusDto,
-} from './order-commands.js';
+import { CourierLocationDto, OrderAssignCourierDto, OrderClaimDto } from './courier-commands.js';
+import { OrderCancelDto, OrderItemReadyDto, OrderPlaceDto, OrderUpdateStatusDto } from './order-commands.js';
 import type { CrewRole, Role } from './roles.js';
 import { TENANT_PATTERN } from './patterns.js';
 import { StoreSetHoursDto, StoreSetStatusDto } from './store-commands.js';
@@ -26,6 +21,7 @@ import type { StoreStatusData } from './store-status.js';
 
 export * from './command-base.js';
 export * from './order-commands.js';
+export * from './courier-commands.js';
 export * from './admin-commands.js';
 export * from './store-commands.js';
 export * from './store-status.js';
@@ -65,11 +61,26 @@ export interface CommandMap {
   /** Extension: the reply carries what the order costs, as the hub priced it. */
   'order.place': {
     data: OrderPlaceDto;
-    reply: { orderId: string; orderNumber?: string; status: OrderStatus; total: number; currency: string };
+    reply: {
+      orderId: string;
+      orderNumber?: string;
+      status: OrderStatus;
+      total: number;
+      currency: string;
+      /** Extension (section 14): a delivery order's hand-over code, for its customer only. */
+      handoffCode?: string;
+    };
   };
   'order.cancel': { data: OrderCancelDto; reply: { orderId: string; status: OrderStatus } };
   'order.update_status': { data: OrderUpdateStatusDto; reply: { orderId: string; status: OrderStatus } };
   'courier.location': { data: CourierLocationDto; reply: { relayed: boolean } };
+  /** Extension (docs/protocol.md section 14): who holds the order now, and who did before. */
+  'order.assign_courier': {
+    data: OrderAssignCourierDto;
+    reply: { orderId: string; courierId: string | null; previousCourierId?: string };
+  };
+  /** Extension (section 14): the order is the claiming courier's. */
+  'order.claim': { data: OrderClaimDto; reply: { orderId: string; courierId: string } };
   /** Extension (docs/protocol.md section 13): every ready line of the order now, and its status. */
   'order.item_ready': {
     data: OrderItemReadyDto;
@@ -110,6 +121,8 @@ export const COMMANDS: Readonly<Record<CommandType, CommandRule>> = {
   'order.cancel': { roles: ['customer', 'crew', 'admin'], dto: OrderCancelDto },
   'order.update_status': { roles: ['crew', 'admin'], dto: OrderUpdateStatusDto },
   'courier.location': { roles: ['crew'], crewRoles: ['courier'], dto: CourierLocationDto },
+  'order.assign_courier': { roles: ['crew', 'admin'], crewRoles: ['front'], dto: OrderAssignCourierDto },
+  'order.claim': { roles: ['crew'], crewRoles: ['courier'], dto: OrderClaimDto },
   'order.item_ready': { roles: ['crew', 'admin'], crewRoles: ['kitchen', 'front'], dto: OrderItemReadyDto },
   'menu.set_availability': {
     roles: ['crew', 'admin'],

@@ -35,6 +35,9 @@ export const ERROR_CODES = [
   // Extension (docs/protocol.md section 13): the store is paused or closed and takes no orders;
   // `details: { status, nextOpenAt? }`.
   'STORE_CLOSED',
+  // Extension (docs/protocol.md section 14): a wrong (or missing, where required) hand-over code
+  // for `delivered`; `details.triesLeft`.
+  'INVALID_CODE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -10,6 +10,7 @@ export * from './publish.js';
 export * from './ids.js';
 export * from './shape.js';
 export * from './menu.js';
+export * from './settings.js';
 export * from './hours.js';
 export * from './hours-dto.js';
 export * from './audit.js';
@@ -19,6 +20,7 @@ export {
   MAX_STATIONS_PER_TOKEN,
   SERVICE_COMMANDS,
   STATION_PATTERN,
+  USER_ID_PATTERN,
 } from './service-commands.js';
 export type { DecidableCommand } from './service-commands.js';
 export { Nested, nestedTypeOf } from './nested.js';

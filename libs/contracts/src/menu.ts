@@ -7,7 +7,6 @@ import {
   IsInt,
   IsISO4217CurrencyCode,
   IsNotEmpty,
-  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -18,8 +17,8 @@ import {
 } from 'class-validator';
 import type { Sender } from './roles.js';
 import type { OrderItem } from './order.js';
-import { hoursProblem, type OpeningHours } from './hours.js';
-import { OpeningHoursDto } from './hours-dto.js';
+import { hoursProblem } from './hours.js';
+import { type TenantSettings, TenantSettingsDto } from './settings.js';
 import { STATION_PATTERN } from './patterns.js';
 
 /** Skus and modifier ids: short, printable, no separators that a Redis field or room could mean. */
@@ -51,29 +50,6 @@ export interface MenuItem {
   /** The kitchen station that makes it (docs/protocol.md section 13): its lines go to that station. */
   station?: string;
 }
-
-/** How the restaurant runs, published with its menu (docs/protocol.md section 10). */
-export interface TenantSettings {
-  /** IANA time zone of the restaurant: its business day, which order numbers restart with. */
-  timezone?: string;
-  /** Crew may accept an order only once its payment is `paid` (PAYMENT_REQUIRED otherwise). */
-  paymentBeforeAccept?: boolean;
-  /**
-   * Minutes from placing an order to having it ready (DEFAULT_PREP_MINUTES without it): the ETA the
-   * hub gives a new order, plus `extraPrepMinutes` while the store is busy (docs/protocol.md 13).
-   */
-  prepMinutes?: number;
-  /**
-   * When the store is open, in `timezone` (required with it): outside these hours it is `closed`
-   * by itself (docs/protocol.md section 13).
-   */
-  hours?: OpeningHours;
-  /** When its stations have bumped every line of a preparing order, the hub moves it to `ready`. */
-  autoReadyWhenAllLinesReady?: boolean;
-}
-
-/** The prep time of a restaurant that publishes none (`settings.prepMinutes`). */
-export const DEFAULT_PREP_MINUTES = 20;
 
 /** What a service publishes as `menu.updated`: the whole catalog of one tenant. */
 export interface MenuContent {
@@ -134,14 +110,6 @@ export class MenuItemDto {
   @IsString()
   @Matches(STATION_PATTERN, { message: 'station must be 1 to 32 of A-Z a-z 0-9 _ . -' })
   station?: string;
-}
-
-export class TenantSettingsDto {
-  @IsOptional() @IsString() @MaxLength(64) timezone?: string;
-  @IsOptional() @IsBoolean() paymentBeforeAccept?: boolean;
-  @IsOptional() @IsInt() @Min(1) @Max(240) prepMinutes?: number;
-  @IsOptional() @IsObject() @ValidateNested() @Nested(() => OpeningHoursDto) hours?: OpeningHoursDto;
-  @IsOptional() @IsBoolean() autoReadyWhenAllLinesReady?: boolean;
 }
 
 /** The data of a published `menu.updated`. */

@@ -30,8 +30,22 @@ export interface WelcomeData {
    */
   cursor?: string;
 }
+/** The last position a courier relayed for an order out for delivery (docs/protocol.md 14). */
+export interface CourierPosition {
+  courierId: string;
+  lat: number;
+  lng: number;
+  heading?: number;
+  at: string;
+}
+/**
+ * An order as a board shows it. Extensions (section 14): the customer's own delivery orders carry
+ * their hand-over code; the customer's and admins' orders out for delivery, the courier's last
+ * position while it is fresh.
+ */
+export type BoardOrder = Order & { handoffCode?: string; courierPosition?: CourierPosition };
 export interface BoardData {
-  orders: Order[];
+  orders: BoardOrder[];
 }
 export interface OrderCreatedData {
   order: Order;
@@ -49,6 +63,16 @@ export interface OrderStatusUpdatedData {
   orderNumber?: string;
   /** Extension: on delivery orders from `ready` on, where it goes (couriers first hear of it then). */
   deliveryAddress?: DeliveryAddress;
+}
+/** Extension (section 14): who holds a delivery order now (`null`: no one), and who did. */
+export interface OrderCourierAssignedData {
+  orderId: string;
+  orderNumber?: string;
+  courierId: string | null;
+  previousCourierId?: string;
+  status: OrderStatus;
+  deliveryAddress?: DeliveryAddress;
+  assignedBy: Sender;
 }
 /** `order.lines_ready`: lines bumped by a station; `linesReady` is every ready line of the order now. */
 export interface OrderLinesReadyData {
@@ -114,6 +138,8 @@ export const ALERT_CODES = [
   'ORDER_NOT_ACCEPTED',
   'DELIVERY_FAILED',
   'DEPENDENCY_DOWN',
+  // Extension (docs/protocol.md section 14): an order's hand-over code locked after wrong tries.
+  'HANDOFF_CODE_FAILED',
 ] as const;
 export type AlertCode = (typeof ALERT_CODES)[number];
 export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -163,6 +189,8 @@ export interface ServerEventMap {
   'store.status': StoreStatusData;
   /** Extension (section 13): stations bumped lines of an order as ready. */
   'order.lines_ready': OrderLinesReadyData;
+  /** Extension (section 14): a courier was assigned to a delivery order, claimed it, or was removed. */
+  'order.courier_assigned': OrderCourierAssignedData;
 }
 export type ServerEventType = keyof ServerEventMap;
 
@@ -186,6 +214,7 @@ export const SERVER_EVENT_TYPES = [
   'menu.availability_changed',
   'store.status',
   'order.lines_ready',
+  'order.courier_assigned',
 ] as const satisfies readonly ServerEventType[];
 
 /** Durable types: acknowledged, retried, replayed from a cursor (PROTOCOL section 6). */
@@ -197,6 +226,7 @@ export const DURABLE_TYPES = [
   'payment.refunded',
   'notification',
   'system.alert',
+  'order.courier_assigned',
 ] as const satisfies readonly ServerEventType[];
 export type DurableType = (typeof DURABLE_TYPES)[number];
 

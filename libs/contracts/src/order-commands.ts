@@ -11,7 +11,6 @@ import {
   IsLatitude,
   IsLongitude,
   IsNotEmpty,
-  IsNumber,
   IsObject,
   IsOptional,
   IsString,
@@ -27,9 +26,9 @@ import { Absent, CommandDto, TenantScopedDto } from './command-base.js';
 import { MENU_ID_PATTERN, MENU_MAX_MODIFIERS, MenuModifierDto, ModifierList } from './menu.js';
 import { Nested } from './nested.js';
 import { FULFILLMENTS, ORDER_STATUSES, type Fulfillment, type OrderStatus } from './order.js';
-import { ID_PATTERN } from './patterns.js';
+import { HANDOFF_CODE_PATTERN, ID_PATTERN } from './patterns.js';
 
-/** The DTOs of the order commands: order.place, order.cancel, order.update_status, courier.location. */
+/** The DTOs of the order commands: order.place, order.cancel, order.update_status, order.item_ready. */
 
 /** A dine-in order's table: letters, digits, spaces and `. _ # / -`, 1 to 16 of them. */
 export const TABLE_PATTERN = /^[\p{L}\p{N} ._#/-]{1,16}$/u;
@@ -226,26 +225,19 @@ export class OrderUpdateStatusDto extends OrderRefDto {
   @IsString()
   @MaxLength(500)
   note?: string;
-}
 
-export class CourierLocationDto extends OrderRefDto {
-  // Numbers in range rather than @IsLatitude/@IsLongitude, which stringify and run a regex
-  // (2 % of the hub's CPU at 16k locations/s) and would also accept numeric strings.
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(-90)
-  @Max(90)
-  lat!: number;
-
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(-180)
-  @Max(180)
-  lng!: number;
-
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(360)
-  heading?: number;
+  /** Extension (docs/protocol.md section 14): the customer's hand-over code, for `delivered`. */
+  @Absent()
+  @IsString()
+  @Matches(HANDOFF_CODE_PATTERN, { message: 'handoffCode must be 4 digits' })
+  @ValidateBy({
+    name: 'onlyWhenDelivered',
+    validator: {
+      validate: (_value: unknown, args) => (args?.object as OrderUpdateStatusDto).status === 'delivered',
+      defaultMessage: () => 'handoffCode is for status delivered only',
+    },
+  })
+  handoffCode?: string;
 }
 
 /** `order.item_ready`: a station bumps its lines of a preparing order (docs/protocol.md section 13). */

@@ -85,6 +85,8 @@ export interface Order {
   fireAt?: string;
   /** Extension: when the crew expects it ready (or delivered), from the last `etaMinutes` they gave. */
   etaAt?: string;
+  /** Extension: the courier who holds a delivery order (docs/protocol.md section 14). */
+  courierId?: string;
   /** Extension: `pending` from placement until a payment service says otherwise. */
   payment?: OrderPayment;
   /** Extension: grows by one with every change; the board's compare-and-set token. */
@@ -135,6 +137,9 @@ export const CUSTOMER_CANCELLABLE: ReadonlySet<OrderStatus> = new Set<OrderStatu
   'placed',
   'accepted',
 ]);
+
+/** Wrong hand-over codes an order takes before its code locks (docs/protocol.md section 14). */
+export const HANDOFF_MAX_TRIES = 5;
 
 /** Scheduled orders (docs/protocol.md section 13): how far ahead `scheduledFor` may be. */
 export const SCHEDULE_MAX_DAYS = 7;

@@ -15,6 +15,7 @@ export {
   SERVICE_COMMANDS,
   STATION_PATTERN,
   TENANT_PATTERN,
+  USER_ID_PATTERN,
 } from './service-commands.js';
 export type { DecidableCommand } from './service-commands.js';
 export type { CommandData, CommandMap, CommandType, CommandReply, DeadLetterItem } from './commands.js';
@@ -25,7 +26,7 @@ export type {
   MenuItem,
   MenuModifier,
   MenuUpdatedData,
-  TenantSettings,
 } from './menu.js';
+export type { TenantSettings } from './settings.js';
 export * from './store-status.js';
 export * from './hours.js';

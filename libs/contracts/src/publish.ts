@@ -16,6 +16,7 @@ import {
   MaxLength,
   Min,
   validateSync,
+  ValidateIf,
   ValidateNested,
   type ValidationError,
 } from 'class-validator';
@@ -33,6 +34,7 @@ import { MenuContentDto, menuProblem } from './menu.js';
 import { StoreStatusContentDto } from './store-commands.js';
 import { storeStatusProblem, type StoreStatusChange } from './store-status.js';
 import { DEFAULT_LIMITS } from './limits.js';
+import { USER_ID_PATTERN } from './patterns.js';
 import { FULFILLMENTS, ORDER_STATUSES } from './order.js';
 import type { PublishRequest } from './queues.js';
 import { ROLES } from './roles.js';
@@ -83,6 +85,7 @@ class OrderDataDto {
   @IsOptional() @IsString() @Matches(TABLE_PATTERN) table?: string;
   @IsOptional() @IsString() @MaxLength(500) notes?: string;
   @IsOptional() @IsInt() @Min(0) @Max(1440) etaMinutes?: number;
+  @IsOptional() @IsString() @Matches(USER_ID_PATTERN) courierId?: string;
   @IsString() createdAt!: string;
   @IsString() updatedAt!: string;
   @IsOptional() @IsObject() statusTimes?: Record<string, string>;
@@ -99,6 +102,15 @@ class OrderStatusUpdatedDataDto {
   @IsOptional() @IsInt() @Min(0) @Max(1440) etaMinutes?: number;
   @IsOptional() @IsString() @MaxLength(500) note?: string;
   @IsObject() @ValidateNested() @Nested(() => ActorDto) updatedBy!: ActorDto;
+}
+
+/** A dispatch service assigns a courier (docs/protocol.md section 14); the hub fills in the rest. */
+class OrderCourierAssignedDataDto {
+  @IsString() @Matches(ID) orderId!: string;
+  @ValidateIf((o: OrderCourierAssignedDataDto) => o.courierId !== null)
+  @IsString({ message: 'courierId must be a user id, or null' })
+  @Matches(USER_ID_PATTERN)
+  courierId!: string | null;
 }
 
 class PaymentConfirmedDataDto {
@@ -138,6 +150,7 @@ export const PUBLISH_DATA_DTOS: Readonly<Record<PublishableType, new () => objec
   'store.status': StoreStatusContentDto,
   'order.created': OrderCreatedDataDto,
   'order.status_updated': OrderStatusUpdatedDataDto,
+  'order.courier_assigned': OrderCourierAssignedDataDto,
   'payment.confirmed': PaymentConfirmedDataDto,
   'payment.failed': PaymentFailedDataDto,
   'payment.refunded': PaymentRefundedDataDto,

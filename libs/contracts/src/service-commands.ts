@@ -1,7 +1,13 @@
 import type { CommandType } from './commands.js';
 
 // Where they were first defined (patterns.ts keeps them apart, so commands.ts needs nothing here).
-export { ID_PATTERN, MAX_STATIONS_PER_TOKEN, STATION_PATTERN, TENANT_PATTERN } from './patterns.js';
+export {
+  ID_PATTERN,
+  MAX_STATIONS_PER_TOKEN,
+  STATION_PATTERN,
+  TENANT_PATTERN,
+  USER_ID_PATTERN,
+} from './patterns.js';
 
 /** Commands that change something, and so are handed to subscribed services once accepted. */
 export const SERVICE_COMMANDS: readonly CommandType[] = [
@@ -9,6 +15,8 @@ export const SERVICE_COMMANDS: readonly CommandType[] = [
   'order.cancel',
   'order.update_status',
   'courier.location',
+  'order.assign_courier',
+  'order.claim',
   'order.item_ready',
   'menu.set_availability',
   'store.set_status',

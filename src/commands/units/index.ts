@@ -4,6 +4,7 @@ import { AdminDisconnectCommand } from './admin-disconnect.command.js';
 import { AdminViewCommands } from './admin-views.commands.js';
 import { ConnectionCommands } from './connection.commands.js';
 import { CourierLocationCommand } from './courier-location.command.js';
+import { OrderAssignCourierCommand, OrderClaimCommand } from './courier-assignment.commands.js';
 import { MenuSetAvailabilityCommand } from './menu-set-availability.command.js';
 import { OrderCancelCommand } from './order-cancel.command.js';
 import { OrderPlaceCommand } from './order-place.command.js';
@@ -23,6 +24,8 @@ export const COMMAND_UNITS = [
   OrderUpdateStatusCommand,
   OrderItemReadyCommand,
   CourierLocationCommand,
+  OrderAssignCourierCommand,
+  OrderClaimCommand,
   MenuSetAvailabilityCommand,
   StoreSetStatusCommand,
   StoreSetHoursCommand,

@@ -19,7 +19,7 @@ export class OrderPlaceCommand {
     private readonly feed: AdminFeedService,
   ) {}
 
-  @Command('order.place', { forward: true, decidable: true })
+  @Command('order.place', { forward: true, decidable: true, withhold: ['handoffCode'] })
   @Roles(['customer'])
   async run(@CurrentSession() session: Session, @Payload() dto: OrderPlaceDto) {
     // A paused or closed store takes no orders for now (orders for later it does); a retry of one

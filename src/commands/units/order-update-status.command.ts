@@ -17,7 +17,7 @@ export class OrderUpdateStatusCommand {
     private readonly feed: AdminFeedService,
   ) {}
 
-  @Command('order.update_status', { forward: true, perOrder: true })
+  @Command('order.update_status', { forward: true, perOrder: true, withhold: ['handoffCode'] })
   @Roles(['crew', 'admin'])
   async run(@CurrentSession() session: Session, @Payload() dto: OrderUpdateStatusDto) {
     const reply = await this.orders.updateStatus(session, dto);

@@ -22,10 +22,13 @@ export class MemoryJobScheduler implements JobScheduler {
   schedule(kind: JobKind, key: string, delayMs: number): Promise<void> {
     const id = `${kind}\u0000${key}`;
     if (this.closed || this.timers.has(id)) return Promise.resolve();
-    const timer = setTimeout(() => {
-      this.timers.delete(id);
-      void this.run(kind, key);
-    }, Math.min(Math.max(0, delayMs), MAX_TIMER_MS));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(id);
+        void this.run(kind, key);
+      },
+      Math.min(Math.max(0, delayMs), MAX_TIMER_MS),
+    );
     timer.unref();
     this.timers.set(id, timer);
     return Promise.resolve();

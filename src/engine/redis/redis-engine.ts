@@ -19,6 +19,7 @@ import { RedisAuditStore } from './redis-audit-store.js';
 import { RedisMenuStore } from './redis-menu-store.js';
 import { RedisStoreStatusStore } from './redis-store-status-store.js';
 import { RedisScheduledOrderIndex } from './redis-scheduled-order-index.js';
+import { RedisCourierStore } from './redis-courier-store.js';
 import { RedisOrderStore } from './redis-order-store.js';
 import { RedisSessionRegistry } from './redis-session-registry.js';
 import { Sealer } from './sealer.js';
@@ -48,6 +49,7 @@ export class RedisEngine {
   readonly menus: RedisMenuStore;
   readonly storeStatuses: RedisStoreStatusStore;
   readonly scheduled: RedisScheduledOrderIndex;
+  readonly couriers: RedisCourierStore;
   readonly audit: RedisAuditStore;
   readonly idempotency: RedisIdempotencyStore;
   readonly sessions: RedisSessionRegistry;
@@ -120,6 +122,7 @@ export class RedisEngine {
     this.menus = new RedisMenuStore(this.store, this.keys, config.menu, this.bus);
     this.storeStatuses = new RedisStoreStatusStore(this.store, this.keys, config.menu, this.bus);
     this.scheduled = new RedisScheduledOrderIndex(this.store, this.keys);
+    this.couriers = new RedisCourierStore(this.store, this.keys, sealer);
     this.audit = new RedisAuditStore(this.store, this.keys, config.audit, sealer);
     this.idempotency = new RedisIdempotencyStore(this.store, this.keys, config.limits.idempotency);
     this.sessions = new RedisSessionRegistry(this.sessionsClient, this.keys, nodeId);

@@ -86,6 +86,12 @@ export class RedisKeys {
   /** A tenant's store status: `s` (the record as JSON) and `v` (its version). */
   storeStatus = (tenantId: string): string => this.k(`store:${tenantId}`);
 
+  /** The last position relayed for an order out for delivery (sealed JSON, with a TTL). */
+  courierPosition = (tenantId: string, orderId: string): string =>
+    this.k(`courier:pos:${tenantId}:${orderId}`);
+  /** A delivery order's hand-over code: `c` (sealed) and `f` (wrong tries). */
+  handoff = (tenantId: string, orderId: string): string => this.k(`handoff:${tenantId}:${orderId}`);
+
   userSessions = (userKey: string): string => this.k(`sess:user:${userKey}`);
   tenantSessions = (tenantId: string): string => this.k(`sess:tenant:${tenantId}`);
   nodeSessions = (nodeId: string): string => this.k(`sess:node:${nodeId}`);

@@ -1,0 +1,51 @@
+import {
+  IsBoolean,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import type { OpeningHours } from './hours.js';
+import { OpeningHoursDto } from './hours-dto.js';
+import { Nested } from './nested.js';
+
+/** How the restaurant runs, published with its menu (docs/protocol.md sections 10, 13 and 14). */
+export interface TenantSettings {
+  /** IANA time zone of the restaurant: its business day, which order numbers restart with. */
+  timezone?: string;
+  /** Crew may accept an order only once its payment is `paid` (PAYMENT_REQUIRED otherwise). */
+  paymentBeforeAccept?: boolean;
+  /**
+   * Minutes from placing an order to having it ready (DEFAULT_PREP_MINUTES without it): the ETA the
+   * hub gives a new order, plus `extraPrepMinutes` while the store is busy (docs/protocol.md 13).
+   */
+  prepMinutes?: number;
+  /**
+   * When the store is open, in `timezone` (required with it): outside these hours it is `closed`
+   * by itself (docs/protocol.md section 13).
+   */
+  hours?: OpeningHours;
+  /** When its stations have bumped every line of a preparing order, the hub moves it to `ready`. */
+  autoReadyWhenAllLinesReady?: boolean;
+  /** Couriers may claim ready delivery orders nobody holds (`order.claim`, section 14). */
+  courierSelfAssign?: boolean;
+  /** `delivered` needs the customer's hand-over code from crew (`INVALID_CODE`, section 14). */
+  handoffCodeRequired?: boolean;
+}
+
+/** The prep time of a restaurant that publishes none (`settings.prepMinutes`). */
+export const DEFAULT_PREP_MINUTES = 20;
+
+export class TenantSettingsDto {
+  @IsOptional() @IsString() @MaxLength(64) timezone?: string;
+  @IsOptional() @IsBoolean() paymentBeforeAccept?: boolean;
+  @IsOptional() @IsInt() @Min(1) @Max(240) prepMinutes?: number;
+  @IsOptional() @IsObject() @ValidateNested() @Nested(() => OpeningHoursDto) hours?: OpeningHoursDto;
+  @IsOptional() @IsBoolean() autoReadyWhenAllLinesReady?: boolean;
+  @IsOptional() @IsBoolean() courierSelfAssign?: boolean;
+  @IsOptional() @IsBoolean() handoffCodeRequired?: boolean;
+}
