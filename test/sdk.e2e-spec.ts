@@ -5,7 +5,9 @@ import {
   MemoryStorage,
   type OfflineInfo,
   OrderwireError,
+  followCouriers,
   followStoreStatus,
+  type LivePosition,
   takesOrdersNow,
 } from '@orderwire/client';
 import type { StoreStatusData } from '@orderwire/contracts';
@@ -95,6 +97,32 @@ describe('GlobalWebSocketManager against a real hub', () => {
     await until(() => seen.length === 3);
     stop();
     expect(seen.map((s) => s.status)).toEqual(['open', 'paused', 'open']);
+  });
+
+  it("follows couriers: followCouriers keeps each order's courier from the board and the relays until delivered", async () => {
+    const customer = sdk(hub, 'customer', 'c-map');
+    const seen: Array<ReadonlyMap<string, LivePosition>> = [];
+    const stop = followCouriers(customer, (p) => seen.push(p));
+    customer.connect();
+    await opened(customer);
+    const { orderId, handoffCode } = await customer.send('order.place', sampleOrder());
+    expect(handoffCode).toMatch(/^\d{4}$/);
+    const courier = await connect(hub, 'crew', 'd-map', { extraClaims: { crewRole: 'courier' } });
+    for (const status of ['accepted', 'preparing', 'ready'])
+      await crew.ok('order.update_status', { orderId, status });
+    await courier.ok('order.update_status', { orderId, status: 'out_for_delivery' });
+    await courier.ok('courier.location', { orderId, lat: 38.7, lng: -9.1 });
+    await until(() => seen.at(-1)?.get(orderId)?.lat === 38.7);
+    // A reconnect brings it back from the board, with who holds the order.
+    customer.disconnect();
+    customer.connect();
+    await opened(customer);
+    await until(() => seen.at(-1)?.get(orderId)?.courierId === 'd-map');
+    expect(seen.at(-1)?.get(orderId)).toMatchObject({ lat: 38.7, lng: -9.1 });
+    await courier.ok('order.update_status', { orderId, status: 'delivered', handoffCode });
+    await until(() => seen.at(-1)?.has(orderId) === false);
+    stop();
+    courier.close();
   });
 
   it('removes duplicates: a message redelivered while its handler still runs is handled once', async () => {
