@@ -123,6 +123,8 @@ export type FakePort = DeliveryPolicyPort & {
   holds: string[];
   heldIds: Set<string>;
   failRetries: boolean;
+  /** Every acknowledgement the policy reported: message id and user key. */
+  acks: Array<[string, string]>;
 };
 
 export function fakePort(writer: FakeWriter): FakePort {
@@ -130,7 +132,10 @@ export function fakePort(writer: FakeWriter): FakePort {
   const retries: Array<[string, number]> = [];
   const holds: string[] = [];
   const heldIds = new Set<string>();
+  const acks: Array<[string, string]> = [];
   const port: FakePort = {
+    acks,
+    acknowledged: (envelope, from) => void acks.push([envelope.id, from.userKey]),
     writer,
     letters,
     retries,

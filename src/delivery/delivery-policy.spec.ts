@@ -116,6 +116,20 @@ describe('DeliveryPolicy', () => {
     expect(a.owed.size + b.owed.size).toBe(0);
   });
 
+  it('reports every acknowledgement, also those after the user is done (escalation reads them)', () => {
+    writer.add('s1', 'customer', 'c-1');
+    writer.add('s2', 'customer', 'c-2');
+    const m = message();
+    policy.fanOut(m, toCustomers, Date.now());
+    writer.ack('s2');
+    writer.ack('s1');
+    expect(policy.pendingCount).toBe(0);
+    expect(port.acks.map(([id, user]) => [id, user.split('|').pop()])).toEqual([
+      [m.id, 'c-2'],
+      [m.id, 'c-1'],
+    ]);
+  });
+
   it('passes held sockets by and hands the message to the replay hold', () => {
     const held = writer.add('s1', 'customer', 'c-1');
     const live = writer.add('s2', 'customer', 'c-2');

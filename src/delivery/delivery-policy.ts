@@ -43,6 +43,8 @@ export interface DeliveryPolicyPort {
   delivered(type: string, tenantId: string, sockets: number): void;
   ackLatency(ms: number): void;
   retried(): void;
+  /** Every acknowledgement of a message by a socket (escalation by acknowledgement reads it). */
+  acknowledged(envelope: Envelope<DurableType>, from: AckingSocket): void;
 }
 
 export interface DeliveryPolicyOptions {
@@ -102,7 +104,10 @@ export class DeliveryPolicy {
     let n = 0;
     for (const envelope of envelopes) {
       this.pending.get(envelope.id)?.waiting.add(userKey);
-      this.port.writer.write(link, [envelope.type, envelope], (from) => this.acked(envelope.id, from));
+      this.port.writer.write(link, [envelope.type, envelope], (from) => {
+        this.port.acknowledged(envelope, from);
+        this.acked(envelope.id, from);
+      });
       n++;
     }
     if (n > 0) this.port.delivered('replay', tenantId, n);
@@ -144,7 +149,10 @@ export class DeliveryPolicy {
       rooms,
       except,
       (p.args ??= [p.envelope.type, p.envelope]),
-      (from, packet) => this.acked(id, from, packet),
+      (from, packet) => {
+        this.port.acknowledged(p.envelope, from);
+        this.acked(id, from, packet);
+      },
     );
     if (packetId !== undefined) p.packets.push([role, packetId]);
     this.port.delivered(p.envelope.type, p.envelope.tenantId, written);

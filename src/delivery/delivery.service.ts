@@ -82,6 +82,14 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
         delivered: (type, tenantId, n) => this.metrics.recordDelivered(type, tenantId, n),
         ackLatency: (ms) => this.metrics.recordAckLatency(ms),
         retried: () => this.metrics.retries.inc(),
+        acknowledged: (envelope, from) => {
+          // A crew device received a new order (docs/protocol.md section 14, escalation).
+          if (envelope.type === 'order.created' && from.role === 'crew' && this.events.has('order.seen'))
+            void this.events.emit('order.seen', {
+              envelope: envelope as Envelope<'order.created'>,
+              userKey: from.userKey,
+            });
+        },
       },
       { backoffMs: config.delivery.backoffMs, maxAttempts: config.delivery.maxAttempts },
     );

@@ -19,6 +19,7 @@ import {
   MENU_STORE,
   STORE_STATUS_STORE,
   COURIER_STORE,
+  ORDER_WATCH,
   SCHEDULED_ORDERS,
   MESSAGE_STORE,
   ORDER_STORE,
@@ -34,6 +35,7 @@ import { MemoryJobScheduler } from './memory/memory-job-scheduler.js';
 import { MemoryMenuStore } from './memory/memory-menu-store.js';
 import { MemoryStoreStatusStore } from './memory/memory-store-status-store.js';
 import { MemoryCourierStore } from './memory/memory-courier-store.js';
+import { MemoryOrderWatch } from './memory/memory-order-watch.js';
 import { MemoryScheduledOrderIndex } from './memory/memory-scheduled-order-index.js';
 import { MemoryMessageStore } from './memory/memory-message-store.js';
 import { MemoryOrderStore } from './memory/memory-order-store.js';
@@ -69,6 +71,7 @@ function memoryProviders(config: AppConfig): Provider[] {
     { provide: STORE_STATUS_STORE, useFactory: () => new MemoryStoreStatusStore(config.menu) },
     { provide: SCHEDULED_ORDERS, useFactory: () => new MemoryScheduledOrderIndex() },
     { provide: COURIER_STORE, useFactory: () => new MemoryCourierStore() },
+    { provide: ORDER_WATCH, useFactory: () => new MemoryOrderWatch() },
     { provide: AUDIT_STORE, useFactory: () => new MemoryAuditStore(config.audit) },
     {
       provide: IDEMPOTENCY_STORE,
@@ -109,6 +112,7 @@ function redisProviders(config: AppConfig): Provider[] {
     from(STORE_STATUS_STORE, (e) => e.storeStatuses),
     from(SCHEDULED_ORDERS, (e) => e.scheduled),
     from(COURIER_STORE, (e) => e.couriers),
+    from(ORDER_WATCH, (e) => e.watch),
     from(AUDIT_STORE, (e) => e.audit),
     from(IDEMPOTENCY_STORE, (e) => e.idempotency),
     from(SESSION_REGISTRY, (e) => e.sessions),
@@ -141,6 +145,7 @@ export class EngineModule {
         STORE_STATUS_STORE,
         SCHEDULED_ORDERS,
         COURIER_STORE,
+        ORDER_WATCH,
         AUDIT_STORE,
         IDEMPOTENCY_STORE,
         SESSION_REGISTRY,

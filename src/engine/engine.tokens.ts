@@ -10,6 +10,8 @@ export const SCHEDULED_ORDERS = Symbol('SCHEDULED_ORDERS');
 export const AUDIT_STORE = Symbol('AUDIT_STORE');
 /** Couriers' last positions and hand-over codes (see courier-store.ts). */
 export const COURIER_STORE = Symbol('COURIER_STORE');
+/** Escalation steps due on placed orders, and which a crew device has seen (order-watch.ts). */
+export const ORDER_WATCH = Symbol('ORDER_WATCH');
 /** Health of the engine's dependencies, for /health/ready. */
 export const ENGINE_HEALTH = Symbol('ENGINE_HEALTH');
 

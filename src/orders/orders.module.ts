@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { MonitoringModule } from '../monitoring/monitoring.module.js';
+import { TransportModule } from '../transport/transport.module.js';
 import { WebhookDecisions } from '../webhooks/webhook-decisions.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { ORDER_GATE, type OrderGate } from './order-gate.js';
@@ -9,6 +10,7 @@ import { MenuService } from './menu.service.js';
 import { OrdersService } from './orders.service.js';
 import { CourierService } from './courier.service.js';
 import { HandoffService } from './handoff.service.js';
+import { OrderEscalationService } from './order-escalation.service.js';
 import { StoreStatusService } from './store-status.service.js';
 import { OrderPlacementService } from './order-placement.service.js';
 import { ScheduledOrdersService } from './scheduled-orders.service.js';
@@ -20,11 +22,12 @@ import { ServiceEventsService } from './service-events.service.js';
  * Orders pass the deciding webhooks before they are stored: ORDER_GATE is bound here.
  */
 @Module({
-  imports: [DeliveryModule, MonitoringModule, WebhooksModule],
+  imports: [DeliveryModule, MonitoringModule, WebhooksModule, TransportModule],
   providers: [
     OrdersService,
     CourierService,
     HandoffService,
+    OrderEscalationService,
     StoreStatusService,
     OrderPlacementService,
     ScheduledOrdersService,

@@ -35,6 +35,7 @@ const HUB: Sender = { id: 'hub', type: 'system' };
 const HUB_ACTIONS: Partial<Record<OrderStatus, string>> = {
   placed: 'order.fired',
   ready: 'order.auto_ready',
+  rejected: 'order.auto_rejected',
 };
 
 /** What decides which crew stations hear of an order (routing.table.ts). */
@@ -167,9 +168,15 @@ export class OrdersService {
    * `placed`), or a preparing order's lines are all ready (`preparing` to `ready`). False when the
    * order is no longer `from` (cancelled, moved by someone, or by another node first).
    */
-  async byHub(tenantId: string, orderId: string, from: OrderStatus, to: OrderStatus): Promise<boolean> {
+  async byHub(
+    tenantId: string,
+    orderId: string,
+    from: OrderStatus,
+    to: OrderStatus,
+    note?: string,
+  ): Promise<boolean> {
     try {
-      await this.transition(HUB, tenantId, orderId, to, {}, (order) => {
+      await this.transition(HUB, tenantId, orderId, to, note === undefined ? {} : { note }, (order) => {
         if (order.status !== from) throw conflict(`the order is ${order.status}`);
       });
       return true;
@@ -247,8 +254,9 @@ export class OrdersService {
     return { orderId, status: to };
   }
 
-  /** NO_CREW_ONLINE, if the tenant has no crew connected. */
+  /** NO_CREW_ONLINE, if the tenant has no crew connected; and the order's escalation (section 14). */
   async afterPlaced(order: Order): Promise<void> {
+    void this.events.emit('order.placed', { order });
     const presence = await this.sessions.presence(order.tenantId);
     if (presence.crew === 0) {
       await this.alerts.raise(

@@ -93,6 +93,19 @@ export class Connections {
     return closed;
   }
 
+  /**
+   * Who is connected in `room` of `role`'s namespace, on every node (the cluster adapter asks the
+   * others; an alert's details, not a hot path).
+   */
+  async sessionsIn(role: Role, room: string): Promise<Array<Pick<Session, 'userId' | 'crewRole'>>> {
+    const nsp = this.server.nsp(role);
+    if (!nsp) return [];
+    return (await nsp.in(room).fetchSockets()).map((socket) => {
+      const { userId, crewRole } = socket.data.session as Session;
+      return { userId, ...(crewRole ? { crewRole } : {}) };
+    });
+  }
+
   /** Durable writes with acknowledgements to this node's connections (delivery/delivery-policy.ts). */
   durableWriter(): DurableWriter {
     return new SocketIoWriter((role) => this.server.nsp(role));

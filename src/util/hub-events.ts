@@ -37,6 +37,16 @@ export interface HubEventMap {
    * orders' index lets it go, and a fired order's acceptance clock starts.
    */
   'order.unscheduled': { before: Order; after: Order };
+  /**
+   * An order is `placed` and waits for the crew (orders): placed by a customer, published by a
+   * service, or a scheduled order fired. Escalation by acknowledgement watches it.
+   */
+  'order.placed': { order: Order };
+  /**
+   * A crew socket acknowledged an `order.created` (delivery), on the node it is connected to: the
+   * order is seen (docs/protocol.md section 14). Emitted for every such acknowledgement.
+   */
+  'order.seen': { envelope: Envelope<'order.created'>; userKey: string };
 }
 
 type Listener<K extends keyof HubEventMap> = (payload: HubEventMap[K]) => void | Promise<void>;

@@ -49,6 +49,11 @@ export interface BoardData {
 }
 export interface OrderCreatedData {
   order: Order;
+  /**
+   * Extension (section 14): the hub's reminder of an order no crew device acknowledged in time,
+   * to the crew stations and admins only.
+   */
+  urgent?: true;
 }
 export interface OrderStatusUpdatedData {
   orderId: string;
@@ -140,6 +145,8 @@ export const ALERT_CODES = [
   'DEPENDENCY_DOWN',
   // Extension (docs/protocol.md section 14): an order's hand-over code locked after wrong tries.
   'HANDOFF_CODE_FAILED',
+  // Extension (section 14): no crew device acknowledged a new order within ackEscalateSeconds.
+  'ORDER_NOT_SEEN',
 ] as const;
 export type AlertCode = (typeof ALERT_CODES)[number];
 export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;

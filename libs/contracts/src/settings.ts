@@ -7,6 +7,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import type { OpeningHours } from './hours.js';
@@ -35,7 +36,17 @@ export interface TenantSettings {
   courierSelfAssign?: boolean;
   /** `delivered` needs the customer's hand-over code from crew (`INVALID_CODE`, section 14). */
   handoffCodeRequired?: boolean;
+  /**
+   * A placed order no crew device has acknowledged this long is re-delivered `urgent` and raises
+   * ORDER_NOT_SEEN (DEFAULT_ACK_ESCALATE_SECONDS without it; 0 turns it off; section 14).
+   */
+  ackEscalateSeconds?: number;
+  /** An order still `placed` this long after it was placed is rejected by the hub (section 14). */
+  autoRejectAfterSeconds?: number;
 }
+
+/** How long a new order may go unseen by every crew device before the hub escalates (section 14). */
+export const DEFAULT_ACK_ESCALATE_SECONDS = 30;
 
 /** The prep time of a restaurant that publishes none (`settings.prepMinutes`). */
 export const DEFAULT_PREP_MINUTES = 20;
@@ -48,4 +59,11 @@ export class TenantSettingsDto {
   @IsOptional() @IsBoolean() autoReadyWhenAllLinesReady?: boolean;
   @IsOptional() @IsBoolean() courierSelfAssign?: boolean;
   @IsOptional() @IsBoolean() handoffCodeRequired?: boolean;
+  @IsOptional()
+  @IsInt()
+  @ValidateIf((_o: unknown, v: unknown) => v !== 0)
+  @Min(10)
+  @Max(600)
+  ackEscalateSeconds?: number;
+  @IsOptional() @IsInt() @Min(60) @Max(3600) autoRejectAfterSeconds?: number;
 }

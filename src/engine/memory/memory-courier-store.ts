@@ -1,36 +1,6 @@
 import type { CourierPosition } from '@orderwire/contracts';
 import type { CourierStore, HandoffRecord } from '../courier-store.js';
-
-/**
- * Entries that expire like Redis keys (by the wall clock, as Redis does): read past their time
- * they are gone, and a write that doubles the map since its last sweep sweeps the expired out
- * (amortised: never more than one sweep per doubling).
- */
-class ExpiringMap<T> {
-  private readonly entries = new Map<string, { value: T; expiresAt: number }>();
-  private sweepAt = 1024;
-
-  get(k: string): T | undefined {
-    const entry = this.entries.get(k);
-    if (!entry) return undefined;
-    if (entry.expiresAt > Date.now()) return entry.value;
-    this.entries.delete(k);
-    return undefined;
-  }
-
-  set(k: string, value: T, ttlMs: number): void {
-    const now = Date.now();
-    if (this.entries.size >= this.sweepAt) {
-      for (const [other, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(other);
-      this.sweepAt = Math.max(1024, this.entries.size * 2);
-    }
-    this.entries.set(k, { value, expiresAt: now + ttlMs });
-  }
-
-  delete(k: string): void {
-    this.entries.delete(k);
-  }
-}
+import { ExpiringMap } from './expiring-map.js';
 
 const key = (tenantId: string, orderId: string): string => `${tenantId}\u0000${orderId}`;
 

@@ -20,6 +20,7 @@ import { RedisMenuStore } from './redis-menu-store.js';
 import { RedisStoreStatusStore } from './redis-store-status-store.js';
 import { RedisScheduledOrderIndex } from './redis-scheduled-order-index.js';
 import { RedisCourierStore } from './redis-courier-store.js';
+import { RedisOrderWatch } from './redis-order-watch.js';
 import { RedisOrderStore } from './redis-order-store.js';
 import { RedisSessionRegistry } from './redis-session-registry.js';
 import { Sealer } from './sealer.js';
@@ -50,6 +51,7 @@ export class RedisEngine {
   readonly storeStatuses: RedisStoreStatusStore;
   readonly scheduled: RedisScheduledOrderIndex;
   readonly couriers: RedisCourierStore;
+  readonly watch: RedisOrderWatch;
   readonly audit: RedisAuditStore;
   readonly idempotency: RedisIdempotencyStore;
   readonly sessions: RedisSessionRegistry;
@@ -123,6 +125,7 @@ export class RedisEngine {
     this.storeStatuses = new RedisStoreStatusStore(this.store, this.keys, config.menu, this.bus);
     this.scheduled = new RedisScheduledOrderIndex(this.store, this.keys);
     this.couriers = new RedisCourierStore(this.store, this.keys, sealer);
+    this.watch = new RedisOrderWatch(this.store, this.keys);
     this.audit = new RedisAuditStore(this.store, this.keys, config.audit, sealer);
     this.idempotency = new RedisIdempotencyStore(this.store, this.keys, config.limits.idempotency);
     this.sessions = new RedisSessionRegistry(this.sessionsClient, this.keys, nodeId);

@@ -34,6 +34,8 @@ export class RedisKeys {
   readonly storeWake: string;
   /** Every tenant's scheduled orders (`tenant|id`) by fire time: the sweep. */
   readonly scheduledAll: string;
+  /** Every tenant's escalation steps (`step|tenant|id`) by time (docs/protocol.md section 14). */
+  readonly orderWatch: string;
   /** A sealed canary per DATA_ENCRYPTION_KEY key id that sealed data still kept (keyring-canary.ts). */
   readonly keyring: string;
 
@@ -55,6 +57,7 @@ export class RedisKeys {
     this.storeTenants = this.k('storeidx:tenants');
     this.storeWake = this.k('storeidx:wake');
     this.scheduledAll = this.k('orders:scheduled');
+    this.orderWatch = this.k('orders:watch');
   }
 
   message = (id: string): string => this.k(`msg:${id}`);
@@ -89,6 +92,8 @@ export class RedisKeys {
   /** The last position relayed for an order out for delivery (sealed JSON, with a TTL). */
   courierPosition = (tenantId: string, orderId: string): string =>
     this.k(`courier:pos:${tenantId}:${orderId}`);
+  /** Who of the crew first acknowledged an order's `order.created` (with a TTL). */
+  seen = (tenantId: string, orderId: string): string => this.k(`seen:${tenantId}:${orderId}`);
   /** A delivery order's hand-over code: `c` (sealed) and `f` (wrong tries). */
   handoff = (tenantId: string, orderId: string): string => this.k(`handoff:${tenantId}:${orderId}`);
 
