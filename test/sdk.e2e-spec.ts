@@ -6,7 +6,9 @@ import {
   type OfflineInfo,
   OrderwireError,
   followCouriers,
+  followEtas,
   followStoreStatus,
+  type LiveEta,
   type LivePosition,
   takesOrdersNow,
 } from '@orderwire/client';
@@ -123,6 +125,28 @@ describe('GlobalWebSocketManager against a real hub', () => {
     await until(() => seen.at(-1)?.has(orderId) === false);
     stop();
     courier.close();
+  });
+
+  it("follows ETAs: followEtas has the estimate of a new order, then the crew's word, until it is ready", async () => {
+    const customer = sdk(hub, 'customer', 'c-eta');
+    const seen: Array<ReadonlyMap<string, LiveEta>> = [];
+    const stop = followEtas(customer, (e) => seen.push(e));
+    customer.connect();
+    await opened(customer);
+    const { orderId } = await customer.send(
+      'order.place',
+      sampleOrder({ fulfillment: 'pickup', deliveryAddress: undefined }),
+    );
+    await until(() => seen.at(-1)?.get(orderId)?.etaBy === 'hub');
+    await crew.ok('order.update_status', { orderId, status: 'accepted', etaMinutes: 7 });
+    await until(() => seen.at(-1)?.get(orderId)?.etaBy === 'crew');
+    const said = Date.parse(seen.at(-1)!.get(orderId)!.etaAt) - Date.now();
+    expect(said).toBeGreaterThan(6 * 60_000);
+    expect(said).toBeLessThanOrEqual(7 * 60_000);
+    await crew.ok('order.update_status', { orderId, status: 'preparing' });
+    await crew.ok('order.update_status', { orderId, status: 'ready' });
+    await until(() => seen.at(-1)?.has(orderId) === false);
+    stop();
   });
 
   it('removes duplicates: a message redelivered while its handler still runs is handled once', async () => {

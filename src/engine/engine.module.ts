@@ -20,6 +20,7 @@ import {
   STORE_STATUS_STORE,
   COURIER_STORE,
   ORDER_WATCH,
+  PREP_SAMPLES,
   SCHEDULED_ORDERS,
   MESSAGE_STORE,
   ORDER_STORE,
@@ -36,6 +37,7 @@ import { MemoryMenuStore } from './memory/memory-menu-store.js';
 import { MemoryStoreStatusStore } from './memory/memory-store-status-store.js';
 import { MemoryCourierStore } from './memory/memory-courier-store.js';
 import { MemoryOrderWatch } from './memory/memory-order-watch.js';
+import { MemoryPrepSamples } from './memory/memory-prep-samples.js';
 import { MemoryScheduledOrderIndex } from './memory/memory-scheduled-order-index.js';
 import { MemoryMessageStore } from './memory/memory-message-store.js';
 import { MemoryOrderStore } from './memory/memory-order-store.js';
@@ -72,6 +74,7 @@ function memoryProviders(config: AppConfig): Provider[] {
     { provide: SCHEDULED_ORDERS, useFactory: () => new MemoryScheduledOrderIndex() },
     { provide: COURIER_STORE, useFactory: () => new MemoryCourierStore() },
     { provide: ORDER_WATCH, useFactory: () => new MemoryOrderWatch() },
+    { provide: PREP_SAMPLES, useFactory: () => new MemoryPrepSamples() },
     { provide: AUDIT_STORE, useFactory: () => new MemoryAuditStore(config.audit) },
     {
       provide: IDEMPOTENCY_STORE,
@@ -113,6 +116,7 @@ function redisProviders(config: AppConfig): Provider[] {
     from(SCHEDULED_ORDERS, (e) => e.scheduled),
     from(COURIER_STORE, (e) => e.couriers),
     from(ORDER_WATCH, (e) => e.watch),
+    from(PREP_SAMPLES, (e) => e.prepSamples),
     from(AUDIT_STORE, (e) => e.audit),
     from(IDEMPOTENCY_STORE, (e) => e.idempotency),
     from(SESSION_REGISTRY, (e) => e.sessions),
@@ -146,6 +150,7 @@ export class EngineModule {
         SCHEDULED_ORDERS,
         COURIER_STORE,
         ORDER_WATCH,
+        PREP_SAMPLES,
         AUDIT_STORE,
         IDEMPOTENCY_STORE,
         SESSION_REGISTRY,

@@ -12,6 +12,8 @@ export const AUDIT_STORE = Symbol('AUDIT_STORE');
 export const COURIER_STORE = Symbol('COURIER_STORE');
 /** Escalation steps due on placed orders, and which a crew device has seen (order-watch.ts). */
 export const ORDER_WATCH = Symbol('ORDER_WATCH');
+/** The kitchens' prep-time samples (prep-samples.ts). */
+export const PREP_SAMPLES = Symbol('PREP_SAMPLES');
 /** Health of the engine's dependencies, for /health/ready. */
 export const ENGINE_HEALTH = Symbol('ENGINE_HEALTH');
 

@@ -54,6 +54,7 @@ export class ConnectionService implements OnModuleInit {
     this.lifetime.arm(link);
     if (!(await this.welcomes.welcome(link))) return;
     this.feed.presenceChanged(session.tenantId);
+    if (session.role === 'crew') void this.events.emit('crew.changed', { tenantId: session.tenantId });
     this.feed.activity(session, 'connected');
   }
 
@@ -70,6 +71,7 @@ export class ConnectionService implements OnModuleInit {
     if (!removed) return;
     this.metrics.recordConnection(session.role, session.tenantId, -1);
     this.feed.presenceChanged(session.tenantId);
+    if (session.role === 'crew') void this.events.emit('crew.changed', { tenantId: session.tenantId });
     this.feed.activity(session, 'disconnected');
   }
 }

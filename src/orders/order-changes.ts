@@ -17,6 +17,7 @@ export function newOrder(
   at: Date,
   prepMinutes: number,
   schedule?: { scheduledFor: string; fireAt: string },
+  ordersAhead?: number,
 ): Order {
   const now = at.toISOString();
   const status = schedule ? 'scheduled' : 'placed';
@@ -35,6 +36,8 @@ export function newOrder(
     etaMinutes: prepMinutes,
     etaAt: schedule?.scheduledFor ?? new Date(at.getTime() + prepMinutes * 60_000).toISOString(),
     ...(schedule ? { scheduledFor: schedule.scheduledFor, fireAt: schedule.fireAt } : {}),
+    // An order for now: the hub's estimate from the kitchen's load (docs/protocol.md section 14).
+    ...(ordersAhead !== undefined ? { etaBy: 'hub' as const, ordersAhead } : {}),
     payment: { status: 'pending', updatedAt: now },
     revision: 0,
     createdAt: now,
@@ -57,8 +60,13 @@ export function moved(order: Order, to: OrderStatus, at: Date, etaMinutes?: numb
     status: to,
     updatedAt: now,
     statusTimes: { ...order.statusTimes, [to]: now },
+    // The crew's word: the hub leaves this order's ETA alone from now on (docs/protocol.md 14).
     ...(etaMinutes !== undefined
-      ? { etaMinutes, etaAt: new Date(at.getTime() + etaMinutes * 60_000).toISOString() }
+      ? {
+          etaMinutes,
+          etaAt: new Date(at.getTime() + etaMinutes * 60_000).toISOString(),
+          etaBy: 'crew' as const,
+        }
       : {}),
   };
 }

@@ -1,16 +1,17 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { CommandReply, Order, OrderPlaceDto } from '@orderwire/contracts';
-import { DEFAULT_PREP_MINUTES } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService, type PublishInput } from '../delivery/delivery.service.js';
 import { ORDER_STORE } from '../engine/engine.tokens.js';
 import type { OrderStore } from '../engine/order-store.js';
 import { actorOf, type Session } from '../session/session.js';
 import { background } from '../util/background.js';
+import { CLOCK, type Clock, systemClock } from '../util/clock.js';
 import { HubEvents } from '../util/hub-events.js';
 import { invalid } from '../util/hub.exception.js';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { HandoffService } from './handoff.service.js';
+import { KitchenLoadService } from './kitchen-load.service.js';
 import { MenuService } from './menu.service.js';
 import { limitReached, newOrder, placed, senderOf } from './order-changes.js';
 import { ORDER_GATE, type OrderGate } from './order-gate.js';
@@ -47,7 +48,9 @@ export class OrderPlacementService {
     private readonly menus: MenuService,
     private readonly events: HubEvents,
     private readonly handoff: HandoffService,
+    private readonly load: KitchenLoadService,
     @Inject(ORDER_GATE) private readonly gate: OrderGate,
+    @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
   /** Whether `orderId` names an order this customer placed already (a retry of `order.place`). */
@@ -71,10 +74,22 @@ export class OrderPlacementService {
         : await this.scheduled.plan(session.tenantId, dto.scheduledFor, extraPrepMinutes);
     // The restaurant's menu sets names and prices (docs/protocol.md section 9), never the client.
     const priced = await this.menus.price(session.tenantId, dto);
-    const at = new Date();
-    const prepMinutes =
-      plan?.prepMinutes ?? (priced.settings?.prepMinutes ?? DEFAULT_PREP_MINUTES) + extraPrepMinutes;
-    const order = newOrder(session.tenantId, session.userId, dto, priced, at, prepMinutes, plan);
+    const at = new Date(this.clock.now());
+    // For now: the kitchen's load says when (docs/protocol.md section 14); for later, the plan.
+    const estimate = plan
+      ? undefined
+      : await this.load.estimate(session.tenantId, priced.items, priced.settings, extraPrepMinutes);
+    const prepMinutes = plan?.prepMinutes ?? estimate!.etaMinutes;
+    const order = newOrder(
+      session.tenantId,
+      session.userId,
+      dto,
+      priced,
+      at,
+      prepMinutes,
+      plan,
+      estimate?.ordersAhead,
+    );
     const limits = this.config.limits.activeOrders;
     // The restaurant's own backend may refuse it (docs/protocol.md section 12, decisions): asked
     // once the menu and the limits let it in, before anything is stored; a retry of a stored

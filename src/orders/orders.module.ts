@@ -11,6 +11,7 @@ import { OrdersService } from './orders.service.js';
 import { CourierService } from './courier.service.js';
 import { HandoffService } from './handoff.service.js';
 import { OrderEscalationService } from './order-escalation.service.js';
+import { KitchenLoadService } from './kitchen-load.service.js';
 import { StoreStatusService } from './store-status.service.js';
 import { OrderPlacementService } from './order-placement.service.js';
 import { ScheduledOrdersService } from './scheduled-orders.service.js';
@@ -28,6 +29,7 @@ import { ServiceEventsService } from './service-events.service.js';
     CourierService,
     HandoffService,
     OrderEscalationService,
+    KitchenLoadService,
     StoreStatusService,
     OrderPlacementService,
     ScheduledOrdersService,

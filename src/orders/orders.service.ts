@@ -157,6 +157,7 @@ export class OrdersService {
         // Out of the schedule (fired, cancelled): the scheduled orders' index and SLA follow.
         if (before.status === 'scheduled' && after.status !== 'scheduled')
           void this.events.emit('order.unscheduled', { before, after });
+        if (this.events.has('order.changed')) void this.events.emit('order.changed', { before, after });
         return { before, after, message };
       }
     }
@@ -210,7 +211,7 @@ export class OrdersService {
           allowed: nextStatuses(order.status, order.fulfillment),
         });
       }
-      const next = moved(order, to, new Date(), extra.etaMinutes);
+      const next = moved(order, to, new Date(this.clock.now()), extra.etaMinutes);
       // A courier who takes out an order nobody holds holds it from now on (section 14).
       if (to === 'out_for_delivery' && order.courierId === undefined && session?.crewRole === 'courier')
         next.courierId = session.userId;

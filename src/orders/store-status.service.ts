@@ -46,6 +46,9 @@ const SWEEP_BATCH = 500;
  * start for any that passed while no node ran, and, between the two, every read, which already
  * takes the status as it is by then.
  */
+/** The reason a store the hub set busy for its kitchen's load shows (docs/protocol.md 14). */
+export const AUTO_BUSY_REASON = 'kitchen load';
+
 @Injectable()
 export class StoreStatusService implements OnModuleInit, OnApplicationBootstrap {
   constructor(
@@ -108,6 +111,18 @@ export class StoreStatusService implements OnModuleInit, OnApplicationBootstrap 
     const after = await this.change(tenantId, dto, sender, actorOf(session), 'store.set_status');
     if (after === 'full') throw this.full();
     return after;
+  }
+
+  /**
+   * `settings.autoBusy` (docs/protocol.md section 14): the hub sets the store busy for the kitchen's
+   * load, or (`extraPrepMinutes` undefined) open again; audited as `store.auto_busy`.
+   */
+  async autoBusy(tenantId: string, extraPrepMinutes: number | undefined): Promise<void> {
+    const change: StoreStatusChange =
+      extraPrepMinutes === undefined
+        ? { status: 'open' }
+        : { status: 'busy', extraPrepMinutes, reason: AUTO_BUSY_REASON };
+    await this.change(tenantId, change, STORE_SYSTEM, STORE_SYSTEM, 'store.auto_busy');
   }
 
   /**

@@ -106,7 +106,7 @@ export class PublishService implements OnModuleInit, InProcessHub {
     await this.delivery.publish({
       type: job.type as DurableType,
       tenantId: job.tenantId,
-      data: (data ?? job.data) as PublishJob<DurableType>['data'],
+      data: (data ?? job.data) as PublishJob<Exclude<DurableType, 'order.eta_updated'>>['data'],
       sender: job.sender,
       id: job.id,
       publishedAt: job.publishedAt,

@@ -110,6 +110,7 @@ export const ROUTES: Readonly<Partial<Record<ServerEventType, Rule>>> = {
   'store.status': tenantWide,
   'order.lines_ready': (a) => admins(crew({}, a), a),
   'order.courier_assigned': (a) => admins(crew(owner(namedCrew({}, a), a), a), a),
+  'order.eta_updated': orderEvent,
 };
 
 /** The one routing function: the rooms, per namespace, that receive `type` for `audience`. */

@@ -38,6 +38,13 @@ export interface HubEventMap {
    */
   'order.unscheduled': { before: Order; after: Order };
   /**
+   * An order changed (orders: OrdersService.change, on the node that wrote it): its status, lines,
+   * courier, payment or ETA. The kitchen's load follows it.
+   */
+  'order.changed': { before: Order; after: Order };
+  /** A crew session connected to or left this node (gateways): the crew on shift changed. */
+  'crew.changed': { tenantId: string };
+  /**
    * An order is `placed` and waits for the crew (orders): placed by a customer, published by a
    * service, or a scheduled order fired. Escalation by acknowledgement watches it.
    */

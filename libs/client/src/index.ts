@@ -10,4 +10,5 @@ export { OrderwireError, type ClientErrorCode } from './orderwire-error.js';
 export { MemoryStorage, type KeyValueStorage } from './storage.js';
 export { followStoreStatus, takesOrdersNow } from './store-status.js';
 export { followCouriers, type LivePosition } from './couriers.js';
+export { followEtas, type LiveEta } from './etas.js';
 export type { Envelope, ServerEventMap, ServerEventType, CommandType } from '@orderwire/contracts/protocol';

@@ -79,6 +79,18 @@ export interface OrderCourierAssignedData {
   deliveryAddress?: DeliveryAddress;
   assignedBy: Sender;
 }
+/** Extension (section 14): why the hub moved an order's ETA. */
+export const ETA_REASONS = ['kitchen_load', 'store_busy'] as const;
+export type EtaReason = (typeof ETA_REASONS)[number];
+/** Extension (section 14): the hub's estimate of when the order is ready moved by 2 minutes or more. */
+export interface OrderEtaUpdatedData {
+  orderId: string;
+  orderNumber?: string;
+  etaAt: string;
+  /** Minutes from now (the hub's clock) to `etaAt`. */
+  etaMinutes: number;
+  reason: EtaReason;
+}
 /** `order.lines_ready`: lines bumped by a station; `linesReady` is every ready line of the order now. */
 export interface OrderLinesReadyData {
   orderId: string;
@@ -198,6 +210,8 @@ export interface ServerEventMap {
   'order.lines_ready': OrderLinesReadyData;
   /** Extension (section 14): a courier was assigned to a delivery order, claimed it, or was removed. */
   'order.courier_assigned': OrderCourierAssignedData;
+  /** Extension (section 14): the hub's ETA of an order moved. */
+  'order.eta_updated': OrderEtaUpdatedData;
 }
 export type ServerEventType = keyof ServerEventMap;
 
@@ -222,6 +236,7 @@ export const SERVER_EVENT_TYPES = [
   'store.status',
   'order.lines_ready',
   'order.courier_assigned',
+  'order.eta_updated',
 ] as const satisfies readonly ServerEventType[];
 
 /** Durable types: acknowledged, retried, replayed from a cursor (PROTOCOL section 6). */
@@ -234,6 +249,7 @@ export const DURABLE_TYPES = [
   'notification',
   'system.alert',
   'order.courier_assigned',
+  'order.eta_updated',
 ] as const satisfies readonly ServerEventType[];
 export type DurableType = (typeof DURABLE_TYPES)[number];
 
@@ -243,11 +259,13 @@ export type DurableType = (typeof DURABLE_TYPES)[number];
  * store's status (state, sent on every connect, so not logged or replayed).
  */
 export const PUBLISHABLE_TYPES = [
-  ...DURABLE_TYPES,
+  ...(DURABLE_TYPES.filter((t) => t !== 'order.eta_updated') as Array<
+    Exclude<DurableType, 'order.eta_updated'>
+  >),
   'menu.updated',
   'store.status',
 ] as const satisfies readonly ServerEventType[];
-export type PublishableType = (typeof PUBLISHABLE_TYPES)[number];
+export type PublishableType = Exclude<DurableType, 'order.eta_updated'> | 'menu.updated' | 'store.status';
 /** What a service publishes as `data`: the message's data, except a menu's version and time. */
 export type PublishData<T extends PublishableType> = T extends 'menu.updated'
   ? MenuContent

@@ -83,8 +83,15 @@ export interface Order {
   scheduledFor?: string;
   /** Extension: when the hub fires a scheduled order to `placed` (scheduledFor minus the prep time). */
   fireAt?: string;
-  /** Extension: when the crew expects it ready (or delivered), from the last `etaMinutes` they gave. */
+  /**
+   * Extension: when it is expected ready: from the last `etaMinutes` crew gave, else the hub's
+   * estimate from the kitchen's load (docs/protocol.md section 14), which it keeps up to date.
+   */
   etaAt?: string;
+  /** Extension (section 14): whose `etaAt` it is: the hub's estimate, or the crew's word. */
+  etaBy?: 'hub' | 'crew';
+  /** Extension (section 14): how many orders the kitchen had waiting when this one was placed. */
+  ordersAhead?: number;
   /** Extension: the courier who holds a delivery order (docs/protocol.md section 14). */
   courierId?: string;
   /** Extension: `pending` from placement until a payment service says otherwise. */

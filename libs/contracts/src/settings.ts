@@ -43,6 +43,16 @@ export interface TenantSettings {
   ackEscalateSeconds?: number;
   /** An order still `placed` this long after it was placed is rejected by the hub (section 14). */
   autoRejectAfterSeconds?: number;
+  /**
+   * The hub sets the store `busy` (with these extra minutes) while the ETA it would give a new order
+   * is over `aboveMinutes`, and back to `open` once it is under four fifths of it (section 14).
+   */
+  autoBusy?: AutoBusy;
+}
+
+export interface AutoBusy {
+  aboveMinutes: number;
+  extraPrepMinutes: number;
 }
 
 /** How long a new order may go unseen by every crew device before the hub escalates (section 14). */
@@ -50,6 +60,11 @@ export const DEFAULT_ACK_ESCALATE_SECONDS = 30;
 
 /** The prep time of a restaurant that publishes none (`settings.prepMinutes`). */
 export const DEFAULT_PREP_MINUTES = 20;
+
+export class AutoBusyDto {
+  @IsInt() @Min(5) @Max(240) aboveMinutes!: number;
+  @IsInt() @Min(0) @Max(240) extraPrepMinutes!: number;
+}
 
 export class TenantSettingsDto {
   @IsOptional() @IsString() @MaxLength(64) timezone?: string;
@@ -66,4 +81,5 @@ export class TenantSettingsDto {
   @Max(600)
   ackEscalateSeconds?: number;
   @IsOptional() @IsInt() @Min(60) @Max(3600) autoRejectAfterSeconds?: number;
+  @IsOptional() @IsObject() @ValidateNested() @Nested(() => AutoBusyDto) autoBusy?: AutoBusyDto;
 }

@@ -92,6 +92,8 @@ export class RedisKeys {
   /** The last position relayed for an order out for delivery (sealed JSON, with a TTL). */
   courierPosition = (tenantId: string, orderId: string): string =>
     this.k(`courier:pos:${tenantId}:${orderId}`);
+  /** A tenant's newest prep-time samples (`key|minutes|at`, newest first). */
+  prepSamples = (tenantId: string): string => this.k(`eta:${tenantId}`);
   /** Who of the crew first acknowledged an order's `order.created` (with a TTL). */
   seen = (tenantId: string, orderId: string): string => this.k(`seen:${tenantId}:${orderId}`);
   /** A delivery order's hand-over code: `c` (sealed) and `f` (wrong tries). */
