@@ -29,10 +29,17 @@ const WAITING: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['placed', 'accep
 const ANNOUNCE_MS = 2 * 60_000;
 /** How long after a change the hub looks again at a tenant's waiting orders (changes in between join). */
 const RECOMPUTE_MS = 1000;
-/** How long a node answers new orders from its view of a kitchen. */
-const VIEW_MS = 1000;
+/**
+ * How long a node answers new orders from its view of a kitchen (counting the orders it places
+ * meanwhile); a look at the waiting orders renews it too.
+ */
+const VIEW_MS = 5000;
 const VIEWS_MAX = 10_000;
-const ACTIVE_READ = 1000;
+/**
+ * The oldest active orders a look reads: the orders estimated and announced. Past them a kitchen
+ * is hours behind, and the orders beyond keep the estimate they were placed with (and are counted).
+ */
+export const ESTIMATED_MAX = 200;
 /** A sample past this is a forgotten order, not a prep time. */
 const SAMPLE_MAX_MINUTES = 24 * 60;
 const HUB: Sender = { id: 'hub', type: 'system' };
@@ -60,6 +67,7 @@ const placedAt = (o: Order): number => Date.parse(o.statusTimes.placed ?? o.crea
 export class KitchenLoadService implements OnModuleInit {
   private readonly views = new Map<string, KitchenView>();
   private readonly due = new Map<string, EtaReason>();
+  private readonly renewing = new Map<string, Promise<KitchenView>>();
 
   constructor(
     @InjectLogger(KitchenLoadService.name) private readonly logger: HubLogger,
@@ -76,7 +84,6 @@ export class KitchenLoadService implements OnModuleInit {
 
   onModuleInit(): void {
     this.events.on('order.changed', ({ before, after }) => this.changed(before, after));
-    this.events.on('order.placed', ({ order }) => this.later(order.tenantId, 'kitchen_load'));
     this.events.on('crew.changed', ({ tenantId }) => this.later(tenantId, 'kitchen_load'));
     this.events.on('store.status', ({ tenantId }) => this.later(tenantId, 'store_busy'));
   }
@@ -95,25 +102,45 @@ export class KitchenLoadService implements OnModuleInit {
       settings?.prepMinutes ?? DEFAULT_PREP_MINUTES,
     );
     const ahead = view.waiting++;
+    // A new order changes no earlier order's wait, but it may tip the store into autoBusy.
+    if (settings?.autoBusy) this.later(tenantId, 'kitchen_load');
     return {
       etaMinutes: Math.round(prep * wavesOf(ahead, view.slots) + extraPrepMinutes),
       ordersAhead: ahead,
     };
   }
 
-  private async view(tenantId: string, fresh = false): Promise<KitchenView> {
+  /**
+   * The node's view of the kitchen, renewed past VIEW_MS. Concurrent callers share one renewal:
+   * they go on in the order they asked, so pipelined order.place commands keep their order.
+   */
+  private view(tenantId: string, fresh = false): Promise<KitchenView> {
     const now = this.clock.now();
     const cached = this.views.get(tenantId);
-    if (!fresh && cached && now - cached.at < VIEW_MS && cached.at <= now) return cached;
+    if (!fresh && cached && now - cached.at < VIEW_MS && cached.at <= now) return Promise.resolve(cached);
+    const pending = this.renewing.get(tenantId);
+    if (pending && !fresh) return pending;
+    const renewal = this.renew(tenantId, now).finally(() => {
+      if (this.renewing.get(tenantId) === renewal) this.renewing.delete(tenantId);
+    });
+    this.renewing.set(tenantId, renewal);
+    return renewal;
+  }
+
+  private async renew(tenantId: string, now: number): Promise<KitchenView> {
     const [active, presence, samples] = await Promise.all([
-      this.orders.listActive(tenantId, ACTIVE_READ),
+      this.orders.listActive(tenantId, ESTIMATED_MAX),
       this.sessions.presence(tenantId),
       this.samples.recent(tenantId, ETA_SAMPLES_PER_TENANT),
     ]);
+    let waiting = active.filter((o) => WAITING.has(o.status)).length;
+    // More active orders than a look reads: every one past them counts as waiting.
+    if (active.length >= ESTIMATED_MAX)
+      waiting += (await this.orders.countActive(tenantId, '')).tenant - active.length;
     const view: KitchenView = {
       at: now,
       learned: learnedByKey(samples, now),
-      waiting: active.filter((o) => WAITING.has(o.status)).length,
+      waiting,
       slots: slotsOf(presence.crew),
     };
     this.views.delete(tenantId);
@@ -174,7 +201,7 @@ export class KitchenLoadService implements OnModuleInit {
       this.menus.settings(tenantId),
       this.store.data(tenantId),
       this.view(tenantId, true),
-      this.orders.listActive(tenantId, ACTIVE_READ),
+      this.orders.listActive(tenantId, ESTIMATED_MAX),
     ]);
     const extra = status.status === 'busy' ? status.extraPrepMinutes : 0;
     const fallback = settings.prepMinutes ?? DEFAULT_PREP_MINUTES;

