@@ -72,13 +72,19 @@ export function moved(order: Order, to: OrderStatus, at: Date, etaMinutes?: numb
 }
 
 /**
- * What `order.status_updated` adds for the people reading it: the order's number, and for the
- * couriers who first hear of a delivery order when it is ready, where it goes.
+ * What `order.status_updated` adds for the people reading it: the order's number, for the
+ * couriers who first hear of a delivery order when it is ready, where it goes, and its courier.
  */
-export function forPeople(o: Order): { orderNumber?: string; deliveryAddress?: Order['deliveryAddress'] } {
+export function forPeople(o: Order): {
+  orderNumber?: string;
+  deliveryAddress?: Order['deliveryAddress'];
+  courierId?: string;
+} {
   return {
     ...(o.orderNumber ? { orderNumber: o.orderNumber } : {}),
     ...(forCouriers(o) && o.deliveryAddress ? { deliveryAddress: o.deliveryAddress } : {}),
+    // Who holds it (docs/protocol.md section 14): a courier taking it out holds it in this step.
+    ...(o.courierId ? { courierId: o.courierId } : {}),
   };
 }
 

@@ -1,8 +1,9 @@
-import type { MetricsData, Order, OrderStatus } from '@orderwire/contracts/protocol';
+import type { BoardOrder, MetricsData, Order, OrderStatus } from '@orderwire/contracts/protocol';
 import { FINAL_STATUSES } from '@orderwire/contracts/protocol';
 import type { GlobalWebSocketManager } from '@orderwire/client';
 import { useEffect, useState } from 'preact/hooks';
 import { Activity, Alerts, Announce, DeadLetters } from './admin-panels.js';
+import { AssignCourier, CouriersMap } from './admin-couriers.js';
 import { mount, type ViewProps } from './lib/app.js';
 import { Choice } from './lib/fields.js';
 import { clock, minutesSince, money, number, orderName } from './lib/format.js';
@@ -133,15 +134,35 @@ function Kpis({ m, live }: { m: GlobalWebSocketManager; live: boolean }) {
   );
 }
 
-function OrderBoard({ orders }: { orders: Order[] }) {
+/** What needs a manager first (docs/protocol.md section 14): unseen by every screen, then late. */
+type Attention = 'unseen' | 'late' | undefined;
+const RANK: Record<string, number> = { unseen: 0, late: 1, none: 2 };
+
+function OrderBoard(props: {
+  m: GlobalWebSocketManager;
+  orders: BoardOrder[];
+  urgent: ReadonlySet<string>;
+  slaSeconds: number;
+}) {
+  const { m, orders, urgent, slaSeconds } = props;
   const [status, setStatus] = useState<'active' | OrderStatus>('active');
   const [query, setQuery] = useState('');
   const now = useTick(10_000);
   const q = query.trim().toLowerCase();
+  const attention = (o: Order): Attention =>
+    urgent.has(o.orderId)
+      ? 'unseen'
+      : o.status === 'placed' && now - Date.parse(o.statusTimes.placed ?? o.createdAt) > slaSeconds * 1000
+        ? 'late'
+        : undefined;
   const shown = orders
     .filter((o) => (status === 'active' ? !FINAL_STATUSES.has(o.status) : o.status === status))
     .filter((o) => !q || orderName(o).toLowerCase().includes(q) || o.customerId.toLowerCase().includes(q))
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    .sort(
+      (a, b) =>
+        RANK[attention(a) ?? 'none']! - RANK[attention(b) ?? 'none']! ||
+        b.createdAt.localeCompare(a.createdAt),
+    );
   return (
     <section class="card board" aria-labelledby="board-h">
       <h2 id="board-h">{t('admin.board')}</h2>
@@ -172,35 +193,56 @@ function OrderBoard({ orders }: { orders: Order[] }) {
           />
         </label>
       </div>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">{t('admin.filter.status')}</th>
-            <th scope="col">{t('customer.total')}</th>
-            <th scope="col">{t('admin.age')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.slice(0, 200).map((o) => (
-            <tr key={o.orderId} data-testid={`row-${o.orderId}`} data-status={o.status}>
-              <td>
-                {orderName(o)} <span class="muted">{o.customerId}</span>
-              </td>
-              <td>{t(`status.${o.status}` as MessageKey)}</td>
-              <td>{money(o.total, o.currency)}</td>
-              <td>{t('crew.age', { minutes: minutesSince(o.createdAt, now) })}</td>
+      <div class="scroll-x">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">{t('admin.filter.status')}</th>
+              <th scope="col">{t('customer.total')}</th>
+              <th scope="col">{t('admin.age')}</th>
+              <th scope="col">{t('admin.courier')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {shown.slice(0, 200).map((o) => (
+              <tr
+                key={o.orderId}
+                data-testid={`row-${o.orderId}`}
+                data-status={o.status}
+                data-attention={attention(o) ?? 'none'}
+                class={attention(o) ?? ''}
+              >
+                <td>
+                  {orderName(o)} <span class="muted">{o.customerId}</span>
+                  {attention(o) && (
+                    <span class="tag alert" data-testid={`attention-${o.orderId}`}>
+                      {t(`admin.attention.${attention(o)!}` as MessageKey)}
+                    </span>
+                  )}
+                </td>
+                <td>{t(`status.${o.status}` as MessageKey)}</td>
+                <td>{money(o.total, o.currency)}</td>
+                <td>{t('crew.age', { minutes: minutesSince(o.createdAt, now) })}</td>
+                <td>
+                  {o.fulfillment === 'delivery' && !FINAL_STATUSES.has(o.status) ? (
+                    <AssignCourier m={m} o={o} />
+                  ) : (
+                    (o.courierId ?? '')
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
 
-function AdminView({ hub, who }: ViewProps) {
+function AdminView({ hub, who, config }: ViewProps) {
   const m = hub.manager;
-  const { orders } = useOrders(m);
+  const { orders, urgent } = useOrders(m);
   const store = useStoreStatus(m);
   const menu = useMenu(m);
   const live = hub.status === 'open';
@@ -211,7 +253,8 @@ function AdminView({ hub, who }: ViewProps) {
       {tenantAdmin && <StoreBar m={m} status={store} canSet admin />}
       {tenantAdmin && <HoursEditor m={m} menu={menu} />}
       <Kpis m={m} live={live} />
-      <OrderBoard orders={orders} />
+      <OrderBoard m={m} orders={orders} urgent={urgent} slaSeconds={config.acceptSlaSeconds} />
+      <CouriersMap m={m} orders={orders} />
       <Alerts m={m} orders={orders} live={live} />
       <Announce m={m} />
       <DeadLetters m={m} live={live} />

@@ -40,16 +40,22 @@ function beep(): void {
   osc.onended = () => void ctx.close();
 }
 
+/** The hub's reminder of an order no screen had acknowledged: three beeps (section 14). */
+function alarm(): void {
+  for (const delay of [0, 300, 600]) setTimeout(beep, delay);
+}
+
 function Ticket(props: {
   o: Order;
   m: GlobalWebSocketManager;
   now: number;
   isNew: boolean;
+  urgent: boolean;
   slaSeconds: number;
   crewRole?: CrewRole;
   line: string;
 }) {
-  const { o, m, now, isNew, slaSeconds, crewRole, line } = props;
+  const { o, m, now, isNew, urgent, slaSeconds, crewRole, line } = props;
   const [armed, setArmed] = useState<OrderStatus>();
   // An estimate the customer sees as "expected at": given with the next step while cooking.
   const [eta, setEta] = useState('');
@@ -71,7 +77,8 @@ function Ticket(props: {
   };
   return (
     <article
-      class={`ticket sla-${sla}${isNew ? ' new' : ''}`}
+      class={`ticket sla-${sla}${isNew ? ' new' : ''}${urgent ? ' urgent' : ''}`}
+      data-urgent={urgent ? 'true' : 'false'}
       data-testid={`ticket-${o.orderId}`}
       data-status={o.status}
       aria-label={`${orderName(o)}, ${t(`status.${o.status}` as MessageKey)}`}
@@ -79,6 +86,11 @@ function Ticket(props: {
       <header>
         <strong class="number">{orderName(o)}</strong>
         {isNew && <span class="tag new">{t('crew.new')}</span>}
+        {urgent && (
+          <span class="tag late" role="alert" data-testid={`urgent-${o.orderId}`}>
+            {t('crew.urgent')}
+          </span>
+        )}
         {sla === 'late' && <span class="tag late">{t('crew.late')}</span>}
         <span class="age" title={since}>
           {t('crew.age', { minutes })}
@@ -205,7 +217,11 @@ function Board({ hub, who, config }: ViewProps) {
   const initialStation: Station =
     who.crewRole === 'kitchen' || who.crewRole === 'front' ? who.crewRole : 'all';
   const [station, setStation] = useState<Station>(initialStation);
-  const { orders, firstSeen } = useOrders(m, () => soundRef.current && beep());
+  const { orders, firstSeen, urgent } = useOrders(
+    m,
+    () => soundRef.current && beep(),
+    () => soundRef.current && alarm(),
+  );
   const menu = useMenu(m);
   const store = useStoreStatus(m);
   const now = useTick(1000);
@@ -266,6 +282,7 @@ function Board({ hub, who, config }: ViewProps) {
                   crewRole={who.crewRole as CrewRole | undefined}
                   line={line}
                   isNew={(firstSeen.get(o.orderId) ?? 0) > now - NEW_MS}
+                  urgent={urgent.has(o.orderId)}
                 />
               ))}
             </section>

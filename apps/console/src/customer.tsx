@@ -1,4 +1,11 @@
-import type { Menu, MenuItem, Order, OrderStatus, StoreStatusData } from '@orderwire/contracts/protocol';
+import type {
+  BoardOrder,
+  Menu,
+  MenuItem,
+  Order,
+  OrderStatus,
+  StoreStatusData,
+} from '@orderwire/contracts/protocol';
 import { FINAL_STATUSES } from '@orderwire/contracts/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { sendWithUndo } from './lib/actions.js';
@@ -6,12 +13,17 @@ import { mount, type ViewProps } from './lib/app.js';
 import { distance, RelativeMap } from './lib/geo.js';
 import { clock, distanceMetres, money, orderName } from './lib/format.js';
 import { t, type MessageKey } from './lib/i18n.js';
-import { useMenu, useOrders, useStoreStatus } from './lib/orders.js';
+import { rememberHandoffCode, useHandoffCode, useMenu, useOrders, useStoreStatus } from './lib/orders.js';
 import { StoreBar } from './store-bar.js';
 import { TextField } from './lib/fields.js';
 import { Notices } from './lib/notices.js';
 import { messageOf, toast } from './lib/ui.js';
-import { type GlobalWebSocketManager, takesOrdersNow } from '@orderwire/client';
+import {
+  followCouriers,
+  type GlobalWebSocketManager,
+  type LivePosition,
+  takesOrdersNow,
+} from '@orderwire/client';
 
 /** The steps a customer follows, by fulfillment (a scheduled order starts one step earlier). */
 const TIMELINE: Record<Order['fulfillment'], OrderStatus[]> = {
@@ -81,6 +93,7 @@ function Cart({ menu, m, store }: { menu: Menu; m: GlobalWebSocketManager; store
         ...(fulfillment === 'dine_in' ? { table } : {}),
         ...(later ? { scheduledFor: instant(later) } : {}),
       });
+      rememberHandoffCode(reply.orderId, reply.handoffCode);
       setCart(new Map());
       setLater('');
       toast(t('customer.placed', { order: orderName(reply) }), 'success');
@@ -202,10 +215,11 @@ function Tracking({
   m,
   courier,
 }: {
-  o: Order;
+  o: BoardOrder;
   m: GlobalWebSocketManager;
   courier?: { lat: number; lng: number };
 }) {
+  const code = useHandoffCode(o);
   const timeline: OrderStatus[] = [
     ...(o.scheduledFor ? ['scheduled' as const] : []),
     ...TIMELINE[o.fulfillment],
@@ -243,6 +257,11 @@ function Tracking({
         </p>
       )}
       <p class="muted">{t(`customer.payment.${o.payment?.status ?? 'pending'}` as MessageKey)}</p>
+      {code && o.fulfillment === 'delivery' && !FINAL_STATUSES.has(o.status) && (
+        <p class="handoff" data-testid={`handoff-${o.orderId}`}>
+          {t('customer.handoff')} <strong class="code">{code}</strong>
+        </p>
+      )}
       {o.status === 'out_for_delivery' &&
         courier &&
         (target ? (
@@ -281,15 +300,9 @@ function CustomerView({ hub, config }: ViewProps) {
   const published = useMenu(m);
   const store = useStoreStatus(m);
   const menu = published ?? (config.devTokens ? DEMO_MENU : undefined);
-  const [courier, setCourier] = useState(new Map<string, { lat: number; lng: number }>());
-  useEffect(() => {
-    const offs = [
-      m.on('courier.location', ({ data }) =>
-        setCourier((map) => new Map(map).set(data.orderId, { lat: data.lat, lng: data.lng })),
-      ),
-    ];
-    return () => offs.forEach((off) => off());
-  }, [m]);
+  // The courier of each order on its way: from the board at once after a reconnect, then live.
+  const [courier, setCourier] = useState<ReadonlyMap<string, LivePosition>>(new Map());
+  useEffect(() => followCouriers(m, setCourier), [m]);
   const mine = [...orders].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   // With an order on its way, following it comes first (on a phone, above the menu).
   const tracking = mine.some((o) => !FINAL_STATUSES.has(o.status));

@@ -68,6 +68,8 @@ export interface OrderStatusUpdatedData {
   orderNumber?: string;
   /** Extension: on delivery orders from `ready` on, where it goes (couriers first hear of it then). */
   deliveryAddress?: DeliveryAddress;
+  /** Extension (section 14): the courier who holds the order, once one does. */
+  courierId?: string;
 }
 /** Extension (section 14): who holds a delivery order now (`null`: no one), and who did. */
 export interface OrderCourierAssignedData {
