@@ -168,6 +168,60 @@ function etaSuite(engine: string, env: () => Record<string, string>): void {
         'busy',
       ]);
     });
+
+    it('with stations, an order takes the time of its slowest station: the bar is quick, the grill is not', async () => {
+      const token = (role: 'customer' | 'crew', sub: string, claims = {}) =>
+        connect(hub, role, sub, { tenantId: 'r-2', extraClaims: { ...LONG, ...claims } });
+      const menu2 = {
+        currency: 'EUR',
+        items: [
+          { sku: 'steak', name: 'Steak', price: 2200, available: true, station: 'grill' },
+          { sku: 'lemonade', name: 'Lemonade', price: 300, available: true, station: 'bar' },
+        ],
+        settings: { prepMinutes: 20, ackEscalateSeconds: 0 },
+      };
+      const guest = await token('customer', 'c-2');
+      const line = await token('crew', 'f-3', { crewRole: 'front' });
+      const res = await request(hub.app.getHttpServer())
+        .post('/api/v1/events')
+        .set('Authorization', `Bearer ${mintToken({ sub: 'pos', role: 'service', tenants: ['r-2'] })}`)
+        .send({ type: 'menu.updated', tenantId: 'r-2', data: menu2 });
+      expect(res.status).toBe(202);
+      await line.waitFor('menu.updated');
+      const both = [
+        { sku: 'steak', quantity: 1 },
+        { sku: 'lemonade', quantity: 1 },
+      ];
+      for (let i = 1; i <= 5; i++) {
+        clock.advance(6000);
+        const orderId = `st-${i}`;
+        await guest.ok('order.place', { orderId, items: both, fulfillment: 'pickup' });
+        for (const status of ['accepted', 'preparing'])
+          await line.ok('order.update_status', { orderId, status });
+        clock.advance(4 * MIN);
+        await line.ok('order.item_ready', { orderId, lineIndexes: [1] });
+        clock.advance(11 * MIN);
+        await line.ok('order.item_ready', { orderId, lineIndexes: [0] });
+        await line.ok('order.update_status', { orderId, status: 'ready' });
+        await line.ok('order.update_status', { orderId, status: 'picked_up' });
+      }
+      const samples = hub.app.get<PrepSampleStore>(PREP_SAMPLES);
+      await until(async () => (await samples.recent('r-2', 200)).length === 15);
+      expect((await samples.recent('r-2', 200)).filter((x) => x.key === 'bar').map((x) => x.minutes)).toEqual(
+        Array(5).fill(4),
+      );
+      clock.advance(6000);
+      const estimate = async (orderId: string, items: unknown[]) => {
+        await guest.ok('order.place', { orderId, items, fulfillment: 'pickup' });
+        const created = await line.waitFor('order.created', (e) => orderOf(e).orderId === orderId);
+        await line.ok('order.cancel', { orderId });
+        return orderOf(created).etaMinutes;
+      };
+      expect(await estimate('drink', [{ sku: 'lemonade', quantity: 1 }])).toBe(4);
+      expect(await estimate('dinner', both)).toBe(15);
+      guest.close();
+      line.close();
+    });
   });
 }
 
