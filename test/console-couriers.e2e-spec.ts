@@ -157,6 +157,48 @@ describeBrowser('the console runs the deliveries: couriers, hand-over codes, uns
     await admin.waitForSelector('[data-testid=holder-B]:has-text("d-1")');
   });
 
+  it('at 360 px the customer orders with the toast clear of the buttons, and the card lists what was ordered', async () => {
+    const small = await open(browser, hub, 'customer', tokenFor('customer', 'c-9', TENANT), {
+      width: 360,
+      height: 740,
+    });
+    opened.push(small);
+    const p = small.page;
+    await p.click('[data-testid=plus-burger]');
+    await p.click('[data-testid=plus-burger]');
+    await p.click('[data-testid=fulfillment-pickup]');
+    await p.click('[data-testid=place-order]');
+    const toast = await p.waitForSelector('.toast.success');
+    const card = await p.waitForSelector('[data-testid^=order-][data-status=placed]');
+    const id = (await card.getAttribute('data-testid'))!.slice('order-'.length);
+    await expect(p.textContent(`[data-testid=items-${id}]`)).resolves.toBe('2 × Classic burger');
+    // No control under the toast, and nothing wider than the phone.
+    const box = (await toast.boundingBox())!;
+    const under = await p.evaluate(
+      ({ x, y, width, height }) =>
+        [...document.querySelectorAll('button, input, select, a')].filter((el) => {
+          if (el.closest('.toasts')) return false;
+          const r = el.getBoundingClientRect();
+          return r.width > 0 && r.left < x + width && r.right > x && r.top < y + height && r.bottom > y;
+        }).length,
+      box,
+    );
+    expect(under).toBe(0);
+    expect(
+      await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
+  });
+
+  it("the admin's activity is in the restaurant's words, never a protocol name", async () => {
+    await admin.reload();
+    await admin.waitForSelector('[data-testid=activity] li');
+    const lines = await admin.$$eval('[data-testid=activity] li', (li) => li.map((l) => l.textContent ?? ''));
+    expect(lines.some((l) => /d-1 took A-\d{3} for delivery/.test(l))).toBe(true);
+    expect(lines.some((l) => /k-1 marked A-\d{3} ready/.test(l))).toBe(true);
+    expect(lines.filter((l) => /\b[a-z]+\.[a-z_]+\b/.test(l))).toEqual([]);
+    await expect(admin.textContent('[data-testid=chart-p99] figcaption')).resolves.toBe('Delivery p99 (ms)');
+  });
+
   it('an order no crew screen saw: on top of the admin list, and flashing when the crew screen is back', async () => {
     const crew = await open(
       browser,

@@ -77,6 +77,19 @@ export function Alerts({ m, orders, live }: { m: GlobalWebSocketManager; orders:
   );
 }
 
+/** An audit entry in the restaurant's words (never a protocol name): who did what to which order. */
+function activityText(i: AuditItem, orders: Order[]): string {
+  const o = i.orderId ? orders.find((x) => x.orderId === i.orderId) : undefined;
+  const order = o ? orderName(o) : (i.orderId ?? '');
+  const who = i.actor.type === 'system' ? t('activity.hub') : i.actor.id;
+  // Store statuses have their own words (store.busy), order statuses theirs (status.ready).
+  const family = i.action.startsWith('store.') ? 'store' : 'status';
+  const status = i.after?.status ? t(`${family}.${String(i.after.status)}` as MessageKey).toLowerCase() : '';
+  const key = `activity.${i.action}` as MessageKey;
+  const known = t(key) !== key;
+  return t(known ? key : 'activity.other', { who, order, status });
+}
+
 export function Activity({ m, orders, live }: { m: GlobalWebSocketManager; orders: Order[]; live: boolean }) {
   const [items, setItems] = useState<AuditItem[]>([]);
   const latest = orders.reduce((max, o) => (o.updatedAt > max ? o.updatedAt : max), '');
@@ -93,8 +106,7 @@ export function Activity({ m, orders, live }: { m: GlobalWebSocketManager; order
       <ul class="feed" tabIndex={0}>
         {items.map((i) => (
           <li key={i.id}>
-            <time dateTime={i.at}>{clock(i.at)}</time> {i.actor.id} <b>{i.action}</b>
-            {i.after?.status ? ` → ${t(`status.${String(i.after.status)}` as MessageKey)}` : ''}
+            <time dateTime={i.at}>{clock(i.at)}</time> {activityText(i, orders)}
           </li>
         ))}
       </ul>

@@ -100,7 +100,7 @@ function Kpis({ m, live }: { m: GlobalWebSocketManager; live: boolean }) {
         </div>
         <div>
           <dt>{t('admin.kpi.p99')}</dt>
-          <dd>{last?.deliveryLatencyP99Ms != null ? number(last.deliveryLatencyP99Ms) : '—'}</dd>
+          <dd>{last?.deliveryLatencyP99Ms != null ? `${number(last.deliveryLatencyP99Ms)} ms` : '—'}</dd>
         </div>
         <div>
           <dt>{t('admin.kpi.queue')}</dt>

@@ -238,6 +238,16 @@ function Tracking({
         <span class="tag">{t(`status.${o.status}` as MessageKey)}</span>
         <span class="muted">{money(o.total, o.currency)}</span>
       </header>
+      <ul class="lines" data-testid={`items-${o.orderId}`} aria-label={t('customer.items')}>
+        {o.items.map((i, n) => (
+          <li key={n}>
+            {t('customer.line', { quantity: i.quantity, name: i.name })}
+            {i.modifiers?.length ? (
+              <span class="muted"> ({i.modifiers.map((x) => x.name).join(', ')})</span>
+            ) : null}
+          </li>
+        ))}
+      </ul>
       <ol class="timeline" data-testid={`timeline-${o.orderId}`}>
         {steps.map((s) => (
           <li

@@ -52,8 +52,18 @@ export function Toasts() {
     listeners.add(setList);
     return () => void listeners.delete(setList);
   }, []);
+  // On a phone they sit just under the header (its controls stay free), clear of the cart's and
+  // the order card's buttons below (main.css); the header scrolls away, so never above 0.5rem.
+  const header = list.length ? document.querySelector('header.bar') : null;
+  const below = header ? Math.max(8, header.getBoundingClientRect().bottom + 8) : 8;
   return (
-    <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
+    <div
+      class="toasts"
+      role="status"
+      aria-live="polite"
+      data-testid="toasts"
+      style={{ '--below-header': `${below}px` }}
+    >
       {list.map((x) => (
         <div key={x.id} class={`toast ${x.kind}`} data-testid={`toast-${x.kind}`}>
           <span>{x.text}</span>
