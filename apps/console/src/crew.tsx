@@ -8,8 +8,10 @@ import { clock, minutesSince, money, orderName } from './lib/format.js';
 import { t, type MessageKey } from './lib/i18n.js';
 import { useMenu, useOrders, useStoreStatus } from './lib/orders.js';
 import { StoreBar } from './store-bar.js';
-import { Check, Choice } from './lib/fields.js';
+import { Choice } from './lib/fields.js';
 import { Notices } from './lib/notices.js';
+import { AllDay } from './all-day.js';
+import { SoundToggle, useKitchenSound } from './crew-sound.js';
 import { messageOf, toast, useTick } from './lib/ui.js';
 import type { GlobalWebSocketManager } from '@orderwire/client';
 
@@ -28,22 +30,6 @@ const mine = (item: Order['items'][number], line: string): boolean =>
 const ETA_CHOICES = [5, 10, 15, 20, 30, 45, 60];
 /** A ticket counts as new this long after it arrived. */
 const NEW_MS = 60_000;
-
-/** A short beep (WebAudio, no file to fetch), for a new ticket when the crew turned sound on. */
-function beep(): void {
-  const ctx = new AudioContext();
-  const osc = ctx.createOscillator();
-  osc.frequency.value = 880;
-  osc.connect(ctx.destination);
-  osc.start();
-  osc.stop(ctx.currentTime + 0.15);
-  osc.onended = () => void ctx.close();
-}
-
-/** The hub's reminder of an order no screen had acknowledged: three beeps (section 14). */
-function alarm(): void {
-  for (const delay of [0, 300, 600]) setTimeout(beep, delay);
-}
 
 function Ticket(props: {
   o: Order;
@@ -211,17 +197,17 @@ function Stock({ menu, m }: { menu: Menu; m: GlobalWebSocketManager }) {
 
 function Board({ hub, who, config }: ViewProps) {
   const m = hub.manager;
-  const [sound, setSound] = useState(false);
-  const soundRef = useRef(sound);
-  soundRef.current = sound;
   const initialStation: Station =
     who.crewRole === 'kitchen' || who.crewRole === 'front' ? who.crewRole : 'all';
   const [station, setStation] = useState<Station>(initialStation);
+  const ring = useRef({ newTicket: () => undefined as void, unseen: () => undefined as void });
   const { orders, firstSeen, urgent } = useOrders(
     m,
-    () => soundRef.current && beep(),
-    () => soundRef.current && alarm(),
+    () => ring.current.newTicket(),
+    () => ring.current.unseen(),
   );
+  const sound = useKitchenSound(orders, urgent);
+  ring.current = sound;
   const menu = useMenu(m);
   const store = useStoreStatus(m);
   const now = useTick(1000);
@@ -256,8 +242,9 @@ function Board({ hub, who, config }: ViewProps) {
             ]}
           />
         )}
-        <Check label={t('crew.sound')} checked={sound} onChange={setSound} testid="sound" />
+        <SoundToggle state={sound.state} alerts={sound.alerts} toggle={sound.toggle} />
       </div>
+      <AllDay orders={shown} />
       {orders.length === 0 && <p class="empty">{t('crew.empty')}</p>}
       <div class="columns" style={{ '--cols': columns.length }}>
         {columns.map((status) => {

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import request from 'supertest';
+import { describeBrowser, launchChromium } from './support/browser.js';
+import { connect, type TestClient } from './support/client.js';
+import { startHub, type TestHub } from './support/hub.js';
+import { mintToken, tokenFor } from './support/tokens.js';
+
+const TABLET = { width: 1024, height: 768 };
+const TENANT = 'r-kds';
+const MENU = {
+  currency: 'EUR',
+  items: [
+    { sku: 'burger', name: 'Classic burger', price: 850, available: true, station: 'grill' },
+    { sku: 'lemonade', name: 'Lemonade', price: 300, available: true, station: 'bar' },
+  ],
+  settings: { ackEscalateSeconds: 0 },
+};
+const order = (orderId: string, burgers: number) => ({
+  orderId,
+  fulfillment: 'pickup',
+  items: [
+    { sku: 'burger', quantity: burgers },
+    { sku: 'lemonade', quantity: 1 },
+  ],
+});
+
+/**
+ * The kitchen screen's sound and all-day counts (issue #31, parts 3 and 6), in Chromium with the
+ * page's clock installed (the 15-second repeat is run, not waited for).
+ */
+describeBrowser('the kitchen screen: sound that repeats for waiting tickets, all-day counts', () => {
+  let browser: Browser;
+  let hub: TestHub;
+  let context: BrowserContext;
+  let page: Page;
+  let guest: TestClient;
+  let front: TestClient;
+  const sound = () => page.getAttribute('[data-testid=sound]', 'data-state');
+  const alerts = async () => Number(await page.getAttribute('[data-testid=sound]', 'data-alerts'));
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    hub = await startHub();
+    await request(hub.app.getHttpServer())
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${mintToken({ sub: 'menu', role: 'service', tenants: [TENANT] })}`)
+      .send({ type: 'menu.updated', tenantId: TENANT, data: MENU })
+      .expect(202);
+    guest = await connect(hub, 'customer', 'c-1', { tenantId: TENANT });
+    front = await connect(hub, 'crew', 'f-1', { tenantId: TENANT, extraClaims: { crewRole: 'front' } });
+    context = await browser.newContext({ viewport: TABLET, locale: 'en-GB' });
+    page = await context.newPage();
+    await page.clock.install();
+    await page.goto(
+      `${hub.url}/console/crew#token=${tokenFor('crew', 'k-1', TENANT, { crewRole: 'kitchen' })}`,
+    );
+    await page.waitForSelector('[data-testid=connection][data-status=open]', { timeout: 15_000 });
+  }, 60_000);
+  afterAll(async () => {
+    guest?.close();
+    front?.close();
+    await context?.close();
+    await hub?.close();
+    await browser?.close();
+  });
+
+  it('sound is on by default but waits for a tap, as browsers require, and says so', async () => {
+    await expect(sound()).resolves.toBe('locked');
+    await expect(page.textContent('[data-testid=sound]')).resolves.toBe('Tap anywhere to turn sound on');
+    await page.mouse.click(600, 700);
+    await expect(sound()).resolves.toBe('on');
+  });
+
+  it('a new ticket rings, and rings again every 15 s until someone accepts it', async () => {
+    await guest.ok('order.place', order('o-1', 2));
+    await page.waitForSelector('[data-testid=ticket-o-1]');
+    await expect(alerts()).resolves.toBe(1);
+    await page.clock.runFor(15_000);
+    await expect(alerts()).resolves.toBe(2);
+    await page.clock.runFor(15_000);
+    await expect(alerts()).resolves.toBe(3);
+    await front.ok('order.update_status', { orderId: 'o-1', status: 'accepted' });
+    await page.waitForSelector('[data-testid=ticket-o-1][data-status=accepted]');
+    await page.clock.runFor(30_000);
+    await expect(alerts()).resolves.toBe(3);
+  });
+
+  it('all-day counts what the open orders still need, per station, bumped lines left out', async () => {
+    await guest.ok('order.place', order('o-2', 1));
+    await page.waitForSelector('[data-testid=ticket-o-2]');
+    const count = (station: string, name: string) =>
+      page.textContent(`[data-testid=all-day-${station}] [data-testid="all-day-count-${name}"]`);
+    await expect(count('grill', 'Classic burger')).resolves.toBe('3 × Classic burger');
+    await expect(count('bar', 'Lemonade')).resolves.toBe('2 × Lemonade');
+    await front.ok('order.update_status', { orderId: 'o-1', status: 'preparing' });
+    await front.ok('order.item_ready', { orderId: 'o-1', lineIndexes: [0] });
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="all-day-count-Classic burger"]')?.textContent?.startsWith('1 ×'),
+    );
+  });
+
+  it('muting is remembered on this device', async () => {
+    await page.click('[data-testid=sound]');
+    await expect(sound()).resolves.toBe('muted');
+    const before = await alerts();
+    await page.clock.runFor(15_000);
+    await expect(alerts()).resolves.toBe(before);
+    await page.reload();
+    await page.waitForSelector('[data-testid=connection][data-status=open]', { timeout: 15_000 });
+    await expect(sound()).resolves.toBe('muted');
+  });
+});
