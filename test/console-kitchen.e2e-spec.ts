@@ -100,6 +100,32 @@ describeBrowser('the kitchen screen: sound that repeats for waiting tickets, all
     );
   });
 
+  it("a ticket's clock runs to the second, and its colour and 'late' are read from that same clock", async () => {
+    await guest.ok('order.place', order('o-3', 1));
+    const age = '[data-testid=age-o-3]';
+    await page.waitForSelector(age);
+    // The page's clock is ahead of the hub's by what earlier tests ran: measure from what it shows.
+    const seconds = async () => {
+      const [m, sec] = (await page.textContent(age))!.split(':').map(Number);
+      return m! * 60 + sec!;
+    };
+    const start = await seconds();
+    expect(start).toBeLessThan(60);
+    await expect(page.getAttribute(age, 'data-state')).resolves.toBe('ok');
+    // Unaccepted, it is late at ORDER_ACCEPT_SLA_SECONDS (120 s here, under the 20-minute prep time).
+    await page.clock.runFor((61 - start) * 1000);
+    await expect(page.getAttribute(age, 'data-state')).resolves.toBe('warn');
+    await page.clock.runFor(60_000);
+    await expect(page.getAttribute(age, 'data-state')).resolves.toBe('late');
+    await expect(seconds()).resolves.toBeGreaterThanOrEqual(120);
+    await page.waitForSelector('[data-testid=ticket-o-3] .tag.late');
+    // Accepted, it is measured by the prep time: 2 minutes of 20 is not late.
+    await front.ok('order.update_status', { orderId: 'o-3', status: 'accepted' });
+    await page.waitForSelector('[data-testid=ticket-o-3][data-status=accepted]');
+    await expect(page.getAttribute(age, 'data-state')).resolves.toBe('ok');
+    expect(await page.$('[data-testid=ticket-o-3] .tag.late')).toBeNull();
+  });
+
   it('muting is remembered on this device', async () => {
     await page.click('[data-testid=sound]');
     await expect(sound()).resolves.toBe('muted');

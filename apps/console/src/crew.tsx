@@ -1,10 +1,15 @@
 import type { Menu, Order, OrderStatus } from '@orderwire/contracts/protocol';
-import { type CrewRole, crewMayMove, nextStatuses } from '@orderwire/contracts/protocol';
+import {
+  type CrewRole,
+  crewMayMove,
+  DEFAULT_PREP_MINUTES,
+  nextStatuses,
+} from '@orderwire/contracts/protocol';
 import { useRef, useState } from 'preact/hooks';
 import { actionLabel, DESTRUCTIVE, sendStep, sendWithUndo } from './lib/actions.js';
 import { mount, type ViewProps } from './lib/app.js';
 import { Courier } from './courier.js';
-import { clock, minutesSince, money, orderName } from './lib/format.js';
+import { clock, money, orderName, timer } from './lib/format.js';
 import { t, type MessageKey } from './lib/i18n.js';
 import { useMenu, useOrders, useStoreStatus } from './lib/orders.js';
 import { StoreBar } from './store-bar.js';
@@ -38,19 +43,24 @@ function Ticket(props: {
   isNew: boolean;
   urgent: boolean;
   slaSeconds: number;
+  /** The restaurant's prep time (settings.prepMinutes): what every ticket's clock is measured by. */
+  targetMinutes: number;
   crewRole?: CrewRole;
   line: string;
 }) {
-  const { o, m, now, isNew, urgent, slaSeconds, crewRole, line } = props;
+  const { o, m, now, isNew, urgent, slaSeconds, targetMinutes, crewRole, line } = props;
   const [armed, setArmed] = useState<OrderStatus>();
   // An estimate the customer sees as "expected at": given with the next step while cooking.
   const [eta, setEta] = useState('');
   const estimating = o.status === 'placed' || o.status === 'accepted' || o.status === 'preparing';
-  const since = o.statusTimes[o.status] ?? o.createdAt;
-  const minutes = minutesSince(since, now);
-  const waitedS = (now - new Date(o.createdAt).getTime()) / 1000;
+  // One clock per ticket, from when it was placed (fired, for a scheduled one), to the second; its
+  // colour and the "late" tag are read from that same clock, so they never disagree with it: late
+  // past the prep time (or, while nobody accepted it, past the acceptance SLA), warn from half.
+  const since = o.statusTimes.placed ?? o.createdAt;
+  const waitedS = (now - Date.parse(since)) / 1000;
+  const limitS = o.status === 'placed' ? Math.min(slaSeconds, targetMinutes * 60) : targetMinutes * 60;
   const sla =
-    o.status !== 'placed' ? 'ok' : waitedS >= slaSeconds ? 'late' : waitedS >= slaSeconds / 2 ? 'warn' : 'ok';
+    o.status === 'scheduled' ? 'ok' : waitedS >= limitS ? 'late' : waitedS >= limitS / 2 ? 'warn' : 'ok';
   const tap = (to: OrderStatus): void => {
     if (!DESTRUCTIVE.has(to)) return void sendStep(m, o, to, eta && to !== 'ready' ? Number(eta) : undefined);
     if (armed !== to) {
@@ -78,9 +88,15 @@ function Ticket(props: {
           </span>
         )}
         {sla === 'late' && <span class="tag late">{t('crew.late')}</span>}
-        <span class="age" title={since}>
-          {t('crew.age', { minutes })}
-        </span>
+        {o.status === 'scheduled' && o.fireAt ? (
+          <span class="age" data-testid={`age-${o.orderId}`} data-state="scheduled">
+            {t('crew.firesIn', { time: timer(Date.parse(o.fireAt) - now) })}
+          </span>
+        ) : (
+          <span class="age" title={since} data-testid={`age-${o.orderId}`} data-state={sla}>
+            {timer(waitedS * 1000)}
+          </span>
+        )}
       </header>
       <p class="meta">
         {o.table ? (
@@ -266,6 +282,7 @@ function Board({ hub, who, config }: ViewProps) {
                   m={m}
                   now={now}
                   slaSeconds={config.acceptSlaSeconds}
+                  targetMinutes={menu?.settings?.prepMinutes ?? DEFAULT_PREP_MINUTES}
                   crewRole={who.crewRole as CrewRole | undefined}
                   line={line}
                   isNew={(firstSeen.get(o.orderId) ?? 0) > now - NEW_MS}

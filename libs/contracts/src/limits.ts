@@ -18,3 +18,9 @@ export const DEFAULT_LIMITS = {
 } as const;
 
 export const DEFAULT_WS_PATH = '/ws';
+
+/** The prep time of a restaurant that publishes none (`settings.prepMinutes`). */
+export const DEFAULT_PREP_MINUTES = 20;
+
+/** How long a new order may go unseen by every crew device before the hub escalates (section 14). */
+export const DEFAULT_ACK_ESCALATE_SECONDS = 30;

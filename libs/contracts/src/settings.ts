@@ -14,6 +14,9 @@ import type { OpeningHours } from './hours.js';
 import { OpeningHoursDto } from './hours-dto.js';
 import { Nested } from './nested.js';
 
+// The defaults live in limits.ts (class-free: the console reads them too).
+export { DEFAULT_ACK_ESCALATE_SECONDS, DEFAULT_PREP_MINUTES } from './limits.js';
+
 /** How the restaurant runs, published with its menu (docs/protocol.md sections 10, 13 and 14). */
 export interface TenantSettings {
   /** IANA time zone of the restaurant: its business day, which order numbers restart with. */
@@ -54,12 +57,6 @@ export interface AutoBusy {
   aboveMinutes: number;
   extraPrepMinutes: number;
 }
-
-/** How long a new order may go unseen by every crew device before the hub escalates (section 14). */
-export const DEFAULT_ACK_ESCALATE_SECONDS = 30;
-
-/** The prep time of a restaurant that publishes none (`settings.prepMinutes`). */
-export const DEFAULT_PREP_MINUTES = 20;
 
 export class AutoBusyDto {
   @IsInt() @Min(5) @Max(240) aboveMinutes!: number;

@@ -36,3 +36,12 @@ export function distanceMetres(a: { lat: number; lng: number }, b: { lat: number
 /** What people call an order: its number (A-042), or the last six characters of its id until it has one. */
 export const orderName = (o: { orderNumber?: string; orderId: string }): string =>
   o.orderNumber ?? `#${o.orderId.slice(-6).toUpperCase()}`;
+
+/** A duration as a kitchen timer: `4:07`, `1:02:09` (negative durations count as 0). */
+export function timer(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
