@@ -126,6 +126,35 @@ describeBrowser('the kitchen screen: sound that repeats for waiting tickets, all
     expect(await page.$('[data-testid=ticket-o-3] .tag.late')).toBeNull();
   });
 
+  it('the keyboard and bump bar: a number selects, Enter bumps, Backspace recalls, ? shows the keys', async () => {
+    await guest.ok('order.place', order('o-4', 1));
+    await page.waitForSelector('[data-testid=ticket-o-4]');
+    const ids = await page.$$eval('article.ticket', (a) => a.map((x) => x.getAttribute('data-testid')));
+    const n = ids.indexOf('ticket-o-4') + 1;
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThan(10);
+    await page.keyboard.press(String(n));
+    await page.waitForSelector('[data-testid=ticket-o-4][data-selected=true]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=ticket-o-4][data-status=accepted]');
+    // The selection stays on it; arrows walk the tickets in reading order.
+    await page.keyboard.press('ArrowLeft');
+    await expect(page.$$('article.ticket[data-selected=true]')).resolves.toHaveLength(1);
+    await page.keyboard.press('r');
+    await page.waitForSelector('[data-testid=recalled] [data-testid=ticket-o-4]');
+    await expect(page.textContent('#recalled-h')).resolves.toMatch(/^Recalled: A-\d{3}$/);
+    await page.waitForSelector('[data-testid=recall-list] [data-testid=recall-o-4]', { state: 'attached' });
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid=recalled]', { state: 'detached' });
+    await page.keyboard.press('?');
+    await page.waitForSelector('[data-testid=keys-help]');
+    await expect(page.textContent('[data-testid=keys-help]')).resolves.toContain(
+      'advance the chosen ticket one step',
+    );
+    await page.keyboard.press('?');
+    await page.waitForSelector('[data-testid=keys-help]', { state: 'detached' });
+  });
+
   it('muting is remembered on this device', async () => {
     await page.click('[data-testid=sound]');
     await expect(sound()).resolves.toBe('muted');

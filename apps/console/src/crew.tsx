@@ -5,7 +5,7 @@ import {
   DEFAULT_PREP_MINUTES,
   nextStatuses,
 } from '@orderwire/contracts/protocol';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { actionLabel, DESTRUCTIVE, sendStep, sendWithUndo } from './lib/actions.js';
 import { mount, type ViewProps } from './lib/app.js';
 import { Courier } from './courier.js';
@@ -17,6 +17,7 @@ import { Choice } from './lib/fields.js';
 import { Notices } from './lib/notices.js';
 import { AllDay } from './all-day.js';
 import { SoundToggle, useKitchenSound } from './crew-sound.js';
+import { KeysHelp, RecallList, useKitchenKeys } from './crew-keys.js';
 import { messageOf, toast, useTick } from './lib/ui.js';
 import type { GlobalWebSocketManager } from '@orderwire/client';
 
@@ -47,8 +48,14 @@ function Ticket(props: {
   targetMinutes: number;
   crewRole?: CrewRole;
   line: string;
+  /** Chosen with the keyboard or bump bar (crew-keys.tsx). */
+  selected?: boolean;
 }) {
-  const { o, m, now, isNew, urgent, slaSeconds, targetMinutes, crewRole, line } = props;
+  const { o, m, now, isNew, urgent, slaSeconds, targetMinutes, crewRole, line, selected } = props;
+  const self = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (selected) self.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
   const [armed, setArmed] = useState<OrderStatus>();
   // An estimate the customer sees as "expected at": given with the next step while cooking.
   const [eta, setEta] = useState('');
@@ -73,8 +80,11 @@ function Ticket(props: {
   };
   return (
     <article
-      class={`ticket sla-${sla}${isNew ? ' new' : ''}${urgent ? ' urgent' : ''}`}
+      ref={self}
+      class={`ticket sla-${sla}${isNew ? ' new' : ''}${urgent ? ' urgent' : ''}${selected ? ' selected' : ''}`}
       data-urgent={urgent ? 'true' : 'false'}
+      data-selected={selected ? 'true' : 'false'}
+      aria-current={selected ? 'true' : undefined}
       data-testid={`ticket-${o.orderId}`}
       data-status={o.status}
       aria-label={`${orderName(o)}, ${t(`status.${o.status}` as MessageKey)}`}
@@ -231,6 +241,21 @@ function Board({ hub, who, config }: ViewProps) {
   const lines = [...new Set((menu?.items ?? []).flatMap((i) => (i.station ? [i.station] : [])))];
   const [line, setLine] = useState<string>(who.stations?.[0] ?? ALL_LINES);
   const shown = line === ALL_LINES ? orders : orders.filter((o) => o.items.some((i) => mine(i, line)));
+  const byStatus = (status: OrderStatus) =>
+    shown.filter((o) => o.status === status).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  // Reading order: column by column, oldest first (what 1–9 and the arrows walk).
+  const ids = columns.flatMap((status) => byStatus(status).map((o) => o.orderId));
+  const keys = useKitchenKeys(ids, (orderId) => {
+    const o = orders.find((x) => x.orderId === orderId);
+    const next = o
+      ? nextStatuses(o.status, o.fulfillment).find(
+          (to) =>
+            !DESTRUCTIVE.has(to) && crewMayMove(who.crewRole as CrewRole | undefined, to, o.fulfillment),
+        )
+      : undefined;
+    if (o && next) void sendStep(m, o, next);
+  });
+  const recalled = keys.recalled ? orders.find((o) => o.orderId === keys.recalled) : undefined;
   return (
     <div class="crew">
       <Notices m={m} />
@@ -259,14 +284,41 @@ function Board({ hub, who, config }: ViewProps) {
           />
         )}
         <SoundToggle state={sound.state} alerts={sound.alerts} toggle={sound.toggle} />
+        <button
+          type="button"
+          data-testid="keys"
+          aria-expanded={keys.help}
+          onClick={() => keys.setHelp(!keys.help)}
+        >
+          {t('keys.button')}
+        </button>
+        <RecallList recent={keys.recent} orders={orders} onRecall={keys.setRecalled} />
       </div>
       <AllDay orders={shown} />
+      {keys.help && <KeysHelp onClose={() => keys.setHelp(false)} />}
+      {recalled && (
+        <section class="card recalled" aria-labelledby="recalled-h" data-testid="recalled">
+          <h2 id="recalled-h">{t('keys.recalled', { order: orderName(recalled) })}</h2>
+          <Ticket
+            o={recalled}
+            m={m}
+            now={now}
+            isNew={false}
+            urgent={false}
+            slaSeconds={config.acceptSlaSeconds}
+            targetMinutes={menu?.settings?.prepMinutes ?? DEFAULT_PREP_MINUTES}
+            crewRole={who.crewRole as CrewRole | undefined}
+            line={line}
+          />
+          <button type="button" onClick={() => keys.setRecalled(undefined)}>
+            {t('keys.close')}
+          </button>
+        </section>
+      )}
       {orders.length === 0 && <p class="empty">{t('crew.empty')}</p>}
       <div class="columns" style={{ '--cols': columns.length }}>
         {columns.map((status) => {
-          const here = shown
-            .filter((o) => o.status === status)
-            .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+          const here = byStatus(status);
           return (
             <section
               key={status}
@@ -287,6 +339,7 @@ function Board({ hub, who, config }: ViewProps) {
                   line={line}
                   isNew={(firstSeen.get(o.orderId) ?? 0) > now - NEW_MS}
                   urgent={urgent.has(o.orderId)}
+                  selected={keys.selected === o.orderId}
                 />
               ))}
             </section>
