@@ -155,6 +155,44 @@ describeBrowser('the kitchen screen: sound that repeats for waiting tickets, all
     await page.waitForSelector('[data-testid=keys-help]', { state: 'detached' });
   });
 
+  it('prints an 80 mm kitchen ticket (the print stylesheet, as a PDF), and each accepted ticket when asked', async () => {
+    await page.evaluate(() => {
+      const w = window as unknown as { printed: number };
+      w.printed = 0;
+      window.print = () => void w.printed++;
+    });
+    const printed = () => page.evaluate(() => (window as unknown as { printed: number }).printed);
+    await page.click('[data-testid=print-o-4]');
+    await page.waitForSelector('#print-root [data-testid=print-slip][data-kind=kitchen]', {
+      state: 'attached',
+    });
+    await expect(printed()).resolves.toBe(1);
+    await page.emulateMedia({ media: 'print' });
+    try {
+      const slip = (await page.$('#print-root'))!;
+      const box = (await slip.boundingBox())!;
+      // 74 mm of the 80 mm roll at 96 dpi, and nothing else on the page.
+      expect(box.width).toBeGreaterThan(250);
+      expect(box.width).toBeLessThanOrEqual((80 / 25.4) * 96);
+      expect(await page.isVisible('.crew')).toBe(false);
+      await expect(page.textContent('#print-root .slip-lines')).resolves.toContain('1× Classic burger');
+      const pdf = await page.pdf({ width: '80mm', printBackground: true });
+      expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+      expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)).toHaveLength(1);
+    } finally {
+      await page.emulateMedia({ media: 'screen' });
+      await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+    }
+    await page.waitForSelector('#print-root [data-testid=print-slip]', { state: 'detached' });
+    // Auto-print: this screen's accept prints the kitchen ticket (by tap or by key).
+    await page.check('[data-testid=auto-print]');
+    await guest.ok('order.place', order('o-5', 1));
+    await page.click('[data-testid=step-o-5-accepted]');
+    await page.waitForSelector('[data-testid=ticket-o-5][data-status=accepted]');
+    await page.waitForFunction(() => (window as unknown as { printed: number }).printed === 2);
+    await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+  });
+
   it('muting is remembered on this device', async () => {
     await page.click('[data-testid=sound]');
     await expect(sound()).resolves.toBe('muted');

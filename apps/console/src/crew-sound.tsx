@@ -51,10 +51,12 @@ export function useKitchenSound(orders: Order[], urgent: ReadonlySet<string>) {
       void ctx.resume();
       setUnlocked(true);
     };
-    document.addEventListener('pointerdown', unlock, { once: true });
+    // On click, not pointerdown: the page re-lays out when the hint goes, and a pointerdown
+    // handler would move the button under a finger that has not lifted yet (the tap is lost).
+    document.addEventListener('click', unlock, { once: true });
     document.addEventListener('keydown', unlock, { once: true });
     return () => {
-      document.removeEventListener('pointerdown', unlock);
+      document.removeEventListener('click', unlock);
       document.removeEventListener('keydown', unlock);
     };
   }, []);

@@ -13,7 +13,8 @@ import { clock, money, orderName, timer } from './lib/format.js';
 import { t, type MessageKey } from './lib/i18n.js';
 import { useMenu, useOrders, useStoreStatus } from './lib/orders.js';
 import { StoreBar } from './store-bar.js';
-import { Choice } from './lib/fields.js';
+import { Check, Choice } from './lib/fields.js';
+import { printSlip } from './print-slip.js';
 import { Notices } from './lib/notices.js';
 import { AllDay } from './all-day.js';
 import { SoundToggle, useKitchenSound } from './crew-sound.js';
@@ -34,6 +35,23 @@ const mine = (item: Order['items'][number], line: string): boolean =>
   line === ALL_LINES || item.station === undefined || item.station === line;
 /** The estimates crew pick from, in minutes. */
 const ETA_CHOICES = [5, 10, 15, 20, 30, 45, 60];
+/** Where a device remembers that it prints each ticket it accepts. */
+const AUTO_PRINT_KEY = 'orderwire:console:auto-print';
+/** This device's storage, where there is one (a private window may have none). */
+const stored = (key: string): string | null => {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+};
+const keep = (key: string, value: string): void => {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // No storage: the choice lasts as long as the page.
+  }
+};
 /** A ticket counts as new this long after it arrived. */
 const NEW_MS = 60_000;
 
@@ -50,8 +68,10 @@ function Ticket(props: {
   line: string;
   /** Chosen with the keyboard or bump bar (crew-keys.tsx). */
   selected?: boolean;
+  /** After this screen accepted the order (auto-print). */
+  onAccepted?: (o: Order) => void;
 }) {
-  const { o, m, now, isNew, urgent, slaSeconds, targetMinutes, crewRole, line, selected } = props;
+  const { o, m, now, isNew, urgent, slaSeconds, targetMinutes, crewRole, line, selected, onAccepted } = props;
   const self = useRef<HTMLElement>(null);
   useEffect(() => {
     if (selected) self.current?.scrollIntoView({ block: 'nearest' });
@@ -69,7 +89,10 @@ function Ticket(props: {
   const sla =
     o.status === 'scheduled' ? 'ok' : waitedS >= limitS ? 'late' : waitedS >= limitS / 2 ? 'warn' : 'ok';
   const tap = (to: OrderStatus): void => {
-    if (!DESTRUCTIVE.has(to)) return void sendStep(m, o, to, eta && to !== 'ready' ? Number(eta) : undefined);
+    if (!DESTRUCTIVE.has(to))
+      return void sendStep(m, o, to, eta && to !== 'ready' ? Number(eta) : undefined).then(
+        (ok) => ok && to === 'accepted' && onAccepted?.(o),
+      );
     if (armed !== to) {
       setArmed(to);
       setTimeout(() => setArmed(undefined), 4000);
@@ -171,6 +194,24 @@ function Ticket(props: {
         />
       )}
       <div class="actions">
+        <button
+          type="button"
+          class="quiet"
+          data-testid={`print-${o.orderId}`}
+          onClick={() => printSlip(o, 'kitchen')}
+        >
+          {t('print.kitchen')}
+        </button>
+        {crewRole !== 'kitchen' && (
+          <button
+            type="button"
+            class="quiet"
+            data-testid={`receipt-${o.orderId}`}
+            onClick={() => printSlip(o, 'receipt')}
+          >
+            {t('print.receipt')}
+          </button>
+        )}
         {nextStatuses(o.status, o.fulfillment)
           .filter((to) => crewMayMove(crewRole, to, o.fulfillment))
           .map((to) => (
@@ -253,9 +294,13 @@ function Board({ hub, who, config }: ViewProps) {
             !DESTRUCTIVE.has(to) && crewMayMove(who.crewRole as CrewRole | undefined, to, o.fulfillment),
         )
       : undefined;
-    if (o && next) void sendStep(m, o, next);
+    if (o && next)
+      void sendStep(m, o, next).then(
+        (ok) => ok && next === 'accepted' && autoPrint && printSlip(o, 'kitchen'),
+      );
   });
   const recalled = keys.recalled ? orders.find((o) => o.orderId === keys.recalled) : undefined;
+  const [autoPrint, setAutoPrint] = useState(() => stored(AUTO_PRINT_KEY) === '1');
   return (
     <div class="crew">
       <Notices m={m} />
@@ -293,6 +338,15 @@ function Board({ hub, who, config }: ViewProps) {
           {t('keys.button')}
         </button>
         <RecallList recent={keys.recent} orders={orders} onRecall={keys.setRecalled} />
+        <Check
+          label={t('print.auto')}
+          checked={autoPrint}
+          testid="auto-print"
+          onChange={(on) => {
+            setAutoPrint(on);
+            keep(AUTO_PRINT_KEY, on ? '1' : '0');
+          }}
+        />
       </div>
       <AllDay orders={shown} />
       {keys.help && <KeysHelp onClose={() => keys.setHelp(false)} />}
@@ -340,6 +394,7 @@ function Board({ hub, who, config }: ViewProps) {
                   isNew={(firstSeen.get(o.orderId) ?? 0) > now - NEW_MS}
                   urgent={urgent.has(o.orderId)}
                   selected={keys.selected === o.orderId}
+                  onAccepted={(x) => autoPrint && printSlip(x, 'kitchen')}
                 />
               ))}
             </section>

@@ -10,13 +10,13 @@ export const UNDO_MS = 5000;
 
 const label = (s: OrderStatus): string => t(`action.${s}` as MessageKey);
 
-/** Sends the step; its outcome (or the hub's refusal, in words) as a toast. */
+/** Sends the step; its outcome (or the hub's refusal, in words) as a toast; true when it was taken. */
 export async function sendStep(
   m: GlobalWebSocketManager,
   o: Order,
   to: OrderStatus,
   etaMinutes?: number,
-): Promise<void> {
+): Promise<boolean> {
   try {
     if (to === 'cancelled') await m.send('order.cancel', { orderId: o.orderId });
     else
@@ -26,9 +26,11 @@ export async function sendStep(
         ...(etaMinutes !== undefined ? { etaMinutes } : {}),
       } as never);
     toast(t('action.done', { order: orderName(o), status: t(`status.${to}` as MessageKey) }), 'success');
+    return true;
   } catch (err) {
     const message = messageOf(err);
     toast(t('action.failed', { order: orderName(o), message }), 'error');
+    return false;
   }
 }
 
