@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
-import type { EtaReason, Order, OrderItem, OrderStatus, Sender, TenantSettings } from '@orderwire/contracts';
-import { DEFAULT_PREP_MINUTES } from '@orderwire/contracts';
+import type { EtaReason, Order, OrderItem, Sender, TenantSettings } from '@orderwire/contracts';
+import { DEFAULT_PREP_MINUTES, KITCHEN_STATUSES, placedAt } from '@orderwire/contracts';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { ORDER_STORE, PREP_SAMPLES, SESSION_REGISTRY } from '../engine/engine.tokens.js';
 import type { StoredMessage } from '../engine/message-store.js';
@@ -23,8 +23,6 @@ import { MenuService } from './menu.service.js';
 import { OrdersService, stationsOf } from './orders.service.js';
 import { AUTO_BUSY_REASON, StoreStatusService } from './store-status.service.js';
 
-/** Orders the kitchen still has to make. */
-const WAITING: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['placed', 'accepted', 'preparing']);
 /** An estimate that moves less than this is not announced (docs/protocol.md section 14). */
 const ANNOUNCE_MS = 2 * 60_000;
 /** How long after a change the hub looks again at a tenant's waiting orders (changes in between join). */
@@ -55,7 +53,7 @@ interface KitchenView {
 const stationsOfItems = (items: readonly OrderItem[]): string[] => [
   ...new Set(items.map((i) => i.station).filter((s): s is string => !!s)),
 ];
-const placedAt = (o: Order): number => Date.parse(o.statusTimes.placed ?? o.createdAt);
+const placedMs = (o: Order): number => Date.parse(placedAt(o));
 
 /**
  * ETAs from the kitchen's load (docs/protocol.md section 14): learns each tenant's prep time from
@@ -133,7 +131,7 @@ export class KitchenLoadService implements OnModuleInit {
       this.sessions.presence(tenantId),
       this.samples.recent(tenantId, ETA_SAMPLES_PER_TENANT),
     ]);
-    let waiting = active.filter((o) => WAITING.has(o.status)).length;
+    let waiting = active.filter((o) => KITCHEN_STATUSES.has(o.status)).length;
     // More active orders than a look reads: every one past them counts as waiting.
     if (active.length >= ESTIMATED_MAX)
       waiting += (await this.orders.countActive(tenantId, '')).tenant - active.length;
@@ -164,12 +162,13 @@ export class KitchenLoadService implements OnModuleInit {
       }
     }
     if (learned.length) await this.samples.add(after.tenantId, learned, ETA_SAMPLES_PER_TENANT);
-    if (moved && (WAITING.has(before.status) || learned.length)) this.later(after.tenantId, 'kitchen_load');
+    if (moved && (KITCHEN_STATUSES.has(before.status) || learned.length))
+      this.later(after.tenantId, 'kitchen_load');
   }
 
   /** The order's prep time so far, divided by the waves it had to wait through when it came in. */
   private async sample(order: Order, key: string, now: number): Promise<StoredPrepSample[]> {
-    const minutes = (now - placedAt(order)) / 60_000;
+    const minutes = (now - placedMs(order)) / 60_000;
     if (!(minutes > 0 && minutes < SAMPLE_MAX_MINUTES)) return [];
     const { slots } = await this.view(order.tenantId);
     const waves = wavesOf(order.ordersAhead ?? 0, slots);
@@ -205,13 +204,15 @@ export class KitchenLoadService implements OnModuleInit {
     ]);
     const extra = status.status === 'busy' ? status.extraPrepMinutes : 0;
     const fallback = settings.prepMinutes ?? DEFAULT_PREP_MINUTES;
-    const waiting = active.filter((o) => WAITING.has(o.status)).sort((a, b) => placedAt(a) - placedAt(b));
+    const waiting = active
+      .filter((o) => KITCHEN_STATUSES.has(o.status))
+      .sort((a, b) => placedMs(a) - placedMs(b));
     for (const [ahead, order] of waiting.entries()) {
       if (order.etaBy !== 'hub') continue;
       const prep = prepMinutesOf(stationsOfItems(order.items), view.learned, fallback);
       const etaMs = Math.max(
         now + 60_000,
-        placedAt(order) + (prep * wavesOf(ahead, view.slots) + extra) * 60_000,
+        placedMs(order) + (prep * wavesOf(ahead, view.slots) + extra) * 60_000,
       );
       if (order.etaAt && Math.abs(etaMs - Date.parse(order.etaAt)) < ANNOUNCE_MS) continue;
       await this.move(order, etaMs, now, reason);
@@ -241,7 +242,7 @@ export class KitchenLoadService implements OnModuleInit {
       order.orderId,
       (o) =>
         // Moved on, or the crew gave their word meanwhile: the hub leaves it alone.
-        WAITING.has(o.status) && o.etaBy === 'hub'
+        KITCHEN_STATUSES.has(o.status) && o.etaBy === 'hub'
           ? { ...o, etaAt, etaMinutes, updatedAt: new Date(now).toISOString() }
           : undefined,
       announce,

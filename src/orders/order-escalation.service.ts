@@ -7,7 +7,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import type { Envelope, Order, Sender } from '@orderwire/contracts';
-import { DEFAULT_ACK_ESCALATE_SECONDS } from '@orderwire/contracts';
+import { DEFAULT_ACK_ESCALATE_SECONDS, placedAt } from '@orderwire/contracts';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { ORDER_STORE, ORDER_WATCH } from '../engine/engine.tokens.js';
 import type { OrderStore } from '../engine/order-store.js';
@@ -89,7 +89,7 @@ export class OrderEscalationService implements OnModuleInit, OnApplicationBootst
     if (order.status !== 'placed') return;
     const settings = await this.menus.settings(order.tenantId);
     // From when it became placed (fired, for a scheduled order), not from when this runs.
-    const now = Math.min(this.clock.now(), Date.parse(order.statusTimes.placed ?? order.createdAt));
+    const now = Math.min(this.clock.now(), Date.parse(placedAt(order)));
     const escalate = settings.ackEscalateSeconds ?? DEFAULT_ACK_ESCALATE_SECONDS;
     const entries: WatchEntry[] = [];
     const at = (seconds: number) => ({
@@ -150,8 +150,8 @@ export class OrderEscalationService implements OnModuleInit, OnApplicationBootst
       audience: { order: stationsOf(order) },
     });
     const online = await this.connections.sessionsIn('crew', Rooms.tenant(order.tenantId)).catch(() => []);
-    const placedAt = order.statusTimes.placed ?? order.createdAt;
-    const seconds = Math.round((this.clock.now() - Date.parse(placedAt)) / 1000);
+    const since = placedAt(order);
+    const seconds = Math.round((this.clock.now() - Date.parse(since)) / 1000);
     await this.alerts.raise(
       order.tenantId,
       'ORDER_NOT_SEEN',
@@ -160,7 +160,7 @@ export class OrderEscalationService implements OnModuleInit, OnApplicationBootst
       {
         orderId: order.orderId,
         ...(order.orderNumber ? { orderNumber: order.orderNumber } : {}),
-        placedAt,
+        placedAt: since,
         seconds,
         crewOnline: online.slice(0, NAMED_MAX),
       },

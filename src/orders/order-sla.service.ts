@@ -6,6 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Order } from '@orderwire/contracts';
+import { placedAt } from '@orderwire/contracts';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { JOB_SCHEDULER, ORDER_STORE } from '../engine/engine.tokens.js';
@@ -100,7 +101,7 @@ export class OrderSlaService implements OnModuleInit, OnApplicationBootstrap, On
       'ORDER_NOT_ACCEPTED',
       'warning',
       `order ${order.orderId} has not been accepted after ${sla / 1000} s`,
-      { orderId: order.orderId, placedAt: order.statusTimes.placed ?? order.createdAt },
+      { orderId: order.orderId, placedAt: placedAt(order) },
     );
   }
 }

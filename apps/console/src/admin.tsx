@@ -1,5 +1,5 @@
 import type { BoardOrder, MetricsData, Order, OrderStatus } from '@orderwire/contracts/protocol';
-import { FINAL_STATUSES } from '@orderwire/contracts/protocol';
+import { FINAL_STATUSES, placedAt } from '@orderwire/contracts/protocol';
 import type { GlobalWebSocketManager } from '@orderwire/client';
 import { useEffect, useState } from 'preact/hooks';
 import { Activity, Alerts, Announce, DeadLetters } from './admin-panels.js';
@@ -152,7 +152,7 @@ function OrderBoard(props: {
   const attention = (o: Order): Attention =>
     urgent.has(o.orderId)
       ? 'unseen'
-      : o.status === 'placed' && now - Date.parse(o.statusTimes.placed ?? o.createdAt) > slaSeconds * 1000
+      : o.status === 'placed' && now - Date.parse(placedAt(o)) > slaSeconds * 1000
         ? 'late'
         : undefined;
   const shown = orders

@@ -1,8 +1,6 @@
-import type { Order, OrderStatus } from '@orderwire/contracts/protocol';
+import type { Order } from '@orderwire/contracts/protocol';
+import { KITCHEN_STATUSES } from '@orderwire/contracts/protocol';
 import { t } from './lib/i18n.js';
-
-/** The orders the kitchen still has to make. */
-const OPEN: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['placed', 'accepted', 'preparing']);
 
 /**
  * All-day counts: how many of each item the open orders still need, the lines already bumped left
@@ -11,7 +9,7 @@ const OPEN: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['placed', 'accepted
 export function AllDay({ orders }: { orders: Order[] }) {
   const byStation = new Map<string, Map<string, number>>();
   for (const o of orders) {
-    if (!OPEN.has(o.status)) continue;
+    if (!KITCHEN_STATUSES.has(o.status)) continue;
     o.items.forEach((item, i) => {
       if (o.linesReady?.includes(i)) return;
       const station = item.station ?? '';

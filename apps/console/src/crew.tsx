@@ -3,7 +3,9 @@ import {
   type CrewRole,
   crewMayMove,
   DEFAULT_PREP_MINUTES,
+  KITCHEN_STATUSES,
   nextStatuses,
+  placedAt,
 } from '@orderwire/contracts/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { actionLabel, DESTRUCTIVE, sendStep, sendWithUndo } from './lib/actions.js';
@@ -79,11 +81,11 @@ function Ticket(props: {
   const [armed, setArmed] = useState<OrderStatus>();
   // An estimate the customer sees as "expected at": given with the next step while cooking.
   const [eta, setEta] = useState('');
-  const estimating = o.status === 'placed' || o.status === 'accepted' || o.status === 'preparing';
+  const estimating = KITCHEN_STATUSES.has(o.status);
   // One clock per ticket, from when it was placed (fired, for a scheduled one), to the second; its
   // colour and the "late" tag are read from that same clock, so they never disagree with it: late
   // past the prep time (or, while nobody accepted it, past the acceptance SLA), warn from half.
-  const since = o.statusTimes.placed ?? o.createdAt;
+  const since = placedAt(o);
   const waitedS = (now - Date.parse(since)) / 1000;
   const limitS = o.status === 'placed' ? Math.min(slaSeconds, targetMinutes * 60) : targetMinutes * 60;
   const sla =

@@ -6,7 +6,7 @@ import type {
   OrderStatus,
   StoreStatusData,
 } from '@orderwire/contracts/protocol';
-import { FINAL_STATUSES } from '@orderwire/contracts/protocol';
+import { CUSTOMER_CANCELLABLE, FINAL_STATUSES } from '@orderwire/contracts/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { sendWithUndo } from './lib/actions.js';
 import { mount, type ViewProps } from './lib/app.js';
@@ -290,7 +290,7 @@ function Tracking({
         </p>
       )}
       {o.table && <p data-testid={`table-${o.orderId}`}>{t('crew.table', { table: o.table })}</p>}
-      {(o.status === 'scheduled' || o.status === 'placed' || o.status === 'accepted') && (
+      {CUSTOMER_CANCELLABLE.has(o.status) && (
         <button
           type="button"
           class="danger"

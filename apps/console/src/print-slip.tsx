@@ -1,4 +1,5 @@
 import type { Order } from '@orderwire/contracts/protocol';
+import { placedAt } from '@orderwire/contracts/protocol';
 import { render } from 'preact';
 import { clock, money, orderName } from './lib/format.js';
 import { t, type MessageKey } from './lib/i18n.js';
@@ -16,7 +17,7 @@ export function PrintSlip({ o, kind }: { o: Order; kind: SlipKind }) {
     <section class={`print-slip ${kind}`} data-testid="print-slip" data-kind={kind} aria-hidden="true">
       <p class="slip-number">{orderName(o)}</p>
       <p class="slip-how">
-        {how} · {clock(o.statusTimes.placed ?? o.createdAt)}
+        {how} · {clock(placedAt(o))}
       </p>
       <ul class="slip-lines">
         {o.items.map((i, n) => (

@@ -1,3 +1,4 @@
+import { KITCHEN_STATUSES } from '@orderwire/contracts/protocol';
 import type { GlobalWebSocketManager } from './global-websocket-manager.js';
 
 /** When an order is expected ready, and whose word that is (docs/protocol.md section 14). */
@@ -20,22 +21,21 @@ export function followEtas(
 ): () => void {
   const etas = new Map<string, LiveEta>();
   const changed = () => listener(new Map(etas));
-  const waiting = (status: string) => status === 'placed' || status === 'accepted' || status === 'preparing';
   const offs = [
     m.on('order.board', ({ data }) => {
       etas.clear();
       for (const o of data.orders)
-        if (o.etaAt && waiting(o.status))
+        if (o.etaAt && KITCHEN_STATUSES.has(o.status))
           etas.set(o.orderId, { orderId: o.orderId, etaAt: o.etaAt, etaBy: o.etaBy });
       changed();
     }),
     m.on('order.created', ({ data: { order } }) => {
-      if (!order.etaAt || !waiting(order.status)) return;
+      if (!order.etaAt || !KITCHEN_STATUSES.has(order.status)) return;
       etas.set(order.orderId, { orderId: order.orderId, etaAt: order.etaAt, etaBy: order.etaBy });
       changed();
     }),
     m.on('order.status_updated', ({ data }) => {
-      if (!waiting(data.status)) {
+      if (!KITCHEN_STATUSES.has(data.status)) {
         if (etas.delete(data.orderId)) changed();
       } else if (data.etaAt) {
         etas.set(data.orderId, { orderId: data.orderId, etaAt: data.etaAt, etaBy: 'crew' });

@@ -145,6 +145,20 @@ export const CUSTOMER_CANCELLABLE: ReadonlySet<OrderStatus> = new Set<OrderStatu
   'accepted',
 ]);
 
+/**
+ * The statuses in which the kitchen still has the order to make: what the hub's ETA estimates and
+ * the crew's all-day counts look at (docs/protocol.md section 14).
+ */
+export const KITCHEN_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>([
+  'placed',
+  'accepted',
+  'preparing',
+]);
+
+/** When the order became `placed` (fired, for a scheduled one), else when it was created. */
+export const placedAt = (o: Pick<Order, 'statusTimes' | 'createdAt'>): string =>
+  o.statusTimes.placed ?? o.createdAt;
+
 /** Wrong hand-over codes an order takes before its code locks (docs/protocol.md section 14). */
 export const HANDOFF_MAX_TRIES = 5;
 
