@@ -42,6 +42,11 @@ export interface PublishInput<T extends ServerEventType> {
   id?: string;
   /** The id is new (not a retry): no need to look for it in the store first. */
   fresh?: boolean;
+  /**
+   * The hub's own reminder of a message already handed on (an unseen order's urgent copy,
+   * docs/protocol.md section 14): delivered and logged, not announced as published (webhooks).
+   */
+  reminder?: boolean;
   publishedAt?: number;
 }
 
@@ -141,7 +146,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     }
     const message = this.prepare(input);
     await this.store.append(message.envelope, message.targets, message.publishedAt);
-    this.release(message);
+    this.release(message, !input.reminder);
     return message.envelope as Envelope<T>;
   }
 
@@ -164,12 +169,15 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     return { envelope: envelope as Envelope<T>, targets, publishedAt };
   }
 
-  /** A stored message (it has its cursor) to every node's sockets: see publish(). */
-  release(stored: StoredMessage): void {
+  /**
+   * A stored message (it has its cursor) to every node's sockets: see publish(). Announced as
+   * published (webhooks) unless `announce` is false: a reminder (PublishInput.reminder).
+   */
+  release(stored: StoredMessage, announce = true): void {
     // Its JSON once, for the bus to the other nodes and the encoder to this node's sockets
     // (util/encoded-json.ts); the envelope is frozen from here on.
     keepJson(stored.envelope);
-    if (this.events.has('message.published')) {
+    if (announce && this.events.has('message.published')) {
       void this.events.emit('message.published', { envelope: stored.envelope });
     }
     this.bus.publish(stored);

@@ -148,6 +148,7 @@ export class OrderEscalationService implements OnModuleInit, OnApplicationBootst
       data: { order, urgent: true },
       sender: HUB,
       audience: { order: stationsOf(order) },
+      reminder: true,
     });
     const online = await this.connections.sessionsIn('crew', Rooms.tenant(order.tenantId)).catch(() => []);
     const since = placedAt(order);

@@ -24,7 +24,8 @@ export interface HubEventMap {
   audit: Omit<AuditEntry, 'id' | 'at'>;
   /**
    * A durable message was stored, once, on the node that published it (delivery). Webhooks send
-   * it to the backends that asked for its type. Emitted only while someone listens.
+   * it to the backends that asked for its type. Emitted only while someone listens, and not for
+   * the hub's reminders (an unseen order's urgent copy).
    */
   'message.published': { envelope: Envelope<DurableType> };
   /**

@@ -94,8 +94,6 @@ export class WebhooksService implements OnApplicationBootstrap {
   }
 
   private async event(envelope: Envelope<WebhookEventType>): Promise<void> {
-    // The hub's reminder of an unseen order is not a new order (docs/protocol.md section 14).
-    if (envelope.type === 'order.created' && (envelope.data as { urgent?: true }).urgent) return;
     for (const hook of this.for(envelope.tenantId, (h) => h.events.includes(envelope.type))) {
       await this.enqueue(hook, 'event', envelope.type, envelope.tenantId, envelope.id, envelope);
     }
