@@ -1,5 +1,6 @@
 import type { Order } from '@orderwire/contracts/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { useDeviceFlag } from './lib/device.js';
 import { t } from './lib/i18n.js';
 
 /** Where a device remembers that its crew muted it. */
@@ -24,14 +25,6 @@ function tone(frequency: number, ms: number, gain: number, delay = 0): void {
   osc.stop(at + ms / 1000);
 }
 
-const remembered = (): boolean => {
-  try {
-    return localStorage.getItem(MUTED_KEY) === '1';
-  } catch {
-    return false;
-  }
-};
-
 /**
  * The kitchen's sound (on by default, remembered per device): browsers allow audio only after a
  * tap, so until the first tap or key the page says so; then a beep for each new ticket, again every
@@ -39,7 +32,7 @@ const remembered = (): boolean => {
  * re-sent as unseen by every screen (docs/protocol.md section 14). `alerts` counts what it played.
  */
 export function useKitchenSound(orders: Order[], urgent: ReadonlySet<string>) {
-  const [muted, setMuted] = useState(remembered);
+  const [muted, setMuted] = useDeviceFlag(MUTED_KEY, false);
   const [unlocked, setUnlocked] = useState(false);
   const [alerts, setAlerts] = useState(0);
   const live = useRef({ muted, unlocked });
@@ -76,15 +69,7 @@ export function useKitchenSound(orders: Order[], urgent: ReadonlySet<string>) {
     return () => clearInterval(timer);
   }, [waiting, loud]);
 
-  const toggle = (): void => {
-    const next = !muted;
-    setMuted(next);
-    try {
-      localStorage.setItem(MUTED_KEY, next ? '1' : '0');
-    } catch {
-      // A private window without storage: muted for this page only.
-    }
-  };
+  const toggle = (): void => setMuted(!muted);
   const state: SoundState = muted ? 'muted' : unlocked ? 'on' : 'locked';
   return { state, alerts, toggle, newTicket: () => play(false), unseen: () => play(true) };
 }

@@ -17,6 +17,7 @@ import { useMenu, useOrders, useStoreStatus } from './lib/orders.js';
 import { StoreBar } from './store-bar.js';
 import { Check, Choice } from './lib/fields.js';
 import { printSlip } from './print-slip.js';
+import { useDeviceFlag } from './lib/device.js';
 import { Notices } from './lib/notices.js';
 import { AllDay } from './all-day.js';
 import { SoundToggle, useKitchenSound } from './crew-sound.js';
@@ -39,21 +40,6 @@ const mine = (item: Order['items'][number], line: string): boolean =>
 const ETA_CHOICES = [5, 10, 15, 20, 30, 45, 60];
 /** Where a device remembers that it prints each ticket it accepts. */
 const AUTO_PRINT_KEY = 'orderwire:console:auto-print';
-/** This device's storage, where there is one (a private window may have none). */
-const stored = (key: string): string | null => {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-};
-const keep = (key: string, value: string): void => {
-  try {
-    localStorage.setItem(key, value);
-  } catch {
-    // No storage: the choice lasts as long as the page.
-  }
-};
 /** A ticket counts as new this long after it arrived. */
 const NEW_MS = 60_000;
 
@@ -302,7 +288,8 @@ function Board({ hub, who, config }: ViewProps) {
       );
   });
   const recalled = keys.recalled ? orders.find((o) => o.orderId === keys.recalled) : undefined;
-  const [autoPrint, setAutoPrint] = useState(() => stored(AUTO_PRINT_KEY) === '1');
+  const targetMinutes = menu?.settings?.prepMinutes ?? DEFAULT_PREP_MINUTES;
+  const [autoPrint, setAutoPrint] = useDeviceFlag(AUTO_PRINT_KEY, false);
   return (
     <div class="crew">
       <Notices m={m} />
@@ -340,15 +327,7 @@ function Board({ hub, who, config }: ViewProps) {
           {t('keys.button')}
         </button>
         <RecallList recent={keys.recent} orders={orders} onRecall={keys.setRecalled} />
-        <Check
-          label={t('print.auto')}
-          checked={autoPrint}
-          testid="auto-print"
-          onChange={(on) => {
-            setAutoPrint(on);
-            keep(AUTO_PRINT_KEY, on ? '1' : '0');
-          }}
-        />
+        <Check label={t('print.auto')} checked={autoPrint} testid="auto-print" onChange={setAutoPrint} />
       </div>
       <AllDay orders={shown} />
       {keys.help && <KeysHelp onClose={() => keys.setHelp(false)} />}
@@ -362,7 +341,7 @@ function Board({ hub, who, config }: ViewProps) {
             isNew={false}
             urgent={false}
             slaSeconds={config.acceptSlaSeconds}
-            targetMinutes={menu?.settings?.prepMinutes ?? DEFAULT_PREP_MINUTES}
+            targetMinutes={targetMinutes}
             crewRole={who.crewRole as CrewRole | undefined}
             line={line}
           />
@@ -390,7 +369,7 @@ function Board({ hub, who, config }: ViewProps) {
                   m={m}
                   now={now}
                   slaSeconds={config.acceptSlaSeconds}
-                  targetMinutes={menu?.settings?.prepMinutes ?? DEFAULT_PREP_MINUTES}
+                  targetMinutes={targetMinutes}
                   crewRole={who.crewRole as CrewRole | undefined}
                   line={line}
                   isNew={(firstSeen.get(o.orderId) ?? 0) > now - NEW_MS}
