@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import request from 'supertest';
 import { describeBrowser, launchChromium } from './support/browser.js';
 import { MovableClock, clockModule } from './support/clock.js';
 import { connect, type TestClient } from './support/client.js';
+import { publishEvent } from './support/publish.js';
 import { startHub, type TestHub } from './support/hub.js';
-import { mintToken, tokenFor } from './support/tokens.js';
+import { tokenFor } from './support/tokens.js';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -79,11 +79,7 @@ describeBrowser('the console runs the deliveries: couriers, hand-over codes, uns
   beforeAll(async () => {
     browser = await launchChromium();
     hub = await startHub({}, { imports: [clockModule(clock)] });
-    await request(hub.app.getHttpServer())
-      .post('/api/v1/events')
-      .set('Authorization', `Bearer ${mintToken({ sub: 'menu', role: 'service', tenants: [TENANT] })}`)
-      .send({ type: 'menu.updated', tenantId: TENANT, data: MENU })
-      .expect(202);
+    await publishEvent(hub, TENANT, 'menu.updated', MENU, 'menu').expect(202);
     kitchen = await connect(hub, 'crew', 'k-1', { tenantId: TENANT, extraClaims: { crewRole: 'kitchen' } });
     buyer = await connect(hub, 'customer', 'c-1', { tenantId: TENANT });
     await place('A');

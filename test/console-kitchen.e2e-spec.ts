@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import request from 'supertest';
 import { describeBrowser, launchChromium } from './support/browser.js';
 import { connect, type TestClient } from './support/client.js';
+import { publishEvent } from './support/publish.js';
 import { startHub, type TestHub } from './support/hub.js';
-import { mintToken, tokenFor } from './support/tokens.js';
+import { tokenFor } from './support/tokens.js';
 
 const TABLET = { width: 1024, height: 768 };
 const TENANT = 'r-kds';
@@ -42,11 +42,7 @@ describeBrowser('the kitchen screen: sound that repeats for waiting tickets, all
   beforeAll(async () => {
     browser = await launchChromium();
     hub = await startHub();
-    await request(hub.app.getHttpServer())
-      .post('/api/v1/events')
-      .set('Authorization', `Bearer ${mintToken({ sub: 'menu', role: 'service', tenants: [TENANT] })}`)
-      .send({ type: 'menu.updated', tenantId: TENANT, data: MENU })
-      .expect(202);
+    await publishEvent(hub, TENANT, 'menu.updated', MENU, 'menu').expect(202);
     guest = await connect(hub, 'customer', 'c-1', { tenantId: TENANT });
     front = await connect(hub, 'crew', 'f-1', { tenantId: TENANT, extraClaims: { crewRole: 'front' } });
     context = await browser.newContext({ viewport: TABLET, locale: 'en-GB' });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import request from 'supertest';
 import { describeBrowser, launchChromium } from './support/browser.js';
+import { publishEvent } from './support/publish.js';
 import { startHub, type TestHub } from './support/hub.js';
-import { mintToken, tokenFor } from './support/tokens.js';
+import { tokenFor } from './support/tokens.js';
 
 const TABLET = { width: 1024, height: 768 };
 const PHONE = { width: 390, height: 844 };
@@ -44,11 +44,7 @@ describeBrowser(
     beforeAll(async () => {
       browser = await launchChromium();
       hub = await startHub();
-      await request(hub.app.getHttpServer())
-        .post('/api/v1/events')
-        .set('Authorization', `Bearer ${mintToken({ sub: 'menu', role: 'service', tenants: [TENANT] })}`)
-        .send({ type: 'menu.updated', tenantId: TENANT, data: MENU })
-        .expect(202);
+      await publishEvent(hub, TENANT, 'menu.updated', MENU, 'menu').expect(202);
     });
     afterAll(async () => {
       for (const o of opened) await o.context.close();

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
 import { SERVICE_COMMANDS } from '@orderwire/contracts';
 import { MovableClock, clockModule } from './support/clock.js';
 import { connect, type Envelope, type TestClient } from './support/client.js';
+import { publishEvent } from './support/publish.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { describeEngines } from './support/redis.js';
-import { mintToken } from './support/tokens.js';
 import { Receiver, until, WEBHOOK_SECRET } from './support/webhook-receiver.js';
 
 /** Tokens that outlive the minutes the tests move the hub's clock by (the session guard reads it). */
@@ -26,10 +25,7 @@ const delivery = (orderId: string) => ({
   deliveryAddress: { line1: '1 Main St', city: 'Lisbon' },
 });
 const service = (hub: TestHub, type: string, data: unknown) =>
-  request(hub.app.getHttpServer())
-    .post('/api/v1/events')
-    .set('Authorization', `Bearer ${mintToken({ sub: 'dispatch', role: 'service', tenants: ['r-1'] })}`)
-    .send({ type, tenantId: 'r-1', data });
+  publishEvent(hub, 'r-1', type, data, 'dispatch');
 const boardEntry = (c: TestClient, orderId: string) => {
   const boards = c.of('order.board');
   const orders = boards[boards.length - 1]!.data.orders as Array<Record<string, unknown>>;

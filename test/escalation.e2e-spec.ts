@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
 import { MovableClock, clockModule } from './support/clock.js';
 import { connect, type Envelope, type TestClient } from './support/client.js';
+import { publishEvent } from './support/publish.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { describeEngines } from './support/redis.js';
-import { mintToken } from './support/tokens.js';
 import { Receiver, until, WEBHOOK_SECRET } from './support/webhook-receiver.js';
 
 /** Tokens that outlive the minutes the tests move the hub's clock by (the session guard reads it). */
@@ -55,10 +54,7 @@ function escalationSuite(engine: string, env: () => Record<string, string>): voi
         items: [{ sku: 'burger', name: 'Burger', price: 850, available: true }],
         settings: { ackEscalateSeconds: 30, autoRejectAfterSeconds: 120 },
       };
-      const published = await request(hub.app.getHttpServer())
-        .post('/api/v1/events')
-        .set('Authorization', `Bearer ${mintToken({ sub: 'pos', role: 'service', tenants: ['r-1'] })}`)
-        .send({ type: 'menu.updated', tenantId: 'r-1', data: menu });
+      const published = await publishEvent(hub, 'r-1', 'menu.updated', menu);
       expect(published.status).toBe(202);
       customer = await connect(hub, 'customer', 'c-1', { extraClaims: LONG });
       admin = await connect(hub, 'admin', 'a-1', { extraClaims: LONG });

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
 import { PREP_SAMPLES } from '../src/engine/engine.tokens.js';
 import type { PrepSampleStore } from '../src/engine/prep-samples.js';
 import { MovableClock, clockModule } from './support/clock.js';
 import { connect, type Envelope, type TestClient } from './support/client.js';
+import { publishEvent } from './support/publish.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { describeEngines } from './support/redis.js';
-import { mintToken } from './support/tokens.js';
 import { until } from './support/webhook-receiver.js';
 
 /** Tokens that outlive the hours the tests move the hub's clock by (the session guard reads it). */
@@ -37,10 +36,7 @@ function etaSuite(engine: string, env: () => Record<string, string>): void {
     let admin: TestClient;
     const publish = async (settings: Record<string, unknown>) => {
       const before = kitchen.of('menu.updated').length;
-      const res = await request(hub.app.getHttpServer())
-        .post('/api/v1/events')
-        .set('Authorization', `Bearer ${mintToken({ sub: 'pos', role: 'service', tenants: ['r-1'] })}`)
-        .send({ type: 'menu.updated', tenantId: 'r-1', data: menu(settings) });
+      const res = await publishEvent(hub, 'r-1', 'menu.updated', menu(settings));
       expect(res.status).toBe(202);
       await until(() => kitchen.of('menu.updated').length > before);
     };
@@ -182,10 +178,7 @@ function etaSuite(engine: string, env: () => Record<string, string>): void {
       };
       const guest = await token('customer', 'c-2');
       const line = await token('crew', 'f-3', { crewRole: 'front' });
-      const res = await request(hub.app.getHttpServer())
-        .post('/api/v1/events')
-        .set('Authorization', `Bearer ${mintToken({ sub: 'pos', role: 'service', tenants: ['r-2'] })}`)
-        .send({ type: 'menu.updated', tenantId: 'r-2', data: menu2 });
+      const res = await publishEvent(hub, 'r-2', 'menu.updated', menu2);
       expect(res.status).toBe(202);
       await line.waitFor('menu.updated');
       const both = [

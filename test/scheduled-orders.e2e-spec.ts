@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import request from 'supertest';
 import { type Child, startChild } from './support/child.js';
 import { MovableClock, clockModule } from './support/clock.js';
 import { connect, type Envelope, type TestClient } from './support/client.js';
+import { publishEvent } from './support/publish.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { describeEngines, type TestRedis } from './support/redis.js';
-import { mintToken, TEST_SECRET } from './support/tokens.js';
+import { TEST_SECRET } from './support/tokens.js';
 import { until } from './support/webhook-receiver.js';
 
 const MIN = 60_000;
@@ -46,12 +46,7 @@ const MENU = {
   items: [{ sku: 'burger', name: 'Burger', price: 850, available: true }],
   settings: { timezone: 'Europe/Lisbon', prepMinutes: 20, hours: { weekly: hours } },
 };
-function publishMenu(hub: TestHub, data: unknown = MENU) {
-  return request(hub.app.getHttpServer())
-    .post('/api/v1/events')
-    .set('Authorization', `Bearer ${mintToken({ sub: 'pos', role: 'service', tenants: ['r-1'] })}`)
-    .send({ type: 'menu.updated', tenantId: 'r-1', data });
-}
+const publishMenu = (hub: TestHub, data: unknown = MENU) => publishEvent(hub, 'r-1', 'menu.updated', data);
 
 /** Scheduled orders (docs/protocol.md section 13) on one hub; `env` chooses the engine. */
 function scheduledSuite(engine: string, env: () => Record<string, string>): void {
@@ -251,10 +246,7 @@ describeEngines(
         };
         try {
           const menu = { ...MENU, settings: { prepMinutes: 1 } };
-          const published = await request(nodeA.url)
-            .post('/api/v1/events')
-            .set('Authorization', `Bearer ${mintToken({ sub: 'pos', role: 'service', tenants: ['r-1'] })}`)
-            .send({ type: 'menu.updated', tenantId: 'r-1', data: menu });
+          const published = await publishEvent(nodeA.url, 'r-1', 'menu.updated', menu);
           expect(published.status).toBe(202);
           const onA = await as(nodeA, 'customer', 'c-1');
           const onB = await as(nodeB, 'crew', 'k-1');

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
 import { MovableClock, clockModule } from './support/clock.js';
 import { connect, type Envelope, sampleOrder, type TestClient } from './support/client.js';
+import { publishEvent } from './support/publish.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { describeEngines } from './support/redis.js';
-import { mintToken } from './support/tokens.js';
 import { Receiver, until, WEBHOOK_SECRET } from './support/webhook-receiver.js';
 
 const HOUR = 3_600_000;
@@ -16,12 +15,8 @@ const front = (hub: TestHub, sub = 'f-1') => as(hub, 'crew', sub, 'r-1', { crewR
 const statusOf = (e: Envelope) => e.data as { status: string; version: number; [k: string]: unknown };
 const at = (clock: MovableClock, ms: number) => new Date(clock.now() + ms).toISOString();
 
-function publishStatus(hub: TestHub, tenantId: string, data: unknown) {
-  return request(hub.app.getHttpServer())
-    .post('/api/v1/events')
-    .set('Authorization', `Bearer ${mintToken({ sub: 'pos', role: 'service', tenants: [tenantId] })}`)
-    .send({ type: 'store.status', tenantId, data });
-}
+const publishStatus = (hub: TestHub, tenantId: string, data: unknown) =>
+  publishEvent(hub, tenantId, 'store.status', data);
 
 /** The store's status (docs/protocol.md section 13) on one hub; `env` chooses the engine. */
 function storeSuite(engine: string, env: () => Record<string, string>): void {
@@ -238,11 +233,7 @@ function storeSuite(engine: string, env: () => Record<string, string>): void {
         items: [{ sku: 'burger', name: 'Burger', price: 850, available: true }],
         settings,
       });
-      const publishMenu = (data: unknown) =>
-        request(hub.app.getHttpServer())
-          .post('/api/v1/events')
-          .set('Authorization', `Bearer ${mintToken({ sub: 'pos', role: 'service', tenants: ['r-h'] })}`)
-          .send({ type: 'menu.updated', tenantId: 'r-h', data });
+      const publishMenu = (data: unknown) => publishEvent(hub, 'r-h', 'menu.updated', data);
       const line = { items: [{ sku: 'burger', quantity: 1 }], fulfillment: 'pickup' };
 
       it('outside the hours the store is closed with nextOpenAt, by itself; across midnight and back', async () => {
