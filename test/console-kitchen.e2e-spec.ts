@@ -158,6 +158,7 @@ describeBrowser('the kitchen screen: sound that repeats for waiting tickets, all
       window.print = () => void w.printed++;
     });
     const printed = () => page.evaluate(() => (window as unknown as { printed: number }).printed);
+    await page.click('[data-testid=more-o-4]');
     await page.click('[data-testid=print-o-4]');
     await page.waitForSelector('#print-root [data-testid=print-slip][data-kind=kitchen]', {
       state: 'attached',
@@ -181,6 +182,7 @@ describeBrowser('the kitchen screen: sound that repeats for waiting tickets, all
     }
     await page.waitForSelector('#print-root [data-testid=print-slip]', { state: 'detached' });
     // Auto-print: this screen's accept prints the kitchen ticket (by tap or by key).
+    await page.click('[data-testid=screen-settings]');
     await page.check('[data-testid=auto-print]');
     await guest.ok('order.place', order('o-5', 1));
     await page.click('[data-testid=step-o-5-accepted]');

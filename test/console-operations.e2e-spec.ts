@@ -99,8 +99,8 @@ describeBrowser(
       await c.click('[data-testid=place-order]');
       const card = await c.waitForSelector('[data-testid^=order-][data-status=placed]');
       const orderId = (await card.getAttribute('data-testid'))!.slice('order-'.length);
-      await crew.page.waitForSelector(`[data-testid=table-${orderId}]`);
-      await expect(crew.page.textContent(`[data-testid=table-${orderId}]`)).resolves.toBe('Table T4');
+      await crew.page.waitForSelector(`[data-testid=fulfilment-${orderId}]`);
+      await expect(crew.page.textContent(`[data-testid=fulfilment-${orderId}]`)).resolves.toBe('Table T4');
       // For later: stored as scheduled, in the crew's scheduled column with when it fires.
       await c.click('[data-testid=plus-fries]');
       await c.click('[data-testid=fulfillment-pickup]');
@@ -155,6 +155,7 @@ describeBrowser(
       const fries = await c.waitForSelector('[data-testid^=order-][data-status=placed]');
       const friesId = (await fries.getAttribute('data-testid'))!.slice('order-'.length);
       await f.waitForSelector(`[data-testid=ticket-${friesId}]`);
+      await g.click('[data-testid=screen-settings]');
       await g.selectOption('[data-testid=line]', '*');
       await g.waitForSelector(`[data-testid=ticket-${friesId}]`);
       // Back to the grill's lines: the order the grill has (it just showed it) is hidden again.

@@ -1,25 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Header, Module, ServiceUnavailableException } from '@nestjs/common';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
-import { describeBrowser, launchChromium } from './support/browser.js';
+import { axe, describeBrowser, launchChromium, shot } from './support/browser.js';
 import { connect } from './support/client.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { mintToken, tokenFor } from './support/tokens.js';
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1440, height: 900 };
-/**
- * Screenshots go to test-results/console/; `SCREENSHOTS=docs` writes them to docs/console/ instead,
- * the README's (so a test run does not change tracked files unless asked to).
- */
-const SHOTS =
-  process.env.SCREENSHOTS === 'docs'
-    ? new URL('../docs/console/', import.meta.url).pathname
-    : new URL('../test-results/console/', import.meta.url).pathname;
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 /** The restaurant (Lisbon), and where the customer and the courier stand. */
 const HOME = { latitude: 38.7139, longitude: -9.1334 };
 const COURIER_AT = { latitude: 38.7223, longitude: -9.1393 };
@@ -62,24 +51,6 @@ async function open(
 
 const live = (page: Page) =>
   page.waitForSelector('[data-testid=connection][data-status=open]', { timeout: 15_000 });
-
-/** No serious or critical accessibility violations (axe-core, in the page). */
-async function axe(page: Page): Promise<Array<{ id: string; impact: string; nodes: number }>> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const w = window as unknown as {
-      axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> };
-    };
-    return (await w.axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  // Phones: the whole page, as one scrolls it; desktops: the screen.
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: page.viewportSize()!.width < 600 });
-}
 
 describeBrowser('the console views in Chromium', () => {
   let browser: Browser;
@@ -159,6 +130,8 @@ describeBrowser('the console views in Chromium', () => {
       await k.waitForSelector(`${ticket}.sla-late`, { timeout: 6000 });
       await shot(k, 'crew-desktop');
       // Accepting with an estimate: the customer sees when to expect it.
+      // The estimate is behind the ticket's "more" (the next step is on the ticket itself).
+      await k.click(`[data-testid=more-${orderId}]`);
       await k.selectOption(`[data-testid=eta-${orderId}]`, '20');
       await k.click(`[data-testid=step-${orderId}-accepted]`);
       await c.waitForSelector(`[data-testid=eta-${orderId}]`);
@@ -238,6 +211,7 @@ describeBrowser('the console views in Chromium', () => {
         fulfillment: 'pickup',
       });
       const reject = `[data-testid=step-${orderId}-rejected]`;
+      await k.click(`[data-testid=more-${orderId}]`);
       await k.waitForSelector(reject);
       await k.click(reject);
       await expect(k.textContent(reject)).resolves.toContain('Tap again to Reject');

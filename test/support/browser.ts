@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { describeRequiring } from './requirement.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -28,4 +29,33 @@ export function describeBrowser(name: string, fn: () => void): void {
     existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install chromium)`,
     fn,
   );
+}
+
+/**
+ * Screenshots go to test-results/console/; `SCREENSHOTS=docs` writes them to docs/console/ instead,
+ * the README's (so a test run does not change tracked files unless asked to).
+ */
+const SHOTS =
+  process.env.SCREENSHOTS === 'docs'
+    ? new URL('../../docs/console/', import.meta.url).pathname
+    : `${RESULTS_DIR}console/`;
+
+/** A screenshot of a view: phones the whole page, as one scrolls it; larger screens the screen. */
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: page.viewportSize()!.width < 600 });
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The serious and critical accessibility violations axe-core finds in the page (none, we expect). */
+export async function axe(page: Page): Promise<Array<{ id: string; impact: string; nodes: number }>> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const w = window as unknown as {
+      axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> };
+    };
+    return (await w.axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
