@@ -106,6 +106,8 @@ const SCRIPT: Step[] = [
   { who: 'customer', event: 'order.cancel', data: { orderId: 'o-2' } },
   { who: 'admin', event: 'admin.disconnect', data: { userId: 'c-2', reason: 'end of test' } },
   { who: 'admin', event: 'admin.audit', data: { limit: 100 } },
+  { who: 'admin', event: 'admin.day_report', data: {} },
+  { who: 'admin', event: 'admin.day_report', data: { day: '2026-02-30' } },
 ];
 
 /** Messages sent on a timer rather than by a command: compared by neither path. */

@@ -52,6 +52,7 @@ const VALID: Record<string, Record<string, unknown>> = {
   'metrics.snapshot': { requestId: 'r-1' },
   'admin.dead_letters': { limit: 5, before: 'x' },
   'admin.replay': { messageId: 'x' },
+  'admin.day_report': { day: '2026-12-07', tenantId: 'r-1' },
   'admin.audit': {
     orderId: 'o-1',
     userId: 'k-1',

@@ -70,6 +70,8 @@ export interface AppConfig {
     scheduled: { minLeadMs: number; perTenant: number };
     /** COURIER_POSITION_TTL_SECONDS: how long a courier's last position is kept and shown. */
     courierPositionTtlMs: number;
+    /** DAY_BOOK_MAX_ORDERS: finished orders kept per tenant and business day (section 15). */
+    dayBookMax: number;
   };
   limits: {
     messageBytes: number;

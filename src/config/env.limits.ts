@@ -114,6 +114,16 @@ export class EnvLimits {
   @Min(100)
   AUDIT_MAX_PER_TENANT = 50_000;
 
+  /**
+   * The day book (docs/protocol.md section 15): at most this many finished orders per tenant and
+   * business day; past it a finishing order is left out and that day's report says incomplete.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  DAY_BOOK_MAX_ORDERS = 5000;
+
   /** One published menu, as JSON (menu.updated); POST /api/v1/events takes bodies this large for menus. */
   @Transform(toInt)
   @IsInt()

@@ -183,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         perTenant: s.MAX_SCHEDULED_ORDERS_PER_TENANT,
       },
       courierPositionTtlMs: s.COURIER_POSITION_TTL_SECONDS * 1000,
+      dayBookMax: s.DAY_BOOK_MAX_ORDERS,
     },
     limits: {
       messageBytes: s.MESSAGE_MAX_BYTES,

@@ -21,6 +21,7 @@ import {
   COURIER_STORE,
   ORDER_WATCH,
   PREP_SAMPLES,
+  DAY_BOOK,
   SCHEDULED_ORDERS,
   MESSAGE_STORE,
   ORDER_STORE,
@@ -38,6 +39,7 @@ import { MemoryStoreStatusStore } from './memory/memory-store-status-store.js';
 import { MemoryCourierStore } from './memory/memory-courier-store.js';
 import { MemoryOrderWatch } from './memory/memory-order-watch.js';
 import { MemoryPrepSamples } from './memory/memory-prep-samples.js';
+import { MemoryDayBook } from './memory/memory-day-book.js';
 import { MemoryScheduledOrderIndex } from './memory/memory-scheduled-order-index.js';
 import { MemoryMessageStore } from './memory/memory-message-store.js';
 import { MemoryOrderStore } from './memory/memory-order-store.js';
@@ -75,6 +77,7 @@ function memoryProviders(config: AppConfig): Provider[] {
     { provide: COURIER_STORE, useFactory: () => new MemoryCourierStore() },
     { provide: ORDER_WATCH, useFactory: () => new MemoryOrderWatch() },
     { provide: PREP_SAMPLES, useFactory: () => new MemoryPrepSamples() },
+    { provide: DAY_BOOK, useFactory: () => new MemoryDayBook() },
     { provide: AUDIT_STORE, useFactory: () => new MemoryAuditStore(config.audit) },
     {
       provide: IDEMPOTENCY_STORE,
@@ -117,6 +120,7 @@ function redisProviders(config: AppConfig): Provider[] {
     from(COURIER_STORE, (e) => e.couriers),
     from(ORDER_WATCH, (e) => e.watch),
     from(PREP_SAMPLES, (e) => e.prepSamples),
+    from(DAY_BOOK, (e) => e.dayBook),
     from(AUDIT_STORE, (e) => e.audit),
     from(IDEMPOTENCY_STORE, (e) => e.idempotency),
     from(SESSION_REGISTRY, (e) => e.sessions),
@@ -151,6 +155,7 @@ export class EngineModule {
         COURIER_STORE,
         ORDER_WATCH,
         PREP_SAMPLES,
+        DAY_BOOK,
         AUDIT_STORE,
         IDEMPOTENCY_STORE,
         SESSION_REGISTRY,

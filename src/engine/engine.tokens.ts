@@ -14,6 +14,7 @@ export const COURIER_STORE = Symbol('COURIER_STORE');
 export const ORDER_WATCH = Symbol('ORDER_WATCH');
 /** The kitchens' prep-time samples (prep-samples.ts). */
 export const PREP_SAMPLES = Symbol('PREP_SAMPLES');
+export const DAY_BOOK = Symbol('DAY_BOOK');
 /** Health of the engine's dependencies, for /health/ready. */
 export const ENGINE_HEALTH = Symbol('ENGINE_HEALTH');
 

@@ -116,6 +116,12 @@ export class MetricsService {
     labelNames: ['scope'] as const,
     registers: [this.registry],
   });
+  readonly dayBookRefused = new Counter({
+    name: 'orderwire_day_book_refused_total',
+    help: "Finished orders the day book did not write, by reason (full: the day's bound; error: the engine)",
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly authFailures = new Counter({
     name: 'orderwire_auth_failures_total',
     help: 'Refused handshakes and token refreshes, by code',

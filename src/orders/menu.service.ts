@@ -65,12 +65,17 @@ export class MenuService {
     return (await this.menus.get(tenantId))?.settings ?? {};
   }
 
+  /** The restaurant's time zone: the one it published, else ORDER_NUMBER_TIMEZONE. */
+  timezoneOf(settings: TenantSettings | undefined): string {
+    return settings?.timezone ?? this.config.orders.timezone;
+  }
+
   /**
    * The business day (YYYY-MM-DD) that `at` falls on for the restaurant: in the time zone it
    * published, else ORDER_NUMBER_TIMEZONE. Order numbers restart with it.
    */
   businessDay(settings: TenantSettings | undefined, at: Date): string {
-    const timeZone = settings?.timezone ?? this.config.orders.timezone;
+    const timeZone = this.timezoneOf(settings);
     const minute = Math.floor(at.getTime() / 60_000);
     let zone = DAY_FORMATS.get(timeZone);
     if (!zone) {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { MonitoringModule } from '../monitoring/monitoring.module.js';
 import { TransportModule } from '../transport/transport.module.js';
@@ -17,13 +18,14 @@ import { OrderPlacementService } from './order-placement.service.js';
 import { ScheduledOrdersService } from './scheduled-orders.service.js';
 import { KitchenLinesService } from './kitchen-lines.service.js';
 import { ServiceEventsService } from './service-events.service.js';
+import { DayBookService } from './day-book.service.js';
 
 /**
  * The live order board, the status machine, the acceptance SLA and the menu that prices orders.
  * Orders pass the deciding webhooks before they are stored: ORDER_GATE is bound here.
  */
 @Module({
-  imports: [DeliveryModule, MonitoringModule, WebhooksModule, TransportModule],
+  imports: [DeliveryModule, MonitoringModule, WebhooksModule, TransportModule, MetricsModule],
   providers: [
     OrdersService,
     CourierService,
@@ -37,6 +39,7 @@ import { ServiceEventsService } from './service-events.service.js';
     OrderSlaService,
     MenuService,
     ServiceEventsService,
+    DayBookService,
     {
       provide: ORDER_GATE,
       useFactory: (decisions: WebhookDecisions): OrderGate => decisions,
@@ -51,6 +54,7 @@ import { ServiceEventsService } from './service-events.service.js';
     StoreStatusService,
     MenuService,
     ServiceEventsService,
+    DayBookService,
   ],
 })
 export class OrdersModule {}

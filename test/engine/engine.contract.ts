@@ -1,6 +1,7 @@
+import type { DayBookStore } from '../../src/engine/day-book.js';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { DurableType, Envelope, Order } from '@orderwire/contracts';
-import { formatOrderNumber } from '@orderwire/contracts';
+import { formatOrderNumber, toDayOrder } from '@orderwire/contracts';
 import { formatCursor, parseCursor } from '../../src/engine/cursor.js';
 import type { IdempotencyStore } from '../../src/engine/idempotency-store.js';
 import type { JobScheduler } from '../../src/engine/job-scheduler.js';
@@ -20,6 +21,7 @@ export interface EngineUnderTest {
   menus: MenuStore;
   storeStatuses: StoreStatusStore;
   scheduled: ScheduledOrderIndex;
+  dayBook: DayBookStore;
   audit: AuditStore;
   idempotency: IdempotencyStore;
   sessions: SessionRegistry;
@@ -617,6 +619,36 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
           entry('A', 'o-1', 3000),
         ]);
         expect(await engine.scheduled.reserve(entry('A', 'o-3', 2000), 2)).toBe(true);
+      });
+    });
+
+    describe('DayBookStore', () => {
+      const entry = (orderId: string, total = 100) => ({
+        ...toDayOrder({ ...order('A', orderId, 'c-1', '2026-12-02T12:00:00.000Z'), status: 'delivered' }),
+        total,
+      });
+      it('keeps one entry per order and day, a later write over the earlier; tenants and days apart', async () => {
+        expect(await engine.dayBook.put('A', DAY, entry('o-1'), 3)).toBe(true);
+        expect(await engine.dayBook.put('A', DAY, entry('o-1', 250), 3)).toBe(true);
+        expect(await engine.dayBook.put('A', '2026-12-03', entry('o-2'), 3)).toBe(true);
+        expect(await engine.dayBook.put('B', DAY, entry('o-3'), 3)).toBe(true);
+        const a = await engine.dayBook.read('A', DAY);
+        expect(a).toEqual({ orders: [entry('o-1', 250)], complete: true });
+        expect((await engine.dayBook.read('B', DAY)).orders.map((o) => o.orderId)).toEqual(['o-3']);
+        expect(await engine.dayBook.read('A', '2026-11-30')).toEqual({ orders: [], complete: true });
+      });
+
+      it('refuses a new order on a full day and says the day is incomplete; the orders in it still change', async () => {
+        for (const id of ['o-1', 'o-2']) expect(await engine.dayBook.put('A', DAY, entry(id), 2)).toBe(true);
+        expect(await engine.dayBook.put('A', DAY, entry('o-3'), 2)).toBe(false);
+        expect(await engine.dayBook.put('A', DAY, entry('o-2', 999), 2)).toBe(true);
+        const day = await engine.dayBook.read('A', DAY);
+        expect(day.complete).toBe(false);
+        expect(day.orders.map((o) => [o.orderId, o.total]).sort()).toEqual([
+          ['o-1', 100],
+          ['o-2', 999],
+        ]);
+        expect((await engine.dayBook.read('A', '2026-12-03')).complete).toBe(true);
       });
     });
 

@@ -4,6 +4,7 @@ import { MemoryJobScheduler } from '../../src/engine/memory/memory-job-scheduler
 import { MemoryAuditStore } from '../../src/engine/memory/memory-audit-store.js';
 import { MemoryMenuStore } from '../../src/engine/memory/memory-menu-store.js';
 import { MemoryStoreStatusStore } from '../../src/engine/memory/memory-store-status-store.js';
+import { MemoryDayBook } from '../../src/engine/memory/memory-day-book.js';
 import { MemoryScheduledOrderIndex } from '../../src/engine/memory/memory-scheduled-order-index.js';
 import { MemoryMessageStore } from '../../src/engine/memory/memory-message-store.js';
 import { MemoryOrderStore } from '../../src/engine/memory/memory-order-store.js';
@@ -20,6 +21,7 @@ describeEngineContract('memory', () => {
     menus: new MemoryMenuStore(CONTRACT_SETTINGS.menu),
     storeStatuses: new MemoryStoreStatusStore(CONTRACT_SETTINGS.menu),
     scheduled: new MemoryScheduledOrderIndex(),
+    dayBook: new MemoryDayBook(),
     audit: new MemoryAuditStore(CONTRACT_SETTINGS.audit),
     idempotency: new MemoryIdempotencyStore(CONTRACT_SETTINGS.idempotency),
     sessions: new MemorySessionRegistry(),

@@ -28,6 +28,7 @@ describeRedis('redis engine', () => {
       menus: engine.menus,
       storeStatuses: engine.storeStatuses,
       scheduled: engine.scheduled,
+      dayBook: engine.dayBook,
       // The engine's own store has AUDIT_SCAN_MAX; the contract's, a smaller read bound.
       audit: new RedisAuditStore(engine.store, engine.keys, CONTRACT_SETTINGS.audit),
       idempotency: engine.idempotency,

@@ -109,6 +109,15 @@ export class AdminAuditDto extends TenantScopedDto {
   limit?: number;
 }
 
+/** `admin.day_report`: the finished orders of one business day (docs/protocol.md section 15). */
+export class AdminDayReportDto extends TenantScopedDto {
+  /** The business day, YYYY-MM-DD (today's when left out); checked as a date by the hub. */
+  @Absent()
+  @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'day must be a date as YYYY-MM-DD' })
+  day?: string;
+}
+
 export class AdminReplayDto extends CommandDto {
   @IsString()
   @IsNotEmpty()

@@ -1,8 +1,10 @@
 import { IsBoolean, IsNotEmpty, IsNumber, IsString, Matches, MaxLength } from 'class-validator';
 import type { AuditPage } from './audit.js';
+import type { DayReport } from './day-book.js';
 import {
   AdminAnnounceDto,
   AdminAuditDto,
+  AdminDayReportDto,
   AdminDeadLettersDto,
   AdminDisconnectDto,
   AdminReplayDto,
@@ -100,6 +102,8 @@ export interface CommandMap {
   'admin.dead_letters': { data: AdminDeadLettersDto; reply: { items: DeadLetterItem[] } };
   'admin.replay': { data: AdminReplayDto; reply: { requeued: true } };
   'admin.audit': { data: AdminAuditDto; reply: AuditPage };
+  /** Extension (docs/protocol.md section 15): the finished orders of a business day. */
+  'admin.day_report': { data: AdminDayReportDto; reply: DayReport };
   heartbeat: { data: HeartbeatDto; reply: { serverTime: number } };
   'auth.refresh': { data: AuthRefreshDto; reply: { exp: number } };
   sync: { data: SyncDto; reply: { replayed: number; recovered: boolean } };
@@ -137,6 +141,7 @@ export const COMMANDS: Readonly<Record<CommandType, CommandRule>> = {
   'admin.dead_letters': { roles: ['admin'], dto: AdminDeadLettersDto },
   'admin.replay': { roles: ['admin'], dto: AdminReplayDto },
   'admin.audit': { roles: ['admin'], dto: AdminAuditDto },
+  'admin.day_report': { roles: ['admin'], dto: AdminDayReportDto },
   heartbeat: { roles: ['customer', 'crew', 'admin'], dto: HeartbeatDto },
   'auth.refresh': { roles: ['customer', 'crew', 'admin'], dto: AuthRefreshDto },
   sync: { roles: ['customer', 'crew', 'admin'], dto: SyncDto },

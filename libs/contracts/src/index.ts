@@ -14,6 +14,7 @@ export * from './settings.js';
 export * from './hours.js';
 export * from './hours-dto.js';
 export * from './audit.js';
+export * from './day-book.js';
 export * from './webhooks.js';
 export {
   DECIDABLE_COMMANDS,

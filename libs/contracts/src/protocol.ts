@@ -30,3 +30,4 @@ export type {
 export type { TenantSettings } from './settings.js';
 export * from './store-status.js';
 export * from './hours.js';
+export * from './day-book.js';

@@ -2,6 +2,7 @@ import { AdminAnnounceCommand } from './admin-announce.command.js';
 import { AdminDeadLetterCommands } from './admin-dead-letters.commands.js';
 import { AdminDisconnectCommand } from './admin-disconnect.command.js';
 import { AdminViewCommands } from './admin-views.commands.js';
+import { AdminDayReportCommand } from './admin-day-report.command.js';
 import { ConnectionCommands } from './connection.commands.js';
 import { CourierLocationCommand } from './courier-location.command.js';
 import { OrderAssignCourierCommand, OrderClaimCommand } from './courier-assignment.commands.js';
@@ -33,5 +34,6 @@ export const COMMAND_UNITS = [
   AdminDisconnectCommand,
   AdminDeadLetterCommands,
   AdminViewCommands,
+  AdminDayReportCommand,
   ConnectionCommands,
 ];

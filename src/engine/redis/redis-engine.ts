@@ -21,6 +21,7 @@ import { RedisStoreStatusStore } from './redis-store-status-store.js';
 import { RedisScheduledOrderIndex } from './redis-scheduled-order-index.js';
 import { RedisCourierStore } from './redis-courier-store.js';
 import { RedisOrderWatch } from './redis-order-watch.js';
+import { RedisDayBook } from './redis-day-book.js';
 import { RedisPrepSamples } from './redis-prep-samples.js';
 import { RedisOrderStore } from './redis-order-store.js';
 import { RedisSessionRegistry } from './redis-session-registry.js';
@@ -54,6 +55,7 @@ export class RedisEngine {
   readonly couriers: RedisCourierStore;
   readonly watch: RedisOrderWatch;
   readonly prepSamples: RedisPrepSamples;
+  readonly dayBook: RedisDayBook;
   readonly audit: RedisAuditStore;
   readonly idempotency: RedisIdempotencyStore;
   readonly sessions: RedisSessionRegistry;
@@ -129,6 +131,7 @@ export class RedisEngine {
     this.couriers = new RedisCourierStore(this.store, this.keys, sealer);
     this.watch = new RedisOrderWatch(this.store, this.keys);
     this.prepSamples = new RedisPrepSamples(this.store, this.keys);
+    this.dayBook = new RedisDayBook(this.store, this.keys);
     this.audit = new RedisAuditStore(this.store, this.keys, config.audit, sealer);
     this.idempotency = new RedisIdempotencyStore(this.store, this.keys, config.limits.idempotency);
     this.sessions = new RedisSessionRegistry(this.sessionsClient, this.keys, nodeId);

@@ -94,6 +94,8 @@ export class RedisKeys {
     this.k(`courier:pos:${tenantId}:${orderId}`);
   /** A tenant's newest prep-time samples (`key|minutes|at`, newest first). */
   prepSamples = (tenantId: string): string => this.k(`eta:${tenantId}`);
+  /** A tenant's finished orders of business `day` (YYYY-MM-DD): order id to entry (section 15). */
+  dayBook = (tenantId: string, day: string): string => this.k(`daybook:${tenantId}:${day}`);
   /** Who of the crew first acknowledged an order's `order.created` (with a TTL). */
   seen = (tenantId: string, orderId: string): string => this.k(`seen:${tenantId}:${orderId}`);
   /** A delivery order's hand-over code: `c` (sealed) and `f` (wrong tries). */
