@@ -1,10 +1,11 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import type { AdminAuditDto, AuditPage } from '@orderwire/contracts';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { AUDIT_STORE } from '../engine/engine.tokens.js';
 import type { AuditStore } from '../engine/audit-store.js';
 import type { Session } from '../session/session.js';
 import { tenantOf } from '../session/tenant-scope.js';
+import { CLOCK, type Clock, systemClock } from '../util/clock.js';
 import { HubEvents } from '../util/hub-events.js';
 
 /**
@@ -19,12 +20,14 @@ export class AuditService implements OnModuleInit {
     @InjectLogger(AuditService.name) private readonly logger: HubLogger,
     @Inject(AUDIT_STORE) private readonly store: AuditStore,
     private readonly events: HubEvents,
+    @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
   onModuleInit(): void {
     this.events.on('audit', (entry) => {
       this.store
-        .append({ ...entry, at: new Date().toISOString() })
+        // The hub's clock, as for the orders' own times: an entry and the change it records agree.
+        .append({ ...entry, at: new Date(this.clock.now()).toISOString() })
         .catch((err: unknown) =>
           this.logger.error(
             { err, action: entry.action, tenantId: entry.tenantId },

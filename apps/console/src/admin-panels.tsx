@@ -1,4 +1,7 @@
 import type { AlertData, DeadLetterItem, Order } from '@orderwire/contracts/protocol';
+
+/** The orders a panel can name: the board's and the day book's (an order number, else its id). */
+export type Named = ReadonlyArray<{ orderId: string; orderNumber?: string }>;
 import type { GlobalWebSocketManager } from '@orderwire/client';
 import { useEffect, useState } from 'preact/hooks';
 import { Check, Choice } from './lib/fields.js';
@@ -23,13 +26,30 @@ interface AuditItem {
   details?: Record<string, unknown>;
 }
 
-export function Alerts({ m, orders, live }: { m: GlobalWebSocketManager; orders: Order[]; live: boolean }) {
+export function Alerts({ m, orders, live }: { m: GlobalWebSocketManager; orders: Named; live: boolean }) {
   const byId = new Map(orders.map((o) => [o.orderId, o]));
-  /** The hub's message, with an order id it names written as people call the order. */
+  /**
+   * What happened, in the console's language and the restaurant's words (the hub's own message is
+   * English and names protocol messages): from the alert's details, by code.
+   */
   const words = (a: AlertData): string => {
-    const id = typeof a.details?.orderId === 'string' ? a.details.orderId : undefined;
-    const o = id ? byId.get(id) : undefined;
-    return o && id ? a.message.replace(id, orderName(o)) : a.message;
+    const d = a.details ?? {};
+    const id = typeof d.orderId === 'string' ? d.orderId : undefined;
+    const order = id
+      ? orderName(byId.get(id) ?? { orderId: id, orderNumber: d.orderNumber as string | undefined })
+      : '';
+    const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : '');
+    if (a.code === 'DEPENDENCY_DOWN')
+      return t(d.recovered ? 'alert.say.DEPENDENCY_UP' : 'alert.say.DEPENDENCY_DOWN', {
+        what: list(d.dependencies),
+      });
+    if (a.code === 'DELIVERY_FAILED')
+      return t('alert.say.DELIVERY_FAILED', {
+        what: t(`message.${String(d.type)}` as MessageKey),
+        who: list(d.recipients),
+      });
+    const key = `alert.say.${a.code}` as MessageKey;
+    return id && t(key) !== key ? t(key, { order }) : a.message;
   };
   const [alerts, setAlerts] = useState<Array<AlertData & { id: string; at: string }>>([]);
   const [historyLoaded, setHistoryLoaded] = useState(false);
@@ -69,7 +89,8 @@ export function Alerts({ m, orders, live }: { m: GlobalWebSocketManager; orders:
       <ul class="feed" tabIndex={0}>
         {alerts.map((a) => (
           <li key={a.id} class={`sev-${a.severity}`}>
-            <time dateTime={a.at}>{clock(a.at)}</time> <b>{a.code}</b> {words(a)}
+            <time dateTime={a.at}>{clock(a.at)}</time>{' '}
+            <b data-code={a.code}>{t(`alert.${a.code}` as MessageKey)}</b> {words(a)}
           </li>
         ))}
       </ul>
@@ -78,7 +99,7 @@ export function Alerts({ m, orders, live }: { m: GlobalWebSocketManager; orders:
 }
 
 /** An audit entry in the restaurant's words (never a protocol name): who did what to which order. */
-function activityText(i: AuditItem, orders: Order[]): string {
+export function activityText(i: AuditItem, orders: Named): string {
   const o = i.orderId ? orders.find((x) => x.orderId === i.orderId) : undefined;
   const order = o ? orderName(o) : (i.orderId ?? '');
   const who = i.actor.type === 'system' ? t('activity.hub') : i.actor.id;
@@ -90,7 +111,15 @@ function activityText(i: AuditItem, orders: Order[]): string {
   return t(known ? key : 'activity.other', { who, order, status });
 }
 
-export function Activity({ m, orders, live }: { m: GlobalWebSocketManager; orders: Order[]; live: boolean }) {
+export function Activity(props: {
+  m: GlobalWebSocketManager;
+  /** The board: a change of any order reads the trail again. */
+  orders: Order[];
+  /** Every order the page can name (the board's and the day book's). */
+  names: Named;
+  live: boolean;
+}) {
+  const { m, orders, names, live } = props;
   const [items, setItems] = useState<AuditItem[]>([]);
   const latest = orders.reduce((max, o) => (o.updatedAt > max ? o.updatedAt : max), '');
   useEffect(() => {
@@ -106,7 +135,7 @@ export function Activity({ m, orders, live }: { m: GlobalWebSocketManager; order
       <ul class="feed" tabIndex={0}>
         {items.map((i) => (
           <li key={i.id}>
-            <time dateTime={i.at}>{clock(i.at)}</time> {activityText(i, orders)}
+            <time dateTime={i.at}>{clock(i.at)}</time> {activityText(i, names)}
           </li>
         ))}
       </ul>
@@ -139,8 +168,9 @@ export function DeadLetters({ m, live }: { m: GlobalWebSocketManager; live: bool
       <ul class="feed" tabIndex={0}>
         {items.map((d) => (
           <li key={d.messageId}>
-            <time dateTime={d.at}>{clock(d.at)}</time> <b>{d.type}</b> → {d.recipients.join(', ')} (
-            {d.lastError}){' '}
+            <time dateTime={d.at}>{clock(d.at)}</time>{' '}
+            <b data-type={d.type}>{t(`message.${d.type}` as MessageKey)}</b>{' '}
+            {t('admin.deadLetter.to', { who: d.recipients.join(', ') })} ({d.lastError}){' '}
             <button
               type="button"
               data-testid={`replay-${d.messageId}`}

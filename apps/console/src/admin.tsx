@@ -10,6 +10,7 @@ import { clock, minutesSince, money, number, orderName } from './lib/format.js';
 import { t, type MessageKey } from './lib/i18n.js';
 import { useMenu, useOrders, useStoreStatus } from './lib/orders.js';
 import { HoursEditor } from './hours-editor.js';
+import { Today, useDayReport } from './admin-today.js';
 import { StoreBar } from './store-bar.js';
 import { useTick } from './lib/ui.js';
 
@@ -248,17 +249,74 @@ function AdminView({ hub, who, config }: ViewProps) {
   const live = hub.status === 'open';
   // Platform admins act on every tenant: the store's controls are a tenant admin's.
   const tenantAdmin = who.tenantId !== '*';
+  // The restaurant's day first; the hub's own figures behind "System" (both stay mounted, so the
+  // charts keep their samples while hidden).
+  const [tab, setTab] = useState<'today' | 'system'>('today');
+  const report = useDayReport(m, live, tenantAdmin, menu);
+  // Orders people can be told about by number: the board's, and the day's that left it.
+  const names = report ? [...report.orders, ...orders] : orders;
+  const tabButton = (id: 'today' | 'system') => (
+    <button
+      type="button"
+      role="tab"
+      id={`tab-${id}`}
+      aria-selected={tab === id}
+      aria-controls={`panel-${id}`}
+      data-testid={`tab-${id}`}
+      tabIndex={tab === id ? 0 : -1}
+      onClick={() => setTab(id)}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+          const next = id === 'today' ? 'system' : 'today';
+          setTab(next);
+          document.getElementById(`tab-${next}`)?.focus();
+        }
+      }}
+    >
+      {t(`admin.tab.${id}`)}
+    </button>
+  );
   return (
-    <div class="admin">
-      {tenantAdmin && <StoreBar m={m} status={store} canSet admin />}
-      {tenantAdmin && <HoursEditor m={m} menu={menu} />}
-      <Kpis m={m} live={live} />
-      <OrderBoard m={m} orders={orders} urgent={urgent} slaSeconds={config.acceptSlaSeconds} />
-      <CouriersMap m={m} orders={orders} />
-      <Alerts m={m} orders={orders} live={live} />
-      <Announce m={m} />
-      <DeadLetters m={m} live={live} />
-      <Activity m={m} orders={orders} live={live} />
+    <div>
+      <div class="tabs" role="tablist" aria-label={t('admin.tabs')}>
+        {tabButton('today')}
+        {tabButton('system')}
+      </div>
+      <div
+        class="admin"
+        role="tabpanel"
+        id="panel-today"
+        aria-labelledby="tab-today"
+        hidden={tab !== 'today'}
+      >
+        {tenantAdmin && <StoreBar m={m} status={store} canSet admin />}
+        {tenantAdmin && (
+          <Today
+            m={m}
+            report={report}
+            orders={orders}
+            urgent={urgent}
+            menu={menu}
+            slaSeconds={config.acceptSlaSeconds}
+          />
+        )}
+        <OrderBoard m={m} orders={orders} urgent={urgent} slaSeconds={config.acceptSlaSeconds} />
+        <CouriersMap m={m} orders={orders} />
+        <Alerts m={m} orders={names} live={live} />
+        <Activity m={m} orders={orders} names={names} live={live} />
+        <Announce m={m} />
+        {tenantAdmin && <HoursEditor m={m} menu={menu} />}
+      </div>
+      <div
+        class="admin"
+        role="tabpanel"
+        id="panel-system"
+        aria-labelledby="tab-system"
+        hidden={tab !== 'system'}
+      >
+        <Kpis m={m} live={live} />
+        <DeadLetters m={m} live={live} />
+      </div>
     </div>
   );
 }

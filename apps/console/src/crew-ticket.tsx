@@ -12,6 +12,7 @@ import { actionLabel, DESTRUCTIVE, sendStep, sendWithUndo } from './lib/actions.
 import { Choice } from './lib/fields.js';
 import { clock, money, orderName, timer } from './lib/format.js';
 import { t, type MessageKey } from './lib/i18n.js';
+import { lateness } from './lib/figures.js';
 import { messageOf, toast } from './lib/ui.js';
 import { printSlip } from './print-slip.js';
 
@@ -22,23 +23,6 @@ export const mine = (item: Order['items'][number], line: string): boolean =>
   line === ALL_LINES || item.station === undefined || item.station === line;
 /** The estimates crew pick from, in minutes. */
 const ETA_CHOICES = [5, 10, 15, 20, 30, 45, 60];
-
-/**
- * How late a ticket is, read from the one clock it shows: late past the prep time (or, while nobody
- * accepted it, past the acceptance SLA), warn from half of it; a scheduled ticket is not yet due.
- */
-export function lateness(
-  o: Order,
-  now: number,
-  slaSeconds: number,
-  targetMinutes: number,
-): { waitedS: number; sla: 'ok' | 'warn' | 'late' } {
-  const waitedS = (now - Date.parse(placedAt(o))) / 1000;
-  const limitS = o.status === 'placed' ? Math.min(slaSeconds, targetMinutes * 60) : targetMinutes * 60;
-  const sla =
-    o.status === 'scheduled' ? 'ok' : waitedS >= limitS ? 'late' : waitedS >= limitS / 2 ? 'warn' : 'ok';
-  return { waitedS, sla };
-}
 
 export interface TicketProps {
   o: Order;

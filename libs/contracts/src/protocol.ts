@@ -31,3 +31,4 @@ export type { TenantSettings } from './settings.js';
 export * from './store-status.js';
 export * from './hours.js';
 export * from './day-book.js';
+export type { AuditActor, AuditEntry, AuditPage } from './audit.js';
