@@ -34,7 +34,6 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/apps/console/public ./apps/console/public
 COPY --from=build /app/apps/console/dist ./apps/console/dist
 COPY --from=build /app/apps/orders-service/dist ./apps/orders-service/dist
 COPY --from=build /app/libs/contracts/package.json ./libs/contracts/

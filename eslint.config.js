@@ -92,26 +92,6 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['apps/console/public/**/*.js'],
-    languageOptions: {
-      sourceType: 'script',
-      globals: Object.fromEntries(
-        [
-          'window',
-          'document',
-          'location',
-          'fetch',
-          'URLSearchParams',
-          'Intl',
-          'Node',
-          'FormData',
-          'setInterval',
-          'console',
-        ].map((name) => [name, 'readonly']),
-      ),
-    },
-  },
-  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: {
       globals: Object.fromEntries(

@@ -6,7 +6,8 @@ import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 
 const root = new URL('../apps/console/', import.meta.url).pathname;
-const VIEWS = ['customer', 'crew', 'admin'];
+// The three views, and the launcher at /console that links to them.
+const VIEWS = ['customer', 'crew', 'admin', 'launcher'];
 await build({
   entryPoints: [...VIEWS.map((v) => `${root}src/${v}.tsx`), `${root}src/main.css`],
   bundle: true,

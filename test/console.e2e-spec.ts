@@ -1,40 +1,49 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { writeFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { describeBrowser, launchChromium, RESULTS_DIR } from './support/browser.js';
-import request from 'supertest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { axe, describeBrowser, launchChromium } from './support/browser.js';
 import { connect } from './support/client.js';
+import { publishEvent } from './support/publish.js';
 import { startHub, type TestHub } from './support/hub.js';
-import { mintToken } from './support/tokens.js';
+import { tokenFor } from './support/tokens.js';
 
-const STEPS = ['accepted', 'preparing', 'ready', 'picked_up'];
+const PHONE = { width: 390, height: 844 };
+const MENU = {
+  currency: 'EUR',
+  items: [
+    { sku: 'burger', name: 'Classic burger', price: 850, available: true },
+    { sku: 'fries', name: 'Fries', price: 300, available: true },
+  ],
+};
+type Handle = {
+  __orderwire: { manager: { status: string; queued: number; raw: { io: { engine: { close(): void } } } } };
+};
 
-const PANES = ['customer', 'crew', 'admin'];
-
-async function openConsole(browser: Browser, hub: TestHub, tenant: string, query = ''): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+/** The customer view of `tenant`, signed in, open, on a phone. */
+async function customerView(browser: Browser, hub: TestHub, tenant: string, user: string) {
+  const context = await browser.newContext({ viewport: PHONE, locale: 'en-GB' });
+  const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  (page as Page & { errors?: string[] }).errors = errors;
-  await page.goto(`${hub.url}/console?tenant=${tenant}${query}`);
-  for (const pane of PANES) {
-    await page.waitForSelector(`[data-testid=${pane}-status][data-status=open]`, { timeout: 15000 });
-  }
-  return page;
+  await page.goto(`${hub.url}/console/customer#token=${tokenFor('customer', user, tenant)}`);
+  await page.waitForSelector('[data-testid=connection][data-status=open]', { timeout: 15_000 });
+  await page.waitForSelector('[data-testid=plus-burger]');
+  return { context, page, errors };
 }
 
-async function placeOrder(page: Page): Promise<void> {
+async function placeFromCart(page: Page): Promise<string> {
   await page.click('[data-testid=plus-burger]');
   await page.click('[data-testid=plus-fries]');
   await page.click('[data-testid=place-order]');
+  const card = await page.waitForSelector('[data-testid^=order-]', { timeout: 15_000 });
+  return (await card.getAttribute('data-testid'))!.slice('order-'.length);
 }
 
-async function newTicketId(page: Page): Promise<string> {
-  const ticket = await page.waitForSelector('[data-testid^=ticket-]', { timeout: 10000 });
-  return (await ticket.getAttribute('data-testid'))!.slice('ticket-'.length);
-}
-
-describeBrowser('the /console page in Chromium', () => {
+/**
+ * `/console` and what the browser itself does to a view's connection (issue #31, part 9: the old
+ * demo page is gone; its browser tests run against the views): the launcher, long-polling, going
+ * offline and back with a command sent meanwhile, and the SDK giving up and resuming on `online`.
+ */
+describeBrowser('the console in the browser: the launcher and the connection', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchChromium();
@@ -43,210 +52,148 @@ describeBrowser('the /console page in Chromium', () => {
     await browser?.close();
   });
 
-  it('customer places, crew accepts and advances, the customer sees each status, the admin charts move', async () => {
-    const hub = await startHub({ METRICS_INTERVAL_MS: '300', DEV_TOKENS: 'true' });
+  it('/console is a launcher: a card per view, in the views’ design and language, axe-clean', async () => {
+    const hub = await startHub();
+    const context = await browser.newContext({ viewport: PHONE, locale: 'pt-PT' });
     try {
-      const page = await openConsole(browser, hub, 't-flow');
-      await placeOrder(page);
-      const orderId = await newTicketId(page);
-      await page.waitForSelector(`[data-testid=order-${orderId}][data-status=placed]`);
-      for (const status of STEPS) {
-        await page.click(`[data-testid=advance-${orderId}-${status}]`);
-        await page.waitForSelector(`[data-testid=timeline-${orderId}] li[data-status=${status}]`);
-      }
-      const timeline = await page.$$eval(`[data-testid=timeline-${orderId}] li`, (lis) =>
-        lis.map((li) => li.getAttribute('data-status')),
+      const page = await context.newPage();
+      await page.goto(`${hub.url}/console`);
+      await page.waitForSelector('[data-testid=launcher]');
+      const links = await page.$$eval('[data-testid=launcher] a', (a) =>
+        a.map((x) => [x.textContent, x.getAttribute('href')]),
       );
-      expect(timeline).toEqual(['placed', ...STEPS]);
-      // Only legal transitions are offered: a picked-up order has left the board.
-      expect(await page.$(`[data-testid=ticket-${orderId}]`)).toBeNull();
-      await page.waitForFunction(
-        () =>
-          Number(
-            document.querySelector('[data-testid=chart-connections]')?.getAttribute('data-points') ?? 0,
-          ) >= 3,
-        undefined,
-        { timeout: 5000 },
-      );
-      const kpi = await page.textContent('[data-testid=kpi-connections] b');
-      expect(Number(kpi)).toBeGreaterThanOrEqual(3);
-      await page.screenshot({ path: `${RESULTS_DIR}console-flow.png` });
-      expect((page as Page & { errors?: string[] }).errors).toEqual([]);
-      await page.close();
+      expect(links).toEqual([
+        ['O seu pedido', '/console/customer'],
+        ['Talões', '/console/crew'],
+        ['Operação', '/console/admin'],
+      ]);
+      expect(await axe(page)).toEqual([]);
+      await page.click('[data-testid=open-crew]');
+      await page.waitForURL(`${hub.url}/console/crew`);
+      // The old demo's files are not served any more.
+      for (const gone of ['console.js', 'console.css', 'index.html'])
+        expect((await fetch(`${hub.url}/console/${gone}`)).status).toBe(404);
     } finally {
+      await context.close();
       await hub.close();
     }
-  }, 60000);
+  });
 
-  it('uses the published menu: sold-out items, the hub’s prices, order numbers, ETA and payment on the card', async () => {
-    const hub = await startHub({ DEV_TOKENS: 'true' });
+  it('a view works over long-polling when the hub refuses WebSocket: order, status, payment', async () => {
+    const hub = await startHub({ WS_TRANSPORTS: 'polling' });
+    await publishEvent(hub, 't-poll', 'menu.updated', MENU, 'menu').expect(202);
+    const opened = await customerView(browser, hub, 't-poll', 'c-poll');
+    const sockets: string[] = [];
+    opened.page.on('websocket', (ws) => sockets.push(ws.url()));
     try {
-      const page = await openConsole(browser, hub, 't-menu');
-      const published = await request(hub.app.getHttpServer())
-        .post('/api/v1/events')
-        .set('Authorization', `Bearer ${mintToken({ sub: 'pos', role: 'service', tenants: ['t-menu'] })}`)
-        .send({
-          type: 'menu.updated',
-          tenantId: 't-menu',
-          data: {
-            currency: 'EUR',
-            items: [
-              { sku: 'burger', name: 'Smash burger', price: 990, available: true },
-              { sku: 'fries', name: 'Fries', price: 350, available: true },
-            ],
-          },
-        });
-      expect(published.status).toBe(202);
-      await page.waitForSelector('[data-testid=menu] li:has-text("Smash burger")');
-      // The crew marks fries sold out; the customer's menu shows it and will not add them.
-      await page.click('[data-testid=stock-fries]');
-      await page.waitForSelector('[data-testid=sold-out-fries]');
-      expect(await page.isDisabled('[data-testid=plus-fries]')).toBe(true);
-      await page.click('[data-testid=plus-burger]');
-      await page.click('[data-testid=plus-burger]');
-      expect(await page.textContent('[data-testid=cart-total]')).toContain('19.80');
-      await page.click('[data-testid=place-order]');
-      const orderId = await newTicketId(page);
-      await page.waitForSelector(`[data-testid=number-${orderId}]:has-text("A-001")`);
-      expect(await page.textContent(`[data-testid=ticket-${orderId}]`)).toContain('A-001');
-      await page.click(`[data-testid=advance-${orderId}-accepted]`); // with a 15-minute ETA
-      await page.waitForSelector(`[data-testid=eta-${orderId}]`);
-      await request(hub.app.getHttpServer())
-        .post('/api/v1/events')
-        .set('Authorization', `Bearer ${mintToken({ sub: 'pos', role: 'service', tenants: ['t-menu'] })}`)
-        .send({
-          type: 'payment.confirmed',
-          tenantId: 't-menu',
-          data: { orderId, amount: 1980, currency: 'EUR', method: 'card' },
-        })
-        .expect(202);
-      await page.waitForSelector(`[data-testid=paid-${orderId}]`);
-      await page.screenshot({ path: `${RESULTS_DIR}console-menu.png` });
-      expect((page as Page & { errors?: string[] }).errors).toEqual([]);
-      await page.close();
-    } finally {
-      await hub.close();
-    }
-  }, 60000);
-
-  it('works over long-polling when the hub refuses WebSocket', async () => {
-    const hub = await startHub({ WS_TRANSPORTS: 'polling', METRICS_INTERVAL_MS: '500', DEV_TOKENS: 'true' });
-    try {
-      const page = await openConsole(browser, hub, 't-poll');
-      const transport = await page.evaluate(
-        () =>
-          (
-            window as unknown as {
-              __console: {
-                managers: { customer: { raw: { io: { engine: { transport: { name: string } } } } } };
-              };
-            }
-          ).__console.managers.customer.raw.io.engine.transport.name,
-      );
-      expect(transport).toBe('polling');
-      await placeOrder(page);
-      const orderId = await newTicketId(page);
-      await page.click(`[data-testid=advance-${orderId}-accepted]`);
-      await page.waitForSelector(`[data-testid=timeline-${orderId}] li[data-status=accepted]`);
-      await page.screenshot({ path: `${RESULTS_DIR}console-polling.png` });
-      await page.close();
-    } finally {
-      await hub.close();
-    }
-  }, 60000);
-
-  it('goes offline and back: a command issued meanwhile is delivered exactly once', async () => {
-    const hub = await startHub({ METRICS_INTERVAL_MS: '500', DEV_TOKENS: 'true' });
-    try {
-      const watcher = await connect(hub, 'crew', 'watcher', { tenantId: 't-offline' });
-      const page = await openConsole(browser, hub, 't-offline');
-      await page.context().setOffline(true);
-      await page.evaluate(() => {
-        const c = (
-          window as unknown as {
-            __console: { managers: { customer: { raw: { io: { engine: { close(): void } } } } } };
-          }
-        ).__console;
-        c.managers.customer.raw.io.engine.close();
+      const front = await connect(hub, 'crew', 'f-poll', {
+        tenantId: 't-poll',
+        extraClaims: { crewRole: 'front' },
+        transports: ['polling'],
       });
-      await page.waitForSelector('[data-testid=customer-status]:not([data-status=open])');
-      await placeOrder(page);
-      await page.waitForSelector('[data-testid=customer-hint]:has-text("queued")');
-      const queued = await page.evaluate(
-        () =>
-          (window as unknown as { __console: { managers: { customer: { queued: number } } } }).__console
-            .managers.customer.queued,
-      );
-      expect(queued).toBe(1);
-      expect(watcher.of('order.created')).toHaveLength(0);
+      const orderId = await placeFromCart(opened.page);
+      await front.ok('order.update_status', { orderId, status: 'accepted' });
+      await opened.page.waitForSelector(`[data-testid=order-${orderId}][data-status=accepted]`);
+      await publishEvent(
+        hub,
+        't-poll',
+        'payment.confirmed',
+        { orderId, amount: 1150, currency: 'EUR', method: 'card' },
+        'payments',
+      ).expect(202);
+      await opened.page.waitForSelector(`[data-testid=order-${orderId}] >> text=Paid`);
+      expect(sockets).toEqual([]);
+      expect(opened.errors).toEqual([]);
+      front.close();
+    } finally {
+      await opened.context.close();
+      await hub.close();
+    }
+  }, 60_000);
 
-      const back = Date.now();
-      await page.context().setOffline(false);
-      await page.waitForSelector('[data-testid=customer-status][data-status=open]', { timeout: 15000 });
-      const reconnectMs = Date.now() - back;
-      const orderId = await newTicketId(page);
-      await page.waitForSelector(`[data-testid=order-${orderId}]`);
+  it('offline and back: an order placed meanwhile is sent once when the connection returns', async () => {
+    const hub = await startHub();
+    await publishEvent(hub, 't-off', 'menu.updated', MENU, 'menu').expect(202);
+    const opened = await customerView(browser, hub, 't-off', 'c-off');
+    const { page, context } = opened;
+    try {
+      const watcher = await connect(hub, 'crew', 'watcher', { tenantId: 't-off' });
+      await context.setOffline(true);
+      // The network is gone: the open socket learns it (here at once, as a phone does at its next ping).
+      await page.evaluate(() => (window as unknown as Handle).__orderwire.manager.raw.io.engine.close());
+      await page.waitForSelector('[data-testid=connection]:not([data-status=open])');
+      await page.click('[data-testid=plus-burger]');
+      await page.click('[data-testid=place-order]');
+      await page.waitForSelector('[data-testid=toast-info]');
+      await expect(
+        page.evaluate(() => (window as unknown as Handle).__orderwire.manager.queued),
+      ).resolves.toBe(1);
+      expect(watcher.of('order.created')).toHaveLength(0);
+      await context.setOffline(false);
+      await page.waitForSelector('[data-testid=connection][data-status=open]', { timeout: 15_000 });
+      await page.waitForSelector('[data-testid^=order-][data-status=placed]', { timeout: 15_000 });
       await watcher.waitFor('order.created');
       await watcher.ok('heartbeat', { clientTime: 1 });
       expect(watcher.of('order.created')).toHaveLength(1);
-      expect(await page.$$('[data-testid^=ticket-]')).toHaveLength(1);
-      writeFileSync(
-        `${RESULTS_DIR}reconnect.json`,
-        JSON.stringify({ reconnectToRecoveredMs: reconnectMs }, null, 2),
-      );
-      await page.screenshot({ path: `${RESULTS_DIR}console-offline.png` });
+      await expect(page.$$('[data-testid^=order-]')).resolves.toHaveLength(1);
+      expect(opened.errors).toEqual([]);
       watcher.close();
-      await page.close();
     } finally {
+      await context.close();
       await hub.close();
     }
-  }, 60000);
+  }, 60_000);
 
-  it('offline once its attempts are spent, it comes back by itself when the browser is online again', async () => {
-    const hub = await startHub({ METRICS_INTERVAL_MS: '500', DEV_TOKENS: 'true' });
+  it('the SDK in a browser: offline once its attempts are spent, back by itself when the browser is online', async () => {
+    const hub = await startHub();
+    let context: BrowserContext | undefined;
     try {
-      const page = await openConsole(browser, hub, 't-resume', '&attempts=1');
-      await page.context().setOffline(true);
-      await page.evaluate(() => {
-        const { managers } = (
-          window as unknown as {
-            __console: { managers: Record<string, { raw: { io: { engine: { close(): void } } } }> };
-          }
-        ).__console;
-        for (const m of Object.values(managers)) m.raw.io.engine.close();
+      context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${hub.url}/console`);
+      await page.addScriptTag({ url: '/sdk/orderwire.js' });
+      const token = tokenFor('customer', 'c-sdk', 't-sdk');
+      await page.evaluate((token) => {
+        const w = window as unknown as Record<string, unknown> & {
+          GlobalWebSocketManager: new (o: unknown) => { connect(): void; status: string };
+        };
+        const m = new w.GlobalWebSocketManager({
+          url: location.origin,
+          userType: 'customer',
+          token,
+          reconnectAttempts: 1,
+          backoff: { minMs: 100, maxMs: 200 },
+        });
+        w.sdk = m;
+        m.connect();
+      }, token);
+      type Sdk = {
+        sdk: {
+          status: string;
+          offlineReason?: { reason: string };
+          raw: { io: { engine: { close(): void } } };
+        };
+      };
+      const status = () => page.evaluate(() => (window as unknown as Sdk).sdk.status);
+      await page.waitForFunction(() => (window as unknown as Sdk).sdk.status === 'open');
+      await context.setOffline(true);
+      await page.evaluate(() => (window as unknown as Sdk).sdk.raw.io.engine.close());
+      await page.waitForFunction(() => (window as unknown as Sdk).sdk.status === 'offline', undefined, {
+        timeout: 15_000,
       });
-      for (const pane of PANES) {
-        await page.waitForSelector(`[data-testid=${pane}-status][data-status=offline]`, { timeout: 15000 });
-      }
-      const reasons = await page.evaluate(() =>
-        Object.values(
-          (
-            window as unknown as {
-              __console: { managers: Record<string, { offlineReason?: { reason: string } }> };
-            }
-          ).__console.managers,
-        ).map((m) => m.offlineReason?.reason),
+      await expect(page.evaluate(() => (window as unknown as Sdk).sdk.offlineReason?.reason)).resolves.toBe(
+        'attempts_exhausted',
       );
-      expect(reasons).toEqual(['attempts_exhausted', 'attempts_exhausted', 'attempts_exhausted']);
-      expect(await page.textContent('[data-testid=customer-status]')).toBe('offline · attempts exhausted');
-      await page.screenshot({ path: `${RESULTS_DIR}console-gave-up.png` });
-      // Offline for good until the network returns: nothing more happens while it is away.
-      await page.waitForTimeout(1500);
-      for (const pane of PANES) {
-        expect(await page.getAttribute(`[data-testid=${pane}-status]`, 'data-status')).toBe('offline');
-      }
-
-      await page.context().setOffline(false); // the browser fires `online`
-      for (const pane of PANES) {
-        await page.waitForSelector(`[data-testid=${pane}-status][data-status=open]`, { timeout: 15000 });
-      }
-      await placeOrder(page);
-      const orderId = await newTicketId(page);
-      await page.waitForSelector(`[data-testid=order-${orderId}][data-status=placed]`);
-      expect((page as Page & { errors?: string[] }).errors).toEqual([]);
-      await page.close();
+      // Offline for good while the network is away: nothing is retried.
+      await page.waitForTimeout(1000);
+      await expect(status()).resolves.toBe('offline');
+      await context.setOffline(false); // the browser fires `online`
+      await page.waitForFunction(() => (window as unknown as Sdk).sdk.status === 'open', undefined, {
+        timeout: 15_000,
+      });
     } finally {
+      await context?.close();
       await hub.close();
     }
-  }, 60000);
+  }, 60_000);
 });

@@ -26,7 +26,7 @@ describe('POST /dev/token and the console assets', () => {
       ).toBe(404);
       const page = await request(server).get('/console');
       expect(page.status).toBe(200);
-      expect(page.text).toContain('/sdk/orderwire.js');
+      expect(page.text).toContain('/console/app/launcher.js');
       const sdk = await request(server).get('/sdk/orderwire.js');
       expect(sdk.status).toBe(200);
       expect(sdk.text).toContain('GlobalWebSocketManager');

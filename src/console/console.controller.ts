@@ -18,13 +18,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
-const CONSOLE_DIR = fileURLToPath(new URL('../../apps/console/public/', import.meta.url));
 const SDK_DIR = fileURLToPath(new URL('../../libs/client/dist/', import.meta.url));
 /** The views' bundles (`npm run build`: scripts/build-console.mjs). */
 const VIEWS_DIR = fileURLToPath(new URL('../../apps/console/dist/', import.meta.url));
-const ASSET = /^[a-z0-9-]+\.(js|css|svg|png)$/;
 const VIEWS = new Set(['customer', 'crew', 'admin']);
-const VIEW_ASSET = /^(customer|crew|admin|main)\.(js|css)(\.map)?$/;
+const VIEW_ASSET = /^(customer|crew|admin|launcher|main)\.(js|css)(\.map)?$/;
 
 /** The page of one view: its stylesheet, its bundle, a root; the bundle does the rest. */
 const viewPage = (view: string): string => `<!doctype html>
@@ -53,10 +51,12 @@ const viewPage = (view: string): string => `<!doctype html>
 export class ConsoleController {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
+  /** The launcher: a card per view, in the views' design (apps/console/src/launcher.tsx). */
   @Get('console')
-  index(@Res() res: Response): void {
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile('index.html', { root: CONSOLE_DIR });
+  @Header('Cache-Control', 'no-cache')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  index(): string {
+    return viewPage('launcher');
   }
 
   /** What the views need to know about this hub (no secrets: the page is public). */
@@ -79,16 +79,13 @@ export class ConsoleController {
     res.sendFile(file, { root: VIEWS_DIR });
   }
 
-  @Get('console/:file')
-  asset(@Param('file') file: string, @Res() res: Response): void {
-    if (VIEWS.has(file)) {
-      res.setHeader('Cache-Control', 'no-cache');
-      res.type('html').send(viewPage(file));
-      return;
-    }
-    if (!ASSET.test(file) || !existsSync(`${CONSOLE_DIR}${file}`)) throw new NotFoundException();
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(file, { root: CONSOLE_DIR });
+  /** A view's page: /console/customer, /console/crew, /console/admin. */
+  @Get('console/:view')
+  @Header('Cache-Control', 'no-cache')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  view(@Param('view') view: string): string {
+    if (!VIEWS.has(view)) throw new NotFoundException();
+    return viewPage(view);
   }
 
   @Get('sdk/:file')

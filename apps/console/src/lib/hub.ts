@@ -74,6 +74,9 @@ export function useHub(view: View, config: ConsoleConfig, onSignIn: (p: Problem)
       backoff: { minMs: 500, maxMs: 5000 },
       storageKey: `orderwire:console:${view}`,
     });
+    // The view's connection, for support engineers in the browser's console (and the tests):
+    // `__orderwire.manager.status`, `.queued`. It holds nothing the page's own scripts could not reach.
+    (window as unknown as { __orderwire?: { manager: GlobalWebSocketManager } }).__orderwire = { manager };
     let since = Date.now();
     const update = (): void => {
       if (manager.status === 'open') {
