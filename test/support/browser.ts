@@ -31,19 +31,19 @@ export function describeBrowser(name: string, fn: () => void): void {
   );
 }
 
-/**
- * Screenshots go to test-results/console/; `SCREENSHOTS=docs` writes them to docs/console/ instead,
- * the README's (so a test run does not change tracked files unless asked to).
- */
-const SHOTS =
-  process.env.SCREENSHOTS === 'docs'
-    ? new URL('../../docs/console/', import.meta.url).pathname
-    : `${RESULTS_DIR}console/`;
+const SHOTS = `${RESULTS_DIR}console/`;
+/** The README's screenshots (test/console-screens.e2e-spec.ts, `SCREENSHOTS=docs`). */
+const DOC_SHOTS = new URL('../../docs/console/', import.meta.url).pathname;
 
-/** A screenshot of a view: phones the whole page, as one scrolls it; larger screens the screen. */
-export async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: page.viewportSize()!.width < 600 });
+/**
+ * A screenshot of a view, to test-results/console/: phones the whole page, as one scrolls it;
+ * larger screens the screen. With `docs`, and `SCREENSHOTS=docs` set, to docs/console/ instead
+ * (so a test run changes tracked files only when asked to).
+ */
+export async function shot(page: Page, name: string, docs = false): Promise<void> {
+  const dir = docs && process.env.SCREENSHOTS === 'docs' ? DOC_SHOTS : SHOTS;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: `${dir}${name}.png`, fullPage: page.viewportSize()!.width < 600 });
 }
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
