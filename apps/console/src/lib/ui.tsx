@@ -20,12 +20,20 @@ let toasts: Toast[] = [];
 const listeners = new Set<(list: Toast[]) => void>();
 const publish = (): void => listeners.forEach((l) => l(toasts));
 
-/** What to tell the user about a failure: the hub's message for a refusal, else the error's text. */
+/**
+ * What to tell the user about a failure, in the page's language: the words for the refusal's code
+ * (the hub's own message is English and may name protocol messages), what is wrong with each
+ * refused field ("overlaps another range"), or, for a code the catalog lacks, the hub's message.
+ */
 export function messageOf(err: unknown): string {
   if (!(err instanceof OrderwireError)) return String(err);
-  // A refused field says what is wrong with it ("overlaps another range"): that, not "invalid payload".
   const fields = err.details?.fields as Array<{ messages: string[] }> | undefined;
-  return fields?.length ? fields.flatMap((f) => f.messages).join('; ') : err.message;
+  if (fields?.length) return fields.flatMap((f) => f.messages).join('; ');
+  const key = `error.${err.code}` as MessageKey;
+  const left = err.details?.triesLeft;
+  return t(key) !== key
+    ? t(key, { reason: err.message, left: typeof left === 'number' ? left : '?' })
+    : err.message;
 }
 
 /** Shows a message for `ms` (5 s; errors 8 s); returns a function that dismisses it. */
