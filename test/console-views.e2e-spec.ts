@@ -205,6 +205,8 @@ describeBrowser('the console views in Chromium', () => {
 
     it('a destructive step asks twice and can be undone for 5 s', async () => {
       const k = opened[1].page;
+      // The undo window is run on the page's clock, not waited for.
+      await k.clock.install();
       const sam = await connect(hub, 'customer', 'c-sam', { tenantId: 'r-shift' });
       const { orderId } = await sam.ok('order.place', {
         items: [{ sku: 'fries', quantity: 1 }],
@@ -217,10 +219,13 @@ describeBrowser('the console views in Chromium', () => {
       await expect(k.textContent(reject)).resolves.toContain('Tap again to Reject');
       await k.click(reject);
       await k.click('[data-testid=toast-info] button'); // Undo
-      await new Promise((r) => setTimeout(r, 5500));
+      await k.clock.runFor(5500);
       await k.waitForSelector(`[data-testid=ticket-${orderId}][data-status=placed]`);
+      await sam.ok('heartbeat', { clientTime: 1 });
+      expect(sam.of('order.status_updated')).toHaveLength(0);
       await k.click(reject);
       await k.click(reject);
+      await k.clock.runFor(5500);
       await k.waitForSelector(`[data-testid=ticket-${orderId}]`, { state: 'detached', timeout: 8000 });
       await sam.waitFor('order.status_updated', (e) => (e.data as { status: string }).status === 'rejected');
       sam.close();
