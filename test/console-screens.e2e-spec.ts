@@ -126,6 +126,9 @@ describeBrowser('every console view at a phone, a tablet and a laptop', () => {
           ).resolves.toBeLessThanOrEqual(0);
           expect(await axe(page)).toEqual([]);
           await shot(page, `${v.name}-${size.width}`, true);
+          // Nothing on screen is a protocol name (order.created) or a code (ORDER_NOT_SEEN).
+          const text = await page.evaluate(() => document.body.innerText);
+          expect(text.match(/\b[a-z]+\.[a-z_]+\b|\b[A-Z]+_[A-Z_]+\b/g)).toBeNull();
         }
         expect(errors).toEqual([]);
       } finally {
