@@ -11,7 +11,7 @@ import type {
   StoreSetHoursDto,
   TenantSettings,
 } from '@orderwire/contracts';
-import { menuProblem, priceOrder } from '@orderwire/contracts';
+import { businessDay, menuProblem, priceOrder } from '@orderwire/contracts';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
@@ -38,8 +38,6 @@ export interface Priced {
  * hub's CPU at 6,000 orders/s when done per order).
  */
 const SKU_INDEX = new WeakMap<Menu, ReadonlyMap<string, MenuItem>>();
-
-const DAY_FORMATS = new Map<string, { format: Intl.DateTimeFormat; minute: number; day: string }>();
 
 /**
  * The tenant's menu (docs/protocol.md section 9): stored when a service publishes it, sent to
@@ -75,23 +73,7 @@ export class MenuService {
    * published, else ORDER_NUMBER_TIMEZONE. Order numbers restart with it.
    */
   businessDay(settings: TenantSettings | undefined, at: Date): string {
-    const timeZone = this.timezoneOf(settings);
-    const minute = Math.floor(at.getTime() / 60_000);
-    let zone = DAY_FORMATS.get(timeZone);
-    if (!zone) {
-      const format = new Intl.DateTimeFormat('en-CA', {
-        timeZone,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-      });
-      DAY_FORMATS.set(timeZone, (zone = { format, minute: Number.NaN, day: '' }));
-    }
-    if (zone.minute !== minute) {
-      zone.day = zone.format.format(at);
-      zone.minute = minute;
-    }
-    return zone.day;
+    return businessDay(at.getTime(), this.timezoneOf(settings));
   }
 
   /**

@@ -1,10 +1,10 @@
 import type { GlobalWebSocketManager } from '@orderwire/client';
 import type { AuditEntry, DayOrder, DayReport, Menu, Order } from '@orderwire/contracts/protocol';
-import { DEFAULT_PREP_MINUTES, FINAL_STATUSES, placedAt } from '@orderwire/contracts/protocol';
+import { businessDay, DEFAULT_PREP_MINUTES, FINAL_STATUSES, placedAt } from '@orderwire/contracts/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { activityText, type Named } from './admin-panels.js';
 import { download, toCsv } from './lib/csv.js';
-import { businessDay, dayFigures, dayRows, lateNow, prepSeconds } from './lib/figures.js';
+import { dayFigures, dayRows, lateNow, prepSeconds } from './lib/figures.js';
 import { money, number, orderName } from './lib/format.js';
 import { t, type MessageKey } from './lib/i18n.js';
 import { messageOf, toast, useTick } from './lib/ui.js';

@@ -36,6 +36,31 @@ export interface DayReport {
   complete: boolean;
 }
 
+const DAY_FORMATS = new Map<string, { format: Intl.DateTimeFormat; minute: number; day: string }>();
+
+/**
+ * The business day (YYYY-MM-DD) that `at` (ms) falls on in `timezone` (IANA): what order numbers
+ * restart with and the day book is kept by. Formatted once per zone and minute (order.place runs it).
+ */
+export function businessDay(at: number, timezone: string): string {
+  const minute = Math.floor(at / 60_000);
+  let zone = DAY_FORMATS.get(timezone);
+  if (!zone) {
+    const format = new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    DAY_FORMATS.set(timezone, (zone = { format, minute: Number.NaN, day: '' }));
+  }
+  if (zone.minute !== minute) {
+    zone.day = zone.format.format(at);
+    zone.minute = minute;
+  }
+  return zone.day;
+}
+
 /** What the day book keeps of an order: the one definition of a day's row. */
 export function toDayOrder(o: Order): DayOrder {
   return {

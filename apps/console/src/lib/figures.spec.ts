@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DayOrder, Order } from '@orderwire/contracts/protocol';
-import { businessDay, dayFigures, dayRows, lateNow, lateness, prepSeconds, quantile } from './figures.js';
+import { businessDay } from '@orderwire/contracts/protocol';
+import { dayFigures, dayRows, lateNow, lateness, prepSeconds, quantile } from './figures.js';
 
 const T = (hhmm: string, day = '2026-12-07') => `${day}T${hhmm}:00.000Z`;
 const order = (

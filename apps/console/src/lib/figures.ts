@@ -1,27 +1,10 @@
 import type { DayOrder, Order } from '@orderwire/contracts/protocol';
-import { FINAL_STATUSES, placedAt, toDayOrder } from '@orderwire/contracts/protocol';
+import { businessDay, FINAL_STATUSES, placedAt, toDayOrder } from '@orderwire/contracts/protocol';
 
 /**
  * A manager's figures of the day, from the day book's finished orders (admin.day_report,
  * docs/protocol.md section 15) and the board's open ones. Pure functions, no DOM: unit-tested.
  */
-
-const DAY_FORMATS = new Map<string, Intl.DateTimeFormat>();
-
-/** The business day (YYYY-MM-DD) `at` falls on in `timezone`, as the hub counts it. */
-export function businessDay(at: number, timezone: string): string {
-  let format = DAY_FORMATS.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    DAY_FORMATS.set(timezone, format);
-  }
-  return format.format(at);
-}
 
 /**
  * How late a ticket is, read from the one clock it shows: late past the prep time (or, while nobody
