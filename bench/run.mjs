@@ -2,7 +2,7 @@
 // `npm run bench` (about 14 minutes) or `npm run bench -- --quick` (under 2 minutes, a smoke
 // test that checks no thresholds). Contenders run interleaved (A B C A B C …) in one run; each
 // figure is the median of the repeats, with min and max. Results: bench/results/<date>.json and
-// .md; a full run also refreshes the table in the README.
+// .md; a full run also refreshes the table in docs/benchmarks.md.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -221,7 +221,7 @@ const md = renderMarkdown(results);
 writeFileSync(`${dir}${name}.json`, `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(`${dir}${name}.md`, md);
 if (!quick && !only && !args.contenders && !args.cases) {
-  const readme = new URL('../README.md', import.meta.url).pathname;
+  const readme = new URL('../docs/benchmarks.md', import.meta.url).pathname;
   if (existsSync(readme)) {
     const text = readFileSync(readme, 'utf8');
     const table = `<!-- bench:start -->\n${md}\n<!-- bench:end -->`;

@@ -15,14 +15,34 @@ const crewToken = token('--role', 'crew', '--sub', 'kitchen-1', '--tenant', 'r-1
 const customerToken = token('--role', 'customer', '--sub', 'alice', '--tenant', 'r-1');
 
 // 2. Connect each app to its role namespace, with the token in the handshake.
+//    A refusal carries the hub's code (err.data.code); no answer at all means no hub is there.
 const connect = (ns, t) =>
   new Promise((resolve, reject) => {
-    const socket = io(`${HUB}/${ns}`, { path: '/ws', auth: { token: t }, transports: ['websocket'] });
+    const socket = io(`${HUB}/${ns}`, {
+      path: '/ws',
+      auth: { token: t },
+      transports: ['websocket'],
+      reconnection: false,
+    });
     socket.once('system.welcome', () => resolve(socket));
-    socket.once('connect_error', (err) => reject(new Error(`${ns}: ${err.data?.code ?? err.message}`)));
+    socket.once('connect_error', (err) => {
+      socket.close();
+      reject(
+        new Error(
+          err.data?.code
+            ? `${ns}: the hub refused the connection: ${err.data.code} (${err.message})`
+            : `no hub answers at ${HUB}: is the hub running (npm start)? Set HUB_URL to reach another.`,
+        ),
+      );
+    });
   });
-const crew = await connect('crew', crewToken);
-const customer = await connect('customer', customerToken);
+const [crew, customer] = await Promise.all([
+  connect('crew', crewToken),
+  connect('customer', customerToken),
+]).catch((err) => {
+  console.error(err.message);
+  process.exit(1);
+});
 
 // 3. The crew listens for new orders and acknowledges each durable message.
 const received = new Promise((resolve) => {

@@ -52,7 +52,7 @@ function ipcChild(script, env = {}, execArgv = ['--expose-gc']) {
 
 let statId = 0;
 /**
- * BENCH_PROFILE=dir writes a V8 CPU profile of every server into that folder (see the README):
+ * BENCH_PROFILE=dir writes a V8 CPU profile of every server into that folder (see docs/benchmarks.md):
  * of the measured window only where a scenario marks one (S3, S5), else of the whole process.
  */
 const PROFILE = process.env.BENCH_PROFILE;
