@@ -4,7 +4,9 @@
 #   docker run -p 8080:8080 -e JWT_SECRET=… -e CORS_ORIGINS=https://app.example orderwire
 # Three stages: build (every dependency, TypeScript, the SDK bundle), deps (production
 # dependencies only), runtime (those two, nothing else, as the unprivileged `node` user).
-ARG NODE_IMAGE=node:20.19-bookworm-slim
+# Node 24 LTS, the production runtime (CI runs the suite on it and on the 20.19 floor). Pinned to
+# a release; a platform that pins by digest passes --build-arg NODE_IMAGE=node:24.22.3-bookworm-slim@sha256:….
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
