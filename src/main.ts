@@ -4,6 +4,7 @@ import { configWarnings } from './config/config-warnings.js';
 import { ConfigError, loadConfig, readProcessEnv } from './config/load-config.js';
 import { ROOT_LOGGER } from './util/nest-logger.js';
 import type { HubLogger } from './util/logging.js';
+import type { AppConfig } from './config/app-config.js';
 
 /** Beyond the drain and the engine's close: the sockets' goodbyes (1 s) and the HTTP server. */
 const SHUTDOWN_SLACK_MS = 2000;
@@ -19,6 +20,29 @@ async function orRefuse<T>(work: () => T | Promise<T>): Promise<T> {
     }
     throw err;
   }
+}
+
+/**
+ * The one line that says where to go: the engine, the console, the API docs (when served), the
+ * readiness probe, and how many warnings follow. Nest's own mapping lines are at `debug`.
+ */
+export function startBanner(
+  config: AppConfig,
+  port: number,
+  file: string | undefined,
+  warnings: number,
+): string {
+  const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host;
+  const base = `${config.http.tls ? 'https' : 'http'}://${host}:${port}`;
+  return [
+    `orderwire hub ready on ${base} (engine ${config.engine.kind}, node ${config.engine.nodeId})`,
+    `console ${base}/console`,
+    ...(config.http.apiDocs ? [`API docs ${base}/api/docs`] : []),
+    `readiness ${base}/health/ready`,
+    `WebSocket path ${config.ws.path}`,
+    ...(file ? [`settings from ${file} (the environment wins)`] : []),
+    warnings ? `${warnings} warning${warnings === 1 ? '' : 's'} below` : 'no warnings',
+  ].join(' · ');
 }
 
 async function bootstrap(): Promise<void> {
@@ -38,11 +62,12 @@ async function bootstrap(): Promise<void> {
   });
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as { port: number } | null;
+  const warnings = configWarnings(config, source.env);
   logger.info(
-    `orderwire hub listening on ${config.http.tls ? 'https' : 'http'}://${config.http.host}:${address?.port}${config.ws.path} (engine ${config.engine.kind}, node ${config.engine.nodeId})`,
+    { engine: config.engine.kind, node: config.engine.nodeId, warnings: warnings.length },
+    startBanner(config, address?.port ?? config.http.port, source.file, warnings.length),
   );
-  if (source.file) logger.info(`settings read from ${source.file} (the environment wins over it)`);
-  for (const line of configWarnings(config, source.env)) logger.warn(line);
+  for (const line of warnings) logger.warn(line);
 }
 
 bootstrap().catch((err: unknown) => {

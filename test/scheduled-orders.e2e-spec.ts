@@ -177,8 +177,8 @@ function scheduledSuite(engine: string, env: () => Record<string, string>): void
   });
 }
 
-/** The hub's own port, from its "listening on" line. */
-const portOf = (child: Child) => Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(child.output())![1]);
+/** The hub's own port, from its start-up banner ("hub ready on …"). */
+const portOf = (child: Child) => Number(/hub ready on http:\/\/127\.0\.0\.1:(\d+)/.exec(child.output())![1]);
 
 describeEngines(
   'scheduled orders',
@@ -233,8 +233,8 @@ describeEngines(
         };
         const main = join(import.meta.dirname, '../dist/main.js');
         const [a, b] = await Promise.all([
-          startChild(main, env, 'listening'),
-          startChild(main, env, 'listening'),
+          startChild(main, env, 'hub ready on'),
+          startChild(main, env, 'hub ready on'),
         ]);
         const nodeA = {
           url: `http://127.0.0.1:${portOf(a)}`,

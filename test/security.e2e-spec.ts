@@ -294,7 +294,7 @@ describe('hardening: a production hub refuses a secret anyone knows', () => {
       const lines = run.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^orderwire: refused in production: JWT_SECRET is /);
-      expect(run.stdout).not.toContain('listening');
+      expect(run.stdout).not.toContain('hub ready');
     }
     const metrics = boot({
       JWT_SECRET: randomBytes(32).toString('hex'),
@@ -491,10 +491,10 @@ describeRequiring(
           JWT_SECRET: TEST_SECRET,
           LOG_FORMAT: 'json',
         },
-        'listening',
+        'hub ready on',
       );
       try {
-        expect(child.output()).toMatch(/listening on https:\/\/127\.0\.0\.1:\d+\/ws/);
+        expect(child.output()).toMatch(/hub ready on https:\/\/127\.0\.0\.1:\d+ .*WebSocket path \/ws/);
       } finally {
         child.proc.kill('SIGKILL');
       }
@@ -669,7 +669,7 @@ describeRedis('hardening: personal data at rest (redis engine)', () => {
       const first = await startChild(
         join(import.meta.dirname, '../dist/main.js'),
         env(randomBytes(32).toString('base64')),
-        'listening',
+        'hub ready on',
       );
       first.proc.kill('SIGTERM');
       await first.exited;

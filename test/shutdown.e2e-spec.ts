@@ -27,7 +27,7 @@ async function startBuiltHub(env: Record<string, string> = {}): Promise<{ child:
       LOG_FORMAT: 'json',
       ...env,
     },
-    'orderwire hub listening',
+    'orderwire hub ready on',
   );
   const hub = { url: `http://127.0.0.1:${port}`, config: { ws: { path: '/ws' } } } as TestHub;
   return { child, hub };

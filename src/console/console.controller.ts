@@ -51,6 +51,23 @@ const viewPage = (view: string): string => `<!doctype html>
 export class ConsoleController {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
+  /**
+   * `/`: where a person lands. Outside production, the console; in production (where the console
+   * may be the platform's own) a small index of what this hub serves, instead of Nest's 404.
+   */
+  @Get()
+  @Header('Cache-Control', 'no-cache')
+  root(@Res() res: Response): void {
+    if (this.config.env !== 'production') return res.redirect(302, '/console');
+    res.json({
+      service: 'orderwire',
+      console: '/console',
+      health: { live: '/health/live', ready: '/health/ready' },
+      ...(this.config.http.apiDocs ? { docs: '/api/docs' } : {}),
+      websocket: { path: this.config.ws.path, namespaces: ['/customer', '/crew', '/admin'] },
+    });
+  }
+
   /** The launcher: a card per view, in the views' design (apps/console/src/launcher.tsx). */
   @Get('console')
   @Header('Cache-Control', 'no-cache')

@@ -1,6 +1,19 @@
 import { Inject, Injectable, type LoggerService } from '@nestjs/common';
 import type { Level, Logger } from 'pino';
 
+/**
+ * Nest's boot chatter (a line per module, route and gateway mapped): at `debug`, so that `info`
+ * starts with the hub's own banner (main.ts). Warnings and errors from them keep their level.
+ */
+const BOOT_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'WebSocketsController',
+  'NestApplication',
+]);
+
 /** The application's root pino logger (LoggingModule). */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
@@ -21,7 +34,8 @@ export class NestLogger implements LoggerService {
     this.write('debug', message, params);
   }
   log(message: unknown, ...params: unknown[]): void {
-    this.write('info', message, params);
+    const context = params[params.length - 1];
+    this.write(typeof context === 'string' && BOOT_CONTEXTS.has(context) ? 'debug' : 'info', message, params);
   }
   warn(message: unknown, ...params: unknown[]): void {
     this.write('warn', message, params);
