@@ -192,7 +192,15 @@ describe('RealtimeModule inside the hub process (memory engine)', () => {
       statusTimes: { placed: now },
     };
     const customer = await connect(hub, 'customer', 'c-8');
-    await b.orderCreated(order);
+    // (tenantId, data) like every helper; the old (order) form still works, and a tenant that is
+    // not the order's is refused before anything is published.
+    await expect(b.orderCreated('r-2', { order })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await b.orderCreated('r-1', { order });
+    await b.orderCreated({ ...order, orderId: 'phone-2' });
+    await customer.waitFor(
+      'order.created',
+      (e) => (e.data.order as { orderId: string }).orderId === 'phone-2',
+    );
     await customer.waitFor(
       'order.created',
       (e) => (e.data.order as { orderId: string }).orderId === 'phone-1',

@@ -260,6 +260,30 @@ describe('GlobalWebSocketManager against a real hub', () => {
     expect(m.session?.user.id).toBe('c-reauth');
   }, 10000);
 
+  it('a heartbeat sent right after connect() waits for the connection (not CLOSED); before connect() it is CLOSED', async () => {
+    const early = sdk(hub, 'customer', 'c-early');
+    await expect(early.send('heartbeat', { clientTime: 1 })).rejects.toMatchObject({ code: 'CLOSED' });
+    early.connect();
+    const [beat, refresh] = await Promise.allSettled([
+      early.send('heartbeat', { clientTime: 2 }),
+      early.send('auth.refresh', { token: 'garbage' }),
+    ]);
+    expect(beat).toEqual({ status: 'fulfilled', value: { serverTime: expect.any(Number) } });
+    expect(refresh).toMatchObject({ status: 'rejected', reason: { code: 'UNAUTHORIZED' } });
+    // Never in the outbox: a reload would not send it again on another connection.
+    expect(early.queued).toBe(0);
+  });
+
+  it('a heartbeat waiting for a connection that gives up is refused with CLOSED', async () => {
+    const port = await freePort(); // nothing listens here
+    const m = sdk({ url: `http://127.0.0.1:${port}` }, 'crew', 'k-early', {
+      reconnectAttempts: 1,
+      backoff: { minMs: 50, maxMs: 100 },
+    }).connect();
+    await expect(m.send('heartbeat', { clientTime: 1 })).rejects.toMatchObject({ code: 'CLOSED' });
+    expect(m.status).toBe('offline');
+  });
+
   it('rejects with a typed OrderwireError for each code', async () => {
     const customer = sdk(hub, 'customer', 'c-errors').connect();
     const kitchen = sdk(hub, 'crew', 'k-errors').connect();

@@ -5,8 +5,12 @@ import { OrderwireError } from './orderwire-error.js';
 import { newRequestId, Outbox, type OutboxItem, PendingReplies } from './outbox.js';
 import type { KeyValueStorage } from './storage.js';
 
-/** Commands that make sense only on the connection they were sent on: never queued. */
+/**
+ * Commands that make sense only on the connection they were sent on: never put in the outbox. Sent
+ * while that connection is still being made, they wait for it in memory (at most EARLY_MAX).
+ */
 const UNQUEUED: ReadonlySet<string> = new Set(['heartbeat', 'auth.refresh']);
+const EARLY_MAX = 16;
 
 /** What the queue needs of the manager's connection. */
 export interface CommandLink {
@@ -23,6 +27,11 @@ export interface CommandLink {
 export class CommandQueue {
   private readonly outbox: Outbox;
   private readonly pending = new PendingReplies();
+  /**
+   * Unqueued commands sent while the connection is being made (a `heartbeat` right after
+   * `connect()`): in memory only, sent first once it is open. Bounded like the outbox's head.
+   */
+  private early: OutboxItem[] = [];
   private flushing = false;
 
   constructor(
@@ -46,6 +55,8 @@ export class CommandQueue {
       this.pending.add(requestId, resolve, reject);
       if (UNQUEUED.has(command)) {
         if (status === 'open') void this.dispatch(item, false);
+        else if ((status === 'connecting' || status === 'reconnecting') && this.early.length < EARLY_MAX)
+          this.early.push(item);
         else
           this.pending.settle(requestId, new OrderwireError('CLOSED', `${command} needs an open connection`));
       } else if (status === 'open' && !this.flushing && this.outbox.length === 0) {
@@ -67,6 +78,9 @@ export class CommandQueue {
     if (this.flushing) return;
     this.flushing = true;
     try {
+      const early = this.early;
+      this.early = [];
+      for (const item of early) void this.dispatch(item, false);
       for (
         let item = this.outbox.first();
         item && this.link.status() === 'open';
@@ -83,7 +97,18 @@ export class CommandQueue {
 
   /** Every promise `send` returned that is still waiting: the manager was closed. */
   rejectAll(error: OrderwireError): void {
+    this.early = [];
     this.pending.rejectAll(error);
+  }
+
+  /** The connection gave up (offline): what waited for it to open is refused, not kept. */
+  dropEarly(): void {
+    for (const item of this.early)
+      this.pending.settle(
+        item.requestId,
+        new OrderwireError('CLOSED', `${item.command} needs an open connection`),
+      );
+    this.early = [];
   }
 
   /** Sends one command; false if the connection dropped before the reply (it stays queued). */

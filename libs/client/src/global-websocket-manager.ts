@@ -250,11 +250,12 @@ export class GlobalWebSocketManager {
   /**
    * Gives up until `connect()` (or, where the reason allows, the browser's `online` and
    * `visibilitychange`). Queued commands stay in the outbox and their promises stay pending:
-   * the next connection sends them.
+   * the next connection sends them; a heartbeat that waited for this connection is refused.
    */
   private goOffline(why: OfflineInfo): void {
     this.log('offline:', why.reason, why.code ?? '', why.message ?? '');
     this.clearTimers();
+    this.commands.dropEarly();
     this.connection.drop();
     this.offlineWhy = why;
     this.setStatus('offline');

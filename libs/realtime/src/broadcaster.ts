@@ -3,6 +3,7 @@ import type {
   MenuContent,
   NotificationData,
   Order,
+  OrderCreatedData,
   OrderStatusUpdatedData,
   PaymentConfirmedData,
   PaymentFailedData,
@@ -64,9 +65,36 @@ export class Broadcaster {
     }
   }
 
-  /** `order.created` to the tenant's crew and admins and the customer's sessions; adds it to the board. */
-  orderCreated(order: Order, options: PublishOptions = {}): Promise<{ id: string }> {
-    return this.publish({ type: 'order.created', tenantId: order.tenantId, data: { order }, ...options });
+  /**
+   * `order.created` to the tenant's crew and admins and the customer's sessions; adds it to the
+   * board. `orderCreated(tenantId, { order })`, like every other helper; the order's own `tenantId`
+   * must be that tenant (VALIDATION_FAILED otherwise).
+   */
+  orderCreated(tenantId: string, data: OrderCreatedData, options?: PublishOptions): Promise<{ id: string }>;
+  /** @deprecated Since 0.3: `orderCreated(order.tenantId, { order })`, the same message. */
+  orderCreated(order: Order, options?: PublishOptions): Promise<{ id: string }>;
+  orderCreated(
+    first: string | Order,
+    second?: OrderCreatedData | PublishOptions,
+    third: PublishOptions = {},
+  ): Promise<{ id: string }> {
+    if (typeof first !== 'string') {
+      const options = (second ?? {}) as PublishOptions;
+      return this.publish({
+        type: 'order.created',
+        tenantId: first.tenantId,
+        data: { order: first },
+        ...options,
+      });
+    }
+    const data = second as OrderCreatedData;
+    if (data?.order?.tenantId !== first)
+      return Promise.reject(
+        new RealtimeError('VALIDATION_FAILED', `the order's tenantId is not ${first}`, [
+          { field: 'data.order.tenantId', messages: [`must be ${first}`] },
+        ]),
+      );
+    return this.publish({ type: 'order.created', tenantId: first, data, ...third });
   }
 
   /** `order.status_updated` to the order's customer, the crew and admins; moves it on the board. */
