@@ -68,7 +68,7 @@ export class Handshake {
       throw new AuthError('UNAUTHORIZED', 'tokens in the query string are refused; use auth.token');
     }
     const { auth } = facts;
-    const claims = this.verifier.verify(auth.token ?? bearer(facts.authorization), role);
+    const claims = await this.verifier.verify(auth.token ?? bearer(facts.authorization), role);
     const key = userKey(claims.role, claims.tenantId, claims.sub);
     const revokedAt = await this.sessions.revokedAt(key);
     if (this.verifier.revokedBy(claims, revokedAt)) {

@@ -1,5 +1,5 @@
-import { createPublicKey, createSecretKey } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
+import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { HubClaims, Role } from '@orderwire/contracts';
 import {
@@ -12,7 +12,10 @@ import {
   USER_ID_PATTERN,
 } from '@orderwire/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CLOCK, type Clock, systemClock } from '../util/clock.js';
+import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { AuthError } from './auth.error.js';
+import { JwksKeys } from './jwks-keys.js';
 
 /** One entry of a service token's tenant scope: a tenant id, or `*`. */
 function isScopeEntry(t: unknown): t is string {
@@ -25,12 +28,24 @@ function isScopeEntry(t: unknown): t is string {
  * HS/RS confusion. `exp` is required; `nbf`, `iss` and `aud` are checked when present/configured.
  */
 @Injectable()
-export class JwtVerifier {
+export class JwtVerifier implements OnModuleInit {
   private readonly jwt: JwtService;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    const { algorithm, key, issuer, audience } = config.jwt;
+  /** With JWT_JWKS_URL: the identity provider's keys, by `kid`. */
+  readonly jwks?: JwksKeys;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectLogger(JwtVerifier.name) logger: HubLogger,
+    @Optional() @Inject(CLOCK) clock: Clock = systemClock,
+  ) {
+    const { algorithm, key, issuer, audience, jwksUrl } = config.jwt;
     const symmetric = algorithm === 'HS256';
+    if (jwksUrl) {
+      this.jwks = new JwksKeys(jwksUrl, algorithm as 'RS256' | 'ES256', clock, logger);
+      this.jwt = new JwtService({ verifyOptions: { algorithms: [algorithm], issuer, audience } });
+      return;
+    }
     // A KeyObject made once: given a string, jsonwebtoken first tries createPublicKey on it for
     // every token (and catches the failure), which was 15 % of the CPU of a handshake.
     const keyObject = symmetric ? createSecretKey(Buffer.from(key)) : createPublicKey(key);
@@ -42,6 +57,27 @@ export class JwtVerifier {
     });
   }
 
+  /** The key set's first fetch, before the hub takes connections (bounded by its 5-s timeout). */
+  async onModuleInit(): Promise<void> {
+    await this.jwks?.refresh();
+  }
+
+  /** The role, the user and the tenant where JWT_ROLE_CLAIM, JWT_SUBJECT_CLAIM and JWT_TENANT_CLAIM say they are. */
+  private mapped(payload: Record<string, unknown>): Record<string, unknown> {
+    const { roleClaim, subjectClaim, tenantClaim } = this.config.jwt;
+    if (roleClaim === 'role' && subjectClaim === 'sub' && tenantClaim === 'tenantId') return payload;
+    const role = claimAt(payload, roleClaim);
+    let oneRole: unknown = role;
+    if (Array.isArray(role)) {
+      const ours = role.filter((r) => isRole(r) || r === 'service');
+      if (ours.length > 1) throw new AuthError('UNAUTHORIZED', `${roleClaim} names more than one role`);
+      oneRole = ours[0];
+    }
+    const tenant = claimAt(payload, tenantClaim);
+    const oneTenant = Array.isArray(tenant) && tenant.length === 1 ? tenant[0] : tenant;
+    return { ...payload, sub: claimAt(payload, subjectClaim), role: oneRole, tenantId: oneTenant };
+  }
+
   /**
    * A service token (`role: "service"`) for the HTTP publish API. Its tenant scope is `tenants`
    * (a list of tenant ids, or `["*"]`) or `tenantId`. Neither is refused in production (a
@@ -49,8 +85,8 @@ export class JwtVerifier {
    * of any other shape (a string, a list with anything but tenant ids, both claims) is refused:
    * read loosely, a malformed scope could widen to every tenant.
    */
-  verifyService(token: unknown): { sub: string; tenants: string[] | '*' } {
-    const payload = this.decode(token, this.config.jwt.maxServiceTokenTtlMs);
+  async verifyService(token: unknown): Promise<{ sub: string; tenants: string[] | '*' }> {
+    const payload = this.mapped(await this.decode(token, this.config.jwt.maxServiceTokenTtlMs));
     const { sub, role, tenants, tenantId } = payload;
     if (typeof sub !== 'string' || !USER_ID_PATTERN.test(sub))
       throw new AuthError('UNAUTHORIZED', 'sub is missing');
@@ -78,8 +114,8 @@ export class JwtVerifier {
   }
 
   /** Returns the claims of a valid token for `namespaceRole`, or throws an AuthError. */
-  verify(token: unknown, namespaceRole?: Role): HubClaims {
-    const payload = this.decode(token, this.config.jwt.maxTokenTtlMs);
+  async verify(token: unknown, namespaceRole?: Role): Promise<HubClaims> {
+    const payload = this.mapped(await this.decode(token, this.config.jwt.maxTokenTtlMs));
     const { sub, role, tenantId, crewRole } = payload;
     if (typeof sub !== 'string' || !USER_ID_PATTERN.test(sub))
       throw new AuthError('UNAUTHORIZED', 'sub is missing');
@@ -126,13 +162,27 @@ export class JwtVerifier {
    * token issued in the future would escape both the lifetime bound and revocation; a
    * longer-lived one would outlive revocations, which are kept for that long.
    */
-  private decode(token: unknown, maxTtlMs: number): Record<string, unknown> {
+  private async decode(token: unknown, maxTtlMs: number): Promise<Record<string, unknown>> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 8192) {
       throw new AuthError('UNAUTHORIZED', 'a token is required');
     }
+    // With a key set, the key the token names (`kid`); the algorithm stays the pinned one.
+    let publicKey: KeyObject | undefined;
+    if (this.jwks) {
+      const kid = kidOf(token);
+      if (!kid) throw new AuthError('UNAUTHORIZED', 'the token names no signing key (kid)');
+      publicKey = await this.jwks.key(kid);
+      if (!publicKey)
+        throw new AuthError(
+          'UNAUTHORIZED',
+          'the token is signed with a key the identity provider does not list',
+        );
+    }
     let payload: Record<string, unknown>;
     try {
-      payload = this.jwt.verify<Record<string, unknown>>(token);
+      payload = publicKey
+        ? this.jwt.verify<Record<string, unknown>>(token, { publicKey: publicKey as unknown as Buffer })
+        : this.jwt.verify<Record<string, unknown>>(token);
     } catch (err) {
       const name = (err as Error).name;
       if (name === 'TokenExpiredError') throw new AuthError('TOKEN_EXPIRED', 'the token has expired');
@@ -158,4 +208,30 @@ export class JwtVerifier {
     }
     return payload;
   }
+}
+
+/** The `kid` of a token's header, read without trusting it (the signature is checked after). */
+function kidOf(token: string): string | undefined {
+  const dot = token.indexOf('.');
+  if (dot <= 0 || dot > 1024) return undefined;
+  try {
+    const header = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8')) as {
+      kid?: unknown;
+    };
+    return typeof header.kid === 'string' && header.kid.length <= 256 ? header.kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A claim by its name as it is (Auth0's `https://example.com/role`), else as a dotted path. */
+function claimAt(payload: Record<string, unknown>, name: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(payload, name)) return payload[name];
+  let at: unknown = payload;
+  for (const part of name.split('.')) {
+    if (typeof at !== 'object' || at === null || !Object.prototype.hasOwnProperty.call(at, part))
+      return undefined;
+    at = (at as Record<string, unknown>)[part];
+  }
+  return at;
 }

@@ -34,7 +34,7 @@ export class TokenLifetime {
     const session = link.session;
     let claims;
     try {
-      claims = this.verifier.verify(token, session.role);
+      claims = await this.verifier.verify(token, session.role);
     } catch (err) {
       if (err instanceof AuthError) {
         this.metrics.authFailures.inc({ code: err.code });

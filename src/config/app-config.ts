@@ -35,6 +35,12 @@ export interface AppConfig {
     maxServiceTokenTtlMs: number;
     /** CLOCK_SKEW_SECONDS: how far `iat` may be ahead; a revocation covers `iat` up to it past. */
     clockSkewMs: number;
+    /** JWT_JWKS_URL: the identity provider's key set (then `key` is empty). */
+    jwksUrl?: string;
+    /** JWT_ROLE_CLAIM, JWT_SUBJECT_CLAIM, JWT_TENANT_CLAIM: where the role, user and tenant are. */
+    roleClaim: string;
+    subjectClaim: string;
+    tenantClaim: string;
   };
   engine: {
     kind: 'memory' | 'redis';

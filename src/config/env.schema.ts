@@ -6,6 +6,7 @@ import {
   IsOptional,
   IsString,
   IsTimeZone,
+  IsUrl,
   Matches,
   Max,
   Min,
@@ -80,6 +81,32 @@ export class EnvSchema extends EnvIntegrations {
   @IsOptional()
   @IsIn(['HS256', 'RS256', 'ES256'])
   JWT_ALGORITHM?: 'HS256' | 'RS256' | 'ES256';
+
+  /**
+   * The identity provider's JSON Web Key Set (Auth0, Keycloak, Cognito …): tokens are verified with
+   * the key their `kid` names (RS256 or ES256, JWT_ALGORITHM), fetched, cached and refreshed.
+   */
+  @IsOptional()
+  @IsUrl({ protocols: ['https', 'http'], require_tld: false, require_protocol: true })
+  JWT_JWKS_URL?: string;
+
+  /** The claim that holds the role (`role`); a dotted path reaches into objects (`realm_access.roles`). */
+  @IsString()
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'JWT_ROLE_CLAIM must be a claim name' })
+  JWT_ROLE_CLAIM = 'role';
+
+  /**
+   * The claim that holds the user id (`sub`), as JWT_ROLE_CLAIM: for providers whose `sub` holds a
+   * `|` (Auth0's `auth0|…`), which a hub user id may not.
+   */
+  @IsString()
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'JWT_SUBJECT_CLAIM must be a claim name' })
+  JWT_SUBJECT_CLAIM = 'sub';
+
+  /** The claim that holds the tenant (`tenantId`), as JWT_ROLE_CLAIM. */
+  @IsString()
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'JWT_TENANT_CLAIM must be a claim name' })
+  JWT_TENANT_CLAIM = 'tenantId';
 
   @IsOptional()
   @IsString()

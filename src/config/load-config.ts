@@ -58,16 +58,25 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (s.JWT_SECRET && s.JWT_PUBLIC_KEY) {
     throw new ConfigError('JWT_SECRET and JWT_PUBLIC_KEY: set one, not both (the algorithm is pinned)');
   }
-  let algorithm = s.JWT_ALGORITHM ?? (s.JWT_PUBLIC_KEY ? 'RS256' : 'HS256');
+  let algorithm = s.JWT_ALGORITHM ?? (s.JWT_PUBLIC_KEY || s.JWT_JWKS_URL ? 'RS256' : 'HS256');
   let key = s.JWT_PUBLIC_KEY?.replace(/\\n/g, '\n') ?? s.JWT_SECRET;
   let insecureDevSecret = false;
+  if (s.JWT_JWKS_URL) {
+    if (s.JWT_SECRET || s.JWT_PUBLIC_KEY)
+      throw new ConfigError('JWT_JWKS_URL: set it, JWT_SECRET or JWT_PUBLIC_KEY, one of the three');
+    if (algorithm === 'HS256')
+      throw new ConfigError('JWT_ALGORITHM: a key set (JWT_JWKS_URL) is for RS256 or ES256, not HS256');
+    if (s.NODE_ENV === 'production' && !s.JWT_JWKS_URL.startsWith('https://'))
+      throw new ConfigError('JWT_JWKS_URL: must be https in production (the keys decide who signs in)');
+    key = '';
+  }
   if (algorithm === 'HS256' && s.JWT_PUBLIC_KEY) {
     throw new ConfigError('JWT_ALGORITHM: HS256 needs JWT_SECRET, not JWT_PUBLIC_KEY');
   }
-  if (algorithm !== 'HS256' && !s.JWT_PUBLIC_KEY) {
+  if (algorithm !== 'HS256' && !s.JWT_PUBLIC_KEY && !s.JWT_JWKS_URL) {
     throw new ConfigError(`JWT_PUBLIC_KEY: required with JWT_ALGORITHM=${algorithm}`);
   }
-  if (!key) {
+  if (!key && !s.JWT_JWKS_URL) {
     if (s.NODE_ENV === 'production') {
       throw new ConfigError('JWT_SECRET or JWT_PUBLIC_KEY: required in production');
     }
@@ -131,13 +140,17 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     log: { level: s.LOG_LEVEL, format: s.LOG_FORMAT ?? (s.NODE_ENV === 'production' ? 'json' : 'pretty') },
     jwt: {
       algorithm,
-      key,
+      key: key ?? '',
       issuer: s.JWT_ISSUER,
       audience: s.JWT_AUDIENCE,
       insecureDevSecret,
       maxTokenTtlMs: s.MAX_TOKEN_TTL_SECONDS * 1000,
       maxServiceTokenTtlMs: s.MAX_SERVICE_TOKEN_TTL_SECONDS * 1000,
       clockSkewMs: s.CLOCK_SKEW_SECONDS * 1000,
+      ...(s.JWT_JWKS_URL ? { jwksUrl: s.JWT_JWKS_URL } : {}),
+      roleClaim: s.JWT_ROLE_CLAIM,
+      subjectClaim: s.JWT_SUBJECT_CLAIM,
+      tenantClaim: s.JWT_TENANT_CLAIM,
     },
     engine: {
       kind: s.REDIS_URL ? 'redis' : 'memory',

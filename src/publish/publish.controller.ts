@@ -155,7 +155,7 @@ export class PublishController {
   ) {
     let service: { sub: string; tenants: string[] | '*' };
     try {
-      service = this.verifier.verifyService(/^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1]);
+      service = await this.verifier.verifyService(/^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1]);
     } catch (err) {
       const e = err instanceof AuthError ? err : new AuthError('UNAUTHORIZED', 'invalid token');
       this.metrics.authFailures.inc({ code: e.code });

@@ -19,7 +19,8 @@ export interface TestHub {
 export async function startHub(env: Record<string, string> = {}, options: HubOptions = {}): Promise<TestHub> {
   const config = loadConfig({
     NODE_ENV: 'test',
-    JWT_SECRET: TEST_SECRET,
+    // A hub that verifies with an identity provider's key set takes no secret.
+    ...(env.JWT_JWKS_URL ? {} : { JWT_SECRET: TEST_SECRET }),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     LOG_FORMAT: 'json',
     HOST: '127.0.0.1',

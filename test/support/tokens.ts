@@ -15,6 +15,8 @@ export interface MintOptions {
   /** Seconds from now; negative for an expired token. Default 600. */
   expiresIn?: number;
   omitExp?: boolean;
+  /** The header's key id (a key set's `kid`). */
+  kid?: string;
 }
 
 /** Signs a JWT by hand, so tests can also make the bad ones (alg none, wrong key, no exp). */
@@ -23,7 +25,7 @@ export function mintToken(claims: Record<string, unknown>, opts: MintOptions = {
   const now = Math.floor(Date.now() / 1000);
   const payload: Record<string, unknown> = { iat: now, ...claims };
   if (!opts.omitExp && payload.exp === undefined) payload.exp = now + (opts.expiresIn ?? 600);
-  const head = `${b64({ alg, typ: 'JWT' })}.${b64(payload)}`;
+  const head = `${b64({ alg, typ: 'JWT', ...(opts.kid ? { kid: opts.kid } : {}) })}.${b64(payload)}`;
   if (alg === 'none') return `${head}.`;
   if (alg === 'RS256') {
     const signer = createSign('RSA-SHA256').update(head);
