@@ -2,19 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { AppConfig } from './app-config.js';
+import { ConfigError } from './config-error.js';
 import { withEnvFile } from './env-file.js';
+import { jwtConfig } from './jwt-config.js';
 import { EnvSchema } from './env.schema.js';
 import { parseKeyring as parseSharedKeyring } from '@orderwire/realtime';
 import { keyWeakness, secretWeakness } from './known-secrets.js';
 import { tlsProblem } from './tls-policy.js';
 import { parseWebhooks } from './webhooks-config.js';
 
-/** Used only outside production when no key is configured, so that `npm start` works at once. */
-export const DEV_JWT_SECRET = 'orderwire-development-secret-do-not-use';
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError } from './config-error.js';
+export { DEV_JWT_SECRET } from './jwt-config.js';
 
 /** The one reader of `process.env` (and of the env file, see env-file.ts). */
 export function readProcessEnv(): { env: Record<string, string | undefined>; file?: string } {
@@ -55,35 +53,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
 
-  if (s.JWT_SECRET && s.JWT_PUBLIC_KEY) {
-    throw new ConfigError('JWT_SECRET and JWT_PUBLIC_KEY: set one, not both (the algorithm is pinned)');
-  }
-  let algorithm = s.JWT_ALGORITHM ?? (s.JWT_PUBLIC_KEY || s.JWT_JWKS_URL ? 'RS256' : 'HS256');
-  let key = s.JWT_PUBLIC_KEY?.replace(/\\n/g, '\n') ?? s.JWT_SECRET;
-  let insecureDevSecret = false;
-  if (s.JWT_JWKS_URL) {
-    if (s.JWT_SECRET || s.JWT_PUBLIC_KEY)
-      throw new ConfigError('JWT_JWKS_URL: set it, JWT_SECRET or JWT_PUBLIC_KEY, one of the three');
-    if (algorithm === 'HS256')
-      throw new ConfigError('JWT_ALGORITHM: a key set (JWT_JWKS_URL) is for RS256 or ES256, not HS256');
-    if (s.NODE_ENV === 'production' && !s.JWT_JWKS_URL.startsWith('https://'))
-      throw new ConfigError('JWT_JWKS_URL: must be https in production (the keys decide who signs in)');
-    key = '';
-  }
-  if (algorithm === 'HS256' && s.JWT_PUBLIC_KEY) {
-    throw new ConfigError('JWT_ALGORITHM: HS256 needs JWT_SECRET, not JWT_PUBLIC_KEY');
-  }
-  if (algorithm !== 'HS256' && !s.JWT_PUBLIC_KEY && !s.JWT_JWKS_URL) {
-    throw new ConfigError(`JWT_PUBLIC_KEY: required with JWT_ALGORITHM=${algorithm}`);
-  }
-  if (!key && !s.JWT_JWKS_URL) {
-    if (s.NODE_ENV === 'production') {
-      throw new ConfigError('JWT_SECRET or JWT_PUBLIC_KEY: required in production');
-    }
-    algorithm = 'HS256';
-    key = DEV_JWT_SECRET;
-    insecureDevSecret = true;
-  }
+  const jwt = jwtConfig(s);
 
   const production = s.NODE_ENV === 'production';
   if (production && !s.CORS_ORIGINS) {
@@ -138,20 +108,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       maxHttpBufferSize: s.MAX_HTTP_BUFFER_SIZE,
     },
     log: { level: s.LOG_LEVEL, format: s.LOG_FORMAT ?? (s.NODE_ENV === 'production' ? 'json' : 'pretty') },
-    jwt: {
-      algorithm,
-      key: key ?? '',
-      issuer: s.JWT_ISSUER,
-      audience: s.JWT_AUDIENCE,
-      insecureDevSecret,
-      maxTokenTtlMs: s.MAX_TOKEN_TTL_SECONDS * 1000,
-      maxServiceTokenTtlMs: s.MAX_SERVICE_TOKEN_TTL_SECONDS * 1000,
-      clockSkewMs: s.CLOCK_SKEW_SECONDS * 1000,
-      ...(s.JWT_JWKS_URL ? { jwksUrl: s.JWT_JWKS_URL } : {}),
-      roleClaim: s.JWT_ROLE_CLAIM,
-      subjectClaim: s.JWT_SUBJECT_CLAIM,
-      tenantClaim: s.JWT_TENANT_CLAIM,
-    },
+    jwt,
     engine: {
       kind: s.REDIS_URL ? 'redis' : 'memory',
       ...(s.REDIS_URL
@@ -262,7 +219,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     // Development tokens mint admin tokens for any tenant with the hub's own key: only with the
     // built-in development secret (which nobody trusts), or when asked for by name.
-    devTokens: s.DEV_TOKENS ?? (insecureDevSecret && !s.REDIS_URL),
+    devTokens: s.DEV_TOKENS ?? (jwt.insecureDevSecret && !s.REDIS_URL),
     consoleTokenUrl: s.CONSOLE_TOKEN_URL,
     weakSecrets: weak,
   };
