@@ -25,18 +25,33 @@ const pick = (line: Record<string, unknown>) => {
 describe('NestLogger (Nest’s LoggerService over pino)', () => {
   it('takes the last string parameter as the context, and logs an object’s fields', async () => {
     const { logger, lines } = capture();
-    logger.log('listening', 'NestApplication');
+    logger.log('listening', 'Orders');
     logger.warn({ userId: 'u-1' }, 'slow consumer', 'Delivery');
     logger.debug('plain');
     logger.verbose('fine detail', 'Ctx');
     logger.fatal(new Error('boom'), 'Main');
     await new Promise((r) => setImmediate(r));
     expect(lines.map(pick)).toEqual([
-      { level: 30, context: 'NestApplication', msg: 'listening', err: undefined },
+      { level: 30, context: 'Orders', msg: 'listening', err: undefined },
       { level: 40, context: 'Delivery', msg: 'slow consumer', err: undefined, userId: 'u-1' },
       { level: 20, context: undefined, msg: 'plain', err: undefined },
       { level: 10, context: 'Ctx', msg: 'fine detail', err: undefined },
       { level: 60, context: 'Main', msg: 'boom', err: 'boom' },
+    ]);
+  });
+
+  it("puts Nest's boot chatter (modules, routes, gateways mapped) at debug; its warnings keep their level", async () => {
+    const { logger, lines } = capture();
+    logger.log('Mapped {/health/ready, GET} route', 'RouterExplorer');
+    logger.log('HubModule dependencies initialized', 'InstanceLoader');
+    logger.log('Nest application successfully started', 'NestApplication');
+    logger.warn('something odd', 'NestApplication');
+    await new Promise((r) => setImmediate(r));
+    expect(lines.map((l) => [l.level, l.context])).toEqual([
+      [20, 'RouterExplorer'],
+      [20, 'InstanceLoader'],
+      [20, 'NestApplication'],
+      [40, 'NestApplication'],
     ]);
   });
 
