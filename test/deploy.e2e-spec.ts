@@ -197,9 +197,12 @@ describeRequiring(
       expect(() => loadConfig({ ...config, ...secret, ...node })).toThrow(
         /refused in production: JWT_SECRET is .*METRICS_TOKEN is /,
       );
-      const replaced = Object.fromEntries(
+      const replaced: Record<string, string> = Object.fromEntries(
         Object.keys(secret).map((k) => [k, randomBytes(32).toString('hex')] as const),
       );
+      // The Redis URL carries the password: the same value in both keys, as the comment says.
+      expect(secret.REDIS_URL).toBe(`redis://:${secret.REDIS_PASSWORD}@redis:6379`);
+      replaced.REDIS_URL = `redis://:${replaced.REDIS_PASSWORD}@redis:6379`;
       const settings = loadConfig({ ...config, ...replaced, ...node });
       const preStopMs = 5000;
       expect(hub.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(
@@ -209,6 +212,104 @@ describeRequiring(
       expect(pdb.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'orderwire-hub' });
       expect(find('Ingress', 'orderwire-hub')).toBeDefined();
       expect(find('Deployment', 'orders-service')).toBeDefined();
+    });
+
+    it('every rendered object is valid against the Kubernetes API schema (kubernetes-models)', async () => {
+      const { stdout } = await run('kubectl', ['kustomize', join(root, 'deploy/k8s')]);
+      const docs = parseAllDocuments(stdout).map((d) => d.toJS() as K8sDoc & { apiVersion: string });
+      const monitor = parse(read('deploy/k8s/monitoring/servicemonitor.yaml')) as K8sDoc & {
+        apiVersion: string;
+      };
+      const invalid: string[] = [];
+      for (const doc of docs) {
+        const [group, version] = doc.apiVersion.includes('/')
+          ? doc.apiVersion.split('/')
+          : ['', doc.apiVersion];
+        const module = `kubernetes-models/${group ? `${group}/` : ''}${version}/${doc.kind}`;
+        const Model = ((await import(module)) as Record<string, new (o: object) => { validate(): void }>)[
+          doc.kind
+        ]!;
+        try {
+          new Model(doc).validate();
+        } catch (err) {
+          invalid.push(`${doc.kind}/${doc.metadata.name}: ${(err as Error).message}`);
+        }
+      }
+      expect(invalid).toEqual([]);
+      expect(docs.map((d) => d.kind).sort()).toEqual(
+        expect.arrayContaining([
+          'HorizontalPodAutoscaler',
+          'NetworkPolicy',
+          'PodDisruptionBudget',
+          'Ingress',
+        ]),
+      );
+      // The ServiceMonitor (a Prometheus Operator resource, outside the base): scrapes with METRICS_TOKEN.
+      expect(monitor).toMatchObject({
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        spec: { endpoints: [{ path: '/metrics', authorization: { credentials: { key: 'METRICS_TOKEN' } } }] },
+      });
+    });
+
+    it('what a review asks: autoscaling, spread, probes and budgets for both services, a Redis with a password, no floating images, no server-snippet, /metrics not routed', async () => {
+      const { stdout } = await run('kubectl', ['kustomize', join(root, 'deploy/k8s')]);
+      // Rendered YAML, read deep: the schema test above has checked its shape.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const docs = parseAllDocuments(stdout).map((d) => d.toJS() as K8sDoc & { spec: Record<string, any> });
+      const find = (kind: string, name: string) =>
+        docs.find((d) => d.kind === kind && d.metadata.name === name)!;
+      const hpa = find('HorizontalPodAutoscaler', 'orderwire-hub').spec;
+      expect(hpa).toMatchObject({
+        scaleTargetRef: { kind: 'Deployment', name: 'orderwire-hub' },
+        minReplicas: 2,
+      });
+      expect(find('Deployment', 'orderwire-hub').spec.replicas).toBeUndefined(); // the HPA owns it
+      for (const name of ['orderwire-hub', 'orders-service']) {
+        const pod = find('Deployment', name).spec.template.spec;
+        expect(pod.topologySpreadConstraints.map((c: { topologyKey: string }) => c.topologyKey)).toEqual([
+          'kubernetes.io/hostname',
+          'topology.kubernetes.io/zone',
+        ]);
+        expect(find('PodDisruptionBudget', name)).toBeDefined();
+        const container = pod.containers[0];
+        expect([container.livenessProbe.httpGet.path, container.readinessProbe.httpGet.path]).toEqual([
+          '/health/live',
+          '/health/ready',
+        ]);
+      }
+      // Every workload: non-root, read-only root, resources, an image pinned to a release.
+      for (const d of docs.filter((x) => ['Deployment', 'StatefulSet'].includes(x.kind))) {
+        const pod = d.spec.template.spec;
+        expect([d.metadata.name, pod.securityContext.runAsNonRoot]).toEqual([d.metadata.name, true]);
+        for (const c of pod.containers) {
+          expect([c.name, c.securityContext.readOnlyRootFilesystem, !!c.resources.requests]).toEqual([
+            c.name,
+            true,
+            true,
+          ]);
+          expect(c.image).toMatch(/:\d+\.\d+\.\d+(-[a-z]+)?(@sha256:[0-9a-f]{64})?$/);
+        }
+      }
+      const redis = find('StatefulSet', 'redis').spec.template.spec.containers[0];
+      expect(redis.command.join(' ')).toContain('--requirepass "$REDIS_PASSWORD"');
+      expect(find('ConfigMap', 'orderwire-config').data!.REDIS_URL).toBeUndefined(); // it is in the Secret
+      const policy = find('NetworkPolicy', 'redis-clients').spec;
+      expect(policy.ingress[0].from[0].podSelector.matchLabels).toEqual({
+        'orderwire.io/redis-client': 'true',
+      });
+      for (const name of ['orderwire-hub', 'orders-service'])
+        expect(find('Deployment', name).spec.template.metadata.labels['orderwire.io/redis-client']).toBe(
+          'true',
+        );
+      const ingress = find('Ingress', 'orderwire-hub') as K8sDoc & {
+        metadata: { annotations: Record<string, string> };
+        spec: { rules: Array<{ http: { paths: Array<{ path: string }> } }> };
+      };
+      expect(Object.keys(ingress.metadata.annotations).filter((a) => a.includes('snippet'))).toEqual([]);
+      const paths = ingress.spec.rules[0]!.http.paths.map((p) => p.path);
+      expect(paths).not.toContain('/metrics');
+      expect(paths.filter((p: string) => p !== '/' && '/metrics'.startsWith(p))).toEqual([]);
     });
   },
 );

@@ -144,15 +144,20 @@ describeRedis('shutdown while Redis is gone', () => {
     }
   }, 40000);
 
-  it('the orders service (RealtimeModule over Redis) exits 0 within its bound', async () => {
+  it('the orders service (RealtimeModule over Redis) answers its probes, and exits 0 within its bound', async () => {
     expect(existsSync(ORDERS_MAIN)).toBe(true);
     const redis = await startRedis();
+    const healthPort = await freePort();
     const child = await startChild(
       ORDERS_MAIN,
-      { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix() },
+      { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix(), HEALTH_PORT: String(healthPort) },
       'listening for client commands',
     );
     try {
+      // The probes the Kubernetes manifests point at (deploy/k8s/orders-service.yaml).
+      for (const path of ['/health/live', '/health/ready'])
+        expect((await fetch(`http://127.0.0.1:${healthPort}${path}`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${healthPort}/other`)).status).toBe(404);
       await redis.kill();
       await new Promise((r) => setTimeout(r, 1500)); // its workers are now retrying a dead Redis
       const t0 = Date.now();

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createServer } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { exitOnSignals } from '@orderwire/realtime';
@@ -16,6 +17,20 @@ async function bootstrap(): Promise<void> {
   }
   const app = await NestFactory.createApplicationContext(OrdersServiceModule.forRoot(config));
   const logger = new Logger('orders-service');
+  // Probes (HEALTH_PORT): live while the process answers; ready once started, until it stops.
+  let ready = true;
+  if (config.healthPort !== undefined) {
+    const health = createServer((req, res) => {
+      const ok = req.url === '/health/live' || (req.url === '/health/ready' && ready);
+      const known = req.url === '/health/live' || req.url === '/health/ready';
+      res.writeHead(ok ? 200 : known ? 503 : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: ok ? 'ok' : known ? 'stopping' : 'not found' }));
+    });
+    health.listen(config.healthPort);
+    process.once('SIGTERM', () => (ready = false));
+    process.once('SIGINT', () => (ready = false));
+    logger.log(`health on :${config.healthPort} (/health/live, /health/ready)`);
+  }
   // Bounded even with Redis gone: the transport force-closes its connections after 2 s.
   exitOnSignals(app, {
     boundMs: SHUTDOWN_BOUND_MS,

@@ -15,6 +15,8 @@ export interface OrdersServiceConfig {
   /** Move paid orders through the kitchen by themselves, for demos. */
   autoAdvance: boolean;
   autoAdvanceMs: number;
+  /** HEALTH_PORT: where `/health/live` and `/health/ready` answer (for probes); unset: no server. */
+  healthPort?: number;
 }
 
 export function readOrdersServiceConfig(
@@ -38,5 +40,6 @@ export function readOrdersServiceConfig(
     paymentDelayMs: int('PAYMENT_DELAY_MS', 300),
     autoAdvance: env.AUTO_ADVANCE === 'true',
     autoAdvanceMs: int('AUTO_ADVANCE_MS', 3000),
+    ...(env.HEALTH_PORT ? { healthPort: int('HEALTH_PORT', 0) } : {}),
   };
 }
