@@ -40,6 +40,7 @@ COPY --from=build /app/apps/console/dist ./apps/console/dist
 COPY --from=build /app/apps/orders-service/dist ./apps/orders-service/dist
 COPY --from=build /app/libs/contracts/package.json ./libs/contracts/
 COPY --from=build /app/libs/contracts/dist ./libs/contracts/dist
+COPY --from=build /app/libs/contracts/asyncapi.json ./libs/contracts/
 COPY --from=build /app/libs/realtime/package.json ./libs/realtime/
 COPY --from=build /app/libs/realtime/dist ./libs/realtime/dist
 COPY --from=build /app/libs/client/package.json ./libs/client/

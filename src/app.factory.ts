@@ -14,7 +14,7 @@ import { CommandLane } from './commands/command-lane.js';
 import { HubModule } from './hub.module.js';
 import { ApiExceptionFilter } from './publish/api-exception.filter.js';
 import { NestLogger } from './util/nest-logger.js';
-import { OPENAPI_PATH, setupOpenApi } from './publish/openapi.js';
+import { OPENAPI_PATH, setupAsyncApi, setupOpenApi } from './publish/openapi.js';
 import { httpsServerOptions } from './config/tls-policy.js';
 import { checkKeyring } from './engine/redis/keyring-canary.js';
 import { RedisKeys } from './engine/redis/redis-keys.js';
@@ -108,6 +108,7 @@ export async function createHub(config: AppConfig, options: HubOptions = {}): Pr
     // Swagger UI sets inline styles: allowed on its pages only (its scripts stay 'self').
     const styles = { ...CSP_DIRECTIVES, styleSrc: ["'self'", "'unsafe-inline'"] };
     app.use(`/${OPENAPI_PATH}`, helmet.contentSecurityPolicy({ useDefaults: false, directives: styles }));
+    setupAsyncApi(app);
     setupOpenApi(app, HUB_VERSION);
   }
   if (config.http.trustProxy) {

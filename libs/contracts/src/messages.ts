@@ -17,6 +17,9 @@ export interface Envelope<T extends ServerEventType = ServerEventType> {
   requiresAck?: boolean;
 }
 
+/** Any message's envelope (a non-generic name, for schema generators: scripts/asyncapi.mjs). */
+export type AnyEnvelope = Envelope;
+
 export interface WelcomeData {
   sessionId: string;
   user: { id: string; role: Role; tenantId: string; crewRole?: CrewRole; stations?: string[] };
