@@ -7,7 +7,7 @@
 //   node scripts/asyncapi.mjs --check   regenerate, fail if the committed file differs (drift), and
 //                                       validate it with the AsyncAPI parser
 //
-// Needs Node 22 or newer and, in ASYNCAPI_TOOLS (a folder outside the project: .ci/run fills it),
+// Needs Node 22 or newer and, in DOC_TOOLS (a folder outside the project: .ci/run fills it),
 // ts-json-schema-generator and @asyncapi/parser: generation tools, not the hub's dependencies
 // (the first wants Node 22, above the hub's 20.19 floor). Run after `npm run build`.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -17,9 +17,9 @@ import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, 'libs/contracts/asyncapi.json');
-const tools = process.env.ASYNCAPI_TOOLS;
+const tools = process.env.DOC_TOOLS;
 if (!tools) {
-  console.error('ASYNCAPI_TOOLS: a folder with ts-json-schema-generator and @asyncapi/parser installed');
+  console.error('DOC_TOOLS: a folder with ts-json-schema-generator and @asyncapi/parser installed');
   process.exit(2);
 }
 const fromTools = (name) =>

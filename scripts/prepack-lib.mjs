@@ -7,7 +7,9 @@ import { join } from 'node:path';
 
 const dir = process.cwd();
 const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-for (const target of Object.values(pkg.exports).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e)))) {
+for (const target of Object.values(pkg.exports).flatMap((e) =>
+  typeof e === 'string' ? [e] : Object.values(e),
+)) {
   if (!existsSync(join(dir, target))) {
     console.error(`${pkg.name}: ${target} is missing; run \`npm run build\` at the repository root first`);
     process.exit(1);

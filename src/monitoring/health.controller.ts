@@ -16,13 +16,21 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: 200 while the process runs' })
+  @ApiOperation({
+    summary: 'Liveness: 200 while the process runs',
+    description: 'For a liveness probe: it answers while the event loop turns, whatever Redis does.',
+  })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: 503 while a dependency is down or the node drains' })
+  @ApiOperation({
+    summary: 'Readiness: 503 while a dependency is down or the node drains',
+    description:
+      'For a readiness probe and load balancers: 503 names what failed (`engine`, or `node` while ' +
+      'draining after SIGTERM), so traffic moves to the other nodes.',
+  })
   @HealthCheck()
   ready() {
     return this.health.check([

@@ -1,4 +1,12 @@
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import {
   Controller,
   Get,
@@ -37,7 +45,18 @@ export class MetricsController {
   @Get('metrics')
   @ApiBearerAuth('metrics-token')
   @ApiProduces('text/plain')
-  @ApiOperation({ summary: 'Prometheus metrics (with METRICS_TOKEN; not served in production without one)' })
+  @ApiOperation({
+    summary: 'Prometheus metrics (with METRICS_TOKEN; not served in production without one)',
+    description:
+      'The Prometheus text format: the hub’s `orderwire_*` series and Node’s default ones. With ' +
+      'METRICS_TOKEN set, `Authorization: Bearer <METRICS_TOKEN>` is required.',
+  })
+  @ApiOkResponse({
+    description: 'the Prometheus text format',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
+  @ApiUnauthorizedResponse({ description: 'no token, or not METRICS_TOKEN' })
+  @ApiNotFoundResponse({ description: 'not served: production without METRICS_TOKEN' })
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   scrape(@Headers('authorization') authorization: string | undefined): Promise<string> {

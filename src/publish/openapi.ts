@@ -46,11 +46,9 @@ export function setupAsyncApi(app: INestApplication): void {
     try {
       text ??= readFileSync(ASYNCAPI_FILE, 'utf8');
     } catch {
-      res
-        .status(404)
-        .json({
-          error: { code: 'NOT_FOUND', message: 'the AsyncAPI document is made by scripts/asyncapi.mjs' },
-        });
+      res.status(404).json({
+        error: { code: 'NOT_FOUND', message: 'the AsyncAPI document is made by scripts/asyncapi.mjs' },
+      });
       return;
     }
     res.setHeader('Cache-Control', 'no-cache');
@@ -89,14 +87,36 @@ export function createDocument(app: INestApplication, version: string): OpenAPIO
       { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'a service JWT (role "service")' },
       'service-jwt',
     )
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' }, 'metrics-token')
+    // A bearer token that is not a JWT: addBearerAuth would say bearerFormat JWT.
+    .addSecurity('metrics-token', { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' })
+    .addServer('/', 'this hub')
+    .addTag('publish', 'events from any backend to the hub’s clients')
+    .addTag('health', 'probes for orchestrators and load balancers')
+    .addTag('metrics', 'Prometheus')
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  // Tags are ours (@ApiTags), not one more per controller class.
+  const document = SwaggerModule.createDocument(app, config, { autoTagControllers: false });
   document.components = {
     ...document.components,
     schemas: { ...document.components?.schemas, ...publishSchemas() },
   };
-  return document;
+  for (const path of Object.values(document.paths))
+    for (const op of Object.values(path) as Array<{ security?: unknown[] }>) op.security ??= []; // an operation without a scheme is public, and says so
+  return withoutRefSiblings(document);
+}
+
+/**
+ * A `$ref` stands alone in OpenAPI 3.0 (siblings are ignored, and linters refuse them): a
+ * `type: 'object'` beside it is dropped, anything else keeps the reference under `allOf`.
+ */
+function withoutRefSiblings<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutRefSiblings) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const entries = Object.entries(value).map(([k, v]) => [k, withoutRefSiblings(v)] as const);
+  const { $ref, type, ...rest } = Object.fromEntries(entries) as Record<string, unknown>;
+  if (typeof $ref !== 'string') return Object.fromEntries(entries) as T;
+  if (type !== undefined && type !== 'object') rest.type = type;
+  return (Object.keys(rest).length === 0 ? { $ref } : { allOf: [{ $ref }], ...rest }) as T;
 }
 
 /** `PublishRequest` (a oneOf by `type`), the DTO schemas it reaches, and `Error`. */

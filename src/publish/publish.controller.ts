@@ -71,6 +71,16 @@ function refuse(
  * `POST /api/v1/events` for backends that are not Nest (PROTOCOL section 7): a service JWT,
  * the same validation as Broadcaster.publish, `202 { id }` once durably queued.
  */
+/** The publish rate's fields on every answer (draft-ietf-httpapi-ratelimit-headers). */
+const RATE_HEADERS = {
+  'RateLimit-Limit': { description: 'events per second this token may publish', schema: { type: 'integer' } },
+  'RateLimit-Remaining': { description: 'events left in the current burst', schema: { type: 'integer' } },
+  'RateLimit-Reset': { description: 'seconds until the burst is full again', schema: { type: 'integer' } },
+};
+const RETRY_AFTER = {
+  'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'integer' } },
+};
+
 @Controller('api/v1')
 export class PublishController {
   private readonly buckets: KeyedBuckets;
@@ -126,6 +136,7 @@ export class PublishController {
   @ApiBody({ schema: { $ref: '#/components/schemas/PublishRequest' } })
   @ApiAcceptedResponse({
     description: 'queued',
+    headers: RATE_HEADERS,
     schema: {
       type: 'object',
       required: ['id'],
@@ -141,11 +152,17 @@ export class PublishController {
     schema: ERROR,
   })
   @ApiResponse({ status: 413, description: 'PAYLOAD_TOO_LARGE', schema: ERROR })
-  @ApiResponse({ status: 429, description: 'RATE_LIMITED (Retry-After, RateLimit-*)', schema: ERROR })
+  @ApiResponse({
+    status: 429,
+    description: 'RATE_LIMITED (Retry-After, RateLimit-*)',
+    schema: ERROR,
+    headers: { ...RATE_HEADERS, ...RETRY_AFTER },
+  })
   @ApiResponse({
     status: 503,
     description: 'INTERNAL: the queue cannot be reached (Retry-After: 1)',
     schema: ERROR,
+    headers: RETRY_AFTER,
   })
   async publish(
     @Headers('authorization') authorization: string | undefined,
