@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
+import { Ajv } from 'ajv';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadConfig } from '../src/config/load-config.js';
 import { startHub, type TestHub } from './support/hub.js';
@@ -86,6 +87,22 @@ describe('the deploy files', () => {
     expect(fromContext.length).toBeGreaterThan(10);
     for (const source of fromContext)
       expect([source, existsSync(join(root, source))]).toEqual([source, true]);
+  });
+
+  it('compose.yaml is valid against the Compose Specification’s schema (what `docker compose config` checks)', () => {
+    // test/fixtures/compose-spec.json: schema/compose-spec.json of github.com/compose-spec/compose-spec
+    // at 170098ba (2026-06-23), Apache-2.0. This machine has no Compose v2 to run `config` with.
+    const schema = JSON.parse(read('test/fixtures/compose-spec.json')) as Record<string, unknown>;
+    delete schema.$schema; // draft-07, which Ajv knows without being told
+    const validate = new Ajv({ strict: false, allErrors: true, validateSchema: false }).compile(schema);
+    const compose = parse(read('compose.yaml'), { merge: true }) as Compose;
+    expect([validate(compose), validate.errors ?? []]).toEqual([true, []]);
+    // And it would say so: a misspelt key, a restart policy of the wrong type.
+    const broken = structuredClone(compose) as unknown as {
+      services: Record<string, Record<string, unknown>>;
+    };
+    broken.services.redis = { ...broken.services.redis, restart: 42, resart: 'always' };
+    expect(validate(broken)).toBe(false);
   });
 
   it('compose.yaml: two hubs and their settings pass the hub’s config check; the proxy is sticky; the grace outlasts the drain', () => {
