@@ -63,8 +63,7 @@ export class DayBookService implements OnModuleInit {
         `day is older than the ${DAY_BOOK_DAYS} days kept`,
       );
     const { orders, complete } = await this.book.read(tenantId, asked);
-    const placed = (o: { statusTimes: Order['statusTimes']; createdAt: string }) => placedAt(o);
-    orders.sort((a, b) => placed(a).localeCompare(placed(b)) || a.orderId.localeCompare(b.orderId));
+    orders.sort((a, b) => placedAt(a).localeCompare(placedAt(b)) || a.orderId.localeCompare(b.orderId));
     return { day: asked, timezone: this.menus.timezoneOf(settings), orders, complete };
   }
 

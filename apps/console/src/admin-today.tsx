@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { activityText, type Named } from './admin-panels.js';
 import { download, toCsv } from './lib/csv.js';
 import { dayFigures, dayRows, lateNow, prepSeconds } from './lib/figures.js';
-import { money, number, orderName } from './lib/format.js';
+import { money, number, orderName, timer } from './lib/format.js';
 import { t, type MessageKey } from './lib/i18n.js';
 import { messageOf, toast, useTick } from './lib/ui.js';
 
@@ -35,16 +35,15 @@ function decimal(minor: number, currency: string): string {
   return (minor / 10 ** digits).toFixed(digits);
 }
 
-/** A duration for people: `12 min`, or `4:05` under ten minutes. */
+/** A duration for people: `12 min`, or the kitchen's `4:05` under ten minutes. */
 function minutes(seconds: number | undefined): string {
   if (seconds === undefined) return '—';
   if (seconds >= 600) return t('crew.age', { minutes: Math.round(seconds / 60) });
-  return `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, '0')}`;
+  return timer(seconds * 1000);
 }
 
 function ordersCsv(rows: readonly DayOrder[], timezone: string): string {
   const finished = (o: DayOrder) => (FINAL_STATUSES.has(o.status) ? o.statusTimes[o.status] : undefined);
-  const prep = (o: DayOrder) => prepSeconds(o);
   return toCsv(
     (
       [
@@ -79,7 +78,7 @@ function ordersCsv(rows: readonly DayOrder[], timezone: string): string {
       localTime(o.statusTimes.accepted, timezone),
       localTime(o.statusTimes.ready, timezone),
       localTime(finished(o), timezone),
-      prep(o) === undefined ? '' : (prep(o)! / 60).toFixed(1),
+      ((s) => (s === undefined ? '' : (s / 60).toFixed(1)))(prepSeconds(o)),
       o.courierId,
     ]),
   );
@@ -90,6 +89,7 @@ async function auditCsv(m: GlobalWebSocketManager, orders: Named, day: string, t
   const rows: unknown[][] = [];
   let before: string | undefined;
   let truncated = false;
+  const named = new Map(orders.map((o) => [o.orderId, o]));
   for (let page = 0; ; page++) {
     if (page === AUDIT_PAGES_MAX) {
       truncated = true;
@@ -105,7 +105,7 @@ async function auditCsv(m: GlobalWebSocketManager, orders: Named, day: string, t
         i.actor.crewRole ?? i.actor.type,
         activityText(i, orders),
         i.action,
-        i.orderId ? orderName(orders.find((o) => o.orderId === i.orderId) ?? { orderId: i.orderId }) : '',
+        i.orderId ? orderName(named.get(i.orderId) ?? { orderId: i.orderId }) : '',
       ]);
     // Newest first: an entry from an earlier day ends the day's part of the trail.
     if (!r.next || ofDay.length < items.length) break;

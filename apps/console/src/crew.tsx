@@ -1,5 +1,5 @@
 import type { GlobalWebSocketManager } from '@orderwire/client';
-import type { Menu, OrderStatus } from '@orderwire/contracts/protocol';
+import type { Menu, Order, OrderStatus } from '@orderwire/contracts/protocol';
 import {
   type CrewRole,
   crewMayMove,
@@ -89,10 +89,17 @@ function Board({ hub, who, config }: ViewProps) {
   const lines = [...new Set((menu?.items ?? []).flatMap((i) => (i.station ? [i.station] : [])))];
   const [line, setLine] = useState<string>(who.stations?.[0] ?? ALL_LINES);
   const shown = line === ALL_LINES ? orders : orders.filter((o) => o.items.some((i) => mine(i, line)));
-  const byStatus = (status: OrderStatus) =>
-    shown.filter((o) => o.status === status).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  // Reading order: lane by lane, oldest first (what 1–9 and the arrows walk).
+  // Each lane's tickets, oldest first, sorted once per render (the strip, the headings and the grid
+  // read them); reading order is lane by lane (what 1–9 and the arrows walk).
+  const inLane = new Map<OrderStatus, Order[]>(
+    lanes.map((status) => [
+      status,
+      shown.filter((o) => o.status === status).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+    ]),
+  );
+  const byStatus = (status: OrderStatus): Order[] => inLane.get(status)!;
   const ids = lanes.flatMap((status) => byStatus(status).map((o) => o.orderId));
+  const positions = new Map(ids.map((id, n) => [id, n + 1]));
   const keys = useKitchenKeys(ids, (orderId) => {
     const o = orders.find((x) => x.orderId === orderId);
     const next = o
@@ -216,7 +223,7 @@ function Board({ hub, who, config }: ViewProps) {
                 targetMinutes={targetMinutes}
                 crewRole={who.crewRole as CrewRole | undefined}
                 line={line}
-                position={ids.indexOf(o.orderId) + 1}
+                position={positions.get(o.orderId)}
                 isNew={(firstSeen.get(o.orderId) ?? 0) > now - NEW_MS}
                 urgent={urgent.has(o.orderId)}
                 selected={keys.selected === o.orderId}
