@@ -131,7 +131,11 @@ const redis = await startRedis();
 
 /** Runs `fn` for every contender, interleaved, `repeats` times; returns runs by contender. */
 async function interleaved(label, all, fn) {
-  const contenders = args.contenders ? all.filter((c) => args.contenders.split(',').includes(c)) : all;
+  // A hub contender may be named with its transport patches, `hub-redis-1:patches=off` (or a
+  // `+`-separated list of patches): the A/B of a patch against the same hub without it.
+  const contenders = args.contenders
+    ? args.contenders.split(',').filter((c) => all.includes(c.split(':')[0]))
+    : all;
   const runs = Object.fromEntries(contenders.map((c) => [c, []]));
   for (let r = 0; r < CFG.repeats; r++) {
     for (const name of contenders) {

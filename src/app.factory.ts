@@ -10,6 +10,7 @@ import { SOCKET_ADAPTER, type SocketAdapterFactory } from './engine/engine.token
 import { linkOf } from './transport/socket-link.js';
 import { SlowConsumerService } from './delivery/slow-consumer.service.js';
 import { HubIoAdapter } from './transport/hub-io.adapter.js';
+import { TransportPatches } from './transport/patches.js';
 import { CommandLane } from './commands/command-lane.js';
 import { HubModule } from './hub.module.js';
 import { ApiExceptionFilter } from './publish/api-exception.filter.js';
@@ -102,6 +103,7 @@ export async function createHub(config: AppConfig, options: HubOptions = {}): Pr
       app.get<SocketAdapterFactory>(SOCKET_ADAPTER),
       (socket, bytes) => app.get(SlowConsumerService).shed(linkOf(socket), bytes),
       options.commandPath === 'nest' ? undefined : app.get(CommandLane),
+      app.get(TransportPatches),
     ),
   );
   if (config.http.apiDocs) {

@@ -94,7 +94,7 @@ async function serverProc(script, env) {
   };
 }
 
-export const HUB_ENV = {
+export const HUB_DEFAULTS = {
   JWT_SECRET: BENCH_SECRET,
   RATE_COMMANDS_PER_SECOND: '1000000',
   RATE_COMMAND_BURST: '1000000',
@@ -150,7 +150,13 @@ export async function startRedis() {
 export const usesRedis = (name) => name.includes('redis');
 
 /** Starts a contender: `{ name, urls, servers, stats(), cpuMs(), redisCpuMs(), stop() }`. */
-export async function startContender(name, redis) {
+export async function startContender(label, redis) {
+  // `hub-…:patches=off` or `hub-…:patches=frame-batching+ack-decoder`: TRANSPORT_PATCHES for it.
+  const [name, patches] = label.split(':patches=');
+  const HUB_ENV = {
+    ...HUB_DEFAULTS,
+    ...(patches ? { TRANSPORT_PATCHES: patches.replaceAll('+', ',') } : {}),
+  };
   const prefix = `bench-${randomBytes(3).toString('hex')}`;
   const hubEnv = (node) => ({
     ...HUB_ENV,
@@ -176,7 +182,7 @@ export async function startContender(name, redis) {
     ];
   else throw new Error(`unknown contender ${name}`);
   return {
-    name,
+    name: label,
     kind: name === 'baseline-ws' ? 'ws' : name.startsWith('baseline-socketio') ? 'socketio' : 'hub',
     urls: servers.map((s) => s.url),
     servers,

@@ -1,5 +1,6 @@
 import type { Algorithm } from 'jsonwebtoken';
 import type { CommandType, DecidableCommand, WebhookEventType } from '@orderwire/contracts';
+import type { PatchName } from './transport-patches.js';
 
 /** The validated, typed configuration of one hub node. Built once by `loadConfig`. */
 export interface AppConfig {
@@ -20,6 +21,8 @@ export interface AppConfig {
     pingIntervalMs: number;
     pingTimeoutMs: number;
     maxHttpBufferSize: number;
+    /** TRANSPORT_PATCHES: which patches of library internals may be used (transport/patches.ts). */
+    patches: 'auto' | PatchName[];
   };
   log: { level: string; format: 'json' | 'pretty' };
   jwt: {

@@ -14,6 +14,7 @@ import {
 
 import { EnvAuth } from './env.auth.js';
 import { toBool, toInt, toList } from './env.transforms.js';
+import { TRANSPORT_PATCH_NAMES } from './transport-patches.js';
 import { IsRedisUrl } from './redis-url.validator.js';
 
 /**
@@ -44,6 +45,14 @@ export class EnvSchema extends EnvAuth {
   @Transform(toList)
   @IsIn(['websocket', 'polling'], { each: true })
   WS_TRANSPORTS: Array<'websocket' | 'polling'> = ['polling', 'websocket'];
+
+  /**
+   * The transport's patches of library internals (src/transport/patches.ts): `auto` uses each one
+   * whose feature check passes, `off` none (public API only), or a list names the ones to use.
+   */
+  @Transform(toList)
+  @IsIn(['auto', 'off', ...TRANSPORT_PATCH_NAMES], { each: true })
+  TRANSPORT_PATCHES: string[] = ['auto'];
 
   /** Default `*` outside production; in production it must be set (see load-config.ts). */
   @IsOptional()

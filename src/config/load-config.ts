@@ -9,6 +9,7 @@ import { EnvSchema } from './env.schema.js';
 import { parseKeyring as parseSharedKeyring } from '@orderwire/realtime';
 import { keyWeakness, secretWeakness } from './known-secrets.js';
 import { tlsProblem } from './tls-policy.js';
+import { transportPatches } from './transport-patches.js';
 import { parseWebhooks } from './webhooks-config.js';
 
 export { ConfigError } from './config-error.js';
@@ -106,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       pingIntervalMs: s.PING_INTERVAL_MS,
       pingTimeoutMs: s.PING_TIMEOUT_MS,
       maxHttpBufferSize: s.MAX_HTTP_BUFFER_SIZE,
+      patches: transportPatches(s.TRANSPORT_PATCHES),
     },
     log: { level: s.LOG_LEVEL, format: s.LOG_FORMAT ?? (s.NODE_ENV === 'production' ? 'json' : 'pretty') },
     jwt,

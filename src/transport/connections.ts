@@ -6,6 +6,7 @@ import type { Session } from '../session/session.js';
 import { HubServer } from './hub-server.js';
 import { type DurableWriter, SocketIoWriter } from './socket-writer.js';
 import { linkOf } from './socket-link.js';
+import { TransportPatches } from './patches.js';
 
 /**
  * This node's connections, as the rest of the hub uses them: a connection by id, counts, room
@@ -15,7 +16,10 @@ import { linkOf } from './socket-link.js';
  */
 @Injectable()
 export class Connections {
-  constructor(private readonly server: HubServer) {}
+  constructor(
+    private readonly server: HubServer,
+    private readonly patches: TransportPatches,
+  ) {}
 
   /** A connection of `role` on this node. */
   link(role: Role, id: string): Link | undefined {
@@ -108,7 +112,7 @@ export class Connections {
 
   /** Durable writes with acknowledgements to this node's connections (delivery/delivery-policy.ts). */
   durableWriter(): DurableWriter {
-    return new SocketIoWriter((role) => this.server.nsp(role));
+    return new SocketIoWriter((role) => this.server.nsp(role), this.patches.has('socket-acks'));
   }
 
   /**

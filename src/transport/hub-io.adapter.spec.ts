@@ -16,7 +16,7 @@ import { HubIoAdapter, type Origins } from './hub-io.adapter.js';
  * `{ event, data }` is emitted instead, nothing is sent for nil, and a handler that throws does
  * not silence the event for the next call.
  */
-describe('HubIoAdapter message handlers, against the pinned Nest IoAdapter', () => {
+describe('HubIoAdapter message handlers, against the installed Nest IoAdapter', () => {
   let http: HttpServer;
   let server: Server;
   let client: ClientSocket;
@@ -26,7 +26,11 @@ describe('HubIoAdapter message handlers, against the pinned Nest IoAdapter', () 
     http = createServer();
     server = new Server(http);
     const origins: Origins = { cors: () => undefined, allows: () => true };
-    const config = { http: { trustProxy: false }, limits: {} } as unknown as AppConfig;
+    const config = {
+      http: { trustProxy: false },
+      limits: {},
+      ws: { patches: 'auto' },
+    } as unknown as AppConfig;
     const adapter = new HubIoAdapter(http as never, config, origins, undefined);
     /** Handlers as Nest hands them over; Nest's own type wants promises or observables only. */
     const handler = (message: string, callback: (data: unknown) => unknown): MessageMappingProperties => ({

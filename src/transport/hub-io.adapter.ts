@@ -1,6 +1,8 @@
 import { type INestApplicationContext, Logger } from '@nestjs/common';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createRequire } from 'node:module';
+import type * as Parser from 'socket.io-parser';
 import { isObservable, lastValueFrom, type Observable } from 'rxjs';
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions, Socket } from 'socket.io';
@@ -8,9 +10,13 @@ import { clientAddress, RawSessions } from './raw-sessions.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { SocketAdapterFactory } from '../engine/engine.tokens.js';
 import { batchFrames, type EngineServer } from './frame-batching.js';
-import { hubParser } from './hub-parser.js';
+import { HubEncoder, hubParser } from './hub-parser.js';
+import { TransportPatches } from './patches.js';
 
 type RawConn = Parameters<RawSessions['opened']>[0];
+
+/** socket.io-parser's own decoder (the CommonJS build socket.io loads: hub-parser.ts). */
+const { Decoder: PlainDecoder } = createRequire(import.meta.url)('socket.io-parser') as typeof Parser;
 
 /**
  * Command handlers bound without Nest's per-call wrapping, under the rules the gateways declare
@@ -46,6 +52,7 @@ export class HubIoAdapter extends IoAdapter {
     /** Tells a socket why it is being shed for not reading (it is closed right after). */
     private readonly onSlowConsumer: (socket: Socket, queuedBytes: number) => void = () => undefined,
     private readonly lanes?: CommandLanes,
+    private readonly patches: TransportPatches = new TransportPatches(config.ws.patches),
   ) {
     super(app);
     const { limits, http } = config;
@@ -67,7 +74,8 @@ export class HubIoAdapter extends IoAdapter {
       pingTimeout: ws.pingTimeoutMs,
       maxHttpBufferSize: ws.maxHttpBufferSize,
       ...(this.clusterAdapter ? { adapter: this.clusterAdapter } : {}),
-      parser: hubParser,
+      // socket.io-parser's decoder unless `ack-decoder` may read its acks itself.
+      parser: this.patches.has('ack-decoder') ? hubParser : { Encoder: HubEncoder, Decoder: PlainDecoder },
       serveClient: false,
       perMessageDeflate: false,
       httpCompression: false,
@@ -96,12 +104,16 @@ export class HubIoAdapter extends IoAdapter {
       next(this.laterRequestAllowed(req) ? undefined : new Error('origin not allowed')),
     );
     const { slowConsumer } = this.config.limits;
-    batchFrames(server.engine as unknown as EngineServer, {
-      ...slowConsumer,
-      onSlow: (conn, bytes) => {
-        for (const socket of this.socketsOf.get(conn) ?? []) this.onSlowConsumer(socket, bytes);
+    batchFrames(
+      server.engine as unknown as EngineServer,
+      {
+        ...slowConsumer,
+        onSlow: (conn, bytes) => {
+          for (const socket of this.socketsOf.get(conn) ?? []) this.onSlowConsumer(socket, bytes);
+        },
       },
-    });
+      { frames: this.patches.has('frame-batching'), backlog: this.patches.has('engine-backlog') },
+    );
     return server;
   }
 
@@ -183,7 +195,12 @@ export class HubIoAdapter extends IoAdapter {
   }
 
   private laterRequestAllowed(req: IncomingMessage): boolean {
-    const query = (req as IncomingMessage & { _query?: { sid?: string; transport?: string } })._query;
-    return !query?.sid || query.transport !== 'websocket' || this.origins.allows(req.headers.origin);
+    // From the URL (public), not engine.io's parsed `req._query`; most requests have no sid.
+    const url = req.url ?? '';
+    if (!url.includes('sid=')) return true;
+    const query = new URL(url, 'http://hub.invalid').searchParams;
+    return (
+      !query.get('sid') || query.get('transport') !== 'websocket' || this.origins.allows(req.headers.origin)
+    );
   }
 }

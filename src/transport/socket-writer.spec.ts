@@ -6,15 +6,18 @@ import { Server } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { RUNTIME } from '../session/session.js';
 import type { HubNamespace } from './hub-server.js';
-import { type AckingSocket, SocketIoWriter } from './socket-writer.js';
+import { type AckingSocket, eachSocket, SocketIoWriter } from './socket-writer.js';
 import { linkOf } from './socket-link.js';
 
 /**
- * SocketIoWriter against the pinned socket.io and socket.io-adapter (pins.ts), with real clients:
- * the adapter's `apply`, the packet id `broadcastWithAck` assigns, and `socket.acks` (a Map in
- * write order) are private to Socket.IO, so an upgrade that changes them fails here.
+ * SocketIoWriter against the installed socket.io and socket.io-adapter, with real clients, with
+ * the `socket-acks` patch (Socket.IO's private `socket.acks`, a Map in write order) and with its
+ * fallback (the writer's own record): both must behave the same to delivery.
  */
-describe('SocketIoWriter on the pinned Socket.IO', () => {
+describe.each([
+  ['with the socket-acks patch', true],
+  ['with its fallback (the writer records what is owed)', false],
+])('SocketIoWriter on the installed Socket.IO, %s', (_label, socketAcks) => {
   let http: HttpServer;
   let server: Server;
   let nsp: HubNamespace;
@@ -43,7 +46,7 @@ describe('SocketIoWriter on the pinned Socket.IO', () => {
     });
     await new Promise<void>((ok) => http.listen(0, '127.0.0.1', ok));
     const { port } = http.address() as AddressInfo;
-    writer = new SocketIoWriter(() => nsp);
+    writer = new SocketIoWriter(() => nsp, socketAcks);
     for (const user of ['alice', 'bob']) {
       const c = connect(`http://127.0.0.1:${port}/customer`, {
         auth: { user },
@@ -75,6 +78,29 @@ describe('SocketIoWriter on the pinned Socket.IO', () => {
     const into = new Set<string>();
     expect(writer.reach('customer', new Set(['t:r-1']), new Set([serverIds.bob]), into)).toBe(1);
     expect([...into]).toEqual(['customer|r-1|alice']);
+  });
+
+  it("finds the same sockets from the public room map as socket.io-adapter's private apply", () => {
+    const apply = (nsp.adapter as unknown as { apply?: (o: object, cb: (s: { id: string }) => void) => void })
+      .apply;
+    const cases: Array<[string[], string[]]> = [
+      [['t:r-1'], []],
+      [['t:r-1'], [serverIds.bob]],
+      [['u:r-1:alice', 't:r-1'], []],
+      [['u:r-1:alice', 'u:r-1:bob'], ['u:r-1:alice']],
+      [[], [serverIds.alice]],
+      [['nobody'], []],
+    ];
+    for (const [rooms, except] of cases) {
+      const ours: string[] = [];
+      eachSocket(nsp, new Set(rooms), new Set(except), (socket) => ours.push(socket.id));
+      if (!apply) continue; // the private is gone: nothing to compare with
+      const theirs: string[] = [];
+      apply.call(nsp.adapter, { rooms: new Set(rooms), except: new Set(except) }, (socket) =>
+        theirs.push(socket.id),
+      );
+      expect([rooms, except, ours]).toEqual([rooms, except, theirs]);
+    }
   });
 
   it('broadcasts once with one packet id, reports each ack with it, and keeps the unacked ones in write order', async () => {

@@ -60,15 +60,57 @@ export interface DurableWriter {
 }
 
 /**
- * Two members of Socket.IO (socket.io 4.8, socket.io-adapter 2.5.8, pinned) that its typings mark
- * private but that adapters rely on: the adapter's socket iterator and a socket's ack callbacks
- * (a Map in write order). src/transport/pins.spec.ts checks both against the pinned versions.
+ * A socket's ack callbacks, Socket.IO's own (a Map in write order, which its typings mark private
+ * but its adapters write to): read and pruned only with the `socket-acks` patch
+ * (transport/patches.ts), undefined when the member is not there.
  */
-interface AdapterInternals {
-  apply(opts: { rooms: ReadonlySet<string>; except?: ReadonlySet<string> }, cb: (s: HubSocket) => void): void;
+export function acksOf(socket: HubSocket): Map<number, unknown> | undefined {
+  const acks = (socket as unknown as { acks?: unknown }).acks;
+  return acks instanceof Map ? (acks as Map<number, unknown>) : undefined;
 }
-export function acksOf(socket: HubSocket): Map<number, unknown> {
-  return (socket as unknown as { acks: Map<number, unknown> }).acks;
+
+/**
+ * Without `socket-acks`, the packet ids each socket owes an ack for, as this writer wrote them
+ * (oldest first), at most this many per socket (the oldest is forgotten past it: a retry may then
+ * go to a socket that is merely behind). Socket.IO keeps its own callbacks until they are
+ * called or the socket disconnects.
+ */
+export const OWED_ACKS_MAX = 4096;
+
+/**
+ * The sockets of `nsp` in any of `rooms` and in none of `except`, each once (every socket when
+ * `rooms` is empty), from the adapter's public room map: what socket.io-adapter's private
+ * `apply` does.
+ */
+export function eachSocket(
+  nsp: HubNamespace,
+  rooms: ReadonlySet<string>,
+  except: ReadonlySet<string>,
+  callback: (socket: HubSocket) => void,
+): void {
+  const map = nsp.adapter.rooms;
+  let skip: Set<string> | undefined;
+  for (const room of except) {
+    const ids = map.get(room);
+    if (!ids) continue;
+    skip ??= new Set();
+    for (const id of ids) skip.add(id);
+  }
+  if (rooms.size === 0) {
+    for (const [id, socket] of nsp.sockets) if (!skip?.has(id)) callback(socket);
+    return;
+  }
+  const seen = rooms.size > 1 ? new Set<string>() : undefined;
+  for (const room of rooms) {
+    const ids = map.get(room);
+    if (!ids) continue;
+    for (const id of ids) {
+      if (skip?.has(id) || seen?.has(id)) continue;
+      seen?.add(id);
+      const socket = nsp.sockets.get(id);
+      if (socket) callback(socket);
+    }
+  }
 }
 
 /** The view of an acknowledging socket that delivery gets. */
@@ -87,13 +129,20 @@ function acking(socket: HubSocket): AckingSocket | undefined {
 
 /** The Socket.IO implementation of DurableWriter over this node's role namespaces. */
 export class SocketIoWriter implements DurableWriter {
-  constructor(private readonly nsp: (role: Role) => HubNamespace | undefined) {}
+  /** Without `socket-acks`: what each socket owes, as this writer wrote it. */
+  private readonly owed = new WeakMap<HubSocket, Map<number, true>>();
+
+  constructor(
+    private readonly nsp: (role: Role) => HubNamespace | undefined,
+    /** The `socket-acks` patch: Socket.IO's own ack callbacks read and pruned. */
+    private readonly socketAcks = true,
+  ) {}
 
   reach(role: Role, rooms: ReadonlySet<string>, except: ReadonlySet<string>, into: Set<string>): number {
     const nsp = this.nsp(role);
     if (!nsp) return 0;
     let reached = 0;
-    (nsp.adapter as unknown as AdapterInternals).apply({ rooms, except }, (socket) => {
+    eachSocket(nsp, rooms, except, (socket) => {
       into.add(socket.data.session.userKey);
       reached++;
     });
@@ -116,15 +165,20 @@ export class SocketIoWriter implements DurableWriter {
       nsp: nsp.name,
     };
     let written = 0;
+    const owed = this.socketAcks ? undefined : this.owed;
+    const recipients: HubSocket[] | undefined = owed ? [] : undefined;
+    if (recipients) eachSocket(nsp, rooms, except, (socket) => recipients.push(socket));
     nsp.adapter.broadcastWithAck(
       packet as never,
       { rooms: rooms as Set<string>, except: except as Set<string>, flags: { local: true } },
       (count) => (written = count),
       function (this: HubSocket) {
+        owed?.get(this)?.delete(packet.id!);
         const from = acking(this);
         if (from) onAck(from, packet.id);
       },
     );
+    if (recipients && packet.id !== undefined) for (const socket of recipients) this.owe(socket, packet.id);
     return { written, packetId: packet.id };
   }
 
@@ -152,7 +206,15 @@ export class SocketIoWriter implements DurableWriter {
 
   owedAcks(role: Role, socketId: string): ReadonlyMap<number, unknown> | undefined {
     const socket = this.nsp(role)?.sockets.get(socketId);
-    return socket ? acksOf(socket) : undefined;
+    if (!socket) return undefined;
+    return this.socketAcks ? acksOf(socket) : (this.owed.get(socket) ?? new Map());
+  }
+
+  private owe(socket: HubSocket, packetId: number): void {
+    let owed = this.owed.get(socket);
+    if (!owed) this.owed.set(socket, (owed = new Map()));
+    owed.set(packetId, true);
+    if (owed.size > OWED_ACKS_MAX) owed.delete(owed.keys().next().value as number);
   }
 
   ackTracking(role: Role, socketId: string): AckTracking | undefined {
@@ -167,7 +229,8 @@ export class SocketIoWriter implements DurableWriter {
       // call (onack), so deleting it first changes nothing.
       const socket = nsp.sockets.get(id);
       if (!socket) continue;
-      const acks = acksOf(socket);
+      const acks = this.socketAcks ? acksOf(socket) : this.owed.get(socket);
+      if (!acks) continue;
       for (const packetId of packetIds) acks.delete(packetId);
     }
   }

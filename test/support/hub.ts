@@ -25,6 +25,8 @@ export async function startHub(env: Record<string, string> = {}, options: HubOpt
     LOG_FORMAT: 'json',
     HOST: '127.0.0.1',
     PORT: '0',
+    // The transport and delivery suites run again with TRANSPORT_PATCHES=off (.ci/run).
+    ...(process.env.TRANSPORT_PATCHES ? { TRANSPORT_PATCHES: process.env.TRANSPORT_PATCHES } : {}),
     ...env,
   });
   const app = await createHub(config, options);
