@@ -3,7 +3,7 @@ import { createHub } from './app.factory.js';
 import { configWarnings } from './config/config-warnings.js';
 import { ConfigError, loadConfig, readProcessEnv } from './config/load-config.js';
 import { ROOT_LOGGER } from './util/nest-logger.js';
-import { PATCHES, TransportPatches } from './transport/patches.js';
+import { TransportPatches } from './transport/patches.js';
 import type { HubLogger } from './util/logging.js';
 import type { AppConfig } from './config/app-config.js';
 
@@ -46,14 +46,6 @@ export function startBanner(
   ].join(' · ');
 }
 
-/** A patch TRANSPORT_PATCHES allows whose feature check failed: the node runs its fallback. */
-export function patchWarnings(patches: TransportPatches): string[] {
-  return patches.failed.map(
-    (name) =>
-      `transport patch ${name}: the installed library does not have what it patches; using the public API instead (${PATCHES[name].fallback})`,
-  );
-}
-
 async function bootstrap(): Promise<void> {
   const source = await orRefuse(readProcessEnv);
   const config = await orRefuse(() => loadConfig(source.env));
@@ -72,7 +64,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as { port: number } | null;
   const patches = app.get(TransportPatches);
-  const warnings = [...configWarnings(config, source.env), ...patchWarnings(patches)];
+  const warnings = [...configWarnings(config, source.env), ...patches.warnings()];
   logger.info(
     {
       engine: config.engine.kind,

@@ -21,7 +21,7 @@ describe('start-up: one banner that says where to go, and a root that leads some
       RATE_COMMAND_PER_SECOND: '5',
     };
     const info = await startChild(MAIN, { ...env, LOG_LEVEL: 'info' }, 'hub ready on');
-    let lines: Array<{ level: number; msg: string; context?: string }>;
+    let lines: Array<{ level: number; msg: string; context?: string; transportPatches?: string[] }>;
     try {
       // The warnings follow the banner: wait for as many as it announces.
       const announced = Number(/(\d+) warnings? below/.exec(info.output())?.[1] ?? 0);
@@ -42,6 +42,13 @@ describe('start-up: one banner that says where to go, and a root that leads some
     expect(banner.msg).toContain(`http://127.0.0.1:${port}/console`);
     expect(banner.msg).toContain(`readiness http://127.0.0.1:${port}/health/ready`);
     expect(banner.msg).toContain(`API docs http://127.0.0.1:${port}/api/docs`);
+    // The transport patches in use, each having passed its check against the installed libraries.
+    expect(banner.transportPatches).toEqual([
+      'frame-batching',
+      'ack-decoder',
+      'socket-acks',
+      'engine-backlog',
+    ]);
     // A misspelt setting is warned about, after the banner that counts it.
     const warnings = lines.filter((l) => l.level === 40);
     expect(warnings.length).toBeGreaterThan(0);

@@ -52,7 +52,7 @@ const BATCH_MAX = 256;
 
 /**
  * Through the channel the transport gives (the Socket.IO cluster adapter's server-side events, Redis
- * pub/sub with the streams adapter 0.3.1: best effort, in order per publishing node). A node that misses a message (Redis gone for
+ * pub/sub with the streams adapter 0.3: best effort, in order per publishing node). A node that misses a message (Redis gone for
  * a while) reads it from the log when the next one shows the gap (delivery/sequencer.ts).
  */
 export class AdapterClusterBus implements ClusterBus {

@@ -11,7 +11,7 @@ import { HubIoAdapter, type Origins } from './hub-io.adapter.js';
 
 /**
  * HubIoAdapter.bindMessageHandlers replaces the rxjs pipeline of @nestjs/platform-socket.io's
- * IoAdapter (pinned, see pins.ts) with plain listeners. Against a real Socket.IO server and client,
+ * IoAdapter (its public `bindMessageHandlers` and `mapPayload`) with plain listeners. Against a real Socket.IO server and client,
  * it must keep Nest's semantics: the handler's value, promise or observable is the ack reply,
  * `{ event, data }` is emitted instead, nothing is sent for nil, and a handler that throws does
  * not silence the event for the next call.

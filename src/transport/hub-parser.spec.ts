@@ -139,7 +139,8 @@ describe('HubDecoder', () => {
     hub.add(Buffer.from('ab'));
     expect(packets).toEqual([{ type: PacketType.ACK, nsp: '/crew', id: 5, data: [Buffer.from('ab')] }]);
     // A plain ack while a binary packet waits for its attachments is refused, as by socket.io-parser
-    // (its `reconstructor`, read by HubDecoder: socket.io-parser is pinned, pins.spec.ts).
+    // (its `reconstructor`, read by HubDecoder under the `ack-decoder` patch, whose boot check
+    // looks for exactly this state: transport/patches.ts).
     for (const decoder of [new HubDecoder(), new Decoder()]) {
       decoder.add('61-/crew,5[{"_placeholder":true,"num":0}]');
       expect(decoded(decoder, '3/crew,6[]')).toBe('throws got plaintext data when reconstructing a packet');

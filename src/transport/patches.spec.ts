@@ -35,6 +35,13 @@ describe('transport patches: one switch, and a feature check per patch', () => {
     expect(patches.has('ack-decoder')).toBe(true);
     expect(patches.failed).toEqual(['frame-batching', 'socket-acks']);
     expect(patches.summary().fallback[0]).toMatch(/^frame-batching \(its check failed: engine\.io flushes/);
+    expect(patches.warnings()).toEqual([
+      expect.stringMatching(
+        /^transport patch frame-batching: .*using the public API instead \(engine\.io flushes/,
+      ),
+      expect.stringMatching(/^transport patch socket-acks: .*\(the writer keeps its own record/),
+    ]);
+    expect(new TransportPatches([]).warnings()).toEqual([]); // off on purpose is not a warning
   });
 
   it('TRANSPORT_PATCHES: auto by default, off, or names; anything else refuses to boot', () => {

@@ -37,8 +37,10 @@ export const PATCHES: Record<PatchName, { replaces: string; fallback: string }> 
 };
 
 const require = createRequire(import.meta.url);
-/** socket.io's own engine.io (the copy whose connections the hub gets, not a top-level one). */
-const fromSocketIo = createRequire(require.resolve('socket.io'));
+/** The socket.io Nest's IoAdapter makes the hub's server with (package.json keeps it ours). */
+const fromNest = createRequire(require.resolve('@nestjs/platform-socket.io'));
+/** That socket.io's own engine.io (the copy whose connections the hub gets). */
+const fromSocketIo = createRequire(fromNest.resolve('socket.io'));
 
 /**
  * The feature checks: each says whether the internal a patch relies on is there, in the shape the
@@ -61,7 +63,7 @@ export const FEATURE_CHECKS: Record<PatchName, () => boolean> = {
     return pending && !(decoder as unknown as { reconstructor?: unknown }).reconstructor;
   },
   'socket-acks': () => {
-    const { Socket } = require('socket.io') as { Socket?: { prototype: Record<string, unknown> } };
+    const { Socket } = fromNest('socket.io') as { Socket?: { prototype: Record<string, unknown> } };
     const onack = Socket?.prototype.onack;
     return typeof onack === 'function' && /this\.acks\.get\(/.test(Function.prototype.toString.call(onack));
   },
@@ -99,6 +101,14 @@ export class TransportPatches {
 
   has(name: PatchName): boolean {
     return this.used.has(name);
+  }
+
+  /** One line per patch TRANSPORT_PATCHES allows whose check failed: the node runs its fallback. */
+  warnings(): string[] {
+    return this.failed.map(
+      (name) =>
+        `transport patch ${name}: the installed library does not have what it patches; using the public API instead (${PATCHES[name].fallback})`,
+    );
   }
 
   /** For the boot log: `used` and `fallback` (with the reason: off, or its check failed). */

@@ -5,12 +5,6 @@ import type { SocketAdapterFactory } from '../engine.tokens.js';
 import { sealAdapterTraffic } from './sealed-adapter-client.js';
 import { Sealer } from './sealer.js';
 
-/**
- * The version of `@socket.io/redis-streams-adapter` whose connection handling this wraps, pinned
- * in package.json; streams-adapter.spec.ts fails when another is installed.
- */
-export const STREAMS_ADAPTER_PIN = { '@socket.io/redis-streams-adapter': '0.3.1' } as const;
-
 /** The adapter's client, remembering the connections the adapter duplicates from it. */
 type AdapterClient = Redis & { readonly duplicates: Redis[] };
 
@@ -30,7 +24,7 @@ function adapterClient(url: string, options: RedisOptions, sealer: Sealer): Adap
 }
 
 /**
- * The adapter (0.3.1, util.js SUBSCRIBE/SSUBSCRIBE) subscribes its duplicate and drops the
+ * The adapter (0.3, util.js SUBSCRIBE/SSUBSCRIBE) subscribes its duplicate and drops the
  * promise: a hub closed before those SUBSCRIBEs were answered left one unhandled "Connection is
  * closed" rejection per namespace. The promise the adapter drops gets a handler here (the same
  * promise is returned, so nothing else changes); a failure to subscribe while running is the
@@ -49,7 +43,7 @@ function handledSubscribes(client: Redis): void {
 }
 
 /**
- * The Socket.IO Redis streams adapter, with its connections ended on close. Version 0.3.1
+ * The Socket.IO Redis streams adapter, with its connections ended on close. The adapter (0.3)
  * duplicates its client twice — an XREAD polling loop and pub/sub — once every namespace adapter
  * closed it aborts the loop, but the loop stops only after its pending XREAD returns (up to
  * `blockTimeInMs`, 5 s) and, with Redis gone, that XREAD keeps its connection retrying; the
