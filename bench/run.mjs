@@ -49,6 +49,14 @@ const fan = (room, payloadBytes = 100, extra = {}) => ({
   ...extra,
 });
 
+/**
+ * S6, one step of the open-loop sweep (issue #33): menu-priced `order.place` at `ordersPerSecond`
+ * from two publishers, spread over 10 tenants with 10 crew screens each, every delivery acked.
+ */
+const S6_CONTENDERS = ['baseline-socketio', 'hub-memory', 'hub-redis-1'];
+const sweepStep = (ordersPerSecond, step) =>
+  fan(10, 100, { tenants: 10, publishers: 2, rate: ordersPerSecond / 2, drainMs: 1000, ...step });
+
 /** The quick (smoke) version of a fan-out case: 1 s after half a second of warm-up. */
 const QUICK_FAN = { window: 16, seconds: 1, warmupSeconds: 0.5, drainMs: 500 };
 
@@ -59,6 +67,7 @@ const CFG = quick
       s2: { rates: [500, 1000], seconds: 1, contenders: S2_CONTENDERS },
       s3: [fan(10, 100, QUICK_FAN)],
       s3volatile: fan(1, 100, { ...QUICK_FAN, volatile: true }),
+      s6: { rates: [1000], step: { seconds: 1, warmupSeconds: 0.5 } },
       s3contenders: ALL,
       s4: { count: 200 },
       s5: {
@@ -92,6 +101,7 @@ const CFG = quick
         fan(10, 100, { rate: 500, contenders: ALL.filter((c) => c.includes('-redis-')) }),
       ],
       s3volatile: fan(1, 100, { volatile: true }),
+      s6: { rates: [1000, 2000, 3000, 4000], step: { seconds: 3, warmupSeconds: 1 } },
       s3contenders: ALL,
       s4: { count: 1000 },
       s5: {
@@ -201,6 +211,19 @@ try {
         room: cfg.room,
         payloadBytes: cfg.payloadBytes,
         byContender: aggregate(await interleaved(label, contenders, (c) => fanout(c, cfg))),
+      });
+    }
+  }
+  if (want('S6')) {
+    results.scenarios.S6 = [];
+    for (const rate of CFG.s6.rates) {
+      const label = `S6 open loop at ${rate} orders/s`;
+      if (args.cases && !args.cases.split(',').some((c) => label.includes(c))) continue;
+      const cfg = sweepStep(rate, CFG.s6.step);
+      results.scenarios.S6.push({
+        label,
+        ordersPerSecond: rate,
+        byContender: aggregate(await interleaved(label, S6_CONTENDERS, (c) => fanout(c, cfg))),
       });
     }
   }

@@ -130,6 +130,25 @@ for (const [command, rule] of Object.entries(COMMANDS)) {
     };
   }
 }
+// Protocol 1.1: the cumulative acknowledgement, an event without a reply (docs/protocol.md 16).
+messages.ack = {
+  name: contracts.CUMULATIVE_ACK_EVENT,
+  title: 'ack (protocol 1.1)',
+  summary:
+    'acknowledges every durable message written to this socket at or below `cursor`, except `gaps`; ' +
+    "for sessions whose welcome said `acks: 'cumulative'`",
+  payload: rootSchema('CumulativeAck'),
+};
+for (const role of ROLES) {
+  channels[role].messages.ack = { $ref: '#/components/messages/ack' };
+  operations[`${role}_ack`] = {
+    action: 'send',
+    channel: { $ref: `#/channels/${role}` },
+    title: contracts.CUMULATIVE_ACK_EVENT,
+    summary: 'cumulative acknowledgement (no reply)',
+    messages: [{ $ref: `#/channels/${role}/messages/ack` }],
+  };
+}
 for (const type of SERVER_EVENT_TYPES) {
   const durable = DURABLE_TYPES.includes(type);
   messages[`message_${id(type)}`] = {

@@ -13,6 +13,7 @@ import {
   takesOrdersNow,
 } from '@orderwire/client';
 import type { StoreStatusData } from '@orderwire/contracts';
+import { DeliveryService } from '../src/delivery/delivery.service.js';
 import { until } from './support/webhook-receiver.js';
 import { connect, sampleOrder, type TestClient } from './support/client.js';
 import { freePort } from './support/free-port.js';
@@ -147,6 +148,32 @@ describe('GlobalWebSocketManager against a real hub', () => {
     await crew.ok('order.update_status', { orderId, status: 'ready' });
     await until(() => seen.at(-1)?.has(orderId) === false);
     stop();
+  });
+
+  it("acknowledges cumulatively by default (protocol 1.1, once the welcome grants it), each message with acks: 'each'", async () => {
+    const pending = () => hub.app.get(DeliveryService).pendingCount();
+    for (const [sub, acks] of [
+      ['k-cumulative', undefined],
+      ['k-each', 'each'],
+    ] as const) {
+      const m = sdk(hub, 'crew', sub, acks ? { acks } : {}).connect();
+      await opened(m);
+      expect(m.session?.acks).toBe(acks ?? 'cumulative');
+      let failures = 0;
+      const handled = new Set<string>();
+      m.on('order.created', (e) => {
+        // The first copy of the first order fails (a handler that throws): the hub sends it again.
+        if (failures++ === 0) throw new Error('not yet');
+        handled.add(e.data.order.orderId);
+      });
+      const customer = await connect(hub, 'customer', `c-${sub}`);
+      for (let i = 0; i < 3; i++) await customer.ok('order.place', sampleOrder());
+      await until(() => handled.size === 3 && pending() === 0).catch((err: unknown) => {
+        throw new Error(`${sub}: handled ${handled.size}, pending ${pending()}: ${String(err)}`);
+      });
+      customer.close();
+      m.disconnect();
+    }
   });
 
   it('removes duplicates: a message redelivered while its handler still runs is handled once', async () => {

@@ -14,6 +14,17 @@ export function saturation(steps) {
   return sat;
 }
 
+/** S6: the highest rate whose deliveries kept up (≥ 95 % of 10 per order) with p99 under 100 ms. */
+export function sweepSaturation(steps, contender) {
+  let sat = null;
+  for (const s of steps ?? []) {
+    const c = s.byContender[contender];
+    if (c && med(c.deliveriesPerSecond) >= 0.95 * 10 * s.ordersPerSecond && med(c.e2eP99Ms) < 100)
+      sat = s.ordersPerSecond;
+  }
+  return sat;
+}
+
 export function targetsOf(r) {
   const t = [];
   const S1 = r.scenarios.S1;
@@ -115,6 +126,27 @@ export function targetsOf(r) {
       met: ms !== null && ms <= 250,
     });
   }
+  const S6 = r.scenarios.S6 ?? [];
+  const p99At = (rate, n) => med(S6.find((s) => s.ordersPerSecond === rate)?.byContender[n]?.e2eP99Ms);
+  for (const [n, rates] of [
+    ['hub-memory', [1000, 2000]],
+    ['hub-redis-1', [1000]],
+  ])
+    for (const rate of rates) {
+      const p99 = p99At(rate, n);
+      if (p99 === undefined || p99 === null) continue;
+      t.push({ target: `S6 ${n} p99 at ${rate} orders/s ≤ 15 ms`, measured: `${fmt(p99, 1)} ms`, met: p99 <= 15 });
+    }
+  if (S6.length > 1) {
+    const hub = sweepSaturation(S6, 'hub-memory');
+    const base = sweepSaturation(S6, 'baseline-socketio');
+    if (base)
+      t.push({
+        target: 'S6 hub-memory saturation ≥ 0.9 × baseline-socketio',
+        measured: `${hub ?? '–'} / ${base} orders/s`,
+        met: (hub ?? 0) >= 0.9 * base,
+      });
+  }
   const S5 = r.scenarios.S5?.['hub-redis-2'];
   if (S5)
     t.push({
@@ -187,6 +219,22 @@ export function renderMarkdown(r) {
         );
       }
     }
+    L.push('');
+  }
+  if (r.scenarios.S6?.length) {
+    L.push(
+      '**S6 open-loop sweep** (`order.place` at a fixed rate over 10 tenants × 10 crew screens, every delivery acknowledged; event-loop delay and GC of the first server over the measured window)',
+      '',
+      '| orders/s | contender | deliveries/s | e2e p50 / p99 ms | event-loop delay p99 / max ms | GC max ms, % of time | CPU µs per delivery | server CPU % | lost | dup | reordered |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const s of r.scenarios.S6)
+      for (const [n, c] of Object.entries(s.byContender))
+        L.push(
+          `| ${s.ordersPerSecond} | ${n} | ${mmm(c.deliveriesPerSecond, 0)} | ${fmt(med(c.e2eP50Ms), 1)} / ${mmm(c.e2eP99Ms, 1)} | ${fmt(med(c.eldP99Ms), 1)} / ${fmt(med(c.eldMaxMs), 1)} | ${fmt(med(c.gcMaxMs), 1)}, ${fmt(med(c.gcPct), 1)} | ${fmt(med(c.cpuUsPerDelivery), 1)} | ${fmt(med(c.serverCpuPct), 0)} | ${fmt(c.lost?.max ?? c.lost, 0)} | ${fmt(c.duplicated?.max, 0)} | ${fmt(c.reordered?.max, 0)} |`,
+        );
+    for (const n of Object.keys(r.scenarios.S6[0].byContender))
+      L.push(`| saturation ≈ ${sweepSaturation(r.scenarios.S6, n) ?? '–'} orders/s | ${n} | | | | | | | | | |`);
     L.push('');
   }
   if (r.scenarios.S4) {

@@ -121,7 +121,10 @@ export async function s2(contender, cfg) {
 
 /** S3 (and S5): fan-out to a room of `room` receivers; deliveries/s, e2e latency, loss, dups, order. */
 export async function fanout(contender, cfg) {
-  const tenant = `fan${Math.random().toString(36).slice(2, 8)}`;
+  const run = Math.random().toString(36).slice(2, 8);
+  // S6 spreads its orders over several tenants, each with its own crew room (`room` screens).
+  const tenants = Array.from({ length: cfg.tenants ?? 1 }, (_, i) => `fan${run}${i || ''}`);
+  const tenant = tenants[0];
   // More receiver threads for bigger rooms: one thread acking many busy sockets saturates first,
   // and its sockets then wait their turn for longer than the hub's ack backoff.
   const receiverWorkers = cfg.room >= 100 ? 4 : cfg.room >= 10 ? 2 : 1;
@@ -134,7 +137,8 @@ export async function fanout(contender, cfg) {
       urls: receiverUrls,
       role: volatile ? 'customer' : 'crew',
       tenant,
-      count: volatile ? 1 : Math.ceil(cfg.room / receiverWorkers),
+      tenants,
+      count: volatile ? 1 : Math.ceil((cfg.room * tenants.length) / receiverWorkers),
       event: volatile ? 'courier.location' : cfg.announce ? 'notification' : 'order.created',
       drainMs: cfg.drainMs,
       index: i,
@@ -146,6 +150,7 @@ export async function fanout(contender, cfg) {
     kind: contender.kind,
     url: contender.urls[0],
     tenant,
+    tenants,
     seconds: cfg.seconds,
     window: cfg.window,
     rate: cfg.rate,
@@ -176,9 +181,12 @@ export async function fanout(contender, cfg) {
     const r0 = contender.redisCpuMs();
     const calls0 = await contender.redisCalls();
     const g0 = (await recv.cpuMs()) + (await pub.cpuMs());
+    // The first server's event-loop delay and GC pauses over the measured window.
+    await contender.servers[0].stats({ resetEld: true });
     const t0 = Date.now();
     const published = await pub.collect('result', pubs.length);
     const pubWall = Date.now() - t0;
+    const loop = await contender.servers[0].stats();
     // CPU over the publishing window (the drain after it would dilute it).
     const serverMs = contender.cpuMs() - s0;
     const redisMs = contender.redisCpuMs() - r0;
@@ -204,6 +212,10 @@ export async function fanout(contender, cfg) {
       duplicated: received.reduce((s, r) => s + r.dup, 0),
       reordered: received.reduce((s, r) => s + r.reordered, 0),
       serverCpuPct: round((100 * serverMs) / pubWall, 0),
+      eldP99Ms: round(loop.eldP99Ms),
+      eldMaxMs: round(loop.eldMaxMs),
+      gcMaxMs: round(loop.gcMaxMs),
+      gcPct: round((100 * loop.gcMs) / pubWall, 1),
       generatorCpuPct: round((100 * generatorMs) / pubWall, 0),
       // A generator thread near 100 % is a saturated client, whatever the process CPU says.
       busiestGeneratorThreadPct: round(Math.max(...[...published, ...received].map((r) => r.busyPct)), 0),

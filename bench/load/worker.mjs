@@ -245,6 +245,7 @@ const scenarios = {
       setTimeout(() => (elu = performance.eventLoopUtilization()), Math.max(0, m.at - Date.now()));
     });
     const clients = [];
+    const tenants = job.tenants ?? [job.tenant];
     for (let i = 0; i < job.count; i++) {
       const url = job.urls[i % job.urls.length];
       clients.push(
@@ -252,7 +253,7 @@ const scenarios = {
           await open(job.kind, url, {
             role: job.role,
             sub: `${job.role}-${job.index}-${i}`,
-            tenant: job.tenant,
+            tenant: tenants[i % tenants.length],
             onEvent: track(),
           })
         ).client,
@@ -280,13 +281,20 @@ const scenarios = {
     const tenant = job.tenant;
     const payloadItems = itemsOf(job.payloadBytes);
     const orders = job.kind === 'hub' && job.menu && !job.volatile && !job.announce;
-    if (orders) await publishMenu(job.url, tenant, [...items, ...payloadItems]);
-    const { client } = await open(job.kind, job.url, {
-      role: job.volatile ? 'crew' : job.announce ? 'admin' : 'customer',
-      sub: `pub-${job.index}`,
-      tenant,
-      crewRole: 'courier',
-    });
+    // S6: one customer per tenant, the orders going round them (each tenant's menu first).
+    const tenants = job.volatile || job.announce ? [tenant] : (job.tenants ?? [tenant]);
+    const senders = [];
+    for (const t of tenants) {
+      if (orders) await publishMenu(job.url, t, [...items, ...payloadItems]);
+      const { client: c } = await open(job.kind, job.url, {
+        role: job.volatile ? 'crew' : job.announce ? 'admin' : 'customer',
+        sub: `pub-${job.index}`,
+        tenant: t,
+        crewRole: 'courier',
+      });
+      senders.push(c);
+    }
+    const client = senders[0];
     let location;
     if (job.volatile) {
       let orderId = 'v';
@@ -339,7 +347,7 @@ const scenarios = {
         ? await client.send('courier.location', location)
         : job.announce
           ? await client.send('admin.announce', { audience: ['crew'], level: 'info', message: mark })
-          : await client.send('order.place', {
+          : await senders[s % senders.length].send('order.place', {
               items: payloadItems,
               currency: 'EUR',
               fulfillment: 'pickup',
@@ -366,7 +374,7 @@ const scenarios = {
       );
     }
     const busy = busyPct(elu);
-    client.close();
+    for (const c of senders) c.close();
     parentPort.postMessage({ type: 'result', sent: seq, accepted, busyPct: busy });
   },
 

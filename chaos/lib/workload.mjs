@@ -73,8 +73,9 @@ export class Ledger {
   }
 }
 
-function manager(url, role, sub, extra = {}) {
+function manager(url, role, sub, extra = {}, options = {}) {
   return new GlobalWebSocketManager({
+    ...options,
     url,
     userType: role,
     token: token({ sub, role, tenantId: TENANT, ...extra }),
@@ -120,7 +121,10 @@ export class Customer {
   constructor(url, id, ledger) {
     this.id = id;
     this.ledger = ledger;
-    this.m = manager(url, 'customer', id);
+    // Both ack forms in one run: every other customer acknowledges each message (protocol 1),
+    // the rest cumulatively (1.1, the SDK's default; docs/protocol.md 16).
+    const acks = Number(id.replace(/\D/g, '')) % 2 === 1 ? 'each' : 'cumulative';
+    this.m = manager(url, 'customer', id, {}, { acks });
     this.m.on('notification', (e) => ledger.receive(id, e.id, e.id));
     this.m.on('order.created', (e) => ledger.receive(id, `created:${e.data.order.orderId}`, e.id));
     this.m.on('order.status_updated', (e) =>
@@ -166,7 +170,9 @@ export class Customer {
       // the order itself (a cap, the menu, validation) means the load is not what it claims.
       if (
         err?.code &&
-        !['INTERNAL', 'UNAVAILABLE', 'TIMEOUT', 'CLOSED', 'RATE_LIMITED', 'TOO_MANY_CONNECTIONS'].includes(err.code)
+        !['INTERNAL', 'UNAVAILABLE', 'TIMEOUT', 'CLOSED', 'RATE_LIMITED', 'TOO_MANY_CONNECTIONS'].includes(
+          err.code,
+        )
       )
         this.ledger.ordersRefused.set(err.code, (this.ledger.ordersRefused.get(err.code) ?? 0) + 1);
     }

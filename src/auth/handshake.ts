@@ -22,7 +22,7 @@ export interface HandshakeFacts {
   ip: string;
   /** Whether the query string carries a `token` (refused: it ends up in access logs). */
   queryToken: boolean;
-  /** Socket.IO's `auth` payload: `token`, `cursor`. */
+  /** Socket.IO's `auth` payload: `token`, `cursor`, `acks` (protocol 1.1). */
   auth: Record<string, unknown>;
   authorization: string | undefined;
 }
@@ -98,6 +98,8 @@ export class Handshake {
       claims,
       handshakeAt: started,
       cursor: typeof auth.cursor === 'string' && auth.cursor.length <= 256 ? auth.cursor : undefined,
+      // Protocol 1.1: granted to whoever asks (anything else is protocol 1's `each`).
+      acks: auth.acks === 'cumulative' ? 'cumulative' : 'each',
       [RUNTIME]: {},
     };
     return {

@@ -36,6 +36,7 @@ function session(over: Partial<Session> = {}): Session {
     userKey: 'crew|r-1|u-1',
     claims: { sub: 'u-1', role: 'crew', tenantId: 'r-1', exp: 2_000 } as Session['claims'],
     handshakeAt: 0,
+    acks: 'each',
     [RUNTIME]: {},
     ...over,
   };

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  CUMULATIVE_ACK_EVENT,
   inspectShape,
   isCommandType,
   type CommandType,
@@ -19,6 +20,7 @@ import { RateLimiter } from '../commands/rate-limiter.js';
 import { COMMAND_UNITS } from '../commands/units/index.js';
 import { WsCall } from '../commands/ws-call.js';
 import { linkOf } from '../transport/socket-link.js';
+import { onCumulativeAck } from '../transport/cumulative-acks.js';
 
 type Conn = HubSocket['conn'];
 
@@ -92,6 +94,12 @@ export class Admission {
           `a message may be at most ${this.config.limits.messageBytes} bytes`,
         ),
       );
+    }
+    if (event === CUMULATIVE_ACK_EVENT) {
+      // Protocol 1.1's acknowledgement: no reply, no handler in Nest (docs/protocol.md 16).
+      const refusal = onCumulativeAck(socket, args[1]);
+      if (refusal) refuse(new HubException(refusal.code, refusal.message));
+      return;
     }
     if (type === 'unknown') {
       try {

@@ -50,6 +50,7 @@ export class WelcomeService {
         recovered: replay.recovered,
         replayed: replay.replayed,
         ...(head !== undefined ? { cursor: head } : {}),
+        acks: session.acks,
       });
       this.metrics.handshakeDuration.observe((performance.now() - session.handshakeAt) / 1000);
     } finally {

@@ -1,4 +1,12 @@
-import type { AuditActor, CrewRole, DurableType, Envelope, HubClaims, Role } from '@orderwire/contracts';
+import type {
+  AckMode,
+  AuditActor,
+  CrewRole,
+  DurableType,
+  Envelope,
+  HubClaims,
+  Role,
+} from '@orderwire/contracts';
 
 /** Per-socket rate state, created on the first command so that idle sockets carry none. */
 export interface RateState {
@@ -24,6 +32,8 @@ export interface Session {
   handshakeAt: number;
   /** The cursor the client sent in the handshake, if any. */
   cursor?: string;
+  /** How it acknowledges durable messages (protocol 1.1, `auth.acks`; docs/protocol.md 16). */
+  acks: AckMode;
   /**
    * What lives only in this process. Under a symbol key, so that it stays out of `socket.data`
    * when the cluster adapter serializes it for other nodes (fetchSockets).
@@ -53,6 +63,19 @@ export interface SessionRuntime {
   userRoom?: string;
   /** Set when the connection has gone: commands still on their way are refused (SessionGuard). */
   ended?: boolean;
+  /** A cumulative session's durable messages still owed (transport/cumulative-acks.ts). */
+  owed?: Map<number, OwedMessage>;
+  /** Its `ack` events this second, and when the second began. */
+  ackEvents?: { count: number; since: number; warned: boolean };
+}
+
+/** A durable message written to a cumulative session and not yet acknowledged by it. */
+export interface OwedMessage {
+  /** Where its cursor stands (cursorSeq). */
+  seq: number;
+  cursor: string;
+  /** Tells delivery it was acknowledged (what the Socket.IO ack callback would have called). */
+  acked(): void;
 }
 
 /** Who a session is, as an audit entry's actor. */

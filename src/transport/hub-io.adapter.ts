@@ -12,6 +12,8 @@ import type { SocketAdapterFactory } from '../engine/engine.tokens.js';
 import { batchFrames, type EngineServer } from './frame-batching.js';
 import { HubEncoder, hubParser } from './hub-parser.js';
 import { TransportPatches } from './patches.js';
+import { track as trackGranted } from './cumulative-acks.js';
+import type { HubSocket } from './hub-server.js';
 
 type RawConn = Parameters<RawSessions['opened']>[0];
 
@@ -125,6 +127,8 @@ export class HubIoAdapter extends IoAdapter {
     if (!sockets) this.socketsOf.set(socket.conn, (sockets = new Set()));
     sockets.add(socket);
     socket.once('disconnect', () => sockets.delete(socket));
+    // Protocol 1.1: a namespace without granted sockets skips looking for them (cumulative-acks.ts).
+    trackGranted(socket as HubSocket);
   }
 
   /**

@@ -4,6 +4,7 @@ import { RUNTIME, type SessionRuntime } from '../session/session.js';
 import type { HubNamespace, HubSocket } from './hub-server.js';
 import type { SocketLink } from './socket-link.js';
 import { parseUserKey, Rooms } from '../routing/rooms.js';
+import { anyGranted, isCumulative, owe, owedOf } from './cumulative-acks.js';
 
 /** Socket.IO parser packet type of an event. */
 const EVENT_PACKET = 2;
@@ -167,10 +168,21 @@ export class SocketIoWriter implements DurableWriter {
     let written = 0;
     const owed = this.socketAcks ? undefined : this.owed;
     const recipients: HubSocket[] | undefined = owed ? [] : undefined;
-    if (recipients) eachSocket(nsp, rooms, except, (socket) => recipients.push(socket));
+    // Protocol 1.1's granted sockets get the packet without an ack id (cumulative-acks.ts).
+    const cumulative: HubSocket[] = [];
+    if (recipients || anyGranted(nsp)) {
+      eachSocket(nsp, rooms, except, (socket) =>
+        (isCumulative(socket) ? cumulative : recipients)?.push(socket),
+      );
+    }
+    let withAck = except;
+    if (cumulative.length > 0) {
+      withAck = new Set(except);
+      for (const socket of cumulative) (withAck as Set<string>).add(socket.id);
+    }
     nsp.adapter.broadcastWithAck(
       packet as never,
-      { rooms: rooms as Set<string>, except: except as Set<string>, flags: { local: true } },
+      { rooms: rooms as Set<string>, except: withAck as Set<string>, flags: { local: true } },
       (count) => (written = count),
       function (this: HubSocket) {
         owed?.get(this)?.delete(packet.id!);
@@ -179,11 +191,20 @@ export class SocketIoWriter implements DurableWriter {
       },
     );
     if (recipients && packet.id !== undefined) for (const socket of recipients) this.owe(socket, packet.id);
+    if (cumulative.length > 0) written += this.writeCumulative(nsp, cumulative, args, packet.id, onAck);
     return { written, packetId: packet.id };
   }
 
   write(link: Link, args: unknown[], onAck: AckHandler): void {
     const { socket } = link as SocketLink;
+    if (isCumulative(socket)) {
+      (socket.emit as (ev: string, ...a: unknown[]) => boolean)(args[0] as string, ...args.slice(1));
+      owe(socket, args, undefined, () => {
+        const from = acking(socket);
+        if (from) onAck(from, undefined);
+      });
+      return;
+    }
     (socket.emit as (ev: string, ...a: unknown[]) => boolean)(
       args[0] as string,
       ...args.slice(1),
@@ -207,7 +228,32 @@ export class SocketIoWriter implements DurableWriter {
   owedAcks(role: Role, socketId: string): ReadonlyMap<number, unknown> | undefined {
     const socket = this.nsp(role)?.sockets.get(socketId);
     if (!socket) return undefined;
-    return this.socketAcks ? acksOf(socket) : (this.owed.get(socket) ?? new Map());
+    return owedOf(socket) ?? (this.socketAcks ? acksOf(socket) : (this.owed.get(socket) ?? new Map()));
+  }
+
+  /**
+   * The packet, without an ack id, to the granted sockets: one write to their rooms (each socket
+   * has its own), the arguments encoded once as for everyone else; each remembers what it owes.
+   */
+  private writeCumulative(
+    nsp: HubNamespace,
+    sockets: HubSocket[],
+    args: unknown[],
+    packetId: number | undefined,
+    onAck: AckHandler,
+  ): number {
+    nsp.adapter.broadcast({ type: EVENT_PACKET, data: args, nsp: nsp.name } as never, {
+      rooms: new Set(sockets.map((s) => s.id)),
+      except: new Set(),
+      flags: { local: true },
+    });
+    for (const socket of sockets) {
+      owe(socket, args, packetId, () => {
+        const from = acking(socket);
+        if (from) onAck(from, packetId);
+      });
+    }
+    return sockets.length;
   }
 
   private owe(socket: HubSocket, packetId: number): void {
@@ -229,7 +275,7 @@ export class SocketIoWriter implements DurableWriter {
       // call (onack), so deleting it first changes nothing.
       const socket = nsp.sockets.get(id);
       if (!socket) continue;
-      const acks = this.socketAcks ? acksOf(socket) : this.owed.get(socket);
+      const acks = owedOf(socket) ?? (this.socketAcks ? acksOf(socket) : this.owed.get(socket));
       if (!acks) continue;
       for (const packetId of packetIds) acks.delete(packetId);
     }

@@ -34,6 +34,8 @@ export interface ClientOptions {
   boardTimeoutMs?: number;
   /** False: `connect` resolves once connected, without waiting for `order.board`. */
   awaitBoard?: boolean;
+  /** Protocol 1.1: ask for cumulative acks (`auth.acks`); auto-acks then go as one `ack` per turn. */
+  acks?: 'cumulative';
 }
 
 type Waiter = { type: string; pred: (e: Envelope) => boolean; resolve: (e: Envelope) => void };
@@ -42,6 +44,13 @@ type Waiter = { type: string; pred: (e: Envelope) => boolean; resolve: (e: Envel
 export class TestClient {
   readonly received: Envelope[] = [];
   autoAck: boolean;
+  /** Durable messages that came with a Socket.IO ack callback (protocol 1) and without (1.1). */
+  readonly ackForms = { callback: 0, none: 0 };
+  /** Cumulative auto-acks: cursors (by their seq) whose ack is refused, as a failed handler would. */
+  failCursor: (cursor: string) => boolean = () => false;
+  private highest?: string;
+  private readonly gaps = new Set<string>();
+  private ackScheduled = false;
   private waiters: Waiter[] = [];
   private disconnectReason?: string;
 
@@ -49,7 +58,9 @@ export class TestClient {
     this.autoAck = true;
     socket.onAny((type: string, envelope: Envelope, ack?: () => void) => {
       this.received.push(envelope);
+      if (envelope?.requiresAck) this.ackForms[typeof ack === 'function' ? 'callback' : 'none']++;
       if (typeof ack === 'function' && this.autoAck) ack();
+      else if (envelope?.requiresAck && envelope.cursor && this.autoAck) this.ackLater(envelope.cursor);
       for (const w of [...this.waiters]) {
         if (w.type === type && w.pred(envelope)) {
           this.waiters.splice(this.waiters.indexOf(w), 1);
@@ -58,6 +69,25 @@ export class TestClient {
       }
     });
     socket.on('disconnect', (reason) => (this.disconnectReason = reason));
+  }
+
+  /** Protocol 1.1: into the next `ack` (one per turn), or into its gaps if `failCursor` says so. */
+  private ackLater(cursor: string): void {
+    if (this.failCursor(cursor)) {
+      this.gaps.add(cursor);
+      return;
+    }
+    this.gaps.delete(cursor);
+    const seq = (c: string) => Number(c.slice(c.lastIndexOf(':') + 1));
+    if (this.highest === undefined || seq(cursor) > seq(this.highest)) this.highest = cursor;
+    if (this.ackScheduled) return;
+    this.ackScheduled = true;
+    setImmediate(() => {
+      this.ackScheduled = false;
+      const top = this.highest!;
+      const gaps = [...this.gaps].filter((g) => seq(g) <= seq(top));
+      this.socket.emit('ack', { cursor: top, ...(gaps.length ? { gaps } : {}) });
+    });
   }
 
   of(type: string): Envelope[] {
@@ -119,6 +149,7 @@ function socketFor(hub: TestHub, role: Role, sub: string, opts: ClientOptions): 
   const auth: Record<string, unknown> = {};
   if (token) auth.token = token;
   if (opts.cursor) auth.cursor = opts.cursor;
+  if (opts.acks) auth.acks = opts.acks;
   return io(`${hub.url}/${role}`, {
     path: hub.config.ws.path,
     transports: opts.transports ?? ['websocket'],

@@ -1,14 +1,17 @@
-import type {
-  CommandReply,
-  CommandType,
-  Envelope,
-  ServerEventMap,
-  ServerEventType,
-  WelcomeData,
+import {
+  type AckMode,
+  type CommandReply,
+  type CommandType,
+  CUMULATIVE_ACK_EVENT,
+  type Envelope,
+  type ServerEventMap,
+  type ServerEventType,
+  type WelcomeData,
 } from '@orderwire/contracts/protocol';
 import type { Socket } from 'socket.io-client';
 import { AutoResume } from './auto-resume.js';
 import { Connection } from './connection.js';
+import { CumulativeAcker } from './cumulative-ack.js';
 import { answers, Heartbeat } from './heartbeat.js';
 import { type AnyHandler, type Handler, Inbox } from './inbox.js';
 import {
@@ -40,6 +43,7 @@ export class GlobalWebSocketManager {
   private readonly statusListeners = new Listeners<[status: ConnectionStatus, offline?: OfflineInfo]>();
   private readonly recoveryListeners = new Listeners<[info: RecoveryInfo]>();
   private readonly inbox: Inbox;
+  private readonly acker: CumulativeAcker;
   private readonly tokens: TokenSource;
   private readonly tokenRefresh: TokenRefresh;
   private readonly opts: ManagerSettings;
@@ -73,6 +77,11 @@ export class GlobalWebSocketManager {
         log: (...args) => this.log(...args),
       },
       this.opts.commandTimeoutMs,
+    );
+    this.acker = new CumulativeAcker(
+      // Never buffered for a later connection: its socket owes nothing of this one's.
+      (ack) => this.connection.socket?.connected && this.connection.socket.emit(CUMULATIVE_ACK_EVENT, ack),
+      opts.ackDelayMs,
     );
     this.inbox = new Inbox(storage, `${opts.keyPrefix}:cursor`, opts.dedupeWindow, {
       welcomed: (welcome) => this.welcomed(welcome),
@@ -228,6 +237,9 @@ export class GlobalWebSocketManager {
 
   private welcomed(welcome: WelcomeData): void {
     this.welcome = welcome;
+    // Protocol 1.1: cumulative acks where asked for and granted, else an ack per message.
+    this.acker.reset();
+    this.inbox.acknowledgeWith(welcome.acks === 'cumulative' ? this.acker : undefined);
     this.inbox.startAt(welcome.cursor);
     this.recoveryListeners.emit({ recovered: welcome.recovered, replayed: welcome.replayed });
     this.tokenRefresh.schedule();
@@ -241,10 +253,14 @@ export class GlobalWebSocketManager {
     void this.commands.flush();
   }
 
-  private async authPayload(): Promise<{ token?: string; cursor?: string }> {
+  private async authPayload(): Promise<{ token?: string; cursor?: string; acks?: AckMode }> {
     const token = await this.tokens.forConnect();
     const cursor = this.cursor;
-    return { token, ...(cursor ? { cursor } : {}) };
+    return {
+      token,
+      ...(cursor ? { cursor } : {}),
+      ...(this.opts.acks === 'cumulative' ? { acks: 'cumulative' } : {}),
+    };
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Envelope, ServerEventType, WelcomeData } from '@orderwire/contracts/protocol';
+import type { CumulativeAcker } from './cumulative-ack.js';
 import { RecentIds } from './recent-ids.js';
 import type { KeyValueStorage } from './storage.js';
 
@@ -25,6 +26,8 @@ export class Inbox {
   private readonly anyHandlers = new Set<AnyHandler>();
   private readonly recent: RecentIds;
   private processing: Promise<void> = Promise.resolve();
+  /** Set while this connection acknowledges cumulatively (the welcome granted it). */
+  private cumulative?: CumulativeAcker;
 
   constructor(
     private readonly storage: KeyValueStorage,
@@ -57,6 +60,11 @@ export class Inbox {
     return () => this.anyHandlers.delete(handler);
   }
 
+  /** From the next message on, durable messages are acknowledged through `acker` (or each, if undefined). */
+  acknowledgeWith(acker: CumulativeAcker | undefined): void {
+    this.cumulative = acker;
+  }
+
   /** Queues a message behind the ones before it. */
   push(type: string, envelope: Envelope, ack?: () => void): void {
     this.processing = this.processing.then(() => this.receive(type, envelope, ack));
@@ -65,22 +73,30 @@ export class Inbox {
   private async receive(type: string, envelope: Envelope, ack?: () => void): Promise<void> {
     if (!envelope || typeof envelope.id !== 'string') return;
     if (this.recent.seen(envelope.id)) {
-      ack?.();
+      this.acknowledge(envelope, ack);
       return;
     }
     if (type === 'system.welcome') this.hooks.welcomed(envelope.data as WelcomeData);
     if (type === 'system.shutdown') this.hooks.log('the hub is draining; reconnecting');
     const handlers = [...(this.handlers.get(type) ?? []), ...this.anyHandlers];
-    const results = await Promise.allSettled(handlers.map((h) => h(envelope)));
+    // async: a handler that throws (not only one that rejects) fails this message, not the inbox.
+    const results = await Promise.allSettled(handlers.map(async (h) => h(envelope)));
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) {
       // Not acknowledged: the hub delivers it again. Forget the id so that the copy is handled.
       this.hooks.log('a handler failed', type, (failed as PromiseRejectedResult).reason);
       this.recent.forget(envelope.id);
+      if (envelope.cursor && !ack) this.cumulative?.failed(envelope.cursor);
       return;
     }
     if (envelope.cursor) this.storage.setItem(this.cursorKey, envelope.cursor);
-    ack?.();
+    this.acknowledge(envelope, ack);
     if (type === 'order.board') this.hooks.ready();
+  }
+
+  /** Its Socket.IO ack if it came with one (protocol 1), else into the next cumulative `ack`. */
+  private acknowledge(envelope: Envelope, ack: (() => void) | undefined): void {
+    if (ack) ack();
+    else if (envelope.cursor && envelope.requiresAck) this.cumulative?.processed(envelope.cursor);
   }
 }

@@ -1,4 +1,4 @@
-import type { CommandData, CommandType, ErrorCode, Role } from '@orderwire/contracts/protocol';
+import type { AckMode, CommandData, CommandType, ErrorCode, Role } from '@orderwire/contracts/protocol';
 import type { KeyValueStorage } from './storage.js';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'offline' | 'closed';
@@ -53,6 +53,13 @@ export interface GlobalWebSocketManagerOptions {
   hiddenCheckAfterMs?: number;
   /** Refresh the token this long before `exp` (at most a tenth of its life). Default 30 s. */
   refreshBeforeExpMs?: number;
+  /**
+   * How durable messages are acknowledged: `cumulative` (default; protocol 1.1, one `ack` event
+   * for a burst, when the hub's welcome grants it) or `each` (a Socket.IO ack per message).
+   */
+  acks?: AckMode;
+  /** With cumulative acks: how long after a processed message its `ack` is sent. Default 0 (the next timer turn). */
+  ackDelayMs?: number;
 }
 
 /**
@@ -75,6 +82,8 @@ export interface ManagerSettings {
   refreshBeforeExpMs: number;
   hiddenCheckAfterMs: number;
   dedupeWindow: number;
+  acks: AckMode;
+  ackDelayMs: number;
   backoff: { minMs: number; maxMs: number; jitter: number };
   /** Prefix of the storage keys. */
   keyPrefix: string;
@@ -87,6 +96,8 @@ export function settingsOf(options: GlobalWebSocketManagerOptions): ManagerSetti
     refreshBeforeExpMs: options.refreshBeforeExpMs ?? 30_000,
     hiddenCheckAfterMs: options.hiddenCheckAfterMs ?? 15_000,
     dedupeWindow: options.dedupeWindow ?? 1000,
+    acks: options.acks ?? 'cumulative',
+    ackDelayMs: options.ackDelayMs ?? 0,
     backoff: {
       minMs: options.backoff?.minMs ?? 1000,
       maxMs: options.backoff?.maxMs ?? 30_000,

@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './order.js';
 export * from './crew-rights.js';
 export * from './messages.js';
+export * from './acks.js';
 export * from './commands.js';
 export * from './limits.js';
 export * from './queues.js';

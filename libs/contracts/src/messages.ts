@@ -1,4 +1,5 @@
 import type { DeliveryAddress, Order, OrderStatus } from './order.js';
+import type { AckMode } from './acks.js';
 import type { CrewRole, Role, Sender } from './roles.js';
 import type { MenuAvailabilityData, MenuContent, MenuUpdatedData } from './menu.js';
 import type { StoreStatusChange, StoreStatusData } from './store-status.js';
@@ -32,7 +33,10 @@ export interface WelcomeData {
    * durable message now, so that a fresh client can recover from its very first connection.
    */
   cursor?: string;
+  /** Protocol 1.1 (docs/protocol.md 16): how this session acks (absent from a 1.0 hub: `each`). */
+  acks?: AckMode;
 }
+
 /** The last position a courier relayed for an order out for delivery (docs/protocol.md 14). */
 export interface CourierPosition {
   courierId: string;

@@ -7,6 +7,7 @@ export * from './errors.js';
 export * from './order.js';
 export * from './crew-rights.js';
 export * from './messages.js';
+export * from './acks.js';
 export * from './limits.js';
 export * from './ids.js';
 export {
