@@ -151,8 +151,10 @@ export const usesRedis = (name) => name.includes('redis');
 
 /** Starts a contender: `{ name, urls, servers, stats(), cpuMs(), redisCpuMs(), stop() }`. */
 export async function startContender(label, redis) {
-  // `hub-…:patches=off` or `hub-…:patches=frame-batching+ack-decoder`: TRANSPORT_PATCHES for it.
-  const [name, patches] = label.split(':patches=');
+  // Options after the name: `:patches=off` (or `frame-batching+ack-decoder`), TRANSPORT_PATCHES
+  // for a hub; `:acks=cumulative`, its clients acknowledging cumulatively (protocol 1.1).
+  const [name, ...options] = label.split(':');
+  const { patches, acks } = Object.fromEntries(options.map((o) => o.split('=')));
   const HUB_ENV = {
     ...HUB_DEFAULTS,
     ...(patches ? { TRANSPORT_PATCHES: patches.replaceAll('+', ',') } : {}),
@@ -183,6 +185,7 @@ export async function startContender(label, redis) {
   else throw new Error(`unknown contender ${name}`);
   return {
     name: label,
+    acks,
     kind: name === 'baseline-ws' ? 'ws' : name.startsWith('baseline-socketio') ? 'socketio' : 'hub',
     urls: servers.map((s) => s.url),
     servers,

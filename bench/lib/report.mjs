@@ -135,7 +135,11 @@ export function targetsOf(r) {
     for (const rate of rates) {
       const p99 = p99At(rate, n);
       if (p99 === undefined || p99 === null) continue;
-      t.push({ target: `S6 ${n} p99 at ${rate} orders/s ≤ 15 ms`, measured: `${fmt(p99, 1)} ms`, met: p99 <= 15 });
+      t.push({
+        target: `S6 ${n} p99 at ${rate} orders/s ≤ 15 ms`,
+        measured: `${fmt(p99, 1)} ms`,
+        met: p99 <= 15,
+      });
     }
   if (S6.length > 1) {
     const hub = sweepSaturation(S6, 'hub-memory');
@@ -234,7 +238,9 @@ export function renderMarkdown(r) {
           `| ${s.ordersPerSecond} | ${n} | ${mmm(c.deliveriesPerSecond, 0)} | ${fmt(med(c.e2eP50Ms), 1)} / ${mmm(c.e2eP99Ms, 1)} | ${fmt(med(c.eldP99Ms), 1)} / ${fmt(med(c.eldMaxMs), 1)} | ${fmt(med(c.gcMaxMs), 1)}, ${fmt(med(c.gcPct), 1)} | ${fmt(med(c.cpuUsPerDelivery), 1)} | ${fmt(med(c.serverCpuPct), 0)} | ${fmt(c.lost?.max ?? c.lost, 0)} | ${fmt(c.duplicated?.max, 0)} | ${fmt(c.reordered?.max, 0)} |`,
         );
     for (const n of Object.keys(r.scenarios.S6[0].byContender))
-      L.push(`| saturation ≈ ${sweepSaturation(r.scenarios.S6, n) ?? '–'} orders/s | ${n} | | | | | | | | | |`);
+      L.push(
+        `| saturation ≈ ${sweepSaturation(r.scenarios.S6, n) ?? '–'} orders/s | ${n} | | | | | | | | | |`,
+      );
     L.push('');
   }
   if (r.scenarios.S4) {

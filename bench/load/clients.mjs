@@ -16,7 +16,7 @@ export function token(claims) {
 }
 
 /** Connects and resolves once the server's welcome arrived: `{ client, ms }`. */
-export function open(kind, url, { role, sub, tenant, cursor, crewRole, onEvent, localAddress }) {
+export function open(kind, url, { role, sub, tenant, cursor, crewRole, onEvent, localAddress, acks }) {
   const started = clock();
   return new Promise((resolve, reject) => {
     if (kind === 'ws') {
@@ -51,6 +51,7 @@ export function open(kind, url, { role, sub, tenant, cursor, crewRole, onEvent, 
         ? {
             token: token({ sub, role, tenantId: tenant, ...(crewRole ? { crewRole } : {}) }),
             ...(cursor ? { cursor } : {}),
+            ...(acks === 'cumulative' ? { acks } : {}),
           }
         : { sub, tenantId: tenant };
     const socket = io(`${url}/${role}`, {
@@ -80,8 +81,28 @@ export function open(kind, url, { role, sub, tenant, cursor, crewRole, onEvent, 
         return;
       }
       onEvent?.(type, envelope);
-      if (typeof ack === 'function') ack(); // SDK-style: acknowledged once handled
+      if (typeof ack === 'function')
+        ack(); // SDK-style: acknowledged once handled
+      else if (envelope?.requiresAck && envelope.cursor) ackLater(envelope.cursor);
     });
+    // Protocol 1.1 (when the welcome granted it): one `ack` for what was handled, the next turn
+    // but at most one per 20 ms, as the SDK sends them.
+    let highest;
+    let highestSeq = -1;
+    let sentAt = 0;
+    const ackLater = (cursor) => {
+      const seq = Number(cursor.slice(cursor.lastIndexOf(':') + 1));
+      if (seq > highestSeq) [highest, highestSeq] = [cursor, seq];
+      if (client.ackDue) return;
+      client.ackDue = setTimeout(
+        () => {
+          client.ackDue = undefined;
+          sentAt = clock();
+          socket.emit('ack', { cursor: highest });
+        },
+        Math.max(0, sentAt + 20 - clock()),
+      );
+    };
     socket.once('connect_error', (err) =>
       reject(new Error(`${role} ${sub}: ${err.data?.code ?? err.message}`)),
     );

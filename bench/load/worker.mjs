@@ -254,6 +254,7 @@ const scenarios = {
             role: job.role,
             sub: `${job.role}-${job.index}-${i}`,
             tenant: tenants[i % tenants.length],
+            acks: job.acks,
             onEvent: track(),
           })
         ).client,
@@ -290,6 +291,7 @@ const scenarios = {
         role: job.volatile ? 'crew' : job.announce ? 'admin' : 'customer',
         sub: `pub-${job.index}`,
         tenant: t,
+        acks: job.acks,
         crewRole: 'courier',
       });
       senders.push(c);

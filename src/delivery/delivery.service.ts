@@ -61,6 +61,8 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
   /** New durable messages, local and from other nodes, reach this node's sockets in log order. */
   private readonly sequencer: DeliverySequencer;
   private readonly policy: DeliveryPolicy;
+  /** New orders whose `order.seen` this node has said (once per envelope: escalation.service). */
+  private readonly seenHere = new WeakSet<object>();
 
   constructor(
     @InjectLogger(DeliveryService.name) private readonly logger: HubLogger,
@@ -88,8 +90,12 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
         ackLatency: (ms) => this.metrics.recordAckLatency(ms),
         retried: () => this.metrics.retries.inc(),
         acknowledged: (envelope, from) => {
-          // A crew device received a new order (docs/protocol.md section 14, escalation).
-          if (envelope.type === 'order.created' && from.role === 'crew' && this.events.has('order.seen'))
+          // A crew device received a new order (docs/protocol.md section 14, escalation): said
+          // once per copy of the envelope here (its other crew's acks would change nothing).
+          if (envelope.type !== 'order.created' || from.role !== 'crew' || this.seenHere.has(envelope))
+            return;
+          this.seenHere.add(envelope);
+          if (this.events.has('order.seen'))
             void this.events.emit('order.seen', {
               envelope: envelope as Envelope<'order.created'>,
               userKey: from.userKey,

@@ -69,13 +69,18 @@ export interface SessionRuntime {
   ackEvents?: { count: number; since: number; warned: boolean };
 }
 
-/** A durable message written to a cumulative session and not yet acknowledged by it. */
+/**
+ * A durable message written to cumulative sessions and not yet acknowledged: one object per write,
+ * shared by every socket it went to (each socket's map holds it under the write's packet id).
+ */
 export interface OwedMessage {
   /** Where its cursor stands (cursorSeq). */
   seq: number;
   cursor: string;
-  /** Tells delivery it was acknowledged (what the Socket.IO ack callback would have called). */
-  acked(): void;
+  /** The write's packet id (undefined: a replay). */
+  packetId?: number;
+  /** What the Socket.IO ack callback would have called, for `socket`. */
+  acked(socket: unknown, packetId: number | undefined): void;
 }
 
 /** Who a session is, as an audit entry's actor. */

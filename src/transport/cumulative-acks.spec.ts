@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
 import { RUNTIME, type Session } from '../session/session.js';
-import { onCumulativeAck, OWED_MAX, owe, readAck } from './cumulative-acks.js';
+import { onCumulativeAck, OWED_MAX, owe, owedMessage, readAck } from './cumulative-acks.js';
 import type { HubSocket } from './hub-server.js';
 
 const socketOf = (acks: 'each' | 'cumulative'): HubSocket =>
@@ -26,8 +26,14 @@ describe('cumulative acks on the socket side', () => {
       [12, 3],
       [13, 5],
     ])
-      owe(socket, envelope(seq), key, () => acked.push(seq));
-    owe(socket, envelope(2), undefined, () => acked.push(-2)); // a replay's copy of seq 2
+      owe(
+        socket,
+        owedMessage(envelope(seq), key, () => acked.push(seq))!,
+      );
+    owe(
+      socket,
+      owedMessage(envelope(2), undefined, () => acked.push(-2))!,
+    ); // a replay's copy of seq 2
     expect(onCumulativeAck(socket, { cursor: 'e:3', gaps: ['e:2'] }, 0)).toBeUndefined();
     expect(acked).toEqual([1, 3]);
     expect(onCumulativeAck(socket, { cursor: 'e:9' }, 1)).toBeUndefined();
@@ -37,7 +43,11 @@ describe('cumulative acks on the socket side', () => {
 
   it(`remembers at most ${OWED_MAX} owed messages per socket, the oldest forgotten first`, () => {
     const socket = socketOf('cumulative');
-    for (let i = 0; i <= OWED_MAX; i++) owe(socket, envelope(i + 1), i, () => undefined);
+    for (let i = 0; i <= OWED_MAX; i++)
+      owe(
+        socket,
+        owedMessage(envelope(i + 1), i, () => undefined)!,
+      );
     const owed = socket.data.session[RUNTIME].owed!;
     expect(owed.size).toBe(OWED_MAX);
     expect(owed.keys().next().value).toBe(1);

@@ -34,21 +34,25 @@ export function anyGranted(nsp: object): boolean {
 }
 
 /**
- * Remembers that `socket` owes an ack for the message in `args` (`[type, envelope]`), written as
- * packet `packetId` (undefined: a replay). `acked` is what its ack callback would have called.
+ * What a write of the message in `args` (`[type, envelope]`) as packet `packetId` (undefined: a
+ * replay) leaves owed, one object for every granted socket it goes to; `acked` is what the
+ * Socket.IO ack callback would have called. Undefined for a message without a cursor.
  */
-export function owe(
-  socket: HubSocket,
+export function owedMessage(
   args: unknown[],
   packetId: number | undefined,
-  acked: () => void,
-): void {
+  acked: OwedMessage['acked'],
+): OwedMessage | undefined {
   const cursor = (args[1] as { cursor?: unknown } | undefined)?.cursor;
   const seq = typeof cursor === 'string' ? cursorSeq(cursor) : undefined;
-  if (seq === undefined) return;
+  return seq === undefined ? undefined : { seq, cursor: cursor as string, packetId, acked };
+}
+
+/** Remembers that `socket` owes an ack for `message` (the oldest forgotten past OWED_MAX). */
+export function owe(socket: HubSocket, message: OwedMessage): void {
   const runtime = socket.data.session[RUNTIME];
   const owed = (runtime.owed ??= new Map<number, OwedMessage>());
-  owed.set(packetId ?? replayKey--, { seq, cursor: cursor as string, acked });
+  owed.set(message.packetId ?? replayKey--, message);
   if (owed.size > OWED_MAX) owed.delete(owed.keys().next().value as number);
 }
 
@@ -111,7 +115,7 @@ export function onCumulativeAck(socket: HubSocket, data: unknown, now = Date.now
   for (const [key, message] of owed) {
     if (message.seq > ack.seq || ack.gaps?.has(message.cursor)) continue;
     owed.delete(key);
-    message.acked();
+    message.acked(socket, message.packetId);
   }
   return undefined;
 }

@@ -4,7 +4,7 @@ import { RUNTIME, type SessionRuntime } from '../session/session.js';
 import type { HubNamespace, HubSocket } from './hub-server.js';
 import type { SocketLink } from './socket-link.js';
 import { parseUserKey, Rooms } from '../routing/rooms.js';
-import { anyGranted, isCumulative, owe, owedOf } from './cumulative-acks.js';
+import { anyGranted, isCumulative, owe, owedMessage, owedOf } from './cumulative-acks.js';
 
 /** Socket.IO parser packet type of an event. */
 const EVENT_PACKET = 2;
@@ -128,6 +128,14 @@ function acking(socket: HubSocket): AckingSocket | undefined {
   };
 }
 
+/** An owed message's acknowledgement by `socket`, as its ack callback would report it. */
+const ackedBy =
+  (onAck: AckHandler) =>
+  (socket: unknown, packetId: number | undefined): void => {
+    const from = acking(socket as HubSocket);
+    if (from) onAck(from, packetId);
+  };
+
 /** The Socket.IO implementation of DurableWriter over this node's role namespaces. */
 export class SocketIoWriter implements DurableWriter {
   /** Without `socket-acks`: what each socket owes, as this writer wrote it. */
@@ -199,10 +207,8 @@ export class SocketIoWriter implements DurableWriter {
     const { socket } = link as SocketLink;
     if (isCumulative(socket)) {
       (socket.emit as (ev: string, ...a: unknown[]) => boolean)(args[0] as string, ...args.slice(1));
-      owe(socket, args, undefined, () => {
-        const from = acking(socket);
-        if (from) onAck(from, undefined);
-      });
+      const owed = owedMessage(args, undefined, ackedBy(onAck));
+      if (owed) owe(socket, owed);
       return;
     }
     (socket.emit as (ev: string, ...a: unknown[]) => boolean)(
@@ -247,12 +253,8 @@ export class SocketIoWriter implements DurableWriter {
       except: new Set(),
       flags: { local: true },
     });
-    for (const socket of sockets) {
-      owe(socket, args, packetId, () => {
-        const from = acking(socket);
-        if (from) onAck(from, packetId);
-      });
-    }
+    const owed = owedMessage(args, packetId, ackedBy(onAck));
+    if (owed) for (const socket of sockets) owe(socket, owed);
     return sockets.length;
   }
 

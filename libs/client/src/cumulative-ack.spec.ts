@@ -8,6 +8,11 @@ describe('CumulativeAcker: one ack for a burst, its failures as gaps', () => {
     const sent: CumulativeAck[] = [];
     return { sent, acker: new CumulativeAcker((ack) => sent.push(ack), 0) };
   };
+  const throttled = () => {
+    jest.useFakeTimers({ now: 1000 });
+    const sent: Array<[number, CumulativeAck]> = [];
+    return { sent, acker: new CumulativeAcker((ack) => sent.push([Date.now(), ack]), 20) };
+  };
 
   it('sends the highest cursor processed once per burst, whatever the arrival order', () => {
     const { sent, acker } = setUp();
@@ -17,6 +22,20 @@ describe('CumulativeAcker: one ack for a burst, its failures as gaps', () => {
     expect(sent).toEqual([{ cursor: 'e:5' }]);
     jest.runAllTimers();
     expect(sent).toHaveLength(1); // nothing new, nothing sent
+    jest.useRealTimers();
+  });
+
+  it('sends at most one ack per interval: the first at once, the rest when the interval allows', () => {
+    const { sent, acker } = throttled();
+    acker.processed('e:1');
+    jest.advanceTimersByTime(1);
+    for (let i = 2; i <= 50; i++) {
+      acker.processed(`e:${i}`);
+      jest.advanceTimersByTime(1); // a message a millisecond
+    }
+    jest.runAllTimers();
+    expect(sent.map(([at]) => at)).toEqual([1000, 1020, 1040, 1060]);
+    expect(sent.at(-1)![1]).toEqual({ cursor: 'e:50' });
     jest.useRealTimers();
   });
 

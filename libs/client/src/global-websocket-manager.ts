@@ -81,7 +81,7 @@ export class GlobalWebSocketManager {
     this.acker = new CumulativeAcker(
       // Never buffered for a later connection: its socket owes nothing of this one's.
       (ack) => this.connection.socket?.connected && this.connection.socket.emit(CUMULATIVE_ACK_EVENT, ack),
-      opts.ackDelayMs,
+      opts.ackIntervalMs,
     );
     this.inbox = new Inbox(storage, `${opts.keyPrefix}:cursor`, opts.dedupeWindow, {
       welcomed: (welcome) => this.welcomed(welcome),

@@ -58,8 +58,8 @@ export interface GlobalWebSocketManagerOptions {
    * for a burst, when the hub's welcome grants it) or `each` (a Socket.IO ack per message).
    */
   acks?: AckMode;
-  /** With cumulative acks: how long after a processed message its `ack` is sent. Default 0 (the next timer turn). */
-  ackDelayMs?: number;
+  /** With cumulative acks: at most one `ack` per this many ms (sent the next turn when it may). Default 20. */
+  ackIntervalMs?: number;
 }
 
 /**
@@ -83,7 +83,7 @@ export interface ManagerSettings {
   hiddenCheckAfterMs: number;
   dedupeWindow: number;
   acks: AckMode;
-  ackDelayMs: number;
+  ackIntervalMs: number;
   backoff: { minMs: number; maxMs: number; jitter: number };
   /** Prefix of the storage keys. */
   keyPrefix: string;
@@ -97,7 +97,7 @@ export function settingsOf(options: GlobalWebSocketManagerOptions): ManagerSetti
     hiddenCheckAfterMs: options.hiddenCheckAfterMs ?? 15_000,
     dedupeWindow: options.dedupeWindow ?? 1000,
     acks: options.acks ?? 'cumulative',
-    ackDelayMs: options.ackDelayMs ?? 0,
+    ackIntervalMs: options.ackIntervalMs ?? 20,
     backoff: {
       minMs: options.backoff?.minMs ?? 1000,
       maxMs: options.backoff?.maxMs ?? 30_000,
