@@ -193,6 +193,13 @@ describeBrowser('the console runs the deliveries: couriers, hand-over codes, uns
     expect(lines.some((l) => /k-1 marked A-\d{3} ready/.test(l))).toBe(true);
     expect(lines.filter((l) => /\b[a-z]+\.[a-z_]+\b/.test(l))).toEqual([]);
     await expect(admin.textContent('[data-testid=chart-p99] figcaption')).resolves.toBe('Delivery p99 (ms)');
+    // The hub's own responsiveness (its event-loop delay) beside it, in ms, once figures arrive.
+    await expect(admin.textContent('[data-testid=chart-loop] figcaption')).resolves.toBe(
+      'Hub response delay p99 (ms)',
+    );
+    await admin.waitForFunction(() =>
+      /^\d+(\.\d)? ms$/.test(document.querySelector('[data-testid=kpi-loop]')?.textContent ?? ''),
+    );
   });
 
   it('an order no crew screen saw: on top of the admin list, and flashing when the crew screen is back', async () => {

@@ -53,7 +53,9 @@ describe('health, metrics and the admin feed', () => {
       connections: { customer: 1, crew: 1, admin: 1, total: 3 },
       deadLetters: 0,
       queueDepth: expect.any(Number),
+      eventLoopDelayP99Ms: expect.any(Number),
     });
+    expect(m.data.eventLoopDelayP99Ms).toBeGreaterThanOrEqual(0);
     expect(m.data.deliveryLatencyP99Ms).toEqual(expect.any(Number));
     crew.close();
     customer.close();

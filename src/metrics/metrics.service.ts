@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -139,7 +140,11 @@ export class MetricsService {
   private deliveredTotal = 0;
   private readonly deliveredByTenant = new Map<string, number>();
 
+  /** This node's event-loop delay over the current interval (system.metrics). */
+  private readonly loop = monitorEventLoopDelay({ resolution: 20 });
+
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.loop.enable();
     this.tenantLabels = config.monitoring.tenantLabels;
     this.connections = new Gauge({
       name: 'orderwire_connections',
@@ -185,16 +190,24 @@ export class MetricsService {
   }
 
   /** Deliveries since the last call, node-wide and per tenant; resets the counts and the window. */
-  takeInterval(): { total: number; byTenant: Map<string, number>; p99: number | null } {
+  takeInterval(): { total: number; byTenant: Map<string, number>; p99: number | null; loopP99: number } {
     const out = {
       total: this.deliveredTotal,
       byTenant: new Map(this.deliveredByTenant),
       p99: this.window.p99(),
+      loopP99: this.loopDelayP99(),
     };
     this.deliveredTotal = 0;
     this.deliveredByTenant.clear();
     this.window.reset();
+    this.loop.reset();
     return out;
+  }
+
+  /** The event-loop delay's p99 since the last interval, in ms (Prometheus has it as nodejs_eventloop_lag_p99_seconds). */
+  loopDelayP99(): number {
+    const p99 = this.loop.percentile(99) / 1e6;
+    return Number.isFinite(p99) ? Math.round(p99 * 10) / 10 : 0;
   }
 
   /** The current p99 without resetting anything. */

@@ -31,6 +31,8 @@ export class AdminFeedService implements OnApplicationBootstrap, OnModuleDestroy
   private lastRates = new Map<string, number>();
   private lastTotalRate = 0;
   private lastP99: number | null = null;
+  /** The event-loop delay p99 of the last interval (undefined before the first tick). */
+  private lastLoopP99?: number;
 
   constructor(
     @InjectLogger(AdminFeedService.name) private readonly logger: HubLogger,
@@ -106,6 +108,7 @@ export class AdminFeedService implements OnApplicationBootstrap, OnModuleDestroy
       connections,
       messagesPerSecond: scope === ALL_TENANTS ? this.lastTotalRate : (this.lastRates.get(scope) ?? 0),
       deliveryLatencyP99Ms: this.metrics.p99() ?? this.lastP99,
+      eventLoopDelayP99Ms: this.lastLoopP99 ?? this.metrics.loopDelayP99(),
       queueDepth: this.delivery.pendingCount() + (await this.jobs.depth()),
       deadLetters: await this.store.countDeadLetters(scope),
       at: new Date().toISOString(),
@@ -120,6 +123,7 @@ export class AdminFeedService implements OnApplicationBootstrap, OnModuleDestroy
     this.lastTotalRate = round(interval.total / seconds);
     this.lastRates = new Map([...interval.byTenant].map(([t, n]) => [t, round(n / seconds)]));
     this.lastP99 = interval.p99;
+    this.lastLoopP99 = interval.loopP99;
     for (const room of this.connections.rooms('admin')) {
       if (!room.startsWith('t:')) continue;
       const tenantId = room.slice(2);

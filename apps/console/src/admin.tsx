@@ -104,6 +104,10 @@ function Kpis({ m, live }: { m: GlobalWebSocketManager; live: boolean }) {
           <dd>{last?.deliveryLatencyP99Ms != null ? `${number(last.deliveryLatencyP99Ms)} ms` : '—'}</dd>
         </div>
         <div>
+          <dt>{t('admin.kpi.loop')}</dt>
+          <dd data-testid="kpi-loop">{last ? `${number(last.eventLoopDelayP99Ms)} ms` : '—'}</dd>
+        </div>
+        <div>
           <dt>{t('admin.kpi.queue')}</dt>
           <dd>{last ? number(last.queueDepth) : '—'}</dd>
         </div>
@@ -129,6 +133,13 @@ function Kpis({ m, live }: { m: GlobalWebSocketManager; live: boolean }) {
           unit="ms"
           spanMs={spanMs}
           values={samples.map((s) => s.deliveryLatencyP99Ms ?? 0)}
+        />
+        <Chart
+          testid="chart-loop"
+          label={t('admin.kpi.loop')}
+          unit="ms"
+          spanMs={spanMs}
+          values={samples.map((s) => s.eventLoopDelayP99Ms)}
         />
       </div>
     </section>

@@ -155,6 +155,8 @@ export interface MetricsData {
   connections: PresenceCounts & { total: number };
   messagesPerSecond: number;
   deliveryLatencyP99Ms: number | null;
+  /** The node's event-loop delay, p99 over the last interval (a stalled loop delays everything). */
+  eventLoopDelayP99Ms: number;
   queueDepth: number;
   deadLetters: number;
   at: string;
