@@ -64,6 +64,14 @@ function Chart(props: { label: string; unit: string; values: number[]; testid: s
   );
 }
 
+/** The System tab's charts: test id, caption, unit and the figure of each sample. */
+const CHARTS: Array<[string, MessageKey, string, (s: MetricsData) => number]> = [
+  ['connections', 'admin.kpi.connections', '#', (s) => s.connections.total],
+  ['rate', 'admin.kpi.rate', 'msg/s', (s) => s.messagesPerSecond],
+  ['p99', 'admin.kpi.p99', 'ms', (s) => s.deliveryLatencyP99Ms ?? 0],
+  ['loop', 'admin.kpi.loop', 'ms', (s) => s.eventLoopDelayP99Ms],
+];
+
 function Kpis({ m, live }: { m: GlobalWebSocketManager; live: boolean }) {
   const [samples, setSamples] = useState<MetricsData[]>([]);
   const now = useTick(5000);
@@ -113,34 +121,16 @@ function Kpis({ m, live }: { m: GlobalWebSocketManager; live: boolean }) {
         </div>
       </dl>
       <div class="charts">
-        <Chart
-          testid="chart-connections"
-          label={t('admin.kpi.connections')}
-          unit="#"
-          spanMs={spanMs}
-          values={samples.map((s) => s.connections.total)}
-        />
-        <Chart
-          testid="chart-rate"
-          label={t('admin.kpi.rate')}
-          unit="msg/s"
-          spanMs={spanMs}
-          values={samples.map((s) => s.messagesPerSecond)}
-        />
-        <Chart
-          testid="chart-p99"
-          label={t('admin.kpi.p99')}
-          unit="ms"
-          spanMs={spanMs}
-          values={samples.map((s) => s.deliveryLatencyP99Ms ?? 0)}
-        />
-        <Chart
-          testid="chart-loop"
-          label={t('admin.kpi.loop')}
-          unit="ms"
-          spanMs={spanMs}
-          values={samples.map((s) => s.eventLoopDelayP99Ms)}
-        />
+        {CHARTS.map(([id, label, unit, value]) => (
+          <Chart
+            key={id}
+            testid={`chart-${id}`}
+            label={t(label)}
+            unit={unit}
+            spanMs={spanMs}
+            values={samples.map(value)}
+          />
+        ))}
       </div>
     </section>
   );
