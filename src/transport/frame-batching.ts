@@ -1,4 +1,5 @@
 import type { Socket as TcpSocket } from 'node:net';
+import { laterRequestOf } from './raw-sessions.js';
 
 /** The `ws` WebSocket under engine.io's WebSocket transport (ws 8: `bufferedAmount`, `terminate`). */
 interface WsSocket {
@@ -59,11 +60,9 @@ function rememberTcpSockets(engine: EngineServer): void {
     if (conn.transport.name === 'websocket' && tcp) tcpSockets.set(conn, tcp);
   });
   engine.use?.((req, _res, next) => {
-    if (req.headers.upgrade === 'websocket' && req.url?.includes('sid=')) {
-      const sid = new URL(req.url, 'http://hub.invalid').searchParams.get('sid');
-      const conn = sid ? engine.clients?.[sid] : undefined;
-      if (conn) tcpSockets.set(conn, req.socket);
-    }
+    const later = req.headers.upgrade === 'websocket' ? laterRequestOf(req.url) : undefined;
+    const conn = later && engine.clients?.[later.sid];
+    if (conn) tcpSockets.set(conn, req.socket);
     next();
   });
 }
@@ -99,7 +98,9 @@ const ALL_PATCHES: FramePatches = { frames: true, backlog: true };
 interface Backlog {
   bytes: number;
   overSoftSince: number;
-  patches: FramePatches;
+  /** `engine-backlog`: its WebSocket's unsent bytes may be read. */
+  wire: boolean;
+  /** `frame-batching`: its flush waits for the turn's end. */
   batched: boolean;
 }
 
@@ -136,8 +137,8 @@ function flushAtTurnEnd(this: EngineConnection): void {
   schedule(this);
 }
 
-function track(conn: EngineConnection, patches: FramePatches, batched: boolean, checked: boolean): Backlog {
-  const b: Backlog = { bytes: 0, overSoftSince: 0, patches, batched };
+function track(conn: EngineConnection, wire: boolean, batched: boolean, checked: boolean): void {
+  const b: Backlog = { bytes: 0, overSoftSince: 0, wire, batched };
   backlogs.set(conn, b);
   conn.on('packetCreate', (packet) => {
     b.bytes += packet.data?.length ?? 0;
@@ -145,13 +146,12 @@ function track(conn: EngineConnection, patches: FramePatches, batched: boolean, 
     if (checked && !batched) schedule(conn);
   });
   conn.on('flush', () => (b.bytes = 0));
-  return b;
 }
 
 /** The `ws` socket under a WebSocket transport, when `engine-backlog` may read it. */
 function wsOf(conn: EngineConnection): WsSocket | undefined {
   const b = backlogs.get(conn);
-  return b?.patches.backlog && conn.transport.name === 'websocket' ? conn.transport.socket : undefined;
+  return b?.wire && conn.transport.name === 'websocket' ? conn.transport.socket : undefined;
 }
 
 /**
@@ -245,7 +245,7 @@ export function batchFrames(
   if (slowConsumers && !patches.backlog) rememberTcpSockets(engine);
   engine.on('connection', (conn) => {
     const batched = patches.frames && typeof Object.getPrototypeOf(conn)?.flush === 'function';
-    track(conn, patches, batched, slowConsumers !== undefined);
+    track(conn, patches.backlog, batched, slowConsumers !== undefined);
     if (slowConsumers) policies.set(conn, slowConsumers);
     if (!batched) return;
     conn.flush = flushAtTurnEnd;

@@ -1,24 +1,19 @@
 import { type INestApplicationContext, Logger } from '@nestjs/common';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createRequire } from 'node:module';
-import type * as Parser from 'socket.io-parser';
 import { isObservable, lastValueFrom, type Observable } from 'rxjs';
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions, Socket } from 'socket.io';
-import { clientAddress, RawSessions } from './raw-sessions.js';
+import { clientAddress, laterRequestOf, RawSessions } from './raw-sessions.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { SocketAdapterFactory } from '../engine/engine.tokens.js';
 import { batchFrames, type EngineServer } from './frame-batching.js';
-import { HubEncoder, hubParser } from './hub-parser.js';
+import { hubParser } from './hub-parser.js';
 import { TransportPatches } from './patches.js';
 import { track as trackGranted } from './cumulative-acks.js';
 import type { HubSocket } from './hub-server.js';
 
 type RawConn = Parameters<RawSessions['opened']>[0];
-
-/** socket.io-parser's own decoder (the CommonJS build socket.io loads: hub-parser.ts). */
-const { Decoder: PlainDecoder } = createRequire(import.meta.url)('socket.io-parser') as typeof Parser;
 
 /**
  * Command handlers bound without Nest's per-call wrapping, under the rules the gateways declare
@@ -77,7 +72,7 @@ export class HubIoAdapter extends IoAdapter {
       maxHttpBufferSize: ws.maxHttpBufferSize,
       ...(this.clusterAdapter ? { adapter: this.clusterAdapter } : {}),
       // socket.io-parser's decoder unless `ack-decoder` may read its acks itself.
-      parser: this.patches.has('ack-decoder') ? hubParser : { Encoder: HubEncoder, Decoder: PlainDecoder },
+      parser: hubParser(this.patches.has('ack-decoder')),
       serveClient: false,
       perMessageDeflate: false,
       httpCompression: false,
@@ -199,12 +194,7 @@ export class HubIoAdapter extends IoAdapter {
   }
 
   private laterRequestAllowed(req: IncomingMessage): boolean {
-    // From the URL (public), not engine.io's parsed `req._query`; most requests have no sid.
-    const url = req.url ?? '';
-    if (!url.includes('sid=')) return true;
-    const query = new URL(url, 'http://hub.invalid').searchParams;
-    return (
-      !query.get('sid') || query.get('transport') !== 'websocket' || this.origins.allows(req.headers.origin)
-    );
+    const later = laterRequestOf(req.url);
+    return later?.transport !== 'websocket' || this.origins.allows(req.headers.origin);
   }
 }

@@ -116,5 +116,10 @@ export class HubDecoder extends Decoder {
   }
 }
 
-/** The parser of the hub's Socket.IO server: HubEncoder and HubDecoder. */
-export const hubParser = { Encoder: HubEncoder, Decoder: HubDecoder };
+/**
+ * The parser of the hub's Socket.IO server: HubEncoder, and HubDecoder where the `ack-decoder`
+ * patch is in use (transport/patches.ts), else socket.io-parser's own decoder.
+ */
+export function hubParser(ackDecoder: boolean): { Encoder: typeof HubEncoder; Decoder: typeof Decoder } {
+  return { Encoder: HubEncoder, Decoder: ackDecoder ? HubDecoder : Decoder };
+}

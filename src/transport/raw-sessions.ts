@@ -74,6 +74,20 @@ export class RawSessions {
   }
 }
 
+/**
+ * A later request of an engine.io session (one that names its `sid`): the sid and the transport
+ * it asks for, read from the URL (public), not engine.io's parsed `req._query`. Undefined for a
+ * first request (most polling requests aside, the common case: no `sid=` in it at all).
+ */
+export function laterRequestOf(
+  url: string | undefined,
+): { sid: string; transport: string | null } | undefined {
+  if (!url?.includes('sid=')) return undefined;
+  const query = new URL(url, 'http://hub.invalid').searchParams;
+  const sid = query.get('sid');
+  return sid ? { sid, transport: query.get('transport') } : undefined;
+}
+
 /** The client's address: the first X-Forwarded-For hop behind a trusted proxy, else the peer. */
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {

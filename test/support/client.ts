@@ -1,4 +1,5 @@
 import type { CommandData } from '@orderwire/contracts';
+import { cursorSeq } from '@orderwire/contracts/protocol';
 import { io, type Socket } from 'socket.io-client';
 import type { TestHub } from './hub.js';
 import { type Role, tokenFor } from './tokens.js';
@@ -78,7 +79,7 @@ export class TestClient {
       return;
     }
     this.gaps.delete(cursor);
-    const seq = (c: string) => Number(c.slice(c.lastIndexOf(':') + 1));
+    const seq = (c: string) => cursorSeq(c) ?? -1;
     if (this.highest === undefined || seq(cursor) > seq(this.highest)) this.highest = cursor;
     if (this.ackScheduled) return;
     this.ackScheduled = true;
