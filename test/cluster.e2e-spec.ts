@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
 import { connect, sampleOrder } from './support/client.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { describeRedis, startRedis, type TestRedis } from './support/redis.js';
@@ -183,5 +184,46 @@ describeRedis('two hub nodes sharing one Redis', () => {
     const got = await customer.waitFor('notification', (e) => e.id === lost.id, 5000);
     expect(got.cursor).toBe(lost.cursor);
     customer.close();
+  });
+
+  it('a rolling upgrade: nodes of the release before (CLUSTER_BUS=adapter), on both, and on redis each get every order once, none from the log', async () => {
+    const prefix = redis.prefix();
+    const env = { REDIS_URL: redis.url, REDIS_PREFIX: prefix };
+    const wire = new Redis(redis.url);
+    let frames = 0;
+    wire.on('messageBuffer', () => frames++);
+    await wire.subscribe(`${prefix}:bus`);
+    const nodes = [
+      await startHub({ ...env, NODE_ID: 'before', CLUSTER_BUS: 'adapter' }),
+      await startHub({ ...env, NODE_ID: 'during-1', CLUSTER_BUS: 'both' }),
+      await startHub({ ...env, NODE_ID: 'during-2', CLUSTER_BUS: 'both' }),
+    ];
+    try {
+      const crews = await Promise.all(nodes.map((n, i) => connect(n, 'crew', `k-up-${i}`)));
+      for (const [i, node] of nodes.entries()) {
+        const customer = await connect(node, 'customer', `c-up-${i}`);
+        const { orderId } = await customer.ok('order.place', sampleOrder());
+        for (const crew of crews)
+          await crew.waitFor(
+            'order.created',
+            (e) => (e.data.order as { orderId: string }).orderId === orderId,
+          );
+        customer.close();
+      }
+      await Promise.all(crews.map((c) => c.ok('heartbeat', { clientTime: 1 })));
+      await new Promise((r) => setTimeout(r, 200)); // a second copy would have come by now
+      for (const crew of crews) {
+        const ids = crew.of('order.created').map((e) => e.id);
+        expect(ids).toHaveLength(3);
+        expect(new Set(ids).size).toBe(3);
+      }
+      for (const node of nodes) expect(await gapReads(node)).toBe(0);
+      // The nodes on both also spoke over the engine's own channel.
+      expect(frames).toBeGreaterThan(0);
+      for (const c of crews) c.close();
+    } finally {
+      wire.disconnect();
+      for (const n of nodes) await n.close();
+    }
   });
 });

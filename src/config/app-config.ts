@@ -53,6 +53,8 @@ export interface AppConfig {
     nodeId: string;
     /** REDIS_COMMAND_TIMEOUT_MS: the deadline of a Redis call on a command's path. */
     commandTimeoutMs: number;
+    /** CLUSTER_BUS: the nodes' bus with the redis engine (engine/cluster-bus.ts). */
+    bus: 'redis' | 'both' | 'adapter';
   };
   delivery: {
     messageTtlMs: number;

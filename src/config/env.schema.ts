@@ -129,6 +129,14 @@ export class EnvSchema extends EnvAuth {
   @IsRedisUrl()
   REDIS_SESSIONS_URL?: string;
 
+  /**
+   * How the redis engine's nodes tell each other about messages (engine/cluster-bus.ts): `redis`,
+   * the engine's own pub/sub; `both` during a rolling upgrade from (or back to) a release whose
+   * bus rode the Socket.IO adapter; `adapter`, that release's bus.
+   */
+  @IsIn(['redis', 'both', 'adapter'])
+  CLUSTER_BUS: 'redis' | 'both' | 'adapter' = 'redis';
+
   /** POST /dev/token for the console; default on only with the built-in development secret. */
   @IsOptional()
   @Transform(toBool)

@@ -125,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         : {}),
       prefix: s.REDIS_PREFIX,
       commandTimeoutMs: s.REDIS_COMMAND_TIMEOUT_MS,
+      bus: s.CLUSTER_BUS,
       nodeId: s.NODE_ID ?? `node-${randomBytes(5).toString('hex')}`,
     },
     delivery: {

@@ -123,11 +123,9 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
 
   /** Other nodes' durable messages are delivered to this node's sockets like local ones. */
   onApplicationBootstrap(): void {
-    const channel = this.connections.channel();
-    if (channel)
-      this.bus.bind(channel, (m) =>
-        m.again ? this.policy.fanOut(m.envelope, m.targets, m.publishedAt) : this.sequencer.offer(m),
-      );
+    this.bus.bind(this.connections.channel(), (m) =>
+      m.again ? this.policy.fanOut(m.envelope, m.targets, m.publishedAt) : this.sequencer.offer(m),
+    );
     void this.sequencer.start();
   }
 

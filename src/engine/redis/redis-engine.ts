@@ -4,7 +4,8 @@ import { closeWithin, createRedis } from '@orderwire/realtime';
 import { Redis } from 'ioredis';
 import { withTimeout } from '../../util/with-timeout.js';
 import type { AppConfig } from '../../config/app-config.js';
-import { AdapterClusterBus } from '../cluster-bus.js';
+import { AdapterClusterBus, type ClusterBus, UpgradeClusterBus } from '../cluster-bus.js';
+import { RedisClusterBus } from './redis-cluster-bus.js';
 import { coalesceWrites } from './coalesced-writes.js';
 import type { EngineHealth, SocketAdapterFactory } from '../engine.tokens.js';
 import { messageBounds } from '../message-store.js';
@@ -37,7 +38,9 @@ import { StreamsAdapter } from './streams-adapter.js';
  *   error at once rather than a hang, and nothing is acknowledged that was not written;
  * - `sessions`: the session registry's, like `store` (the same client unless REDIS_SESSIONS_URL);
  * - `queues`: BullMQ's connection (it needs `maxRetriesPerRequest: null`);
- * - `adapter`: the Socket.IO streams adapter's, which buffers through short outages.
+ * - `adapter`: the Socket.IO streams adapter's, which buffers through short outages;
+ * - `bus`: the nodes' bus (redis-cluster-bus.ts) publishes on its own connection to the adapter's
+ *   Redis, and subscribes on another.
  */
 export class RedisEngine {
   private readonly logger = new Logger(RedisEngine.name);
@@ -46,6 +49,9 @@ export class RedisEngine {
   readonly sessionsClient: Redis;
   readonly queues: Redis;
   readonly adapterClient: Redis;
+  /** The bus's publisher (CLUSTER_BUS redis or both). */
+  private readonly busClient?: Redis;
+  private readonly redisBus?: RedisClusterBus;
   private readonly streams: StreamsAdapter;
   readonly messages: RedisMessageStore;
   readonly orders: RedisOrderStore;
@@ -62,7 +68,7 @@ export class RedisEngine {
   readonly jobs: BullmqJobScheduler;
   readonly bridge: BullmqServiceBridge;
   readonly webhooks: BullmqWebhookQueue;
-  readonly bus = new AdapterClusterBus();
+  readonly bus: ClusterBus;
   readonly adapter: SocketAdapterFactory;
   readonly health: EngineHealth;
   private readonly pinged: ReadonlyArray<readonly [string, Redis]>;
@@ -102,6 +108,21 @@ export class RedisEngine {
       sealer,
     );
     this.adapterClient = this.streams.client;
+    if (config.engine.bus !== 'adapter') {
+      this.busClient = createRedis(urls.adapter, {
+        connectionName: `${prefix}:${nodeId}:bus`,
+        retryStrategy: retry,
+        // Not queued while Redis is away: the bus drops what it cannot send (the log has it).
+        enableOfflineQueue: false,
+      });
+      this.redisBus = new RedisClusterBus(this.busClient, this.keys.bus, sealer);
+    }
+    this.bus =
+      config.engine.bus === 'redis'
+        ? this.redisBus!
+        : config.engine.bus === 'both'
+          ? new UpgradeClusterBus(this.redisBus!, new AdapterClusterBus(true))
+          : new AdapterClusterBus();
     // What the dependency monitor pings, by the name it reports: a role's Redis only when it is
     // an instance of its own (on REDIS_URL's, the store's ping speaks for it).
     this.pinged = [
@@ -115,8 +136,9 @@ export class RedisEngine {
       ['sessions', this.sessionsClient],
       ['queues', this.queues],
       ['adapter', this.adapterClient],
+      ['bus', this.busClient],
     ] as const) {
-      if (name === 'sessions' && client === this.store) continue;
+      if (!client || (name === 'sessions' && client === this.store)) continue;
       client.on('error', (err: Error) =>
         this.logger.debug({ err: err.message, client: name }, 'redis error'),
       );
@@ -148,6 +170,7 @@ export class RedisEngine {
   /** Waits for the first connection, so that a node with a bad REDIS_URL fails at boot. */
   async start(): Promise<void> {
     await Promise.all(this.clients().map((c) => waitReady(c)));
+    await this.redisBus?.start();
     // checkKeyring (app.factory.ts) has held the keyring against what is kept: the current key's
     // canary now, and hourly.
     await this.canary.start();
@@ -172,8 +195,14 @@ export class RedisEngine {
           // The Socket.IO server closed its namespaces before this (Nest disposes the gateways
           // before the shutdown hooks): the adapter's polling and pub/sub connections can go.
           name: 'adapter connections',
-          close: async () => void this.streams.endDuplicates(),
-          force: () => void this.streams.endDuplicates(),
+          close: async () => {
+            this.streams.endDuplicates();
+            await this.redisBus?.stop();
+          },
+          force: () => {
+            this.streams.endDuplicates();
+            void this.redisBus?.stop(true);
+          },
         },
         {
           name: 'redis clients',
@@ -189,7 +218,8 @@ export class RedisEngine {
 
   /** Every connection of this engine, each once. */
   private clients(): Redis[] {
-    return [...new Set([this.store, this.sessionsClient, this.queues, this.adapterClient])];
+    const clients = [this.store, this.sessionsClient, this.queues, this.adapterClient, this.busClient];
+    return [...new Set(clients.filter((c): c is Redis => c !== undefined))];
   }
 
   /** The names of the engine's Redis instances that do not answer a PING within 1 s. */

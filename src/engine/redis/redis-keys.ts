@@ -38,6 +38,8 @@ export class RedisKeys {
   readonly orderWatch: string;
   /** A sealed canary per DATA_ENCRYPTION_KEY key id that sealed data still kept (keyring-canary.ts). */
   readonly keyring: string;
+  /** The nodes' pub/sub channel (engine/redis/redis-cluster-bus.ts): a channel, not a key. */
+  readonly bus: string;
 
   constructor(readonly prefix: string) {
     this.epoch = this.k('logidx:epoch');
@@ -58,6 +60,7 @@ export class RedisKeys {
     this.storeWake = this.k('storeidx:wake');
     this.scheduledAll = this.k('orders:scheduled');
     this.orderWatch = this.k('orders:watch');
+    this.bus = this.k('bus');
   }
 
   message = (id: string): string => this.k(`msg:${id}`);
