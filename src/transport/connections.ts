@@ -116,7 +116,8 @@ export class Connections {
   }
 
   /**
-   * The channel the nodes talk through: the customer namespace's server-side events over the
+   * 0.2's channel between the nodes (CLUSTER_BUS both or adapter; the engine's own bus otherwise):
+   * the customer namespace's server-side events over the
    * cluster adapter (engine/cluster-bus.ts). Undefined before the namespaces exist.
    */
   channel(): BusChannel | undefined {
