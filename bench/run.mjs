@@ -53,7 +53,9 @@ const fan = (room, payloadBytes = 100, extra = {}) => ({
  * S6, one step of the open-loop sweep (issue #33): menu-priced `order.place` at `ordersPerSecond`
  * from two publishers, spread over 10 tenants with 10 crew screens each, every delivery acked.
  */
-const S6_CONTENDERS = ['baseline-socketio', 'hub-memory', 'hub-redis-1'];
+/** The hubs again with their clients on protocol 1.1's cumulative acknowledgements (issue #33). */
+const CUMULATIVE = ['hub-memory:acks=cumulative', 'hub-redis-1:acks=cumulative'];
+const S6_CONTENDERS = ['baseline-socketio', 'hub-memory', 'hub-redis-1', ...CUMULATIVE];
 const sweepStep = (ordersPerSecond, step) =>
   fan(10, 100, { tenants: 10, publishers: 2, rate: ordersPerSecond / 2, drainMs: 1000, ...step });
 
@@ -87,8 +89,9 @@ const CFG = quick
       s1: { clients: 10_000, workers: 2, concurrency: 100, contenders: S1_CONTENDERS },
       s2: { rates: [500, 1000, 2000, 4000, 8000], seconds: 1.5, contenders: S2_CONTENDERS },
       s3: [
-        fan(1),
-        fan(10),
+        // Rooms of 1 and 10 with both acknowledgement forms (the targets of issue #33).
+        fan(1, 100, { contenders: [...ALL, ...CUMULATIVE] }),
+        fan(10, 100, { contenders: [...ALL, ...CUMULATIVE] }),
         fan(100, 100, { window: 16, drainMs: 1000 }),
         fan(10, 1024),
         // As the SDK sends order.place: with a requestId (the hub remembers each result for

@@ -61,11 +61,13 @@ if (PROFILE) mkdirSync(PROFILE, { recursive: true });
 /** BENCH_PROFILE_WHOLE=1: profile whole processes (start-up and warm-up included) instead. */
 const WINDOWED = process.env.BENCH_PROFILE_WHOLE !== '1';
 
-async function serverProc(script, env) {
+async function serverProc(script, env, nodeFlags = []) {
   const p = ipcChild(
     script,
     env,
-    PROFILE && !WINDOWED ? ['--expose-gc', '--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : ['--expose-gc'],
+    PROFILE && !WINDOWED
+      ? ['--expose-gc', ...nodeFlags, '--cpu-prof', `--cpu-prof-dir=${PROFILE}`]
+      : ['--expose-gc', ...nodeFlags],
   );
   const ready = await p.wait((m) => m.type === 'ready', 60_000);
   return {
@@ -152,9 +154,11 @@ export const usesRedis = (name) => name.includes('redis');
 /** Starts a contender: `{ name, urls, servers, stats(), cpuMs(), redisCpuMs(), stop() }`. */
 export async function startContender(label, redis) {
   // Options after the name: `:patches=off` (or `frame-batching+ack-decoder`), TRANSPORT_PATCHES
-  // for a hub; `:acks=cumulative`, its clients acknowledging cumulatively (protocol 1.1).
+  // for a hub; `:acks=cumulative`, its clients acknowledging cumulatively (protocol 1.1);
+  // `:semi=N`, a hub's V8 young generation (--max-semi-space-size=N, MiB; Node's own default else).
   const [name, ...options] = label.split(':');
-  const { patches, acks } = Object.fromEntries(options.map((o) => o.split('=')));
+  const { patches, acks, semi } = Object.fromEntries(options.map((o) => o.split('=')));
+  const hubFlags = semi ? [`--max-semi-space-size=${Number(semi)}`] : [];
   const HUB_ENV = {
     ...HUB_DEFAULTS,
     ...(patches ? { TRANSPORT_PATCHES: patches.replaceAll('+', ',') } : {}),
@@ -175,12 +179,12 @@ export async function startContender(label, redis) {
       await serverProc('../servers/baseline-socketio.mjs', baselineEnv),
     ];
   else if (name === 'baseline-ws') servers = [await serverProc('../servers/baseline-ws.mjs')];
-  else if (name === 'hub-memory') servers = [await serverProc('../servers/hub.mjs', HUB_ENV)];
-  else if (name === 'hub-redis-1') servers = [await serverProc('../servers/hub.mjs', hubEnv(1))];
+  else if (name === 'hub-memory') servers = [await serverProc('../servers/hub.mjs', HUB_ENV, hubFlags)];
+  else if (name === 'hub-redis-1') servers = [await serverProc('../servers/hub.mjs', hubEnv(1), hubFlags)];
   else if (name === 'hub-redis-2')
     servers = [
-      await serverProc('../servers/hub.mjs', hubEnv(1)),
-      await serverProc('../servers/hub.mjs', hubEnv(2)),
+      await serverProc('../servers/hub.mjs', hubEnv(1), hubFlags),
+      await serverProc('../servers/hub.mjs', hubEnv(2), hubFlags),
     ];
   else throw new Error(`unknown contender ${name}`);
   return {

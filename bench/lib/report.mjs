@@ -54,16 +54,20 @@ export function targetsOf(r) {
     });
   }
   for (const s of r.scenarios.S3 ?? []) {
-    const hub = s.byContender['hub-memory'];
     const base = s.byContender['baseline-socketio'];
-    if (!hub || !base) continue;
-    const q = ratio(hub.deliveriesPerSecond, base.deliveriesPerSecond);
-    const need = s.volatile ? 0.8 : 0.5;
-    t.push({
-      target: `${s.label}: hub-memory deliveries/s ≥ ${need} × baseline-socketio`,
-      measured: `${fmt(q, 2)}×`,
-      met: q !== null && q >= need,
-    });
+    // Issue #33: durable room=10 ≥ 0.65×, every other durable case ≥ 0.5×, volatile ≥ 0.8×.
+    const plainRoom10 = !s.volatile && !s.requestIds && s.room === 10 && s.payloadBytes === 100;
+    const need = s.volatile ? 0.8 : plainRoom10 ? 0.65 : 0.5;
+    for (const name of ['hub-memory', 'hub-memory:acks=cumulative']) {
+      const hub = s.byContender[name];
+      if (!hub || !base) continue;
+      const q = ratio(hub.deliveriesPerSecond, base.deliveriesPerSecond);
+      t.push({
+        target: `${s.label}: ${name} deliveries/s ≥ ${need} × baseline-socketio`,
+        measured: `${fmt(q, 2)}×`,
+        met: q !== null && q >= need,
+      });
+    }
   }
   // Issue #15: the redis engine against the same cluster on plain Socket.IO, and what a second
   // node costs per message (on one machine two nodes cannot add throughput; CPU transfers).
@@ -72,10 +76,12 @@ export function targetsOf(r) {
   );
   const redis1 = room10?.byContender['hub-redis-1'];
   const base1 = room10?.byContender['baseline-socketio-redis-1'];
-  if (redis1 && base1) {
-    const q = ratio(redis1.deliveriesPerSecond, base1.deliveriesPerSecond);
+  for (const name of ['hub-redis-1', 'hub-redis-1:acks=cumulative']) {
+    const hub = room10?.byContender[name];
+    if (!hub || !base1) continue;
+    const q = ratio(hub.deliveriesPerSecond, base1.deliveriesPerSecond);
     t.push({
-      target: `${room10.label}: hub-redis-1 deliveries/s ≥ 0.5 × baseline-socketio-redis-1`,
+      target: `${room10.label}: ${name} deliveries/s ≥ 0.5 × baseline-socketio-redis-1`,
       measured: `${fmt(q, 2)}×`,
       met: q !== null && q >= 0.5,
     });
@@ -130,7 +136,9 @@ export function targetsOf(r) {
   const p99At = (rate, n) => med(S6.find((s) => s.ordersPerSecond === rate)?.byContender[n]?.e2eP99Ms);
   for (const [n, rates] of [
     ['hub-memory', [1000, 2000]],
+    ['hub-memory:acks=cumulative', [1000, 2000]],
     ['hub-redis-1', [1000]],
+    ['hub-redis-1:acks=cumulative', [1000]],
   ])
     for (const rate of rates) {
       const p99 = p99At(rate, n);
@@ -142,14 +150,16 @@ export function targetsOf(r) {
       });
     }
   if (S6.length > 1) {
-    const hub = sweepSaturation(S6, 'hub-memory');
     const base = sweepSaturation(S6, 'baseline-socketio');
-    if (base)
+    for (const name of ['hub-memory', 'hub-memory:acks=cumulative']) {
+      if (!base || !S6.some((s) => s.byContender[name])) continue;
+      const hub = sweepSaturation(S6, name);
       t.push({
-        target: 'S6 hub-memory saturation ≥ 0.9 × baseline-socketio',
+        target: `S6 ${name} saturation ≥ 0.9 × baseline-socketio`,
         measured: `${hub ?? '–'} / ${base} orders/s`,
         met: (hub ?? 0) >= 0.9 * base,
       });
+    }
   }
   const S5 = r.scenarios.S5?.['hub-redis-2'];
   if (S5)

@@ -165,10 +165,13 @@ export class DeliveryPolicy {
     if (packetId !== undefined && packetId > (from.tracking.lastAckId ?? -1))
       from.tracking.lastAckId = packetId;
     const p = this.pending.get(messageId);
-    const copies = p ? packetIdsOf(p, from.role) : [];
+    // This role's copies: how many, and the first (read without an array: once per ack).
+    let copies = 0;
+    let first: number | undefined;
+    if (p) for (const [role, id] of p.packets) if (role === from.role && copies++ === 0) first = id;
     // The socket's (and node's) usual ack time, from first copies only (an ack names its packet,
     // so no Karn's rule is needed); replays (no packet id) say nothing about the socket.
-    if (p && packetId !== undefined && packetId === copies[0]) {
+    if (p && packetId !== undefined && packetId === first) {
       observeAckTime(from.tracking, now - p.sentAt);
       observeAckTime(this.nodeAckTime, now - p.sentAt);
     }
@@ -177,8 +180,8 @@ export class DeliveryPolicy {
     // The user's sessions need not ack it any more: drop their callbacks, this socket's other copies
     // too (one whose handler failed would stay owed and make it look behind for good, retry-gate.ts).
     const sessions = this.port.writer.members(from.role, from.userRoom);
-    if (sessions && (sessions.size > 1 || copies.length > 1))
-      this.port.writer.dropAcks(from.role, sessions, copies);
+    if (sessions && (sessions.size > 1 || copies > 1))
+      this.port.writer.dropAcks(from.role, sessions, packetIdsOf(p, from.role));
     if (p.waiting.size === 0) this.finish(p);
   }
 
