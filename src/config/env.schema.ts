@@ -118,7 +118,7 @@ export class EnvSchema extends EnvAuth {
    * sessions. Each defaults to REDIS_URL, which keeps the orders, the log and the rest.
    */
   @IsOptional()
-  @IsRedisUrl()
+  @IsRedisUrl({ cluster: true })
   REDIS_QUEUES_URL?: string;
 
   @IsOptional()

@@ -34,8 +34,14 @@ export const QUEUE_NAMES = {
 /** A serviceId: what names a service's queues (the consumer group of its replicas). */
 export const SERVICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** BullMQ's prefix for a hub cluster with REDIS_PREFIX `prefix`. */
-export const bullPrefix = (prefix: string): string => `${prefix}:bull`;
+/**
+ * BullMQ's prefix for a hub cluster with REDIS_PREFIX `prefix`. On a Redis Cluster the prefix is a
+ * hash tag, `{<prefix>}:bull`, as BullMQ requires there (every key of a queue on one slot): all
+ * the hub cluster's queues then live on one shard (docs/scaling.md). One Redis keeps the layout
+ * it always had, so an upgrade strands no job.
+ */
+export const bullPrefix = (prefix: string, cluster = false): string =>
+  cluster ? `{${prefix}}:bull` : `${prefix}:bull`;
 /** The Redis set of command types a library before 0.2 subscribed to (one queue per type). */
 export const subscribedCommandsKey = (prefix: string): string => `${prefix}:commands:subscribed`;
 /**

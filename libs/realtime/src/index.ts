@@ -22,9 +22,15 @@ export { enqueuePublish } from './queue.transport.js';
 export { closeWithin, type Closable } from './bounded-close.js';
 export { exitOnSignals, type ShutdownSignalOptions } from './shutdown-signals.js';
 export {
-  isSentinelUrl,
-  MAX_SENTINELS,
+  CLUSTER_SCHEMES,
+  clusterOptions,
   createRedis,
+  createRedisClient,
+  isClusterClient,
+  isClusterUrl,
+  isSentinelUrl,
+  MAX_CLUSTER_SEEDS,
+  MAX_SENTINELS,
   RedisUrlError,
   SENTINEL_SCHEMES,
   sentinelOptions,

@@ -11,11 +11,11 @@ import {
   subscriptionField,
 } from '@orderwire/contracts';
 import { Job, Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { closeWithin } from './bounded-close.js';
 import { RealtimeError } from './realtime.error.js';
 import type { RealtimeTransport, TransportHealth } from './realtime.transport.js';
-import { createRedis } from './redis-url.js';
+import { createRedisClient, isClusterClient } from './redis-url.js';
 import { openedJob, type SealedJob, sealedJob } from './sealed-job.js';
 import { Sealer } from './sealer.js';
 
@@ -50,7 +50,7 @@ export async function enqueuePublish(
 }
 
 export interface QueueTransportOptions {
-  redis: { url: string } | { client: Redis };
+  redis: { url: string } | { client: Redis | Cluster };
   prefix: string;
   serviceId: string;
   publishTimeoutMs: number;
@@ -69,7 +69,9 @@ export interface QueueTransportOptions {
  * resume by themselves.
  */
 export class QueueTransport implements RealtimeTransport {
-  private readonly connection: Redis;
+  private readonly connection: Redis | Cluster;
+  /** BullMQ's prefix: hash-tagged on a Redis Cluster (contracts' bullPrefix). */
+  private readonly bullPrefix: string;
   private readonly owned: boolean;
   private readonly publishQueue: Queue;
   private readonly workers: Worker[] = [];
@@ -83,12 +85,14 @@ export class QueueTransport implements RealtimeTransport {
   ) {
     const { redis } = options;
     this.owned = 'url' in redis;
-    this.connection = 'url' in redis ? createRedis(redis.url, { maxRetriesPerRequest: null }) : redis.client;
+    this.connection =
+      'url' in redis ? createRedisClient(redis.url, { maxRetriesPerRequest: null }) : redis.client;
+    this.bullPrefix = bullPrefix(options.prefix, isClusterClient(this.connection));
     this.connection.on('error', (err: Error) => this.down(err));
     this.connection.on('ready', () => this.up());
     this.publishQueue = new Queue(QUEUE_NAMES.publish, {
       connection: this.connection,
-      prefix: bullPrefix(options.prefix),
+      prefix: this.bullPrefix,
     });
     this.publishQueue.on('error', (err) => this.down(err));
     this.heartbeat = setInterval(() => void this.register(), SUBSCRIPTION_HEARTBEAT_MS);
@@ -121,7 +125,7 @@ export class QueueTransport implements RealtimeTransport {
     const sealer = this.options.sealer ?? new Sealer();
     const worker = new Worker(queue, (job: Job) => handler(openedJob<ClientCommand>(sealer, job.data)), {
       connection: this.connection,
-      prefix: bullPrefix(this.options.prefix),
+      prefix: this.bullPrefix,
       concurrency: this.options.concurrency,
     });
     // Connection trouble is the outage's to report (once); anything else is worth a line.

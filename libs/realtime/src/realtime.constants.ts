@@ -1,13 +1,14 @@
 import type { ClientCommand, CommandType, PublishJob } from '@orderwire/contracts';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 export interface RealtimeModuleOptions {
   /**
-   * The Redis of the hub cluster (redis engine): a URL (`redis://`, `rediss://`, or Sentinel's
-   * `redis+sentinel://`, see redis-url.ts) or a client to share. Omit it in a module
+   * The Redis of the hub cluster's queues (redis engine; the hub's REDIS_QUEUES_URL): a URL
+   * (`redis://`, `rediss://`, Sentinel's `redis+sentinel://` or a Redis Cluster's
+   * `redis+cluster://`, see redis-url.ts) or a client to share. Omit it in a module
    * that runs inside the hub process: the hub is then used directly (memory engine included).
    */
-  redis?: { url: string } | { client: Redis };
+  redis?: { url: string } | { client: Redis | Cluster };
   /** The hub cluster's REDIS_PREFIX. Default `orderwire`. */
   prefix?: string;
   /**

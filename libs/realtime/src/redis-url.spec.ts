@@ -1,5 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { createRedis, isSentinelUrl, MAX_SENTINELS, RedisUrlError, sentinelOptions } from './redis-url.js';
+import { Cluster } from 'ioredis';
+import {
+  clusterOptions,
+  createRedis,
+  createRedisClient,
+  isClusterUrl,
+  isSentinelUrl,
+  MAX_SENTINELS,
+  RedisUrlError,
+  sentinelOptions,
+} from './redis-url.js';
 
 describe('Redis URLs with Sentinel', () => {
   it('reads the sentinels, the primary name, the db and the primary’s credentials', () => {
@@ -105,5 +115,95 @@ describe('Redis URLs with Sentinel', () => {
     expect(() => createRedis('redis+sentinel://h1/', { lazyConnect: true })).toThrow(RedisUrlError);
     plain.disconnect();
     viaSentinel.disconnect();
+  });
+});
+
+describe('Redis URLs of a Redis Cluster', () => {
+  it('reads the seed nodes (port 6379 when left out) and every node’s credentials; TLS with rediss', () => {
+    const { nodes, options } = clusterOptions(
+      'redis+cluster://app:s%40cret@10.0.0.1:7000,[fd00::2],c3.local',
+    );
+    expect(nodes).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'fd00::2', port: 6379 },
+      { host: 'c3.local', port: 6379 },
+    ]);
+    expect(options).toEqual({ redisOptions: { username: 'app', password: 's@cret' } });
+    expect(clusterOptions('rediss+cluster://:pw@h1:7000/').options).toEqual({
+      redisOptions: { password: 'pw', tls: {} },
+    });
+  });
+
+  it('natMap and dnsLookup=passthrough, for clusters behind a translation or a cloud endpoint', () => {
+    const { options } = clusterOptions(
+      'redis+cluster://h1?natMap=10.0.0.1:6379>203.0.113.1:7001,10.0.0.2>203.0.113.2:7002&dnsLookup=passthrough',
+    );
+    expect(options.natMap).toEqual({
+      '10.0.0.1:6379': { host: '203.0.113.1', port: 7001 },
+      '10.0.0.2:6379': { host: '203.0.113.2', port: 7002 },
+    });
+    const looked: Array<[Error | null, string]> = [];
+    options.dnsLookup!('clustercfg.example.cache.amazonaws.com', (err, address) =>
+      looked.push([err ?? null, address]),
+    );
+    expect(looked).toEqual([[null, 'clustercfg.example.cache.amazonaws.com']]);
+  });
+
+  it('tells cluster URLs apart, whatever the case of the scheme', () => {
+    expect(isClusterUrl('REDIS+CLUSTER://h1')).toBe(true);
+    expect(isClusterUrl('rediss+cluster://h1')).toBe(true);
+    expect(isClusterUrl('redis://h1')).toBe(false);
+    expect(isClusterUrl('redis+sentinel://h1/m')).toBe(false);
+  });
+
+  it.each([
+    ['redis+cluster://h1/0', 'a cluster has no database'],
+    ['redis+cluster://h1:0', 'node 1 of 1: the port is out of range'],
+    ['redis+cluster://h1,h_2', 'node 2 of 2: the host'],
+    [`redis+cluster://${Array.from({ length: 17 }, (_, i) => `h${i}`).join(',')}`, 'more than 16 seed nodes'],
+    ['redis+cluster://h1?natMap=10.0.0.1', 'natMap entry 1 of 1'],
+    ['redis+cluster://h1?natMap=a:1>b:99999', 'natMap entry 1 of 1: the port'],
+    ['redis+cluster://h1?dnsLookup=custom', 'dnsLookup: only passthrough'],
+    ['redis+cluster://h1?scaleReads=all', 'unknown option scaleReads'],
+    ['redis+cluster://h1?natMap=' + Array.from({ length: 257 }, () => 'a>b').join(','), 'more than 256'],
+  ])('%s is refused: %s', (url, message) => {
+    expect(() => clusterOptions(url)).toThrow(message);
+  });
+
+  it('never repeats a password in an error', () => {
+    for (const url of [
+      'redis+cluster://u:hunter2@h1/0',
+      'redis+cluster://:hun/ter2@h1',
+      'redis+cluster://h1?x=hunter2',
+    ]) {
+      expect(() => clusterOptions(url)).toThrow(RedisUrlError);
+      try {
+        clusterOptions(url);
+      } catch (err) {
+        expect((err as Error).message).not.toMatch(/hun|ter2/);
+      }
+    }
+  });
+
+  it('createRedisClient: a Cluster for a cluster URL, the caller’s options where they belong; createRedis refuses one', () => {
+    const cluster = createRedisClient('redis+cluster://:pw@127.0.0.1:7390,127.0.0.1:7391', {
+      lazyConnect: true,
+      connectionName: 'n1',
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: false,
+    });
+    expect(cluster).toBeInstanceOf(Cluster);
+    const c = cluster as Cluster;
+    expect(c.options.enableOfflineQueue).toBe(false);
+    expect(c.options.redisOptions).toMatchObject({
+      password: 'pw',
+      connectionName: 'n1',
+      maxRetriesPerRequest: null,
+    });
+    expect(createRedisClient('redis://127.0.0.1:6390', { lazyConnect: true })).not.toBeInstanceOf(Cluster);
+    expect(() => createRedis('redis+cluster://127.0.0.1:7390')).toThrow(
+      'a Redis Cluster URL cannot be used here',
+    );
+    c.disconnect();
   });
 });

@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 
 /**
  * Redis behind Sentinel, named by one URL, so that every setting that takes a Redis URL (the hub's
@@ -83,11 +83,119 @@ export function sentinelOptions(url: string): RedisOptions {
 
 /**
  * A client for `url` with `options` on top: a `redis://` or `rediss://` URL is left to ioredis to
- * read, a sentinel URL becomes its options (sentinelOptions; throws RedisUrlError).
+ * read, a sentinel URL becomes its options (sentinelOptions; throws RedisUrlError). A cluster URL
+ * is refused here: where a Redis Cluster may be used, callers take createRedisClient.
  */
 export function createRedis(url: string, options: RedisOptions = {}): Redis {
+  if (isClusterUrl(url)) throw new RedisUrlError('a Redis Cluster URL cannot be used here');
   if (!isSentinelUrl(url)) return new Redis(url, options);
   return endsItsSentinelWatch(new Redis({ ...sentinelOptions(url), ...options }));
+}
+
+/**
+ * Redis Cluster, named by one URL (issue #34; where it may be used, docs/scaling.md says):
+ *
+ *   redis+cluster://[[user]:password@]host[:port][,host[:port]…][?options]
+ *
+ * The hosts are seed nodes (port 6379 when left out; the client learns the rest of the cluster
+ * from them); the user and password are every node's. `rediss+cluster://` uses TLS. Options, for
+ * clusters behind an address translation or a cloud endpoint: `natMap=10.0.0.1:6379>203.0.113.1:7001,…`
+ * (the address a node announces > the one to reach it at) and `dnsLookup=passthrough` (connect
+ * to host names as given instead of resolving them first: TLS endpoints whose certificates name
+ * the host, as AWS ElastiCache's).
+ */
+export const CLUSTER_SCHEMES = ['redis+cluster:', 'rediss+cluster:'] as const;
+
+/** At most this many seed nodes in one URL. */
+export const MAX_CLUSTER_SEEDS = 16;
+/** At most this many natMap entries (one per node of a large cluster). */
+export const MAX_NAT_ENTRIES = 256;
+const CLUSTER_OPTIONS = new Set(['natMap', 'dnsLookup']);
+
+function clusterScheme(url: string): (typeof CLUSTER_SCHEMES)[number] | undefined {
+  return CLUSTER_SCHEMES.find((s) => url.toLowerCase().startsWith(`${s}//`));
+}
+
+/** Whether `url` names a Redis Cluster. */
+export function isClusterUrl(url: string): boolean {
+  return clusterScheme(url) !== undefined;
+}
+
+/** The seed nodes and ioredis Cluster options of a cluster URL (see CLUSTER_SCHEMES); throws RedisUrlError. */
+export function clusterOptions(url: string): {
+  nodes: Array<{ host: string; port: number }>;
+  options: ClusterOptions;
+} {
+  const scheme = clusterScheme(url);
+  if (!scheme) throw new RedisUrlError(`not a ${CLUSTER_SCHEMES.join(' or ')} URL`);
+  const [beforeQuery, query = ''] = splitOnce(url.slice(scheme.length + 2), '?');
+  const [authority, path] = splitOnce(beforeQuery, '/');
+  if (path !== undefined && path !== '') throw new RedisUrlError('a cluster has no database: no path');
+  const at = authority.lastIndexOf('@');
+  const userinfo = at >= 0 ? authority.slice(0, at) : undefined;
+  const hosts = authority.slice(at + 1).split(',');
+  if (hosts.length > MAX_CLUSTER_SEEDS) throw new RedisUrlError(`more than ${MAX_CLUSTER_SEEDS} seed nodes`);
+  const nodes = hosts.map((entry, i) => hostPort(entry, `node ${i + 1} of ${hosts.length}`, 6379));
+  const redisOptions: RedisOptions = {};
+  if (userinfo !== undefined) {
+    const [user, password] = splitOnce(userinfo, ':');
+    if (user) redisOptions.username = decode(user);
+    if (password) redisOptions.password = decode(password);
+  }
+  if (scheme === 'rediss+cluster:') redisOptions.tls = {};
+  const options: ClusterOptions = { redisOptions };
+  for (const [key, value] of new URLSearchParams(query)) {
+    if (!CLUSTER_OPTIONS.has(key)) {
+      const named = /^[A-Za-z]{1,32}$/.test(key) ? ` ${key}` : '';
+      throw new RedisUrlError(`unknown option${named} (known: ${[...CLUSTER_OPTIONS].join(', ')})`);
+    }
+    if (key === 'dnsLookup') {
+      if (value !== 'passthrough') throw new RedisUrlError('dnsLookup: only passthrough');
+      options.dnsLookup = (address, callback) => callback(null, address);
+    } else {
+      options.natMap = natMapOf(value);
+    }
+  }
+  return { nodes, options };
+}
+
+/** `announced>reachable,…`, each `host:port`. */
+function natMapOf(value: string): Record<string, { host: string; port: number }> {
+  const entries = value.split(',');
+  if (entries.length > MAX_NAT_ENTRIES)
+    throw new RedisUrlError(`natMap: more than ${MAX_NAT_ENTRIES} entries`);
+  const map: Record<string, { host: string; port: number }> = {};
+  entries.forEach((entry, i) => {
+    const [from, to] = splitOnce(entry, '>');
+    const which = `natMap entry ${i + 1} of ${entries.length}`;
+    if (to === undefined) throw new RedisUrlError(`${which}: announced:port>reachable:port`);
+    const announced = hostPort(from, which, 6379);
+    map[`${announced.host}:${announced.port}`] = hostPort(to, which, 6379);
+  });
+  return map;
+}
+
+/** Whether `client` is a Redis Cluster's (ioredis marks its Cluster with `isCluster`). */
+export function isClusterClient(client: Redis | Cluster): client is Cluster {
+  return (client as { isCluster?: unknown }).isCluster === true;
+}
+
+/** A client for a Redis URL that may name a Redis Cluster (see createRedis, CLUSTER_SCHEMES). */
+export function createRedisClient(url: string, options: RedisOptions = {}): Redis | Cluster {
+  if (!isClusterUrl(url)) return createRedis(url, options);
+  const { nodes, options: cluster } = clusterOptions(url);
+  // What the caller sets for the client (offline queue, retries per request) is the cluster's;
+  // the rest (connection names, timeouts) goes to each node's connection.
+  const { enableOfflineQueue, maxRetriesPerRequest, ...perNode } = options;
+  return new Cluster(nodes, {
+    ...cluster,
+    ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
+    redisOptions: {
+      ...cluster.redisOptions,
+      ...perNode,
+      ...(maxRetriesPerRequest !== undefined ? { maxRetriesPerRequest } : {}),
+    },
+  });
 }
 
 /**
@@ -106,10 +214,10 @@ function endsItsSentinelWatch(client: Redis): Redis {
 }
 
 /** `which` names the entry in errors: never its text, which may hold a misplaced password. */
-function hostPort(entry: string, which: string): { host: string; port: number } {
+function hostPort(entry: string, which: string, defaultPort = 26379): { host: string; port: number } {
   const m = /^(.*?)(?::(\d{1,5}))?$/.exec(entry)!;
   const host = m[1]!;
-  const port = m[2] === undefined ? 26379 : Number(m[2]);
+  const port = m[2] === undefined ? defaultPort : Number(m[2]);
   if (!HOST.test(host)) throw new RedisUrlError(`${which}: the host is not a host name or address`);
   if (port < 1 || port > 65535) throw new RedisUrlError(`${which}: the port is out of range`);
   return { host: host.startsWith('[') ? host.slice(1, -1) : host, port };

@@ -10,9 +10,9 @@ import {
   subscribedCommandsKey,
   subscriptionField,
 } from '@orderwire/contracts';
-import { enqueuePublish, openedJob, Sealer, sealedJob } from '@orderwire/realtime';
+import { enqueuePublish, isClusterClient, openedJob, Sealer, sealedJob } from '@orderwire/realtime';
 import { type Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { CommandHandler, PublishHandler, ServiceBridge } from '../service-bridge.js';
 import { disconnectAll } from './bullmq-disconnect.js';
 
@@ -58,21 +58,22 @@ export class BullmqServiceBridge implements ServiceBridge {
   /** In-process subscriptions (a RealtimeModule inside the hub), renewed with every refresh. */
   private readonly own = new Set<string>();
   private readonly timer: NodeJS.Timeout;
-  private readonly changes: Redis;
+  private readonly changes: Redis | Cluster;
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: Redis | Cluster,
     private readonly redisPrefix: string,
     private readonly bounds: ServiceBridgeBounds,
     /** DATA_ENCRYPTION_KEY: publishes and commands are kept sealed (the services hold the key too). */
     private readonly sealer: Sealer = new Sealer(),
   ) {
-    this.prefix = bullPrefix(redisPrefix);
+    this.prefix = bullPrefix(redisPrefix, isClusterClient(connection));
     void this.refresh();
     // Polled, and refreshed at once when a service announces a subscription.
     this.timer = setInterval(() => void this.refresh(), REFRESH_SUBSCRIPTIONS_MS);
     this.timer.unref();
-    this.changes = connection.duplicate();
+    // Redis' and Cluster's duplicate() differ in their arguments: one call each.
+    this.changes = isClusterClient(connection) ? connection.duplicate() : connection.duplicate();
     this.changes.on('error', () => undefined);
     this.changes.on('message', () => void this.refresh());
     void this.changes.subscribe(subscribedCommandsChannel(redisPrefix)).catch(() => undefined);

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { QUEUE_NAMES } from '@orderwire/contracts';
 import { type Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { WebhookJob, WebhookQueue, WebhookRetryPolicy, WebhookSender } from '../webhook-queue.js';
 import { disconnectAll } from './bullmq-disconnect.js';
 import { openedJob, type SealedJob, sealedJob } from '@orderwire/realtime';
@@ -19,7 +19,7 @@ export class BullmqWebhookQueue implements WebhookQueue {
   private readonly workers: Worker[] = [];
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: Redis | Cluster,
     private readonly prefix: string,
     private readonly policy: WebhookRetryPolicy,
     /** DATA_ENCRYPTION_KEY: a job's body (the order, its address and notes) is kept sealed. */

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { bullPrefix } from '@orderwire/contracts';
-import { closeWithin, createRedis } from '@orderwire/realtime';
-import { Redis } from 'ioredis';
+import { closeWithin, createRedis, createRedisClient, isClusterUrl } from '@orderwire/realtime';
+import type { Cluster, Redis } from 'ioredis';
 import { withTimeout } from '../../util/with-timeout.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { AdapterClusterBus, type ClusterBus, UpgradeClusterBus } from '../cluster-bus.js';
@@ -47,7 +47,8 @@ export class RedisEngine {
   readonly keys: RedisKeys;
   readonly store: Redis;
   readonly sessionsClient: Redis;
-  readonly queues: Redis;
+  /** A Redis Cluster's client when REDIS_QUEUES_URL names one (redis+cluster://). */
+  readonly queues: Redis | Cluster;
   readonly adapterClient: Redis;
   /** The bus's publisher (CLUSTER_BUS redis or both). */
   private readonly busClient?: Redis;
@@ -71,7 +72,7 @@ export class RedisEngine {
   readonly bus: ClusterBus;
   readonly adapter: SocketAdapterFactory;
   readonly health: EngineHealth;
-  private readonly pinged: ReadonlyArray<readonly [string, Redis]>;
+  private readonly pinged: ReadonlyArray<readonly [string, Redis | Cluster]>;
   private readonly canary: KeyringCanary;
 
   constructor(config: AppConfig) {
@@ -95,7 +96,7 @@ export class RedisEngine {
     // A turn's commands in one write (coalesced-writes.ts): one EVALSHA per order adds up.
     coalesceWrites(this.store);
     if (this.sessionsClient !== this.store) coalesceWrites(this.sessionsClient);
-    this.queues = createRedis(urls.queues, {
+    this.queues = createRedisClient(urls.queues, {
       connectionName: `${prefix}:${nodeId}:queues`,
       maxRetriesPerRequest: null,
       retryStrategy: retry,
@@ -157,9 +158,10 @@ export class RedisEngine {
     this.audit = new RedisAuditStore(this.store, this.keys, config.audit, sealer);
     this.idempotency = new RedisIdempotencyStore(this.store, this.keys, config.limits.idempotency);
     this.sessions = new RedisSessionRegistry(this.sessionsClient, this.keys, nodeId);
-    this.jobs = new BullmqJobScheduler(this.queues, bullPrefix(prefix), nodeId);
+    const queuePrefix = bullPrefix(prefix, isClusterUrl(urls.queues));
+    this.jobs = new BullmqJobScheduler(this.queues, queuePrefix, nodeId);
     this.bridge = new BullmqServiceBridge(this.queues, prefix, config.services, sealer);
-    this.webhooks = new BullmqWebhookQueue(this.queues, bullPrefix(prefix), webhookPolicy(config), sealer);
+    this.webhooks = new BullmqWebhookQueue(this.queues, queuePrefix, webhookPolicy(config), sealer);
     this.adapter = this.streams.factory;
     this.health = {
       down: () => this.down(),
@@ -217,9 +219,9 @@ export class RedisEngine {
   }
 
   /** Every connection of this engine, each once. */
-  private clients(): Redis[] {
+  private clients(): Array<Redis | Cluster> {
     const clients = [this.store, this.sessionsClient, this.queues, this.adapterClient, this.busClient];
-    return [...new Set(clients.filter((c): c is Redis => c !== undefined))];
+    return [...new Set(clients.filter((c): c is Redis | Cluster => c !== undefined))];
   }
 
   /** The names of the engine's Redis instances that do not answer a PING within 1 s. */
@@ -236,7 +238,7 @@ export class RedisEngine {
   }
 }
 
-function waitReady(client: Redis, timeoutMs = 10_000): Promise<void> {
+function waitReady(client: Redis | Cluster, timeoutMs = 10_000): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return withTimeout(
     new Promise<void>((resolve) => client.once('ready', () => resolve())),
