@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { killAll } from './child.js';
 import { describeRequiring } from './requirement.js';
 
 /**
@@ -69,6 +70,21 @@ async function until(check: () => Promise<boolean>, what: string, ms = 20_000): 
   }
 }
 
+/** `ask` of a one-off connection to the node on `port` (no retries: a node still starting fails). */
+async function probe<T>(port: number, ask: (node: Redis) => Promise<T>): Promise<T> {
+  const node = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  try {
+    await node.connect();
+    return await ask(node);
+  } finally {
+    node.disconnect();
+  }
+}
+
 export async function startRedisCluster(primaries = 3, replicas = 0): Promise<TestRedisCluster> {
   const ports = await clusterPorts(primaries * (1 + replicas));
   const dir = mkdtempSync(join(tmpdir(), 'owt-cluster-'));
@@ -99,32 +115,11 @@ export async function startRedisCluster(primaries = 3, replicas = 0): Promise<Te
     ),
   );
   const stop = async (): Promise<void> => {
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null || c.signalCode !== null) return resolve();
-            c.once('exit', () => resolve());
-            c.kill('SIGKILL');
-          }),
-      ),
-    );
+    await killAll(children);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const ping = async (port: number) => {
-      const probe = new Redis(port, '127.0.0.1', {
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      try {
-        await probe.connect();
-        return (await probe.ping()) === 'PONG';
-      } finally {
-        probe.disconnect();
-      }
-    };
+    const ping = (port: number) => probe(port, async (node) => (await node.ping()) === 'PONG');
     await Promise.all(ports.map((p) => until(() => ping(p), `node ${p} did not answer`)));
     const create = spawnSync(
       'redis-cli',
@@ -140,24 +135,15 @@ export async function startRedisCluster(primaries = 3, replicas = 0): Promise<Te
     );
     if (create.status !== 0)
       throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
-    const info = async (port: number) => {
-      const probe = new Redis(port, '127.0.0.1', {
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      try {
-        await probe.connect();
-        const text = (await probe.call('CLUSTER', 'INFO')) as string;
+    const info = (port: number) =>
+      probe(port, async (node) => {
+        const text = (await node.call('CLUSTER', 'INFO')) as string;
         return (
           /cluster_state:ok/.test(text) &&
           /cluster_slots_ok:16384/.test(text) &&
           new RegExp(`cluster_known_nodes:${ports.length}\\b`).test(text)
         );
-      } finally {
-        probe.disconnect();
-      }
-    };
+      });
     await Promise.all(ports.map((p) => until(() => info(p), `node ${p} did not see the whole cluster`)));
   } catch (err) {
     await stop();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { killAll } from './child.js';
 import { freePort } from './free-port.js';
 
 /** A primary, a replica and one sentinel watching them, all private redis-servers on free ports. */
@@ -110,16 +111,7 @@ export async function startSentinel(name = 'orders'): Promise<TestSentinel> {
     },
     async stop() {
       for (const c of clients.values()) c.disconnect();
-      await Promise.all(
-        children.map(
-          (c) =>
-            new Promise<void>((resolve) => {
-              if (c.exitCode !== null || c.signalCode !== null) return resolve();
-              c.once('exit', () => resolve());
-              c.kill('SIGKILL');
-            }),
-        ),
-      );
+      await killAll(children);
       rmSync(dir, { recursive: true, force: true });
     },
   };
