@@ -69,19 +69,21 @@ const MARK = 'redis';
  * batch (its JSON text, at most BATCH_MAX messages) and a notice travel.
  */
 export abstract class BatchingClusterBus implements ClusterBus {
+  /** Set by bind: until then nothing is queued (there is nobody to send to yet). */
   protected onMessage?: (msg: FanoutMessage) => void;
   private batch: FanoutMessage[] = [];
   private readonly notices = new Map<string, Array<(payload: string) => void>>();
+
+  /** `mark`: a field each message of a batch carries (CLUSTER_BUS=both's adapter leg). */
+  constructor(protected readonly mark?: string) {}
 
   abstract bind(channel: BusChannel | undefined, onMessage: (msg: FanoutMessage) => void): void;
   abstract notify(topic: string, payload: string): void;
   /** Sends one batch; a throw is caught (the other nodes read what it lost from the log). */
   protected abstract sendBatch(json: string): void;
-  /** Whether there is anyone to send to yet (nothing is queued before). */
-  protected abstract get open(): boolean;
 
   publish(msg: FanoutMessage): void {
-    if (!this.open) return;
+    if (!this.onMessage) return;
     this.batch.push(msg);
     if (this.batch.length === 1) setImmediate(() => this.flush());
   }
@@ -113,11 +115,6 @@ export abstract class BatchingClusterBus implements ClusterBus {
       }
     }
   }
-
-  /** A field each message of a batch carries (CLUSTER_BUS=both's adapter leg). */
-  protected get mark(): string | undefined {
-    return undefined;
-  }
 }
 
 /**
@@ -134,8 +131,8 @@ export abstract class BatchingClusterBus implements ClusterBus {
 export class AdapterClusterBus extends BatchingClusterBus {
   private channel?: BusChannel;
 
-  constructor(private readonly marked = false) {
-    super();
+  constructor(marked = false) {
+    super(marked ? MARK : undefined);
   }
 
   bind(channel: BusChannel | undefined, onMessage: (msg: FanoutMessage) => void): void {
@@ -144,27 +141,19 @@ export class AdapterClusterBus extends BatchingClusterBus {
     this.onMessage = onMessage;
     channel.on(BATCH, (batch: unknown) => this.heardBatch(batch));
     channel.on(ONE, (msg: unknown) => this.heardBatch([msg]));
-    channel.on(NOTICE, (topic: unknown, payload: unknown, mark: unknown) => {
-      if (!(this.marked && mark === MARK)) this.heardNotice(topic as string, payload as string);
+    channel.on(NOTICE, (topic: unknown, payload: unknown, heardMark: unknown) => {
+      if (!(this.mark && heardMark === this.mark)) this.heardNotice(topic as string, payload as string);
     });
   }
 
   notify(topic: string, payload: string): void {
-    if (this.marked) this.channel?.send(NOTICE, topic, payload, MARK);
+    if (this.mark) this.channel?.send(NOTICE, topic, payload, this.mark);
     else this.channel?.send(NOTICE, topic, payload);
   }
 
   protected override heardBatch(batch: unknown): void {
-    if (!this.marked) return super.heardBatch(batch);
-    super.heardBatch(parseBatch(batch).filter((m) => (m as { via?: string }).via !== MARK));
-  }
-
-  protected get open(): boolean {
-    return this.channel !== undefined;
-  }
-
-  protected override get mark(): string | undefined {
-    return this.marked ? MARK : undefined;
+    if (!this.mark) return super.heardBatch(batch);
+    super.heardBatch(parseBatch(batch).filter((m) => (m as { via?: string }).via !== this.mark));
   }
 
   /**

@@ -53,6 +53,15 @@ export async function until(check: () => boolean, timeoutMs: number, what: strin
   }
 }
 
+/** Until `check` holds, polling every 100 ms; a check that throws (a server still starting) counts as not yet. */
+export async function settle(what: string, check: () => Promise<boolean>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** SIGKILLs every process of `children` that still runs, and resolves once each has exited. */
 export function killAll(children: ReadonlyArray<ChildProcess>): Promise<void> {
   return Promise.all(

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { killAll } from './child.js';
+import { killAll, settle } from './child.js';
 import { describeRequiring } from './requirement.js';
 
 /**
@@ -61,15 +61,6 @@ async function clusterPorts(count: number): Promise<number[]> {
   return ports;
 }
 
-async function until(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`Redis Cluster: ${what} within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** `ask` of a one-off connection to the node on `port` (no retries: a node still starting fails). */
 async function probe<T>(port: number, ask: (node: Redis) => Promise<T>): Promise<T> {
   const node = new Redis(port, '127.0.0.1', {
@@ -120,7 +111,7 @@ export async function startRedisCluster(primaries = 3, replicas = 0): Promise<Te
   };
   try {
     const ping = (port: number) => probe(port, async (node) => (await node.ping()) === 'PONG');
-    await Promise.all(ports.map((p) => until(() => ping(p), `node ${p} did not answer`)));
+    await Promise.all(ports.map((p) => settle(`Redis Cluster node ${p} to answer`, () => ping(p), 20_000)));
     const create = spawnSync(
       'redis-cli',
       [
@@ -144,7 +135,9 @@ export async function startRedisCluster(primaries = 3, replicas = 0): Promise<Te
           new RegExp(`cluster_known_nodes:${ports.length}\\b`).test(text)
         );
       });
-    await Promise.all(ports.map((p) => until(() => info(p), `node ${p} did not see the whole cluster`)));
+    await Promise.all(
+      ports.map((p) => settle(`Redis Cluster node ${p} to see the whole cluster`, () => info(p), 20_000)),
+    );
   } catch (err) {
     await stop();
     throw err;

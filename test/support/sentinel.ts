@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { killAll } from './child.js';
+import { killAll, settle } from './child.js';
 import { freePort } from './free-port.js';
 
 /** A primary, a replica and one sentinel watching them, all private redis-servers on free ports. */
@@ -26,15 +26,6 @@ export interface TestSentinel {
 export function sentinelMissing(): string | undefined {
   if (!spawnSync('redis-server', ['--version']).error) return undefined;
   return 'redis-server is not on the PATH (apt-get install redis-server): this suite starts a primary, a replica and a sentinel';
-}
-
-/** Until `check` holds; a check that throws (a server still starting) counts as not yet. */
-async function settle(what: string, check: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 export async function startSentinel(name = 'orders'): Promise<TestSentinel> {

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
+import { until } from '../../../test/support/child.js';
 import { describeRedis, startRedis, type TestRedis } from '../../../test/support/redis.js';
 import {
   AdapterClusterBus,
@@ -19,15 +20,6 @@ const message = (id: string): FanoutMessage =>
     publishedAt: 1,
   }) as unknown as FanoutMessage;
 const key = () => [{ id: 'k1', key: randomBytes(32) }];
-
-/** Waits until `check` holds (what another connection delivers comes a few ms later). */
-async function until(check: () => boolean, what: string, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /**
  * The Socket.IO adapter's server-side events between the nodes of the release before: what one
@@ -49,24 +41,36 @@ function adapterWire() {
 
 describeRedis('RedisClusterBus: the nodes’ bus on the engine’s own Redis pub/sub', () => {
   let redis: TestRedis;
-  const opened: Array<{ bus?: RedisClusterBus; client: Redis }> = [];
+  const opened: Array<{ bus?: RedisClusterBus; client?: Redis }> = [];
   beforeAll(async () => {
     redis = await startRedis();
   });
   afterEach(async () => {
     for (const { bus, client } of opened.splice(0)) {
       await bus?.stop();
-      client.disconnect();
+      client?.disconnect();
     }
   });
   afterAll(() => redis.stop());
 
-  async function node(channel: string, sealer = new Sealer()) {
+  /** A publisher connected to the test Redis, closed after the test. */
+  async function readyClient(): Promise<Redis> {
     const client = new Redis(redis.url, { enableOfflineQueue: false });
+    opened.push({ client });
     await new Promise((r) => client.once('ready', r));
-    const bus = new RedisClusterBus(client, channel, sealer);
-    opened.push({ bus, client });
+    return client;
+  }
+
+  /** A started (subscribed) bus on `channel`, stopped after the test. */
+  async function startedBus(channel: string, sealer = new Sealer()): Promise<RedisClusterBus> {
+    const bus = new RedisClusterBus(await readyClient(), channel, sealer);
+    opened.push({ bus });
     await bus.start();
+    return bus;
+  }
+
+  async function node(channel: string, sealer = new Sealer()) {
+    const bus = await startedBus(channel, sealer);
     const got: string[] = [];
     const notices: string[] = [];
     bus.bind(undefined, (m) => got.push(m.envelope.id));
@@ -91,14 +95,14 @@ describeRedis('RedisClusterBus: the nodes’ bus on the engine’s own Redis pub
     for (let i = 0; i < 5; i++) a.bus.publish(message(`a${i}`));
     b.bus.publish(message('b0'));
     a.bus.notify('menu.changed', 'r-1');
-    await until(() => c.got.length === 6 && c.notices.length === 1, 'c to hear a and b');
-    await until(() => b.got.length === 5 && a.got.length === 1, 'a and b to hear each other');
+    await until(() => c.got.length === 6 && c.notices.length === 1, 3000, 'c to hear a and b');
+    await until(() => b.got.length === 5 && a.got.length === 1, 3000, 'a and b to hear each other');
     expect(c.got).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'b0']);
     expect(b.got).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
     expect(a.got).toEqual(['b0']);
     expect([a.notices, b.notices, c.notices]).toEqual([[], ['r-1'], ['r-1']]);
     // One frame per publishing node and turn, and one for the notice.
-    await until(() => wire.frames.length === 3, 'three frames');
+    await until(() => wire.frames.length === 3, 3000, 'three frames');
     // A notice goes at once; messages at the end of the turn.
     expect(wire.frames.map((f) => String.fromCharCode(f[12]!))).toEqual(['N', 'B', 'B']);
   });
@@ -113,10 +117,10 @@ describeRedis('RedisClusterBus: the nodes’ bus on the engine’s own Redis pub
     const wire = await spy(channel);
     a.bus.publish(message('m1'));
     a.bus.notify('menu.changed', 'r-secret');
-    await until(() => b.got.length === 1 && b.notices.length === 1, 'b to open both');
+    await until(() => b.got.length === 1 && b.notices.length === 1, 3000, 'b to open both');
     expect(b.got).toEqual(['m1']);
     expect(b.notices).toEqual(['r-secret']);
-    await until(() => wire.frames.length === 2, 'two frames');
+    await until(() => wire.frames.length === 2, 3000, 'two frames');
     for (const f of wire.frames) {
       const text = f.toString('utf8');
       expect(text.slice(13, 20)).toBe('enc:v1:');
@@ -125,7 +129,7 @@ describeRedis('RedisClusterBus: the nodes’ bus on the engine’s own Redis pub
     // The stranger holds another key: it dropped both frames, and its connection still works.
     const friend = await node(channel, new Sealer(strangerKeys));
     friend.bus.publish(message('m2'));
-    await until(() => stranger.got.length === 1, 'the stranger to hear its friend');
+    await until(() => stranger.got.length === 1, 3000, 'the stranger to hear its friend');
     expect(stranger.got).toEqual(['m2']);
     expect(stranger.notices).toEqual([]);
   });
@@ -146,7 +150,7 @@ describeRedis('RedisClusterBus: the nodes’ bus on the engine’s own Redis pub
       await wire.publish(junk);
     }
     a.bus.publish(message('good'));
-    await until(() => b.got.length === 1, 'the good frame');
+    await until(() => b.got.length === 1, 3000, 'the good frame');
     expect(b.got).toEqual(['good']);
     expect(b.notices).toEqual([]);
   });
@@ -154,15 +158,12 @@ describeRedis('RedisClusterBus: the nodes’ bus on the engine’s own Redis pub
   it('publishes nothing before it is bound, and drops (never queues) what it cannot send while Redis is away', async () => {
     const channel = `${redis.prefix()}:bus`;
     const b = await node(channel);
-    const ready = new Redis(redis.url, { enableOfflineQueue: false });
-    opened.push({ client: ready });
-    await new Promise((r) => ready.once('ready', r));
-    const unbound = new RedisClusterBus(ready, channel, new Sealer());
+    const unbound = new RedisClusterBus(await readyClient(), channel, new Sealer());
     unbound.publish(message('before-bind'));
     await new Promise((r) => setImmediate(r));
     unbound.bind(undefined, () => undefined);
     unbound.publish(message('bound'));
-    await until(() => b.got.length === 1, 'the message sent once bound');
+    await until(() => b.got.length === 1, 3000, 'the message sent once bound');
 
     const client = new Redis(redis.url, { enableOfflineQueue: false, lazyConnect: true });
     opened.push({ client });
@@ -173,7 +174,7 @@ describeRedis('RedisClusterBus: the nodes’ bus on the engine’s own Redis pub
     await new Promise((r) => setImmediate(r));
     await client.connect();
     away.publish(message('after'));
-    await until(() => b.got.length === 2, 'the message sent once connected');
+    await until(() => b.got.length === 2, 3000, 'the message sent once connected');
     expect(b.got).toEqual(['bound', 'after']);
     expect(b.notices).toEqual([]);
   });
@@ -181,14 +182,7 @@ describeRedis('RedisClusterBus: the nodes’ bus on the engine’s own Redis pub
   it('CLUSTER_BUS=both: new and old nodes each hear every message once during a rolling upgrade', async () => {
     const channel = `${redis.prefix()}:bus`;
     const wire = adapterWire();
-    const newNode = async () => {
-      const client = new Redis(redis.url, { enableOfflineQueue: false });
-      await new Promise((r) => client.once('ready', r));
-      const redisBus = new RedisClusterBus(client, channel, new Sealer());
-      opened.push({ bus: redisBus, client });
-      await redisBus.start();
-      return new UpgradeClusterBus(redisBus, new AdapterClusterBus(true));
-    };
+    const newNode = async () => new UpgradeClusterBus(await startedBus(channel), new AdapterClusterBus(true));
     const nodes: Array<{ name: string; bus: ClusterBus }> = [
       { name: 'new-1', bus: await newNode() },
       { name: 'new-2', bus: await newNode() },
@@ -205,7 +199,7 @@ describeRedis('RedisClusterBus: the nodes’ bus on the engine’s own Redis pub
     nodes[2]!.bus.publish(message('from-old'));
     nodes[0]!.bus.notify('menu.changed', 'n');
     nodes[2]!.bus.notify('menu.changed', 'o');
-    await until(() => heard[1]!.got.length >= 2 && heard[0]!.got.length >= 1, 'both messages');
+    await until(() => heard[1]!.got.length >= 2 && heard[0]!.got.length >= 1, 3000, 'both messages');
     await new Promise((r) => setTimeout(r, 100)); // a duplicate would have come by now
     expect(heard.map((h) => h.got.sort())).toEqual([['from-old'], ['from-new', 'from-old'], ['from-new']]);
     expect(heard.map((h) => h.notices.sort())).toEqual([['o'], ['n', 'o'], ['n']]);

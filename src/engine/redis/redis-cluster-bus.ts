@@ -30,7 +30,6 @@ export class RedisClusterBus extends BatchingClusterBus {
   private readonly logger = new Logger(RedisClusterBus.name);
   private readonly tag = Buffer.from(randomBytes(TAG_LENGTH / 2).toString('hex'));
   private subscriber?: Redis;
-  private bound = false;
   private unread = 0;
   private warnedAt = -Infinity;
 
@@ -65,15 +64,10 @@ export class RedisClusterBus extends BatchingClusterBus {
 
   bind(_channel: BusChannel | undefined, onMessage: (msg: FanoutMessage) => void): void {
     this.onMessage = onMessage;
-    this.bound = true;
   }
 
   notify(topic: string, payload: string): void {
     this.send(NOTICE, `${topic}\n${payload}`);
-  }
-
-  protected get open(): boolean {
-    return this.bound;
   }
 
   protected sendBatch(json: string): void {

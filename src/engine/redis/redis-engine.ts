@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { bullPrefix } from '@orderwire/contracts';
-import { closeWithin, createRedis, createRedisClient, isClusterUrl } from '@orderwire/realtime';
+import { closeWithin, createRedis, createRedisClient, isClusterClient } from '@orderwire/realtime';
 import type { Cluster, Redis } from 'ioredis';
 import { withTimeout } from '../../util/with-timeout.js';
 import type { AppConfig } from '../../config/app-config.js';
@@ -158,7 +158,8 @@ export class RedisEngine {
     this.audit = new RedisAuditStore(this.store, this.keys, config.audit, sealer);
     this.idempotency = new RedisIdempotencyStore(this.store, this.keys, config.limits.idempotency);
     this.sessions = new RedisSessionRegistry(this.sessionsClient, this.keys, nodeId);
-    const queuePrefix = bullPrefix(prefix, isClusterUrl(urls.queues));
+    // As the bridge and the services decide it: by the client (a Redis Cluster's or not).
+    const queuePrefix = bullPrefix(prefix, isClusterClient(this.queues));
     this.jobs = new BullmqJobScheduler(this.queues, queuePrefix, nodeId);
     this.bridge = new BullmqServiceBridge(this.queues, prefix, config.services, sealer);
     this.webhooks = new BullmqWebhookQueue(this.queues, queuePrefix, webhookPolicy(config), sealer);
