@@ -13,12 +13,23 @@ class Holder {
   constructor(readonly broadcaster: Broadcaster) {}
 }
 
-/** The keys of `prefix` in a Redis, by their kind (the part after the prefix, up to `:`). */
+/**
+ * The keys of `prefix` in a Redis, by their kind (the part after the prefix, up to `:`; after
+ * the hub's fixed hash tag `{<prefix>}:` for its fixed keys).
+ */
 async function kinds(url: string, prefix: string): Promise<Set<string>> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
   try {
     const keys = await redis.keys(`${prefix}:*`);
-    return new Set(keys.map((k) => k.slice(prefix.length + 1).split(':')[0]!));
+    return new Set(
+      keys.map(
+        (k) =>
+          k
+            .slice(prefix.length + 1)
+            .replace(`{${prefix}}:`, '')
+            .split(':')[0]!,
+      ),
+    );
   } finally {
     redis.disconnect();
   }

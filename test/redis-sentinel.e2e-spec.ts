@@ -62,7 +62,7 @@ describeRequiring(
       const { id } = await notifyCrew('via sentinel');
       await crew.waitFor('notification', (e) => e.id === id);
       const primary = sentinel.client(await sentinel.primaryPort());
-      expect(await primary.exists(`${prefix}:order:r-1:${orderId}`)).toBe(1);
+      expect(await primary.exists(`${prefix}:order:{r-1}:${orderId}`)).toBe(1);
       crew.close();
       customer.close();
     }, 30_000);
@@ -105,7 +105,7 @@ describeRequiring(
       await ready(hub);
       // The customer's connection stayed up; its next order goes to the new primary.
       const after = await customer.ok('order.place', sampleOrder());
-      expect(await sentinel.client(to).exists(`${prefix}:order:r-1:${after.orderId}`)).toBe(1);
+      expect(await sentinel.client(to).exists(`${prefix}:order:{r-1}:${after.orderId}`)).toBe(1);
       expect((await sentinel.client(to).call('ROLE')) as unknown[]).toContain('master');
 
       const back = await connect(hub, 'crew', 'k-2', { cursor });

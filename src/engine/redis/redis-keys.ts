@@ -1,6 +1,11 @@
 /**
- * Every Redis key of the hub, in one place, under REDIS_PREFIX. Keys are for one Redis server
- * (or a primary with replicas); Redis Cluster would need hash tags, which this layout does not use.
+ * Every Redis key of the hub, in one place, under REDIS_PREFIX. Redis Cluster runs a script or a
+ * transaction only if all its keys hash to one slot, so keys carry hash tags (issue #34): a
+ * tenant's keys `{<tenant>}`, so that one tenant lives on one shard and tenants spread over all;
+ * the hub's fixed keys `{<prefix>}`, one slot. One Redis server ignores the tags: one layout for
+ * both. The log's keys (`log:`, `msg:`, `dl:`, `logidx:`), the orders' all-tenant indexes and
+ * idempotency's are not tagged yet; test/engine/redis-engine.spec.ts lists what still crosses
+ * slots, and REDIS_URL refuses a cluster until that list is empty.
  */
 export class RedisKeys {
   // Set in the constructor, not as field initializers: those run before a parameter property is
@@ -18,7 +23,7 @@ export class RedisKeys {
   readonly logBytes: string;
   /**
    * What the Lua scripts put before the keys they build themselves when they evict (`msg:<id>`,
-   * `log:<tenant>`, `log:floor:<tenant>`, `dl:<tenant>`, `dl:msg:<id>`, `order:<tenant>:<id>`,
+   * `log:<tenant>`, `log:floor:<tenant>`, `dl:<tenant>`, `dl:msg:<id>`, `order:{<tenant>}:<id>`,
    * `idem:<member>`): the same layout as below.
    */
   readonly scriptPrefix: string;
@@ -53,13 +58,14 @@ export class RedisKeys {
     this.activeAll = this.k('orders:active');
     this.finals = this.k('orders:final');
     this.idempotencyAll = this.k('idemidx:all');
-    this.nodes = this.k('nodes');
-    this.menuTenants = this.k('menuidx:tenants');
-    this.keyring = this.k('keyring:canary');
-    this.storeTenants = this.k('storeidx:tenants');
-    this.storeWake = this.k('storeidx:wake');
-    this.scheduledAll = this.k('orders:scheduled');
-    this.orderWatch = this.k('orders:watch');
+    const fixed = (name: string) => this.k(`{${prefix}}:${name}`);
+    this.nodes = fixed('nodes');
+    this.menuTenants = fixed('menuidx:tenants');
+    this.keyring = fixed('keyring:canary');
+    this.storeTenants = fixed('storeidx:tenants');
+    this.storeWake = fixed('storeidx:wake');
+    this.scheduledAll = fixed('orders:scheduled');
+    this.orderWatch = fixed('orders:watch');
     this.bus = this.k('bus');
   }
 
@@ -71,43 +77,46 @@ export class RedisKeys {
   deadLetters = (tenantId: string): string => this.k(`dl:${tenantId}`);
   deadLetter = (id: string): string => this.k(`dl:msg:${id}`);
 
-  order = (tenantId: string, orderId: string): string => this.k(`order:${tenantId}:${orderId}`);
-  active = (tenantId: string): string => this.k(`orders:active:${tenantId}`);
+  order = (tenantId: string, orderId: string): string => this.k(`order:{${tenantId}}:${orderId}`);
+  active = (tenantId: string): string => this.k(`orders:active:{${tenantId}}`);
   customerOrders = (tenantId: string, customerId: string): string =>
-    this.k(`orders:customer:${tenantId}:${customerId}`);
+    this.k(`orders:customer:{${tenantId}}:${customerId}`);
   /** A tenant's scheduled orders (ids) by fire time (MAX_SCHEDULED_ORDERS_PER_TENANT). */
-  scheduled = (tenantId: string): string => this.k(`orders:scheduled:${tenantId}`);
+  scheduled = (tenantId: string): string => this.k(`orders:scheduled:{${tenantId}}`);
   /** How many orders the tenant has numbered on business `day` (YYYY-MM-DD). */
-  orderNumbers = (tenantId: string, day: string): string => this.k(`ordnum:${tenantId}:${day}`);
+  orderNumbers = (tenantId: string, day: string): string => this.k(`ordnum:{${tenantId}}:${day}`);
 
   idempotency = (key: string): string => this.k(`idem:${key}`);
   /** Stored results by last use, of one user. */
   idempotencyByUser = (owner: string): string => this.k(`idemidx:user:${owner}`);
 
   /** A tenant's audit trail (a stream). */
-  audit = (tenantId: string): string => this.k(`audit:${tenantId}`);
+  audit = (tenantId: string): string => this.k(`audit:{${tenantId}}`);
   /** A tenant's menu: `content` (JSON), `version`, `updatedAt`, and `a:<sku>` availability marks. */
-  menu = (tenantId: string): string => this.k(`menu:${tenantId}`);
+  menu = (tenantId: string): string => this.k(`menu:{${tenantId}}`);
 
   /** A tenant's store status: `s` (the record as JSON) and `v` (its version). */
-  storeStatus = (tenantId: string): string => this.k(`store:${tenantId}`);
+  storeStatus = (tenantId: string): string => this.k(`store:{${tenantId}}`);
 
   /** The last position relayed for an order out for delivery (sealed JSON, with a TTL). */
   courierPosition = (tenantId: string, orderId: string): string =>
-    this.k(`courier:pos:${tenantId}:${orderId}`);
+    this.k(`courier:pos:{${tenantId}}:${orderId}`);
   /** A tenant's newest prep-time samples (`key|minutes|at`, newest first). */
-  prepSamples = (tenantId: string): string => this.k(`eta:${tenantId}`);
+  prepSamples = (tenantId: string): string => this.k(`eta:{${tenantId}}`);
   /** A tenant's finished orders of business `day` (YYYY-MM-DD): order id to entry (section 15). */
-  dayBook = (tenantId: string, day: string): string => this.k(`daybook:${tenantId}:${day}`);
+  dayBook = (tenantId: string, day: string): string => this.k(`daybook:{${tenantId}}:${day}`);
   /** Who of the crew first acknowledged an order's `order.created` (with a TTL). */
-  seen = (tenantId: string, orderId: string): string => this.k(`seen:${tenantId}:${orderId}`);
+  seen = (tenantId: string, orderId: string): string => this.k(`seen:{${tenantId}}:${orderId}`);
   /** A delivery order's hand-over code: `c` (sealed) and `f` (wrong tries). */
-  handoff = (tenantId: string, orderId: string): string => this.k(`handoff:${tenantId}:${orderId}`);
+  handoff = (tenantId: string, orderId: string): string => this.k(`handoff:{${tenantId}}:${orderId}`);
 
-  userSessions = (userKey: string): string => this.k(`sess:user:${userKey}`);
-  tenantSessions = (tenantId: string): string => this.k(`sess:tenant:${tenantId}`);
-  nodeSessions = (nodeId: string): string => this.k(`sess:node:${nodeId}`);
-  alive = (nodeId: string): string => this.k(`node:alive:${nodeId}`);
+  /** A user's sessions: on their tenant's slot, with the tenant's counts (the REGISTER script). */
+  userSessions = (tenantId: string, userKey: string): string => this.k(`sess:user:{${tenantId}}:${userKey}`);
+  tenantSessions = (tenantId: string): string => this.k(`sess:tenant:{${tenantId}}`);
+  /** A node's sessions, for the clean-up after it died: on the node's own slot. */
+  nodeSessions = (nodeId: string): string => this.k(`sess:node:{${nodeId}}`);
+  /** A node's heartbeat: on the fixed slot, with `nodes` (one transaction writes both). */
+  alive = (nodeId: string): string => this.k(`{${this.prefix}}:node:alive:${nodeId}`);
   revoked = (userKey: string): string => this.k(`revoked:${userKey}`);
 
   private k(rest: string): string {

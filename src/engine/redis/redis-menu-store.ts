@@ -4,6 +4,7 @@ import type { MenuStore, MenuStoreBounds } from '../menu-store.js';
 import { bindScripts } from './lua-scripts.js';
 import { type ClusterBus, LocalClusterBus } from '../cluster-bus.js';
 import type { RedisKeys } from './redis-keys.js';
+import { RedisTenantRegistry } from './redis-tenant-registry.js';
 import { SharedReadCache } from './shared-read-cache.js';
 
 /**
@@ -13,13 +14,11 @@ import { SharedReadCache } from './shared-read-cache.js';
 export const MENU_CACHE_MS = 1000;
 const MENU_CHANGED = 'menu.changed';
 
-/** KEYS: menu, menuTenants. ARGV: content JSON, updatedAt, MENU_MAX_TENANTS, tenant. -1: full. */
+/** KEYS: menu. ARGV: content JSON, updatedAt. The new version. */
 const PUT = `
-if redis.call('EXISTS', KEYS[1]) == 0 and redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[3]) then return -1 end
 local v = tonumber(redis.call('HGET', KEYS[1], 'version') or '0') + 1
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'content', ARGV[1], 'version', v, 'updatedAt', ARGV[2])
-redis.call('SADD', KEYS[2], ARGV[4])
 return v`;
 
 /** KEYS: menu. ARGV: sku, '1' or '0', updatedAt. Nil without a menu, else the new version. */
@@ -39,15 +38,18 @@ export class RedisMenuStore implements MenuStore {
 
   /** Menus read here, per tenant (every order.place prices from its tenant's menu). */
   private readonly cache: SharedReadCache<Menu | undefined>;
+  /** The tenants with a menu (MENU_MAX_TENANTS), admitted before their menu is written. */
+  private readonly tenants: RedisTenantRegistry;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    private readonly bounds: MenuStoreBounds,
+    bounds: MenuStoreBounds,
     /** Other nodes' notices that a tenant's menu changed (the cached copy goes). */
     bus: ClusterBus = new LocalClusterBus(),
   ) {
     this.lua = scriptsOf(redis);
+    this.tenants = new RedisTenantRegistry(redis, keys.menuTenants, bounds.maxTenants);
     // Tenants without a menu are cached too, so the bound is above MENU_MAX_TENANTS.
     this.cache = new SharedReadCache(MENU_CACHE_MS, bounds.maxTenants + 1000, bus, MENU_CHANGED);
   }
@@ -82,19 +84,10 @@ export class RedisMenuStore implements MenuStore {
       items: content.items,
       ...(content.settings ? { settings: content.settings } : {}),
     };
-    const version = Number(
-      await this.lua.menuPut(
-        2,
-        this.keys.menu(tenantId),
-        this.keys.menuTenants,
-        JSON.stringify(stored),
-        at,
-        this.bounds.maxTenants,
-        tenantId,
-      ),
-    );
+    if (!(await this.tenants.admit(tenantId))) return undefined;
+    const version = Number(await this.lua.menuPut(1, this.keys.menu(tenantId), JSON.stringify(stored), at));
     this.cache.changed(tenantId);
-    return version < 0 ? undefined : { ...stored, version, updatedAt: at };
+    return { ...stored, version, updatedAt: at };
   }
 
   async setAvailability(
@@ -115,7 +108,7 @@ export class RedisMenuStore implements MenuStore {
   }
 
   count(): Promise<number> {
-    return this.redis.scard(this.keys.menuTenants);
+    return this.tenants.count();
   }
 }
 

@@ -13,7 +13,7 @@ local function finalize()
   if over <= 0 then return end
   for _, member in ipairs(redis.call('ZRANGE', KEYS[5], 0, over - 1)) do
     local at = string.find(member, '|', 1, true)
-    redis.call('DEL', ARGV[9] .. 'order:' .. string.sub(member, 1, at - 1) .. ':' .. string.sub(member, at + 1))
+    redis.call('DEL', ARGV[9] .. 'order:{' .. string.sub(member, 1, at - 1) .. '}:' .. string.sub(member, at + 1))
     redis.call('ZREM', KEYS[5], member)
   end
 end

@@ -3,15 +3,20 @@ import type { ScheduledEntry, ScheduledOrderIndex } from '../scheduled-order-ind
 import { bindScripts } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 
-/** KEYS: the tenant's set, the index of all. ARGV: max, orderId, fireAt, tenant|orderId. 1 or 0 (full). */
+/** KEYS: the tenant's set. ARGV: max, orderId, fireAt. 1 or 0 (full). */
 const RESERVE = `
 if redis.call('ZSCORE', KEYS[1], ARGV[2]) then return 1 end
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 return 1`;
 
-/** Per tenant a sorted set of its scheduled orders by fire time, and one of all (`tenant|id`) for the sweep. */
+/**
+ * Per tenant a sorted set of its scheduled orders by fire time (the bound), and one of all
+ * (`tenant|id`) for the sweep, on the hub's fixed slot. Redis Cluster cannot write both in one
+ * step, so an order enters the sweep's set before its tenant's and leaves it after: a crash in
+ * between leaves the sweep an entry whose order it finds not scheduled (it skips it), never a
+ * reserved order that would not fire.
+ */
 export class RedisScheduledOrderIndex implements ScheduledOrderIndex {
   private readonly lua: ReturnType<typeof scriptsOf>;
 
@@ -24,24 +29,17 @@ export class RedisScheduledOrderIndex implements ScheduledOrderIndex {
 
   async reserve(entry: ScheduledEntry, max: number): Promise<boolean> {
     const { tenantId, orderId, fireAt } = entry;
-    const ok = await this.lua.scheduledReserve(
-      2,
-      this.keys.scheduled(tenantId),
-      this.keys.scheduledAll,
-      max,
-      orderId,
-      fireAt,
-      `${tenantId}|${orderId}`,
-    );
-    return Number(ok) === 1;
+    const member = `${tenantId}|${orderId}`;
+    await this.redis.zadd(this.keys.scheduledAll, fireAt, member);
+    const ok =
+      Number(await this.lua.scheduledReserve(1, this.keys.scheduled(tenantId), max, orderId, fireAt)) === 1;
+    if (!ok) await this.redis.zrem(this.keys.scheduledAll, member);
+    return ok;
   }
 
   async release(tenantId: string, orderId: string): Promise<void> {
-    await this.redis
-      .multi()
-      .zrem(this.keys.scheduled(tenantId), orderId)
-      .zrem(this.keys.scheduledAll, `${tenantId}|${orderId}`)
-      .exec();
+    await this.redis.zrem(this.keys.scheduled(tenantId), orderId);
+    await this.redis.zrem(this.keys.scheduledAll, `${tenantId}|${orderId}`);
   }
 
   async due(now: number, limit: number): Promise<ScheduledEntry[]> {

@@ -7,7 +7,7 @@ import type { RedisKeys } from './redis-keys.js';
 import { ReadCache } from './read-cache.js';
 
 /**
- * KEYS: user set, tenant hash, node set. ARGV: sessionId, perUser, perTenant, role, node member.
+ * KEYS: user set, tenant hash (one tenant's slot). ARGV: sessionId, perUser, perTenant, role.
  * Returns 1 (registered), -1 (user at cap), -2 (tenant at cap).
  */
 const REGISTER = `
@@ -17,15 +17,13 @@ if tonumber(redis.call('HGET', KEYS[2], 'total') or '0') >= tonumber(ARGV[3]) th
 redis.call('SADD', KEYS[1], ARGV[1])
 redis.call('HINCRBY', KEYS[2], 'total', 1)
 redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
-redis.call('SADD', KEYS[3], ARGV[5])
 return 1`;
 
-/** The same keys; ARGV: sessionId, role, node member. Returns 1 if it was registered. */
+/** The same keys; ARGV: sessionId, role. Returns 1 if it was registered. */
 const UNREGISTER = `
 if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('HINCRBY', KEYS[2], 'total', -1)
 redis.call('HINCRBY', KEYS[2], ARGV[2], -1)
-redis.call('SREM', KEYS[3], ARGV[3])
 return 1`;
 
 /**
@@ -84,34 +82,44 @@ export class RedisSessionRegistry implements SessionRegistry {
     }
   }
 
+  /**
+   * The caps and counts in one script on the tenant's slot; then the node's set, on the node's
+   * slot (Redis Cluster cannot write both at once). The node's set is sent first: should the node
+   * die between the two, the clean-up finds a member without a session and skips it (UNREGISTER
+   * returns 0), while a session counted but in no node's set would hold its caps for good.
+   */
   async register(entry: SessionEntry, caps: { perUser: number; perTenant: number }): Promise<RegisterResult> {
+    const m = member(entry);
+    // Sent first and not awaited first: on one Redis both go in one round trip, in this order.
+    const listed = this.redis.sadd(this.keys.nodeSessions(this.nodeId), m);
+    listed.catch(() => undefined); // awaited below, unless the script fails first
     const result = (await this.lua.sessionRegister(
-      3,
-      this.keys.userSessions(entry.userKey),
+      2,
+      this.keys.userSessions(entry.tenantId, entry.userKey),
       this.keys.tenantSessions(entry.tenantId),
-      this.keys.nodeSessions(this.nodeId),
       entry.sessionId,
       caps.perUser,
       caps.perTenant,
       entry.role,
-      member(entry),
     )) as number;
+    await listed;
+    if (result !== 1) await this.redis.srem(this.keys.nodeSessions(this.nodeId), m);
     this.counts.invalidate(entry.tenantId);
     if (result === -1) return { ok: false, reason: 'user' };
     if (result === -2) return { ok: false, reason: 'tenant' };
     return { ok: true };
   }
 
+  /** The counts first, then the node's set (the reverse of register, for the same reason). */
   async unregister(entry: SessionEntry, nodeId = this.nodeId): Promise<boolean> {
     const result = (await this.lua.sessionUnregister(
-      3,
-      this.keys.userSessions(entry.userKey),
+      2,
+      this.keys.userSessions(entry.tenantId, entry.userKey),
       this.keys.tenantSessions(entry.tenantId),
-      this.keys.nodeSessions(nodeId),
       entry.sessionId,
       entry.role,
-      member(entry),
     )) as number;
+    await this.redis.srem(this.keys.nodeSessions(nodeId), member(entry));
     this.counts.invalidate(entry.tenantId);
     return result === 1;
   }

@@ -5,6 +5,7 @@ import type { MenuStoreBounds } from '../menu-store.js';
 import type { StoreStatusSet, StoreStatusStore, StoreStatusWrite } from '../store-status-store.js';
 import { bindScripts } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
+import { RedisTenantRegistry } from './redis-tenant-registry.js';
 import { SharedReadCache } from './shared-read-cache.js';
 
 /**
@@ -15,36 +16,38 @@ export const STORE_STATUS_CACHE_MS = 1000;
 const STORE_CHANGED = 'store.changed';
 
 /**
- * KEYS: status, tenants, wake index. ARGV: record JSON (no version), expected version or '',
- * MENU_MAX_TENANTS, tenant, wakeAt (ms) or ''. The new version; -1 full, -2 changed meanwhile.
+ * KEYS: status. ARGV: record JSON (no version), expected version or ''. The new version; -2
+ * changed meanwhile.
  */
 const SET = `
 local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
-if v == 0 and redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[3]) and redis.call('SISMEMBER', KEYS[2], ARGV[4]) == 0 then return -1 end
 if ARGV[2] ~= '' and tonumber(ARGV[2]) ~= v then return -2 end
 redis.call('HSET', KEYS[1], 's', ARGV[1], 'v', v + 1)
-redis.call('SADD', KEYS[2], ARGV[4])
-if ARGV[5] == '' then redis.call('ZREM', KEYS[3], ARGV[4]) else redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4]) end
 return v + 1`;
 
 /**
  * One hash per tenant (`s`: the record as JSON, `v`: its version), the tenants that have one
- * (MENU_MAX_TENANTS), and the tenants by their `wakeAt` (an `until`, the next change of their
- * opening hours), for the sweep at start. Not
+ * (MENU_MAX_TENANTS, a RedisTenantRegistry), and the tenants by their `wakeAt` (an `until`, the
+ * next change of their opening hours), for the sweep at start. The last two are on the hub's
+ * fixed slot, written apart from the status (Redis Cluster): a `wakeAt` is indexed before the
+ * status that has it is written and unindexed after the one without it, so a crash in between
+ * leaves an entry too many (the sweep finds nothing due there), never one too few. Not
  * personal data: stored unsealed. Every order.place reads its tenant's status: from this node's
  * copy, at most STORE_STATUS_CACHE_MS old and dropped at once when it changes (ClusterBus notice).
  */
 export class RedisStoreStatusStore implements StoreStatusStore {
   private readonly lua: ReturnType<typeof scriptsOf>;
   private readonly cache: SharedReadCache<StoredStoreStatus | undefined>;
+  private readonly tenants: RedisTenantRegistry;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    private readonly bounds: MenuStoreBounds,
+    bounds: MenuStoreBounds,
     bus: ClusterBus = new LocalClusterBus(),
   ) {
     this.lua = scriptsOf(redis);
+    this.tenants = new RedisTenantRegistry(redis, keys.storeTenants, bounds.maxTenants);
     // Tenants without a status are cached too, so the bound is above MENU_MAX_TENANTS.
     this.cache = new SharedReadCache(STORE_STATUS_CACHE_MS, bounds.maxTenants + 1000, bus, STORE_CHANGED);
   }
@@ -61,23 +64,20 @@ export class RedisStoreStatusStore implements StoreStatusStore {
   }
 
   async set(tenantId: string, next: StoreStatusWrite, expected?: number): Promise<StoreStatusSet> {
-    const wake = next.wakeAt === undefined ? '' : String(Date.parse(next.wakeAt));
     try {
+      if (!(await this.tenants.admit(tenantId))) return 'full';
+      if (next.wakeAt !== undefined)
+        await this.redis.zadd(this.keys.storeWake, Date.parse(next.wakeAt), tenantId);
       const version = Number(
         await this.lua.storeStatusSet(
-          3,
+          1,
           this.keys.storeStatus(tenantId),
-          this.keys.storeTenants,
-          this.keys.storeWake,
           JSON.stringify(next),
           expected === undefined ? '' : String(expected),
-          this.bounds.maxTenants,
-          tenantId,
-          wake,
         ),
       );
-      if (version === -1) return 'full';
       if (version === -2) return 'changed';
+      if (next.wakeAt === undefined) await this.redis.zrem(this.keys.storeWake, tenantId);
       return { ...next, version };
     } finally {
       this.cache.changed(tenantId);
@@ -89,7 +89,7 @@ export class RedisStoreStatusStore implements StoreStatusStore {
   }
 
   count(): Promise<number> {
-    return this.redis.scard(this.keys.storeTenants);
+    return this.tenants.count();
   }
 }
 

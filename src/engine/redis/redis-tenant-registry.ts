@@ -1,0 +1,44 @@
+import type { Redis } from 'ioredis';
+import { bindScripts } from './lua-scripts.js';
+
+/** KEYS: the set. ARGV: tenant, max. 1: a member (now or before); 0: full. */
+const ADMIT = `
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 1 end
+if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('SADD', KEYS[1], ARGV[1])
+return 1`;
+
+/**
+ * A bounded set of tenants on the hub's fixed slot (MENU_MAX_TENANTS: the tenants with a menu,
+ * those with a store status). A tenant is admitted before its own keys are written, by a script
+ * of its own: Redis Cluster cannot count every tenant in the script that writes one tenant's
+ * keys. A tenant admitted whose write then failed stays counted (it may write later); members
+ * are never removed. This node remembers whom it admitted, at most `max`, so each tenant costs
+ * one call per node.
+ */
+export class RedisTenantRegistry {
+  private readonly lua: ReturnType<typeof scriptsOf>;
+  private readonly admitted = new Set<string>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+    private readonly max: number,
+  ) {
+    this.lua = scriptsOf(redis);
+  }
+
+  /** Whether the tenant is in the set (admitted now, or before); false when the set is full. */
+  async admit(tenantId: string): Promise<boolean> {
+    if (this.admitted.has(tenantId)) return true;
+    const ok = Number(await this.lua.tenantAdmit(1, this.key, tenantId, this.max)) === 1;
+    if (ok && this.admitted.size < this.max) this.admitted.add(tenantId);
+    return ok;
+  }
+
+  count(): Promise<number> {
+    return this.redis.scard(this.key);
+  }
+}
+
+const scriptsOf = (redis: Redis) => bindScripts(redis, { tenantAdmit: ADMIT });
