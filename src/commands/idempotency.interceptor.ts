@@ -25,6 +25,12 @@ type Stored = { reply: unknown } | { error: ProtocolErrorBody };
  * IDEMPOTENCY_TTL_SECONDS gets the first result and does not run again. Concurrent repeats on
  * this node share the first run. Every command, unless its unit declares `idempotent: false`.
  */
+/** Whose results: the user (their key) in their tenant, whose slot holds them (Redis Cluster). */
+interface Owner {
+  tenantId: string;
+  userKey: string;
+}
+
 @Injectable()
 export class IdempotencyInterceptor implements AroundInterceptor {
   private readonly inFlight = new Map<string, Promise<Stored>>();
@@ -48,17 +54,18 @@ export class IdempotencyInterceptor implements AroundInterceptor {
     if (typeof requestId !== 'string' || requestId.length === 0 || requestId.length > 64) return proceed();
     if (declaredFor(context).rule?.idempotent === false) return proceed();
     // PROTOCOL section 5: the same requestId from the same user, whatever the command.
-    return this.replay(sessionOf(ws.getClient()).userKey, requestId, proceed);
+    const session = sessionOf(ws.getClient());
+    return this.replay({ tenantId: session.tenantId, userKey: session.userKey }, requestId, proceed);
   }
 
-  private async replay(owner: string, requestId: string, proceed: Proceed): Promise<unknown> {
+  private async replay(owner: Owner, requestId: string, proceed: Proceed): Promise<unknown> {
     const stored = await this.resolve(owner, requestId, proceed);
     if ('error' in stored) throw HubException.fromBody(stored.error);
     return stored.reply;
   }
 
-  private async resolve(owner: string, requestId: string, proceed: Proceed): Promise<Stored> {
-    const key = `${owner}|${requestId}`;
+  private async resolve(owner: Owner, requestId: string, proceed: Proceed): Promise<Stored> {
+    const key = `${owner.userKey}|${requestId}`;
     const running = this.inFlight.get(key);
     if (running) return running;
     const run = this.run(owner, requestId, proceed);
@@ -70,8 +77,8 @@ export class IdempotencyInterceptor implements AroundInterceptor {
     }
   }
 
-  private async run(owner: string, requestId: string, proceed: Proceed): Promise<Stored> {
-    const previous = (await this.store.get(owner, requestId)) as Stored | undefined;
+  private async run(owner: Owner, requestId: string, proceed: Proceed): Promise<Stored> {
+    const previous = (await this.store.get(owner.tenantId, owner.userKey, requestId)) as Stored | undefined;
     if (previous) return previous;
     let outcome: Stored;
     try {
@@ -81,6 +88,6 @@ export class IdempotencyInterceptor implements AroundInterceptor {
       outcome = { error: err.toBody() };
     }
     const { ttlMs } = this.config.limits.idempotency;
-    return (await this.store.setIfAbsent(owner, requestId, outcome, ttlMs)) as Stored;
+    return (await this.store.setIfAbsent(owner.tenantId, owner.userKey, requestId, outcome, ttlMs)) as Stored;
   }
 }

@@ -178,7 +178,11 @@ export class EnvLimits {
   @Min(10)
   IDEMPOTENCY_KEYS_PER_USER = 1000;
 
-  /** Stored command results in all (memory engine: per node). */
+  /**
+   * Stored command results per tenant (redis engine: so that one tenant's commands never evict
+   * another's, and one tenant's results live on its Redis Cluster slot); memory engine: in all,
+   * on the node.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(100)

@@ -728,35 +728,39 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
 
     describe('IdempotencyStore', () => {
       it('keeps the first result until its TTL', async () => {
-        expect(await engine.idempotency.get('u', 'k')).toBeUndefined();
-        expect(await engine.idempotency.setIfAbsent('u', 'k', { reply: 1 }, 10_000)).toEqual({ reply: 1 });
-        expect(await engine.idempotency.setIfAbsent('u', 'k', { reply: 2 }, 10_000)).toEqual({ reply: 1 });
-        expect(await engine.idempotency.get('u', 'k')).toEqual({ reply: 1 });
-        expect(await engine.idempotency.get('other', 'k')).toBeUndefined();
-        await engine.idempotency.setIfAbsent('u', 'short', { reply: 3 }, 20);
+        expect(await engine.idempotency.get('A', 'u', 'k')).toBeUndefined();
+        expect(await engine.idempotency.setIfAbsent('A', 'u', 'k', { reply: 1 }, 10_000)).toEqual({
+          reply: 1,
+        });
+        expect(await engine.idempotency.setIfAbsent('A', 'u', 'k', { reply: 2 }, 10_000)).toEqual({
+          reply: 1,
+        });
+        expect(await engine.idempotency.get('A', 'u', 'k')).toEqual({ reply: 1 });
+        expect(await engine.idempotency.get('A', 'other', 'k')).toBeUndefined();
+        await engine.idempotency.setIfAbsent('A', 'u', 'short', { reply: 3 }, 20);
         await sleep(40);
-        expect(await engine.idempotency.get('u', 'short')).toBeUndefined();
+        expect(await engine.idempotency.get('A', 'u', 'short')).toBeUndefined();
       });
 
-      it('forgets the least recently used result past the per-user and the overall cap', async () => {
+      it('forgets the least recently used result past the per-user and the per-tenant cap', async () => {
         const { perUser, max } = CONTRACT_SETTINGS.idempotency;
         for (let i = 0; i < perUser; i++) {
-          await engine.idempotency.setIfAbsent('hog', `r${i}`, { reply: i }, 10_000);
+          await engine.idempotency.setIfAbsent('A', 'hog', `r${i}`, { reply: i }, 10_000);
           await sleep(2); // distinct milliseconds: Redis orders its index by time
         }
-        expect(await engine.idempotency.get('hog', 'r0')).toEqual({ reply: 0 }); // a use
+        expect(await engine.idempotency.get('A', 'hog', 'r0')).toEqual({ reply: 0 }); // a use
         await sleep(2);
-        await engine.idempotency.setIfAbsent('hog', 'r-new', { reply: 'new' }, 10_000);
-        expect(await engine.idempotency.get('hog', 'r1')).toBeUndefined();
-        expect(await engine.idempotency.get('hog', 'r0')).toEqual({ reply: 0 });
-        expect(await engine.idempotency.get('hog', 'r-new')).toEqual({ reply: 'new' });
+        await engine.idempotency.setIfAbsent('A', 'hog', 'r-new', { reply: 'new' }, 10_000);
+        expect(await engine.idempotency.get('A', 'hog', 'r1')).toBeUndefined();
+        expect(await engine.idempotency.get('A', 'hog', 'r0')).toEqual({ reply: 0 });
+        expect(await engine.idempotency.get('A', 'hog', 'r-new')).toEqual({ reply: 'new' });
 
-        await engine.idempotency.setIfAbsent('first', 'r', { reply: 'first' }, 10_000);
+        await engine.idempotency.setIfAbsent('A', 'first', 'r', { reply: 'first' }, 10_000);
         await sleep(2);
         for (let i = 0; i < max; i++)
-          await engine.idempotency.setIfAbsent(`user-${i}`, 'r', { reply: i }, 10_000);
-        expect(await engine.idempotency.get('first', 'r')).toBeUndefined();
-        expect(await engine.idempotency.get(`user-${max - 1}`, 'r')).toEqual({ reply: max - 1 });
+          await engine.idempotency.setIfAbsent('A', `user-${i}`, 'r', { reply: i }, 10_000);
+        expect(await engine.idempotency.get('A', 'first', 'r')).toBeUndefined();
+        expect(await engine.idempotency.get('A', `user-${max - 1}`, 'r')).toEqual({ reply: max - 1 });
       });
     });
 

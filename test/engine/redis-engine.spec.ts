@@ -23,13 +23,10 @@ const STILL_CROSS_SLOT: string[] = [
   'script addDeadLetter',
   'script pruneDeadLetters',
   // Orders: append to the log, and the all-tenant indexes (active for the SLA sweep, final).
-  'multi zadd,zadd', // an order's timestamps in the active indexes
   'multi del,zrem', // forgetting an order
   'script orderCreate',
   'script orderPlace',
   'script orderUpdate',
-  // Idempotency: the index of every user's results (IDEMPOTENCY_KEYS_MAX).
-  'script idempotencySet',
 ];
 
 describeRedis('redis engine', () => {
@@ -99,6 +96,26 @@ describeRedis('redis engine', () => {
     expect([...report.scriptsCalled].sort()).toEqual([...new Set(scripts.values())].sort());
     const offenders = [...new Set(report.crossSlot.map((c) => c.what))].sort();
     expect(offenders).toEqual([...STILL_CROSS_SLOT].sort());
+  });
+
+  it('caps stored command results per tenant: one tenant flooding them evicts none of another’s', async () => {
+    const max = 100;
+    const engine = new RedisEngine(
+      loadConfig({ REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix(), IDEMPOTENCY_KEYS_MAX: String(max) }),
+    );
+    await engine.start();
+    try {
+      const ids = engine.idempotency;
+      await ids.setIfAbsent('quiet', 'admin|quiet|a', 'r', 'kept', 60_000);
+      for (let i = 0; i <= max; i++) await ids.setIfAbsent('loud', `crew|loud|u${i}`, 'r', i, 60_000);
+      expect(await ids.get('quiet', 'admin|quiet|a', 'r')).toBe('kept');
+      expect(await ids.get('loud', 'crew|loud|u0', 'r')).toBeUndefined();
+      expect(await ids.get('loud', `crew|loud|u${max}`, 'r')).toBe(max);
+      // The same user and requestId in another tenant is another result.
+      expect(await ids.get('quiet', `crew|loud|u${max}`, 'r')).toBeUndefined();
+    } finally {
+      await engine.close(2000);
+    }
   });
 
   describe('audit writes', () => {

@@ -8,7 +8,8 @@ interface Hit {
 
 /**
  * First results by user and requestId, forgotten after their TTL (swept lazily, every 1,024
- * writes) or when the user's or the node's cap is reached, least recently used first. Maps keep
+ * writes) or when the user's or the node's cap is reached (IDEMPOTENCY_KEYS_MAX counts every
+ * tenant's here: one process), least recently used first. Maps keep
  * insertion order, and a hit is re-inserted, so the first key of each map is the least recent.
  */
 export class MemoryIdempotencyStore implements IdempotencyStore {
@@ -19,7 +20,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   constructor(private readonly bounds: IdempotencyBounds) {}
 
-  get(owner: string, requestId: string): Promise<unknown> {
+  get(_tenantId: string, owner: string, requestId: string): Promise<unknown> {
     const key = keyOf(owner, requestId);
     const hit = this.results.get(key);
     if (!hit) return Promise.resolve(undefined);
@@ -32,8 +33,14 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return Promise.resolve(hit.value);
   }
 
-  async setIfAbsent(owner: string, requestId: string, result: unknown, ttlMs: number): Promise<unknown> {
-    const existing = await this.get(owner, requestId);
+  async setIfAbsent(
+    tenantId: string,
+    owner: string,
+    requestId: string,
+    result: unknown,
+    ttlMs: number,
+  ): Promise<unknown> {
+    const existing = await this.get(tenantId, owner, requestId);
     if (existing !== undefined) return existing;
     const key = keyOf(owner, requestId);
     this.remember(key, { value: result, expiresAt: Date.now() + ttlMs, owner });

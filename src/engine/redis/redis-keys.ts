@@ -3,8 +3,8 @@
  * transaction only if all its keys hash to one slot, so keys carry hash tags (issue #34): a
  * tenant's keys `{<tenant>}`, so that one tenant lives on one shard and tenants spread over all;
  * the hub's fixed keys `{<prefix>}`, one slot. One Redis server ignores the tags: one layout for
- * both. The log's keys (`log:`, `msg:`, `dl:`, `logidx:`), the orders' all-tenant indexes and
- * idempotency's are not tagged yet; test/engine/redis-engine.spec.ts lists what still crosses
+ * both. The log's keys (`log:`, `msg:`, `dl:`, `logidx:`) and the orders' all-tenant indexes
+ * are not tagged yet; test/engine/redis-engine.spec.ts lists what still crosses
  * slots, and REDIS_URL refuses a cluster until that list is empty.
  */
 export class RedisKeys {
@@ -23,14 +23,11 @@ export class RedisKeys {
   readonly logBytes: string;
   /**
    * What the Lua scripts put before the keys they build themselves when they evict (`msg:<id>`,
-   * `log:<tenant>`, `log:floor:<tenant>`, `dl:<tenant>`, `dl:msg:<id>`, `order:{<tenant>}:<id>`,
-   * `idem:<member>`): the same layout as below.
+   * `log:<tenant>`, `log:floor:<tenant>`, `dl:<tenant>`, `dl:msg:<id>`, `order:{<tenant>}:<id>`): the same layout as below.
    */
   readonly scriptPrefix: string;
   readonly activeAll: string;
   readonly finals: string;
-  /** Stored results by last use, of every user. */
-  readonly idempotencyAll: string;
   readonly nodes: string;
   /** Tenants with a menu (MENU_MAX_TENANTS). */
   readonly menuTenants: string;
@@ -57,7 +54,6 @@ export class RedisKeys {
     this.scriptPrefix = this.k('');
     this.activeAll = this.k('orders:active');
     this.finals = this.k('orders:final');
-    this.idempotencyAll = this.k('idemidx:all');
     const fixed = (name: string) => this.k(`{${prefix}}:${name}`);
     this.nodes = fixed('nodes');
     this.menuTenants = fixed('menuidx:tenants');
@@ -86,9 +82,12 @@ export class RedisKeys {
   /** How many orders the tenant has numbered on business `day` (YYYY-MM-DD). */
   orderNumbers = (tenantId: string, day: string): string => this.k(`ordnum:{${tenantId}}:${day}`);
 
-  idempotency = (key: string): string => this.k(`idem:${key}`);
-  /** Stored results by last use, of one user. */
-  idempotencyByUser = (owner: string): string => this.k(`idemidx:user:${owner}`);
+  /** A stored first result (`<userKey>|<requestId>`): IdempotencyStore. */
+  idempotency = (tenantId: string, member: string): string => this.k(`idem:{${tenantId}}:${member}`);
+  /** Stored results by last use, of one user, and of their tenant (IDEMPOTENCY_KEYS_MAX). */
+  idempotencyByUser = (tenantId: string, owner: string): string =>
+    this.k(`idemidx:user:{${tenantId}}:${owner}`);
+  idempotencyByTenant = (tenantId: string): string => this.k(`idemidx:{${tenantId}}`);
 
   /** A tenant's audit trail (a stream). */
   audit = (tenantId: string): string => this.k(`audit:{${tenantId}}`);
