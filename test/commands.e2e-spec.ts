@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { COMMAND_TYPES, COMMANDS, NAMESPACES, ROLES } from '@orderwire/contracts';
+import { COMMAND_TYPES, COMMANDS, NAMESPACES, ROLES, type Order } from '@orderwire/contracts';
 import { CommandLane } from '../src/commands/command-lane.js';
 import { connect, sampleOrder, type TestClient } from './support/client.js';
 import { startHub, type TestHub } from './support/hub.js';
@@ -94,10 +94,10 @@ describe('commands: success paths and error codes', () => {
       },
       menus.businessDay(await menus.settings('r-1'), at),
     );
-    expect(stored?.orderNumber).toMatch(/^A-\d{3}$/);
+    expect((stored as Order | undefined)?.orderNumber).toMatch(/^A-\d{3}$/);
     expect(await customer.ok('order.place', sampleOrder({ orderId: 'half-placed' }))).toEqual({
       orderId: 'half-placed',
-      orderNumber: stored?.orderNumber,
+      orderNumber: (stored as Order | undefined)?.orderNumber,
       status: 'placed',
       total: 1700,
       currency: 'EUR',

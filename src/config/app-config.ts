@@ -76,6 +76,8 @@ export interface AppConfig {
   orders: {
     retentionMs: number;
     retentionMax: number;
+    /** TENANTS_MAX: tenants the redis engine keeps orders for. */
+    maxTenants: number;
     timezone: string;
     /** Scheduled orders: SCHEDULE_MIN_LEAD_MINUTES and MAX_SCHEDULED_ORDERS_PER_TENANT. */
     scheduled: { minLeadMs: number; perTenant: number };

@@ -149,6 +149,16 @@ export class EnvLimits {
   @Max(3600)
   COURIER_POSITION_TTL_SECONDS = 300;
 
+  /**
+   * Tenants the redis engine keeps orders for (the registry its sweeps walk: per-tenant bounds
+   * times this bound what Redis holds); a new tenant's first order past it is refused
+   * (LIMIT_REACHED, scope `tenants`).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  TENANTS_MAX = 100_000;
+
   /** Tenants whose menu is stored; a new tenant's menu past it is refused (LIMIT_REACHED). */
   @Transform(toInt)
   @IsInt()

@@ -202,7 +202,10 @@ export class EnvSchema extends EnvAuth {
   @IsTimeZone()
   ORDER_NUMBER_TIMEZONE = 'UTC';
 
-  /** At most this many final orders are kept; past it the oldest leave first. */
+  /**
+   * At most this many final orders are kept, per tenant (redis engine: a tenant's on its Redis
+   * Cluster slot; memory engine: in all); past it the oldest leave first.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(100)

@@ -150,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     orders: {
       retentionMs: s.ORDER_RETENTION_SECONDS * 1000,
       retentionMax: s.ORDER_RETENTION_MAX,
+      maxTenants: s.TENANTS_MAX,
       timezone: s.ORDER_NUMBER_TIMEZONE,
       scheduled: {
         minLeadMs: s.SCHEDULE_MIN_LEAD_MINUTES * 60_000,

@@ -4,7 +4,10 @@ import type { StoredMessage } from './message-store.js';
 /** Final orders kept: ORDER_RETENTION_SECONDS after they became final, ORDER_RETENTION_MAX at most. */
 export interface OrderStoreBounds {
   retentionMs: number;
+  /** ORDER_RETENTION_MAX: final orders kept per tenant (redis engine) or in all (memory engine). */
   retentionMax: number;
+  /** TENANTS_MAX: tenants the redis engine keeps orders for (its registry of them). */
+  maxTenants: number;
 }
 
 /** MAX_ACTIVE_ORDERS_PER_CUSTOMER and MAX_ACTIVE_ORDERS_PER_TENANT. */
@@ -14,7 +17,7 @@ export interface ActiveOrderLimits {
 }
 
 /** What place() did: placed (numbered, its message in the log), or why not. */
-export type PlaceResult = { placed: Order } | { exists: true } | { limit: 'customer' | 'tenant' };
+export type PlaceResult = { placed: Order } | { exists: true } | { limit: 'customer' | 'tenant' | 'tenants' };
 
 /**
  * The live order board: every tenant's orders, with the active ones indexed. place() and update()
@@ -28,13 +31,15 @@ export interface OrderStore {
    * Stores a new order, numbered: `orderNumber` is formatOrderNumber of the next sequence number
    * of its tenant on business `day` (YYYY-MM-DD), taken in the same atomic step, so numbers are
    * unique and without gaps across nodes. Returns the stored order, or `undefined` (and takes no
-   * number) if an order with that id already exists in the tenant.
+   * number) if an order with that id already exists in the tenant, or `'tenants'` if the tenant
+   * has no orders yet and TENANTS_MAX tenants have (redis engine).
    */
-  create(order: Order, day: string): Promise<Order | undefined>;
+  create(order: Order, day: string): Promise<Order | 'tenants' | undefined>;
   /**
    * A customer's new order, in one atomic step: `exists` if an order with that id is in the
    * tenant; `limit` if the customer, or else the tenant, already has as many active orders as
-   * `limits` allow (exact across nodes); else create()'s numbering and storing, and `message`
+   * `limits` allow (exact across nodes), or (`tenants`) the tenant is new and TENANTS_MAX tenants
+   * have orders (redis engine); else create()'s numbering and storing, and `message`
    * (its `order.created`) appended to the log with `data.order` set to the stored order and its
    * cursor set. Nothing is written unless it is placed.
    */
@@ -61,7 +66,8 @@ export interface OrderStore {
   listActiveCreatedBetween(from: number, to: number, limit: number): Promise<Order[]>;
   /**
    * Forgets final orders that became final before `before` (epoch ms). Past ORDER_RETENTION_MAX
-   * final orders, the oldest are forgotten at once, without waiting for this.
+   * final orders (of the tenant on the redis engine), the oldest are forgotten at once, without
+   * waiting for this.
    */
   prune(before: number): Promise<number>;
 }

@@ -88,6 +88,14 @@ export function forPeople(o: Order): {
   };
 }
 
+/** LIMIT_REACHED for TENANTS_MAX: a new tenant's first order when that many tenants have orders. */
+export function tenantsFull(limit: number): HubException {
+  return new HubException('LIMIT_REACHED', `orders of at most ${limit} restaurants are kept`, {
+    scope: 'tenants',
+    limit,
+  });
+}
+
 /** LIMIT_REACHED for MAX_ACTIVE_ORDERS_PER_CUSTOMER or MAX_ACTIVE_ORDERS_PER_TENANT. */
 export function limitReached(scope: 'customer' | 'tenant', limits: ActiveOrderLimits): HubException {
   const limit = scope === 'customer' ? limits.perCustomer : limits.perTenant;

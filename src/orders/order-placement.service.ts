@@ -13,7 +13,7 @@ import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { HandoffService } from './handoff.service.js';
 import { KitchenLoadService } from './kitchen-load.service.js';
 import { MenuService } from './menu.service.js';
-import { limitReached, newOrder, placed, senderOf } from './order-changes.js';
+import { limitReached, tenantsFull, newOrder, placed, senderOf } from './order-changes.js';
 import { ORDER_GATE, type OrderGate } from './order-gate.js';
 import { orderCreatedMessageId } from './order-message-id.js';
 import { OrdersService, stationsOf } from './orders.service.js';
@@ -110,7 +110,9 @@ export class OrderPlacementService {
     });
     if ('limit' in result) {
       if (plan) await this.scheduled.release(order);
-      throw limitReached(result.limit, limits);
+      throw result.limit === 'tenants'
+        ? tenantsFull(this.config.orders.maxTenants)
+        : limitReached(result.limit, limits);
     }
     if ('exists' in result) {
       const existing = await this.orders.get(order.tenantId, order.orderId);

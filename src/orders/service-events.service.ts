@@ -9,6 +9,7 @@ import type {
 } from '@orderwire/contracts';
 import { isLegalTransition } from '@orderwire/contracts';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ORDER_STORE } from '../engine/engine.tokens.js';
 import type { OrderStore } from '../engine/order-store.js';
 import { background } from '../util/background.js';
@@ -16,7 +17,7 @@ import { HubEvents } from '../util/hub-events.js';
 import { CourierService } from './courier.service.js';
 import { HandoffService } from './handoff.service.js';
 import { MenuService } from './menu.service.js';
-import { forPeople, moved } from './order-changes.js';
+import { forPeople, moved, tenantsFull } from './order-changes.js';
 import { OrdersService } from './orders.service.js';
 
 /** The payment events and the `order.payment.status` each sets (docs/protocol.md section 10). */
@@ -45,6 +46,7 @@ export interface Applied {
 export class ServiceEventsService {
   constructor(
     @InjectLogger(ServiceEventsService.name) private readonly logger: HubLogger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ORDER_STORE) private readonly orders: OrderStore,
     private readonly board: OrdersService,
     private readonly menus: MenuService,
@@ -81,6 +83,7 @@ export class ServiceEventsService {
     };
     const day = this.menus.businessDay(await this.menus.settings(job.tenantId), at);
     const stored = await this.orders.create(order, day);
+    if (stored === 'tenants') throw tenantsFull(this.config.orders.maxTenants);
     if (stored) {
       this.audit(job, stored.orderId, undefined, { status: stored.status, orderNumber: stored.orderNumber });
       background(this.logger, 'order follow-up', this.board.afterPlaced(stored));

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { describeRedis, startRedis, type TestRedis } from '../support/redis.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { CONTRACT_ENV, CONTRACT_SETTINGS, describeEngineContract } from './engine.contract.js';
+import {
+  CONTRACT_ENV,
+  CONTRACT_SETTINGS,
+  created,
+  describeEngineContract,
+  order,
+} from './engine.contract.js';
+import type { Order } from '@orderwire/contracts';
 import { Redis } from 'ioredis';
 import { AUDIT_QUEUE_MAX, RedisAuditStore } from '../../src/engine/redis/redis-audit-store.js';
 import { RedisEngine } from '../../src/engine/redis/redis-engine.js';
@@ -22,9 +29,7 @@ const STILL_CROSS_SLOT: string[] = [
   'multi del,zrem,zrem,zrem,hdel', // takeDeadLetter
   'script addDeadLetter',
   'script pruneDeadLetters',
-  // Orders: append to the log, and the all-tenant indexes (active for the SLA sweep, final).
-  'multi del,zrem', // forgetting an order
-  'script orderCreate',
+  // Orders: placing one and changing one append to that log in the same step.
   'script orderPlace',
   'script orderUpdate',
 ];
@@ -113,6 +118,44 @@ describeRedis('redis engine', () => {
       expect(await ids.get('loud', `crew|loud|u${max}`, 'r')).toBe(max);
       // The same user and requestId in another tenant is another result.
       expect(await ids.get('quiet', `crew|loud|u${max}`, 'r')).toBeUndefined();
+    } finally {
+      await engine.close(2000);
+    }
+  });
+
+  it('keeps orders of at most TENANTS_MAX tenants, and final orders per tenant (ORDER_RETENTION_MAX)', async () => {
+    const engine = new RedisEngine(
+      loadConfig({
+        REDIS_URL: redis.url,
+        REDIS_PREFIX: redis.prefix(),
+        TENANTS_MAX: '2',
+        ORDER_RETENTION_MAX: '100',
+      }),
+    );
+    await engine.start();
+    try {
+      const limits = { perCustomer: 100, perTenant: 1000 };
+      const place = (t: string, id: string) => {
+        const o = order(t, id);
+        return engine.orders.place(o, '2026-12-08', limits, created(o));
+      };
+      expect(await place('A', 'a-1')).toHaveProperty('placed');
+      expect(await place('B', 'b-1')).toHaveProperty('placed');
+      expect(await place('C', 'c-1')).toEqual({ limit: 'tenants' });
+      expect(await engine.orders.create(order('C', 'c-2'), '2026-12-08')).toBe('tenants');
+      expect(await engine.orders.get('C', 'c-1')).toBeUndefined();
+      expect(await place('A', 'a-2')).toHaveProperty('placed'); // a tenant with orders goes on
+      // 101 final orders of A evict A's oldest, none of B's.
+      const b = (await engine.orders.get('B', 'b-1'))!;
+      expect(await engine.orders.update({ ...b, status: 'cancelled', revision: 1 }, 0)).toBe(true);
+      for (let i = 0; i <= 100; i++) {
+        const o = (await engine.orders.create(order('A', `done-${i}`), '2026-12-08')) as Order;
+        await engine.orders.update({ ...o, status: 'cancelled', revision: 1 }, 0);
+      }
+      expect(await engine.orders.get('A', 'done-0')).toBeUndefined();
+      expect((await engine.orders.get('A', 'done-1'))?.status).toBe('cancelled');
+      expect((await engine.orders.get('B', 'b-1'))?.status).toBe('cancelled');
+      expect((await engine.orders.listActive('*', 10)).map((o) => o.orderId)).toEqual(['a-1', 'a-2']);
     } finally {
       await engine.close(2000);
     }

@@ -3,8 +3,7 @@
  * transaction only if all its keys hash to one slot, so keys carry hash tags (issue #34): a
  * tenant's keys `{<tenant>}`, so that one tenant lives on one shard and tenants spread over all;
  * the hub's fixed keys `{<prefix>}`, one slot. One Redis server ignores the tags: one layout for
- * both. The log's keys (`log:`, `msg:`, `dl:`, `logidx:`) and the orders' all-tenant indexes
- * are not tagged yet; test/engine/redis-engine.spec.ts lists what still crosses
+ * both. The log's keys (`log:`, `msg:`, `dl:`, `logidx:`) are not tagged yet; test/engine/redis-engine.spec.ts lists what still crosses
  * slots, and REDIS_URL refuses a cluster until that list is empty.
  */
 export class RedisKeys {
@@ -23,11 +22,11 @@ export class RedisKeys {
   readonly logBytes: string;
   /**
    * What the Lua scripts put before the keys they build themselves when they evict (`msg:<id>`,
-   * `log:<tenant>`, `log:floor:<tenant>`, `dl:<tenant>`, `dl:msg:<id>`, `order:{<tenant>}:<id>`): the same layout as below.
+   * `log:<tenant>`, `log:floor:<tenant>`, `dl:<tenant>`, `dl:msg:<id>`): the same layout as below.
    */
   readonly scriptPrefix: string;
-  readonly activeAll: string;
-  readonly finals: string;
+  /** Tenants with orders (TENANTS_MAX): what the SLA sweep and the prune walk. */
+  readonly orderTenants: string;
   readonly nodes: string;
   /** Tenants with a menu (MENU_MAX_TENANTS). */
   readonly menuTenants: string;
@@ -52,10 +51,9 @@ export class RedisKeys {
     this.logSizes = this.k('logidx:sizes');
     this.logBytes = this.k('logidx:bytes');
     this.scriptPrefix = this.k('');
-    this.activeAll = this.k('orders:active');
-    this.finals = this.k('orders:final');
     const fixed = (name: string) => this.k(`{${prefix}}:${name}`);
     this.nodes = fixed('nodes');
+    this.orderTenants = fixed('ordidx:tenants');
     this.menuTenants = fixed('menuidx:tenants');
     this.keyring = fixed('keyring:canary');
     this.storeTenants = fixed('storeidx:tenants');
@@ -75,6 +73,8 @@ export class RedisKeys {
 
   order = (tenantId: string, orderId: string): string => this.k(`order:{${tenantId}}:${orderId}`);
   active = (tenantId: string): string => this.k(`orders:active:{${tenantId}}`);
+  /** A tenant's final orders by when they became final (ORDER_RETENTION_MAX per tenant). */
+  finals = (tenantId: string): string => this.k(`orders:final:{${tenantId}}`);
   customerOrders = (tenantId: string, customerId: string): string =>
     this.k(`orders:customer:{${tenantId}}:${customerId}`);
   /** A tenant's scheduled orders (ids) by fire time (MAX_SCHEDULED_ORDERS_PER_TENANT). */

@@ -7,12 +7,23 @@ import type { RedisMessageStore } from './redis-message-store.js';
 import { CREATE, NUMBER_PLACEHOLDER, NUMBER_TTL_SECONDS, PLACE, UPDATE } from './redis-order-scripts.js';
 import { bindScripts } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
+import { RedisTenantRegistry } from './redis-tenant-registry.js';
 import { Sealer } from './sealer.js';
 
-/** The order board in Redis: one key per order, sorted sets of the active ones. */
+/** Tenants whose orders one call of a walk over every tenant reads at once. */
+const WALK_PAGE = 500;
+
+/**
+ * The order board in Redis: one key per order and, per tenant, sorted sets of its active and
+ * final orders, all on the tenant's slot (Redis Cluster). What spans tenants (the SLA sweep,
+ * platform admins' board, the retention prune) walks the registry of tenants with orders,
+ * TENANTS_MAX of them, a page of tenants at a time.
+ */
 export class RedisOrderStore implements OrderStore {
   /** The store's Lua scripts, called by SHA (lua-scripts.ts). */
   private readonly lua: ReturnType<typeof scriptsOf>;
+  /** Tenants with orders: admitted (TENANTS_MAX) before their first order is written. */
+  private readonly tenants: RedisTenantRegistry;
 
   constructor(
     private readonly redis: Redis,
@@ -24,6 +35,7 @@ export class RedisOrderStore implements OrderStore {
     private readonly sealer = new Sealer(),
   ) {
     this.lua = scriptsOf(redis);
+    this.tenants = new RedisTenantRegistry(redis, keys.orderTenants, bounds.maxTenants);
   }
 
   async get(tenantId: string, orderId: string): Promise<Order | undefined> {
@@ -31,13 +43,14 @@ export class RedisOrderStore implements OrderStore {
     return raw ? this.parse(raw) : undefined;
   }
 
-  async create(incoming: Order, day: string): Promise<Order | undefined> {
+  async create(incoming: Order, day: string): Promise<Order | 'tenants' | undefined> {
+    if (!(await this.tenants.admit(incoming.tenantId))) return 'tenants';
     // The number's member first: CREATE replaces the first one, which must be this one.
     const { orderNumber: _ignored, ...rest } = incoming;
     const order: Order = { orderNumber: NUMBER_PLACEHOLDER, ...rest };
     const seq = Number(
       await this.lua.orderCreate(
-        6,
+        5,
         ...this.keysOf(order),
         this.keys.orderNumbers(order.tenantId, day),
         ...this.argsOf(order),
@@ -53,12 +66,13 @@ export class RedisOrderStore implements OrderStore {
     limits: ActiveOrderLimits,
     message: StoredMessage<'order.created'>,
   ): Promise<PlaceResult> {
+    if (!(await this.tenants.admit(incoming.tenantId))) return { limit: 'tenants' };
     const { orderNumber: _ignored, ...rest } = incoming;
     const order: Order = { orderNumber: NUMBER_PLACEHOLDER, ...rest };
     message.envelope.data.order = order;
     const append = this.messages.appendCall(message);
     const [n, seq, epoch] = (await this.lua.orderPlace(
-      6 + append.keys.length,
+      5 + append.keys.length,
       ...this.keysOf(order),
       this.keys.orderNumbers(order.tenantId, day),
       ...append.keys,
@@ -79,7 +93,7 @@ export class RedisOrderStore implements OrderStore {
   async update(order: Order, expectedRevision: number, message?: StoredMessage): Promise<boolean> {
     const append = message ? this.messages.appendCall(message) : { keys: [], args: [] };
     const [won, seq, epoch] = (await this.lua.orderUpdate(
-      5 + append.keys.length,
+      4 + append.keys.length,
       ...this.keysOf(order),
       ...append.keys,
       ...this.argsOf(order),
@@ -93,11 +107,14 @@ export class RedisOrderStore implements OrderStore {
 
   async listActive(tenantId: string, limit: number): Promise<Order[]> {
     if (tenantId === ALL_TENANTS) {
-      const members = await this.redis.zrange(this.keys.activeAll, '0', String(limit - 1));
-      return this.load(members.map((m) => this.keys.order(...split(m))));
+      // Each tenant's oldest `limit`, then the oldest `limit` of those.
+      const found = await this.walk((t) =>
+        this.redis.zrange(this.keys.active(t), '0', String(limit - 1), 'WITHSCORES'),
+      );
+      return this.loadOldest(found, limit);
     }
     const ids = await this.redis.zrange(this.keys.active(tenantId), '0', String(limit - 1));
-    return this.load(ids.map((id) => this.keys.order(tenantId, id)));
+    return this.load(tenantId, ids);
   }
 
   async countActive(tenantId: string, customerId: string): Promise<{ tenant: number; customer: number }> {
@@ -111,7 +128,7 @@ export class RedisOrderStore implements OrderStore {
 
   async listForCustomer(tenantId: string, customerId: string, limit: number): Promise<Order[]> {
     const ids = await this.redis.smembers(this.keys.customerOrders(tenantId, customerId));
-    const orders = await this.load(ids.map((id) => this.keys.order(tenantId, id)));
+    const orders = await this.load(tenantId, ids);
     return orders
       .filter((o) => !FINAL_STATUSES.has(o.status))
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0))
@@ -119,26 +136,61 @@ export class RedisOrderStore implements OrderStore {
   }
 
   async listActiveCreatedBetween(from: number, to: number, limit: number): Promise<Order[]> {
-    const members = await this.redis.zrangebyscore(
-      this.keys.activeAll,
-      `(${from}`,
-      String(to),
-      'LIMIT',
-      0,
-      limit,
+    const found = await this.walk((t) =>
+      this.redis.zrangebyscore(this.keys.active(t), `(${from}`, String(to), 'WITHSCORES', 'LIMIT', 0, limit),
     );
-    return this.load(members.map((m) => this.keys.order(...split(m))));
+    return this.loadOldest(found, limit);
   }
 
   async prune(before: number): Promise<number> {
-    const members = await this.redis.zrangebyscore(this.keys.finals, '-inf', `(${before}`);
-    if (members.length === 0) return 0;
-    await this.redis
-      .multi()
-      .del(...members.map((m) => this.keys.order(...split(m))))
-      .zrem(this.keys.finals, ...members)
-      .exec();
-    return members.length;
+    let pruned = 0;
+    await this.walk(async (t) => {
+      const ids = await this.redis.zrangebyscore(this.keys.finals(t), '-inf', `(${before}`);
+      if (ids.length === 0) return [];
+      const orders = ids.map((id) => this.keys.order(t, id));
+      await this.redis
+        .multi()
+        .del(...orders)
+        .zrem(this.keys.finals(t), ...ids)
+        .exec();
+      pruned += ids.length;
+      return [];
+    });
+    return pruned;
+  }
+
+  /**
+   * Calls `read` for every tenant with orders, a page of tenants at a time, and returns what it
+   * read by tenant (flat `id, score` pairs).
+   */
+  private async walk(read: (tenantId: string) => Promise<string[]>): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    let cursor = '0';
+    do {
+      const [next, tenants] = await this.redis.sscan(this.keys.orderTenants, cursor, 'COUNT', WALK_PAGE);
+      cursor = next;
+      const pages = await Promise.all(tenants.map(read));
+      tenants.forEach((t, i) => {
+        if (pages[i]!.length > 0) out.set(t, pages[i]!);
+      });
+    } while (cursor !== '0');
+    return out;
+  }
+
+  /** The `limit` oldest of what walk() found (`id, createdAt` pairs per tenant), oldest first. */
+  private async loadOldest(found: Map<string, string[]>, limit: number): Promise<Order[]> {
+    const all: Array<{ tenantId: string; id: string; at: number }> = [];
+    for (const [tenantId, flat] of found)
+      for (let i = 0; i < flat.length; i += 2) all.push({ tenantId, id: flat[i]!, at: Number(flat[i + 1]) });
+    all.sort((a, b) => a.at - b.at);
+    const byTenant = new Map<string, string[]>();
+    for (const { tenantId, id } of all.slice(0, limit)) {
+      const ids = byTenant.get(tenantId) ?? [];
+      ids.push(id);
+      byTenant.set(tenantId, ids);
+    }
+    const loaded = await Promise.all([...byTenant].map(([t, ids]) => this.load(t, ids)));
+    return loaded.flat().sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
   }
 
   private keysOf(order: Order): string[] {
@@ -146,9 +198,8 @@ export class RedisOrderStore implements OrderStore {
     return [
       k.order(order.tenantId, order.orderId),
       k.active(order.tenantId),
-      k.activeAll,
       k.customerOrders(order.tenantId, order.customerId),
-      k.finals,
+      k.finals(order.tenantId),
     ];
   }
 
@@ -157,18 +208,18 @@ export class RedisOrderStore implements OrderStore {
       JSON.stringify(this.sealPersonal(order)),
       String(Date.parse(order.createdAt)),
       order.orderId,
-      `${order.tenantId}|${order.orderId}`,
       FINAL_STATUSES.has(order.status) ? '1' : '0',
       String(Date.parse(order.updatedAt)),
       String(this.bounds.retentionMs),
       String(this.bounds.retentionMax),
-      this.keys.scriptPrefix,
+      this.keys.order(order.tenantId, ''),
     ];
   }
 
-  private async load(keys: string[]): Promise<Order[]> {
-    if (keys.length === 0) return [];
-    const raws = await this.redis.mget(keys);
+  /** One tenant's orders by id (one MGET: their keys share the tenant's slot). */
+  private async load(tenantId: string, ids: string[]): Promise<Order[]> {
+    if (ids.length === 0) return [];
+    const raws = await this.redis.mget(ids.map((id) => this.keys.order(tenantId, id)));
     return raws.filter((r): r is string => r !== null).map((r) => this.parse(r));
   }
 
@@ -193,11 +244,6 @@ export class RedisOrderStore implements OrderStore {
       ...(notes !== undefined ? { notes: this.sealer.open(notes) } : {}),
     } as Order;
   }
-}
-
-function split(member: string): [string, string] {
-  const at = member.indexOf('|');
-  return [member.slice(0, at), member.slice(at + 1)];
 }
 
 const scriptsOf = (redis: Redis) =>
