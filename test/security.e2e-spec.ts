@@ -576,7 +576,7 @@ describeRedis('hardening: personal data at rest (redis engine)', () => {
         expect(created.data.order).toMatchObject({ orderId, notes: 'ring twice, door code 4711' });
         // The log's copy, numbered in the script that stored the order after its body was sealed,
         // reads back whole, its number with it.
-        const logged = await hub.app.get<MessageStore>(MESSAGE_STORE).get(created.id);
+        const logged = await hub.app.get<MessageStore>(MESSAGE_STORE).get(created.tenantId, created.id);
         expect((logged?.envelope.data as { order: Order }).order).toMatchObject({
           orderId,
           orderNumber: (created.data.order as Order).orderNumber,
@@ -645,9 +645,9 @@ describeRedis('hardening: personal data at rest (redis engine)', () => {
       // as time would), k1 may go.
       const { Redis } = await import('ioredis');
       const r = new Redis(redis.url);
-      const entry = JSON.parse((await r.hget(`${prefix}:keyring:canary`, 'k1'))!) as { lastSealing: number };
+      const entry = JSON.parse((await r.hget(`${prefix}:{${prefix}}:keyring:canary`, 'k1'))!) as { lastSealing: number };
       entry.lastSealing -= 31 * 86_400_000;
-      await r.hset(`${prefix}:keyring:canary`, 'k1', JSON.stringify(entry));
+      await r.hset(`${prefix}:{${prefix}}:keyring:canary`, 'k1', JSON.stringify(entry));
       r.disconnect();
       // (Only started: the order placed above under k1 is, in this test, still there.)
       expect(await boot(`k2:${c}`, false)).toBe('started');

@@ -55,6 +55,34 @@ describe('tenant isolation', () => {
     expect(custB.of('notification')).toHaveLength(0);
   });
 
+  // Each tenant has its own log, its own cursors (issue #34: a tenant's log on one Redis Cluster
+  // shard). A's and B's cursors are not ordered with each other, so a platform admin, who reads
+  // both, has no one cursor: none in its welcome, a replay from one is not recovered, and one
+  // cumulative ack could not cover both (it is given per-message acks).
+  it('cursors are per tenant; a platform admin resumes from none and acknowledges each message', async () => {
+    const a = (await custA.ok('order.place', sampleOrder({ orderId: 'per-tenant-a' }))) as {
+      orderId: string;
+    };
+    const createdA = await crewA.waitFor(
+      'order.created',
+      (e) => (e.data as { order: { orderId: string } }).order.orderId === a.orderId,
+    );
+    const createdB = await crewB.waitFor('order.created', () => true);
+    expect(createdA.cursor!.split(':')[0]).not.toBe(createdB.cursor!.split(':')[0]);
+    const root = await connect(hub, 'admin', 'root-cursor', { tenantId: '*', acks: 'cumulative' });
+    const welcome = root.of('system.welcome')[0]!;
+    expect(welcome.data).toMatchObject({ acks: 'each' });
+    expect(welcome.data).not.toHaveProperty('cursor');
+    root.close();
+    const back = await connect(hub, 'admin', 'root-cursor', { tenantId: '*', cursor: createdA.cursor });
+    expect(back.of('system.welcome')[0]!.data).toMatchObject({ recovered: false, replayed: 0 });
+    back.close();
+    // A tenant's own admin resumes from its cursor.
+    const again = await connect(hub, 'admin', 'admin-a-2', { tenantId: 'A', cursor: createdA.cursor });
+    expect(again.of('system.welcome')[0]!.data).toMatchObject({ recovered: true });
+    again.close();
+  });
+
   it("B's crew and admins cannot read or change A's orders", async () => {
     // B's shared-id is B's own order; A's order with the same id stays untouched.
     await crewB.ok('order.update_status', { orderId: 'shared-id', status: 'rejected' });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Role } from '@orderwire/contracts';
-import { newUlid } from '@orderwire/contracts';
+import { ALL_TENANTS, newUlid } from '@orderwire/contracts';
 import { type HubLogger, InjectLogger } from '../util/logging.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DrainState } from '../util/drain.state.js';
@@ -98,8 +98,10 @@ export class Handshake {
       claims,
       handshakeAt: started,
       cursor: typeof auth.cursor === 'string' && auth.cursor.length <= 256 ? auth.cursor : undefined,
-      // Protocol 1.1: granted to whoever asks (anything else is protocol 1's `each`).
-      acks: auth.acks === 'cumulative' ? 'cumulative' : 'each',
+      // Protocol 1.1: granted to whoever asks (anything else is protocol 1's `each`), except
+      // platform admins: their messages come from every tenant's log, whose cursors are not
+      // ordered with each other's, so one cursor cannot acknowledge them (docs/protocol.md 16).
+      acks: auth.acks === 'cumulative' && claims.tenantId !== ALL_TENANTS ? 'cumulative' : 'each',
       [RUNTIME]: {},
     };
     return {

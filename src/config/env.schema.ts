@@ -178,12 +178,13 @@ export class EnvSchema extends EnvAuth {
   @Min(1)
   MESSAGE_TTL_SECONDS = 86_400;
 
+  /** Messages kept in a tenant's log (redis engine; memory engine: in all); past it the oldest leave first. */
   @Transform(toInt)
   @IsInt()
   @Min(100)
   MESSAGE_RETENTION_MAX = 200_000;
 
-  /** The message log's size (stored JSON); past it the oldest messages leave first. */
+  /** A tenant's log's size in stored JSON (memory engine: every log's); past it the oldest messages leave first. */
   @Transform(toInt)
   @IsInt()
   @Min(64 * 1024)

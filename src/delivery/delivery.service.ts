@@ -106,14 +106,15 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     );
     this.sequencer = new DeliverySequencer({
       release: (m) => this.policy.fanOut(m.envelope, m.targets, m.publishedAt),
-      head: async () => parseCursor(await this.store.head())!,
-      read: (epoch, from, to, limit) => this.store.readRange(epoch, from, to, limit),
+      head: async (tenantId) => parseCursor((await this.store.head(tenantId)) ?? '')!,
+      read: (tenantId, epoch, from, to, limit) => this.store.readRange(tenantId, epoch, from, to, limit),
       failed: (err, what) => this.logger.warn({ err }, `delivery order: ${what} failed; trying again`),
       skipped: (count, why) => {
         this.metrics.gapSkips.inc({ reason: why }, count);
         if (why === 'bound') this.logger.error({ count }, 'delivery order: seqs skipped at the bound');
       },
       filled: (count) => this.metrics.gapReads.inc(count),
+      present: (tenantId) => this.connections.hasTenant(tenantId),
     });
   }
 
@@ -126,7 +127,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     this.bus.bind(this.connections.channel(), (m) =>
       m.again ? this.policy.fanOut(m.envelope, m.targets, m.publishedAt) : this.sequencer.offer(m),
     );
-    void this.sequencer.start();
+    this.sequencer.start();
   }
 
   onApplicationShutdown(): void {
@@ -141,7 +142,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
   async publish<T extends DurableType>(input: PublishInput<T>): Promise<Envelope<T>> {
     if (input.id && !input.fresh) {
       // A retried service job: the message may be stored already; deliver it again (at least once).
-      const stored = await this.store.get(input.id);
+      const stored = await this.store.get(input.tenantId, input.id);
       if (stored) {
         this.policy.fanOut(stored.envelope, stored.targets, stored.publishedAt);
         this.bus.publish({ ...stored, again: true });
@@ -187,6 +188,14 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     this.bus.publish(stored);
     // Written here once every earlier seq was (see DeliverySequencer): at once, on one node.
     this.sequencer.offer(stored);
+  }
+
+  /**
+   * A socket of the tenant is starting here: its log's order is learnt before the socket reads
+   * its cursor (DeliverySequencer.attach), and kept while the tenant has sockets here.
+   */
+  attach(tenantId: string): Promise<void> {
+    return this.sequencer.attach(tenantId);
   }
 
   /** Volatile publish: best effort, never stored or replayed. */
@@ -243,7 +252,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
 
   /** Delivers a dead letter again to its recipients that are online here. */
   async requeue(letter: DeadLetter): Promise<void> {
-    const stored = await this.store.get(letter.messageId);
+    const stored = await this.store.get(letter.tenantId, letter.messageId);
     if (stored) this.policy.requeue(stored.envelope, letter.userKeys);
   }
 

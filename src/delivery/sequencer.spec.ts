@@ -1,61 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { DurableType, Envelope } from '@orderwire/contracts';
-import type { FanoutMessage } from '../engine/cluster-bus.js';
-import { DeliverySequencer, type SequencerOptions, type SequencerPort } from './sequencer.js';
+import { DeliverySequencer } from './sequencer.js';
 
-const OPTS: SequencerOptions = { gapWaitMs: 250, checkEveryMs: 1000, maxHeld: 4, readPage: 3 };
-
-const msg = (seq: number, epoch = 'e1'): FanoutMessage => ({
-  envelope: { id: `m${seq}`, cursor: `${epoch}:${seq}` } as Envelope<DurableType>,
-  targets: {},
-  publishedAt: 0,
-});
-
-/** The log (what a read finds), and what was released, in order. */
-class FakePort implements SequencerPort {
-  log = new Map<number, FanoutMessage>();
-  head_ = { epoch: 'e1', seq: 0 };
-  released: string[] = [];
-  reads: Array<[number, number]> = [];
-  skips: Array<[number, string]> = [];
-  filledCount = 0;
-  failReads = false;
-
-  append(seq: number): FanoutMessage {
-    const m = msg(seq, this.head_.epoch);
-    this.log.set(seq, m);
-    this.head_ = { ...this.head_, seq: Math.max(this.head_.seq, seq) };
-    return m;
-  }
-  release(m: FanoutMessage): void {
-    this.released.push(m.envelope.id);
-  }
-  head(): Promise<{ epoch: string; seq: number }> {
-    return Promise.resolve(this.head_);
-  }
-  read(epoch: string, from: number, to: number, limit: number): Promise<FanoutMessage[]> {
-    this.reads.push([from, to]);
-    if (this.failReads) return Promise.reject(new Error('redis down'));
-    const out: FanoutMessage[] = [];
-    for (let s = from; s <= to && out.length < limit; s++) {
-      const m = this.log.get(s);
-      if (m && epoch === this.head_.epoch) out.push(m);
-    }
-    return Promise.resolve(out);
-  }
-  failed(): void {}
-  skipped(count: number, why: string): void {
-    this.skips.push([count, why]);
-  }
-  filled(count: number): void {
-    this.filledCount += count;
-  }
-}
-
-/** Lets pending promise callbacks run (fake timers do not flush microtasks by themselves). */
-const settle = async (): Promise<void> => {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
-};
+import { FakePort, OPTS, msg, settle } from './sequencer.fake.js';
 
 describe('DeliverySequencer', () => {
   let port: FakePort;
@@ -66,7 +13,12 @@ describe('DeliverySequencer', () => {
     port = new FakePort();
     port.head_ = { epoch: 'e1', seq: 10 };
     seq = new DeliverySequencer(port, OPTS);
-    await seq.start();
+    seq.start();
+    // Tenant A's first message (the head, 10) makes this node learn A's log.
+    seq.offer(port.append(10));
+    await settle();
+    expect(port.released).toEqual(['m10']);
+    port.released = [];
   });
   afterEach(() => {
     seq.stop();
@@ -162,6 +114,7 @@ describe('DeliverySequencer', () => {
       asked++;
       return new Promise(() => undefined); // Redis away: the read never settles
     };
+    seq.offer(port.append(11));
     await jest.advanceTimersByTimeAsync(10_000);
     expect(asked).toBe(1);
   });
@@ -181,15 +134,18 @@ describe('DeliverySequencer before the head is known', () => {
     const slowHead = port.head.bind(port);
     port.head = () => new Promise((ok) => (answer = () => ok(slowHead())));
     const seq = new DeliverySequencer(port, OPTS);
-    const started = seq.start();
+    seq.start();
     seq.offer(msg(5));
     seq.offer(msg(7));
     seq.offer(msg(4));
     seq.offer(msg(6));
     expect(port.released).toEqual([]);
     answer();
-    await started;
+    await settle();
     expect(port.released).toEqual(['m4', 'm5', 'm6', 'm7']);
+    // One arriving late at or below the head learnt first was on the bus meanwhile: released, not dropped.
+    seq.offer(msg(3));
+    expect(port.released).toEqual(['m4', 'm5', 'm6', 'm7', 'm3']);
     seq.stop();
     jest.useRealTimers();
   });

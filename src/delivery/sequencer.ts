@@ -1,31 +1,34 @@
+import { ALL_TENANTS } from '@orderwire/contracts/protocol';
 import type { FanoutMessage } from '../engine/cluster-bus.js';
-import { parseCursor } from '../engine/cursor.js';
+import { LogSequencer, type LogSequencerOptions } from './log-sequencer.js';
 
 /** What the sequencer reads and where it hands messages on (DeliveryService's fan-out). */
 export interface SequencerPort {
   /** Writes a message to this node's sockets. */
   release(message: FanoutMessage): void;
-  /** The log's epoch and its newest seq. */
-  head(): Promise<{ epoch: string; seq: number }>;
-  /** Retained messages with `from <= seq <= to`, oldest first (MessageStore.readRange). */
-  read(epoch: string, from: number, to: number, limit: number): Promise<FanoutMessage[]>;
+  /** A tenant's log: its epoch and its newest seq. */
+  head(tenantId: string): Promise<{ epoch: string; seq: number }>;
+  /** Retained messages of a tenant with `from <= seq <= to`, oldest first (MessageStore.readRange). */
+  read(tenantId: string, epoch: string, from: number, to: number, limit: number): Promise<FanoutMessage[]>;
   /** A read failed; the sequencer tries again later. */
   failed(err: unknown, what: string): void;
   /** Seqs given up on: not in the log any more, or skipped at the hard bound. */
   skipped(count: number, why: 'gone' | 'bound'): void;
   /** Messages read from the log because the bus had not brought them in time. */
   filled(count: number): void;
+  /** Whether this node has sockets of the tenant (its order is then never forgotten). */
+  present(tenantId: string): boolean;
 }
 
-export interface SequencerOptions {
-  /** How long a gap may wait for the bus before the missing seqs are read from the log. */
-  gapWaitMs: number;
-  /** How often the log's head is compared with what was released (a message the bus lost). */
-  checkEveryMs: number;
-  /** Messages held behind a gap; past it the gap is read from the log at once. */
-  maxHeld: number;
-  /** Seqs read from the log per call. */
-  readPage: number;
+export interface SequencerOptions extends LogSequencerOptions {
+  /**
+   * How long after a tenant's last message its log's head is still compared with what was
+   * released (a message the bus lost with nothing after it); a tenant quiet for longer costs no
+   * reads, and one quiet for ten times as long is forgotten (its order is learnt again).
+   */
+  activeMs: number;
+  /** Tenants whose order a node keeps at once; past it the quietest idle one is forgotten. */
+  maxTenants: number;
 }
 
 export const SEQUENCER_DEFAULTS: SequencerOptions = {
@@ -33,229 +36,145 @@ export const SEQUENCER_DEFAULTS: SequencerOptions = {
   checkEveryMs: 1000,
   maxHeld: 10_000,
   readPage: 500,
+  activeMs: 10_000,
+  maxTenants: 10_000,
 };
 
+interface Tenant {
+  order: LogSequencer;
+  /** When its last message was offered (ms). */
+  lastAt: number;
+}
+
 /**
- * Hands durable messages to this node's sockets in log order (seq order), whichever node
- * appended them. A socket's cursor is the last message it processed, and a replay sends what
- * comes after it in the log; so a node must never write seq N+1 to a socket before seq N. With
- * several nodes, N appended on another node reaches this one through the cluster bus, possibly
- * after N+1 was appended here: N+1 waits until N arrives. If the bus does not bring N within
- * `gapWaitMs` (it lost it, e.g. while Redis restarted, or it is slow), N is read from the log;
- * a seq no longer in the log (retention) is skipped. A message the bus lost with nothing after
- * it is found by comparing the log's head with what was released, every `checkEveryMs`.
- *
- * A message that arrives again after its seq was released (the bus copy of a message already
- * read from the log) is dropped; deliberate re-deliveries bypass the sequencer.
+ * Hands durable messages to this node's sockets in log order, whichever node appended them. Each
+ * tenant has its own log (cursors are per tenant, so that Redis Cluster keeps a tenant's log on
+ * one shard), so the order is kept per tenant by a LogSequencer, made when the tenant's first
+ * socket starts here (attach) or its first message reaches this node: it learns the log's head
+ * then, and every `checkEveryMs` while the tenant is active (`activeMs`) compares the head with
+ * what it released. Messages of different tenants are independent: a gap in one tenant's log
+ * holds back none of another's. A tenant is forgotten only without sockets here.
  */
 export class DeliverySequencer {
-  private epoch?: string;
-  /** The next seq to release; everything before it was released or given up on. */
-  private next = 0;
-  private readonly held = new Map<number, FanoutMessage>();
-  /** Messages offered before start() learnt the log's head. */
-  private early: FanoutMessage[] = [];
-  private gapTimer?: NodeJS.Timeout;
+  /** Least recently active first (a tenant is moved to the back on each message). */
+  private readonly tenants = new Map<string, Tenant>();
   private checkTimer?: NodeJS.Timeout;
-  /** The head seen by the previous check: released by now, or read from the log. */
-  private checkedHead = 0;
-  private filling = false;
-  /** A check is out (while Redis does not answer, one waits instead of one more every period). */
-  private checking = false;
   private stopped = false;
 
   constructor(
     private readonly port: SequencerPort,
     private readonly opts: SequencerOptions = SEQUENCER_DEFAULTS,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  /** Learns the log's head (retrying until it can) and starts the periodic check. */
-  async start(): Promise<void> {
-    this.checkTimer = setInterval(() => void this.check(), this.opts.checkEveryMs);
+  /** Starts the periodic check of active tenants' logs. */
+  start(): void {
+    this.checkTimer = setInterval(() => this.checkActive(), this.opts.checkEveryMs);
     this.checkTimer.unref();
-    await this.check();
   }
 
   stop(): void {
     this.stopped = true;
     clearInterval(this.checkTimer);
-    clearTimeout(this.gapTimer);
-    this.held.clear();
-    this.early = [];
+    for (const t of this.tenants.values()) t.order.stop();
+    this.tenants.clear();
   }
 
-  /** Messages held behind a gap (for tests and metrics). */
+  /** Messages held behind gaps, in every tenant (for tests and metrics). */
   get heldCount(): number {
-    return this.held.size + this.early.length;
+    let n = 0;
+    for (const t of this.tenants.values()) n += t.order.heldCount;
+    return n;
+  }
+
+  /** Tenants whose order this node keeps now. */
+  get tenantCount(): number {
+    return this.tenants.size;
   }
 
   offer(message: FanoutMessage): void {
     if (this.stopped) return;
-    const at = message.envelope.cursor ? parseCursor(message.envelope.cursor) : undefined;
-    if (!at) {
+    const tenantId = message.envelope.tenantId;
+    if (!message.envelope.cursor || tenantId === ALL_TENANTS) {
       this.port.release(message); // nothing to order it by
       return;
     }
-    if (this.epoch === undefined) {
-      // Before the head is known: kept, bounded like the rest (the hub is not listening yet).
-      if (this.early.length >= this.opts.maxHeld) this.port.release(this.early.shift()!);
-      this.early.push(message);
-      return;
-    }
-    if (at.epoch !== this.epoch) this.newEpoch(at.epoch);
-    if (at.seq < this.next) return; // released already (read from the log before the bus brought it)
-    if (at.seq === this.next) {
-      this.releaseNext(message);
-      this.drain();
-      return;
-    }
-    this.held.set(at.seq, message);
-    if (this.held.size >= this.opts.maxHeld * 2) this.skipGap();
-    else if (this.held.size >= this.opts.maxHeld) void this.fill(this.highestHeld());
-    else this.armGapTimer();
-  }
-
-  private armGapTimer(): void {
-    if (this.gapTimer || this.stopped) return;
-    this.gapTimer = setTimeout(() => void this.fill(this.highestHeld()), this.opts.gapWaitMs);
-    this.gapTimer.unref();
-  }
-
-  private releaseNext(message: FanoutMessage): void {
-    this.next++;
-    this.port.release(message);
-  }
-
-  /** Releases held messages that are next in line. */
-  private drain(): void {
-    for (let m = this.held.get(this.next); m; m = this.held.get(this.next)) {
-      this.held.delete(this.next);
-      this.releaseNext(m);
-    }
-    if (this.held.size === 0) {
-      clearTimeout(this.gapTimer);
-      this.gapTimer = undefined;
-    }
-  }
-
-  private highestHeld(): number {
-    let max = this.next - 1;
-    for (const seq of this.held.keys()) if (seq > max) max = seq;
-    return max;
+    this.touch(tenantId).order.offer(message);
   }
 
   /**
-   * Reads seqs `next..upTo` that have not arrived from the log and releases everything up to
-   * `upTo` in order, skipping seqs the log no longer has. On a failed read, tries again later.
+   * A socket of the tenant is about to start on this node (its welcome, before it reads its own
+   * cursor): the tenant's log head is learnt first, so that the head this node orders from is
+   * never past the socket's cursor; and the tenant's order is kept while it has sockets here.
+   * A message at or below the head learnt is written at once when it arrives, so it must be
+   * behind every socket of the tenant, which only this order of reads ensures.
    */
-  private async fill(upTo: number): Promise<void> {
-    clearTimeout(this.gapTimer);
-    this.gapTimer = undefined;
-    if (this.filling || this.stopped || this.epoch === undefined) return;
-    this.filling = true;
-    const epoch = this.epoch;
-    try {
-      while (this.next <= upTo && !this.stopped && this.epoch === epoch) {
-        const from = this.next;
-        const to = Math.min(upTo, from + this.opts.readPage - 1);
-        const read = await this.port.read(epoch, from, to, this.opts.readPage);
-        if (this.epoch !== epoch || this.stopped) return;
-        const found = new Map<number, FanoutMessage>();
-        for (const m of read) found.set(parseCursor(m.envelope.cursor!)!.seq, m);
-        let filled = 0;
-        let gone = 0;
-        // The bus may have brought some of them (and released a few) while the read was out.
-        for (let seq = this.next; seq <= to; seq++) {
-          let m = this.held.get(seq);
-          if (m) this.held.delete(seq);
-          else if ((m = found.get(seq))) filled++;
-          if (m) this.releaseNext(m);
-          else {
-            gone++;
-            this.next++;
-          }
-        }
-        if (filled) this.port.filled(filled);
-        if (gone) this.port.skipped(gone, 'gone');
-        this.drain();
+  async attach(tenantId: string): Promise<void> {
+    if (this.stopped || tenantId === ALL_TENANTS) return;
+    const { order } = this.touch(tenantId);
+    if (!order.known) await order.check();
+  }
+
+  /** The tenant's order (made if new), moved to the back as the most recently active. */
+  private touch(tenantId: string): Tenant {
+    let tenant = this.tenants.get(tenantId);
+    if (tenant) this.tenants.delete(tenantId);
+    else tenant = this.open(tenantId);
+    tenant.lastAt = this.now();
+    this.tenants.set(tenantId, tenant);
+    return tenant;
+  }
+
+  private open(tenantId: string): Tenant {
+    if (this.tenants.size >= this.opts.maxTenants) this.forgetQuietest();
+    const port = this.port;
+    const order = new LogSequencer(
+      {
+        release: (m) => port.release(m),
+        head: () => port.head(tenantId),
+        read: (epoch, from, to, limit) => port.read(tenantId, epoch, from, to, limit),
+        failed: (err, what) => port.failed(err, `${what} of tenant ${tenantId}`),
+        skipped: (count, why) => port.skipped(count, why),
+        filled: (count) => port.filled(count),
+      },
+      this.opts,
+    );
+    void order.check(); // learns the head; until then what is offered waits, in order
+    return { order, lastAt: this.now() };
+  }
+
+  /**
+   * Past maxTenants: the least recently active idle tenant without sockets here goes (else the
+   * least recently active idle one, else the least recently active, releasing what it held in
+   * order).
+   */
+  private forgetQuietest(): void {
+    let victim: string | undefined;
+    let idle: string | undefined;
+    for (const [id, t] of this.tenants) {
+      victim ??= id;
+      if (!t.order.idle) continue;
+      idle ??= id;
+      if (!this.port.present(id)) {
+        idle = id;
+        break;
       }
-    } catch (err) {
-      this.port.failed(err, 'reading a gap from the log');
-    } finally {
-      this.filling = false;
     }
-    if (this.held.size > 0) this.armGapTimer();
+    victim = idle ?? victim;
+    if (victim === undefined) return;
+    this.tenants.get(victim)!.order.flush();
+    this.tenants.delete(victim);
   }
 
-  /**
-   * The hard bound (twice `maxHeld` behind a gap the log could not fill): release in order and
-   * skip the gap. Clients dropped meanwhile may miss those seqs on replay; counted and logged.
-   */
-  private skipGap(): void {
-    const seqs = [...this.held.keys()].sort((a, b) => a - b);
-    let skipped = 0;
-    for (const seq of seqs) {
-      skipped += seq - this.next;
-      this.next = seq;
-      this.releaseNext(this.held.get(seq)!);
+  /** Checks the logs of the tenants active lately; forgets those quiet and idle for long. */
+  private checkActive(): void {
+    const now = this.now();
+    for (const [id, t] of this.tenants) {
+      const quiet = now - t.lastAt;
+      if (quiet > this.opts.activeMs * 10 && t.order.idle && !this.port.present(id)) {
+        t.order.stop();
+        this.tenants.delete(id);
+      } else if (quiet <= this.opts.activeMs || !t.order.idle) void t.order.check();
     }
-    this.held.clear();
-    this.port.skipped(skipped, 'bound');
-    this.drain();
-  }
-
-  /** The log was replaced (a new epoch starts at seq 1): release what is held, then start over. */
-  private newEpoch(epoch: string): void {
-    for (const seq of [...this.held.keys()].sort((a, b) => a - b)) this.port.release(this.held.get(seq)!);
-    this.held.clear();
-    clearTimeout(this.gapTimer);
-    this.gapTimer = undefined;
-    this.epoch = epoch;
-    this.next = 1;
-    this.checkedHead = 0;
-  }
-
-  /**
-   * Every `checkEveryMs`: the first time, learns the head; later, reads from the log whatever
-   * the previous check saw in the log and is still not released (the bus lost it).
-   */
-  private async check(): Promise<void> {
-    if (this.stopped || this.checking) return;
-    this.checking = true;
-    try {
-      await this.checkHead();
-    } catch (err) {
-      this.port.failed(err, 'checking the log head'); // never an unhandled rejection from a timer
-    } finally {
-      this.checking = false;
-    }
-  }
-
-  private async checkHead(): Promise<void> {
-    let head: { epoch: string; seq: number };
-    try {
-      head = await this.port.head();
-    } catch (err) {
-      this.port.failed(err, 'reading the log head');
-      return;
-    }
-    if (this.stopped) return;
-    if (this.epoch === undefined) {
-      this.epoch = head.epoch;
-      this.next = head.seq + 1;
-      this.checkedHead = head.seq;
-      // Offered before the head was known: those at or below it were appended before it; in order.
-      const early = this.early.map((m) => [parseCursor(m.envelope.cursor!)!, m] as const);
-      this.early = [];
-      early.sort((a, b) => a[0].seq - b[0].seq);
-      for (const [at, m] of early)
-        if (at.epoch === head.epoch && at.seq <= head.seq) this.port.release(m);
-        else this.offer(m);
-      return;
-    }
-    if (head.epoch !== this.epoch) this.newEpoch(head.epoch);
-    const seen = this.checkedHead;
-    this.checkedHead = head.seq;
-    if (this.next <= seen) await this.fill(Math.max(seen, this.highestHeld()));
   }
 }

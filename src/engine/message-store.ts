@@ -36,15 +36,26 @@ export interface DeadLetter extends DeadLetterItem {
 /** What a message store keeps at most (see MESSAGE_* and DEAD_LETTER* in .env.example). */
 export interface MessageStoreBounds {
   ttlMs: number;
-  /** Messages in the log; past it, or past `retentionMaxBytes` of JSON, the oldest leave first. */
+  /**
+   * Messages in a tenant's log (redis engine) or in all (memory engine); past it, or past
+   * `retentionMaxBytes` of JSON, the oldest leave first.
+   */
   retentionMax: number;
   retentionMaxBytes: number;
   deadLetters: { ttlMs: number; perTenant: number; max: number };
+  /** TENANTS_MAX: tenants whose logs the redis engine's prune walks. */
+  maxTenants: number;
 }
 
 export function messageBounds(config: AppConfig): MessageStoreBounds {
   const { messageTtlMs, retentionMax, retentionMaxBytes, deadLetters } = config.delivery;
-  return { ttlMs: messageTtlMs, retentionMax, retentionMaxBytes, deadLetters };
+  return {
+    ttlMs: messageTtlMs,
+    retentionMax,
+    retentionMaxBytes,
+    deadLetters,
+    maxTenants: config.orders.maxTenants,
+  };
 }
 
 /**
@@ -52,19 +63,37 @@ export function messageBounds(config: AppConfig): MessageStoreBounds {
  * the contract suite in test/engine/engine.contract.ts holds every implementation to the same behaviour.
  */
 export interface MessageStore {
-  /** Stores the envelope, assigns its cursor (monotonic in publish order) and returns it. */
-  append(envelope: Envelope<DurableType>, targets: Targets, publishedAt: number): Promise<string>;
-  /** Messages after `cursor` that were addressed to `reader`, oldest first, at most `limit`. */
-  readAfter(cursor: string, reader: ReplayReader, limit: number): Promise<ReplayResult>;
-  /** The cursor a new client starts from: everything published so far is behind it. */
-  head(): Promise<string>;
   /**
-   * Every retained message with `from <= seq <= to` in `epoch`, oldest first, whoever it was
-   * addressed to (at most `limit`); none if the log is in another epoch. What a node reads when
-   * the cluster bus has not brought a message in time (see delivery/sequencer.ts).
+   * Stores the envelope in its tenant's log, assigns its cursor and returns it. Cursors are per
+   * tenant (a log per tenant, each with its own epoch and seqs, so that Redis Cluster keeps a
+   * tenant's log on one shard): monotonic in publish order within the tenant.
    */
-  readRange(epoch: string, from: number, to: number, limit: number): Promise<StoredMessage[]>;
-  get(messageId: string): Promise<StoredMessage | undefined>;
+  append(envelope: Envelope<DurableType>, targets: Targets, publishedAt: number): Promise<string>;
+  /**
+   * Messages of the reader's tenant after `cursor` that were addressed to `reader`, oldest first,
+   * at most `limit`. A platform admin (tenant `"*"`) reads every tenant and has no one log to
+   * resume from: `recovered: false`, and the client refetches state.
+   */
+  readAfter(cursor: string, reader: ReplayReader, limit: number): Promise<ReplayResult>;
+  /**
+   * The cursor a new client of the tenant starts from: everything published so far is behind it.
+   * Undefined for `"*"` (platform admins have no one log).
+   */
+  head(tenantId: string): Promise<string | undefined>;
+  /**
+   * Every retained message of the tenant with `from <= seq <= to` in `epoch`, oldest first,
+   * whoever it was addressed to (at most `limit`); none if its log is in another epoch. What a
+   * node reads when the cluster bus has not brought a message in time (delivery/sequencer.ts).
+   */
+  readRange(
+    tenantId: string,
+    epoch: string,
+    from: number,
+    to: number,
+    limit: number,
+  ): Promise<StoredMessage[]>;
+  /** The stored message, if it is the tenant's. */
+  get(tenantId: string, messageId: string): Promise<StoredMessage | undefined>;
   /** Drops messages and dead letters older than their retention; returns how many messages. */
   prune(now: number): Promise<number>;
 

@@ -33,7 +33,9 @@ export class WelcomeService {
 
   async welcome(link: Link): Promise<boolean> {
     const session = link.session;
-    const head = session.cursor === undefined ? await this.store.head() : undefined;
+    await this.delivery.attach(session.tenantId);
+    // Platform admins read every tenant's log: no one cursor to start from (docs/protocol.md 6).
+    const head = session.cursor === undefined ? await this.store.head(session.tenantId) : undefined;
     const replay = await this.replays.prepare(link, session.cursor);
     try {
       this.delivery.emitTo(link, 'system.welcome', {

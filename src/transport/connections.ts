@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ROLES, type Role } from '@orderwire/contracts';
 import type { BusChannel } from '../engine/cluster-bus.js';
+import { Rooms } from '../routing/rooms.js';
 import type { Link } from '../session/link.js';
 import type { Session } from '../session/session.js';
 import { HubServer } from './hub-server.js';
@@ -41,6 +42,14 @@ export class Connections {
   *sessions(): Iterable<Session> {
     for (const role of ROLES)
       for (const socket of this.server.nsp(role)?.sockets.values() ?? []) yield socket.data.session;
+  }
+
+  /** Whether this node has connections of the tenant, of any role (its room `t:<tenant>`). */
+  hasTenant(tenantId: string): boolean {
+    const room = Rooms.tenant(tenantId);
+    for (const role of ROLES)
+      if ((this.server.nsp(role)?.adapter.rooms.get(room)?.size ?? 0) > 0) return true;
+    return false;
   }
 
   /** Whether a broadcast to `rooms` of `role` may reach a connection (see HubServer.mayReach). */

@@ -37,6 +37,7 @@ export const CONTRACT_SETTINGS = {
     retentionMax: 100,
     retentionMaxBytes: 256 * 1024,
     deadLetters: { ttlMs: 60_000, perTenant: 10, max: 15 },
+    maxTenants: 1000,
   },
   orders: { retentionMs: 60_000, retentionMax: 100, maxTenants: 1000 },
   idempotency: { perUser: 10, max: 100 },
@@ -148,8 +149,9 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
     afterEach(() => engine.close());
 
     describe('MessageStore', () => {
-      it('assigns increasing cursors and replays what a reader was addressed, in order', async () => {
-        const start = await engine.messages.head();
+      it('assigns increasing cursors per tenant and replays what a reader was addressed, in order', async () => {
+        const start = (await engine.messages.head('A'))!;
+        const startB = (await engine.messages.head('B'))!;
         const a = envelope('A');
         const b = envelope('B');
         const c = envelope('A');
@@ -160,6 +162,9 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         ];
         expect(new Set(cursors).size).toBe(3);
         expect(a.cursor).toBe(cursors[0]);
+        // Each tenant's log has its own seqs: A's two messages are one apart, B's follows B's head.
+        expect(parseCursor(cursors[2])!.seq - parseCursor(cursors[0])!.seq).toBe(1);
+        expect(parseCursor(cursors[1])!.seq).toBe(parseCursor(startB)!.seq + 1);
         const crewA = await engine.messages.readAfter(
           start,
           { role: 'crew', tenantId: 'A', rooms: ['t:A', 'u:A:k'] },
@@ -167,12 +172,21 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         );
         expect(crewA.recovered).toBe(true);
         expect(crewA.messages.map((m) => m.envelope.id)).toEqual([a.id, c.id]);
+        // A platform admin reads every tenant: one tenant's cursor cannot resume them all.
         const platform = await engine.messages.readAfter(
           start,
           { role: 'admin', tenantId: '*', rooms: ['t:*'] },
           100,
         );
-        expect(platform.messages.map((m) => m.envelope.id)).toEqual([a.id, b.id, c.id]);
+        expect(platform).toEqual({ messages: [], recovered: false });
+        expect(await engine.messages.head('*')).toBeUndefined();
+        // Another tenant's cursor is not this tenant's.
+        const crossed = await engine.messages.readAfter(
+          startB,
+          { role: 'crew', tenantId: 'A', rooms: ['t:A'] },
+          100,
+        );
+        expect(crossed.recovered).toBe(false);
         const customer = await engine.messages.readAfter(
           start,
           { role: 'customer', tenantId: 'A', rooms: ['t:A'] },
@@ -185,20 +199,27 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
           100,
         );
         expect(afterFirst.messages.map((m) => m.envelope.id)).toEqual([c.id]);
-        expect((await engine.messages.get(b.id))?.envelope.tenantId).toBe('B');
-        expect(await engine.messages.head()).toBe(cursors[2]);
+        expect((await engine.messages.get('B', b.id))?.envelope.tenantId).toBe('B');
+        expect(await engine.messages.get('A', b.id)).toBeUndefined();
+        expect(await engine.messages.head('A')).toBe(cursors[2]);
+        expect(await engine.messages.head('B')).toBe(cursors[1]);
       });
 
-      it('reads a range of seqs, whoever it was addressed to, and nothing from another epoch', async () => {
-        const sent = [envelope('A'), envelope('B'), envelope('A')];
+      it('reads a range of a tenant’s seqs, whoever it was addressed to, and nothing from another epoch', async () => {
+        const sent = [envelope('A'), envelope('B'), envelope('A'), envelope('A')];
         for (const e of sent) await engine.messages.append(e, crewOf(e.tenantId), Date.now());
-        const [first, last] = [parseCursor(sent[0].cursor!)!, parseCursor(sent[2].cursor!)!];
-        const all = await engine.messages.readRange(first.epoch, first.seq, last.seq, 10);
-        expect(all.map((m) => [m.envelope.id, m.envelope.cursor])).toEqual(sent.map((e) => [e.id, e.cursor]));
-        expect(all[1].targets).toEqual(crewOf('B'));
-        const tail = await engine.messages.readRange(first.epoch, first.seq + 1, last.seq + 5, 1);
-        expect(tail.map((m) => m.envelope.id)).toEqual([sent[1].id]);
-        expect(await engine.messages.readRange('another-epoch', first.seq, last.seq, 10)).toEqual([]);
+        const [first, last] = [parseCursor(sent[0].cursor!)!, parseCursor(sent[3].cursor!)!];
+        const all = await engine.messages.readRange('A', first.epoch, first.seq, last.seq, 10);
+        const ofA = [sent[0], sent[2], sent[3]];
+        expect(all.map((m) => [m.envelope.id, m.envelope.cursor])).toEqual(ofA.map((e) => [e.id, e.cursor]));
+        expect(all[1].targets).toEqual(crewOf('A'));
+        const tail = await engine.messages.readRange('A', first.epoch, first.seq + 1, last.seq + 5, 1);
+        expect(tail.map((m) => m.envelope.id)).toEqual([sent[2].id]);
+        expect(await engine.messages.readRange('A', 'another-epoch', first.seq, last.seq, 10)).toEqual([]);
+        const b = parseCursor(sent[1].cursor!)!;
+        expect(
+          (await engine.messages.readRange('B', b.epoch, b.seq, b.seq, 10)).map((m) => m.envelope.id),
+        ).toEqual([sent[1].id]);
       });
 
       it('says recovered: false for unknown cursors, past retention, and past the replay limit', async () => {
@@ -206,7 +227,7 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
           (await engine.messages.readAfter('nope', { role: 'crew', tenantId: 'A', rooms: ['t:A'] }, 10))
             .recovered,
         ).toBe(false);
-        const start = await engine.messages.head();
+        const start = (await engine.messages.head('A'))!;
         const c1 = await engine.messages.append(envelope('A'), crewOf('A'), Date.now() - 120_000);
         await engine.messages.append(envelope('A'), crewOf('A'), Date.now());
         await engine.messages.append(envelope('A'), crewOf('A'), Date.now());
@@ -256,7 +277,7 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         expect(await engine.messages.countDeadLetters('*')).toBe(2);
       });
       it('drops the oldest messages past the byte bound, and a replay from before them is not recovered', async () => {
-        const start = await engine.messages.head();
+        const start = (await engine.messages.head('A'))!;
         const big = (): Envelope<DurableType> => {
           const e = envelope('A');
           (e.data as unknown as { pad: string }).pad = 'x'.repeat(100_000);
@@ -264,8 +285,8 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         };
         const sent = [big(), big(), big(), big()];
         for (const e of sent) await engine.messages.append(e, crewOf('A'), Date.now());
-        expect(await engine.messages.get(sent[0].id)).toBeUndefined();
-        expect(await engine.messages.get(sent[1].id)).toBeUndefined();
+        expect(await engine.messages.get('A', sent[0].id)).toBeUndefined();
+        expect(await engine.messages.get('A', sent[1].id)).toBeUndefined();
         const replay = await engine.messages.readAfter(start, crewA, 10);
         expect(replay.recovered).toBe(false);
         expect(replay.messages.map((m) => m.envelope.id)).toEqual([sent[2].id, sent[3].id]);
@@ -284,7 +305,7 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         for (let i = 0; i < CONTRACT_SETTINGS.messages.retentionMax; i++) {
           await engine.messages.append(envelope('B'), crewOf('B'), Date.now());
         }
-        expect(await engine.messages.get(first.id)).toBeUndefined();
+        expect(await engine.messages.get('B', first.id)).toBeUndefined();
         const replay = await engine.messages.readAfter(
           first.cursor!,
           { ...crewA, tenantId: 'B', rooms: ['t:B'] },
@@ -408,21 +429,21 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
       });
 
       it('places an order and its order.created in one step: numbered in the log, cursor set', async () => {
-        const before = parseCursor(await engine.messages.head())!;
+        const before = parseCursor((await engine.messages.head('P'))!)!;
         const message = created(order('P', 'p-1'));
         const result = await engine.orders.place(order('P', 'p-1'), DAY, LIMITS, message);
         expect(result).toEqual({ placed: expect.objectContaining({ orderId: 'p-1', orderNumber: 'A-001' }) });
         // The envelope carries the stored order (its number) and has its place in the log.
         expect(message.envelope.data.order.orderNumber).toBe('A-001');
         expect(parseCursor(message.envelope.cursor!)!.seq).toBe(before.seq + 1);
-        const stored = await engine.messages.get(message.envelope.id);
+        const stored = await engine.messages.get('P', message.envelope.id);
         expect(stored?.envelope.cursor).toBe(message.envelope.cursor);
         expect((stored?.envelope.data as { order: Order }).order).toMatchObject({
           orderId: 'p-1',
           orderNumber: 'A-001',
           customerId: 'c-1',
         });
-        const range = await engine.messages.readRange(before.epoch, before.seq + 1, before.seq + 1, 10);
+        const range = await engine.messages.readRange('P', before.epoch, before.seq + 1, before.seq + 1, 10);
         expect((range[0]?.envelope.data as { order: Order }).order.orderNumber).toBe('A-001');
         const replay = await engine.messages.readAfter(formatCursor(before.epoch, before.seq), crewP, 10);
         expect(replay.messages.map((m) => (m.envelope.data as { order: Order }).order.orderNumber)).toEqual([
@@ -434,8 +455,8 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
           exists: true,
         });
         expect(again.envelope.cursor).toBeUndefined();
-        expect(await engine.messages.get(again.envelope.id)).toBeUndefined();
-        expect(parseCursor(await engine.messages.head())!.seq).toBe(before.seq + 1);
+        expect(await engine.messages.get('P', again.envelope.id)).toBeUndefined();
+        expect(parseCursor((await engine.messages.head('P'))!)!.seq).toBe(before.seq + 1);
         expect((await engine.orders.get('P', 'p-1'))?.customerId).toBe('c-1');
         const next = await engine.orders.place(order('P', 'p-2'), DAY, LIMITS, created(order('P', 'p-2')));
         expect(next).toEqual({ placed: expect.objectContaining({ orderNumber: 'A-002' }) });
@@ -443,7 +464,7 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
 
       it('refuses a placement at the active-order limits, exactly, with nothing written', async () => {
         const limits = { perCustomer: 2, perTenant: 3 };
-        const head = async () => parseCursor(await engine.messages.head())!.seq;
+        const head = async () => parseCursor((await engine.messages.head('L'))!)!.seq;
         const place = (id: string, customer: string) =>
           engine.orders.place(order('L', id, customer), DAY, limits, created(order('L', id, customer)));
         expect(await place('l-1', 'c-1')).toHaveProperty('placed');
@@ -468,7 +489,7 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
 
       it('appends an update’s message only when the compare-and-set wins, in the board’s order', async () => {
         const o = (await engine.orders.create(order('U', 'u-1'), DAY)) as Order;
-        const head = async () => parseCursor(await engine.messages.head())!.seq;
+        const head = async () => parseCursor((await engine.messages.head('U'))!)!.seq;
         const at = await head();
         const lost = statusMessage('U', 'u-1', 1);
         expect(await engine.orders.update({ ...o, revision: 1 }, 5, lost)).toBe(false);
@@ -489,8 +510,8 @@ export function describeEngineContract(name: string, make: () => Promise<EngineU
         };
         await Promise.all([writer(), writer(), writer()]);
         expect((await engine.orders.get('U', 'u-1'))?.revision).toBe(30);
-        const { epoch } = parseCursor(await engine.messages.head())!;
-        const log = await engine.messages.readRange(epoch, at + 1, at + 100, 100);
+        const { epoch } = parseCursor((await engine.messages.head('U'))!)!;
+        const log = await engine.messages.readRange('U', epoch, at + 1, at + 100, 100);
         expect(log.map((m) => (m.envelope.data as unknown as { revision: number }).revision)).toEqual(
           Array.from({ length: 30 }, (_, i) => i + 1),
         );

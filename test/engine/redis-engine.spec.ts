@@ -19,19 +19,11 @@ import { recordSlots, scriptNames } from '../support/redis-slots.js';
  * and REDIS_URL refuses a cluster while it is not empty.
  */
 const STILL_CROSS_SLOT: string[] = [
-  // The log: its seq, epoch, platform admins' log and size indexes are global (next step).
-  'mget', // readAfter: the log's epoch and seq with a tenant's floor
-  'multi get,zrangebyscore', // readRange
-  'multi get,zscore,get', // get
-  'script messageAppend',
-  'script trimLog',
   // Dead letters: indexed for every tenant next to each tenant's.
+  'mget', // listDeadLetters: the letters' bodies, by message id
   'multi del,zrem,zrem,zrem,hdel', // takeDeadLetter
   'script addDeadLetter',
   'script pruneDeadLetters',
-  // Orders: placing one and changing one append to that log in the same step.
-  'script orderPlace',
-  'script orderUpdate',
 ];
 
 describeRedis('redis engine', () => {

@@ -17,20 +17,57 @@ interface Entry extends StoredMessage {
   seq: number;
   /** Length of the envelope's JSON: what the log's byte bound counts. */
   size: number;
+  log: TenantLog;
+}
+
+/** One tenant's log: its own epoch and seqs (cursors are per tenant), its entries in seq order. */
+class TenantLog {
+  readonly epoch = randomBytes(6).toString('base64url');
+  entries: Entry[] = [];
+  /** Index of the oldest retained entry in `entries` (the array is compacted lazily). */
+  start = 0;
+  nextSeq = 1;
+  /** Every seq up to this one may have been dropped. */
+  droppedUpTo = 0;
+
+  get size(): number {
+    return this.entries.length - this.start;
+  }
+
+  /** Drops the oldest entry (the one the store's queue says is oldest of all tenants). */
+  dropOldest(): void {
+    this.droppedUpTo = this.entries[this.start]!.seq;
+    this.start++;
+    if (this.start > 1024 && this.start * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.start);
+      this.start = 0;
+    }
+  }
+
+  /** Binary search: the index of the first retained entry with a seq above `seq`. */
+  firstIndexAfter(seq: number): number {
+    let lo = this.start;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.entries[mid]!.seq <= seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 }
 
 /**
- * The message log of one process: an array in publish order, trimmed by age, count and bytes;
- * and the dead letters, trimmed by age, per tenant and in all.
+ * The message log of one process: a log per tenant (its seqs and epoch, as on the redis
+ * engine), and every tenant's entries in one queue in publish order, trimmed by age, count and
+ * bytes (MESSAGE_RETENTION_MAX[_BYTES] count every tenant here: one node's memory); and the dead
+ * letters, trimmed by age, per tenant and in all. A tenant's log goes when its last entry does.
  */
 export class MemoryMessageStore implements MessageStore {
-  private readonly epoch = randomBytes(6).toString('base64url');
-  private entries: Entry[] = [];
-  /** Index of the oldest retained entry in `entries` (the array is compacted lazily). */
+  private readonly logs = new Map<string, TenantLog>();
+  /** Every retained entry, oldest first (compacted lazily from `start`). */
+  private queue: Entry[] = [];
   private start = 0;
-  private nextSeq = 1;
-  /** Every seq up to this one may have been dropped. */
-  private droppedUpTo = 0;
   private readonly byId = new Map<string, Entry>();
   /** Bytes of the retained entries. */
   private bytes = 0;
@@ -46,38 +83,39 @@ export class MemoryMessageStore implements MessageStore {
 
   /** append(), synchronously: what the order store calls within its own step. */
   appendNow({ envelope, targets, publishedAt }: StoredMessage): string {
-    const seq = this.nextSeq++;
-    const cursor = formatCursor(this.epoch, seq);
+    let log = this.logs.get(envelope.tenantId);
+    if (!log) this.logs.set(envelope.tenantId, (log = new TenantLog()));
+    const seq = log.nextSeq++;
+    const cursor = formatCursor(log.epoch, seq);
     envelope.cursor = cursor;
     // Its JSON, measured for the byte bound, is kept for the sockets' encoder (util/encoded-json).
-    const entry: Entry = { envelope, targets, publishedAt, seq, size: keepJson(envelope).length };
-    this.entries.push(entry);
+    const entry: Entry = { envelope, targets, publishedAt, seq, size: keepJson(envelope).length, log };
+    log.entries.push(entry);
+    this.queue.push(entry);
     this.byId.set(envelope.id, entry);
     this.bytes += entry.size;
-    let over = 0;
+    // The newest message is always kept.
     while (
-      this.entries.length - this.start - over > this.opts.retentionMax ||
-      this.bytes > this.opts.retentionMaxBytes
-    ) {
-      if (this.start + over === this.entries.length - 1) break; // the newest message is always kept
-      this.bytes -= this.entries[this.start + over].size;
-      over++;
-    }
-    if (over > 0) this.dropOldest(over, false);
+      (this.queue.length - this.start > this.opts.retentionMax || this.bytes > this.opts.retentionMaxBytes) &&
+      this.queue.length - this.start > 1
+    )
+      this.dropOldest();
     return cursor;
   }
 
   readAfter(cursor: string, reader: ReplayReader, limit: number): Promise<ReplayResult> {
     this.pruneSync(Date.now());
     const parsed = parseCursor(cursor);
-    if (!parsed || parsed.epoch !== this.epoch || parsed.seq >= this.nextSeq) {
+    // A platform admin's cursor is one tenant's: it cannot say what came since in the others.
+    const log = reader.tenantId === ALL_TENANTS ? undefined : this.logs.get(reader.tenantId);
+    if (!parsed || !log || parsed.epoch !== log.epoch || parsed.seq >= log.nextSeq) {
       return Promise.resolve({ messages: [], recovered: false });
     }
-    let recovered = parsed.seq >= this.droppedUpTo;
+    let recovered = parsed.seq >= log.droppedUpTo;
     const rooms = new Set(reader.rooms);
     const messages: StoredMessage[] = [];
-    for (let i = this.firstIndexAfter(parsed.seq); i < this.entries.length; i++) {
-      const entry = this.entries[i];
+    for (let i = log.firstIndexAfter(parsed.seq); i < log.entries.length; i++) {
+      const entry = log.entries[i]!;
       const targeted = entry.targets[reader.role];
       if (!targeted || !targeted.some((room) => rooms.has(room))) continue;
       if (messages.length === limit) {
@@ -89,22 +127,33 @@ export class MemoryMessageStore implements MessageStore {
     return Promise.resolve({ messages, recovered });
   }
 
-  head(): Promise<string> {
-    return Promise.resolve(formatCursor(this.epoch, this.nextSeq - 1));
+  head(tenantId: string): Promise<string | undefined> {
+    if (tenantId === ALL_TENANTS) return Promise.resolve(undefined);
+    let log = this.logs.get(tenantId);
+    if (!log) this.logs.set(tenantId, (log = new TenantLog()));
+    return Promise.resolve(formatCursor(log.epoch, log.nextSeq - 1));
   }
 
-  readRange(epoch: string, from: number, to: number, limit: number): Promise<StoredMessage[]> {
+  readRange(
+    tenantId: string,
+    epoch: string,
+    from: number,
+    to: number,
+    limit: number,
+  ): Promise<StoredMessage[]> {
     const out: StoredMessage[] = [];
-    if (epoch !== this.epoch) return Promise.resolve(out);
-    for (let i = this.firstIndexAfter(from - 1); i < this.entries.length && out.length < limit; i++) {
-      if (this.entries[i].seq > to) break;
-      out.push(this.entries[i]);
+    const log = this.logs.get(tenantId);
+    if (!log || epoch !== log.epoch) return Promise.resolve(out);
+    for (let i = log.firstIndexAfter(from - 1); i < log.entries.length && out.length < limit; i++) {
+      if (log.entries[i]!.seq > to) break;
+      out.push(log.entries[i]!);
     }
     return Promise.resolve(out);
   }
 
-  get(messageId: string): Promise<StoredMessage | undefined> {
-    return Promise.resolve(this.byId.get(messageId));
+  get(tenantId: string, messageId: string): Promise<StoredMessage | undefined> {
+    const entry = this.byId.get(messageId);
+    return Promise.resolve(entry?.envelope.tenantId === tenantId ? entry : undefined);
   }
 
   prune(now: number): Promise<number> {
@@ -167,34 +216,23 @@ export class MemoryMessageStore implements MessageStore {
   private pruneSync(now: number): number {
     const oldest = now - this.opts.ttlMs;
     let n = 0;
-    while (this.start + n < this.entries.length && this.entries[this.start + n].publishedAt < oldest) n++;
-    if (n > 0) this.dropOldest(n);
+    while (this.start < this.queue.length && this.queue[this.start]!.publishedAt < oldest) {
+      this.dropOldest();
+      n++;
+    }
     return n;
   }
 
-  private dropOldest(n: number, countBytes = true): void {
-    for (let i = this.start; i < this.start + n; i++) {
-      const entry = this.entries[i];
-      this.byId.delete(entry.envelope.id);
-      if (countBytes) this.bytes -= entry.size;
-      this.droppedUpTo = entry.seq;
-    }
-    this.start += n;
-    if (this.start > 1024 && this.start * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.start);
+  /** Drops the oldest entry of all tenants (the oldest of its tenant's log). */
+  private dropOldest(): void {
+    const entry = this.queue[this.start++]!;
+    this.byId.delete(entry.envelope.id);
+    this.bytes -= entry.size;
+    entry.log.dropOldest();
+    if (entry.log.size === 0) this.logs.delete(entry.envelope.tenantId);
+    if (this.start > 1024 && this.start * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.start);
       this.start = 0;
     }
-  }
-
-  /** Binary search: the index of the first retained entry with a seq above `seq`. */
-  private firstIndexAfter(seq: number): number {
-    let lo = this.start;
-    let hi = this.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.entries[mid].seq <= seq) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 }

@@ -10,7 +10,7 @@ describe('RedisKeys', () => {
   it('puts every fixed key under REDIS_PREFIX', () => {
     expect(fixed.length).toBeGreaterThan(10);
     for (const [name, key] of fixed) expect([name, key.startsWith('ow:')]).toEqual([name, true]);
-    expect(keys.epoch).toBe('ow:logidx:epoch');
+    expect(keys.nodes).toBe('ow:{ow}:nodes');
   });
 
   it('keeps fixed keys apart from any tenant key', () => {
@@ -39,6 +39,13 @@ describe('RedisKeys', () => {
       keys.handoff('acme', 'o1'),
       keys.userSessions('acme', 'crew|acme|u1'),
       keys.tenantSessions('acme'),
+      keys.message('acme', 'm1'),
+      keys.log('acme'),
+      keys.logSeq('acme'),
+      keys.logEpoch('acme'),
+      keys.floor('acme'),
+      keys.logSizes('acme'),
+      keys.logBytes('acme'),
     ];
     for (const key of perTenant) expect([key, /^ow:[^{]*\{acme\}/.test(key)]).toEqual([key, true]);
     for (const key of [keys.nodes, keys.alive('n1'), keys.menuTenants, keys.storeTenants, keys.scheduledAll])

@@ -3,7 +3,7 @@
  * transaction only if all its keys hash to one slot, so keys carry hash tags (issue #34): a
  * tenant's keys `{<tenant>}`, so that one tenant lives on one shard and tenants spread over all;
  * the hub's fixed keys `{<prefix>}`, one slot. One Redis server ignores the tags: one layout for
- * both. The log's keys (`log:`, `msg:`, `dl:`, `logidx:`) are not tagged yet; test/engine/redis-engine.spec.ts lists what still crosses
+ * both. The dead letters' keys (`dl:`, `dlidx:`) are not tagged yet; test/engine/redis-engine.spec.ts lists what still crosses
  * slots, and REDIS_URL refuses a cluster until that list is empty.
  */
 export class RedisKeys {
@@ -11,18 +11,14 @@ export class RedisKeys {
   // assigned (ES2022 class fields), which had put these keys under "undefined:", outside
   // REDIS_PREFIX. The fixed keys live apart from the per-tenant ones (`log:<tenant>`), so that
   // no tenant id (A-Z a-z 0-9 _ . -) can name one of them.
-  readonly epoch: string;
-  readonly seq: string;
-  readonly tenants: string;
+  /** Tenants with a log (TENANTS_MAX): what the prune walks to trim expired messages' entries. */
+  readonly logTenants: string;
   /** `tenant|id` of each dead letter by expiry time, and each letter's tenant by id. */
   readonly deadLetterExpiry: string;
   readonly deadLetterTenants: string;
-  /** `size|tenant` of each message in the log by id, and the sum of the sizes. */
-  readonly logSizes: string;
-  readonly logBytes: string;
   /**
-   * What the Lua scripts put before the keys they build themselves when they evict (`msg:<id>`,
-   * `log:<tenant>`, `log:floor:<tenant>`, `dl:<tenant>`, `dl:msg:<id>`): the same layout as below.
+   * What the dead letters' Lua scripts put before the keys they build themselves when they
+   * evict (`dl:<tenant>`, `dl:msg:<id>`): the same layout as below.
    */
   readonly scriptPrefix: string;
   /** Tenants with orders (TENANTS_MAX): what the SLA sweep and the prune walk. */
@@ -43,17 +39,13 @@ export class RedisKeys {
   readonly bus: string;
 
   constructor(readonly prefix: string) {
-    this.epoch = this.k('logidx:epoch');
-    this.seq = this.k('logidx:seq');
-    this.tenants = this.k('logidx:tenants');
     this.deadLetterExpiry = this.k('dlidx:expiry');
     this.deadLetterTenants = this.k('dlidx:tenant');
-    this.logSizes = this.k('logidx:sizes');
-    this.logBytes = this.k('logidx:bytes');
     this.scriptPrefix = this.k('');
     const fixed = (name: string) => this.k(`{${prefix}}:${name}`);
     this.nodes = fixed('nodes');
     this.orderTenants = fixed('ordidx:tenants');
+    this.logTenants = fixed('logidx:tenants');
     this.menuTenants = fixed('menuidx:tenants');
     this.keyring = fixed('keyring:canary');
     this.storeTenants = fixed('storeidx:tenants');
@@ -63,11 +55,16 @@ export class RedisKeys {
     this.bus = this.k('bus');
   }
 
-  message = (id: string): string => this.k(`msg:${id}`);
-  /** Message ids by seq: `"*"` is the global log that platform admins read. */
-  log = (tenantId: string): string => this.k(`log:${tenantId}`);
-  /** The highest seq pruned from a log: a cursor below it may have missed messages. */
-  floor = (tenantId: string): string => this.k(`log:floor:${tenantId}`);
+  // A tenant's log, on its slot: its messages, their ids by seq, the seq and epoch its cursors
+  // carry, the highest seq pruned (a cursor below it may have missed messages), and each
+  // message's size with their sum (MESSAGE_RETENTION_MAX[_BYTES] per tenant).
+  message = (tenantId: string, id: string): string => this.k(`msg:{${tenantId}}:${id}`);
+  log = (tenantId: string): string => this.k(`log:{${tenantId}}`);
+  logSeq = (tenantId: string): string => this.k(`log:seq:{${tenantId}}`);
+  logEpoch = (tenantId: string): string => this.k(`log:epoch:{${tenantId}}`);
+  floor = (tenantId: string): string => this.k(`log:floor:{${tenantId}}`);
+  logSizes = (tenantId: string): string => this.k(`log:sizes:{${tenantId}}`);
+  logBytes = (tenantId: string): string => this.k(`log:bytes:{${tenantId}}`);
   deadLetters = (tenantId: string): string => this.k(`dl:${tenantId}`);
   deadLetter = (id: string): string => this.k(`dl:msg:${id}`);
 

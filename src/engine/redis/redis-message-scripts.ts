@@ -1,14 +1,14 @@
 // The Lua scripts of the redis message store (redis-message-store.ts): each runs atomically.
 
 /**
- * Stores the message and indexes it in its tenant's log and the global one, atomically; then,
- * while the global log is over its count or byte bound, drops the oldest messages (their bodies,
- * both index entries, and raises the floors so a replay from before them is not `recovered`).
- * A Lua function, so that a script changing an order appends its message in the same step
- * (redis-order-store.ts): `append_message(k, a)` with k = the 8 keys and a = the 9 arguments
- * below, returning `{seq, epoch}`.
- * k: seq, epoch, message, tenant log, global log, tenants, meta (id -> "size|tenant"), bytes.
- * a: body, ttl ms, id, new epoch, tenant, size, max count, max bytes, key prefix.
+ * Stores the message and indexes it in its tenant's log, atomically; then, while the log is over
+ * its count or byte bound (per tenant), drops its oldest messages (their bodies and index
+ * entries, and raises the floor so a replay from before them is not `recovered`). Every key is
+ * the tenant's, on its slot (Redis Cluster). A Lua function, so that a script changing an order
+ * appends its message in the same step (redis-order-store.ts): `append_message(k, a)` with k =
+ * the 7 keys and a = the 8 arguments below, returning `{seq, epoch}`.
+ * k: seq, epoch, message, log, floor, sizes (id -> size), bytes.
+ * a: body, ttl ms, id, new epoch, size, max count, max bytes, the tenant's message key prefix.
  */
 export const APPEND_FUNCTION = `
 local function append_message(k, a)
@@ -17,27 +17,21 @@ local function append_message(k, a)
   local seq = redis.call('INCR', k[1])
   if tonumber(a[2]) > 0 then redis.call('SET', k[3], a[1], 'PX', a[2]) end
   redis.call('ZADD', k[4], seq, a[3])
-  redis.call('ZADD', k[5], seq, a[3])
-  redis.call('SADD', k[6], a[5])
-  redis.call('HSET', k[7], a[3], a[6] .. '|' .. a[5])
-  local bytes = redis.call('INCRBY', k[8], a[6])
-  local count = redis.call('ZCARD', k[5])
-  local maxCount, maxBytes, p = tonumber(a[7]), tonumber(a[8]), a[9]
+  redis.call('HSET', k[6], a[3], a[5])
+  local bytes = redis.call('INCRBY', k[7], a[5])
+  local count = redis.call('ZCARD', k[4])
+  local maxCount, maxBytes, p = tonumber(a[6]), tonumber(a[7]), a[8]
   local n = 0
   while (count > maxCount or bytes > maxBytes) and count > 1 and n < 256 do
-    local oldest = redis.call('ZRANGE', k[5], 0, 0, 'WITHSCORES')
+    local oldest = redis.call('ZRANGE', k[4], 0, 0, 'WITHSCORES')
     local id, s = oldest[1], oldest[2]
-    local meta = redis.call('HGET', k[7], id)
-    redis.call('ZREM', k[5], id)
-    redis.call('DEL', p .. 'msg:' .. id)
-    redis.call('SET', p .. 'log:floor:*', s)
-    if meta then
-      local at = string.find(meta, '|', 1, true)
-      local tenant = string.sub(meta, at + 1)
-      redis.call('HDEL', k[7], id)
-      redis.call('ZREM', p .. 'log:' .. tenant, id)
-      redis.call('SET', p .. 'log:floor:' .. tenant, s)
-      bytes = redis.call('DECRBY', k[8], tonumber(string.sub(meta, 1, at - 1)))
+    local size = redis.call('HGET', k[6], id)
+    redis.call('ZREM', k[4], id)
+    redis.call('DEL', p .. id)
+    redis.call('SET', k[5], s)
+    if size then
+      redis.call('HDEL', k[6], id)
+      bytes = redis.call('DECRBY', k[7], tonumber(size))
     end
     count = count - 1
     n = n + 1
@@ -50,32 +44,32 @@ end
 export const NUMBERED = '#';
 
 /** How many keys and arguments `append_message` takes (a script passes them last). */
-export const APPEND_KEYS = 8;
-export const APPEND_ARGS = 9;
+export const APPEND_KEYS = 7;
+export const APPEND_ARGS = 8;
 
 /** APPEND_FUNCTION on its own: KEYS and ARGV are its k and a. */
 export const APPEND = `${APPEND_FUNCTION}
 return append_message(KEYS, ARGV)`;
 
 /**
- * Removes expired ids from a log and raises its floor; for the global log (ARGV[1] == '1') also
- * their sizes from the byte count. Only ids it removed itself are counted, so a concurrent
- * APPEND that evicted the same message does not make the count go twice.
- * KEYS: log, floor, meta, bytes. ARGV: global?, floor seq, ids...
+ * Removes expired ids from a tenant's log, their sizes from its byte count, and raises its
+ * floor. Only ids it removed itself are counted, so a concurrent APPEND that evicted the same
+ * message does not make the count go twice.
+ * KEYS: log, floor, sizes, bytes. ARGV: floor seq, ids...
  */
 export const TRIM = `
-for i = 3, #ARGV do
+for i = 2, #ARGV do
   local id = ARGV[i]
-  if redis.call('ZREM', KEYS[1], id) == 1 and ARGV[1] == '1' then
-    local meta = redis.call('HGET', KEYS[3], id)
-    if meta then
+  if redis.call('ZREM', KEYS[1], id) == 1 then
+    local size = redis.call('HGET', KEYS[3], id)
+    if size then
       redis.call('HDEL', KEYS[3], id)
-      redis.call('DECRBY', KEYS[4], tonumber(string.sub(meta, 1, string.find(meta, '|', 1, true) - 1)))
+      redis.call('DECRBY', KEYS[4], tonumber(size))
     end
   end
 end
 local floor = tonumber(redis.call('GET', KEYS[2]) or '0')
-if tonumber(ARGV[2]) > floor then redis.call('SET', KEYS[2], ARGV[2]) end
+if tonumber(ARGV[1]) > floor then redis.call('SET', KEYS[2], ARGV[1]) end
 return 1`;
 
 /**

@@ -14,20 +14,26 @@ import type {
 } from '../message-store.js';
 import { bindScripts } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
-import { ADD_DEAD_LETTER, APPEND, NUMBERED, PRUNE_DEAD_LETTERS, TRIM } from './redis-message-scripts.js';
+import { APPEND, NUMBERED, TRIM } from './redis-message-scripts.js';
+import { RedisDeadLetters } from './redis-dead-letters.js';
+import { RedisTenantRegistry } from './redis-tenant-registry.js';
 import { Sealer } from './sealer.js';
 import { epochCandidate } from './epoch-candidate.js';
 
 const PAGE = 500;
 
 /**
- * The message log in Redis: each message under its own key with a TTL of MESSAGE_TTL_SECONDS,
- * indexed by seq in a sorted set per tenant (and one for every tenant). Any node can replay a
- * cursor issued by any other.
+ * The message log in Redis: a log per tenant (its messages, each under its own key with a TTL of
+ * MESSAGE_TTL_SECONDS, indexed by seq in a sorted set; its own seq and epoch, which its cursors
+ * carry; bounded by MESSAGE_RETENTION_MAX[_BYTES]), all on the tenant's slot, so that Redis
+ * Cluster spreads tenants over shards. Any node can replay a cursor issued by any other.
  */
 export class RedisMessageStore implements MessageStore {
   /** The store's Lua scripts, called by SHA (lua-scripts.ts). */
   private readonly lua: ReturnType<typeof scriptsOf>;
+  /** Tenants with a log, for the prune's walk (past TENANTS_MAX a log is trimmed by its bounds only). */
+  private readonly tenants: RedisTenantRegistry;
+  private readonly deadLetters: RedisDeadLetters;
 
   constructor(
     private readonly redis: Redis,
@@ -37,6 +43,8 @@ export class RedisMessageStore implements MessageStore {
     private readonly sealer = new Sealer(),
   ) {
     this.lua = scriptsOf(redis);
+    this.tenants = new RedisTenantRegistry(redis, keys.logTenants, opts.maxTenants);
+    this.deadLetters = new RedisDeadLetters(redis, keys, opts.deadLetters, sealer);
   }
 
   async append(envelope: Envelope<DurableType>, targets: Targets, publishedAt: number): Promise<string> {
@@ -47,10 +55,13 @@ export class RedisMessageStore implements MessageStore {
 
   /**
    * The keys and arguments of APPEND_FUNCTION for `entry` (APPEND_KEYS and APPEND_ARGS of them):
-   * what a script that changes an order passes to append its message in the same step.
+   * what a script that changes an order passes to append its message in the same step. The
+   * tenant joins the prune's registry here (once per node), before its first message is written.
    */
   appendCall(entry: StoredMessage): { keys: string[]; args: Array<string | number> } {
     const { envelope, targets, publishedAt } = entry;
+    const t = envelope.tenantId;
+    this.register(t);
     const body: StoredMessage = { envelope: { ...envelope, cursor: undefined }, targets, publishedAt };
     // A message already past retention is indexed but not kept (it is gone for replay).
     const ttl = Math.max(0, publishedAt + this.opts.ttlMs - Date.now());
@@ -58,27 +69,30 @@ export class RedisMessageStore implements MessageStore {
     const sealed = this.sealer.seal(JSON.stringify(body));
     return {
       keys: [
-        k.seq,
-        k.epoch,
-        k.message(envelope.id),
-        k.log(envelope.tenantId),
-        k.log(ALL_TENANTS),
-        k.tenants,
-        k.logSizes,
-        k.logBytes,
+        k.logSeq(t),
+        k.logEpoch(t),
+        k.message(t, envelope.id),
+        k.log(t),
+        k.floor(t),
+        k.logSizes(t),
+        k.logBytes(t),
       ],
       args: [
         sealed,
         ttl,
         envelope.id,
         epochCandidate(),
-        envelope.tenantId,
         sealed.length,
         this.opts.retentionMax,
         this.opts.retentionMaxBytes,
-        k.scriptPrefix,
+        k.message(t, ''),
       ],
     };
+  }
+
+  /** Joins the tenant to the prune's registry; not awaited (a miss only leaves its trim to its bounds). */
+  private register(tenantId: string): void {
+    void this.tenants.admit(tenantId).catch(() => undefined);
   }
 
   /** Sets the cursor of a message APPEND_FUNCTION stored as `seq` in `epoch`, and returns it. */
@@ -90,17 +104,19 @@ export class RedisMessageStore implements MessageStore {
 
   async readAfter(cursor: string, reader: ReplayReader, limit: number): Promise<ReplayResult> {
     const parsed = parseCursor(cursor);
+    // A platform admin's cursor is one tenant's: it cannot say what came since in the others.
+    if (!parsed || reader.tenantId === ALL_TENANTS) return { messages: [], recovered: false };
+    const t = reader.tenantId;
     const [epoch, head, floor] = await this.redis.mget(
-      this.keys.epoch,
-      this.keys.seq,
-      this.keys.floor(reader.tenantId),
+      this.keys.logEpoch(t),
+      this.keys.logSeq(t),
+      this.keys.floor(t),
     );
-    if (!parsed || parsed.epoch !== epoch || parsed.seq > Number(head ?? 0))
-      return { messages: [], recovered: false };
+    if (parsed.epoch !== epoch || parsed.seq > Number(head ?? 0)) return { messages: [], recovered: false };
     let recovered = parsed.seq >= Number(floor ?? 0);
     const rooms = new Set(reader.rooms);
     const messages: StoredMessage[] = [];
-    const log = this.keys.log(reader.tenantId);
+    const log = this.keys.log(t);
     let from = `(${parsed.seq}`;
     for (;;) {
       const page = await this.redis.zrangebyscore(log, from, '+inf', 'WITHSCORES', 'LIMIT', 0, PAGE);
@@ -108,21 +124,21 @@ export class RedisMessageStore implements MessageStore {
       const ids: string[] = [];
       const seqs: number[] = [];
       for (let i = 0; i < page.length; i += 2) {
-        ids.push(page[i]);
+        ids.push(page[i]!);
         seqs.push(Number(page[i + 1]));
       }
-      const bodies = await this.redis.mget(ids.map((id) => this.keys.message(id)));
+      const bodies = await this.redis.mget(ids.map((id) => this.keys.message(t, id)));
       for (let i = 0; i < ids.length; i++) {
         const raw = bodies[i];
         if (raw === null) {
           recovered = false; // expired before a prune removed it from the index
           continue;
         }
-        const stored = this.open(raw);
+        const stored = this.open(raw!);
         const targeted = stored.targets[reader.role];
         if (!targeted || !targeted.some((room) => rooms.has(room))) continue;
         if (messages.length === limit) return { messages, recovered: false };
-        stored.envelope.cursor = formatCursor(epoch!, seqs[i]);
+        stored.envelope.cursor = formatCursor(epoch!, seqs[i]!);
         messages.push(stored);
       }
       if (ids.length < PAGE) break;
@@ -131,41 +147,49 @@ export class RedisMessageStore implements MessageStore {
     return { messages, recovered };
   }
 
-  async head(): Promise<string> {
-    let [epoch, seq] = await this.redis.mget(this.keys.epoch, this.keys.seq);
+  async head(tenantId: string): Promise<string | undefined> {
+    if (tenantId === ALL_TENANTS) return undefined;
+    const k = this.keys;
+    let [epoch, seq] = await this.redis.mget(k.logEpoch(tenantId), k.logSeq(tenantId));
     if (!epoch) {
-      await this.redis.set(this.keys.epoch, epochCandidate(), 'NX');
-      [epoch, seq] = await this.redis.mget(this.keys.epoch, this.keys.seq);
+      await this.redis.set(k.logEpoch(tenantId), epochCandidate(), 'NX');
+      [epoch, seq] = await this.redis.mget(k.logEpoch(tenantId), k.logSeq(tenantId));
     }
     return formatCursor(epoch!, Number(seq ?? 0));
   }
 
-  async readRange(epoch: string, from: number, to: number, limit: number): Promise<StoredMessage[]> {
+  async readRange(
+    tenantId: string,
+    epoch: string,
+    from: number,
+    to: number,
+    limit: number,
+  ): Promise<StoredMessage[]> {
     const [[, current], [, page]] = (await this.redis
       .multi()
-      .get(this.keys.epoch)
-      .zrangebyscore(this.keys.log(ALL_TENANTS), from, to, 'WITHSCORES', 'LIMIT', 0, limit)
+      .get(this.keys.logEpoch(tenantId))
+      .zrangebyscore(this.keys.log(tenantId), from, to, 'WITHSCORES', 'LIMIT', 0, limit)
       .exec()) as [[unknown, string | null], [unknown, string[]]];
     if (current !== epoch || page.length === 0) return [];
     const ids = page.filter((_, i) => i % 2 === 0);
-    const bodies = await this.redis.mget(ids.map((id) => this.keys.message(id)));
+    const bodies = await this.redis.mget(ids.map((id) => this.keys.message(tenantId, id)));
     const out: StoredMessage[] = [];
     for (let i = 0; i < ids.length; i++) {
       const raw = bodies[i];
       if (raw === null) continue; // expired: gone for everyone
-      const stored = this.open(raw);
+      const stored = this.open(raw!);
       stored.envelope.cursor = formatCursor(epoch, Number(page[i * 2 + 1]));
       out.push(stored);
     }
     return out;
   }
 
-  async get(messageId: string): Promise<StoredMessage | undefined> {
+  async get(tenantId: string, messageId: string): Promise<StoredMessage | undefined> {
     const [[, raw], [, score], [, epoch]] = (await this.redis
       .multi()
-      .get(this.keys.message(messageId))
-      .zscore(this.keys.log(ALL_TENANTS), messageId)
-      .get(this.keys.epoch)
+      .get(this.keys.message(tenantId, messageId))
+      .zscore(this.keys.log(tenantId), messageId)
+      .get(this.keys.logEpoch(tenantId))
       .exec()) as [[unknown, string | null], [unknown, string | null], [unknown, string | null]];
     if (!raw) return undefined;
     const stored = this.open(raw);
@@ -189,77 +213,33 @@ export class RedisMessageStore implements MessageStore {
   }
 
   async prune(now: number): Promise<number> {
-    while (
-      (await this.lua.pruneDeadLetters(
-        2,
-        this.keys.deadLetterExpiry,
-        this.keys.deadLetterTenants,
-        now,
-        this.keys.scriptPrefix,
-      )) === 1000
-    );
-    // Messages expire by their own TTL; this trims the indexes of what has expired, oldest first.
-    const tenants = await this.redis.smembers(this.keys.tenants);
+    await this.deadLetters.prune(now);
+    // Messages expire by their own TTL; this trims each log's index of what has expired, oldest
+    // first, a page of tenants at a time.
     let dropped = 0;
-    for (const tenantId of tenants) dropped += await this.trim(tenantId);
-    await this.trim(ALL_TENANTS);
+    let cursor = '0';
+    do {
+      const [next, tenants] = await this.redis.sscan(this.keys.logTenants, cursor, 'COUNT', 500);
+      cursor = next;
+      for (const tenantId of tenants) dropped += await this.trim(tenantId);
+    } while (cursor !== '0');
     return dropped;
   }
 
-  async addDeadLetter(letter: DeadLetter): Promise<void> {
-    const k = this.keys;
-    const { ttlMs, perTenant, max } = this.opts.deadLetters;
-    await this.lua.addDeadLetter(
-      5,
-      k.deadLetter(letter.messageId),
-      k.deadLetters(letter.tenantId),
-      k.deadLetters(ALL_TENANTS),
-      k.deadLetterExpiry,
-      k.deadLetterTenants,
-      this.sealer.seal(JSON.stringify(letter)),
-      ttlMs,
-      letter.messageId,
-      letter.tenantId,
-      Date.now() + ttlMs,
-      perTenant,
-      max,
-      k.scriptPrefix,
-    );
+  addDeadLetter(letter: DeadLetter): Promise<void> {
+    return this.deadLetters.add(letter);
   }
 
-  async listDeadLetters(tenantId: string, limit: number, before?: string): Promise<DeadLetter[]> {
-    const ids = await this.redis.zrevrangebylex(
-      this.keys.deadLetters(tenantId),
-      before ? `(${before}` : '+',
-      '-',
-      'LIMIT',
-      0,
-      limit,
-    );
-    if (ids.length === 0) return [];
-    const raws = await this.redis.mget(ids.map((id) => this.keys.deadLetter(id)));
-    return raws.filter((r): r is string => r !== null).map((r) => this.sealer.openJson<DeadLetter>(r));
+  listDeadLetters(tenantId: string, limit: number, before?: string): Promise<DeadLetter[]> {
+    return this.deadLetters.list(tenantId, limit, before);
   }
 
-  async takeDeadLetter(tenantId: string, messageId: string): Promise<DeadLetter | undefined> {
-    const raw = await this.redis.get(this.keys.deadLetter(messageId));
-    if (!raw) return undefined;
-    const letter = this.sealer.openJson<DeadLetter>(raw);
-    if (tenantId !== ALL_TENANTS && letter.tenantId !== tenantId) return undefined;
-    const [[, removed]] = (await this.redis
-      .multi()
-      .del(this.keys.deadLetter(messageId))
-      .zrem(this.keys.deadLetters(letter.tenantId), messageId)
-      .zrem(this.keys.deadLetters(ALL_TENANTS), messageId)
-      .zrem(this.keys.deadLetterExpiry, `${letter.tenantId}|${messageId}`)
-      .hdel(this.keys.deadLetterTenants, messageId)
-      .exec()) as [[unknown, number]];
-    // Two admins replaying at once: only the one that removed it gets it.
-    return removed === 1 ? letter : undefined;
+  takeDeadLetter(tenantId: string, messageId: string): Promise<DeadLetter | undefined> {
+    return this.deadLetters.take(tenantId, messageId);
   }
 
   countDeadLetters(tenantId: string): Promise<number> {
-    return this.redis.zcard(this.keys.deadLetters(tenantId));
+    return this.deadLetters.count(tenantId);
   }
 
   private async trim(tenantId: string): Promise<number> {
@@ -269,7 +249,7 @@ export class RedisMessageStore implements MessageStore {
       const page = await this.redis.zrange(log, '0', '199', 'WITHSCORES');
       if (page.length === 0) return dropped;
       const ids = page.filter((_, i) => i % 2 === 0);
-      const exists = await this.redis.mget(ids.map((id) => this.keys.message(id)));
+      const exists = await this.redis.mget(ids.map((id) => this.keys.message(tenantId, id)));
       const gone = exists.findIndex((raw) => raw !== null);
       const n = gone === -1 ? ids.length : gone;
       if (n === 0) return dropped;
@@ -279,10 +259,9 @@ export class RedisMessageStore implements MessageStore {
         4,
         log,
         k.floor(tenantId),
-        k.logSizes,
-        k.logBytes,
-        tenantId === ALL_TENANTS ? '1' : '0',
-        floorSeq,
+        k.logSizes(tenantId),
+        k.logBytes(tenantId),
+        floorSeq!,
         ...ids.slice(0, n),
       );
       dropped += n;
@@ -291,10 +270,4 @@ export class RedisMessageStore implements MessageStore {
   }
 }
 
-const scriptsOf = (redis: Redis) =>
-  bindScripts(redis, {
-    messageAppend: APPEND,
-    pruneDeadLetters: PRUNE_DEAD_LETTERS,
-    addDeadLetter: ADD_DEAD_LETTER,
-    trimLog: TRIM,
-  });
+const scriptsOf = (redis: Redis) => bindScripts(redis, { messageAppend: APPEND, trimLog: TRIM });
