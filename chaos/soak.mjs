@@ -1,19 +1,25 @@
 // The soak (issue #10; not in CI): two redis-engine nodes behind the balancer under a steady
-// load of orders, courier positions and notifications for `--minutes` (default 10). Samples each
+// load of orders, courier positions and notifications for `--minutes` (default 30). Samples each
 // node's heap (nodejs_heap_size_used_bytes) and RSS every second, takes each minute's
-// floor (what is live after collections), and reports the drift over the minutes after warm-up
-// (a least-squares line through the floors): the target is at most 5 %. Also checks, as the chaos
-// cases do, that no accepted durable message was lost or duplicated.
+// floor (what is live after collections), and judges the floors after the warm-up (default 5
+// minutes) with soakVerdict (lib/soak-verdict.mjs): their Theil-Sen slope, in MB and % per hour,
+// at most `--max-pct-per-hour` (5); at least 15 minutes after the warm-up are needed. Also checks,
+// as the chaos cases do, that no accepted durable message was lost or duplicated.
 //
-//   npm run soak [-- --minutes 10 --warmup 2]
+//   npm run soak [-- --minutes 30 --warmup 5]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { METRICS_TOKEN, rssMb, startCluster } from './lib/cluster.mjs';
+import { soakVerdict } from './lib/soak-verdict.mjs';
 import { until } from './lib/wait.mjs';
 import { Courier, Customer, Ledger, Publisher, every } from './lib/workload.mjs';
 
 const { values: args } = parseArgs({
-  options: { minutes: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' } },
+  options: {
+    minutes: { type: 'string', default: '30' },
+    warmup: { type: 'string', default: '5' },
+    'max-pct-per-hour': { type: 'string', default: '5' },
+  },
 });
 const MINUTES = Number(args.minutes);
 const WARMUP = Number(args.warmup);
@@ -56,10 +62,10 @@ await notes.stop();
 await until(() => ledger.missing() === 0, 60_000);
 
 /**
- * Per node: the floor of each minute after warm-up (heap after collections, RSS), and the drift
- * over those minutes as a least-squares line through the floors (a single minute's floor moves
- * by a few MB with the timing of collections, so first-versus-last alone is mostly noise).
+ * Per node: the floor of each minute after warm-up (heap after collections, RSS; a single
+ * minute's floor moves by a few MB with the timing of collections) and the verdict on each.
  */
+const limit = { maxPctPerHour: Number(args['max-pct-per-hour']) };
 const report = cluster.nodes.map((node) => {
   const minutes = [];
   for (let m = WARMUP; m < MINUTES; m++) {
@@ -67,21 +73,14 @@ const report = cluster.nodes.map((node) => {
     if (xs.length)
       minutes.push({ m, heap: Math.min(...xs.map((s) => s.heap)), rss: Math.min(...xs.map((s) => s.rss)) });
   }
-  const drift = (k) => {
-    const n = minutes.length;
-    const mx = minutes.reduce((a, p) => a + p.m, 0) / n;
-    const my = minutes.reduce((a, p) => a + p[k], 0) / n;
-    const slope =
-      minutes.reduce((a, p) => a + (p.m - mx) * (p[k] - my), 0) /
-      minutes.reduce((a, p) => a + (p.m - mx) ** 2, 0);
-    return +(((slope * (minutes.at(-1).m - minutes[0].m)) / my) * 100).toFixed(1);
-  };
+  const heapFloorsMb = minutes.map((p) => +p.heap.toFixed(1));
+  const rssFloorsMb = minutes.map((p) => +p.rss.toFixed(1));
   return {
     node: node.name,
-    heapFloorsMb: minutes.map((p) => +p.heap.toFixed(1)),
-    heapDriftPct: drift('heap'),
-    rssFloorsMb: minutes.map((p) => +p.rss.toFixed(1)),
-    rssDriftPct: drift('rss'),
+    heapFloorsMb,
+    heap: soakVerdict(heapFloorsMb, limit),
+    rssFloorsMb,
+    rss: soakVerdict(rssFloorsMb, limit),
   };
 });
 const result = {
@@ -102,5 +101,6 @@ writeFileSync(
   `chaos/results/soak-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.json`,
   JSON.stringify({ result, samples }, null, 2),
 );
-const over = report.filter((r) => r.heapDriftPct > 5 || r.rssDriftPct > 5);
+for (const r of report) log(`${r.node}: heap ${r.heap.why}; RSS ${r.rss.why}`);
+const over = report.filter((r) => !r.heap.pass || !r.rss.pass);
 process.exit(result.lost || result.duplicated || over.length ? 1 : 0);
