@@ -3,8 +3,8 @@
  * transaction only if all its keys hash to one slot, so keys carry hash tags (issue #34): a
  * tenant's keys `{<tenant>}`, so that one tenant lives on one shard and tenants spread over all;
  * the hub's fixed keys `{<prefix>}`, one slot. One Redis server ignores the tags: one layout for
- * both. The dead letters' keys (`dl:`, `dlidx:`) are not tagged yet; test/engine/redis-engine.spec.ts lists what still crosses
- * slots, and REDIS_URL refuses a cluster until that list is empty.
+ * both. test/engine/redis-engine.spec.ts checks that no command, script or transaction of the
+ * engine spans two slots.
  */
 export class RedisKeys {
   // Set in the constructor, not as field initializers: those run before a parameter property is
@@ -13,14 +13,14 @@ export class RedisKeys {
   // no tenant id (A-Z a-z 0-9 _ . -) can name one of them.
   /** Tenants with a log (TENANTS_MAX): what the prune walks to trim expired messages' entries. */
   readonly logTenants: string;
-  /** `tenant|id` of each dead letter by expiry time, and each letter's tenant by id. */
+  /**
+   * Every tenant's dead letters (ids, for platform admins and DEAD_LETTERS_MAX), `tenant|id` of
+   * each by expiry time, and each letter's tenant by id: on the fixed slot, written apart from
+   * the tenant's letters (RedisDeadLetters).
+   */
+  readonly deadLetterAll: string;
   readonly deadLetterExpiry: string;
   readonly deadLetterTenants: string;
-  /**
-   * What the dead letters' Lua scripts put before the keys they build themselves when they
-   * evict (`dl:<tenant>`, `dl:msg:<id>`): the same layout as below.
-   */
-  readonly scriptPrefix: string;
   /** Tenants with orders (TENANTS_MAX): what the SLA sweep and the prune walk. */
   readonly orderTenants: string;
   readonly nodes: string;
@@ -39,13 +39,13 @@ export class RedisKeys {
   readonly bus: string;
 
   constructor(readonly prefix: string) {
-    this.deadLetterExpiry = this.k('dlidx:expiry');
-    this.deadLetterTenants = this.k('dlidx:tenant');
-    this.scriptPrefix = this.k('');
     const fixed = (name: string) => this.k(`{${prefix}}:${name}`);
     this.nodes = fixed('nodes');
     this.orderTenants = fixed('ordidx:tenants');
     this.logTenants = fixed('logidx:tenants');
+    this.deadLetterAll = fixed('dlidx:all');
+    this.deadLetterExpiry = fixed('dlidx:expiry');
+    this.deadLetterTenants = fixed('dlidx:tenant');
     this.menuTenants = fixed('menuidx:tenants');
     this.keyring = fixed('keyring:canary');
     this.storeTenants = fixed('storeidx:tenants');
@@ -65,8 +65,9 @@ export class RedisKeys {
   floor = (tenantId: string): string => this.k(`log:floor:{${tenantId}}`);
   logSizes = (tenantId: string): string => this.k(`log:sizes:{${tenantId}}`);
   logBytes = (tenantId: string): string => this.k(`log:bytes:{${tenantId}}`);
-  deadLetters = (tenantId: string): string => this.k(`dl:${tenantId}`);
-  deadLetter = (id: string): string => this.k(`dl:msg:${id}`);
+  /** A tenant's dead letters (ids, DEAD_LETTERS_PER_TENANT), and each letter (with a TTL). */
+  deadLetters = (tenantId: string): string => this.k(`dl:{${tenantId}}`);
+  deadLetter = (tenantId: string, id: string): string => this.k(`dl:msg:{${tenantId}}:${id}`);
 
   order = (tenantId: string, orderId: string): string => this.k(`order:{${tenantId}}:${orderId}`);
   active = (tenantId: string): string => this.k(`orders:active:{${tenantId}}`);

@@ -73,53 +73,71 @@ if tonumber(ARGV[1]) > floor then redis.call('SET', KEYS[2], ARGV[1]) end
 return 1`;
 
 /**
- * Adds a dead letter with its expiry, then drops the oldest letters (lowest ids: ULIDs sort by
- * time) of the tenant past the per-tenant cap and of all tenants past the global cap.
- * KEYS: letter, tenant set, global set, expiry set, meta (id -> tenant).
- * ARGV: body, ttl ms, id, tenant, expires at, per tenant, max, key prefix.
+ * A dead letter in its tenant's set: stored with its TTL (replacing one with the same id), then
+ * the tenant's oldest letters (lowest ids: ULIDs sort by time) past DEAD_LETTERS_PER_TENANT are
+ * dropped. Every key is the tenant's (one slot). Returns the ids it dropped, for the fixed
+ * indexes. KEYS: letter, tenant set. ARGV: body, ttl ms, id, per tenant, the tenant's letter key
+ * prefix.
  */
-export const ADD_DEAD_LETTER = `
-local p = ARGV[8]
-local function drop(tenant, id)
-  redis.call('DEL', p .. 'dl:msg:' .. id)
-  redis.call('ZREM', p .. 'dl:' .. tenant, id)
-  redis.call('ZREM', KEYS[3], id)
-  redis.call('ZREM', KEYS[4], tenant .. '|' .. id)
-  redis.call('HDEL', KEYS[5], id)
-end
-local previous = redis.call('HGET', KEYS[5], ARGV[3])
-if previous then drop(previous, ARGV[3]) end
+export const DEAD_LETTER_ADD = `
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('ZADD', KEYS[2], 0, ARGV[3])
-redis.call('ZADD', KEYS[3], 0, ARGV[3])
-redis.call('ZADD', KEYS[4], ARGV[5], ARGV[4] .. '|' .. ARGV[3])
-redis.call('HSET', KEYS[5], ARGV[3], ARGV[4])
-local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[6])
+local dropped = {}
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
 if over > 0 then
-  for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, over - 1)) do drop(ARGV[4], id) end
-end
-over = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[7])
-if over > 0 then
-  for _, id in ipairs(redis.call('ZRANGE', KEYS[3], 0, over - 1)) do
-    local tenant = redis.call('HGET', KEYS[5], id)
-    if tenant then drop(tenant, id) else redis.call('ZREM', KEYS[3], id) end
+  for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, over - 1)) do
+    redis.call('DEL', ARGV[5] .. id)
+    redis.call('ZREM', KEYS[2], id)
+    dropped[#dropped + 1] = id
   end
 end
-return 1`;
+return dropped`;
 
 /**
- * Drops dead letters past their expiry from the indexes (their keys expired by TTL), a page at
- * a time. KEYS: expiry set, meta. ARGV: now, key prefix.
+ * A dead letter in the fixed indexes (every tenant's ids, their expiry, each one's tenant), then
+ * the oldest past DEAD_LETTERS_MAX dropped from them; returns those as `tenant|id`, for their
+ * tenants' sets. KEYS: all, expiry, tenant of each. ARGV: id, tenant, expires at, max.
  */
-export const PRUNE_DEAD_LETTERS = `
-local gone = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1000)
-for _, member in ipairs(gone) do
-  local at = string.find(member, '|', 1, true)
-  local tenant, id = string.sub(member, 1, at - 1), string.sub(member, at + 1)
-  redis.call('DEL', ARGV[2] .. 'dl:msg:' .. id)
-  redis.call('ZREM', ARGV[2] .. 'dl:' .. tenant, id)
-  redis.call('ZREM', ARGV[2] .. 'dl:*', id)
-  redis.call('ZREM', KEYS[1], member)
-  redis.call('HDEL', KEYS[2], id)
+export const DEAD_LETTER_INDEX = `
+local previous = redis.call('HGET', KEYS[3], ARGV[1])
+if previous then redis.call('ZREM', KEYS[2], previous .. '|' .. ARGV[1]) end
+redis.call('ZADD', KEYS[1], 0, ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2] .. '|' .. ARGV[1])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+local dropped = {}
+local over = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[4])
+if over > 0 then
+  for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, over - 1)) do
+    local tenant = redis.call('HGET', KEYS[3], id)
+    redis.call('ZREM', KEYS[1], id)
+    redis.call('HDEL', KEYS[3], id)
+    if tenant then
+      redis.call('ZREM', KEYS[2], tenant .. '|' .. id)
+      dropped[#dropped + 1] = tenant .. '|' .. id
+    end
+  end
 end
-return #gone`;
+return dropped`;
+
+/**
+ * Removes dead letters from the fixed indexes: those past their expiry (ARGV[1] a time: a page of
+ * 1,000), or the ids given (ARGV[1] '', then ids). Returns the removed ones as `tenant|id`, for
+ * their tenants' sets. KEYS: all, expiry, tenant of each.
+ */
+export const DEAD_LETTER_UNINDEX = `
+local gone = {}
+if ARGV[1] ~= '' then
+  gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, 1000)
+else
+  for i = 2, #ARGV do
+    local tenant = redis.call('HGET', KEYS[3], ARGV[i])
+    if tenant then gone[#gone + 1] = tenant .. '|' .. ARGV[i] end
+  end
+end
+for _, member in ipairs(gone) do
+  local id = string.sub(member, string.find(member, '|', 1, true) + 1)
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('ZREM', KEYS[2], member)
+  redis.call('HDEL', KEYS[3], id)
+end
+return gone`;

@@ -92,7 +92,7 @@ export class RedisMessageStore implements MessageStore {
 
   /** Joins the tenant to the prune's registry; not awaited (a miss only leaves its trim to its bounds). */
   private register(tenantId: string): void {
-    void this.tenants.admit(tenantId).catch(() => undefined);
+    if (!this.tenants.has(tenantId)) void this.tenants.admit(tenantId).catch(() => undefined);
   }
 
   /** Sets the cursor of a message APPEND_FUNCTION stored as `seq` in `epoch`, and returns it. */

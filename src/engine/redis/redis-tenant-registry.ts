@@ -13,12 +13,13 @@ return 1`;
  * those with a store status). A tenant is admitted before its own keys are written, by a script
  * of its own: Redis Cluster cannot count every tenant in the script that writes one tenant's
  * keys. A tenant admitted whose write then failed stays counted (it may write later); members
- * are never removed. This node remembers whom it admitted, at most `max`, so each tenant costs
- * one call per node.
+ * are never removed, so a full set stays full: this node remembers whom it admitted (at most
+ * `max`) and that the set is full, so each tenant costs one call per node and a full set none.
  */
 export class RedisTenantRegistry {
   private readonly lua: ReturnType<typeof scriptsOf>;
   private readonly admitted = new Set<string>();
+  private full = false;
 
   constructor(
     private readonly redis: Redis,
@@ -31,9 +32,16 @@ export class RedisTenantRegistry {
   /** Whether the tenant is in the set (admitted now, or before); false when the set is full. */
   async admit(tenantId: string): Promise<boolean> {
     if (this.admitted.has(tenantId)) return true;
+    if (this.full) return false;
     const ok = Number(await this.lua.tenantAdmit(1, this.key, tenantId, this.max)) === 1;
     if (ok && this.admitted.size < this.max) this.admitted.add(tenantId);
+    if (!ok) this.full = true;
     return ok;
+  }
+
+  /** Whether this node admitted the tenant already (no call needed). */
+  has(tenantId: string): boolean {
+    return this.admitted.has(tenantId);
   }
 
   count(): Promise<number> {
