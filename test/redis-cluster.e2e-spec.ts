@@ -3,7 +3,7 @@ import { Injectable, type INestApplicationContext, Module } from '@nestjs/common
 import { NestFactory } from '@nestjs/core';
 import type { ClientCommand } from '@orderwire/contracts';
 import { Broadcaster, createRedisClient, OnClientCommand, RealtimeModule } from '@orderwire/realtime';
-import { Cluster } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { connect, sampleOrder } from './support/client.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { startRedis, type TestRedis } from './support/redis.js';
@@ -29,7 +29,7 @@ async function keysOf(cluster: Cluster, match: string): Promise<string[]> {
 }
 
 describeRedisCluster(
-  'Redis Cluster (issue #34, first step): cluster URLs, and the queues on a cluster',
+  'Redis Cluster (issue #34): two hubs with their store, sessions and queues on a cluster',
   () => {
     let cluster: TestRedisCluster;
     let store: TestRedis;
@@ -42,7 +42,8 @@ describeRedisCluster(
       [cluster, store] = await Promise.all([startRedisCluster(3), startRedis()]);
       prefix = cluster.prefix();
       admin = createRedisClient(cluster.url) as Cluster;
-      const env = { REDIS_URL: store.url, REDIS_QUEUES_URL: cluster.url, REDIS_PREFIX: prefix };
+      // The Socket.IO adapter and the nodes' bus on one Redis (`store`, here): not on a cluster yet.
+      const env = { REDIS_URL: cluster.url, REDIS_ADAPTER_URL: store.url, REDIS_PREFIX: prefix };
       node1 = await startHub({ ...env, NODE_ID: 'cl-1' });
       node2 = await startHub({ ...env, NODE_ID: 'cl-2' });
       @Module({
@@ -96,19 +97,49 @@ describeRedisCluster(
       expect(keys.some((k) => k.includes(':commands-order.place@kitchen:'))).toBe(true);
       const slots = new Set(await Promise.all(keys.map((k) => admin.cluster('KEYSLOT', k))));
       expect(slots.size).toBe(1);
-      // Nothing of the queues under the untagged prefix, and nothing of the store on the cluster.
+      // Nothing of the queues under the untagged prefix; the store's keys on the cluster, by
+      // tenant, and none of them on the adapter's Redis.
       expect(await keysOf(admin, `${prefix}:bull:*`)).toEqual([]);
-      expect(await keysOf(admin, `${prefix}:order:*`)).toEqual([]);
+      expect(await keysOf(admin, `${prefix}:order:{r-1}:${orderId}`)).toHaveLength(1);
+      const onAdapter = new Redis(store.url);
+      const adapterKeys = await onAdapter.keys(`${prefix}:*`);
+      onAdapter.disconnect();
+      expect(adapterKeys.filter((k) => /:(order|log|msg|sess|menu):/.test(k))).toEqual([]);
       crew.close();
       customer.close();
     }, 30_000);
 
-    it('the store, sessions and adapter are refused on a cluster, naming the setting (the keys are not laid out by tenant yet)', () => {
-      for (const setting of ['REDIS_URL', 'REDIS_SESSIONS_URL', 'REDIS_ADAPTER_URL']) {
-        const env = { REDIS_URL: store.url, [setting]: cluster.url };
-        expect(() => loadConfig(env)).toThrow(setting);
-        expect(() => loadConfig(env)).toThrow('a Redis Cluster carries the queues (REDIS_QUEUES_URL) so far');
-      }
+    it('across the two hubs: live delivery, a replay from a cursor, and a retried command answered once', async () => {
+      let crew = await connect(node2, 'crew', 'k-replay');
+      const customer = await connect(node1, 'customer', 'c-replay');
+      const first = await customer.ok('order.place', { ...sampleOrder(), requestId: 'r-first' });
+      const seen = await crew.waitFor(
+        'order.created',
+        (e) => (e.data.order as { orderId: string }).orderId === first.orderId,
+      );
+      crew.close();
+      const missed: string[] = [];
+      for (let i = 0; i < 3; i++)
+        missed.push(String((await customer.ok('order.place', sampleOrder())).orderId));
+      // The same requestId again: the first result, not a second order.
+      expect(await customer.ok('order.place', { ...sampleOrder(), requestId: 'r-first' })).toEqual(first);
+      crew = await connect(node1, 'crew', 'k-replay', { cursor: seen.cursor });
+      const welcome = crew.of('system.welcome')[0]!.data as { recovered: boolean; replayed: number };
+      expect(welcome).toMatchObject({ recovered: true, replayed: 3 });
+      const replayed = crew.of('order.created').map((e) => (e.data.order as { orderId: string }).orderId);
+      expect(replayed).toEqual(missed);
+      crew.close();
+      customer.close();
+    }, 30_000);
+
+    it('the adapter is refused on a cluster, and a store on one needs the adapter on one Redis, naming the setting', () => {
+      expect(() => loadConfig({ REDIS_URL: store.url, REDIS_ADAPTER_URL: cluster.url })).toThrow(
+        'REDIS_ADAPTER_URL',
+      );
+      expect(() => loadConfig({ REDIS_URL: store.url, REDIS_ADAPTER_URL: cluster.url })).toThrow(
+        'not yet the Socket.IO adapter',
+      );
+      expect(() => loadConfig({ REDIS_URL: cluster.url })).toThrow('REDIS_ADAPTER_URL: required');
       expect(() => loadConfig({ REDIS_URL: store.url, REDIS_QUEUES_URL: `${cluster.url}/0` })).toThrow(
         'a cluster has no database',
       );

@@ -109,7 +109,7 @@ export class EnvSchema extends EnvAuth {
   PUBLISH_TIMEOUT_MS = 2000;
 
   @IsOptional()
-  @IsRedisUrl()
+  @IsRedisUrl({ cluster: true })
   REDIS_URL?: string;
 
   /**
@@ -126,7 +126,7 @@ export class EnvSchema extends EnvAuth {
   REDIS_ADAPTER_URL?: string;
 
   @IsOptional()
-  @IsRedisUrl()
+  @IsRedisUrl({ cluster: true })
   REDIS_SESSIONS_URL?: string;
 
   /**

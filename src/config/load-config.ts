@@ -6,7 +6,7 @@ import { ConfigError } from './config-error.js';
 import { withEnvFile } from './env-file.js';
 import { jwtConfig } from './jwt-config.js';
 import { EnvSchema } from './env.schema.js';
-import { parseKeyring as parseSharedKeyring } from '@orderwire/realtime';
+import { isClusterUrl, parseKeyring as parseSharedKeyring } from '@orderwire/realtime';
 import { keyWeakness, secretWeakness } from './known-secrets.js';
 import { tlsProblem } from './tls-policy.js';
 import { transportPatches } from './transport-patches.js';
@@ -71,6 +71,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (!s.REDIS_URL && split.length > 0) {
     throw new ConfigError(
       `${split.join(', ')}: the redis engine's; set REDIS_URL too (unset, the hub runs on memory)`,
+    );
+  }
+  if (s.REDIS_URL && isClusterUrl(s.REDIS_URL) && !s.REDIS_ADAPTER_URL) {
+    throw new ConfigError(
+      'REDIS_ADAPTER_URL: required when REDIS_URL is a Redis Cluster: the Socket.IO adapter and the nodes\' bus run on one Redis (or a primary behind Sentinel) so far (docs/scaling.md)',
     );
   }
   if (!!s.TLS_CERT_FILE !== !!s.TLS_KEY_FILE) {

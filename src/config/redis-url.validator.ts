@@ -9,13 +9,14 @@ import { isURL, ValidateBy, type ValidationArguments } from 'class-validator';
 
 /**
  * Why `value` is not a Redis URL the hub takes, or undefined when it is one. A Redis Cluster
- * (`redis+cluster://`) only where `cluster` allows it: so far the queues (docs/scaling.md).
+ * (`redis+cluster://`) only where `cluster` allows it: the store, the sessions and the queues,
+ * not yet the Socket.IO adapter (docs/scaling.md).
  */
 export function redisUrlProblem(value: unknown, cluster = false): string | undefined {
   if (typeof value !== 'string') return 'not a string';
   const parse = isSentinelUrl(value) ? sentinelOptions : isClusterUrl(value) ? clusterOptions : undefined;
   if (isClusterUrl(value) && !cluster)
-    return 'a Redis Cluster carries the queues (REDIS_QUEUES_URL) so far, not this part of the hub (docs/scaling.md)';
+    return 'a Redis Cluster carries the store, sessions and queues (REDIS_URL, REDIS_SESSIONS_URL, REDIS_QUEUES_URL), not yet the Socket.IO adapter (docs/scaling.md)';
   if (parse) {
     try {
       parse(value);

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Redis } from 'ioredis';
+import { type Cluster, Redis } from 'ioredis';
 
 /** The Redis Cluster slot of a key (CRC16 of its hash tag or of the whole key, mod 16384). */
 export const slotOf = createRequire(import.meta.url)('cluster-key-slot') as (key: string) => number;
@@ -119,7 +119,7 @@ const NO_KEYS = new Set(['select', 'client', 'info', 'script', 'hello', 'auth', 
 const textKey = (text: string): string => `text:${text.replace(/\\[nrt]|[^A-Za-z0-9]/g, '')}`;
 
 /** The scripts bound on clients (ioredis `defineCommand`, lua-scripts.ts), by SHA. */
-export function scriptNames(...clients: Redis[]): Map<string, string> {
+export function scriptNames(...clients: Array<Redis | Cluster>): Map<string, string> {
   const out = new Map<string, string>();
   for (const client of clients) {
     const set = client.scriptsSet as Record<string, { sha: string; lua: string }>;

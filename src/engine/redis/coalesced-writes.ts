@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import { isClusterClient } from '@orderwire/realtime';
+import type { Cluster, Redis } from 'ioredis';
 import type { Socket } from 'node:net';
 
 /**
@@ -26,7 +27,13 @@ type Stream = Socket & { [COALESCED]?: true };
  * keeps the behaviour. Commands ioredis writes before that event (none on a plain connection;
  * AUTH and SELECT once it connected) go out as before.
  */
-export function coalesceWrites(client: Redis): void {
+export function coalesceWrites(client: Redis | Cluster): void {
+  if (isClusterClient(client)) {
+    // A Redis Cluster's client: each node's connection, as the cluster learns of it.
+    for (const node of client.nodes()) coalesceWrites(node);
+    client.on('+node', (node: Redis) => coalesceWrites(node));
+    return;
+  }
   client.on('connect', () => coalesce(client.stream as Stream));
 }
 

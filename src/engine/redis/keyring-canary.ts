@@ -1,9 +1,9 @@
-import { createRedis } from '@orderwire/realtime';
-import type { Redis } from 'ioredis';
+import { createRedisClient } from '@orderwire/realtime';
 import type { AppConfig } from '../../config/app-config.js';
 import { ConfigError } from '../../config/load-config.js';
 import { Sealer } from './sealer.js';
 import { withTimeout } from '../../util/with-timeout.js';
+import type { RedisClient } from './lua-scripts.js';
 
 const CANARY = 'orderwire keyring canary';
 /** How often a running node says its sealing key is still in use. */
@@ -43,7 +43,7 @@ export class KeyringCanary {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
     private readonly keys: ReadonlyArray<{ id: string; key: Buffer }>,
     private readonly retentionMs: number,
@@ -108,7 +108,7 @@ export class KeyringCanary {
  * a refusal is one line (ConfigError) and leaves nothing open behind it.
  */
 export async function checkKeyring(config: AppConfig, keys: { keyring: string }): Promise<void> {
-  const client = createRedis(config.engine.redisUrls!.store, {
+  const client = createRedisClient(config.engine.redisUrls!.store, {
     connectionName: `${config.engine.prefix}:${config.engine.nodeId}:keyring`,
     // As the engine's own connections: Redis may still be starting (10 s, RedisEngine.start).
     retryStrategy: (times: number) => Math.min(200 * times, 2000),

@@ -1,4 +1,7 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+
+/** A client of one Redis (or a primary behind Sentinel) or of a Redis Cluster: the store's. */
+export type RedisClient = Redis | Cluster;
 
 /** A Lua script bound to a client: `(numberOfKeys, ...keys, ...args)`, like EVAL's arguments. */
 export type LuaScript = (numberOfKeys: number, ...keysAndArgs: Array<string | number>) => Promise<unknown>;
@@ -11,7 +14,7 @@ export type LuaScript = (numberOfKeys: number, ...keysAndArgs: Array<string | nu
  * script on the same client is refused, so two stores cannot shadow each other's scripts.
  */
 export function bindScripts<K extends string>(
-  redis: Redis,
+  redis: RedisClient,
   scripts: Record<K, string>,
 ): Record<K, LuaScript> {
   const out = {} as Record<K, LuaScript>;

@@ -1,5 +1,4 @@
 import type { AuditEntry, AuditPage } from '@orderwire/contracts';
-import type { Redis } from 'ioredis';
 import {
   AUDIT_SCAN_MAX,
   type AuditQuery,
@@ -7,7 +6,7 @@ import {
   type AuditStoreBounds,
   matches,
 } from '../audit-store.js';
-import { bindScripts } from './lua-scripts.js';
+import { bindScripts, type RedisClient } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 import { Sealer } from './sealer.js';
 
@@ -52,7 +51,7 @@ export class RedisAuditStore implements AuditStore {
   private queue: Waiting[] = [];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly bounds: AuditStoreBounds,
     /** DATA_ENCRYPTION_KEY: each entry is sealed whole (crew notes, a customer's cancel reason). */
@@ -114,4 +113,4 @@ export class RedisAuditStore implements AuditStore {
   }
 }
 
-const scriptsOf = (redis: Redis) => bindScripts(redis, { auditAppend: APPEND });
+const scriptsOf = (redis: RedisClient) => bindScripts(redis, { auditAppend: APPEND });

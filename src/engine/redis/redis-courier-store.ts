@@ -1,7 +1,6 @@
 import type { CourierPosition } from '@orderwire/contracts';
-import type { Redis } from 'ioredis';
 import type { CourierStore, HandoffRecord } from '../courier-store.js';
-import { bindScripts } from './lua-scripts.js';
+import { bindScripts, type RedisClient } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 import type { Sealer } from './sealer.js';
 
@@ -24,7 +23,7 @@ export class RedisCourierStore implements CourierStore {
   private readonly lua: ReturnType<typeof scriptsOf>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly sealer: Sealer,
   ) {
@@ -88,4 +87,4 @@ export class RedisCourierStore implements CourierStore {
   }
 }
 
-const scriptsOf = (redis: Redis) => bindScripts(redis, { handoffCreate: CREATE, handoffFail: FAIL });
+const scriptsOf = (redis: RedisClient) => bindScripts(redis, { handoffCreate: CREATE, handoffFail: FAIL });

@@ -1,7 +1,6 @@
 import { DAY_BOOK_DAYS, type DayOrder } from '@orderwire/contracts';
-import type { Redis } from 'ioredis';
 import type { DayBookStore } from '../day-book.js';
-import { bindScripts } from './lua-scripts.js';
+import { bindScripts, type RedisClient } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** A day's book outlives its last write by the days kept. */
@@ -28,7 +27,7 @@ export class RedisDayBook implements DayBookStore {
   private readonly lua: ReturnType<typeof scriptsOf>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
     this.lua = scriptsOf(redis);
@@ -58,4 +57,4 @@ export class RedisDayBook implements DayBookStore {
   }
 }
 
-const scriptsOf = (redis: Redis) => bindScripts(redis, { dayBookPut: PUT });
+const scriptsOf = (redis: RedisClient) => bindScripts(redis, { dayBookPut: PUT });

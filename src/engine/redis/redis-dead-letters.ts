@@ -1,7 +1,6 @@
 import { ALL_TENANTS } from '@orderwire/contracts';
-import type { Redis } from 'ioredis';
 import type { DeadLetter, MessageStoreBounds } from '../message-store.js';
-import { bindScripts } from './lua-scripts.js';
+import { bindScripts, type RedisClient } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 import { DEAD_LETTER_ADD, DEAD_LETTER_INDEX, DEAD_LETTER_UNINDEX } from './redis-message-scripts.js';
 import type { Sealer } from './sealer.js';
@@ -24,7 +23,7 @@ export class RedisDeadLetters {
   private readonly lua: ReturnType<typeof scriptsOf>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly bounds: MessageStoreBounds['deadLetters'],
     private readonly sealer: Sealer,
@@ -155,7 +154,7 @@ export class RedisDeadLetters {
   }
 }
 
-const scriptsOf = (redis: Redis) =>
+const scriptsOf = (redis: RedisClient) =>
   bindScripts(redis, {
     deadLetterAdd: DEAD_LETTER_ADD,
     deadLetterIndex: DEAD_LETTER_INDEX,

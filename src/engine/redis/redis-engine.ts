@@ -45,8 +45,9 @@ import { StreamsAdapter } from './streams-adapter.js';
 export class RedisEngine {
   private readonly logger = new Logger(RedisEngine.name);
   readonly keys: RedisKeys;
-  readonly store: Redis;
-  readonly sessionsClient: Redis;
+  /** A Redis Cluster's client when REDIS_URL names one (redis+cluster://; the keys are laid out for it). */
+  readonly store: Redis | Cluster;
+  readonly sessionsClient: Redis | Cluster;
   /** A Redis Cluster's client when REDIS_QUEUES_URL names one (redis+cluster://). */
   readonly queues: Redis | Cluster;
   readonly adapterClient: Redis;
@@ -90,9 +91,9 @@ export class RedisEngine {
         // past the deadline the call fails and the client's command is answered UNAVAILABLE.
         commandTimeout: config.engine.commandTimeoutMs,
       }) as const;
-    this.store = createRedis(urls.store, failFast('store'));
+    this.store = createRedisClient(urls.store, failFast('store'));
     this.sessionsClient =
-      urls.sessions === urls.store ? this.store : createRedis(urls.sessions, failFast('sessions'));
+      urls.sessions === urls.store ? this.store : createRedisClient(urls.sessions, failFast('sessions'));
     // A turn's commands in one write (coalesced-writes.ts): one EVALSHA per order adds up.
     coalesceWrites(this.store);
     if (this.sessionsClient !== this.store) coalesceWrites(this.sessionsClient);

@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { IdempotencyBounds, IdempotencyStore } from '../idempotency-store.js';
-import { bindScripts } from './lua-scripts.js';
+import { bindScripts, type RedisClient } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /**
@@ -43,7 +42,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly lua: ReturnType<typeof scriptsOf>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly bounds: IdempotencyBounds,
   ) {
@@ -95,4 +94,4 @@ function memberOf(owner: string, requestId: string): string {
   return `${owner}|${requestId}`;
 }
 
-const scriptsOf = (redis: Redis) => bindScripts(redis, { idempotencySet: SET_IF_ABSENT });
+const scriptsOf = (redis: RedisClient) => bindScripts(redis, { idempotencySet: SET_IF_ABSENT });

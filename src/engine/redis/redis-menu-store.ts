@@ -1,7 +1,6 @@
 import type { Menu, MenuContent } from '@orderwire/contracts';
-import type { Redis } from 'ioredis';
 import type { MenuStore, MenuStoreBounds } from '../menu-store.js';
-import { bindScripts } from './lua-scripts.js';
+import { bindScripts, type RedisClient } from './lua-scripts.js';
 import { type ClusterBus, LocalClusterBus } from '../cluster-bus.js';
 import type { RedisKeys } from './redis-keys.js';
 import { RedisTenantRegistry } from './redis-tenant-registry.js';
@@ -42,7 +41,7 @@ export class RedisMenuStore implements MenuStore {
   private readonly tenants: RedisTenantRegistry;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     bounds: MenuStoreBounds,
     /** Other nodes' notices that a tenant's menu changed (the cached copy goes). */
@@ -112,4 +111,4 @@ export class RedisMenuStore implements MenuStore {
   }
 }
 
-const scriptsOf = (redis: Redis) => bindScripts(redis, { menuPut: PUT, menuAvailability: SET_AVAILABILITY });
+const scriptsOf = (redis: RedisClient) => bindScripts(redis, { menuPut: PUT, menuAvailability: SET_AVAILABILITY });

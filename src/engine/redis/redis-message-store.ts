@@ -1,7 +1,6 @@
 import type { DurableType, Envelope } from '@orderwire/contracts';
 import type { Order } from '@orderwire/contracts';
 import { ALL_TENANTS, formatOrderNumber } from '@orderwire/contracts';
-import type { Redis } from 'ioredis';
 import { formatCursor, parseCursor } from '../cursor.js';
 import type {
   DeadLetter,
@@ -12,7 +11,7 @@ import type {
   StoredMessage,
   Targets,
 } from '../message-store.js';
-import { bindScripts } from './lua-scripts.js';
+import { bindScripts, type RedisClient } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 import { APPEND, NUMBERED, TRIM } from './redis-message-scripts.js';
 import { RedisDeadLetters } from './redis-dead-letters.js';
@@ -36,7 +35,7 @@ export class RedisMessageStore implements MessageStore {
   private readonly deadLetters: RedisDeadLetters;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly opts: MessageStoreBounds,
     /** Seals stored messages and dead letters (they carry addresses and notes) at rest. */
@@ -270,4 +269,4 @@ export class RedisMessageStore implements MessageStore {
   }
 }
 
-const scriptsOf = (redis: Redis) => bindScripts(redis, { messageAppend: APPEND, trimLog: TRIM });
+const scriptsOf = (redis: RedisClient) => bindScripts(redis, { messageAppend: APPEND, trimLog: TRIM });

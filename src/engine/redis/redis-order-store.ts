@@ -1,11 +1,10 @@
 import type { Order } from '@orderwire/contracts';
 import { ALL_TENANTS, FINAL_STATUSES, formatOrderNumber } from '@orderwire/contracts';
-import type { Redis } from 'ioredis';
 import type { StoredMessage } from '../message-store.js';
 import type { ActiveOrderLimits, OrderStore, OrderStoreBounds, PlaceResult } from '../order-store.js';
 import type { RedisMessageStore } from './redis-message-store.js';
 import { CREATE, NUMBER_PLACEHOLDER, NUMBER_TTL_SECONDS, PLACE, UPDATE } from './redis-order-scripts.js';
-import { bindScripts } from './lua-scripts.js';
+import { bindScripts, type RedisClient } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 import { RedisTenantRegistry } from './redis-tenant-registry.js';
 import { Sealer } from './sealer.js';
@@ -26,7 +25,7 @@ export class RedisOrderStore implements OrderStore {
   private readonly tenants: RedisTenantRegistry;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly bounds: OrderStoreBounds,
     /** The message log: place() and update() append their message in the same script. */
@@ -246,5 +245,5 @@ export class RedisOrderStore implements OrderStore {
   }
 }
 
-const scriptsOf = (redis: Redis) =>
+const scriptsOf = (redis: RedisClient) =>
   bindScripts(redis, { orderCreate: CREATE, orderPlace: PLACE, orderUpdate: UPDATE });

@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { OrderWatch, WatchEntry, WatchStep } from '../order-watch.js';
-import { bindScripts } from './lua-scripts.js';
+import { bindScripts, type RedisClient } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** KEYS: the watch set. ARGV: now, limit. The members due, removed in the same step. */
@@ -18,7 +17,7 @@ export class RedisOrderWatch implements OrderWatch {
   private readonly lua: ReturnType<typeof scriptsOf>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
     this.lua = scriptsOf(redis);
@@ -54,4 +53,4 @@ export class RedisOrderWatch implements OrderWatch {
   }
 }
 
-const scriptsOf = (redis: Redis) => bindScripts(redis, { orderWatchClaim: CLAIM });
+const scriptsOf = (redis: RedisClient) => bindScripts(redis, { orderWatchClaim: CLAIM });

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { PrepSampleStore, StoredPrepSample } from '../prep-samples.js';
 import type { RedisKeys } from './redis-keys.js';
+import type { RedisClient } from './lua-scripts.js';
 
 /** How long a tenant's samples outlive its last one: a restaurant closed for a month starts over. */
 const SAMPLES_TTL_S = 30 * 86_400;
@@ -11,7 +11,7 @@ const SAMPLES_TTL_S = 30 * 86_400;
  */
 export class RedisPrepSamples implements PrepSampleStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

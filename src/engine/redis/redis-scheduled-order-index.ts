@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { ScheduledEntry, ScheduledOrderIndex } from '../scheduled-order-index.js';
-import { bindScripts } from './lua-scripts.js';
+import { bindScripts, type RedisClient } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** KEYS: the tenant's set. ARGV: max, orderId, fireAt. 1 or 0 (full). */
@@ -21,7 +20,7 @@ export class RedisScheduledOrderIndex implements ScheduledOrderIndex {
   private readonly lua: ReturnType<typeof scriptsOf>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
     this.lua = scriptsOf(redis);
@@ -66,4 +65,4 @@ export class RedisScheduledOrderIndex implements ScheduledOrderIndex {
   }
 }
 
-const scriptsOf = (redis: Redis) => bindScripts(redis, { scheduledReserve: RESERVE });
+const scriptsOf = (redis: RedisClient) => bindScripts(redis, { scheduledReserve: RESERVE });

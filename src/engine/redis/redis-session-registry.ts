@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { PresenceCounts } from '@orderwire/contracts';
-import type { Redis } from 'ioredis';
 import type { RegisterResult, SessionEntry, SessionRegistry } from '../session-registry.js';
-import { bindScripts } from './lua-scripts.js';
+import { bindScripts, type RedisClient } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 import { ReadCache } from './read-cache.js';
 
@@ -52,7 +51,7 @@ export class RedisSessionRegistry implements SessionRegistry {
   private readonly counts = new ReadCache<PresenceCounts>(PRESENCE_CACHE_MS, PRESENCE_CACHE_MAX);
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly nodeId: string,
   ) {
@@ -189,5 +188,5 @@ function parse(m: string): SessionEntry {
   return { sessionId, userKey, tenantId, role };
 }
 
-const scriptsOf = (redis: Redis) =>
+const scriptsOf = (redis: RedisClient) =>
   bindScripts(redis, { sessionRegister: REGISTER, sessionUnregister: UNREGISTER });

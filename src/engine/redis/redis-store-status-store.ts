@@ -1,9 +1,8 @@
 import type { StoredStoreStatus } from '@orderwire/contracts';
-import type { Redis } from 'ioredis';
 import { type ClusterBus, LocalClusterBus } from '../cluster-bus.js';
 import type { MenuStoreBounds } from '../menu-store.js';
 import type { StoreStatusSet, StoreStatusStore, StoreStatusWrite } from '../store-status-store.js';
-import { bindScripts } from './lua-scripts.js';
+import { bindScripts, type RedisClient } from './lua-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 import { RedisTenantRegistry } from './redis-tenant-registry.js';
 import { SharedReadCache } from './shared-read-cache.js';
@@ -41,7 +40,7 @@ export class RedisStoreStatusStore implements StoreStatusStore {
   private readonly tenants: RedisTenantRegistry;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     bounds: MenuStoreBounds,
     bus: ClusterBus = new LocalClusterBus(),
@@ -93,4 +92,4 @@ export class RedisStoreStatusStore implements StoreStatusStore {
   }
 }
 
-const scriptsOf = (redis: Redis) => bindScripts(redis, { storeStatusSet: SET });
+const scriptsOf = (redis: RedisClient) => bindScripts(redis, { storeStatusSet: SET });

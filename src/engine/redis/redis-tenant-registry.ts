@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { bindScripts } from './lua-scripts.js';
+import { bindScripts, type RedisClient } from './lua-scripts.js';
 
 /** KEYS: the set. ARGV: tenant, max. 1: a member (now or before); 0: full. */
 const ADMIT = `
@@ -22,7 +21,7 @@ export class RedisTenantRegistry {
   private full = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
     private readonly max: number,
   ) {
@@ -49,4 +48,4 @@ export class RedisTenantRegistry {
   }
 }
 
-const scriptsOf = (redis: Redis) => bindScripts(redis, { tenantAdmit: ADMIT });
+const scriptsOf = (redis: RedisClient) => bindScripts(redis, { tenantAdmit: ADMIT });
