@@ -20,6 +20,12 @@ export interface TestRedisCluster {
   ports: number[];
   /** A fresh key prefix, so that suites sharing one cluster never see each other's keys. */
   prefix(): string;
+  /** Who serves the slot now: the primary's port and its replicas' (CLUSTER SHARDS, asked of any live node). */
+  shardOf(slot: number): Promise<{ primary: number; replicas: number[] }>;
+  /** Kills the node on `port` at once (SIGKILL), as a crash would. */
+  kill(port: number): Promise<void>;
+  /** `CLUSTER FAILOVER` on a replica: it takes over from its primary, which has handed it everything. */
+  failover(replicaPort: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -142,6 +148,10 @@ export async function startRedisCluster(primaries = 3, replicas = 0): Promise<Te
     await stop();
     throw err;
   }
+  const alive = (port: number) => {
+    const c = children[ports.indexOf(port)];
+    return c !== undefined && c.exitCode === null && c.signalCode === null;
+  };
   return {
     url: `redis+cluster://${ports
       .slice(0, primaries)
@@ -149,6 +159,20 @@ export async function startRedisCluster(primaries = 3, replicas = 0): Promise<Te
       .join(',')}`,
     ports,
     prefix: () => `owt-${randomBytes(4).toString('hex')}`,
+    async shardOf(slot) {
+      // CLUSTER SLOTS: [from, to, [host, port, id] of the primary, then of each replica].
+      const ranges = (await probe(ports.find(alive)!, (n) => n.call('CLUSTER', 'SLOTS'))) as Array<
+        [number, number, ...Array<[string, number, string]>]
+      >;
+      const range = ranges.find(([from, to]) => from <= slot && slot <= to);
+      if (!range) throw new Error(`no node serves slot ${slot}`);
+      const [, , primary, ...replicas] = range;
+      return { primary: primary[1], replicas: replicas.map((r) => r[1]) };
+    },
+    kill: (port) => killAll([children[ports.indexOf(port)]!]),
+    async failover(replicaPort) {
+      await probe(replicaPort, (n) => n.call('CLUSTER', 'FAILOVER'));
+    },
     stop,
   };
 }
