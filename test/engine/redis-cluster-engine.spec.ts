@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DurableType, Envelope } from '@orderwire/contracts';
 import type { Cluster } from 'ioredis';
 import { loadConfig } from '../../src/config/load-config.js';
-import { RedisAuditStore } from '../../src/engine/redis/redis-audit-store.js';
 import { RedisEngine } from '../../src/engine/redis/redis-engine.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import { describeRedisCluster, startRedisCluster, type TestRedisCluster } from '../support/redis-cluster.js';
-import { CONTRACT_ENV, CONTRACT_SETTINGS, describeEngineContract } from './engine.contract.js';
+import { CONTRACT_ENV, describeEngineContract } from './engine.contract.js';
+import { redisUnderTest } from './redis-under-test.js';
 
 /**
  * The redis engine's store, sessions and queues on a real Redis Cluster of 3 primaries (issue
@@ -35,23 +35,7 @@ describeRedisCluster('redis engine on a Redis Cluster', () => {
     return engine;
   };
 
-  describeEngineContract('redis on a cluster', async () => {
-    const engine = await engineOn(CONTRACT_ENV);
-    return {
-      messages: engine.messages,
-      orders: engine.orders,
-      menus: engine.menus,
-      storeStatuses: engine.storeStatuses,
-      scheduled: engine.scheduled,
-      dayBook: engine.dayBook,
-      audit: new RedisAuditStore(engine.store, engine.keys, CONTRACT_SETTINGS.audit),
-      idempotency: engine.idempotency,
-      sessions: engine.sessions,
-      jobs: engine.jobs,
-      webhooks: engine.webhooks,
-      close: () => engine.close(2000),
-    };
-  });
+  describeEngineContract('redis on a cluster', async () => redisUnderTest(await engineOn(CONTRACT_ENV)));
 
   it('spreads 1,000 tenants’ logs over the 3 shards, each within ±20 % of a third', async () => {
     const engine = await engineOn();

@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { describeRedis, startRedis, type TestRedis } from '../support/redis.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import {
-  CONTRACT_ENV,
-  CONTRACT_SETTINGS,
-  created,
-  describeEngineContract,
-  order,
-} from './engine.contract.js';
+import { CONTRACT_ENV, created, describeEngineContract, order } from './engine.contract.js';
+import { redisUnderTest } from './redis-under-test.js';
 import type { Order } from '@orderwire/contracts';
 import { Redis } from 'ioredis';
-import { AUDIT_QUEUE_MAX, RedisAuditStore } from '../../src/engine/redis/redis-audit-store.js';
+import { AUDIT_QUEUE_MAX } from '../../src/engine/redis/redis-audit-store.js';
 import { RedisEngine } from '../../src/engine/redis/redis-engine.js';
+import { RedisTenantRegistry } from '../../src/engine/redis/redis-tenant-registry.js';
 import { recordSlots, scriptNames } from '../support/redis-slots.js';
-
 
 describeRedis('redis engine', () => {
   let redis: TestRedis;
@@ -38,24 +33,7 @@ describeRedis('redis engine', () => {
     return engine;
   };
 
-  describeEngineContract('redis', async () => {
-    const engine = await makeEngine();
-    return {
-      messages: engine.messages,
-      orders: engine.orders,
-      menus: engine.menus,
-      storeStatuses: engine.storeStatuses,
-      scheduled: engine.scheduled,
-      dayBook: engine.dayBook,
-      // The engine's own store has AUDIT_SCAN_MAX; the contract's, a smaller read bound.
-      audit: new RedisAuditStore(engine.store, engine.keys, CONTRACT_SETTINGS.audit),
-      idempotency: engine.idempotency,
-      sessions: engine.sessions,
-      jobs: engine.jobs,
-      webhooks: engine.webhooks,
-      close: () => engine.close(2000),
-    };
-  });
+  describeEngineContract('redis', async () => redisUnderTest(await makeEngine()));
 
   // Redis Cluster runs a command, a script or a transaction only if all its keys hash to one
   // slot (issue #34). What the contract does, plus the stores it does not cover, is checked
@@ -72,6 +50,14 @@ describeRedis('redis engine', () => {
       await engine.watch.markSeen('T', 'o1', 'u', 60_000);
       await engine.watch.takeSeen('T', 'o1');
       await engine.prepSamples.add('T', [{ key: 'k', minutes: 5, at: 1 }], 10);
+      // Two tenants' audit entries in one event-loop turn (what a busy node batches).
+      const entry = (tenantId: string) => ({
+        tenantId,
+        actor: { id: 'u', type: 'crew' as const },
+        action: 'order.update_status',
+        at: new Date().toISOString(),
+      });
+      await Promise.all([engine.audit.append(entry('T')), engine.audit.append(entry('U'))]);
       await engine.messages.prune(Date.now());
     } finally {
       await engine.close(2000);
@@ -143,6 +129,25 @@ describeRedis('redis engine', () => {
     }
   });
 
+  it('a full tenant registry refuses new tenants on every node, and still admits those another node admitted', async () => {
+    const client = new Redis(redis.url);
+    try {
+      const key = `${redis.prefix()}:{reg}:tenants`;
+      const nodeA = new RedisTenantRegistry(client, key, 2);
+      const nodeB = new RedisTenantRegistry(client, key, 2);
+      expect([await nodeA.admit('t1'), await nodeA.admit('t2'), await nodeA.admit('t3')]).toEqual([
+        true,
+        true,
+        false,
+      ]);
+      expect(await nodeB.admit('t3')).toBe(false);
+      expect(await nodeB.admit('t1')).toBe(true); // in the set, though B never admitted it
+      expect(await nodeB.count()).toBe(2);
+    } finally {
+      client.disconnect();
+    }
+  });
+
   describe('audit writes', () => {
     let engine: RedisEngine;
     let stats: Redis;
@@ -169,7 +174,7 @@ describeRedis('redis engine', () => {
       at: new Date().toISOString(),
     });
 
-    it('writes the entries of one event-loop turn with one script call per 256, in order', async () => {
+    it('writes the entries of one event-loop turn with one script call per tenant (and per 256), in order', async () => {
       const before = await scriptCalls();
       await Promise.all(
         Array.from({ length: 300 }, (_, i) => engine.audit.append(entry(i % 2 ? 'A' : 'B', i))),

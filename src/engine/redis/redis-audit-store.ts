@@ -14,16 +14,16 @@ import { Sealer } from './sealer.js';
 const CHUNK = 200;
 
 /**
- * Appends a turn's entries (redis-audit-store.ts `flush`): each XADD trims its stream to the
- * count bound, then each stream once to the age bound. KEYS: the tenants' streams. ARGV: max per
- * tenant, min id, then per entry its stream's index in KEYS and its JSON.
+ * Appends a turn's entries of one tenant (redis-audit-store.ts `flush`): each XADD trims the
+ * stream to the count bound, then the stream is trimmed once to the age bound. KEYS: the tenant's
+ * stream (one slot: Redis Cluster). ARGV: max per tenant, min id, then each entry's JSON.
  */
 const APPEND = `
-for i = 3, #ARGV, 2 do
-  redis.call('XADD', KEYS[tonumber(ARGV[i])], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[i + 1])
+for i = 3, #ARGV do
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[i])
 end
-for _, key in ipairs(KEYS) do redis.call('XTRIM', key, 'MINID', '~', ARGV[2]) end
-return #KEYS`;
+redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[2])
+return #ARGV - 2`;
 
 /** Entries per script call at most. */
 const BATCH_MAX = 256;
@@ -42,9 +42,9 @@ interface Waiting {
 /**
  * One Redis stream per tenant: the stream id is the entry's id, XADD trims it to
  * AUDIT_MAX_PER_TENANT and XTRIM MINID to AUDIT_RETENTION_DAYS (both approximate, `~`, which
- * trims whole nodes: at most one node's worth, 100 entries, over either bound). Entries appended
- * in one event-loop turn (the orders of many commands whose writes came back together) are
- * written by one script call.
+ * trims whole nodes: at most one node's worth, 100 entries, over either bound). A tenant's entries
+ * appended in one event-loop turn (the orders of many commands whose writes came back together)
+ * are written by one script call; each tenant's by its own, on its slot.
  */
 export class RedisAuditStore implements AuditStore {
   private readonly lua: ReturnType<typeof scriptsOf>;
@@ -71,22 +71,21 @@ export class RedisAuditStore implements AuditStore {
   }
 
   private flush(): void {
-    const all = this.queue;
+    const byTenant = new Map<string, Waiting[]>();
+    for (const w of this.queue) {
+      const theirs = byTenant.get(w.key);
+      if (theirs) theirs.push(w);
+      else byTenant.set(w.key, [w]);
+    }
     this.queue = [];
-    for (let i = 0; i < all.length; i += BATCH_MAX) void this.write(all.slice(i, i + BATCH_MAX));
+    for (const [key, all] of byTenant)
+      for (let i = 0; i < all.length; i += BATCH_MAX) void this.write(key, all.slice(i, i + BATCH_MAX));
   }
 
-  private async write(batch: Waiting[]): Promise<void> {
-    const keys: string[] = [];
-    const index = new Map<string, number>();
-    const args: Array<string | number> = [this.bounds.maxPerTenant, Date.now() - this.bounds.retentionMs];
-    for (const w of batch) {
-      let i = index.get(w.key);
-      if (i === undefined) index.set(w.key, (i = keys.push(w.key)));
-      args.push(i, w.json);
-    }
+  private async write(key: string, batch: Waiting[]): Promise<void> {
+    const since = Date.now() - this.bounds.retentionMs;
     try {
-      await this.lua.auditAppend(keys.length, ...keys, ...args);
+      await this.lua.auditAppend(1, key, this.bounds.maxPerTenant, since, ...batch.map((w) => w.json));
       for (const w of batch) w.done();
     } catch (err) {
       for (const w of batch) w.done(err);

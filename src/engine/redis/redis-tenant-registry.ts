@@ -1,5 +1,8 @@
 import { bindScripts, type RedisClient } from './lua-scripts.js';
 
+/** Tenants a node remembers it refused (then it forgets them all and asks again). */
+const REFUSED_KEPT = 10_000;
+
 /** KEYS: the set. ARGV: tenant, max. 1: a member (now or before); 0: full. */
 const ADMIT = `
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 1 end
@@ -12,13 +15,14 @@ return 1`;
  * those with a store status). A tenant is admitted before its own keys are written, by a script
  * of its own: Redis Cluster cannot count every tenant in the script that writes one tenant's
  * keys. A tenant admitted whose write then failed stays counted (it may write later); members
- * are never removed, so a full set stays full: this node remembers whom it admitted (at most
- * `max`) and that the set is full, so each tenant costs one call per node and a full set none.
+ * are never removed, so a tenant refused stays refused: this node remembers whom it admitted (at
+ * most `max`) and whom it refused (at most REFUSED_KEPT), so each tenant costs one call per node.
+ * (A tenant another node admitted is asked about once here: it is in the set, full or not.)
  */
 export class RedisTenantRegistry {
   private readonly lua: ReturnType<typeof scriptsOf>;
   private readonly admitted = new Set<string>();
-  private full = false;
+  private readonly refused = new Set<string>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -31,10 +35,13 @@ export class RedisTenantRegistry {
   /** Whether the tenant is in the set (admitted now, or before); false when the set is full. */
   async admit(tenantId: string): Promise<boolean> {
     if (this.admitted.has(tenantId)) return true;
-    if (this.full) return false;
+    if (this.refused.has(tenantId)) return false;
     const ok = Number(await this.lua.tenantAdmit(1, this.key, tenantId, this.max)) === 1;
     if (ok && this.admitted.size < this.max) this.admitted.add(tenantId);
-    if (!ok) this.full = true;
+    if (!ok) {
+      if (this.refused.size >= REFUSED_KEPT) this.refused.clear();
+      this.refused.add(tenantId);
+    }
     return ok;
   }
 
