@@ -216,12 +216,8 @@ export class RedisMessageStore implements MessageStore {
     // Messages expire by their own TTL; this trims each log's index of what has expired, oldest
     // first, a page of tenants at a time.
     let dropped = 0;
-    let cursor = '0';
-    do {
-      const [next, tenants] = await this.redis.sscan(this.keys.logTenants, cursor, 'COUNT', 500);
-      cursor = next;
+    for await (const tenants of this.tenants.pages(500))
       for (const tenantId of tenants) dropped += await this.trim(tenantId);
-    } while (cursor !== '0');
     return dropped;
   }
 

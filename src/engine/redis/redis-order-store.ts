@@ -164,15 +164,12 @@ export class RedisOrderStore implements OrderStore {
    */
   private async walk(read: (tenantId: string) => Promise<string[]>): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
-    let cursor = '0';
-    do {
-      const [next, tenants] = await this.redis.sscan(this.keys.orderTenants, cursor, 'COUNT', WALK_PAGE);
-      cursor = next;
+    for await (const tenants of this.tenants.pages(WALK_PAGE)) {
       const pages = await Promise.all(tenants.map(read));
       tenants.forEach((t, i) => {
         if (pages[i]!.length > 0) out.set(t, pages[i]!);
       });
-    } while (cursor !== '0');
+    }
     return out;
   }
 

@@ -53,6 +53,16 @@ export class RedisTenantRegistry {
   count(): Promise<number> {
     return this.redis.scard(this.key);
   }
+
+  /** Every member, a page of about `page` at a time (SSCAN: a member may come twice). */
+  async *pages(page: number): AsyncGenerator<string[]> {
+    let cursor = '0';
+    do {
+      const [next, tenants] = await this.redis.sscan(this.key, cursor, 'COUNT', page);
+      cursor = next;
+      if (tenants.length > 0) yield tenants;
+    } while (cursor !== '0');
+  }
 }
 
 const scriptsOf = (redis: RedisClient) => bindScripts(redis, { tenantAdmit: ADMIT });
